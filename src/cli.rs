@@ -1,0 +1,97 @@
+//! Command-line arguments. Only this module knows clap; it turns flags into plain records that
+//! the commands consume.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report::Format;
+
+#[derive(Debug, Parser)]
+#[command(name = "leakgate", version, about = "Keeps secrets out of git and out of AI-agent run journals.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and directories for secrets (default: the current directory).
+    Scan(ScanArgs),
+    /// List the rules, or check every rule against its examples.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List every rule: id, severity, kind, keywords and description.
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Run every rule's examples (must match) and negative examples (must not); exit 1 on any
+    /// failure.
+    Check,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Color when writing to a terminal and NO_COLOR is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 0 even when secrets are found (report-only runs). Errors still exit 2.
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Show the secrets themselves in the output. Never use this in CI logs.
+    #[arg(long)]
+    pub show_secrets: bool,
+
+    /// When to use colors.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Skip (and count) files larger than this: bytes, or with a unit (10MiB, 512KB).
+    #[arg(long, value_name = "SIZE", default_value = "10MiB", value_parser = parse_size)]
+    pub max_file_size: u64,
+
+    /// Also scan files that .gitignore, .ignore and git's excludes leave out
+    /// (.leakgateignore still applies).
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// List every skipped file, not only the counts.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+}
+
+fn parse_size(text: &str) -> Result<u64, String> {
+    text.trim()
+        .parse::<bytesize::ByteSize>()
+        .map(|size| size.as_u64())
+        .map_err(|e| format!("`{text}` is not a size (try 10MiB or 1048576): {e}"))
+}

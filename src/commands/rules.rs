@@ -1,0 +1,64 @@
+//! `leakgate rules list` and `leakgate rules check`.
+
+use std::io::Write;
+
+use super::Output;
+use crate::cli::ColorChoice;
+use crate::report::Format;
+use crate::rules::{RuleSet, check};
+use crate::{Error, ExitStatus};
+
+pub fn list(format: Format) -> Result<ExitStatus, Error> {
+    let rules = RuleSet::builtin()?;
+    let (output, mut out) = Output::open(None, ColorChoice::Never)?;
+    for rule in rules.rules() {
+        let spec = &rule.spec;
+        match format {
+            Format::Json => {
+                serde_json::to_writer(&mut out, &serde_json::json!({
+                    "id": spec.id,
+                    "description": spec.description,
+                    "severity": spec.severity,
+                    "kind": spec.kind,
+                    "keywords": spec.keywords,
+                    "file": rule.origin,
+                }))
+                .map_err(std::io::Error::from)?;
+                writeln!(out)?;
+            }
+            Format::Human => writeln!(
+                out,
+                "{:<34} {:<7} {:<11} {}  [{}]",
+                spec.id,
+                spec.severity.as_str(),
+                format!("{:?}", spec.kind).to_lowercase(),
+                spec.description,
+                spec.keywords.join(", ")
+            )?,
+        }
+    }
+    out.flush()?;
+    output.commit()?;
+    Ok(ExitStatus::Clean)
+}
+
+pub fn check() -> Result<ExitStatus, Error> {
+    let rules = RuleSet::builtin()?;
+    let report = check::check_rules(rules.rules());
+    let (output, mut out) = Output::open(None, ColorChoice::Never)?;
+    for failure in &report.failures {
+        writeln!(out, "FAIL {}: {}", failure.rule, failure.message)?;
+    }
+    writeln!(
+        out,
+        "{} rules, {} examples, {} negative examples: {} passed, {} failed",
+        report.rules,
+        report.examples,
+        report.negative_examples,
+        report.examples + report.negative_examples - report.failures.len(),
+        report.failures.len()
+    )?;
+    out.flush()?;
+    output.commit()?;
+    Ok(if report.failures.is_empty() { ExitStatus::Clean } else { ExitStatus::Findings })
+}

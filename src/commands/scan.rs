@@ -1,0 +1,129 @@
+//! `leakgate scan`: walk the paths, scan every file, report sorted findings and a summary.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use super::Output;
+use crate::cli::ScanArgs;
+use crate::finding::{Finding, Provenance};
+use crate::input::walk::{WalkOptions, walk};
+use crate::input::{Problem, Sink, Skipped};
+use crate::report::{self, Message, ReportOptions, Summary};
+use crate::rules::RuleSet;
+use crate::scan::{ScanOptions, Scanner};
+use crate::{Error, ExitStatus};
+
+/// What a scan produced, sorted and ready to report.
+#[derive(Debug, Default)]
+pub struct ScanResults {
+    pub findings: Vec<Finding>,
+    pub skipped: Vec<Skipped>,
+    pub problems: Vec<Problem>,
+    pub files_scanned: u64,
+    pub bytes_scanned: u64,
+}
+
+/// Gathers what the walker threads produce. Locks are taken only when there is something to
+/// record; clean files cost two atomic adds.
+struct Collector<'a> {
+    scanner: Scanner<'a>,
+    findings: Mutex<Vec<Finding>>,
+    skipped: Mutex<Vec<Skipped>>,
+    problems: Mutex<Vec<Problem>>,
+    files: AtomicU64,
+    bytes: AtomicU64,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic elsewhere ends the process (see main), so a poisoned lock still holds good data.
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Sink for Collector<'_> {
+    fn blob(&self, provenance: Provenance, data: &[u8]) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
+        let found = self.scanner.scan(&provenance, data);
+        if !found.is_empty() {
+            lock(&self.findings).extend(found);
+        }
+    }
+
+    fn skipped(&self, skipped: Skipped) {
+        lock(&self.skipped).push(skipped);
+    }
+
+    fn problem(&self, problem: Problem) {
+        lock(&self.problems).push(problem);
+    }
+}
+
+/// Scan the working-tree paths with these rules.
+pub fn scan_paths(rules: &RuleSet, args: &ScanArgs) -> ScanResults {
+    let collector = Collector {
+        scanner: Scanner::new(rules, ScanOptions { show_secrets: args.show_secrets }),
+        findings: Mutex::default(),
+        skipped: Mutex::default(),
+        problems: Mutex::default(),
+        files: AtomicU64::new(0),
+        bytes: AtomicU64::new(0),
+    };
+    let options = WalkOptions {
+        max_file_size: args.max_file_size,
+        respect_vcs_ignores: !args.no_ignore,
+        threads: args.threads.unwrap_or(0),
+    };
+    walk(&args.paths, &options, &collector);
+    let mut results = ScanResults {
+        findings: collector.findings.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner),
+        skipped: collector.skipped.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner),
+        problems: collector.problems.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner),
+        files_scanned: collector.files.into_inner(),
+        bytes_scanned: collector.bytes.into_inner(),
+    };
+    results.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    results.skipped.sort();
+    results.problems.sort();
+    results
+}
+
+pub fn run(args: &ScanArgs) -> Result<ExitStatus, Error> {
+    let started = Instant::now();
+    let rules = RuleSet::builtin()?;
+    let results = scan_paths(&rules, args);
+
+    let (output, writer) = Output::open(args.output.as_deref(), args.color)?;
+    let mut reporter =
+        report::reporter(args.format, writer, ReportOptions { color: output.color, verbose: args.verbose });
+    let mut summary = Summary {
+        findings: results.findings.len(),
+        files_scanned: results.files_scanned,
+        bytes_scanned: results.bytes_scanned,
+        errors: results.problems.len(),
+        ..Summary::default()
+    };
+    for finding in &results.findings {
+        reporter.report(&Message::Finding(finding))?;
+    }
+    for problem in &results.problems {
+        reporter.report(&Message::Error(problem))?;
+    }
+    for skipped in &results.skipped {
+        summary.count_skip(skipped.reason);
+        reporter.report(&Message::Skipped(skipped))?;
+    }
+    summary.elapsed_ms = started.elapsed().as_millis();
+    reporter.report(&Message::Summary(&summary))?;
+    reporter.finish()?;
+    drop(reporter);
+    output.commit()?;
+
+    Ok(if !results.problems.is_empty() {
+        ExitStatus::Error
+    } else if !results.findings.is_empty() && !args.exit_zero {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    })
+}

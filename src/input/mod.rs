@@ -1,0 +1,66 @@
+//! Inputs: where scanned bytes come from. Each source hands a [`Sink`] the bytes of one blob
+//! with its [`Provenance`](crate::finding::Provenance), or says why it skipped one.
+//!
+//! Only the working tree exists so far ([`walk`]); git and journal sources plug in the same way.
+
+pub mod walk;
+
+use serde::Serialize;
+
+use crate::finding::Provenance;
+
+/// Why a file was not scanned. Every skip is counted and reported, never silent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// A NUL byte in the first 8 KiB.
+    Binary,
+    /// Larger than `--max-file-size`.
+    TooLarge,
+    /// Could not be opened or read (permissions, I/O error, vanished during the scan).
+    Unreadable,
+    /// A FIFO, socket or device: opening one could hang or have side effects.
+    NotRegularFile,
+    /// Symbolic links are not followed (no escapes from the tree, no loops).
+    Symlink,
+}
+
+impl SkipReason {
+    pub const ALL: [SkipReason; 5] =
+        [SkipReason::Binary, SkipReason::TooLarge, SkipReason::Unreadable, SkipReason::NotRegularFile, SkipReason::Symlink];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::Binary => "binary",
+            SkipReason::TooLarge => "too large",
+            SkipReason::Unreadable => "unreadable",
+            SkipReason::NotRegularFile => "not a regular file",
+            SkipReason::Symlink => "symlink",
+        }
+    }
+}
+
+/// A file that was not scanned, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: SkipReason,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// A problem with an input the user named: a missing path, say. It does not stop the scan, but
+/// the exit code becomes 2.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+}
+
+/// What an input source feeds. Implementations are shared across walker threads.
+pub trait Sink: Sync {
+    /// The bytes of one blob, to be scanned.
+    fn blob(&self, provenance: Provenance, data: &[u8]);
+    fn skipped(&self, skipped: Skipped);
+    fn problem(&self, problem: Problem);
+}

@@ -1,0 +1,64 @@
+//! leakgate: keeps secrets out of git and out of AI-agent run journals.
+//!
+//! The data flows one way: [`cli`] → [`rules`] (a compiled [`rules::RuleSet`]) → [`input`]
+//! (bytes plus [`finding::Provenance`]) → [`scan`] (matches) → [`finding`] → [`report`].
+//! [`commands`] wires them together for each subcommand; `main.rs` only maps the result to an
+//! exit code.
+
+pub mod cli;
+pub mod commands;
+pub mod finding;
+pub mod input;
+pub mod report;
+pub mod rules;
+pub mod scan;
+
+use std::path::PathBuf;
+
+use cli::{Cli, Command, RulesCommand};
+
+/// The exit-code contract that hooks and CI rely on. An error wins over findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Nothing found.
+    Clean = 0,
+    /// Secrets (or failed checks) found.
+    Findings = 1,
+    /// Bad usage, bad configuration, or an input the user named could not be scanned.
+    Error = 2,
+}
+
+/// An error that stops a command.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum Error {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Rules(#[from] rules::RuleError),
+
+    #[error("cannot write the report to {}", path.display())]
+    #[diagnostic(code(leakgate::output), help("check that the directory exists and is writable"))]
+    Output {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("cannot write output")]
+    #[diagnostic(code(leakgate::io))]
+    Io(#[from] std::io::Error),
+}
+
+impl Error {
+    /// A reader that went away (`leakgate scan | head`) is not an error.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
+    match cli.command {
+        Command::Scan(args) => commands::scan::run(&args),
+        Command::Rules { command: RulesCommand::List { format } } => commands::rules::list(format),
+        Command::Rules { command: RulesCommand::Check } => commands::rules::check(),
+    }
+}

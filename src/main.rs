@@ -1,0 +1,25 @@
+//! The `leakgate` binary: parse arguments, run, map the result to an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use leakgate::{ExitStatus, cli::Cli};
+
+fn main() -> ExitCode {
+    // A panic message could quote data being scanned: print only where it happened.
+    std::panic::set_hook(Box::new(|info| {
+        let location = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("leakgate: internal error at {location}; this is a bug, please report it");
+        std::process::exit(ExitStatus::Error as i32);
+    }));
+
+    let cli = Cli::parse();
+    match leakgate::run(cli) {
+        Ok(status) => ExitCode::from(status as u8),
+        Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("{:?}", miette::Report::new(error));
+            ExitCode::from(ExitStatus::Error as u8)
+        }
+    }
+}

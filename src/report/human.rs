@@ -1,0 +1,128 @@
+//! Readable diagnostics, one block per finding, in the style of compiler errors:
+//!
+//! ```text
+//! error[openai-project-key]: OpenAI project API key
+//!   --> src/settings.py:12:19
+//!    |
+//! 12 | OPENAI_API_KEY = "sk-proj-[REDACTED]"
+//!    |                   ^^^^^^^^^^^^^^^^^^
+//!    = help: not a secret? add `leakgate:allow` to the line, or the path to .leakgateignore
+//! ```
+//!
+//! Only this module knows about colors; they are off unless the caller decided otherwise.
+
+use std::io::{self, Write};
+
+use owo_colors::{OwoColorize, Style};
+
+use super::{Message, ReportOptions, Reporter, Summary};
+use crate::finding::Finding;
+use crate::input::{Problem, SkipReason, Skipped};
+use crate::rules::Severity;
+
+pub struct HumanReporter {
+    out: Box<dyn Write + Send>,
+    options: ReportOptions,
+    /// Skipped files, listed after the findings when `--verbose`, or always for unreadable ones.
+    notes: Vec<String>,
+}
+
+impl HumanReporter {
+    pub fn new(out: Box<dyn Write + Send>, options: ReportOptions) -> Self {
+        HumanReporter { out, options, notes: Vec::new() }
+    }
+
+    fn paint(&self, text: &str, style: Style) -> String {
+        if self.options.color { text.style(style).to_string() } else { text.to_owned() }
+    }
+
+    fn finding(&mut self, f: &Finding) -> io::Result<()> {
+        let (label, style) = match f.severity {
+            Severity::High => ("error", Style::new().red().bold()),
+            Severity::Medium => ("warning", Style::new().yellow().bold()),
+            Severity::Low => ("note", Style::new().cyan().bold()),
+        };
+        let blue = Style::new().blue().bold();
+        let head = self.paint(&format!("{label}[{}]", f.rule), style);
+        let description = self.paint(&f.description, Style::new().bold());
+        let gutter = f.line.to_string().len();
+        let pad = " ".repeat(gutter);
+        let bar = self.paint("|", blue);
+        writeln!(self.out, "{head}: {description}")?;
+        writeln!(self.out, "{pad}{} {}:{}:{}", self.paint("-->", blue), f.path, f.line, f.column)?;
+        writeln!(self.out, "{pad} {bar}")?;
+        writeln!(self.out, "{} {bar} {}", self.paint(&f.line.to_string(), blue), f.snippet.text)?;
+        let marker = format!("{}{}", " ".repeat(f.snippet.highlight_start), "^".repeat(f.snippet.highlight_len.max(1)));
+        writeln!(self.out, "{pad} {bar} {}", self.paint(&marker, style))?;
+        writeln!(
+            self.out,
+            "{pad} {} not a secret? add `leakgate:allow` to the line, or the path to .leakgateignore (fingerprint {})",
+            self.paint("= help:", Style::new().bold()),
+            f.fingerprint
+        )?;
+        writeln!(self.out)
+    }
+
+    fn skipped(&mut self, s: &Skipped) {
+        if self.options.verbose || s.reason == SkipReason::Unreadable {
+            let detail = s.detail.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
+            self.notes.push(format!("skipped {}: {}{detail}", s.path, s.reason.as_str()));
+        }
+    }
+
+    fn error(&mut self, p: &Problem) -> io::Result<()> {
+        let head = self.paint("error", Style::new().red().bold());
+        writeln!(self.out, "{head}: cannot scan {}: {}", p.path, p.message)
+    }
+
+    fn summary(&mut self, s: &Summary) -> io::Result<()> {
+        for note in std::mem::take(&mut self.notes) {
+            writeln!(self.out, "{}", self.paint(&note, Style::new().dimmed()))?;
+        }
+        let findings = match s.findings {
+            0 => self.paint("no secrets found", Style::new().green().bold()),
+            1 => self.paint("1 finding", Style::new().red().bold()),
+            n => self.paint(&format!("{n} findings"), Style::new().red().bold()),
+        };
+        let mut line = format!(
+            "{findings}: scanned {} {} ({}) in {:.2}s",
+            s.files_scanned,
+            plural(s.files_scanned, "file", "files"),
+            bytesize::ByteSize(s.bytes_scanned).display().si(),
+            s.elapsed_ms as f64 / 1000.0
+        );
+        if s.files_skipped > 0 {
+            let reasons: Vec<String> = SkipReason::ALL
+                .iter()
+                .filter_map(|r| s.skipped.get(r).map(|n| format!("{n} {}", r.as_str())))
+                .collect();
+            line.push_str(&format!("; skipped {} ({})", s.files_skipped, reasons.join(", ")));
+        }
+        if s.errors > 0 {
+            line.push_str(&format!("; {} {}", s.errors, plural(s.errors as u64, "error", "errors")));
+        }
+        writeln!(self.out, "{line}")
+    }
+}
+
+fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+impl Reporter for HumanReporter {
+    fn report(&mut self, message: &Message<'_>) -> io::Result<()> {
+        match message {
+            Message::Finding(f) => self.finding(f),
+            Message::Skipped(s) => {
+                self.skipped(s);
+                Ok(())
+            }
+            Message::Error(p) => self.error(p),
+            Message::Summary(s) => self.summary(s),
+        }
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}

@@ -1,0 +1,89 @@
+//! Reporters: turn scan results into output. One seam, [`Reporter`], takes every [`Message`];
+//! `--format` picks the implementation.
+//!
+//! # JSON Lines schema (a contract)
+//!
+//! `--format json` writes one JSON object per line. Every object has a `type`:
+//!
+//! - `"finding"`: `rule`, `description`, `severity` (`high`|`medium`|`low`), `path`, `line`,
+//!   `column` (1-based, in characters), `end_line`, `end_column` (exclusive), `fingerprint`
+//!   (16 hex digits, stable across moves), `preview` (known prefix then `[REDACTED]`),
+//!   `snippet` (`{"text": …}`: the line, secrets masked), `provenance` (`{"kind": "file",
+//!   "path": …}`), and `secret` only with `--show-secrets`.
+//! - `"skipped"`: `path`, `reason` (`binary`|`too_large`|`unreadable`|`not_regular_file`|
+//!   `symlink`), optional `detail`.
+//! - `"error"`: `path`, `message`: an input the user named could not be scanned.
+//! - `"summary"`: always last: `findings`, `files_scanned`, `bytes_scanned`, `files_skipped`
+//!   (total), `skipped` (count per reason), `errors`, `elapsed_ms`.
+//!
+//! Findings are sorted by path, line, column and rule, so output is deterministic.
+
+pub mod human;
+pub mod json;
+
+use std::collections::BTreeMap;
+use std::io;
+
+use serde::Serialize;
+
+use crate::finding::Finding;
+use crate::input::{Problem, SkipReason, Skipped};
+
+/// Everything a reporter can be told.
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Message<'a> {
+    Finding(&'a Finding),
+    Skipped(&'a Skipped),
+    Error(&'a Problem),
+    Summary(&'a Summary),
+}
+
+/// Totals for the end of a report.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub findings: usize,
+    pub files_scanned: u64,
+    pub bytes_scanned: u64,
+    pub files_skipped: u64,
+    pub skipped: BTreeMap<SkipReason, u64>,
+    pub errors: usize,
+    pub elapsed_ms: u128,
+}
+
+impl Summary {
+    pub fn count_skip(&mut self, reason: SkipReason) {
+        self.files_skipped += 1;
+        *self.skipped.entry(reason).or_default() += 1;
+    }
+}
+
+pub trait Reporter: Send {
+    fn report(&mut self, message: &Message<'_>) -> io::Result<()>;
+    /// Flush whatever is buffered; called once after the summary.
+    fn finish(&mut self) -> io::Result<()>;
+}
+
+/// The output formats `--format` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Readable diagnostics with a summary.
+    Human,
+    /// JSON Lines: one object per message (schema in the README).
+    Json,
+}
+
+/// Options every reporter may use.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportOptions {
+    pub color: bool,
+    /// List every skipped file, not just the counts.
+    pub verbose: bool,
+}
+
+pub fn reporter(format: Format, out: Box<dyn io::Write + Send>, options: ReportOptions) -> Box<dyn Reporter> {
+    match format {
+        Format::Human => Box::new(human::HumanReporter::new(out, options)),
+        Format::Json => Box::new(json::JsonReporter::new(out)),
+    }
+}

@@ -1,0 +1,284 @@
+//! Rules: the data that says what a secret looks like.
+//!
+//! Built-in rules are `rules/*.toml`, embedded at build time (see `rules/README.md` for the
+//! schema). A [`RuleSet`] compiles them into one aho-corasick automaton over every rule's
+//! keywords; each rule's regex is compiled lazily, the first time its keyword occurs, so that
+//! start-up stays in single-digit milliseconds.
+
+pub mod check;
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::bytes::{Regex, RegexBuilder};
+use serde::{Deserialize, Serialize};
+
+/// The rule files compiled into the binary, as (file name, TOML text).
+pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// What kind of evidence a rule looks for; decides which value checks apply and which rule wins
+/// when two matches overlap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleKind {
+    /// A provider format with a recognisable shape (`sk-ant-api03-…`, `AKIA…`, PEM blocks).
+    #[default]
+    Token,
+    /// A generic `key = value` assignment: the key must name a secret and the value must not be
+    /// a placeholder, a reference or an expression.
+    Assignment,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    #[default]
+    High,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+        }
+    }
+}
+
+/// A rule as written in a rules file.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub id: String,
+    pub description: String,
+    pub keywords: Vec<String>,
+    pub regex: String,
+    #[serde(default)]
+    pub kind: RuleKind,
+    #[serde(default)]
+    pub severity: Severity,
+    #[serde(default)]
+    pub min_entropy: Option<f64>,
+    #[serde(default)]
+    pub multiline: bool,
+    #[serde(default)]
+    pub allowlist: AllowlistSpec,
+    #[serde(default)]
+    pub examples: Vec<String>,
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowlistSpec {
+    /// Regexes over the secret: a secret matching one is not reported.
+    #[serde(default)]
+    pub regexes: Vec<String>,
+    /// Substrings (case-insensitive) of the secret that mark it as a placeholder.
+    #[serde(default)]
+    pub stopwords: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    #[serde(default)]
+    rule: Vec<RuleSpec>,
+}
+
+/// Why a rule file could not be loaded.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum RuleError {
+    #[error("cannot parse rule file {file}")]
+    #[diagnostic(code(leakgate::rules::parse), help("see rules/README.md for the rule schema"))]
+    Parse {
+        file: String,
+        #[source_code]
+        source_code: miette::NamedSource<String>,
+        #[label("{message}")]
+        span: Option<miette::SourceSpan>,
+        message: String,
+    },
+    #[error("rule `{id}` in {file}: {message}")]
+    #[diagnostic(code(leakgate::rules::invalid))]
+    Invalid { file: String, id: String, message: String },
+}
+
+/// A compiled rule: its spec plus lazily built matchers.
+#[derive(Debug)]
+pub struct Rule {
+    pub spec: RuleSpec,
+    /// Where the rule came from (a file name), for error messages.
+    pub origin: String,
+    regex: OnceLock<Result<Regex, String>>,
+    allow_regexes: OnceLock<Vec<Regex>>,
+    stopwords_lower: Vec<String>,
+}
+
+/// The size limit for one compiled rule regex; generous, since rules are few.
+const REGEX_SIZE_LIMIT: usize = 64 << 20;
+
+fn build_regex(pattern: &str) -> Result<Regex, String> {
+    RegexBuilder::new(pattern)
+        .unicode(false)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+impl Rule {
+    fn new(spec: RuleSpec, origin: String) -> Self {
+        let stopwords_lower = spec.allowlist.stopwords.iter().map(|s| s.to_ascii_lowercase()).collect();
+        Rule { spec, origin, regex: OnceLock::new(), allow_regexes: OnceLock::new(), stopwords_lower }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.spec.id
+    }
+
+    /// The compiled regex, or why it does not compile.
+    pub fn regex(&self) -> Result<&Regex, &str> {
+        self.regex.get_or_init(|| build_regex(&self.spec.regex)).as_ref().map_err(String::as_str)
+    }
+
+    /// The secret's capture group: `secret` if named, else group 1, else the whole match.
+    pub fn secret_group(&self, regex: &Regex) -> SecretGroup {
+        if regex.capture_names().any(|n| n == Some("secret")) {
+            SecretGroup::Named
+        } else if regex.captures_len() > 1 {
+            SecretGroup::First
+        } else {
+            SecretGroup::Whole
+        }
+    }
+
+    /// True if the rule's allowlist (regexes or stopwords) covers this secret.
+    pub fn allowlisted(&self, secret: &[u8]) -> bool {
+        if !self.stopwords_lower.is_empty() {
+            let lower = secret.to_ascii_lowercase();
+            if self.stopwords_lower.iter().any(|w| memchr::memmem::find(&lower, w.as_bytes()).is_some()) {
+                return true;
+            }
+        }
+        let regexes = self
+            .allow_regexes
+            .get_or_init(|| self.spec.allowlist.regexes.iter().filter_map(|p| build_regex(p).ok()).collect());
+        regexes.iter().any(|r| r.is_match(secret))
+    }
+
+    /// Compile everything now and say what is wrong, for `rules check` and for rules that come
+    /// from outside the binary.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.spec.id.trim().is_empty() {
+            return Err("empty id".into());
+        }
+        if self.spec.keywords.is_empty() || self.spec.keywords.iter().any(|k| k.is_empty()) {
+            return Err("every rule needs at least one non-empty keyword".into());
+        }
+        self.regex().map_err(|e| format!("bad regex: {e}"))?;
+        for pattern in &self.spec.allowlist.regexes {
+            build_regex(pattern).map_err(|e| format!("bad allowlist regex `{pattern}`: {e}"))?;
+        }
+        if self.spec.kind == RuleKind::Assignment {
+            // An assignment rule without a `key` group only gets the value checks; that is
+            // allowed (e.g. `Bearer <token>`), so nothing to check here.
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretGroup {
+    Named,
+    First,
+    Whole,
+}
+
+/// All rules plus the keyword prefilter that decides which of them run where.
+#[derive(Debug)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    prefilter: AhoCorasick,
+    /// For each prefilter pattern, the rules that listed it as a keyword.
+    rules_by_keyword: Vec<Vec<usize>>,
+}
+
+impl RuleSet {
+    /// The rules compiled into the binary.
+    pub fn builtin() -> Result<Self, RuleError> {
+        let mut rules = Vec::new();
+        for (file, text) in BUILTIN_RULE_FILES {
+            rules.extend(parse_rule_file(file, text)?);
+        }
+        Self::new(rules)
+    }
+
+    pub fn new(rules: Vec<Rule>) -> Result<Self, RuleError> {
+        let mut seen = std::collections::HashSet::new();
+        for rule in &rules {
+            if !seen.insert(rule.id().to_owned()) {
+                return Err(RuleError::Invalid {
+                    file: rule.origin.clone(),
+                    id: rule.id().to_owned(),
+                    message: "duplicate rule id".into(),
+                });
+            }
+        }
+        let mut keywords: Vec<String> = Vec::new();
+        let mut rules_by_keyword: Vec<Vec<usize>> = Vec::new();
+        for (index, rule) in rules.iter().enumerate() {
+            for keyword in &rule.spec.keywords {
+                let lower = keyword.to_ascii_lowercase();
+                match keywords.iter().position(|k| *k == lower) {
+                    Some(p) => {
+                        if !rules_by_keyword[p].contains(&index) {
+                            rules_by_keyword[p].push(index);
+                        }
+                    }
+                    None => {
+                        keywords.push(lower);
+                        rules_by_keyword.push(vec![index]);
+                    }
+                }
+            }
+        }
+        let prefilter = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&keywords)
+            .map_err(|e| RuleError::Invalid { file: "<all>".into(), id: "<keywords>".into(), message: e.to_string() })?;
+        Ok(RuleSet { rules, prefilter, rules_by_keyword })
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn rule(&self, index: usize) -> &Rule {
+        &self.rules[index]
+    }
+
+    pub fn prefilter(&self) -> &AhoCorasick {
+        &self.prefilter
+    }
+
+    pub fn rules_for_keyword(&self, pattern: usize) -> &[usize] {
+        &self.rules_by_keyword[pattern]
+    }
+}
+
+/// Parse one rules file into rules (not yet compiled).
+pub fn parse_rule_file(file: &str, text: &str) -> Result<Vec<Rule>, RuleError> {
+    let parsed: RuleFile = toml::from_str(text).map_err(|e| RuleError::Parse {
+        file: file.to_owned(),
+        source_code: miette::NamedSource::new(file, text.to_owned()),
+        span: e.span().map(Into::into),
+        message: e.message().to_owned(),
+    })?;
+    Ok(parsed.rule.into_iter().map(|spec| Rule::new(spec, file.to_owned())).collect())
+}

@@ -1,0 +1,366 @@
+//! The scanner: bytes and their provenance in, findings out.
+//!
+//! One aho-corasick pass over the bytes finds every rule keyword. A rule's regex then runs only
+//! on the lines (for multi-line rules, the window after the line) where one of its keywords
+//! occurs, so most bytes never reach a regex. Candidates are checked (placeholders, allowlists,
+//! entropy, and for generic assignments the key and value heuristics in [`value`]), overlapping
+//! candidates collapse to the most specific one, and inline `leakgate:allow` comments are
+//! honoured.
+
+pub mod value;
+
+use crate::finding::{self, Finding, Provenance, Secret};
+use crate::rules::{Rule, RuleKind, RuleSet, SecretGroup};
+
+/// On a line longer than this, a rule's regex sees only this many bytes on each side of a
+/// keyword (minified files have megabyte-long lines).
+const LONG_LINE_WINDOW: usize = 4096;
+/// How far past its keyword's line a multi-line rule (a PEM block) may match.
+const MULTILINE_WINDOW: usize = 32 * 1024;
+
+/// Markers that suppress a finding on their own line (ours, and those of the tools teams
+/// migrate from).
+const ALLOW_MARKERS: &[&[u8]] = &[b"leakgate:allow", b"gitleaks:allow", b"pragma: allowlist secret"];
+const ALLOW_NEXT_LINE_MARKER: &[u8] = b"leakgate:allow-next-line";
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ScanOptions {
+    /// Keep the secret itself in each finding (`--show-secrets`).
+    pub show_secrets: bool,
+}
+
+pub struct Scanner<'r> {
+    rules: &'r RuleSet,
+    options: ScanOptions,
+}
+
+/// A match that passed every check, before it becomes a [`Finding`].
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    rule: usize,
+    /// Byte range of the secret.
+    start: usize,
+    end: usize,
+}
+
+impl<'r> Scanner<'r> {
+    pub fn new(rules: &'r RuleSet, options: ScanOptions) -> Self {
+        Scanner { rules, options }
+    }
+
+    /// Scan one buffer. Findings come back in byte order.
+    pub fn scan(&self, provenance: &Provenance, data: &[u8]) -> Vec<Finding> {
+        let candidates = self.candidates(data);
+        if candidates.is_empty() {
+            return Vec::new();
+        }
+        let kept: Vec<Candidate> = resolve_overlaps(self.rules, candidates)
+            .into_iter()
+            .filter(|c| !suppressed_inline(data, c.start))
+            .collect();
+        self.findings(provenance, data, &kept)
+    }
+
+    /// Every candidate in `data`, unordered, overlaps not yet resolved.
+    fn candidates(&self, data: &[u8]) -> Vec<Candidate> {
+        let regions = self.regions(data);
+        let mut out = Vec::new();
+        for (rule_index, rule_regions) in regions.iter().enumerate() {
+            if rule_regions.is_empty() {
+                continue;
+            }
+            let rule = self.rules.rule(rule_index);
+            let Ok(regex) = rule.regex() else { continue };
+            let group = rule.secret_group(regex);
+            for &(from, to) in rule_regions {
+                let hay = &data[from..to];
+                for caps in regex.captures_iter(hay) {
+                    let secret = match group {
+                        SecretGroup::Named => caps.name("secret"),
+                        SecretGroup::First => caps.get(1),
+                        SecretGroup::Whole => caps.get(0),
+                    };
+                    let Some(secret) = secret else { continue };
+                    let key = caps.name("key").map(|k| k.as_bytes());
+                    let (start, end, quoted) = unquote(data, from + secret.start(), from + secret.end());
+                    if start >= end {
+                        continue;
+                    }
+                    let context = value::ValueContext { quoted, line: line_of(data, start), followed_by: data.get(end).copied() };
+                    if accept(rule, key, &data[start..end], context) {
+                        out.push(Candidate { rule: rule_index, start, end });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// For each rule, the merged byte ranges its regex must search.
+    fn regions(&self, data: &[u8]) -> Vec<Vec<(usize, usize)>> {
+        let mut regions: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rules.rules().len()];
+        for hit in self.rules.prefilter().find_overlapping_iter(data) {
+            for &rule_index in self.rules.rules_for_keyword(hit.pattern().as_usize()) {
+                let list = &mut regions[rule_index];
+                if let Some(last) = list.last()
+                    && hit.start() >= last.0
+                    && hit.end() <= last.1
+                {
+                    continue;
+                }
+                let multiline = self.rules.rule(rule_index).spec.multiline;
+                let region = region_around(data, hit.start(), hit.end(), multiline);
+                match list.last_mut() {
+                    Some(last) if region.0 <= last.1 && region.1 >= last.0 => {
+                        last.0 = last.0.min(region.0);
+                        last.1 = last.1.max(region.1);
+                    }
+                    _ => list.push(region),
+                }
+            }
+        }
+        regions
+    }
+
+    fn findings(&self, provenance: &Provenance, data: &[u8], kept: &[Candidate]) -> Vec<Finding> {
+        let previews: Vec<String> = kept
+            .iter()
+            .map(|c| {
+                if self.options.show_secrets {
+                    String::from_utf8_lossy(&data[c.start..c.end]).into_owned()
+                } else {
+                    finding::preview(&data[c.start..c.end], &self.rules.rule(c.rule).spec.keywords)
+                }
+            })
+            .collect();
+        let mut lines = LineCounter::default();
+        let mut out = Vec::with_capacity(kept.len());
+        for (index, candidate) in kept.iter().enumerate() {
+            let rule = self.rules.rule(candidate.rule);
+            let secret = &data[candidate.start..candidate.end];
+            let (line_start, line_end) = line_bounds(data, candidate.start);
+            let line = trim_cr(&data[line_start..line_end]);
+            let masks: Vec<(usize, usize, &str)> = kept
+                .iter()
+                .zip(&previews)
+                .filter(|(c, _)| c.start < line_start + line.len() && c.end > line_start)
+                .map(|(c, p)| (c.start.max(line_start) - line_start, c.end.min(line_start + line.len()) - line_start, p.as_str()))
+                .collect();
+            let own = (candidate.start - line_start, candidate.end.min(line_start + line.len()) - line_start);
+            let (line_number, column) = lines.position(data, candidate.start);
+            let (end_line, end_column) = lines.position_after(data, candidate.end);
+            out.push(Finding {
+                rule: rule.id().to_owned(),
+                description: rule.spec.description.clone(),
+                severity: rule.spec.severity,
+                path: provenance.path().to_owned(),
+                line: line_number,
+                column,
+                end_line,
+                end_column,
+                fingerprint: finding::fingerprint(rule.id(), secret),
+                preview: if self.options.show_secrets {
+                    finding::preview(secret, &rule.spec.keywords)
+                } else {
+                    previews[index].clone()
+                },
+                snippet: finding::snippet(line, own, &masks),
+                provenance: provenance.clone(),
+                secret: self.options.show_secrets.then(|| Secret::new(secret)),
+            });
+        }
+        out
+    }
+}
+
+/// Does this candidate survive every check its rule asks for?
+fn accept(rule: &Rule, key: Option<&[u8]>, secret: &[u8], context: value::ValueContext<'_>) -> bool {
+    if value::placeholder_reason(secret).is_some() || rule.allowlisted(secret) {
+        return false;
+    }
+    let min_entropy = rule.spec.min_entropy.unwrap_or(0.0);
+    match rule.spec.kind {
+        RuleKind::Token => value::shannon_entropy(secret) >= min_entropy,
+        RuleKind::Assignment => {
+            key.is_none_or(value::key_names_secret) && value::generic_value_reason(secret, context, min_entropy).is_none()
+        }
+    }
+}
+
+/// Strip the quotes (and a string prefix such as Python's `b"…"` or C#'s `@"…"`) around a
+/// captured value. Returns the inner range and whether it was quoted.
+fn unquote(data: &[u8], start: usize, end: usize) -> (usize, usize, bool) {
+    let value = &data[start..end];
+    if value.len() >= 2 {
+        let last = value[value.len() - 1];
+        if matches!(last, b'"' | b'\'' | b'`') {
+            if value[0] == last {
+                return (start + 1, end - 1, true);
+            }
+            if value.len() >= 3 && value[1] == last && matches!(value[0], b'b' | b'B' | b'r' | b'R' | b'u' | b'U' | b'f' | b'F' | b'@' | b'$')
+            {
+                return (start + 2, end - 1, true);
+            }
+        }
+    }
+    (start, end, false)
+}
+
+/// The region a rule's regex searches around a keyword hit: the hit's line (a window of it, on a
+/// very long line), or for multi-line rules the line and what follows it.
+fn region_around(data: &[u8], hit_start: usize, hit_end: usize, multiline: bool) -> (usize, usize) {
+    let (line_start, line_end) = line_bounds(data, hit_start);
+    if multiline {
+        return (line_start, (line_start + MULTILINE_WINDOW).min(data.len()).max(line_end));
+    }
+    let line_end = line_end.max(hit_end);
+    (line_start.max(hit_start.saturating_sub(LONG_LINE_WINDOW)), line_end.min(hit_end + LONG_LINE_WINDOW))
+}
+
+/// The byte range of the line containing `offset`, without its `\n`.
+fn line_bounds(data: &[u8], offset: usize) -> (usize, usize) {
+    let start = memchr::memrchr(b'\n', &data[..offset]).map_or(0, |i| i + 1);
+    let end = memchr::memchr(b'\n', &data[offset..]).map_or(data.len(), |i| offset + i);
+    (start, end)
+}
+
+fn line_of(data: &[u8], offset: usize) -> &[u8] {
+    let (start, end) = line_bounds(data, offset);
+    &data[start..end]
+}
+
+fn trim_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+fn suppressed_inline(data: &[u8], offset: usize) -> bool {
+    let (start, end) = line_bounds(data, offset);
+    let line = &data[start..end];
+    if ALLOW_MARKERS.iter().any(|m| memchr::memmem::find(line, m).is_some()) {
+        return true;
+    }
+    if start == 0 {
+        return false;
+    }
+    let previous = line_of(data, start - 1);
+    memchr::memmem::find(previous, ALLOW_NEXT_LINE_MARKER).is_some()
+}
+
+/// Keep one candidate per overlapping group: a provider (`token`) rule beats a generic
+/// assignment, then the longer secret wins, then the rule listed first.
+fn resolve_overlaps(rules: &RuleSet, mut candidates: Vec<Candidate>) -> Vec<Candidate> {
+    candidates.sort_by_key(|c| (c.start, c.end, c.rule));
+    candidates.dedup_by_key(|c| (c.start, c.end, c.rule));
+    let rank = |c: &Candidate| {
+        let kind = rules.rule(c.rule).spec.kind;
+        (kind == RuleKind::Token, c.end - c.start, std::cmp::Reverse(c.rule))
+    };
+    let mut kept: Vec<Candidate> = Vec::with_capacity(candidates.len());
+    for candidate in candidates {
+        match kept.last_mut() {
+            Some(last) if candidate.start < last.end => {
+                if rank(&candidate) > rank(last) {
+                    *last = candidate;
+                }
+            }
+            _ => kept.push(candidate),
+        }
+    }
+    kept
+}
+
+/// Turns byte offsets into (line, column) pairs, moving forward through the buffer so that a file
+/// with many findings is still counted once.
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    line: usize,
+}
+
+impl LineCounter {
+    /// 1-based line and character column of the byte at `offset`.
+    fn position(&mut self, data: &[u8], offset: usize) -> (usize, usize) {
+        if offset < self.offset {
+            *self = LineCounter::default();
+        }
+        self.line += memchr::memchr_iter(b'\n', &data[self.offset..offset]).count();
+        self.offset = offset;
+        let (line_start, _) = line_bounds(data, offset);
+        let column = String::from_utf8_lossy(&data[line_start..offset]).chars().count() + 1;
+        (self.line + 1, column)
+    }
+
+    /// Line and exclusive end column of a range ending at `end`.
+    fn position_after(&mut self, data: &[u8], end: usize) -> (usize, usize) {
+        let mut probe = LineCounter { offset: self.offset, line: self.line };
+        let last = end.saturating_sub(1).max(self.offset);
+        let (line, column) = probe.position(data, last);
+        (line, column + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::parse_rule_file;
+
+    fn set(toml: &str) -> RuleSet {
+        RuleSet::new(parse_rule_file("test.toml", toml).expect("parse")).expect("compile")
+    }
+
+    fn scan(rules: &RuleSet, text: &str) -> Vec<Finding> {
+        Scanner::new(rules, ScanOptions::default()).scan(&Provenance::File { path: "t".into() }, text.as_bytes())
+    }
+
+    const TOKEN_RULE: &str = r#"
+[[rule]]
+id = "demo-token"
+description = "demo"
+keywords = ["dmo_"]
+regex = '''\b(?P<secret>dmo_[A-Za-z0-9]{16,})'''
+"#;
+
+    #[test]
+    fn finds_positions_in_characters_and_lines() {
+        let rules = set(TOKEN_RULE);
+        let found = scan(&rules, "first\nx = \"é dmo_Ab3dEf6hIj9kLm2nOp\"\n");
+        assert_eq!(found.len(), 1);
+        let f = &found[0];
+        assert_eq!((f.line, f.column, f.end_line, f.end_column), (2, 8, 2, 30));
+        assert_eq!(f.preview, "dmo_[REDACTED]");
+        assert!(!f.snippet.text.contains("Ab3dEf"));
+    }
+
+    #[test]
+    fn crlf_gives_same_positions_as_lf() {
+        let rules = set(TOKEN_RULE);
+        let lf = scan(&rules, "a\nkey dmo_Ab3dEf6hIj9kLm2nOp\n");
+        let crlf = scan(&rules, "a\r\nkey dmo_Ab3dEf6hIj9kLm2nOp\r\n");
+        assert_eq!((lf[0].line, lf[0].column, lf[0].end_column), (crlf[0].line, crlf[0].column, crlf[0].end_column));
+        assert_eq!(lf[0].snippet, crlf[0].snippet);
+    }
+
+    #[test]
+    fn inline_allow_suppresses() {
+        let rules = set(TOKEN_RULE);
+        assert!(scan(&rules, "dmo_Ab3dEf6hIj9kLm2nOp # leakgate:allow").is_empty());
+        assert!(scan(&rules, "# leakgate:allow-next-line\ndmo_Ab3dEf6hIj9kLm2nOp").is_empty());
+        assert_eq!(scan(&rules, "# leakgate:allow-next-line\n\ndmo_Ab3dEf6hIj9kLm2nOp").len(), 1);
+    }
+
+    #[test]
+    fn invalid_utf8_does_not_stop_the_scan() {
+        let rules = set(TOKEN_RULE);
+        let mut data = vec![0xff, 0xfe, b'\n'];
+        data.extend_from_slice(b"dmo_Ab3dEf6hIj9kLm2nOp");
+        let found = Scanner::new(&rules, ScanOptions::default()).scan(&Provenance::File { path: "t".into() }, &data);
+        assert_eq!(found.len(), 1);
+    }
+
+    #[test]
+    fn unquote_strips_quotes_and_prefixes() {
+        assert_eq!(unquote(b"\"abc\"", 0, 5), (1, 4, true));
+        assert_eq!(unquote(b"b'abc'", 0, 6), (2, 5, true));
+        assert_eq!(unquote(b"abc", 0, 3), (0, 3, false));
+    }
+}
