@@ -1584,21 +1584,6 @@ user = reports@example-corp.com
 password = %(smtp_password)s
 """)
 
-    f = F("ini/alembic.ini")
-    f.a("""[alembic]
-script_location = migrations
-sqlalchemy.url = postgresql://%(DB_USER)s:%(DB_PASSWORD)s@%(DB_HOST)s/app
-file_template = %%(rev)s_%%(slug)s
-revision_environment = false
-
-[loggers]
-keys = root,sqlalchemy,alembic
-
-[logger_root]
-level = WARN
-handlers = console
-""")
-
     f = F("toml/config.toml")
     f.a("""[server]
 bind = "0.0.0.0:8080"
@@ -1627,23 +1612,6 @@ client_id = "ledger"
 url = "redis://localhost:6379/2"
 """)
 
-    f = F("toml/pyproject.toml")
-    f.a("""[project]
-name = "ledger-tools"
-version = "0.9.3"
-requires-python = ">=3.10"
-dependencies = ["httpx>=0.27", "pydantic>=2.6", "keyring>=24"]
-
-[tool.poetry.source]
-name = "corp"
-url = "https://pypi.example-corp.com/simple/"
-
-[tool.pytest.ini_options]
-env = ["API_KEY=test", "PASSWORD=dummy", "TOKEN=xxxxxxxx"]
-
-[tool.ruff]
-line-length = 100
-""")
 
 
 # ================================================================ xml / json
@@ -1741,10 +1709,6 @@ def xml_json_files():
                    "invalid_token": "Invalid or expired token."},
     }, indent=2, ensure_ascii=False))
 
-    f = F("json/tsconfig.json")
-    f.a(json.dumps({"compilerOptions": {"target": "ES2022", "module": "commonjs", "strict": True,
-                                        "outDir": "dist", "esModuleInterop": True},
-                    "include": ["src"], "exclude": ["node_modules"]}, indent=2))
 
 
 # ================================================================ ci
@@ -2023,3 +1987,371 @@ def lockfiles():
         ver = "%d.%d.%d" % (rng.randint(0, 9), rng.randint(0, 20), rng.randint(0, 15))
         f.a('"%s@^%s":\n  version "%s"\n  resolved "https://registry.yarnpkg.com/%s/-/%s-%s.tgz#%s"\n  integrity %s\n'
             % (n, ver, ver, n, n.split("/")[-1], ver, sha1(), sri()))
+
+
+# ================================================================ web
+def web_files():
+    f = F("web/index.html")
+    f.a("""<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Storefront - Sign in</title>
+  <meta name="csrf-token" content="{{ csrf_token }}">
+  <link rel="icon" href=\"""" + data_uri(300) + """">
+  <script src="/static/app.js" integrity="sha384-""" + base64.b64encode(rbytes(48)).decode() + """" crossorigin="anonymous"></script>
+</head>
+<body>
+  <img class="logo" alt="Storefront" src=\"""" + data_uri(900) + """">
+  <form method="post" action="/login">
+    <label for="username">Username</label>
+    <input type="text" id="username" name="username" autocomplete="username">
+    <label for="password">Password</label>
+    <input type="password" id="password" name="password" placeholder="********" autocomplete="current-password">
+    <a href="/forgot_password">Forgot your password?</a>
+    <input type="hidden" name="request_id" value=\"""" + uuid4() + """">
+    <button type="submit">Sign in</button>
+  </form>
+  <img alt="" src=\"""" + data_uri(1500) + """">
+  <script>
+    window.APP_CONFIG = { apiKey: window.ENV && window.ENV.API_KEY, tokenType: "bearer", passwordMinLength: 12 };
+  </script>
+</body>
+</html>""")
+
+    f = F("web/store-locator.html")
+    f.a("""<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Find a store</title>
+  <style>#map { height: 480px; }</style>
+</head>
+<body>
+  <div id="map"></div>""")
+    k = google_key()
+    f.s('  <script async src="https://maps.googleapis.com/maps/api/js?key=%s&callback=initMap"></script>' % k,
+        "google-api-key", k)
+    f.a("""  <script>
+    function initMap() {
+      new google.maps.Map(document.getElementById("map"), { center: { lat: 52.37, lng: 4.89 }, zoom: 12 });
+    }
+  </script>
+</body>
+</html>""")
+
+
+# ================================================================ csharp / rust
+def csharp_rust_files():
+    f = F("csharp/Program.cs")
+    f.a("""using System;
+using System.Data.SqlClient;
+using SendGrid;
+using SendGrid.Helpers.Mail;
+
+namespace Portal.Notifier
+{
+    public static class Program
+    {""")
+    p = pw(symbols="-_.+*~^!#")
+    f.s('        private const string ConnectionString = "Server=sql01.internal;Database=Portal;User Id=sa;Password=%s;";' % p,
+        "generic", p)
+    k = sendgrid()
+    f.s('        private static readonly string SendGridKey = "%s";' % k, "sendgrid", k)
+    f.a("""        private static readonly string ApiKey = Environment.GetEnvironmentVariable("API_KEY");
+        private const int PasswordMinLength = 12;
+        private const string TokenType = "bearer";
+
+        public static async System.Threading.Tasks.Task Main(string[] args)
+        {
+            using var conn = new SqlConnection(ConnectionString);
+            conn.Open();
+            var client = new SendGridClient(SendGridKey);
+            var msg = MailHelper.CreateSingleEmail(new EmailAddress("noreply@example-corp.com"),
+                new EmailAddress(args[0]), "Report ready", "Your report is ready.", null);
+            await client.SendEmailAsync(msg);
+        }
+    }
+}""")
+
+    f = F("csharp/AuthService.cs")
+    f.a("""using System;
+using Microsoft.Extensions.Configuration;
+
+namespace Portal.Auth
+{
+    public class AuthService
+    {
+        public const string PasswordField = "password";
+        public const int TokenExpiry = 3600;
+        private readonly string _clientSecret;
+        private string password = "";
+        private string token = null;
+
+        public AuthService(IConfiguration config)
+        {
+            _clientSecret = config["Auth:ClientSecret"];
+            password = Environment.GetEnvironmentVariable("SERVICE_PASSWORD");
+        }
+
+        public bool Login(string username, string password)
+        {
+            if (string.IsNullOrEmpty(password) || password.Length < 12) return false;
+            token = Guid.NewGuid().ToString();
+            return true;
+        }
+
+        // Sample request id: """ + uuid4() + """
+    }
+}""")
+
+    f = F("rust/main.rs")
+    f.a("""use std::env;
+use std::time::Duration;
+
+const USER_AGENT: &str = "ledger-sync/0.4";
+const TOKEN_EXPIRY: u64 = 3600;
+const TOKEN_URL: &str = "https://oauth2.googleapis.com/token";
+""")
+    k = pw(24, 32, symbols="-_.~")
+    f.s('const CLIENT_SECRET: &str = "%s";' % k, "generic", k)
+    k = gho()
+    f.s('static GITHUB_OAUTH_TOKEN: &str = "%s";' % k, "github", k)
+    f.a("""
+struct Config {
+    client_id: String,
+    client_secret: String,
+    password: Option<String>,
+}
+
+fn load() -> Config {
+    Config {
+        client_id: env::var("CLIENT_ID").unwrap_or_else(|_| "ledger".into()),
+        client_secret: env::var("CLIENT_SECRET").unwrap_or_else(|_| CLIENT_SECRET.to_string()),
+        password: env::var("PASSWORD").ok(),
+    }
+}
+
+fn main() {
+    let cfg = load();
+    let client = reqwest::blocking::Client::builder()
+        .user_agent(USER_AGENT)
+        .timeout(Duration::from_secs(TOKEN_EXPIRY))
+        .build()
+        .expect("client");
+    let _ = (client, cfg.client_id, cfg.client_secret, cfg.password, TOKEN_URL, GITHUB_OAUTH_TOKEN);
+}""")
+
+    f = F("rust/tests.rs")
+    f.a("""#[cfg(test)]
+mod tests {
+    const FAKE_KEY: &str = "sk-proj-XXXXXXXXXXXXXXXXXXXXXXXX";
+    const EXAMPLE_AWS: &str = "AKIAIOSFODNN7EXAMPLE";
+    const PEM_MARKER: &str = "-----BEGIN RSA PRIVATE KEY-----";
+
+    #[test]
+    fn rejects_placeholder() {
+        let password = "changeme";
+        let token = "xxxxxxxx";
+        assert!(is_placeholder(password));
+        assert!(is_placeholder(token));
+        assert!(is_placeholder(FAKE_KEY));
+        assert!(is_placeholder(EXAMPLE_AWS));
+        assert!(PEM_MARKER.starts_with("-----BEGIN"));
+    }
+
+    #[test]
+    fn digest_is_not_secret() {
+        let sha = \"""" + sha256() + """\";
+        let commit = \"""" + sha1() + """\";
+        assert_eq!(sha.len(), 64);
+        assert_eq!(commit.len(), 40);
+    }
+}
+""")
+
+
+# ================================================================ misc / ssh / certs / aws / sql
+def misc_files():
+    f = F("misc/.npmrc")
+    f.a("registry=https://registry.npmjs.org/\n@corp:registry=https://npm.pkg.example-corp.com/")
+    k = npm_tok()
+    f.s("//registry.npmjs.org/:_authToken=%s" % k, "npm", k)
+    f.a("//npm.pkg.example-corp.com/:_authToken=${CORP_NPM_TOKEN}\nalways-auth=true\nsave-exact=true")
+
+    f = F("misc/ci.npmrc")
+    f.a("""registry=https://registry.npmjs.org/
+//registry.npmjs.org/:_authToken=${NPM_TOKEN}
+//npm.pkg.github.com/:_authToken=${{ secrets.GITHUB_TOKEN }}
+engine-strict=true
+""")
+
+    f = F("misc/.netrc")
+    f.a("machine api.heroku.com\n  login ops@example-corp.com")
+    f.a("  password $HEROKU_API_KEY")
+    f.a("machine github.com\n  login ci-bot")
+    k = gho()
+    f.s("  password %s" % k, "github", k)
+    f.a("machine ftp.partner.example")
+    p = pw(symbols="-_.+*~^!")
+    f.s("  login partner password %s" % p, "generic", p)
+
+    f = F("misc/.git-credentials")
+    k = ghp()
+    f.s("https://ci-bot:%s@github.com" % k, "github", k)
+    p = urlpw()
+    f.s("https://deploy:%s@git.example-corp.com" % p, "url-credentials", p)
+
+    f = F("aws/credentials")
+    f.a("[default]")
+    ak, sk = aws_akid(), aws_secret()
+    f.s("aws_access_key_id = %s" % ak, "aws-access-key", ak)
+    f.s("aws_secret_access_key = %s" % sk, "aws-secret-key", sk)
+    f.a("region = eu-west-1\n\n[example]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n\n[prod]")
+    ak, sk = aws_akid(), aws_secret()
+    f.s("aws_access_key_id = %s" % ak, "aws-access-key", ak)
+    f.s("aws_secret_access_key = %s" % sk, "aws-secret-key", sk)
+    f.a("\n[sso]\nsso_start_url = https://example-corp.awsapps.com/start\nsso_role_name = ReadOnly")
+
+    f = F("ssh/id_rsa")
+    f.pem(rsa_pkcs1())
+
+    f = F("ssh/id_rsa_deploy")
+    f.pem(openssh_rsa())
+
+    f = F("ssh/id_rsa.pub")
+    f.a("ssh-rsa " + base64.b64encode(b"\x00\x00\x00\x07ssh-rsa\x00\x00\x00\x03\x01\x00\x01\x00\x00\x01\x01\x00" + rbytes(256)).decode() + " ci-bot@build01")
+
+    f = F("certs/server.key")
+    f.pem(ec_key())
+
+    f = F("certs/tls-bundle.pem")
+    f.a("# leaf certificate")
+    f.a("\n".join(cert_lines()))
+    f.a("# private key for the leaf (should not be here)")
+    f.pem(pkcs8_lines())
+
+    f = F("certs/ca.crt")
+    f.a("\n".join(cert_lines()))
+    f.a("\n".join(cert_lines()))
+
+    f = F("sql/schema.sql")
+    f.a("""CREATE TABLE users (
+    id            BIGSERIAL PRIMARY KEY,
+    email         VARCHAR(255) NOT NULL UNIQUE,
+    password      VARCHAR(255) NOT NULL,
+    password_hash VARCHAR(255),
+    api_key       VARCHAR(64),
+    created_at    TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+
+CREATE TABLE api_tokens (
+    token       UUID PRIMARY KEY,
+    user_id     BIGINT REFERENCES users(id),
+    token_type  VARCHAR(16) NOT NULL DEFAULT 'bearer',
+    expires_at  TIMESTAMPTZ
+);
+
+-- seed data: bcrypt hash of a throwaway password, and an opaque token id
+INSERT INTO users (email, password, password_hash) VALUES
+  ('demo@example.com', '', NULL);
+INSERT INTO api_tokens (token, user_id) VALUES ('""" + uuid4() + """', 1);
+-- migration checksum: """ + sha256() + """
+""")
+
+
+# ================================================================ main
+README = """# leakgate evaluation corpus
+
+A labelled corpus for measuring the recall and precision of `leakgate`.
+Everything here is generated by `testdata/corpus-gen.py` (fixed random seed,
+byte-identical output on every run). Regenerate from the repository root with:
+
+    python3 testdata/corpus-gen.py
+
+**All secrets are fake**: random characters from a seeded RNG, shaped like the
+real formats (length, alphabet, prefixes). None of them is a working credential.
+
+## Layout
+
+`<category>/<realistic file name>`: python, node, go, java, ruby, php, shell,
+docker, k8s, terraform, env, ini, toml, xml, json, ci, docs, lockfiles, web,
+csharp, rust, misc, ssh, certs, aws, sql. Most files are ordinary code or config
+around one or two planted secrets; many files contain no secret at all, only
+look-alikes (placeholders, env-var references, template expressions, UUIDs,
+hashes, git SHAs, lockfile integrity hashes, data URIs, public keys and
+certificates, the AWS documentation example keys, Stripe test and publishable
+keys, i18n strings, ...). Look-alikes also appear next to real positives.
+
+## Labels: `expected.txt`
+
+One line per planted secret:
+
+    <path relative to testdata/corpus>:<1-based line where the secret starts>  # <category>
+
+Sorted by path, then line number. A line holding two secrets is listed once.
+Multi-line secrets (PEM private keys) are labelled at their `-----BEGIN` line.
+Anything not listed in `expected.txt` is a negative: a finding elsewhere is a
+false positive.
+
+Categories: %s.
+
+This README and `expected.txt` are themselves generated and are not scan
+targets (exclude them when scanning, or ignore findings in them).
+"""
+
+
+def main():
+    for fn in [python_files, node_files, go_files, java_files, ruby_files, php_files, shell_files,
+               docker_files, k8s_files, terraform_files, env_files, ini_toml_files, xml_json_files,
+               ci_files, docs_files, lockfiles, web_files, csharp_rust_files, misc_files]:
+        fn()
+
+    paths = [f.path for f in FILES]
+    assert len(paths) == len(set(paths)), "duplicate path"
+    if os.path.isdir(OUT):
+        shutil.rmtree(OUT)
+    for f in FILES:
+        full = os.path.join(OUT, f.path)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(f.content())
+
+    # dedupe (a line with two secrets is listed once), sort by path then line
+    seen = {}
+    for path, line, cat, needle in LABELS:
+        seen.setdefault((path, line), (cat, needle))
+    keys = sorted(seen)
+    with open(os.path.join(OUT, "expected.txt"), "w", encoding="utf-8", newline="\n") as fh:
+        for path, line in keys:
+            fh.write("%s:%d  # %s\n" % (path, line, seen[(path, line)][0]))
+
+    cats = sorted({c for c, _ in seen.values()})
+    with open(os.path.join(OUT, "README.md"), "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(README % ", ".join("`%s`" % c for c in cats))
+
+    # verify every label against the written files
+    errors = 0
+    for path, line, cat, needle in LABELS:
+        with open(os.path.join(OUT, path), encoding="utf-8") as fh:
+            lines = fh.read().split("\n")
+        if needle not in lines[line - 1]:
+            print("LABEL MISMATCH %s:%d %s" % (path, line, needle[:40]), file=sys.stderr)
+            errors += 1
+    if errors:
+        sys.exit(1)
+
+    # summary
+    with_pos = {p for p, _ in keys}
+    counts = {}
+    for _, (c, _) in seen.items():
+        counts[c] = counts.get(c, 0) + 1
+    total = sum(os.path.getsize(os.path.join(OUT, f.path)) for f in FILES)
+    print("files: %d  (with positives: %d, without: %d)" % (len(FILES), len(with_pos), len(FILES) - len(with_pos)))
+    print("labels: %d  corpus bytes: %d" % (len(keys), total))
+    for c in sorted(counts):
+        print("  %-22s %d" % (c, counts[c]))
+
+
+if __name__ == "__main__":
+    main()

@@ -71,25 +71,36 @@ impl<'r> Scanner<'r> {
             }
             let rule = self.rules.rule(rule_index);
             let Ok(regex) = rule.regex() else { continue };
-            let group = rule.secret_group(regex);
+            let secret_index = match rule.secret_group(regex) {
+                SecretGroup::Named => regex.capture_names().position(|n| n == Some("secret")).unwrap_or(0),
+                SecretGroup::First => 1,
+                SecretGroup::Whole => 0,
+            };
+            let key_index = regex.capture_names().position(|n| n == Some("key"));
+            let mut locations = regex.capture_locations();
             for &(from, to) in rule_regions {
                 let hay = &data[from..to];
-                for caps in regex.captures_iter(hay) {
-                    let secret = match group {
-                        SecretGroup::Named => caps.name("secret"),
-                        SecretGroup::First => caps.get(1),
-                        SecretGroup::Whole => caps.get(0),
+                let mut at = 0;
+                while at <= hay.len() {
+                    let Some(whole) = regex.captures_read_at(&mut locations, hay, at) else { break };
+                    let secret = locations.get(secret_index);
+                    let key = key_index.and_then(|i| locations.get(i)).map(|(s, e)| &hay[s..e]);
+                    let mut accepted = false;
+                    if let Some((secret_start, secret_end)) = secret {
+                        let (start, end, quoted) = unquote(data, from + secret_start, from + secret_end);
+                        let context = value::ValueContext { quoted, line: line_of(data, start), followed_by: &data[end..(end + 2).min(data.len())] };
+                        if start < end && accept(rule, key, &data[start..end], context) {
+                            out.push(Candidate { rule: rule_index, start, end });
+                            accepted = true;
+                        }
+                    }
+                    // A rejected match may hide one inside its value
+                    // (`ConnectionString = "…;Password=…"`): look again from the value's start.
+                    let next = match (accepted, secret) {
+                        (false, Some((secret_start, _))) => secret_start.max(whole.start() + 1),
+                        _ => whole.end(),
                     };
-                    let Some(secret) = secret else { continue };
-                    let key = caps.name("key").map(|k| k.as_bytes());
-                    let (start, end, quoted) = unquote(data, from + secret.start(), from + secret.end());
-                    if start >= end {
-                        continue;
-                    }
-                    let context = value::ValueContext { quoted, line: line_of(data, start), followed_by: data.get(end).copied() };
-                    if accept(rule, key, &data[start..end], context) {
-                        out.push(Candidate { rule: rule_index, start, end });
-                    }
+                    at = next.max(at + 1);
                 }
             }
         }

@@ -137,6 +137,9 @@ const REFERENCE_PREFIXES: &[&[u8]] = &[
     b"awskms:", b"gcpkms:", b"azurekv:", b"projects/", b"secretref:",
 ];
 
+/// Provider formats that look like keys but are meant to be public or to work only in test mode.
+const NON_SECRET_FORMATS: &[&[u8]] = &[b"sk_test_", b"rk_test_", b"pk_test_", b"pk_live_", b"whsec_test"];
+
 /// Substrings anywhere in a value that make it a lookup, not a literal.
 const REFERENCE_INFIXES: &[&[u8]] = &[
     b"${", b"{{", b"process.env", b"os.environ", b"getenv", b"environ[", b"environ.get", b"env[",
@@ -151,8 +154,8 @@ pub struct ValueContext<'a> {
     pub quoted: bool,
     /// The whole line, for hints such as "this is a digest".
     pub line: &'a [u8],
-    /// The byte right after the value (`(` makes `b64decode(` a call).
-    pub followed_by: Option<u8>,
+    /// The bytes right after the value, two at most (`(` makes `b64decode(` a call).
+    pub followed_by: &'a [u8],
 }
 
 /// Why a generic assignment's value is not a secret, if it is not one.
@@ -203,8 +206,15 @@ pub fn generic_value_reason(value: &[u8], context: ValueContext<'_>, min_entropy
     if has_sequential_runs(&lower) {
         return Some("a sequence such as abcd1234");
     }
-    if !quoted && matches!(followed_by, Some(b'(' | b'[' | b'.')) {
+    if !quoted && matches!(followed_by.first(), Some(b'(' | b'[' | b'.')) {
         return Some("an expression: a call or an index");
+    }
+    // `Bearer eyJ….<payload>`, `key-{{ env }}`, `pass$SUFFIX`; but `<x>value</x>` ends an element.
+    if matches!(followed_by, [b'<', next, ..] if *next != b'/') || matches!(followed_by.first(), Some(b'{' | b'$' | b'%')) {
+        return Some("part of a template");
+    }
+    if NON_SECRET_FORMATS.iter().any(|p| lower.starts_with(p)) {
+        return Some("a test or publishable key, not a secret");
     }
     if is_hex(value) && line_mentions_digest(line) {
         return Some("a digest");
@@ -356,8 +366,16 @@ fn looks_like_pattern_or_template(value: &[u8]) -> bool {
     const MARKERS: &[&[u8]] = &[
         b"\\d", b"\\w", b"\\s", b"\\.", b"\\b", b"(?", b"[^", b"]{", b"]*", b"]+", b"a-z", b"A-Z", b"0-9", b"%s", b"%d", b"%v",
     ];
-    MARKERS.iter().any(|m| contains(value, m))
-        || (value.contains(&b'{') && value.contains(&b'}'))
+    MARKERS.iter().any(|m| contains(value, m)) || has_placeholder_braces(value)
+}
+
+/// `{}`, `{0}`, `{name}`, `{user.id}`: a format placeholder, not random punctuation.
+fn has_placeholder_braces(value: &[u8]) -> bool {
+    value.iter().enumerate().filter(|(_, b)| **b == b'{').any(|(i, _)| {
+        let inner: Vec<u8> = value[i + 1..].iter().copied().take_while(|b| *b != b'}').collect();
+        i + 1 + inner.len() < value.len()
+            && inner.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'!'))
+    })
 }
 
 /// Two ascending runs of four (`abcd1234`) or one of five (`4567890`): typed, not random.
@@ -579,7 +597,7 @@ mod tests {
 
     #[test]
     fn real_looking_values_pass() {
-        for value in ["q8#Lm2vR!xT9", "Tr0ub4dor&3", "d41f8c2e9b7a4c1d8e3f6a5b2c9d0e7f", "Zk2mP9xQ4vL8nR3tW6yB", "Welcome123!", "cu4lg26ofcziixny"] {
+        for value in ["q8#Lm2vR!xT9", "Tr0ub4dor&3", "d41f8c2e9b7a4c1d8e3f6a5b2c9d0e7f", "Zk2mP9xQ4vL8nR3tW6yB", "Welcome123!", "cu4lg26ofcziixny", "D|Z}<qqwK8hD#kfBF{uWM,tq^+{UzX&}35b"] {
             assert_eq!(generic(value), None, "{value} should pass");
         }
     }
@@ -593,7 +611,7 @@ mod tests {
             "3600", "30s", "/run/secrets/db", "https://oauth2.googleapis.com/token", "password123", "hunter2",
             "NextPageToken", "fs.s3.consistent", "Access-Control-Allow-Credentials", "webdavgeneratedpassword2",
             "[0-9A-Fa-f]{1,4}", "share-{portfolio_id}", "attr_%s", "arn:aws:iam::aws:policy/X", "CRAM-MD5",
-            "abcd1234defg5678", "fileb://ImportToken.bin", "a2cs3456-67cd-890b-1cd2-c3a4567d89f1",
+            "abcd1234defg5678", "fileb://ImportToken.bin", "sk_test_8sCQNHQthj94WZ4aayA4UCGp", "user-{0}-x", "a2cs3456-67cd-890b-1cd2-c3a4567d89f1",
         ] {
             assert!(generic(value).is_some(), "{value:?} should be rejected");
         }
@@ -604,7 +622,7 @@ mod tests {
         for value in ["self.token", "get_password()", "config.api_key", "request.form", "apiKey", "os.environ", "crt_s3_creds", "base64.b64encode"] {
             assert!(unquoted(value).is_some(), "{value} is code");
         }
-        let call = ValueContext { followed_by: Some(b'('), ..ValueContext::default() };
+        let call = ValueContext { followed_by: b"()", ..ValueContext::default() };
         assert!(generic_value_reason(b"b64decode", call, 2.5).is_some());
         assert_eq!(unquoted("Zk2mP9xQ4vL8"), None);
         assert_eq!(unquoted("ya29.a0AfH6SMBx7Kq2mZ9vLp3Rt8Wn"), None);
@@ -613,7 +631,7 @@ mod tests {
     #[test]
     fn hex_is_a_digest_only_when_the_line_says_so() {
         let hex = b"3f2a9c8e7d6b5a4f3e2d1c0b9a8f7e6d5c4b3a29";
-        let on = |line: &'static [u8]| ValueContext { quoted: true, line, followed_by: None };
+        let on = |line: &'static [u8]| ValueContext { quoted: true, line, followed_by: b"" };
         assert!(generic_value_reason(hex, on(b"commit_token: 3f2a"), 2.5).is_some());
         assert_eq!(generic_value_reason(hex, on(b"api_token: 3f2a"), 2.5), None);
     }
