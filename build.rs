@@ -12,9 +12,15 @@ fn main() {
     files.sort();
     let mut out = String::from("[\n");
     for path in &files {
-        let name = path.file_name().and_then(|n| n.to_str()).expect("utf-8 rule file name");
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("utf-8 rule file name");
         let abs = fs::canonicalize(path).expect("canonical rule path");
-        out.push_str(&format!("    ({name:?}, include_str!({:?})),\n", abs.display().to_string()));
+        out.push_str(&format!(
+            "    ({name:?}, include_str!({:?})),\n",
+            abs.display().to_string()
+        ));
         println!("cargo::rerun-if-changed={}", path.display());
     }
     out.push(']');

@@ -8,7 +8,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::report::Format;
 
 #[derive(Debug, Parser)]
-#[command(name = "leakgate", version, about = "Keeps secrets out of git and out of AI-agent run journals.")]
+#[command(
+    name = "leakgate",
+    version,
+    about = "Keeps secrets out of git and out of AI-agent run journals."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

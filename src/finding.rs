@@ -21,7 +21,9 @@ pub enum Provenance {
 
 impl Provenance {
     pub fn file(path: &std::path::Path) -> Self {
-        Provenance::File { path: display_path(path) }
+        Provenance::File {
+            path: display_path(path),
+        }
     }
 
     /// The path shown to the user.
@@ -96,11 +98,17 @@ pub struct Finding {
     pub snippet: Snippet,
     pub provenance: Provenance,
     /// Only with `--show-secrets`.
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "serialize_secret")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_secret"
+    )]
     pub secret: Option<Secret>,
 }
 
-fn serialize_secret<S: serde::Serializer>(secret: &Option<Secret>, s: S) -> Result<S::Ok, S::Error> {
+fn serialize_secret<S: serde::Serializer>(
+    secret: &Option<Secret>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     match secret {
         Some(secret) => s.serialize_str(secret.expose()),
         None => s.serialize_none(),
@@ -132,7 +140,9 @@ pub fn fingerprint(rule_id: &str, secret: &[u8]) -> String {
 pub fn preview(secret: &[u8], keywords: &[String]) -> String {
     let prefix_len = keywords
         .iter()
-        .filter(|k| secret.len() >= k.len() + 8 && secret[..k.len()].eq_ignore_ascii_case(k.as_bytes()))
+        .filter(|k| {
+            secret.len() >= k.len() + 8 && secret[..k.len()].eq_ignore_ascii_case(k.as_bytes())
+        })
         .map(String::len)
         .max()
         .unwrap_or(0);
@@ -186,7 +196,11 @@ pub fn snippet(line: &[u8], own: (usize, usize), masks: &[(usize, usize, &str)])
     push(&line[cursor..], &mut text, &mut chars);
 
     if chars <= SNIPPET_MAX {
-        return Snippet { text, highlight_start: highlight.0, highlight_len: highlight.1 };
+        return Snippet {
+            text,
+            highlight_start: highlight.0,
+            highlight_len: highlight.1,
+        };
     }
     let from = highlight.0.saturating_sub(SNIPPET_CONTEXT);
     let to = (highlight.0 + highlight.1 + SNIPPET_CONTEXT).min(chars);
@@ -199,7 +213,11 @@ pub fn snippet(line: &[u8], own: (usize, usize), masks: &[(usize, usize, &str)])
     if to < chars {
         cut.push('…');
     }
-    Snippet { text: cut, highlight_start: start, highlight_len: highlight.1 }
+    Snippet {
+        text: cut,
+        highlight_start: start,
+        highlight_len: highlight.1,
+    }
 }
 
 #[cfg(test)]
@@ -209,8 +227,14 @@ mod tests {
     #[test]
     fn preview_shows_only_the_known_prefix() {
         let keywords = vec!["sk-ant-api03-".to_owned(), "sk-ant-".to_owned()];
-        assert_eq!(preview(b"sk-ant-api03-abcdefghijklmnop", &keywords), "sk-ant-api03-[REDACTED]");
-        assert_eq!(preview(b"password123", &["password".to_owned()]), "[REDACTED]");
+        assert_eq!(
+            preview(b"sk-ant-api03-abcdefghijklmnop", &keywords),
+            "sk-ant-api03-[REDACTED]"
+        );
+        assert_eq!(
+            preview(b"password123", &["password".to_owned()]),
+            "[REDACTED]"
+        );
     }
 
     #[test]
@@ -231,11 +255,21 @@ mod tests {
         let s = snippet(&long, (300, 306), &[(300, 306, "[REDACTED]")]);
         assert!(s.text.starts_with('…') && s.text.ends_with('…'));
         assert!(!s.text.contains("SECRET"));
-        assert_eq!(s.text.chars().skip(s.highlight_start).take(s.highlight_len).collect::<String>(), "[REDACTED]");
+        assert_eq!(
+            s.text
+                .chars()
+                .skip(s.highlight_start)
+                .take(s.highlight_len)
+                .collect::<String>(),
+            "[REDACTED]"
+        );
     }
 
     #[test]
     fn secret_debug_is_redacted() {
-        assert_eq!(format!("{:?}", Secret::new(b"hunter2")), "Secret([REDACTED])");
+        assert_eq!(
+            format!("{:?}", Secret::new(b"hunter2")),
+            "Secret([REDACTED])"
+        );
     }
 }

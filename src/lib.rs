@@ -36,7 +36,10 @@ pub enum Error {
     Rules(#[from] rules::RuleError),
 
     #[error("cannot write the report to {}", path.display())]
-    #[diagnostic(code(leakgate::output), help("check that the directory exists and is writable"))]
+    #[diagnostic(
+        code(leakgate::output),
+        help("check that the directory exists and is writable")
+    )]
     Output {
         path: PathBuf,
         #[source]
@@ -58,7 +61,11 @@ impl Error {
 pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Scan(args) => commands::scan::run(&args),
-        Command::Rules { command: RulesCommand::List { format } } => commands::rules::list(format),
-        Command::Rules { command: RulesCommand::Check } => commands::rules::check(),
+        Command::Rules {
+            command: RulesCommand::List { format },
+        } => commands::rules::list(format),
+        Command::Rules {
+            command: RulesCommand::Check,
+        } => commands::rules::check(),
     }
 }

@@ -1,4 +1,6 @@
 //! The `leakgate` binary: parse arguments, run, map the result to an exit code.
+//! It is the one place that prints fatal errors, so the library-wide ban on stderr stops here.
+#![allow(clippy::print_stderr)]
 
 use std::process::ExitCode;
 
@@ -8,7 +10,10 @@ use leakgate::{ExitStatus, cli::Cli};
 fn main() -> ExitCode {
     // A panic message could quote data being scanned: print only where it happened.
     std::panic::set_hook(Box::new(|info| {
-        let location = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
         eprintln!("leakgate: internal error at {location}; this is a bug, please report it");
         std::process::exit(ExitStatus::Error as i32);
     }));

@@ -7,8 +7,8 @@ pub mod scan;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use crate::cli::ColorChoice;
 use crate::Error;
+use crate::cli::ColorChoice;
 
 /// Where a report goes: standard output, or a file that appears atomically when complete.
 pub struct Output {
@@ -18,7 +18,10 @@ pub struct Output {
 
 impl Output {
     /// Open the destination and decide on colors.
-    pub fn open(path: Option<&Path>, color: ColorChoice) -> Result<(Self, Box<dyn Write + Send>), Error> {
+    pub fn open(
+        path: Option<&Path>,
+        color: ColorChoice,
+    ) -> Result<(Self, Box<dyn Write + Send>), Error> {
         let color_ok = |is_terminal: bool| match color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -32,18 +35,36 @@ impl Output {
             None => {
                 let stdout = io::stdout();
                 let color = color_ok(stdout.is_terminal());
-                Ok((Output { target: None, color }, Box::new(io::BufWriter::new(stdout))))
+                Ok((
+                    Output {
+                        target: None,
+                        color,
+                    },
+                    Box::new(io::BufWriter::new(stdout)),
+                ))
             }
             Some(path) => {
                 let dir = match path.parent() {
                     Some(p) if !p.as_os_str().is_empty() => p,
                     _ => Path::new("."),
                 };
-                let temp = tempfile::NamedTempFile::new_in(dir)
-                    .map_err(|source| Error::Output { path: path.to_owned(), source })?;
-                let file = temp.reopen().map_err(|source| Error::Output { path: path.to_owned(), source })?;
+                let temp =
+                    tempfile::NamedTempFile::new_in(dir).map_err(|source| Error::Output {
+                        path: path.to_owned(),
+                        source,
+                    })?;
+                let file = temp.reopen().map_err(|source| Error::Output {
+                    path: path.to_owned(),
+                    source,
+                })?;
                 let writer = Box::new(io::BufWriter::new(file));
-                Ok((Output { target: Some((temp, path.to_owned())), color: color_ok(false) }, writer))
+                Ok((
+                    Output {
+                        target: Some((temp, path.to_owned())),
+                        color: color_ok(false),
+                    },
+                    writer,
+                ))
             }
         }
     }
@@ -51,7 +72,10 @@ impl Output {
     /// Move the finished report into place.
     pub fn commit(self) -> Result<(), Error> {
         if let Some((temp, path)) = self.target {
-            temp.persist(&path).map_err(|e| Error::Output { path, source: e.error })?;
+            temp.persist(&path).map_err(|e| Error::Output {
+                path,
+                source: e.error,
+            })?;
         }
         Ok(())
     }

@@ -15,14 +15,17 @@ pub fn list(format: Format) -> Result<ExitStatus, Error> {
         let spec = &rule.spec;
         match format {
             Format::Json => {
-                serde_json::to_writer(&mut out, &serde_json::json!({
-                    "id": spec.id,
-                    "description": spec.description,
-                    "severity": spec.severity,
-                    "kind": spec.kind,
-                    "keywords": spec.keywords,
-                    "file": rule.origin,
-                }))
+                serde_json::to_writer(
+                    &mut out,
+                    &serde_json::json!({
+                        "id": spec.id,
+                        "description": spec.description,
+                        "severity": spec.severity,
+                        "kind": spec.kind,
+                        "keywords": spec.keywords,
+                        "file": rule.origin,
+                    }),
+                )
                 .map_err(std::io::Error::from)?;
                 writeln!(out)?;
             }
@@ -60,5 +63,9 @@ pub fn check() -> Result<ExitStatus, Error> {
     )?;
     out.flush()?;
     output.commit()?;
-    Ok(if report.failures.is_empty() { ExitStatus::Clean } else { ExitStatus::Findings })
+    Ok(if report.failures.is_empty() {
+        ExitStatus::Clean
+    } else {
+        ExitStatus::Findings
+    })
 }

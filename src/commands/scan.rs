@@ -37,7 +37,9 @@ struct Collector<'a> {
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A panic elsewhere ends the process (see main), so a poisoned lock still holds good data.
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Sink for Collector<'_> {
@@ -62,7 +64,12 @@ impl Sink for Collector<'_> {
 /// Scan the working-tree paths with these rules.
 pub fn scan_paths(rules: &RuleSet, args: &ScanArgs) -> ScanResults {
     let collector = Collector {
-        scanner: Scanner::new(rules, ScanOptions { show_secrets: args.show_secrets }),
+        scanner: Scanner::new(
+            rules,
+            ScanOptions {
+                show_secrets: args.show_secrets,
+            },
+        ),
         findings: Mutex::default(),
         skipped: Mutex::default(),
         problems: Mutex::default(),
@@ -76,13 +83,24 @@ pub fn scan_paths(rules: &RuleSet, args: &ScanArgs) -> ScanResults {
     };
     walk(&args.paths, &options, &collector);
     let mut results = ScanResults {
-        findings: collector.findings.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner),
-        skipped: collector.skipped.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner),
-        problems: collector.problems.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner),
+        findings: collector
+            .findings
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+        skipped: collector
+            .skipped
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+        problems: collector
+            .problems
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
         files_scanned: collector.files.into_inner(),
         bytes_scanned: collector.bytes.into_inner(),
     };
-    results.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    results
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     results.skipped.sort();
     results.problems.sort();
     results
@@ -94,8 +112,14 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, Error> {
     let results = scan_paths(&rules, args);
 
     let (output, writer) = Output::open(args.output.as_deref(), args.color)?;
-    let mut reporter =
-        report::reporter(args.format, writer, ReportOptions { color: output.color, verbose: args.verbose });
+    let mut reporter = report::reporter(
+        args.format,
+        writer,
+        ReportOptions {
+            color: output.color,
+            verbose: args.verbose,
+        },
+    );
     let mut summary = Summary {
         findings: results.findings.len(),
         files_scanned: results.files_scanned,

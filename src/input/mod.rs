@@ -26,8 +26,13 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
-    pub const ALL: [SkipReason; 5] =
-        [SkipReason::Binary, SkipReason::TooLarge, SkipReason::Unreadable, SkipReason::NotRegularFile, SkipReason::Symlink];
+    pub const ALL: [SkipReason; 5] = [
+        SkipReason::Binary,
+        SkipReason::TooLarge,
+        SkipReason::Unreadable,
+        SkipReason::NotRegularFile,
+        SkipReason::Symlink,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -33,13 +33,18 @@ pub fn walk(paths: &[PathBuf], options: &WalkOptions, sink: &dyn Sink) {
     let mut roots = Vec::new();
     for path in paths {
         match std::fs::metadata(path) {
-            Err(error) => sink.problem(Problem { path: display_path(path), message: describe_io_error(&error) }),
+            Err(error) => sink.problem(Problem {
+                path: display_path(path),
+                message: describe_io_error(&error),
+            }),
             // A file the user named is scanned even if an ignore file lists it.
             Ok(meta) if !meta.is_dir() => scan_file(path, options, sink),
             Ok(_) => roots.push(path.clone()),
         }
     }
-    let Some((first, rest)) = roots.split_first() else { return };
+    let Some((first, rest)) = roots.split_first() else {
+        return;
+    };
 
     let mut builder = WalkBuilder::new(first);
     for root in rest {
@@ -62,17 +67,27 @@ pub fn walk(paths: &[PathBuf], options: &WalkOptions, sink: &dyn Sink) {
         Box::new(move |entry| {
             match entry {
                 Ok(entry) => {
-                    let Some(file_type) = entry.file_type() else { return WalkState::Continue };
+                    let Some(file_type) = entry.file_type() else {
+                        return WalkState::Continue;
+                    };
                     if file_type.is_dir() {
                         return WalkState::Continue;
                     }
                     let path = entry.path();
                     if file_type.is_symlink() {
-                        sink.skipped(Skipped { path: display_path(path), reason: SkipReason::Symlink, detail: None });
+                        sink.skipped(Skipped {
+                            path: display_path(path),
+                            reason: SkipReason::Symlink,
+                            detail: None,
+                        });
                     } else if file_type.is_file() {
                         scan_file(path, options, sink);
                     } else {
-                        sink.skipped(Skipped { path: display_path(path), reason: SkipReason::NotRegularFile, detail: None });
+                        sink.skipped(Skipped {
+                            path: display_path(path),
+                            reason: SkipReason::NotRegularFile,
+                            detail: None,
+                        });
                     }
                 }
                 Err(error) => report_walk_error(&error, sink),
@@ -83,14 +98,22 @@ pub fn walk(paths: &[PathBuf], options: &WalkOptions, sink: &dyn Sink) {
 }
 
 fn report_walk_error(error: &ignore::Error, sink: &dyn Sink) {
-    let path = walk_error_path(error).map(display_path).unwrap_or_else(|| "<unknown>".into());
-    sink.skipped(Skipped { path, reason: SkipReason::Unreadable, detail: Some(error.to_string()) });
+    let path = walk_error_path(error)
+        .map(display_path)
+        .unwrap_or_else(|| "<unknown>".into());
+    sink.skipped(Skipped {
+        path,
+        reason: SkipReason::Unreadable,
+        detail: Some(error.to_string()),
+    });
 }
 
 fn walk_error_path(error: &ignore::Error) -> Option<&Path> {
     match error {
         ignore::Error::WithPath { path, .. } => Some(path),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => walk_error_path(err),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error_path(err)
+        }
         ignore::Error::Loop { child, .. } => Some(child),
         _ => None,
     }
@@ -98,11 +121,19 @@ fn walk_error_path(error: &ignore::Error) -> Option<&Path> {
 
 fn scan_file(path: &Path, options: &WalkOptions, sink: &dyn Sink) {
     let shown = display_path(path);
-    let skip = |reason, detail| sink.skipped(Skipped { path: shown.clone(), reason, detail });
+    let skip = |reason, detail| {
+        sink.skipped(Skipped {
+            path: shown.clone(),
+            reason,
+            detail,
+        })
+    };
     match read_regular_file(path, options.max_file_size) {
         Ok(FileContent::Text(data)) => sink.blob(Provenance::file(path), &data),
         Ok(FileContent::Binary) => skip(SkipReason::Binary, None),
-        Ok(FileContent::TooLarge(size)) => skip(SkipReason::TooLarge, Some(format!("{size} bytes"))),
+        Ok(FileContent::TooLarge(size)) => {
+            skip(SkipReason::TooLarge, Some(format!("{size} bytes")))
+        }
         Ok(FileContent::NotRegular) => skip(SkipReason::NotRegularFile, None),
         Err(error) => skip(SkipReason::Unreadable, Some(describe_io_error(&error))),
     }
@@ -139,7 +170,10 @@ fn read_regular_file(path: &Path, max_size: u64) -> std::io::Result<FileContent>
 #[cfg(unix)]
 fn open_nonblocking(path: &Path) -> std::io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path)
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
 }
 
 #[cfg(not(unix))]

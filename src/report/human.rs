@@ -29,11 +29,19 @@ pub struct HumanReporter {
 
 impl HumanReporter {
     pub fn new(out: Box<dyn Write + Send>, options: ReportOptions) -> Self {
-        HumanReporter { out, options, notes: Vec::new() }
+        HumanReporter {
+            out,
+            options,
+            notes: Vec::new(),
+        }
     }
 
     fn paint(&self, text: &str, style: Style) -> String {
-        if self.options.color { text.style(style).to_string() } else { text.to_owned() }
+        if self.options.color {
+            text.style(style).to_string()
+        } else {
+            text.to_owned()
+        }
     }
 
     fn finding(&mut self, f: &Finding) -> io::Result<()> {
@@ -49,10 +57,26 @@ impl HumanReporter {
         let pad = " ".repeat(gutter);
         let bar = self.paint("|", blue);
         writeln!(self.out, "{head}: {description}")?;
-        writeln!(self.out, "{pad}{} {}:{}:{}", self.paint("-->", blue), f.path, f.line, f.column)?;
+        writeln!(
+            self.out,
+            "{pad}{} {}:{}:{}",
+            self.paint("-->", blue),
+            f.path,
+            f.line,
+            f.column
+        )?;
         writeln!(self.out, "{pad} {bar}")?;
-        writeln!(self.out, "{} {bar} {}", self.paint(&f.line.to_string(), blue), f.snippet.text)?;
-        let marker = format!("{}{}", " ".repeat(f.snippet.highlight_start), "^".repeat(f.snippet.highlight_len.max(1)));
+        writeln!(
+            self.out,
+            "{} {bar} {}",
+            self.paint(&f.line.to_string(), blue),
+            f.snippet.text
+        )?;
+        let marker = format!(
+            "{}{}",
+            " ".repeat(f.snippet.highlight_start),
+            "^".repeat(f.snippet.highlight_len.max(1))
+        );
         writeln!(self.out, "{pad} {bar} {}", self.paint(&marker, style))?;
         writeln!(
             self.out,
@@ -65,8 +89,13 @@ impl HumanReporter {
 
     fn skipped(&mut self, s: &Skipped) {
         if self.options.verbose || s.reason == SkipReason::Unreadable {
-            let detail = s.detail.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
-            self.notes.push(format!("skipped {}: {}{detail}", s.path, s.reason.as_str()));
+            let detail = s
+                .detail
+                .as_deref()
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default();
+            self.notes
+                .push(format!("skipped {}: {}{detail}", s.path, s.reason.as_str()));
         }
     }
 
@@ -96,10 +125,18 @@ impl HumanReporter {
                 .iter()
                 .filter_map(|r| s.skipped.get(r).map(|n| format!("{n} {}", r.as_str())))
                 .collect();
-            line.push_str(&format!("; skipped {} ({})", s.files_skipped, reasons.join(", ")));
+            line.push_str(&format!(
+                "; skipped {} ({})",
+                s.files_skipped,
+                reasons.join(", ")
+            ));
         }
         if s.errors > 0 {
-            line.push_str(&format!("; {} {}", s.errors, plural(s.errors as u64, "error", "errors")));
+            line.push_str(&format!(
+                "; {} {}",
+                s.errors,
+                plural(s.errors as u64, "error", "errors")
+            ));
         }
         writeln!(self.out, "{line}")
     }

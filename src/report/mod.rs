@@ -81,7 +81,11 @@ pub struct ReportOptions {
     pub verbose: bool,
 }
 
-pub fn reporter(format: Format, out: Box<dyn io::Write + Send>, options: ReportOptions) -> Box<dyn Reporter> {
+pub fn reporter(
+    format: Format,
+    out: Box<dyn io::Write + Send>,
+    options: ReportOptions,
+) -> Box<dyn Reporter> {
     match format {
         Format::Human => Box::new(human::HumanReporter::new(out, options)),
         Format::Json => Box::new(json::JsonReporter::new(out)),

@@ -21,10 +21,16 @@ pub struct CheckReport {
 }
 
 pub fn check_rules(rules: &[Rule]) -> CheckReport {
-    let mut report = CheckReport { rules: rules.len(), ..CheckReport::default() };
+    let mut report = CheckReport {
+        rules: rules.len(),
+        ..CheckReport::default()
+    };
     for rule in rules {
         let id = rule.id().to_owned();
-        let fail = |message: String| CheckFailure { rule: id.clone(), message };
+        let fail = |message: String| CheckFailure {
+            rule: id.clone(),
+            message,
+        };
         if let Err(message) = rule.validate() {
             report.failures.push(fail(message));
             continue;
@@ -41,11 +47,15 @@ pub fn check_rules(rules: &[Rule]) -> CheckReport {
             }
         };
         let scanner = Scanner::new(&alone, ScanOptions::default());
-        let provenance = Provenance::File { path: format!("<{id} example>") };
+        let provenance = Provenance::File {
+            path: format!("<{id} example>"),
+        };
         for (index, example) in rule.spec.examples.iter().enumerate() {
             report.examples += 1;
             if scanner.scan(&provenance, example.as_bytes()).is_empty() {
-                report.failures.push(fail(format!("example {} does not match", index + 1)));
+                report
+                    .failures
+                    .push(fail(format!("example {} does not match", index + 1)));
             }
         }
         for (index, example) in rule.spec.negative_examples.iter().enumerate() {
@@ -71,11 +81,25 @@ mod tests {
     #[test]
     fn every_builtin_rule_passes_its_examples() {
         let rules = RuleSet::builtin().expect("built-in rules load");
-        assert!(rules.rules().len() >= 30, "expected the full built-in rule set");
+        assert!(
+            rules.rules().len() >= 30,
+            "expected the full built-in rule set"
+        );
         let report = check_rules(rules.rules());
-        let failures: Vec<String> = report.failures.iter().map(|f| format!("{}: {}", f.rule, f.message)).collect();
-        assert!(failures.is_empty(), "rule check failures:\n{}", failures.join("\n"));
-        assert!(report.negative_examples >= report.rules, "every rule needs negative examples");
+        let failures: Vec<String> = report
+            .failures
+            .iter()
+            .map(|f| format!("{}: {}", f.rule, f.message))
+            .collect();
+        assert!(
+            failures.is_empty(),
+            "rule check failures:\n{}",
+            failures.join("\n")
+        );
+        assert!(
+            report.negative_examples >= report.rules,
+            "every rule needs negative examples"
+        );
     }
 
     #[test]

@@ -14,7 +14,8 @@ use regex::bytes::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 
 /// The rule files compiled into the binary, as (file name, TOML text).
-pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+pub const BUILTIN_RULE_FILES: &[(&str, &str)] =
+    &include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
 /// What kind of evidence a rule looks for; decides which value checks apply and which rule wins
 /// when two matches overlap.
@@ -90,22 +91,35 @@ struct RuleFile {
     rule: Vec<RuleSpec>,
 }
 
+/// A rules file that is not valid TOML or does not fit the schema, pointing at the spot.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("cannot parse rule file {file}")]
+#[diagnostic(
+    code(leakgate::rules::parse),
+    help("see rules/README.md for the rule schema")
+)]
+pub struct RuleParseError {
+    file: String,
+    #[source_code]
+    source_code: miette::NamedSource<String>,
+    #[label("{message}")]
+    span: Option<miette::SourceSpan>,
+    message: String,
+}
+
 /// Why a rule file could not be loaded.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum RuleError {
-    #[error("cannot parse rule file {file}")]
-    #[diagnostic(code(leakgate::rules::parse), help("see rules/README.md for the rule schema"))]
-    Parse {
-        file: String,
-        #[source_code]
-        source_code: miette::NamedSource<String>,
-        #[label("{message}")]
-        span: Option<miette::SourceSpan>,
-        message: String,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Parse(Box<RuleParseError>),
     #[error("rule `{id}` in {file}: {message}")]
     #[diagnostic(code(leakgate::rules::invalid))]
-    Invalid { file: String, id: String, message: String },
+    Invalid {
+        file: String,
+        id: String,
+        message: String,
+    },
 }
 
 /// A compiled rule: its spec plus lazily built matchers.
@@ -133,8 +147,19 @@ fn build_regex(pattern: &str) -> Result<Regex, String> {
 
 impl Rule {
     fn new(spec: RuleSpec, origin: String) -> Self {
-        let stopwords_lower = spec.allowlist.stopwords.iter().map(|s| s.to_ascii_lowercase()).collect();
-        Rule { spec, origin, regex: OnceLock::new(), allow_regexes: OnceLock::new(), stopwords_lower }
+        let stopwords_lower = spec
+            .allowlist
+            .stopwords
+            .iter()
+            .map(|s| s.to_ascii_lowercase())
+            .collect();
+        Rule {
+            spec,
+            origin,
+            regex: OnceLock::new(),
+            allow_regexes: OnceLock::new(),
+            stopwords_lower,
+        }
     }
 
     pub fn id(&self) -> &str {
@@ -143,7 +168,10 @@ impl Rule {
 
     /// The compiled regex, or why it does not compile.
     pub fn regex(&self) -> Result<&Regex, &str> {
-        self.regex.get_or_init(|| build_regex(&self.spec.regex)).as_ref().map_err(String::as_str)
+        self.regex
+            .get_or_init(|| build_regex(&self.spec.regex))
+            .as_ref()
+            .map_err(String::as_str)
     }
 
     /// The secret's capture group: `secret` if named, else group 1, else the whole match.
@@ -161,13 +189,22 @@ impl Rule {
     pub fn allowlisted(&self, secret: &[u8]) -> bool {
         if !self.stopwords_lower.is_empty() {
             let lower = secret.to_ascii_lowercase();
-            if self.stopwords_lower.iter().any(|w| memchr::memmem::find(&lower, w.as_bytes()).is_some()) {
+            if self
+                .stopwords_lower
+                .iter()
+                .any(|w| memchr::memmem::find(&lower, w.as_bytes()).is_some())
+            {
                 return true;
             }
         }
-        let regexes = self
-            .allow_regexes
-            .get_or_init(|| self.spec.allowlist.regexes.iter().filter_map(|p| build_regex(p).ok()).collect());
+        let regexes = self.allow_regexes.get_or_init(|| {
+            self.spec
+                .allowlist
+                .regexes
+                .iter()
+                .filter_map(|p| build_regex(p).ok())
+                .collect()
+        });
         regexes.iter().any(|r| r.is_match(secret))
     }
 
@@ -251,8 +288,16 @@ impl RuleSet {
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&keywords)
-            .map_err(|e| RuleError::Invalid { file: "<all>".into(), id: "<keywords>".into(), message: e.to_string() })?;
-        Ok(RuleSet { rules, prefilter, rules_by_keyword })
+            .map_err(|e| RuleError::Invalid {
+                file: "<all>".into(),
+                id: "<keywords>".into(),
+                message: e.to_string(),
+            })?;
+        Ok(RuleSet {
+            rules,
+            prefilter,
+            rules_by_keyword,
+        })
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -274,11 +319,17 @@ impl RuleSet {
 
 /// Parse one rules file into rules (not yet compiled).
 pub fn parse_rule_file(file: &str, text: &str) -> Result<Vec<Rule>, RuleError> {
-    let parsed: RuleFile = toml::from_str(text).map_err(|e| RuleError::Parse {
-        file: file.to_owned(),
-        source_code: miette::NamedSource::new(file, text.to_owned()),
-        span: e.span().map(Into::into),
-        message: e.message().to_owned(),
+    let parsed: RuleFile = toml::from_str(text).map_err(|e| {
+        RuleError::Parse(Box::new(RuleParseError {
+            file: file.to_owned(),
+            source_code: miette::NamedSource::new(file, text.to_owned()),
+            span: e.span().map(Into::into),
+            message: e.message().to_owned(),
+        }))
     })?;
-    Ok(parsed.rule.into_iter().map(|spec| Rule::new(spec, file.to_owned())).collect())
+    Ok(parsed
+        .rule
+        .into_iter()
+        .map(|spec| Rule::new(spec, file.to_owned()))
+        .collect())
 }

@@ -20,7 +20,11 @@ const MULTILINE_WINDOW: usize = 32 * 1024;
 
 /// Markers that suppress a finding on their own line (ours, and those of the tools teams
 /// migrate from).
-const ALLOW_MARKERS: &[&[u8]] = &[b"leakgate:allow", b"gitleaks:allow", b"pragma: allowlist secret"];
+const ALLOW_MARKERS: &[&[u8]] = &[
+    b"leakgate:allow",
+    b"gitleaks:allow",
+    b"pragma: allowlist secret",
+];
 const ALLOW_NEXT_LINE_MARKER: &[u8] = b"leakgate:allow-next-line";
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -72,7 +76,10 @@ impl<'r> Scanner<'r> {
             let rule = self.rules.rule(rule_index);
             let Ok(regex) = rule.regex() else { continue };
             let secret_index = match rule.secret_group(regex) {
-                SecretGroup::Named => regex.capture_names().position(|n| n == Some("secret")).unwrap_or(0),
+                SecretGroup::Named => regex
+                    .capture_names()
+                    .position(|n| n == Some("secret"))
+                    .unwrap_or(0),
                 SecretGroup::First => 1,
                 SecretGroup::Whole => 0,
             };
@@ -82,15 +89,28 @@ impl<'r> Scanner<'r> {
                 let hay = &data[from..to];
                 let mut at = 0;
                 while at <= hay.len() {
-                    let Some(whole) = regex.captures_read_at(&mut locations, hay, at) else { break };
+                    let Some(whole) = regex.captures_read_at(&mut locations, hay, at) else {
+                        break;
+                    };
                     let secret = locations.get(secret_index);
-                    let key = key_index.and_then(|i| locations.get(i)).map(|(s, e)| &hay[s..e]);
+                    let key = key_index
+                        .and_then(|i| locations.get(i))
+                        .map(|(s, e)| &hay[s..e]);
                     let mut accepted = false;
                     if let Some((secret_start, secret_end)) = secret {
-                        let (start, end, quoted) = unquote(data, from + secret_start, from + secret_end);
-                        let context = value::ValueContext { quoted, line: line_of(data, start), followed_by: &data[end..(end + 2).min(data.len())] };
+                        let (start, end, quoted) =
+                            unquote(data, from + secret_start, from + secret_end);
+                        let context = value::ValueContext {
+                            quoted,
+                            line: line_of(data, start),
+                            followed_by: &data[end..(end + 2).min(data.len())],
+                        };
                         if start < end && accept(rule, key, &data[start..end], context) {
-                            out.push(Candidate { rule: rule_index, start, end });
+                            out.push(Candidate {
+                                rule: rule_index,
+                                start,
+                                end,
+                            });
                             accepted = true;
                         }
                     }
@@ -140,7 +160,10 @@ impl<'r> Scanner<'r> {
                 if self.options.show_secrets {
                     String::from_utf8_lossy(&data[c.start..c.end]).into_owned()
                 } else {
-                    finding::preview(&data[c.start..c.end], &self.rules.rule(c.rule).spec.keywords)
+                    finding::preview(
+                        &data[c.start..c.end],
+                        &self.rules.rule(c.rule).spec.keywords,
+                    )
                 }
             })
             .collect();
@@ -155,9 +178,18 @@ impl<'r> Scanner<'r> {
                 .iter()
                 .zip(&previews)
                 .filter(|(c, _)| c.start < line_start + line.len() && c.end > line_start)
-                .map(|(c, p)| (c.start.max(line_start) - line_start, c.end.min(line_start + line.len()) - line_start, p.as_str()))
+                .map(|(c, p)| {
+                    (
+                        c.start.max(line_start) - line_start,
+                        c.end.min(line_start + line.len()) - line_start,
+                        p.as_str(),
+                    )
+                })
                 .collect();
-            let own = (candidate.start - line_start, candidate.end.min(line_start + line.len()) - line_start);
+            let own = (
+                candidate.start - line_start,
+                candidate.end.min(line_start + line.len()) - line_start,
+            );
             let (line_number, column) = lines.position(data, candidate.start);
             let (end_line, end_column) = lines.position_after(data, candidate.end);
             out.push(Finding {
@@ -185,7 +217,12 @@ impl<'r> Scanner<'r> {
 }
 
 /// Does this candidate survive every check its rule asks for?
-fn accept(rule: &Rule, key: Option<&[u8]>, secret: &[u8], context: value::ValueContext<'_>) -> bool {
+fn accept(
+    rule: &Rule,
+    key: Option<&[u8]>,
+    secret: &[u8],
+    context: value::ValueContext<'_>,
+) -> bool {
     if value::placeholder_reason(secret).is_some() || rule.allowlisted(secret) {
         return false;
     }
@@ -193,7 +230,8 @@ fn accept(rule: &Rule, key: Option<&[u8]>, secret: &[u8], context: value::ValueC
     match rule.spec.kind {
         RuleKind::Token => value::shannon_entropy(secret) >= min_entropy,
         RuleKind::Assignment => {
-            key.is_none_or(value::key_names_secret) && value::generic_value_reason(secret, context, min_entropy).is_none()
+            key.is_none_or(value::key_names_secret)
+                && value::generic_value_reason(secret, context, min_entropy).is_none()
         }
     }
 }
@@ -208,7 +246,12 @@ fn unquote(data: &[u8], start: usize, end: usize) -> (usize, usize, bool) {
             if value[0] == last {
                 return (start + 1, end - 1, true);
             }
-            if value.len() >= 3 && value[1] == last && matches!(value[0], b'b' | b'B' | b'r' | b'R' | b'u' | b'U' | b'f' | b'F' | b'@' | b'$')
+            if value.len() >= 3
+                && value[1] == last
+                && matches!(
+                    value[0],
+                    b'b' | b'B' | b'r' | b'R' | b'u' | b'U' | b'f' | b'F' | b'@' | b'$'
+                )
             {
                 return (start + 2, end - 1, true);
             }
@@ -222,10 +265,18 @@ fn unquote(data: &[u8], start: usize, end: usize) -> (usize, usize, bool) {
 fn region_around(data: &[u8], hit_start: usize, hit_end: usize, multiline: bool) -> (usize, usize) {
     let (line_start, line_end) = line_bounds(data, hit_start);
     if multiline {
-        return (line_start, (line_start + MULTILINE_WINDOW).min(data.len()).max(line_end));
+        return (
+            line_start,
+            (line_start + MULTILINE_WINDOW)
+                .min(data.len())
+                .max(line_end),
+        );
     }
     let line_end = line_end.max(hit_end);
-    (line_start.max(hit_start.saturating_sub(LONG_LINE_WINDOW)), line_end.min(hit_end + LONG_LINE_WINDOW))
+    (
+        line_start.max(hit_start.saturating_sub(LONG_LINE_WINDOW)),
+        line_end.min(hit_end + LONG_LINE_WINDOW),
+    )
 }
 
 /// The byte range of the line containing `offset`, without its `\n`.
@@ -247,7 +298,10 @@ fn trim_cr(line: &[u8]) -> &[u8] {
 fn suppressed_inline(data: &[u8], offset: usize) -> bool {
     let (start, end) = line_bounds(data, offset);
     let line = &data[start..end];
-    if ALLOW_MARKERS.iter().any(|m| memchr::memmem::find(line, m).is_some()) {
+    if ALLOW_MARKERS
+        .iter()
+        .any(|m| memchr::memmem::find(line, m).is_some())
+    {
         return true;
     }
     if start == 0 {
@@ -264,7 +318,11 @@ fn resolve_overlaps(rules: &RuleSet, mut candidates: Vec<Candidate>) -> Vec<Cand
     candidates.dedup_by_key(|c| (c.start, c.end, c.rule));
     let rank = |c: &Candidate| {
         let kind = rules.rule(c.rule).spec.kind;
-        (kind == RuleKind::Token, c.end - c.start, std::cmp::Reverse(c.rule))
+        (
+            kind == RuleKind::Token,
+            c.end - c.start,
+            std::cmp::Reverse(c.rule),
+        )
     };
     let mut kept: Vec<Candidate> = Vec::with_capacity(candidates.len());
     for candidate in candidates {
@@ -297,13 +355,19 @@ impl LineCounter {
         self.line += memchr::memchr_iter(b'\n', &data[self.offset..offset]).count();
         self.offset = offset;
         let (line_start, _) = line_bounds(data, offset);
-        let column = String::from_utf8_lossy(&data[line_start..offset]).chars().count() + 1;
+        let column = String::from_utf8_lossy(&data[line_start..offset])
+            .chars()
+            .count()
+            + 1;
         (self.line + 1, column)
     }
 
     /// Line and exclusive end column of a range ending at `end`.
     fn position_after(&mut self, data: &[u8], end: usize) -> (usize, usize) {
-        let mut probe = LineCounter { offset: self.offset, line: self.line };
+        let mut probe = LineCounter {
+            offset: self.offset,
+            line: self.line,
+        };
         let last = end.saturating_sub(1).max(self.offset);
         let (line, column) = probe.position(data, last);
         (line, column + 1)
@@ -320,7 +384,8 @@ mod tests {
     }
 
     fn scan(rules: &RuleSet, text: &str) -> Vec<Finding> {
-        Scanner::new(rules, ScanOptions::default()).scan(&Provenance::File { path: "t".into() }, text.as_bytes())
+        Scanner::new(rules, ScanOptions::default())
+            .scan(&Provenance::File { path: "t".into() }, text.as_bytes())
     }
 
     const TOKEN_RULE: &str = r#"
@@ -347,7 +412,10 @@ regex = '''\b(?P<secret>dmo_[A-Za-z0-9]{16,})'''
         let rules = set(TOKEN_RULE);
         let lf = scan(&rules, "a\nkey dmo_Ab3dEf6hIj9kLm2nOp\n");
         let crlf = scan(&rules, "a\r\nkey dmo_Ab3dEf6hIj9kLm2nOp\r\n");
-        assert_eq!((lf[0].line, lf[0].column, lf[0].end_column), (crlf[0].line, crlf[0].column, crlf[0].end_column));
+        assert_eq!(
+            (lf[0].line, lf[0].column, lf[0].end_column),
+            (crlf[0].line, crlf[0].column, crlf[0].end_column)
+        );
         assert_eq!(lf[0].snippet, crlf[0].snippet);
     }
 
@@ -356,7 +424,14 @@ regex = '''\b(?P<secret>dmo_[A-Za-z0-9]{16,})'''
         let rules = set(TOKEN_RULE);
         assert!(scan(&rules, "dmo_Ab3dEf6hIj9kLm2nOp # leakgate:allow").is_empty());
         assert!(scan(&rules, "# leakgate:allow-next-line\ndmo_Ab3dEf6hIj9kLm2nOp").is_empty());
-        assert_eq!(scan(&rules, "# leakgate:allow-next-line\n\ndmo_Ab3dEf6hIj9kLm2nOp").len(), 1);
+        assert_eq!(
+            scan(
+                &rules,
+                "# leakgate:allow-next-line\n\ndmo_Ab3dEf6hIj9kLm2nOp"
+            )
+            .len(),
+            1
+        );
     }
 
     #[test]
@@ -364,7 +439,8 @@ regex = '''\b(?P<secret>dmo_[A-Za-z0-9]{16,})'''
         let rules = set(TOKEN_RULE);
         let mut data = vec![0xff, 0xfe, b'\n'];
         data.extend_from_slice(b"dmo_Ab3dEf6hIj9kLm2nOp");
-        let found = Scanner::new(&rules, ScanOptions::default()).scan(&Provenance::File { path: "t".into() }, &data);
+        let found = Scanner::new(&rules, ScanOptions::default())
+            .scan(&Provenance::File { path: "t".into() }, &data);
         assert_eq!(found.len(), 1);
     }
 

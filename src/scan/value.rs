@@ -72,7 +72,13 @@ const PLACEHOLDER_MARKERS: &[&[u8]] = &[
 ];
 
 /// Documented example credentials that appear in provider docs and countless tutorials.
-const DOCUMENTED_EXAMPLES: &[&[u8]] = &[b"akiaiosfodnn7example", b"wjalrxutnfemi/k7mdeng/bpxrficyexamplekey"];
+const DOCUMENTED_EXAMPLES: &[&[u8]] = &[
+    b"akiaiosfodnn7example",
+    b"wjalrxutnfemi/k7mdeng/bpxrficyexamplekey",
+];
+
+/// Secrets longer than this are blobs (key files), judged by fewer placeholder markers.
+const LONG_BLOB: usize = 256;
 
 /// Why a value is an obvious placeholder, if it is one. Applies to every rule.
 pub fn placeholder_reason(secret: &[u8]) -> Option<&'static str> {
@@ -80,13 +86,27 @@ pub fn placeholder_reason(secret: &[u8]) -> Option<&'static str> {
     if DOCUMENTED_EXAMPLES.iter().any(|e| contains(&lower, e)) {
         return Some("documented example key");
     }
-    if PLACEHOLDER_MARKERS.iter().any(|m| contains(&lower, m)) {
+    // In a long blob (a PEM body is kilobytes of base64), a four-letter marker or a run of `A`s
+    // (zero bytes) turns up by chance: there only long markers and elisions count.
+    let long_blob = secret.len() > LONG_BLOB;
+    let marker_hit = PLACEHOLDER_MARKERS
+        .iter()
+        .filter(|m| {
+            !long_blob
+                || m.len() >= 7
+                || m.starts_with(b"..")
+                || m.starts_with(b"\xe2")
+                || m.starts_with(b"${")
+                || m.starts_with(b"{{")
+        })
+        .any(|m| contains(&lower, m));
+    if marker_hit {
         return Some("placeholder text");
     }
     if lower.first() == Some(&b'<') && lower.last() == Some(&b'>') {
         return Some("placeholder in angle brackets");
     }
-    if longest_run(secret) >= 6 {
+    if !long_blob && longest_run(secret) >= 6 {
         return Some("run of repeated characters");
     }
     None
@@ -110,40 +130,214 @@ fn longest_run(bytes: &[u8]) -> usize {
 
 /// Values that are words, not secrets, when they stand alone as the whole value.
 const STOPWORD_VALUES: &[&str] = &[
-    "password", "passwd", "passphrase", "pass", "pwd", "secret", "secrets", "token", "apikey",
-    "api_key", "api-key", "key", "test", "testing", "tests", "testpass", "testpassword",
-    "default", "admin", "administrator", "root", "guest", "user", "username", "none", "null",
-    "nil", "undefined", "true", "false", "yes", "no", "on", "off", "required", "optional",
-    "string", "str", "text", "hidden", "bearer", "basic", "value", "foo", "bar", "baz", "foobar",
-    "abc123", "123456", "qwerty", "letmein", "hunter2", "passw0rd", "p@ssw0rd", "p@ssword",
-    "pa$$word", "pa55word", "password1", "password123", "secret123", "mypassword", "mysecret",
-    "mytoken", "s3cr3t", "secretkey", "secret_key", "private", "public", "empty", "unset",
-    "missing", "todo", "fixme", "tbd", "n/a", "na", "unknown", "invalid", "disabled", "enabled",
-    "auto", "random", "generated", "encrypted", "sensitive", "masked", "hash", "bytes", "int",
-    "number", "object", "any", "boolean", "bool", "function", "self", "this", "client",
-    "server", "local", "localhost", "development", "production", "staging",
+    "password",
+    "passwd",
+    "passphrase",
+    "pass",
+    "pwd",
+    "secret",
+    "secrets",
+    "token",
+    "apikey",
+    "api_key",
+    "api-key",
+    "key",
+    "test",
+    "testing",
+    "tests",
+    "testpass",
+    "testpassword",
+    "default",
+    "admin",
+    "administrator",
+    "root",
+    "guest",
+    "user",
+    "username",
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "true",
+    "false",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "required",
+    "optional",
+    "string",
+    "str",
+    "text",
+    "hidden",
+    "bearer",
+    "basic",
+    "value",
+    "foo",
+    "bar",
+    "baz",
+    "foobar",
+    "abc123",
+    "123456",
+    "qwerty",
+    "letmein",
+    "hunter2",
+    "passw0rd",
+    "p@ssw0rd",
+    "p@ssword",
+    "pa$$word",
+    "pa55word",
+    "password1",
+    "password123",
+    "secret123",
+    "mypassword",
+    "mysecret",
+    "mytoken",
+    "s3cr3t",
+    "secretkey",
+    "secret_key",
+    "private",
+    "public",
+    "empty",
+    "unset",
+    "missing",
+    "todo",
+    "fixme",
+    "tbd",
+    "n/a",
+    "na",
+    "unknown",
+    "invalid",
+    "disabled",
+    "enabled",
+    "auto",
+    "random",
+    "generated",
+    "encrypted",
+    "sensitive",
+    "masked",
+    "hash",
+    "bytes",
+    "int",
+    "number",
+    "object",
+    "any",
+    "boolean",
+    "bool",
+    "function",
+    "self",
+    "this",
+    "client",
+    "server",
+    "local",
+    "localhost",
+    "development",
+    "production",
+    "staging",
 ];
 
 /// Prefixes of values that refer to a secret kept somewhere else.
 const REFERENCE_PREFIXES: &[&[u8]] = &[
-    b"$", b"%(", b"%{", b"%s", b"#{", b"@{", b"{", b"<", b"env.", b"env:", b"env[", b"process.env",
-    b"os.environ", b"os.getenv", b"getenv(", b"system.getenv", b"secrets.", b"vars.", b"var.",
-    b"local.", b"data.", b"module.", b"self.", b"this.", b"config.", b"settings.", b"params.",
-    b"props.", b"options.", b"opts.", b"args.", b"request.", b"req.", b"vault:", b"ref+",
-    b"arn:aws:secretsmanager", b"!ref", b"!sub", b"!getatt", b"!secret", b"!vault", b"sha1-",
-    b"sha256-", b"sha384-", b"sha512-", b"sha1:", b"sha256:", b"sha512:", b"md5:", b"md5-",
-    b"data:", b"file:", b"http://", b"https://", b"./", b"../", b"~/", b"/dev/", b"/run/",
-    b"/etc/", b"/var/", b"/home/", b"/tmp/", b"/usr/", b"/opt/", b"c:\\", b"keyring:", b"op://",
-    b"awskms:", b"gcpkms:", b"azurekv:", b"projects/", b"secretref:",
+    b"$",
+    b"%(",
+    b"%{",
+    b"%s",
+    b"#{",
+    b"@{",
+    b"{",
+    b"<",
+    b"env.",
+    b"env:",
+    b"env[",
+    b"process.env",
+    b"os.environ",
+    b"os.getenv",
+    b"getenv(",
+    b"system.getenv",
+    b"secrets.",
+    b"vars.",
+    b"var.",
+    b"local.",
+    b"data.",
+    b"module.",
+    b"self.",
+    b"this.",
+    b"config.",
+    b"settings.",
+    b"params.",
+    b"props.",
+    b"options.",
+    b"opts.",
+    b"args.",
+    b"request.",
+    b"req.",
+    b"vault:",
+    b"ref+",
+    b"arn:aws:secretsmanager",
+    b"!ref",
+    b"!sub",
+    b"!getatt",
+    b"!secret",
+    b"!vault",
+    b"sha1-",
+    b"sha256-",
+    b"sha384-",
+    b"sha512-",
+    b"sha1:",
+    b"sha256:",
+    b"sha512:",
+    b"md5:",
+    b"md5-",
+    b"data:",
+    b"file:",
+    b"http://",
+    b"https://",
+    b"./",
+    b"../",
+    b"~/",
+    b"/dev/",
+    b"/run/",
+    b"/etc/",
+    b"/var/",
+    b"/home/",
+    b"/tmp/",
+    b"/usr/",
+    b"/opt/",
+    b"c:\\",
+    b"keyring:",
+    b"op://",
+    b"awskms:",
+    b"gcpkms:",
+    b"azurekv:",
+    b"projects/",
+    b"secretref:",
 ];
 
 /// Provider formats that look like keys but are meant to be public or to work only in test mode.
-const NON_SECRET_FORMATS: &[&[u8]] = &[b"sk_test_", b"rk_test_", b"pk_test_", b"pk_live_", b"whsec_test"];
+const NON_SECRET_FORMATS: &[&[u8]] = &[
+    b"sk_test_",
+    b"rk_test_",
+    b"pk_test_",
+    b"pk_live_",
+    b"whsec_test",
+];
 
 /// Substrings anywhere in a value that make it a lookup, not a literal.
 const REFERENCE_INFIXES: &[&[u8]] = &[
-    b"${", b"{{", b"process.env", b"os.environ", b"getenv", b"environ[", b"environ.get", b"env[",
-    b"secrets.", b"%(", b"{%", b"<%", b"#{", b"@{",
+    b"${",
+    b"{{",
+    b"process.env",
+    b"os.environ",
+    b"getenv",
+    b"environ[",
+    b"environ.get",
+    b"env[",
+    b"secrets.",
+    b"%(",
+    b"{%",
+    b"<%",
+    b"#{",
+    b"@{",
 ];
 
 /// Where a generic value stands.
@@ -159,8 +353,16 @@ pub struct ValueContext<'a> {
 }
 
 /// Why a generic assignment's value is not a secret, if it is not one.
-pub fn generic_value_reason(value: &[u8], context: ValueContext<'_>, min_entropy: f64) -> Option<&'static str> {
-    let ValueContext { quoted, line, followed_by } = context;
+pub fn generic_value_reason(
+    value: &[u8],
+    context: ValueContext<'_>,
+    min_entropy: f64,
+) -> Option<&'static str> {
+    let ValueContext {
+        quoted,
+        line,
+        followed_by,
+    } = context;
     if value.is_empty() {
         return Some("empty value");
     }
@@ -168,7 +370,9 @@ pub fn generic_value_reason(value: &[u8], context: ValueContext<'_>, min_entropy
     if let Some(reason) = placeholder_reason(value) {
         return Some(reason);
     }
-    if REFERENCE_PREFIXES.iter().any(|p| lower.starts_with(p)) || REFERENCE_INFIXES.iter().any(|p| contains(&lower, p)) {
+    if REFERENCE_PREFIXES.iter().any(|p| lower.starts_with(p))
+        || REFERENCE_INFIXES.iter().any(|p| contains(&lower, p))
+    {
         return Some("reference to a secret kept elsewhere");
     }
     if value.len() < 6 {
@@ -184,11 +388,15 @@ pub fn generic_value_reason(value: &[u8], context: ValueContext<'_>, min_entropy
         return Some("non-ASCII text");
     }
     if let Ok(text) = std::str::from_utf8(&lower)
-        && (STOPWORD_VALUES.contains(&text) || STOPWORD_VALUES.contains(&text.trim_end_matches(|c: char| c.is_ascii_digit())))
+        && (STOPWORD_VALUES.contains(&text)
+            || STOPWORD_VALUES.contains(&text.trim_end_matches(|c: char| c.is_ascii_digit())))
     {
         return Some("placeholder word");
     }
-    if value.iter().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_' | b':')) {
+    if value
+        .iter()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_' | b':'))
+    {
         return Some("a number, a date or a version");
     }
     if is_duration_or_size(&lower) {
@@ -210,7 +418,9 @@ pub fn generic_value_reason(value: &[u8], context: ValueContext<'_>, min_entropy
         return Some("an expression: a call or an index");
     }
     // `Bearer eyJ….<payload>`, `key-{{ env }}`, `pass$SUFFIX`; but `<x>value</x>` ends an element.
-    if matches!(followed_by, [b'<', next, ..] if *next != b'/') || matches!(followed_by.first(), Some(b'{' | b'$' | b'%')) {
+    if matches!(followed_by, [b'<', next, ..] if *next != b'/')
+        || matches!(followed_by.first(), Some(b'{' | b'$' | b'%'))
+    {
         return Some("part of a template");
     }
     if NON_SECRET_FORMATS.iter().any(|p| lower.starts_with(p)) {
@@ -242,7 +452,20 @@ fn is_duration_or_size(lower: &[u8]) -> bool {
     digits > 0
         && matches!(
             &lower[digits..],
-            b"s" | b"ms" | b"m" | b"h" | b"d" | b"w" | b"y" | b"kb" | b"mb" | b"gb" | b"k" | b"g" | b"px" | b"em" | b"%"
+            b"s" | b"ms"
+                | b"m"
+                | b"h"
+                | b"d"
+                | b"w"
+                | b"y"
+                | b"kb"
+                | b"mb"
+                | b"gb"
+                | b"k"
+                | b"g"
+                | b"px"
+                | b"em"
+                | b"%"
         )
 }
 
@@ -260,9 +483,19 @@ fn is_hex(value: &[u8]) -> bool {
 
 fn line_mentions_digest(line: &[u8]) -> bool {
     let lower = line.to_ascii_lowercase();
-    [&b"sha"[..], b"hash", b"digest", b"checksum", b"integrity", b"commit", b"revision", b"etag", b"md5"]
-        .iter()
-        .any(|w| contains(&lower, w))
+    [
+        &b"sha"[..],
+        b"hash",
+        b"digest",
+        b"checksum",
+        b"integrity",
+        b"commit",
+        b"revision",
+        b"etag",
+        b"md5",
+    ]
+    .iter()
+    .any(|w| contains(&lower, w))
 }
 
 /// `self.token`, `get_password()`, `config["x"]`, `user.passwordHash`: code, not a literal.
@@ -271,25 +504,51 @@ fn looks_like_expression(value: &[u8], quoted: bool) -> bool {
         return false;
     }
     let identifier_char = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'$';
-    let ident_like = value.iter().all(|b| identifier_char(b) || matches!(b, b'.' | b'(' | b')' | b'[' | b']' | b':' | b'-' | b'>'));
+    let ident_like = value.iter().all(|b| {
+        identifier_char(b) || matches!(b, b'.' | b'(' | b')' | b'[' | b']' | b':' | b'-' | b'>')
+    });
     if !ident_like {
         return false;
     }
-    let has_access = value.iter().any(|b| matches!(b, b'(' | b'[')) || contains(value, b"->") || contains(value, b"::");
+    let has_access = value.iter().any(|b| matches!(b, b'(' | b'['))
+        || contains(value, b"->")
+        || contains(value, b"::");
     let dotted_words = value.contains(&b'.')
         && !value.iter().any(u8::is_ascii_digit)
-        && value.split(|b| *b == b'.').all(|part| !part.is_empty() && part[0].is_ascii_alphabetic() && part.iter().all(identifier_char));
-    let plain_identifier = value.iter().all(identifier_char) && !value.iter().any(u8::is_ascii_digit);
-    let snake_identifier =
-        value.contains(&b'_') && value.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_');
-    let dotted_code = value.contains(&b'.') && value.iter().all(|b| identifier_char(b) || *b == b'.') && word_fraction(value) >= 0.4;
+        && value.split(|b| *b == b'.').all(|part| {
+            !part.is_empty() && part[0].is_ascii_alphabetic() && part.iter().all(identifier_char)
+        });
+    // `someVariable` changes case about twice a word; random letters (`KeJWaktrCEtf`) every
+    // other letter. All-lowercase names must read as words.
+    let case_changes = value
+        .windows(2)
+        .filter(|w| w[0].is_ascii_lowercase() != w[1].is_ascii_lowercase())
+        .count();
+    let has_upper = value.iter().any(u8::is_ascii_uppercase);
+    let plain_identifier = value.iter().all(identifier_char)
+        && !value.iter().any(u8::is_ascii_digit)
+        && if has_upper {
+            case_changes * 5 < value.len() * 2
+        } else {
+            word_fraction(value) >= 0.5
+        };
+    let snake_identifier = value.contains(&b'_')
+        && value
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_');
+    let dotted_code = value.contains(&b'.')
+        && value.iter().all(|b| identifier_char(b) || *b == b'.')
+        && word_fraction(value) >= 0.4;
     has_access || dotted_words || plain_identifier || snake_identifier || dotted_code
 }
 
 /// `DB_PASSWORD`, `API_TOKEN`, `CRAM-MD5`: a value that names a variable or a mechanism.
 fn is_env_var_name(value: &[u8]) -> bool {
-    value.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-'))
-        && (value.iter().any(|b| matches!(b, b'_' | b'-')) || value.iter().all(u8::is_ascii_uppercase))
+    value
+        .iter()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-'))
+        && (value.iter().any(|b| matches!(b, b'_' | b'-'))
+            || value.iter().all(u8::is_ascii_uppercase))
 }
 
 /// Made of words rather than random characters: `NextPageToken`, `my-app-secret`,
@@ -297,7 +556,9 @@ fn is_env_var_name(value: &[u8]) -> bool {
 /// A value with both a digit and a symbol is password-shaped (`Welcome123!`) and kept.
 fn is_wordy(value: &[u8]) -> bool {
     let has_digit = value.iter().any(u8::is_ascii_digit);
-    let has_symbol = value.iter().any(|b| !b.is_ascii_alphanumeric() && !matches!(b, b'.' | b'_' | b'-' | b'/' | b':'));
+    let has_symbol = value
+        .iter()
+        .any(|b| !b.is_ascii_alphanumeric() && !matches!(b, b'.' | b'_' | b'-' | b'/' | b':'));
     if has_digit && has_symbol {
         return false;
     }
@@ -342,14 +603,23 @@ pub fn word_fraction(value: &[u8]) -> f64 {
     if let Some(start) = segment_start {
         flush(start, value.len(), &mut in_words);
     }
-    if alnum == 0 { 0.0 } else { in_words as f64 / alnum as f64 }
+    if alnum == 0 {
+        0.0
+    } else {
+        in_words as f64 / alnum as f64
+    }
 }
 
 fn is_word_like(segment: &[u8]) -> bool {
     if segment.len() < 3 {
         return false;
     }
-    let is_vowel = |b: &u8| matches!(b.to_ascii_lowercase(), b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
+    let is_vowel = |b: &u8| {
+        matches!(
+            b.to_ascii_lowercase(),
+            b'a' | b'e' | b'i' | b'o' | b'u' | b'y'
+        )
+    };
     let vowels = segment.iter().filter(|b| is_vowel(b)).count();
     let mut cluster = 0;
     let mut longest_cluster = 0;
@@ -357,25 +627,37 @@ fn is_word_like(segment: &[u8]) -> bool {
         cluster = if is_vowel(b) { 0 } else { cluster + 1 };
         longest_cluster = longest_cluster.max(cluster);
     }
-    let one_case = segment[1..].iter().all(u8::is_ascii_lowercase) || segment.iter().all(u8::is_ascii_uppercase);
+    let one_case = segment[1..].iter().all(u8::is_ascii_lowercase)
+        || segment.iter().all(u8::is_ascii_uppercase);
     one_case && vowels * 5 >= segment.len() && longest_cluster <= 4
 }
 
 /// `[a-z0-9]{4}`, `(?:\d+)`, `share-{id}-{org}`, `attr_%s`: code that builds strings.
 fn looks_like_pattern_or_template(value: &[u8]) -> bool {
     const MARKERS: &[&[u8]] = &[
-        b"\\d", b"\\w", b"\\s", b"\\.", b"\\b", b"(?", b"[^", b"]{", b"]*", b"]+", b"a-z", b"A-Z", b"0-9", b"%s", b"%d", b"%v",
+        b"\\d", b"\\w", b"\\s", b"\\.", b"\\b", b"(?", b"[^", b"]{", b"]*", b"]+", b"a-z", b"A-Z",
+        b"0-9", b"%s", b"%d", b"%v",
     ];
     MARKERS.iter().any(|m| contains(value, m)) || has_placeholder_braces(value)
 }
 
 /// `{}`, `{0}`, `{name}`, `{user.id}`: a format placeholder, not random punctuation.
 fn has_placeholder_braces(value: &[u8]) -> bool {
-    value.iter().enumerate().filter(|(_, b)| **b == b'{').any(|(i, _)| {
-        let inner: Vec<u8> = value[i + 1..].iter().copied().take_while(|b| *b != b'}').collect();
-        i + 1 + inner.len() < value.len()
-            && inner.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'!'))
-    })
+    value
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'{')
+        .any(|(i, _)| {
+            let inner: Vec<u8> = value[i + 1..]
+                .iter()
+                .copied()
+                .take_while(|b| *b != b'}')
+                .collect();
+            i + 1 + inner.len() < value.len()
+                && inner
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'!'))
+        })
 }
 
 /// Two ascending runs of four (`abcd1234`) or one of five (`4567890`): typed, not random.
@@ -401,13 +683,39 @@ fn has_sequential_runs(lower: &[u8]) -> bool {
 /// `config/app.yml`, `db.internal.example.net`, `/etc/ssl/key.pem`.
 fn looks_like_path_or_domain(value: &[u8]) -> bool {
     if value.first() == Some(&b'/') && value.iter().filter(|b| **b == b'/').count() >= 2 {
-        return value.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'_' | b'-'));
+        return value
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'_' | b'-'));
     }
     let lower = value.to_ascii_lowercase();
-    const EXTENSIONS: &[&[u8]] =
-        &[b".pem", b".key", b".json", b".yaml", b".yml", b".txt", b".crt", b".p12", b".pfx", b".jks", b".env", b".conf", b".cfg", b".ini", b".toml", b".xml", b".com", b".org", b".net", b".io", b".local", b".internal"];
+    const EXTENSIONS: &[&[u8]] = &[
+        b".pem",
+        b".key",
+        b".json",
+        b".yaml",
+        b".yml",
+        b".txt",
+        b".crt",
+        b".p12",
+        b".pfx",
+        b".jks",
+        b".env",
+        b".conf",
+        b".cfg",
+        b".ini",
+        b".toml",
+        b".xml",
+        b".com",
+        b".org",
+        b".net",
+        b".io",
+        b".local",
+        b".internal",
+    ];
     EXTENSIONS.iter().any(|e| lower.ends_with(e))
-        && lower.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'_' | b'-'))
+        && lower
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'_' | b'-'))
 }
 
 /// Split a key like `AWS_SECRET_ACCESS_KEY`, `clientSecret`, `spring.datasource.password` or
@@ -446,68 +754,420 @@ pub fn key_words(key: &[u8]) -> Vec<String> {
 
 /// Words that name a secret when they end a key (`db_password`, `auth_token`, `GITHUB_PAT`).
 const SECRET_WORDS: &[&str] = &[
-    "password", "passwd", "passphrase", "pass", "pwd", "pw", "secret", "token", "apikey",
-    "credential", "credentials", "creds", "auth", "authtoken", "pat", "accesstoken",
-    "refreshtoken", "clientsecret", "secretkey", "privatekey", "accesskey", "masterkey",
-    "signingkey", "encryptionkey", "authkey", "appkey", "sessionkey", "dbpassword", "dbpass",
-    "adminpassword", "rootpassword", "userpassword", "apitoken", "apisecret", "authorization",
+    "password",
+    "passwd",
+    "passphrase",
+    "pass",
+    "pwd",
+    "pw",
+    "secret",
+    "token",
+    "apikey",
+    "credential",
+    "credentials",
+    "creds",
+    "auth",
+    "authtoken",
+    "pat",
+    "accesstoken",
+    "refreshtoken",
+    "clientsecret",
+    "secretkey",
+    "privatekey",
+    "accesskey",
+    "masterkey",
+    "signingkey",
+    "encryptionkey",
+    "authkey",
+    "appkey",
+    "sessionkey",
+    "dbpassword",
+    "dbpass",
+    "adminpassword",
+    "rootpassword",
+    "userpassword",
+    "apitoken",
+    "apisecret",
+    "authorization",
 ];
 
 /// Suffix forms found in concatenated keys (`dbpassword`, `githubtoken`).
-const SECRET_SUFFIXES: &[&str] = &["password", "passwd", "passphrase", "secret", "token", "apikey", "credentials"];
+const SECRET_SUFFIXES: &[&str] = &[
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "credentials",
+];
 
 /// Qualifiers that make `key` a secret (`api_key`, `PRIVATE_KEY`); a bare `key` is too generic.
 const SECRET_KEY_QUALIFIERS: &[&str] = &[
-    "api", "secret", "private", "access", "master", "signing", "sign", "encryption", "encrypt",
-    "enc", "crypt", "crypto", "cipher", "auth", "app", "client", "license", "licence", "service",
-    "account", "storage", "subscription", "admin", "root", "session", "hmac", "jwt", "aes", "ssh",
-    "gpg", "pgp", "deploy", "webhook", "write", "shared", "server", "consumer", "bot", "rest",
-    "instance", "integration", "personal", "management", "mgmt", "ingest", "license", "dev",
-    "prod", "live", "openai", "anthropic", "stripe", "sendgrid", "mailgun", "twilio", "github",
-    "gitlab", "slack", "google", "gcp", "azure", "aws", "firebase", "algolia", "datadog", "sentry",
-    "pusher", "mapbox", "maps", "heroku", "npm", "pypi", "huggingface", "hf", "cohere", "groq",
-    "mistral", "gemini", "pinecone", "supabase", "vercel", "netlify", "cloudflare", "shopify",
-    "paypal", "braintree", "square", "postmark", "mailchimp", "mandrill", "segment", "mixpanel",
-    "amplitude", "newrelic", "honeycomb", "launchdarkly", "okta", "auth0", "twitter", "facebook",
-    "linkedin", "discord", "telegram", "dropbox", "box", "jira", "atlassian", "confluence",
-    "notion", "airtable", "asana", "linear", "zendesk", "intercom", "hubspot", "salesforce",
+    "api",
+    "secret",
+    "private",
+    "access",
+    "master",
+    "signing",
+    "sign",
+    "encryption",
+    "encrypt",
+    "enc",
+    "crypt",
+    "crypto",
+    "cipher",
+    "auth",
+    "app",
+    "client",
+    "license",
+    "licence",
+    "service",
+    "account",
+    "storage",
+    "subscription",
+    "admin",
+    "root",
+    "session",
+    "hmac",
+    "jwt",
+    "aes",
+    "ssh",
+    "gpg",
+    "pgp",
+    "deploy",
+    "webhook",
+    "write",
+    "shared",
+    "server",
+    "consumer",
+    "bot",
+    "rest",
+    "instance",
+    "integration",
+    "personal",
+    "management",
+    "mgmt",
+    "ingest",
+    "license",
+    "dev",
+    "prod",
+    "live",
+    "openai",
+    "anthropic",
+    "stripe",
+    "sendgrid",
+    "mailgun",
+    "twilio",
+    "github",
+    "gitlab",
+    "slack",
+    "google",
+    "gcp",
+    "azure",
+    "aws",
+    "firebase",
+    "algolia",
+    "datadog",
+    "sentry",
+    "pusher",
+    "mapbox",
+    "maps",
+    "heroku",
+    "npm",
+    "pypi",
+    "huggingface",
+    "hf",
+    "cohere",
+    "groq",
+    "mistral",
+    "gemini",
+    "pinecone",
+    "supabase",
+    "vercel",
+    "netlify",
+    "cloudflare",
+    "shopify",
+    "paypal",
+    "braintree",
+    "square",
+    "postmark",
+    "mailchimp",
+    "mandrill",
+    "segment",
+    "mixpanel",
+    "amplitude",
+    "newrelic",
+    "honeycomb",
+    "launchdarkly",
+    "okta",
+    "auth0",
+    "twitter",
+    "facebook",
+    "linkedin",
+    "discord",
+    "telegram",
+    "dropbox",
+    "box",
+    "jira",
+    "atlassian",
+    "confluence",
+    "notion",
+    "airtable",
+    "asana",
+    "linear",
+    "zendesk",
+    "intercom",
+    "hubspot",
+    "salesforce",
 ];
 
 /// What stands before `pat` when it means a personal access token.
-const PAT_QUALIFIERS: &[&str] = &["github", "gh", "gitlab", "gl", "azure", "ado", "devops", "bitbucket", "personal", "access", "hf", "npm", "git", "atlassian", "jira"];
+const PAT_QUALIFIERS: &[&str] = &[
+    "github",
+    "gh",
+    "gitlab",
+    "gl",
+    "azure",
+    "ado",
+    "devops",
+    "bitbucket",
+    "personal",
+    "access",
+    "hf",
+    "npm",
+    "git",
+    "atlassian",
+    "jira",
+];
 
 /// Words that, ending a key, make it not a secret even after a secret word (`password_hash`).
 const NON_SECRET_TAIL_WORDS: &[&str] = &[
-    "name", "names", "id", "ids", "type", "types", "file", "files", "path", "paths", "dir", "url",
-    "uri", "urls", "endpoint", "length", "len", "size", "count", "min", "max", "timeout", "ttl",
-    "expiry", "expires", "expiration", "expire", "exp", "lifetime", "age", "header", "headers",
-    "field", "fields", "param", "params", "prefix", "suffix", "format", "version", "policy",
-    "policies", "rotation", "label", "hint", "prompt", "placeholder", "description", "desc",
-    "message", "msg", "title", "text", "pattern", "regex", "validation", "valid", "validator",
-    "required", "enabled", "enable", "disabled", "strength", "hash", "hashed", "digest", "sha",
-    "sha1", "sha256", "md5", "checksum", "fingerprint", "algorithm", "algo", "method", "mode",
-    "style", "class", "icon", "input", "button", "link", "route", "location", "ref", "reference",
-    "arn", "env", "var", "variable", "source", "provider", "store", "manager", "service", "client",
-    "helper", "util", "utils", "handler", "error", "errors", "status", "state", "flag", "enabled",
-    "set", "exists", "present", "used", "index", "idx", "list", "map", "kind", "mask", "masked",
-    "len", "chars", "characters", "bits", "bytes", "usage", "limit", "limits", "rules", "rule",
-    "config", "settings", "options", "key", "keys",
+    "name",
+    "names",
+    "id",
+    "ids",
+    "type",
+    "types",
+    "file",
+    "files",
+    "path",
+    "paths",
+    "dir",
+    "url",
+    "uri",
+    "urls",
+    "endpoint",
+    "length",
+    "len",
+    "size",
+    "count",
+    "min",
+    "max",
+    "timeout",
+    "ttl",
+    "expiry",
+    "expires",
+    "expiration",
+    "expire",
+    "exp",
+    "lifetime",
+    "age",
+    "header",
+    "headers",
+    "field",
+    "fields",
+    "param",
+    "params",
+    "prefix",
+    "suffix",
+    "format",
+    "version",
+    "policy",
+    "policies",
+    "rotation",
+    "label",
+    "hint",
+    "prompt",
+    "placeholder",
+    "description",
+    "desc",
+    "message",
+    "msg",
+    "title",
+    "text",
+    "pattern",
+    "regex",
+    "validation",
+    "valid",
+    "validator",
+    "required",
+    "enabled",
+    "enable",
+    "disabled",
+    "strength",
+    "hash",
+    "hashed",
+    "digest",
+    "sha",
+    "sha1",
+    "sha256",
+    "md5",
+    "checksum",
+    "fingerprint",
+    "algorithm",
+    "algo",
+    "method",
+    "mode",
+    "style",
+    "class",
+    "icon",
+    "input",
+    "button",
+    "link",
+    "route",
+    "location",
+    "ref",
+    "reference",
+    "arn",
+    "env",
+    "var",
+    "variable",
+    "source",
+    "provider",
+    "store",
+    "manager",
+    "service",
+    "client",
+    "helper",
+    "util",
+    "utils",
+    "handler",
+    "error",
+    "errors",
+    "status",
+    "state",
+    "flag",
+    "enabled",
+    "set",
+    "exists",
+    "present",
+    "used",
+    "index",
+    "idx",
+    "list",
+    "map",
+    "kind",
+    "mask",
+    "masked",
+    "len",
+    "chars",
+    "characters",
+    "bits",
+    "bytes",
+    "usage",
+    "limit",
+    "limits",
+    "rules",
+    "rule",
+    "config",
+    "settings",
+    "options",
+    "key",
+    "keys",
 ];
 
 /// Words that, starting a key, make it a flag or an action rather than a value (`is_secret`).
 const NON_SECRET_HEAD_WORDS: &[&str] = &[
-    "is", "has", "use", "show", "hide", "enable", "disable", "require", "requires", "allow",
-    "get", "set", "fetch", "load", "read", "parse", "validate", "generate", "create", "update",
-    "delete", "remove", "forgot", "no", "without", "min", "max", "num", "count", "public",
-    "publishable", "pub", "primary", "foreign", "sort", "partition", "cache", "hash", "range",
-    "idempotency", "object", "lookup", "translation", "i18n", "dedupe", "unique", "composite",
-    "row", "group", "event", "routing", "shortcut", "hot", "next", "page", "csrf", "xsrf",
-    "continuation", "cancellation", "pagination", "starting", "start", "resume", "sync", "change",
-    "input", "output", "last", "exclusive", "marker", "nextpage",
+    "is",
+    "has",
+    "use",
+    "show",
+    "hide",
+    "enable",
+    "disable",
+    "require",
+    "requires",
+    "allow",
+    "get",
+    "set",
+    "fetch",
+    "load",
+    "read",
+    "parse",
+    "validate",
+    "generate",
+    "create",
+    "update",
+    "delete",
+    "remove",
+    "forgot",
+    "no",
+    "without",
+    "min",
+    "max",
+    "num",
+    "count",
+    "public",
+    "publishable",
+    "pub",
+    "primary",
+    "foreign",
+    "sort",
+    "partition",
+    "cache",
+    "hash",
+    "range",
+    "idempotency",
+    "object",
+    "lookup",
+    "translation",
+    "i18n",
+    "dedupe",
+    "unique",
+    "composite",
+    "row",
+    "group",
+    "event",
+    "routing",
+    "shortcut",
+    "hot",
+    "next",
+    "page",
+    "csrf",
+    "xsrf",
+    "continuation",
+    "cancellation",
+    "pagination",
+    "starting",
+    "start",
+    "resume",
+    "sync",
+    "change",
+    "input",
+    "output",
+    "last",
+    "exclusive",
+    "marker",
+    "nextpage",
 ];
 
 /// Words at the end of a key that say how the value is written, not what it is (`key_pem`).
-const ENCODING_TAIL_WORDS: &[&str] = &["value", "val", "str", "string", "b64", "base64", "pem", "hex", "raw", "plain", "plaintext", "data", "base"];
+const ENCODING_TAIL_WORDS: &[&str] = &[
+    "value",
+    "val",
+    "str",
+    "string",
+    "b64",
+    "base64",
+    "pem",
+    "hex",
+    "raw",
+    "plain",
+    "plaintext",
+    "data",
+    "base",
+];
 
 /// Does this key name a secret? (`DB_PASSWORD`, `apiKey`, `client_secret`, `GITHUB_PAT`: yes;
 /// `password_hash`, `token_url`, `primary_key`, `max_tokens`: no.)
@@ -517,20 +1177,34 @@ pub fn key_names_secret(key: &[u8]) -> bool {
         .map(|w| w.trim_end_matches(|c: char| c.is_ascii_digit()).to_owned())
         .filter(|w| !w.is_empty())
         .collect();
-    while words.len() > 1 && words.last().is_some_and(|w| ENCODING_TAIL_WORDS.contains(&w.as_str())) {
+    while words.len() > 1
+        && words
+            .last()
+            .is_some_and(|w| ENCODING_TAIL_WORDS.contains(&w.as_str()))
+    {
         words.pop();
     }
-    let Some(last) = words.last() else { return false };
-    if words.first().is_some_and(|w| NON_SECRET_HEAD_WORDS.contains(&w.as_str())) && words.len() > 1 {
+    let Some(last) = words.last() else {
+        return false;
+    };
+    if words
+        .first()
+        .is_some_and(|w| NON_SECRET_HEAD_WORDS.contains(&w.as_str()))
+        && words.len() > 1
+    {
         return false;
     }
     let last = last.as_str();
     if last == "key" {
-        let Some(qualifier) = words.len().checked_sub(2).map(|i| words[i].as_str()) else { return false };
+        let Some(qualifier) = words.len().checked_sub(2).map(|i| words[i].as_str()) else {
+            return false;
+        };
         let all_upper = key.iter().all(|b| !b.is_ascii_lowercase());
         return SECRET_KEY_QUALIFIERS.contains(&qualifier)
             || SECRET_WORDS.contains(&qualifier)
-            || (all_upper && !NON_SECRET_HEAD_WORDS.contains(&qualifier) && !NON_SECRET_TAIL_WORDS.contains(&qualifier));
+            || (all_upper
+                && !NON_SECRET_HEAD_WORDS.contains(&qualifier)
+                && !NON_SECRET_TAIL_WORDS.contains(&qualifier));
     }
     if last == "pat" {
         // `GITHUB_PAT` is a token; `IPV4_PAT` is a pattern.
@@ -546,7 +1220,13 @@ pub fn key_names_secret(key: &[u8]) -> bool {
     if NON_SECRET_TAIL_WORDS.contains(&last) {
         return false;
     }
-    SECRET_SUFFIXES.iter().any(|s| last.len() > s.len() && last.ends_with(s)) || last.ends_with("key") && SECRET_KEY_QUALIFIERS.iter().any(|q| last == format!("{q}key"))
+    SECRET_SUFFIXES
+        .iter()
+        .any(|s| last.len() > s.len() && last.ends_with(s))
+        || last.ends_with("key")
+            && SECRET_KEY_QUALIFIERS
+                .iter()
+                .any(|q| last == format!("{q}key"))
 }
 
 #[cfg(test)]
@@ -555,40 +1235,110 @@ mod tests {
 
     #[test]
     fn splits_keys_into_words() {
-        assert_eq!(key_words(b"AWS_SECRET_ACCESS_KEY"), ["aws", "secret", "access", "key"]);
+        assert_eq!(
+            key_words(b"AWS_SECRET_ACCESS_KEY"),
+            ["aws", "secret", "access", "key"]
+        );
         assert_eq!(key_words(b"clientSecret"), ["client", "secret"]);
         assert_eq!(key_words(b"APIKey"), ["api", "key"]);
         assert_eq!(key_words(b"--db-password"), ["db", "password"]);
-        assert_eq!(key_words(b"spring.datasource.password"), ["spring", "datasource", "password"]);
+        assert_eq!(
+            key_words(b"spring.datasource.password"),
+            ["spring", "datasource", "password"]
+        );
     }
 
     #[test]
     fn secret_keys_are_recognised() {
         for key in [
-            "password", "DB_PASSWORD", "dbPassword", "api_key", "apiKey", "API-KEY", "client_secret", "clientSecret",
-            "GITHUB_TOKEN", "auth_token", "GITHUB_PAT", "secret", "SECRET_KEY", "secret_key_base", "private_key",
-            "access_key", "passwd", "pwd", "credentials", "STRIPE_KEY", "apikey", "authtoken", "password2", "x-api-key",
-            "spring.datasource.password", "AccessToken", "_auth", "db_pass", "GITHUB_PAT",
+            "password",
+            "DB_PASSWORD",
+            "dbPassword",
+            "api_key",
+            "apiKey",
+            "API-KEY",
+            "client_secret",
+            "clientSecret",
+            "GITHUB_TOKEN",
+            "auth_token",
+            "GITHUB_PAT",
+            "secret",
+            "SECRET_KEY",
+            "secret_key_base",
+            "private_key",
+            "access_key",
+            "passwd",
+            "pwd",
+            "credentials",
+            "STRIPE_KEY",
+            "apikey",
+            "authtoken",
+            "password2",
+            "x-api-key",
+            "spring.datasource.password",
+            "AccessToken",
+            "_auth",
+            "db_pass",
+            "GITHUB_PAT",
         ] {
-            assert!(key_names_secret(key.as_bytes()), "{key} should name a secret");
+            assert!(
+                key_names_secret(key.as_bytes()),
+                "{key} should name a secret"
+            );
         }
     }
 
     #[test]
     fn non_secret_keys_are_rejected() {
         for key in [
-            "password_hash", "token_url", "PASSWORD_FILE", "token_type", "TOKEN_EXPIRY", "secret_name", "key_id",
-            "PASSWORD_MIN_LENGTH", "password_field", "passwordPolicy", "max_tokens", "primary_key", "sort_key", "key",
-            "public_key", "PUBLIC_KEY", "is_secret", "show_password", "tokenizer", "secretary", "author", "keyboard",
-            "cache_key", "input_tokens", "csrf_token", "next_page_token", "secretRef", "secret_arn", "IPV4_PAT",
-            "starting-token", "output_token",
+            "password_hash",
+            "token_url",
+            "PASSWORD_FILE",
+            "token_type",
+            "TOKEN_EXPIRY",
+            "secret_name",
+            "key_id",
+            "PASSWORD_MIN_LENGTH",
+            "password_field",
+            "passwordPolicy",
+            "max_tokens",
+            "primary_key",
+            "sort_key",
+            "key",
+            "public_key",
+            "PUBLIC_KEY",
+            "is_secret",
+            "show_password",
+            "tokenizer",
+            "secretary",
+            "author",
+            "keyboard",
+            "cache_key",
+            "input_tokens",
+            "csrf_token",
+            "next_page_token",
+            "secretRef",
+            "secret_arn",
+            "IPV4_PAT",
+            "starting-token",
+            "output_token",
         ] {
-            assert!(!key_names_secret(key.as_bytes()), "{key} should not name a secret");
+            assert!(
+                !key_names_secret(key.as_bytes()),
+                "{key} should not name a secret"
+            );
         }
     }
 
     fn generic(value: &str) -> Option<&'static str> {
-        generic_value_reason(value.as_bytes(), ValueContext { quoted: true, ..ValueContext::default() }, 2.5)
+        generic_value_reason(
+            value.as_bytes(),
+            ValueContext {
+                quoted: true,
+                ..ValueContext::default()
+            },
+            2.5,
+        )
     }
 
     fn unquoted(value: &str) -> Option<&'static str> {
@@ -597,7 +1347,15 @@ mod tests {
 
     #[test]
     fn real_looking_values_pass() {
-        for value in ["q8#Lm2vR!xT9", "Tr0ub4dor&3", "d41f8c2e9b7a4c1d8e3f6a5b2c9d0e7f", "Zk2mP9xQ4vL8nR3tW6yB", "Welcome123!", "cu4lg26ofcziixny", "D|Z}<qqwK8hD#kfBF{uWM,tq^+{UzX&}35b"] {
+        for value in [
+            "q8#Lm2vR!xT9",
+            "Tr0ub4dor&3",
+            "d41f8c2e9b7a4c1d8e3f6a5b2c9d0e7f",
+            "Zk2mP9xQ4vL8nR3tW6yB",
+            "Welcome123!",
+            "cu4lg26ofcziixny",
+            "D|Z}<qqwK8hD#kfBF{uWM,tq^+{UzX&}35b",
+        ] {
             assert_eq!(generic(value), None, "{value} should pass");
         }
     }
@@ -605,13 +1363,46 @@ mod tests {
     #[test]
     fn placeholders_and_references_are_rejected() {
         for value in [
-            "", "${DB_PASSWORD}", "$PASSWORD", "{{ .Values.password }}", "<your-api-key>", "%(password)s",
-            "process.env.API_KEY", "changeme", "example", "xxxxxxxx", "********", "null", "None", "true", "test",
-            "123e4567-e89b-12d3-a456-426614174000", "YOUR_API_KEY_HERE", "DB_PASSWORD", "my-app-secret", "Passwort",
-            "3600", "30s", "/run/secrets/db", "https://oauth2.googleapis.com/token", "password123", "hunter2",
-            "NextPageToken", "fs.s3.consistent", "Access-Control-Allow-Credentials", "webdavgeneratedpassword2",
-            "[0-9A-Fa-f]{1,4}", "share-{portfolio_id}", "attr_%s", "arn:aws:iam::aws:policy/X", "CRAM-MD5",
-            "abcd1234defg5678", "fileb://ImportToken.bin", "sk_test_8sCQNHQthj94WZ4aayA4UCGp", "user-{0}-x", "a2cs3456-67cd-890b-1cd2-c3a4567d89f1",
+            "",
+            "${DB_PASSWORD}",
+            "$PASSWORD",
+            "{{ .Values.password }}",
+            "<your-api-key>",
+            "%(password)s",
+            "process.env.API_KEY",
+            "changeme",
+            "example",
+            "xxxxxxxx",
+            "********",
+            "null",
+            "None",
+            "true",
+            "test",
+            "123e4567-e89b-12d3-a456-426614174000",
+            "YOUR_API_KEY_HERE",
+            "DB_PASSWORD",
+            "my-app-secret",
+            "Passwort",
+            "3600",
+            "30s",
+            "/run/secrets/db",
+            "https://oauth2.googleapis.com/token",
+            "password123",
+            "hunter2",
+            "NextPageToken",
+            "fs.s3.consistent",
+            "Access-Control-Allow-Credentials",
+            "webdavgeneratedpassword2",
+            "[0-9A-Fa-f]{1,4}",
+            "share-{portfolio_id}",
+            "attr_%s",
+            "arn:aws:iam::aws:policy/X",
+            "CRAM-MD5",
+            "abcd1234defg5678",
+            "fileb://ImportToken.bin",
+            "sk_test_8sCQNHQthj94WZ4aayA4UCGp",
+            "user-{0}-x",
+            "a2cs3456-67cd-890b-1cd2-c3a4567d89f1",
         ] {
             assert!(generic(value).is_some(), "{value:?} should be rejected");
         }
@@ -619,21 +1410,50 @@ mod tests {
 
     #[test]
     fn unquoted_expressions_are_rejected() {
-        for value in ["self.token", "get_password()", "config.api_key", "request.form", "apiKey", "os.environ", "crt_s3_creds", "base64.b64encode"] {
+        for value in [
+            "self.token",
+            "get_password()",
+            "config.api_key",
+            "request.form",
+            "apiKey",
+            "os.environ",
+            "crt_s3_creds",
+            "base64.b64encode",
+        ] {
             assert!(unquoted(value).is_some(), "{value} is code");
         }
-        let call = ValueContext { followed_by: b"()", ..ValueContext::default() };
+        let call = ValueContext {
+            followed_by: b"()",
+            ..ValueContext::default()
+        };
         assert!(generic_value_reason(b"b64decode", call, 2.5).is_some());
         assert_eq!(unquoted("Zk2mP9xQ4vL8"), None);
+        assert_eq!(unquoted("KeJWaktrCEtfFAWt"), None);
         assert_eq!(unquoted("ya29.a0AfH6SMBx7Kq2mZ9vLp3Rt8Wn"), None);
     }
 
     #[test]
     fn hex_is_a_digest_only_when_the_line_says_so() {
         let hex = b"3f2a9c8e7d6b5a4f3e2d1c0b9a8f7e6d5c4b3a29";
-        let on = |line: &'static [u8]| ValueContext { quoted: true, line, followed_by: b"" };
+        let on = |line: &'static [u8]| ValueContext {
+            quoted: true,
+            line,
+            followed_by: b"",
+        };
         assert!(generic_value_reason(hex, on(b"commit_token: 3f2a"), 2.5).is_some());
         assert_eq!(generic_value_reason(hex, on(b"api_token: 3f2a"), 2.5), None);
+    }
+
+    #[test]
+    fn long_blobs_keep_zero_runs_and_chance_markers() {
+        let body = format!(
+            "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC{}FAKEx{}",
+            "AAAAAAAA",
+            "Zq8vT3mL9xK2pR7w".repeat(20)
+        );
+        assert_eq!(placeholder_reason(body.as_bytes()), None);
+        assert!(placeholder_reason(format!("{body}...").as_bytes()).is_some());
+        assert!(placeholder_reason(b"sk-proj-AAAAAAAAAAAAAAAAAAAAAAAA").is_some());
     }
 
     #[test]
