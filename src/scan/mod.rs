@@ -88,16 +88,20 @@ impl<'r> Scanner<'r> {
             for &(from, to) in rule_regions {
                 let hay = &data[from..to];
                 let mut at = 0;
+                let mut nested_until = 0;
                 while at <= hay.len() {
                     let Some(whole) = regex.captures_read_at(&mut locations, hay, at) else {
                         break;
                     };
                     let secret = locations.get(secret_index);
-                    let key = key_index
-                        .and_then(|i| locations.get(i))
-                        .map(|(s, e)| &hay[s..e]);
+                    let key_span = key_index.and_then(|i| locations.get(i));
+                    let key = key_span.map(|(s, e)| &hay[s..e]);
+                    // Inside a rejected value, only `key=value` is a nested assignment
+                    // (`;Password=…;`, `?token=…&`), not `secret:…` inside an ARN.
+                    let nested_ok = whole.start() >= nested_until
+                        || key_span.is_none_or(|(_, e)| assigns_with_equals(&hay[e..]));
                     let mut accepted = false;
-                    if let Some((secret_start, secret_end)) = secret {
+                    if let Some((secret_start, secret_end)) = secret.filter(|_| nested_ok) {
                         let (start, end, quoted) =
                             unquote(data, from + secret_start, from + secret_end);
                         let context = value::ValueContext {
@@ -117,7 +121,10 @@ impl<'r> Scanner<'r> {
                     // A rejected match may hide one inside its value
                     // (`ConnectionString = "…;Password=…"`): look again from the value's start.
                     let next = match (accepted, secret) {
-                        (false, Some((secret_start, _))) => secret_start.max(whole.start() + 1),
+                        (false, Some((secret_start, secret_end))) => {
+                            nested_until = nested_until.max(secret_end);
+                            secret_start.max(whole.start() + 1)
+                        }
                         _ => whole.end(),
                     };
                     at = next.max(at + 1);
@@ -128,29 +135,59 @@ impl<'r> Scanner<'r> {
     }
 
     /// For each rule, the merged byte ranges its regex must search.
+    ///
+    /// A fast non-overlapping search (SIMD-accelerated) finds lines with any keyword; only
+    /// within those lines does an overlapping search list every keyword, so that one keyword
+    /// cannot hide another that overlaps it.
     fn regions(&self, data: &[u8]) -> Vec<Vec<(usize, usize)>> {
         let mut regions: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rules.rules().len()];
-        for hit in self.rules.prefilter().find_overlapping_iter(data) {
-            for &rule_index in self.rules.rules_for_keyword(hit.pattern().as_usize()) {
-                let list = &mut regions[rule_index];
-                if let Some(last) = list.last()
-                    && hit.start() >= last.0
-                    && hit.end() <= last.1
-                {
-                    continue;
-                }
-                let multiline = self.rules.rule(rule_index).spec.multiline;
-                let region = region_around(data, hit.start(), hit.end(), multiline);
-                match list.last_mut() {
-                    Some(last) if region.0 <= last.1 && region.1 >= last.0 => {
-                        last.0 = last.0.min(region.0);
-                        last.1 = last.1.max(region.1);
-                    }
-                    _ => list.push(region),
-                }
+        let prefilter = self.rules.prefilter();
+        let mut from = 0;
+        while from < data.len() {
+            let Some(first) = prefilter.find(aho_corasick::Input::new(data).range(from..)) else {
+                break;
+            };
+            let (line_start, line_end) = line_bounds(data, first.start());
+            let window = (
+                line_start.max(first.start().saturating_sub(LONG_LINE_WINDOW)),
+                line_end
+                    .min(first.end() + LONG_LINE_WINDOW)
+                    .max(first.end()),
+            );
+            let hits = prefilter
+                .find_overlapping_iter(aho_corasick::Input::new(data).range(window.0..window.1));
+            for hit in hits {
+                self.add_regions_for_hit(data, hit, &mut regions);
             }
+            from = window.1.max(first.end());
         }
         regions
+    }
+
+    fn add_regions_for_hit(
+        &self,
+        data: &[u8],
+        hit: aho_corasick::Match,
+        regions: &mut [Vec<(usize, usize)>],
+    ) {
+        for &rule_index in self.rules.rules_for_keyword(hit.pattern().as_usize()) {
+            let list = &mut regions[rule_index];
+            if let Some(last) = list.last()
+                && hit.start() >= last.0
+                && hit.end() <= last.1
+            {
+                continue;
+            }
+            let multiline = self.rules.rule(rule_index).spec.multiline;
+            let region = region_around(data, hit.start(), hit.end(), multiline);
+            match list.last_mut() {
+                Some(last) if region.0 <= last.1 && region.1 >= last.0 => {
+                    last.0 = last.0.min(region.0);
+                    last.1 = last.1.max(region.1);
+                }
+                _ => list.push(region),
+            }
+        }
     }
 
     fn findings(&self, provenance: &Provenance, data: &[u8], kept: &[Candidate]) -> Vec<Finding> {
@@ -234,6 +271,14 @@ fn accept(
                 && value::generic_value_reason(secret, context, min_entropy).is_none()
         }
     }
+}
+
+/// Does the text after a key assign with `=` (`Password=`, `"token" =`), rather than `:`?
+fn assigns_with_equals(after_key: &[u8]) -> bool {
+    after_key
+        .iter()
+        .find(|b| !matches!(b, b'"' | b'\'' | b'`' | b' ' | b'\t' | b']'))
+        == Some(&b'=')
 }
 
 /// Strip the quotes (and a string prefix such as Python's `b"…"` or C#'s `@"…"`) around a
