@@ -284,7 +284,10 @@ impl RuleSet {
                 }
             }
         }
+        // A DFA, explicitly: above ~100 patterns the crate would pick a slower NFA by default,
+        // and this automaton sees every byte scanned.
         let prefilter = AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&keywords)
