@@ -3,7 +3,7 @@
 
 Usage:
     bench-tree.py build --out TREE --marker FILE --min-bytes N --max-file-bytes N \
-        --seed N --recipe-key KEY --source LABEL=DIR [--source LABEL=DIR ...]
+        --seed N --recipe-key KEY [--cargo-lock Cargo.lock] --source LABEL=DIR [...]
 
 What it does, always the same way for the same inputs:
 
@@ -12,6 +12,10 @@ What it does, always the same way for the same inputs:
    --max-file-bytes to TREE/LABEL/<path relative to DIR>. "Text" means: no NUL byte in the
    first 8 KiB (the same probe leakgate and ripgrep use to call a file binary), so both tools
    see exactly the same set of files.
+   The source labelled "cargo" is a cargo registry source directory (~/.cargo/registry/src).
+   It holds whatever crates this machine ever downloaded, so with --cargo-lock only the
+   registry crates listed in that Cargo.lock are taken (each as TREE/cargo/NAME-VERSION/),
+   which makes that part of the tree a function of the lock file alone.
 2. While the total is under --min-bytes, add another full copy of the files copied in step 1
    under TREE/copy2/, TREE/copy3/, ...
 3. Plant exactly five fake secrets, generated from --seed, in five new files under TREE/app/.
@@ -79,6 +83,45 @@ def collect(root, max_file_bytes):
             picked.append((os.path.relpath(path, root), size))
     picked.sort()
     return picked
+
+
+def locked_crates(lock_path):
+    """Sorted NAME-VERSION of every crates.io package in a Cargo.lock."""
+    with open(lock_path, encoding="utf-8") as handle:
+        text = handle.read()
+    crates = set()
+    # Each [[package]] block has name, version and (for registry crates) source lines.
+    for block in text.split("[[package]]")[1:]:
+        fields = {}
+        for line in block.splitlines():
+            key, sep, value = line.partition(" = ")
+            if sep and key in ("name", "version", "source"):
+                fields[key] = value.strip().strip('"')
+        if fields.get("source", "").startswith("registry+") and "name" in fields:
+            crates.add(f"{fields['name']}-{fields['version']}")
+    return sorted(crates)
+
+
+def cargo_roots(registry_src, lock_path):
+    """[(crate dir name, path)] for the locked crates found in a registry source directory.
+
+    The index directory's name (index.crates.io-<hash>) varies with the cargo version, so it
+    is dropped; a crate present under several indexes is taken from the first in sorted order.
+    """
+    indexes = sorted(
+        os.path.join(registry_src, d)
+        for d in os.listdir(registry_src)
+        if os.path.isdir(os.path.join(registry_src, d))
+    )
+    roots = []
+    for crate in locked_crates(lock_path):
+        for index in indexes:
+            if os.path.isdir(os.path.join(index, crate)):
+                roots.append((crate, os.path.join(index, crate)))
+                break
+        else:
+            print(f"  cargo: {crate} not in {registry_src}, skipped", file=sys.stderr)
+    return roots
 
 
 def copy_file(src, dst):
@@ -153,6 +196,11 @@ def planted_files(seed):
 # ---------------------------------------------------------------------------------------------
 
 
+def file_sha256(path):
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
 def build(args):
     tree = os.path.abspath(args.out)
     work = tree + ".tmp"
@@ -167,13 +215,24 @@ def build(args):
         if not os.path.isdir(root):
             print(f"  source {label}: {root} missing, skipped", file=sys.stderr)
             continue
-        files = collect(root, args.max_file_bytes)
+        if label == "cargo" and args.cargo_lock:
+            # (source file, path inside TREE/cargo) for each locked crate, crate by crate.
+            files = [
+                (os.path.join(path, rel), os.path.join(crate, rel), nbytes)
+                for crate, path in cargo_roots(root, args.cargo_lock)
+                for rel, nbytes in collect(path, args.max_file_bytes)
+            ]
+        else:
+            files = [
+                (os.path.join(root, rel), rel, nbytes)
+                for rel, nbytes in collect(root, args.max_file_bytes)
+            ]
         size = 0
-        for rel, nbytes in files:
+        for src, rel, nbytes in files:
             try:
-                copy_file(os.path.join(root, rel), os.path.join(work, label, rel))
+                copy_file(src, os.path.join(work, label, rel))
             except OSError as error:
-                print(f"  skip {rel}: {error}", file=sys.stderr)
+                print(f"  skip {src}: {error}", file=sys.stderr)
                 continue
             base.append(os.path.join(label, rel))
             size += nbytes
@@ -221,6 +280,7 @@ def build(args):
         "copies": copy,
         "manifest_sha256": manifest.hexdigest(),
         "sources": args.source,
+        "cargo_lock_sha256": file_sha256(args.cargo_lock) if args.cargo_lock else None,
         "seed": args.seed,
         "planted": [rel for rel, _ in planted_files(args.seed)],
     }
@@ -239,6 +299,7 @@ def main():
     b.add_argument("--max-file-bytes", type=int, required=True)
     b.add_argument("--seed", type=int, required=True)
     b.add_argument("--recipe-key", required=True)
+    b.add_argument("--cargo-lock", help="take only the crates of this Cargo.lock from 'cargo'")
     b.add_argument("--source", action="append", default=[], help="LABEL=DIR")
     args = parser.parse_args()
     if args.command == "build":

@@ -136,19 +136,29 @@ for label, p in kept:
     print(f"{label}={p}")
 EOF
 )
+# Cargo: the registry sources, restricted to the crates in this repository's Cargo.lock
+# (step 1 downloaded them all); the registry also holds whatever else this machine ever
+# fetched, which would make the tree depend on the machine's history.
 CARGO_SRC=${CARGO_HOME:-$HOME/.cargo}/registry/src
-[[ -d $CARGO_SRC ]] && SOURCES+=("cargo=$CARGO_SRC")
+CARGO_LOCK_ARGS=()
+if [[ -d $CARGO_SRC ]]; then
+    SOURCES+=("cargo=$CARGO_SRC")
+    [[ -f Cargo.lock ]] && CARGO_LOCK_ARGS=(--cargo-lock "$REPO/Cargo.lock")
+fi
 HAVE_NPM=0
 command -v npm >/dev/null && HAVE_NPM=1 && SOURCES+=("npm=$NPM_DIR/node_modules")
 
-# Everything that decides the tree's content goes into the recipe key. The cargo registry may
-# gain crates over time; that does not invalidate a cached tree (delete it or set
-# BENCH_REBUILD=1 to pick them up), so runs against one cache stay comparable.
+# Everything that decides the tree's content goes into the recipe key: the parameters above,
+# the Python version and installed distributions, the source roots, Cargo.lock, the npm pins
+# and the helper script itself. A cached tree is reused only while the key matches.
 RECIPE_KEY=$(
     {
         echo "recipe=$RECIPE_VERSION min=$MIN_TREE_BYTES max_file=$MAX_FILE_BYTES seed=$SEED"
         python3 --version
+        python3 -c 'import importlib.metadata as m
+print(sorted({(d.metadata["Name"] or "?") + "==" + d.version for d in m.distributions()}))'
         printf 'source %s\n' "${SOURCES[@]}"
+        [[ ${#CARGO_LOCK_ARGS[@]} -gt 0 ]] && sha256sum <Cargo.lock
         echo "npm ${NPM_PACKAGES[*]} before=$NPM_BEFORE"
         sha256sum <scripts/bench-tree.py
     } | sha256sum | cut -c1-16
@@ -185,7 +195,7 @@ else
     for s in "${SOURCES[@]}"; do source_args+=(--source "$s"); done
     python3 scripts/bench-tree.py build --out "$TREE" --marker "$MARKER" \
         --min-bytes "$MIN_TREE_BYTES" --max-file-bytes "$MAX_FILE_BYTES" --seed "$SEED" \
-        --recipe-key "$build_key" "${source_args[@]}"
+        --recipe-key "$build_key" "${CARGO_LOCK_ARGS[@]}" "${source_args[@]}"
 fi
 
 read -r TREE_FILES TREE_BYTES MANIFEST < <(python3 -c \

@@ -55,6 +55,11 @@ pub struct ScanArgs {
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 
+    /// Scan what the next commit will contain: the staged (index) version of every added,
+    /// modified, renamed or copied file, reporting only lines the change adds. For pre-commit.
+    #[arg(long, conflicts_with = "no_ignore")]
+    pub staged: bool,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,

@@ -17,6 +17,8 @@ use crate::rules::Severity;
 pub enum Provenance {
     /// A file in the working tree.
     File { path: String },
+    /// A file's staged content (the git index), with its blob id.
+    Staged { path: String, blob: String },
 }
 
 impl Provenance {
@@ -29,7 +31,7 @@ impl Provenance {
     /// The path shown to the user.
     pub fn path(&self) -> &str {
         match self {
-            Provenance::File { path } => path,
+            Provenance::File { path } | Provenance::Staged { path, .. } => path,
         }
     }
 }

@@ -35,6 +35,10 @@ pub enum Error {
     #[diagnostic(transparent)]
     Rules(#[from] rules::RuleError),
 
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Git(#[from] input::git::GitError),
+
     #[error("cannot write the report to {}", path.display())]
     #[diagnostic(
         code(leakgate::output),

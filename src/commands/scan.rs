@@ -6,9 +6,10 @@ use std::time::Instant;
 
 use super::Output;
 use crate::cli::ScanArgs;
-use crate::finding::{Finding, Provenance};
+use crate::finding::Finding;
+use crate::input::git::GitError;
 use crate::input::walk::{WalkOptions, walk};
-use crate::input::{Problem, Sink, Skipped};
+use crate::input::{Blob, Problem, Sink, Skipped};
 use crate::report::{self, Message, ReportOptions, Summary};
 use crate::rules::RuleSet;
 use crate::scan::{ScanOptions, Scanner};
@@ -22,6 +23,8 @@ pub struct ScanResults {
     pub problems: Vec<Problem>,
     pub files_scanned: u64,
     pub bytes_scanned: u64,
+    /// For a staged scan: how many lines the change adds.
+    pub lines_added: Option<u64>,
 }
 
 /// Gathers what the walker threads produce. Locks are taken only when there is something to
@@ -35,6 +38,12 @@ struct Collector<'a> {
     bytes: AtomicU64,
 }
 
+fn into_inner<T>(mutex: Mutex<T>) -> T {
+    mutex
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A panic elsewhere ends the process (see main), so a poisoned lock still holds good data.
     mutex
@@ -43,10 +52,14 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Sink for Collector<'_> {
-    fn blob(&self, provenance: Provenance, data: &[u8]) {
+    fn blob(&self, blob: Blob<'_>) {
         self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
-        let found = self.scanner.scan(&provenance, data);
+        self.bytes
+            .fetch_add(blob.data.len() as u64, Ordering::Relaxed);
+        let mut found = self.scanner.scan(&blob.provenance, blob.data);
+        if let Some(added) = blob.added_lines {
+            found.retain(|f| added.touches(f.line, f.end_line));
+        }
         if !found.is_empty() {
             lock(&self.findings).extend(found);
         }
@@ -61,8 +74,8 @@ impl Sink for Collector<'_> {
     }
 }
 
-/// Scan the working-tree paths with these rules.
-pub fn scan_paths(rules: &RuleSet, args: &ScanArgs) -> ScanResults {
+/// Scan what the arguments name (working-tree paths, or the staged change) with these rules.
+pub fn scan(rules: &RuleSet, args: &ScanArgs) -> Result<ScanResults, GitError> {
     let collector = Collector {
         scanner: Scanner::new(
             rules,
@@ -76,40 +89,39 @@ pub fn scan_paths(rules: &RuleSet, args: &ScanArgs) -> ScanResults {
         files: AtomicU64::new(0),
         bytes: AtomicU64::new(0),
     };
-    let options = WalkOptions {
-        max_file_size: args.max_file_size,
-        respect_vcs_ignores: !args.no_ignore,
-        threads: args.threads.unwrap_or(0),
-    };
-    walk(&args.paths, &options, &collector);
+    let mut lines_added = None;
+    if args.staged {
+        let totals =
+            crate::input::git::staged(std::path::Path::new("."), args.max_file_size, &collector)?;
+        lines_added = Some(totals.lines_added);
+    } else {
+        let options = WalkOptions {
+            max_file_size: args.max_file_size,
+            respect_vcs_ignores: !args.no_ignore,
+            threads: args.threads.unwrap_or(0),
+        };
+        walk(&args.paths, &options, &collector);
+    }
     let mut results = ScanResults {
-        findings: collector
-            .findings
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner),
-        skipped: collector
-            .skipped
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner),
-        problems: collector
-            .problems
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner),
+        findings: into_inner(collector.findings),
+        skipped: into_inner(collector.skipped),
+        problems: into_inner(collector.problems),
         files_scanned: collector.files.into_inner(),
         bytes_scanned: collector.bytes.into_inner(),
+        lines_added,
     };
     results
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     results.skipped.sort();
     results.problems.sort();
-    results
+    Ok(results)
 }
 
 pub fn run(args: &ScanArgs) -> Result<ExitStatus, Error> {
     let started = Instant::now();
     let rules = RuleSet::builtin()?;
-    let results = scan_paths(&rules, args);
+    let results = scan(&rules, args)?;
 
     let (output, writer) = Output::open(args.output.as_deref(), args.color)?;
     let mut reporter = report::reporter(
@@ -124,6 +136,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, Error> {
         findings: results.findings.len(),
         files_scanned: results.files_scanned,
         bytes_scanned: results.bytes_scanned,
+        lines_added: results.lines_added,
         errors: results.problems.len(),
         ..Summary::default()
     };

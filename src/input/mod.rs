@@ -1,8 +1,10 @@
 //! Inputs: where scanned bytes come from. Each source hands a [`Sink`] the bytes of one blob
 //! with its [`Provenance`](crate::finding::Provenance), or says why it skipped one.
 //!
-//! Only the working tree exists so far ([`walk`]); git and journal sources plug in the same way.
+//! Sources: the working tree ([`walk`]) and the staged change ([`git`]); journal sources plug in
+//! the same way.
 
+pub mod git;
 pub mod walk;
 
 use serde::Serialize;
@@ -23,6 +25,8 @@ pub enum SkipReason {
     NotRegularFile,
     /// Symbolic links are not followed (no escapes from the tree, no loops).
     Symlink,
+    /// A git submodule: its content lives in another repository.
+    Submodule,
 }
 
 impl SkipReason {
@@ -41,6 +45,7 @@ impl SkipReason {
             SkipReason::Unreadable => "unreadable",
             SkipReason::NotRegularFile => "not a regular file",
             SkipReason::Symlink => "symlink",
+            SkipReason::Submodule => "submodule",
         }
     }
 }
@@ -62,10 +67,44 @@ pub struct Problem {
     pub message: String,
 }
 
+/// The 1-based line numbers a change adds to a file, as sorted inclusive ranges.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AddedLines(Vec<(usize, usize)>);
+
+impl AddedLines {
+    pub fn new(mut ranges: Vec<(usize, usize)>) -> Self {
+        ranges.sort_unstable();
+        AddedLines(ranges)
+    }
+
+    /// Does any line from `first` to `last` (inclusive) belong to the change?
+    pub fn touches(&self, first: usize, last: usize) -> bool {
+        self.0
+            .iter()
+            .any(|&(start, end)| start <= last && first <= end)
+    }
+
+    pub fn count(&self) -> u64 {
+        self.0
+            .iter()
+            .map(|(start, end)| (end - start + 1) as u64)
+            .sum()
+    }
+}
+
+/// One blob to scan: its bytes, where they came from, and (for a change) which lines are new.
+#[derive(Debug)]
+pub struct Blob<'a> {
+    pub provenance: Provenance,
+    pub data: &'a [u8],
+    /// Report only findings that touch these lines; `None` means every line counts.
+    pub added_lines: Option<&'a AddedLines>,
+}
+
 /// What an input source feeds. Implementations are shared across walker threads.
 pub trait Sink: Sync {
-    /// The bytes of one blob, to be scanned.
-    fn blob(&self, provenance: Provenance, data: &[u8]);
+    /// One blob, to be scanned.
+    fn blob(&self, blob: Blob<'_>);
     fn skipped(&self, skipped: Skipped);
     fn problem(&self, problem: Problem);
 }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use ignore::{WalkBuilder, WalkState};
 
-use super::{Problem, Sink, SkipReason, Skipped};
+use super::{Blob, Problem, Sink, SkipReason, Skipped};
 use crate::finding::{Provenance, display_path};
 
 /// How many leading bytes decide whether a file is binary.
@@ -129,7 +129,11 @@ fn scan_file(path: &Path, options: &WalkOptions, sink: &dyn Sink) {
         })
     };
     match read_regular_file(path, options.max_file_size) {
-        Ok(FileContent::Text(data)) => sink.blob(Provenance::file(path), &data),
+        Ok(FileContent::Text(data)) => sink.blob(Blob {
+            provenance: Provenance::file(path),
+            data: &data,
+            added_lines: None,
+        }),
         Ok(FileContent::Binary) => skip(SkipReason::Binary, None),
         Ok(FileContent::TooLarge(size)) => {
             skip(SkipReason::TooLarge, Some(format!("{size} bytes")))
@@ -161,10 +165,15 @@ fn read_regular_file(path: &Path, max_size: u64) -> std::io::Result<FileContent>
     if data.len() as u64 > max_size {
         return Ok(FileContent::TooLarge(data.len() as u64));
     }
-    if memchr::memchr(0, &data[..data.len().min(BINARY_PROBE)]).is_some() {
+    if looks_binary(&data) {
         return Ok(FileContent::Binary);
     }
     Ok(FileContent::Text(data))
+}
+
+/// A NUL byte in the first 8 KiB marks a file as binary, as git and ripgrep decide.
+pub fn looks_binary(data: &[u8]) -> bool {
+    memchr::memchr(0, &data[..data.len().min(BINARY_PROBE)]).is_some()
 }
 
 #[cfg(unix)]

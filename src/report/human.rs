@@ -113,11 +113,18 @@ impl HumanReporter {
             1 => self.paint("1 finding", Style::new().red().bold()),
             n => self.paint(&format!("{n} findings"), Style::new().red().bold()),
         };
+        let size = bytesize::ByteSize(s.bytes_scanned).display().si();
+        let files = plural(s.files_scanned, "file", "files");
+        let scanned = match s.lines_added {
+            Some(lines) => format!(
+                "{} staged {files} ({lines} added {}, {size})",
+                s.files_scanned,
+                plural(lines, "line", "lines")
+            ),
+            None => format!("{} {files} ({size})", s.files_scanned),
+        };
         let mut line = format!(
-            "{findings}: scanned {} {} ({}) in {:.2}s",
-            s.files_scanned,
-            plural(s.files_scanned, "file", "files"),
-            bytesize::ByteSize(s.bytes_scanned).display().si(),
+            "{findings}: scanned {scanned} in {:.2}s",
             s.elapsed_ms as f64 / 1000.0
         );
         if s.files_skipped > 0 {
