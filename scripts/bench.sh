@@ -104,7 +104,8 @@ if ! command -v rg >/dev/null; then
     apt_install ripgrep || cargo install ripgrep --locked -q || die "could not install ripgrep"
 fi
 RG=$(command -v rg)
-log "$("$RG" --version | head -n 1) at $RG"
+RG_VERSION=$("$RG" --version) # read it all: `| head -n 1` would give rg a broken pipe
+log "${RG_VERSION%%$'\n'*} at $RG"
 if [[ ! -x /usr/bin/time ]]; then
     log "installing GNU time"
     apt_install time || die "could not install /usr/bin/time"
