@@ -57,8 +57,19 @@ pub struct ScanArgs {
 
     /// Scan what the next commit will contain: the staged (index) version of every added,
     /// modified, renamed or copied file, reporting only lines the change adds. For pre-commit.
-    #[arg(long, conflicts_with = "no_ignore")]
+    #[arg(long, conflicts_with_all = ["no_ignore", "range"])]
     pub staged: bool,
+
+    /// Scan the lines a pull request or push adds: from the merge base of BASE and HEAD to HEAD
+    /// (`BASE..HEAD`; `BASE` alone means `BASE..HEAD`). Each finding names the commit that
+    /// added it.
+    #[arg(long, value_name = "BASE..HEAD", conflicts_with = "no_ignore")]
+    pub range: Option<String>,
+
+    /// With --range: scan every commit on its own, so a secret added and removed inside the
+    /// range is still reported.
+    #[arg(long, requires = "range")]
+    pub per_commit: bool,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]

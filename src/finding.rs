@@ -19,6 +19,22 @@ pub enum Provenance {
     File { path: String },
     /// A file's staged content (the git index), with its blob id.
     Staged { path: String, blob: String },
+    /// A file in a commit: for range scans, the commit that added the finding's line.
+    Commit {
+        path: String,
+        blob: String,
+        commit: CommitInfo,
+    },
+}
+
+/// A commit as reports show it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct CommitInfo {
+    pub id: String,
+    /// `Name <email>`.
+    pub author: String,
+    /// RFC 3339, UTC.
+    pub date: String,
 }
 
 impl Provenance {
@@ -31,7 +47,16 @@ impl Provenance {
     /// The path shown to the user.
     pub fn path(&self) -> &str {
         match self {
-            Provenance::File { path } | Provenance::Staged { path, .. } => path,
+            Provenance::File { path }
+            | Provenance::Staged { path, .. }
+            | Provenance::Commit { path, .. } => path,
+        }
+    }
+
+    pub fn commit(&self) -> Option<&CommitInfo> {
+        match self {
+            Provenance::Commit { commit, .. } => Some(commit),
+            _ => None,
         }
     }
 }

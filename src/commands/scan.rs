@@ -7,7 +7,9 @@ use std::time::Instant;
 use super::Output;
 use crate::cli::ScanArgs;
 use crate::finding::Finding;
-use crate::input::git::GitError;
+use std::path::Path;
+
+use crate::input::git::{self, GitError};
 use crate::input::walk::{WalkOptions, walk};
 use crate::input::{Blob, Problem, Sink, Skipped};
 use crate::report::{self, Message, ReportOptions, Summary};
@@ -23,8 +25,10 @@ pub struct ScanResults {
     pub problems: Vec<Problem>,
     pub files_scanned: u64,
     pub bytes_scanned: u64,
-    /// For a staged scan: how many lines the change adds.
+    /// For git scans: how many lines the change adds.
     pub lines_added: Option<u64>,
+    /// For range scans: how many commits the range holds.
+    pub commits: Option<u64>,
 }
 
 /// Gathers what the walker threads produce. Locks are taken only when there is something to
@@ -74,7 +78,7 @@ impl Sink for Collector<'_> {
     }
 }
 
-/// Scan what the arguments name (working-tree paths, or the staged change) with these rules.
+/// Scan what the arguments name (working-tree paths, the staged change, or a commit range).
 pub fn scan(rules: &RuleSet, args: &ScanArgs) -> Result<ScanResults, GitError> {
     let collector = Collector {
         scanner: Scanner::new(
@@ -89,11 +93,23 @@ pub fn scan(rules: &RuleSet, args: &ScanArgs) -> Result<ScanResults, GitError> {
         files: AtomicU64::new(0),
         bytes: AtomicU64::new(0),
     };
-    let mut lines_added = None;
+    let mut git_totals = None;
+    let mut attribution = None;
     if args.staged {
-        let totals =
-            crate::input::git::staged(std::path::Path::new("."), args.max_file_size, &collector)?;
-        lines_added = Some(totals.lines_added);
+        git_totals = Some(git::staged(Path::new("."), args.max_file_size, &collector)?);
+    } else if let Some(spec) = &args.range {
+        let repo = git::open(Path::new("."))?;
+        let range = git::resolve_range(&repo, spec)?;
+        let totals = if args.per_commit {
+            git::per_commit(&repo, range, args.max_file_size, &collector)?
+        } else {
+            attribution = Some(range);
+            git::range(&repo, range, args.max_file_size, &collector)?
+        };
+        git_totals = Some(totals);
+        if let Some(range) = attribution {
+            git::attribute(&repo, range, &mut lock(&collector.findings))?;
+        }
     } else {
         let options = WalkOptions {
             max_file_size: args.max_file_size,
@@ -108,7 +124,10 @@ pub fn scan(rules: &RuleSet, args: &ScanArgs) -> Result<ScanResults, GitError> {
         problems: into_inner(collector.problems),
         files_scanned: collector.files.into_inner(),
         bytes_scanned: collector.bytes.into_inner(),
-        lines_added,
+        lines_added: git_totals.map(|t| t.lines_added),
+        commits: git_totals
+            .filter(|_| args.range.is_some())
+            .map(|t| t.commits),
     };
     results
         .findings
@@ -137,6 +156,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, Error> {
         files_scanned: results.files_scanned,
         bytes_scanned: results.bytes_scanned,
         lines_added: results.lines_added,
+        commits: results.commits,
         errors: results.problems.len(),
         ..Summary::default()
     };

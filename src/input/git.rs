@@ -1,30 +1,51 @@
-//! The staged source (`leakgate scan --staged`): what the next commit will contain.
+//! Git sources, read through git2 (no `git` subprocess):
 //!
-//! It reads HEAD and the index through git2 (no `git` subprocess), diffs them, and hands the
-//! sink every added, modified, renamed or copied file's **index blob** (not the working-tree
-//! file: a file can be partly staged) with the line numbers the change adds, so only findings on
-//! those lines are reported. A repository with no commits yet diffs against the empty tree.
+//! - **staged** (`scan --staged`): what the next commit will contain. The **index blob** of every
+//!   added, modified, renamed or copied file (not the working-tree file: a file can be partly
+//!   staged), with the lines the change adds. No commits yet: diff against the empty tree.
+//! - **range** (`scan --range BASE..HEAD`): what a pull request adds, from the merge base of BASE
+//!   and HEAD to HEAD, each finding attributed (by blame) to the commit that added its line.
+//! - **per-commit** (`--per-commit`): every commit in the range on its own, so a secret added
+//!   and then removed inside the range is still reported.
+//!
+//! Every source feeds the same [`Sink`] with [`Blob`]s; only findings on added lines count.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use git2::{
-    Delta, DiffFindOptions, DiffOptions, ErrorCode, FileMode, ObjectType, Patch, Repository,
+    BlameOptions, Delta, Diff, DiffFindOptions, DiffOptions, ErrorCode, FileMode, ObjectType, Oid,
+    Patch, Repository, Sort, Tree,
 };
 
 use super::{AddedLines, Blob, Sink, SkipReason, Skipped};
-use crate::finding::Provenance;
+use crate::finding::{CommitInfo, Finding, Provenance};
 
-/// Why the staged change could not be read.
+/// Why a git source could not be read.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum GitError {
     #[error("not a git repository: {path}")]
     #[diagnostic(
         code(leakgate::git::not_a_repo),
-        help(
-            "run `leakgate scan --staged` inside a git repository, or scan files with `leakgate scan PATH`"
-        )
+        help("run this inside a git repository, or scan files with `leakgate scan PATH`")
     )]
     NotARepo { path: String },
+
+    #[error("unknown revision `{rev}`: {message}")]
+    #[diagnostic(
+        code(leakgate::git::bad_revision),
+        help(
+            "name a branch, tag or commit that exists here; in a shallow CI checkout, fetch more history"
+        )
+    )]
+    BadRevision { rev: String, message: String },
+
+    #[error("`{rev}` and `{other}` have no common ancestor")]
+    #[diagnostic(
+        code(leakgate::git::no_merge_base),
+        help("in a shallow clone, fetch more history (git fetch --deepen)")
+    )]
+    NoMergeBase { rev: String, other: String },
 
     #[error("cannot read the git repository: {message}")]
     #[diagnostic(
@@ -42,16 +63,17 @@ impl From<git2::Error> for GitError {
     }
 }
 
-/// What the staged scan looked at, so that "no secrets" can never hide "nothing scanned".
+/// What a git scan looked at, so that "no secrets" can never hide "nothing scanned".
 #[derive(Debug, Clone, Copy, Default)]
-pub struct StagedTotals {
+pub struct GitTotals {
     pub files: u64,
     pub lines_added: u64,
+    pub commits: u64,
 }
 
-/// Feed the staged change of the repository containing `start` to `sink`.
-pub fn staged(start: &Path, max_file_size: u64, sink: &dyn Sink) -> Result<StagedTotals, GitError> {
-    let repo = Repository::discover(start).map_err(|e| match e.code() {
+/// Open the repository that contains `start` (any subdirectory, a worktree, a bare repo).
+pub fn open(start: &Path) -> Result<Repository, GitError> {
+    Repository::discover(start).map_err(|e| match e.code() {
         ErrorCode::NotFound => GitError::NotARepo {
             path: std::path::absolute(start)
                 .unwrap_or_else(|_| start.to_owned())
@@ -59,7 +81,12 @@ pub fn staged(start: &Path, max_file_size: u64, sink: &dyn Sink) -> Result<Stage
                 .to_string(),
         },
         _ => GitError::from(e),
-    })?;
+    })
+}
+
+/// Feed the staged change of the repository containing `start` to `sink`.
+pub fn staged(start: &Path, max_file_size: u64, sink: &dyn Sink) -> Result<GitTotals, GitError> {
+    let repo = open(start)?;
     let head_tree = match repo.head() {
         Ok(head) => Some(head.peel_to_tree()?),
         // No commits yet: everything staged is added.
@@ -67,13 +94,208 @@ pub fn staged(start: &Path, max_file_size: u64, sink: &dyn Sink) -> Result<Stage
         Err(e) => return Err(e.into()),
     };
     let index = repo.index()?;
+    let mut diff =
+        repo.diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut diff_options()))?;
+    let mut totals = GitTotals::default();
+    feed_diff(
+        &repo,
+        &mut diff,
+        max_file_size,
+        sink,
+        &mut totals,
+        |path, blob| Provenance::Staged {
+            path: path.to_owned(),
+            blob: blob.to_string(),
+        },
+    )?;
+    Ok(totals)
+}
+
+/// A resolved `BASE..HEAD`: the merge base and the head commit.
+#[derive(Debug, Clone, Copy)]
+pub struct Range {
+    pub base: Oid,
+    pub head: Oid,
+}
+
+/// Resolve `BASE..HEAD` (or `BASE...HEAD`, or just `BASE`, meaning `BASE..HEAD`) to the merge
+/// base of the two and the head.
+pub fn resolve_range(repo: &Repository, spec: &str) -> Result<Range, GitError> {
+    let (base, head) = match spec.split_once("...").or_else(|| spec.split_once("..")) {
+        Some((base, head)) => (base, if head.is_empty() { "HEAD" } else { head }),
+        None => (spec, "HEAD"),
+    };
+    let base = if base.is_empty() { "HEAD" } else { base };
+    let commit_of = |rev: &str| {
+        repo.revparse_single(rev)
+            .and_then(|object| object.peel_to_commit())
+            .map(|commit| commit.id())
+            .map_err(|e| GitError::BadRevision {
+                rev: rev.to_owned(),
+                message: e.message().to_owned(),
+            })
+    };
+    let (base_id, head_id) = (commit_of(base)?, commit_of(head)?);
+    let merge_base = repo
+        .merge_base(base_id, head_id)
+        .map_err(|_| GitError::NoMergeBase {
+            rev: base.to_owned(),
+            other: head.to_owned(),
+        })?;
+    Ok(Range {
+        base: merge_base,
+        head: head_id,
+    })
+}
+
+/// Feed what `range` adds, as one diff from the merge base to the head.
+pub fn range(
+    repo: &Repository,
+    range: Range,
+    max_file_size: u64,
+    sink: &dyn Sink,
+) -> Result<GitTotals, GitError> {
+    let base_tree = repo.find_commit(range.base)?.tree()?;
+    let head = repo.find_commit(range.head)?;
+    let mut diff = repo.diff_tree_to_tree(
+        Some(&base_tree),
+        Some(&head.tree()?),
+        Some(&mut diff_options()),
+    )?;
+    let info = commit_info(&head);
+    let mut totals = GitTotals {
+        commits: count_commits(repo, range)?,
+        ..GitTotals::default()
+    };
+    feed_diff(
+        repo,
+        &mut diff,
+        max_file_size,
+        sink,
+        &mut totals,
+        |path, blob| Provenance::Commit {
+            path: path.to_owned(),
+            blob: blob.to_string(),
+            commit: info.clone(),
+        },
+    )?;
+    Ok(totals)
+}
+
+/// Feed every non-merge commit in `range` on its own, oldest first.
+pub fn per_commit(
+    repo: &Repository,
+    range: Range,
+    max_file_size: u64,
+    sink: &dyn Sink,
+) -> Result<GitTotals, GitError> {
+    let mut totals = GitTotals::default();
+    for id in commits_in(repo, range)? {
+        let commit = repo.find_commit(id)?;
+        if commit.parent_count() > 1 {
+            // A merge's changes were made by the commits it merges, which are walked too.
+            continue;
+        }
+        totals.commits += 1;
+        let parent_tree: Option<Tree<'_>> = match commit.parent(0) {
+            Ok(parent) => Some(parent.tree()?),
+            Err(_) => None,
+        };
+        let mut diff = repo.diff_tree_to_tree(
+            parent_tree.as_ref(),
+            Some(&commit.tree()?),
+            Some(&mut diff_options()),
+        )?;
+        let info = commit_info(&commit);
+        feed_diff(
+            repo,
+            &mut diff,
+            max_file_size,
+            sink,
+            &mut totals,
+            |path, blob| Provenance::Commit {
+                path: path.to_owned(),
+                blob: blob.to_string(),
+                commit: info.clone(),
+            },
+        )?;
+    }
+    Ok(totals)
+}
+
+fn commits_in(repo: &Repository, range: Range) -> Result<Vec<Oid>, GitError> {
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+    walk.push(range.head)?;
+    walk.hide(range.base)?;
+    Ok(walk.collect::<Result<Vec<_>, _>>()?)
+}
+
+fn count_commits(repo: &Repository, range: Range) -> Result<u64, GitError> {
+    Ok(commits_in(repo, range)?.len() as u64)
+}
+
+/// Replace each finding's commit with the one that added its line (git blame between the
+/// range's base and head), so a pull request's report names who added the secret and when.
+pub fn attribute(
+    repo: &Repository,
+    range: Range,
+    findings: &mut [Finding],
+) -> Result<(), GitError> {
+    let mut blames: HashMap<String, Option<git2::Blame<'_>>> = HashMap::new();
+    for finding in findings.iter_mut() {
+        let Provenance::Commit { path, commit, .. } = &mut finding.provenance else {
+            continue;
+        };
+        let blame = blames.entry(path.clone()).or_insert_with(|| {
+            let mut options = BlameOptions::new();
+            options.newest_commit(range.head).oldest_commit(range.base);
+            repo.blame_file(Path::new(path.as_str()), Some(&mut options))
+                .ok()
+        });
+        let Some(hunk) = blame.as_ref().and_then(|b| b.get_line(finding.line)) else {
+            continue;
+        };
+        if let Ok(origin) = repo.find_commit(hunk.final_commit_id()) {
+            *commit = commit_info(&origin);
+        }
+    }
+    Ok(())
+}
+
+fn commit_info(commit: &git2::Commit<'_>) -> CommitInfo {
+    let author = commit.author();
+    let seconds = commit.time().seconds().max(0) as u64;
+    let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds);
+    CommitInfo {
+        id: commit.id().to_string(),
+        author: format!(
+            "{} <{}>",
+            author.name().unwrap_or("?"),
+            author.email().unwrap_or("?")
+        ),
+        date: humantime::format_rfc3339_seconds(when).to_string(),
+    }
+}
+
+fn diff_options() -> DiffOptions {
     let mut options = DiffOptions::new();
+    // Zero context: every hunk line on the new side is an added line.
     options.context_lines(0).include_typechange(true);
-    let mut diff = repo.diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut options))?;
+    options
+}
+
+/// Hand every added, modified, renamed or copied file of `diff` to `sink`, with its added lines.
+fn feed_diff(
+    repo: &Repository,
+    diff: &mut Diff<'_>,
+    max_file_size: u64,
+    sink: &dyn Sink,
+    totals: &mut GitTotals,
+    provenance: impl Fn(&str, Oid) -> Provenance,
+) -> Result<(), GitError> {
     diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
     let odb = repo.odb()?;
-
-    let mut totals = StagedTotals::default();
     for (delta_index, delta) in diff.deltas().enumerate() {
         if !matches!(
             delta.status(),
@@ -109,7 +331,7 @@ pub fn staged(start: &Path, max_file_size: u64, sink: &dyn Sink) -> Result<Stage
             Err(e) => {
                 skip(
                     SkipReason::Unreadable,
-                    Some(format!("staged blob {}: {}", new.id(), e.message())),
+                    Some(format!("blob {}: {}", new.id(), e.message())),
                 );
                 continue;
             }
@@ -126,7 +348,7 @@ pub fn staged(start: &Path, max_file_size: u64, sink: &dyn Sink) -> Result<Stage
             Err(e) => {
                 skip(
                     SkipReason::Unreadable,
-                    Some(format!("staged blob {}: {}", new.id(), e.message())),
+                    Some(format!("blob {}: {}", new.id(), e.message())),
                 );
                 continue;
             }
@@ -140,13 +362,13 @@ pub fn staged(start: &Path, max_file_size: u64, sink: &dyn Sink) -> Result<Stage
             // A new file: every line is added.
             None
         } else {
-            Some(added_lines(&diff, delta_index)?)
+            Some(added_lines(diff, delta_index)?)
         };
         let lines = match &added {
             Some(added) => added.count(),
             None => {
                 memchr::memchr_iter(b'\n', data).count() as u64
-                    + u64::from(!data.ends_with(b"\n") && !data.is_empty())
+                    + u64::from(!data.is_empty() && !data.ends_with(b"\n"))
             }
         };
         if lines == 0 {
@@ -154,21 +376,17 @@ pub fn staged(start: &Path, max_file_size: u64, sink: &dyn Sink) -> Result<Stage
         }
         totals.files += 1;
         totals.lines_added += lines;
-        let provenance = Provenance::Staged {
-            path: path.clone(),
-            blob: new.id().to_string(),
-        };
         sink.blob(Blob {
-            provenance,
+            provenance: provenance(&path, new.id()),
             data,
             added_lines: added.as_ref(),
         });
     }
-    Ok(totals)
+    Ok(())
 }
 
 /// The new-side line numbers a delta adds.
-fn added_lines(diff: &git2::Diff<'_>, delta_index: usize) -> Result<AddedLines, GitError> {
+fn added_lines(diff: &Diff<'_>, delta_index: usize) -> Result<AddedLines, GitError> {
     let mut ranges = Vec::new();
     if let Some(patch) = Patch::from_diff(diff, delta_index)? {
         for hunk_index in 0..patch.num_hunks() {

@@ -78,6 +78,16 @@ impl HumanReporter {
             "^".repeat(f.snippet.highlight_len.max(1))
         );
         writeln!(self.out, "{pad} {bar} {}", self.paint(&marker, style))?;
+        if let Some(commit) = f.provenance.commit() {
+            writeln!(
+                self.out,
+                "{pad} {} added in commit {} by {} on {}",
+                self.paint("= note:", Style::new().bold()),
+                &commit.id[..commit.id.len().min(12)],
+                commit.author,
+                commit.date
+            )?;
+        }
         writeln!(
             self.out,
             "{pad} {} not a secret? add `leakgate:allow` to the line, or the path to .leakgateignore (fingerprint {})",
@@ -115,13 +125,19 @@ impl HumanReporter {
         };
         let size = bytesize::ByteSize(s.bytes_scanned).display().si();
         let files = plural(s.files_scanned, "file", "files");
-        let scanned = match s.lines_added {
-            Some(lines) => format!(
+        let scanned = match (s.lines_added, s.commits) {
+            (Some(lines), Some(commits)) => format!(
+                "{} {files} in {commits} {} ({lines} added {}, {size})",
+                s.files_scanned,
+                plural(commits, "commit", "commits"),
+                plural(lines, "line", "lines")
+            ),
+            (Some(lines), None) => format!(
                 "{} staged {files} ({lines} added {}, {size})",
                 s.files_scanned,
                 plural(lines, "line", "lines")
             ),
-            None => format!("{} {files} ({size})", s.files_scanned),
+            _ => format!("{} {files} ({size})", s.files_scanned),
         };
         let mut line = format!(
             "{findings}: scanned {scanned} in {:.2}s",

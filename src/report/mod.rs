@@ -9,14 +9,16 @@
 //!   `column` (1-based, in characters), `end_line`, `end_column` (exclusive), `fingerprint`
 //!   (16 hex digits, stable across moves), `preview` (known prefix then `[REDACTED]`),
 //!   `snippet` (`{"text": …}`: the line, secrets masked), `provenance` (`{"kind": "file",
-//!   "path": …}`, or for `--staged` `{"kind": "staged", "path": …, "blob": <index blob id>}`),
+//!   "path": …}`; for `--staged` `{"kind": "staged", "path": …, "blob": <index blob id>}`; for
+//!   `--range` `{"kind": "commit", "path": …, "blob": …, "commit": {"id", "author", "date"}}`,
+//!   the commit that added the line),
 //!   and `secret` only with `--show-secrets`.
 //! - `"skipped"`: `path`, `reason` (`binary`|`too_large`|`unreadable`|`not_regular_file`|
 //!   `symlink`|`submodule`), optional `detail`.
 //! - `"error"`: `path`, `message`: an input the user named could not be scanned.
 //! - `"summary"`: always last: `findings`, `files_scanned`, `bytes_scanned`, `files_skipped`
 //!   (total), `skipped` (count per reason), `errors`, `elapsed_ms`, and for `--staged` scans
-//!   `lines_added`.
+//!   `lines_added`; for `--range` scans also `commits`.
 //!
 //! Findings are sorted by path, line, column and rule, so output is deterministic.
 
@@ -50,6 +52,9 @@ pub struct Summary {
     /// Staged scans only: the lines the change adds (findings elsewhere are not reported).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lines_added: Option<u64>,
+    /// Range scans only: the commits in the range.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commits: Option<u64>,
     pub files_skipped: u64,
     pub skipped: BTreeMap<SkipReason, u64>,
     pub errors: usize,
