@@ -102,3 +102,86 @@ pub fn summary(messages: &[serde_json::Value]) -> &serde_json::Value {
     assert_eq!(last["type"], "summary", "the summary comes last");
     last
 }
+
+/// A real git repository in a temp dir, driven with the real `git` binary.
+pub struct TestRepo {
+    pub tree: Tree,
+}
+
+impl TestRepo {
+    pub fn new() -> Self {
+        let repo = TestRepo { tree: Tree::new() };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo.git(&["config", "user.email", "alice@example.test"]);
+        repo.git(&["config", "user.name", "Alice"]);
+        repo.git(&["config", "commit.gpgsign", "false"]);
+        repo
+    }
+
+    pub fn path(&self) -> &Path {
+        self.tree.path()
+    }
+
+    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> &Self {
+        self.tree.write(rel, content);
+        self
+    }
+
+    /// Run git in the repo; panics with git's stderr if it fails.
+    pub fn git(&self, args: &[&str]) -> String {
+        let output = std::process::Command::new("git")
+            .args(args)
+            .current_dir(self.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", self.path())
+            .output()
+            .expect("run git");
+        assert!(
+            output.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    }
+
+    pub fn commit_all(&self, message: &str) -> String {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
+        self.git(&["rev-parse", "HEAD"])
+    }
+
+    pub fn leakgate(&self) -> Command {
+        let mut cmd = self.tree.leakgate();
+        cmd.env("HOME", self.path()).env("GIT_CONFIG_NOSYSTEM", "1");
+        cmd
+    }
+
+    /// `leakgate <args> --format json`: exit code and parsed messages.
+    pub fn scan_json(&self, args: &[&str]) -> (Option<i32>, Vec<serde_json::Value>) {
+        let output = self
+            .leakgate()
+            .args(args)
+            .args(["--format", "json"])
+            .output()
+            .expect("run");
+        (output.status.code(), json_lines(&output.stdout))
+    }
+}
+
+/// A password-shaped fake secret, different for every seed.
+pub fn password(seed: u64) -> String {
+    random(seed, 16, PASSWORDISH)
+}
+
+/// (path, line) of each finding.
+pub fn locations(messages: &[serde_json::Value]) -> Vec<(String, u64)> {
+    findings(messages)
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default().to_owned(),
+                f["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
