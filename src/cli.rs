@@ -22,6 +22,12 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and directories for secrets (default: the current directory).
     Scan(ScanArgs),
+    /// Install a git pre-commit hook that runs `leakgate scan --staged` (honours core.hooksPath).
+    InstallHook {
+        /// Replace an existing hook; the old one is kept as pre-commit.leakgate-backup.
+        #[arg(long)]
+        force: bool,
+    },
     /// List the rules, or check every rule against its examples.
     Rules {
         #[command(subcommand)]

@@ -39,6 +39,10 @@ pub enum Error {
     #[diagnostic(transparent)]
     Git(#[from] input::git::GitError),
 
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Hook(#[from] commands::install_hook::HookError),
+
     #[error("cannot write the report to {}", path.display())]
     #[diagnostic(
         code(leakgate::output),
@@ -65,6 +69,7 @@ impl Error {
 pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Scan(args) => commands::scan::run(&args),
+        Command::InstallHook { force } => commands::install_hook::run(force),
         Command::Rules {
             command: RulesCommand::List { format },
         } => commands::rules::list(format),

@@ -71,15 +71,22 @@ pub struct GitTotals {
     pub commits: u64,
 }
 
-/// Open the repository that contains `start` (any subdirectory, a worktree, a bare repo).
+/// Open the repository that contains `start` (any subdirectory, a worktree), the way git does:
+/// `GIT_DIR`, `GIT_WORK_TREE` and `GIT_CEILING_DIRECTORIES` are honoured (hooks may set them).
 pub fn open(start: &Path) -> Result<Repository, GitError> {
-    Repository::discover(start).map_err(|e| match e.code() {
-        ErrorCode::NotFound => GitError::NotARepo {
-            path: std::path::absolute(start)
-                .unwrap_or_else(|_| start.to_owned())
-                .display()
-                .to_string(),
-        },
+    let not_a_repo = || GitError::NotARepo {
+        path: std::path::absolute(start)
+            .unwrap_or_else(|_| start.to_owned())
+            .display()
+            .to_string(),
+    };
+    let opened = if std::env::var_os("GIT_DIR").is_some() || start == Path::new(".") {
+        Repository::open_from_env()
+    } else {
+        Repository::discover(start)
+    };
+    opened.map_err(|e| match e.code() {
+        ErrorCode::NotFound => not_a_repo(),
         _ => GitError::from(e),
     })
 }
@@ -93,7 +100,7 @@ pub fn staged(start: &Path, max_file_size: u64, sink: &dyn Sink) -> Result<GitTo
         Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => None,
         Err(e) => return Err(e.into()),
     };
-    let index = repo.index()?;
+    let index = staged_index(&repo)?;
     let mut diff =
         repo.diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut diff_options()))?;
     let mut totals = GitTotals::default();
@@ -109,6 +116,25 @@ pub fn staged(start: &Path, max_file_size: u64, sink: &dyn Sink) -> Result<GitTo
         },
     )?;
     Ok(totals)
+}
+
+/// The index the next commit is made from. `git commit -a` (and `git commit <paths>`) builds a
+/// temporary index and names it in `GIT_INDEX_FILE` for the hooks; reading `.git/index` instead
+/// would scan the wrong thing and wave the secret through.
+fn staged_index(repo: &Repository) -> Result<git2::Index, GitError> {
+    match std::env::var_os("GIT_INDEX_FILE") {
+        Some(file) if !file.is_empty() => {
+            let path = std::path::PathBuf::from(file);
+            let path = if path.is_relative() {
+                // Relative to where git runs hooks: the top of the work tree.
+                repo.workdir().map(|top| top.join(&path)).unwrap_or(path)
+            } else {
+                path
+            };
+            Ok(git2::Index::open(&path)?)
+        }
+        _ => Ok(repo.index()?),
+    }
 }
 
 /// A resolved `BASE..HEAD`: the merge base and the head commit.

@@ -1,0 +1,130 @@
+//! `leakgate install-hook`: a plain git pre-commit hook for people who do not use the
+//! pre-commit framework. It honours `core.hooksPath`, refuses to replace another hook unless
+//! `--force` (and then keeps a backup), and writes atomically.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::input::git::{self, GitError};
+use crate::{Error, ExitStatus};
+
+/// Marks a hook file as ours, so reinstalling is not "overwriting someone else's hook".
+const MARKER: &str = "# Installed by `leakgate install-hook`";
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum HookError {
+    #[error("a pre-commit hook already exists at {}", path.display())]
+    #[diagnostic(
+        code(leakgate::hook::exists),
+        help(
+            "run `leakgate install-hook --force` to replace it (the old hook is kept as a backup), or call `leakgate scan --staged` from it"
+        )
+    )]
+    Exists { path: PathBuf },
+
+    #[error("cannot write the hook at {}", path.display())]
+    #[diagnostic(
+        code(leakgate::hook::write),
+        help("check that the hooks directory is writable")
+    )]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The hooks directory git will use for this repository.
+fn hooks_dir(repo: &git2::Repository) -> Result<PathBuf, GitError> {
+    let config = repo.config()?;
+    if let Ok(configured) = config.get_path("core.hooksPath") {
+        if configured.is_absolute() {
+            return Ok(configured);
+        }
+        // A relative hooksPath is relative to where hooks run: the top of the work tree.
+        let base = repo.workdir().unwrap_or_else(|| repo.path());
+        return Ok(base.join(configured));
+    }
+    Ok(repo.commondir().join("hooks"))
+}
+
+fn hook_script() -> String {
+    let exe = std::env::current_exe()
+        .ok()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let quoted = exe.replace('\'', r"'\''");
+    format!(
+        "#!/bin/sh\n{MARKER}: refuse commits that add secrets.\n\
+         # It scans only the staged change. To skip it once: git commit --no-verify\n\
+         LEAKGATE='{quoted}'\n\
+         [ -x \"$LEAKGATE\" ] || LEAKGATE=leakgate\n\
+         exec \"$LEAKGATE\" scan --staged\n"
+    )
+}
+
+pub fn run(force: bool) -> Result<ExitStatus, Error> {
+    let repo = git::open(Path::new("."))?;
+    let dir = hooks_dir(&repo)?;
+    let path = dir.join("pre-commit");
+    let script = hook_script();
+    let write_error = |source| HookError::Write {
+        path: path.clone(),
+        source,
+    };
+    let mut out = std::io::stdout().lock();
+
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        if existing == script {
+            writeln!(
+                out,
+                "leakgate pre-commit hook already installed at {}",
+                path.display()
+            )?;
+            return Ok(ExitStatus::Clean);
+        }
+        if !existing.contains(MARKER) {
+            if !force {
+                return Err(HookError::Exists { path }.into());
+            }
+            let backup = backup_path(&path);
+            std::fs::copy(&path, &backup).map_err(write_error)?;
+            writeln!(out, "kept the previous hook as {}", backup.display())?;
+        }
+    } else if path.exists() {
+        // Present but unreadable (or not a file): never clobber what we cannot read.
+        if !force {
+            return Err(HookError::Exists { path }.into());
+        }
+    }
+
+    std::fs::create_dir_all(&dir).map_err(write_error)?;
+    let mut temp = tempfile::NamedTempFile::new_in(&dir).map_err(write_error)?;
+    temp.write_all(script.as_bytes()).map_err(write_error)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        temp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o755))
+            .map_err(write_error)?;
+    }
+    temp.persist(&path).map_err(|e| write_error(e.error))?;
+    writeln!(
+        out,
+        "installed the leakgate pre-commit hook at {}",
+        path.display()
+    )?;
+    Ok(ExitStatus::Clean)
+}
+
+/// `pre-commit.leakgate-backup`, or `…-backup.2`, … : never overwrite an earlier backup.
+fn backup_path(hook: &Path) -> PathBuf {
+    let base = hook.with_file_name("pre-commit.leakgate-backup");
+    if !base.exists() {
+        return base;
+    }
+    (2..)
+        .map(|n| hook.with_file_name(format!("pre-commit.leakgate-backup.{n}")))
+        .find(|p| !p.exists())
+        .unwrap_or(base)
+}

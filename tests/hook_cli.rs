@@ -1,0 +1,217 @@
+//! The pre-commit hook end to end, as a developer meets it: `leakgate install-hook` with the real
+//! `git`, and the real pre-commit framework (installed from PyPI if missing) using this repo's
+//! `.pre-commit-hooks.yaml`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use common::*;
+
+/// `git commit` in the repo, returning (exit code, stdout + stderr).
+fn commit(repo: &TestRepo, args: &[&str], env_path: Option<&str>) -> (Option<i32>, String) {
+    let mut cmd = Process::new("git");
+    cmd.arg("commit")
+        .args(args)
+        .current_dir(repo.path())
+        .env("HOME", repo.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1");
+    if let Some(path) = env_path {
+        cmd.env("PATH", path);
+    }
+    for (key, value) in pre_commit_env(repo.path()) {
+        cmd.env(key, value);
+    }
+    let output = cmd.output().expect("git commit");
+    (
+        output.status.code(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    )
+}
+
+fn pre_commit_env(home: &Path) -> Vec<(&'static str, PathBuf)> {
+    vec![
+        ("PRE_COMMIT_HOME", home.join(".cache-pre-commit")),
+        ("XDG_CACHE_HOME", home.join(".cache")),
+    ]
+}
+
+fn assert_blocks_secrets(repo: &TestRepo, path_env: Option<&str>) {
+    // A clean commit goes through.
+    repo.write("README.md", "hello\n");
+    repo.git(&["add", "README.md"]);
+    let (code, output) = commit(repo, &["-q", "-m", "clean"], path_env);
+    assert_eq!(code, Some(0), "clean commit: {output}");
+
+    // A commit that adds a secret is refused, readably, without printing the secret.
+    let secret = password(70);
+    repo.write("settings.env", format!("API_TOKEN={secret}\n"));
+    repo.git(&["add", "settings.env"]);
+    let (code, output) = commit(repo, &["-q", "-m", "secret"], path_env);
+    assert_eq!(code, Some(1), "secret commit: {output}");
+    assert!(
+        output.contains("settings.env:1:11") && output.contains("[REDACTED]"),
+        "{output}"
+    );
+    assert!(
+        !output.contains(&secret),
+        "the hook output must not show the secret"
+    );
+    repo.git(&["reset", "-q", "settings.env"]);
+
+    // A secret only in the unstaged working tree does not block.
+    repo.write("README.md", "hello again\n");
+    repo.git(&["add", "README.md"]);
+    let (code, output) = commit(repo, &["-q", "-m", "unstaged secret stays out"], path_env);
+    assert_eq!(code, Some(0), "unstaged secret: {output}");
+
+    // `git commit -a` stages tracked files, so a secret in one of them is refused.
+    repo.write(
+        "README.md",
+        format!("hello\nDB_PASSWORD={}\n", password(71)),
+    );
+    let (code, output) = commit(repo, &["-a", "-q", "-m", "commit -a"], path_env);
+    assert_eq!(code, Some(1), "commit -a: {output}");
+    repo.git(&["checkout", "-q", "README.md"]);
+}
+
+#[test]
+fn install_hook_blocks_commits_that_add_secrets() {
+    let repo = TestRepo::new();
+    repo.commit_all("empty");
+    let output = repo
+        .leakgate()
+        .args(["install-hook"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(repo.path().join(".git/hooks/pre-commit").exists());
+    assert_blocks_secrets(&repo, None);
+    // Installing again changes nothing.
+    let again = repo
+        .leakgate()
+        .args(["install-hook"])
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&again.stdout).contains("already installed"));
+}
+
+#[test]
+fn install_hook_honours_hooks_path_and_keeps_other_hooks() {
+    let repo = TestRepo::new();
+    repo.commit_all("empty");
+    repo.git(&["config", "core.hooksPath", ".githooks"]);
+    repo.write(".githooks/pre-commit", "#!/bin/sh\necho theirs\n");
+    let refused = repo
+        .leakgate()
+        .args(["install-hook"])
+        .output()
+        .expect("run");
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("already exists"));
+    assert_eq!(
+        std::fs::read_to_string(repo.path().join(".githooks/pre-commit")).expect("hook"),
+        "#!/bin/sh\necho theirs\n"
+    );
+
+    let forced = repo
+        .leakgate()
+        .args(["install-hook", "--force"])
+        .output()
+        .expect("run");
+    assert_eq!(forced.status.code(), Some(0));
+    let backup = std::fs::read_to_string(repo.path().join(".githooks/pre-commit.leakgate-backup"))
+        .expect("backup");
+    assert_eq!(backup, "#!/bin/sh\necho theirs\n");
+    let hook = std::fs::read_to_string(repo.path().join(".githooks/pre-commit")).expect("hook");
+    assert!(hook.contains("scan --staged"));
+    assert!(
+        !repo.path().join(".git/hooks/pre-commit").exists(),
+        "the default hooks dir is not used"
+    );
+}
+
+/// `python3 -m pre_commit`, installing it from PyPI first if this machine lacks it.
+fn pre_commit() -> Process {
+    let available = Process::new("python3")
+        .args(["-m", "pre_commit", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !available {
+        let status = Process::new("python3")
+            .args(["-m", "pip", "install", "--quiet", "pre-commit"])
+            .status()
+            .expect("python3 -m pip");
+        assert!(status.success(), "installing pre-commit from PyPI failed");
+    }
+    let mut cmd = Process::new("python3");
+    cmd.args(["-m", "pre_commit"]);
+    cmd
+}
+
+#[test]
+fn pre_commit_framework_runs_the_published_hook() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml");
+    let validate = pre_commit()
+        .arg("validate-manifest")
+        .arg(&manifest)
+        .output()
+        .expect("validate");
+    assert!(
+        validate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&validate.stdout)
+    );
+
+    // A hooks repository holding this project's manifest, as pre-commit clones it.
+    let hooks = TestRepo::new();
+    hooks.write(
+        ".pre-commit-hooks.yaml",
+        std::fs::read(&manifest).expect("manifest"),
+    );
+    let rev = hooks.commit_all("hooks");
+
+    let repo = TestRepo::new();
+    repo.write(
+        ".pre-commit-config.yaml",
+        format!(
+            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: leakgate-system\n",
+            hooks.path().display()
+        ),
+    );
+    repo.commit_all("config");
+    let install = pre_commit()
+        .arg("install")
+        .current_dir(repo.path())
+        .env("HOME", repo.path())
+        .envs(pre_commit_env(repo.path()))
+        .output()
+        .expect("pre-commit install");
+    assert!(
+        install.status.success(),
+        "{}",
+        String::from_utf8_lossy(&install.stderr)
+    );
+
+    // The `leakgate-system` hook finds the binary under test on PATH.
+    let binary_dir = assert_cmd::cargo::cargo_bin("leakgate")
+        .parent()
+        .expect("bin dir")
+        .to_owned();
+    let path = format!(
+        "{}:{}",
+        binary_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    assert_blocks_secrets(&repo, Some(&path));
+}
