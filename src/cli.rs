@@ -72,6 +72,15 @@ pub struct ScanArgs {
     #[arg(long, value_name = "BASE..HEAD", conflicts_with = "no_ignore")]
     pub range: Option<String>,
 
+    /// Scan every blob reachable from any ref, each distinct blob once, and report the earliest
+    /// commit and path that contain each secret.
+    #[arg(long, conflicts_with_all = ["staged", "range", "no_ignore"])]
+    pub history: bool,
+
+    /// With --history: only what is not reachable from REF.
+    #[arg(long, value_name = "REF", requires = "history")]
+    pub since: Option<String>,
+
     /// With --range: scan every commit on its own, so a secret added and removed inside the
     /// range is still reported.
     #[arg(long, requires = "range")]

@@ -312,3 +312,89 @@ fn range_edge_cases() {
     let (code, _) = repo.scan_json(&["scan", "--range", "main"]);
     assert_eq!(code, Some(1));
 }
+
+#[test]
+fn history_reports_each_secret_once_from_its_earliest_commit() {
+    let repo = TestRepo::new();
+    let token = password(30);
+    repo.write("app.env", format!("API_TOKEN={token}\n"));
+    let first = repo.commit_all("add token");
+    // Later versions of the file still hold the token: one finding, from the first commit.
+    repo.write("app.env", format!("API_TOKEN={token}\nA=1\n"));
+    repo.commit_all("edit");
+    // A secret removed again is still in history.
+    repo.write("old.env", format!("DB_PASSWORD={}\n", password(31)));
+    let removed_in = repo.commit_all("add password");
+    repo.git(&["rm", "-q", "old.env"]);
+    repo.commit_all("remove password");
+    // A branch that was never merged is history too.
+    repo.git(&["checkout", "-q", "-b", "experiment"]);
+    repo.write("exp.env", format!("SECRET_KEY={}\n", password(32)));
+    let on_branch = repo.commit_all("experiment");
+    repo.git(&["checkout", "-q", "main"]);
+
+    let (code, messages) = repo.scan_json(&["scan", "--history"]);
+    assert_eq!(code, Some(1));
+    let mut commits: Vec<(String, String)> = findings(&messages)
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default().to_owned(),
+                f["provenance"]["commit"]["id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        })
+        .collect();
+    commits.sort();
+    assert_eq!(
+        commits,
+        vec![
+            ("app.env".to_owned(), first),
+            ("exp.env".to_owned(), on_branch.clone()),
+            ("old.env".to_owned(), removed_in)
+        ]
+    );
+    assert_eq!(summary(&messages)["commits"], 5);
+
+    // --since: only what is not reachable from main.
+    let (code, messages) = repo.scan_json(&["scan", "--history", "--since", "main"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(locations(&messages), vec![loc("exp.env", 1)]);
+    repo.leakgate()
+        .args(["scan", "--history", "--since", "nope"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn history_of_a_shallow_clone_says_where_it_stops() {
+    let origin = TestRepo::new();
+    for i in 0..3 {
+        origin.write("a.txt", format!("{i}\n"));
+        origin.commit_all(&format!("c{i}"));
+    }
+    let clones = Tree::new();
+    let url = format!("file://{}", origin.path().display());
+    let status = std::process::Command::new("git")
+        .args(["clone", "-q", "--depth", "1", &url, "shallow"])
+        .current_dir(clones.path())
+        .status()
+        .expect("clone");
+    assert!(status.success());
+    let output = origin
+        .leakgate()
+        .current_dir(clones.path().join("shallow"))
+        .args(["scan", "--history", "--color", "never"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(
+            "warning: this is a shallow clone: history stops at the graft after 1 commit"
+        ),
+        "{stdout}"
+    );
+}

@@ -27,8 +27,10 @@ pub struct ScanResults {
     pub bytes_scanned: u64,
     /// For git scans: how many lines the change adds.
     pub lines_added: Option<u64>,
-    /// For range scans: how many commits the range holds.
+    /// For range and history scans: how many commits were walked.
     pub commits: Option<u64>,
+    /// Things the user should know that are not errors (a shallow clone's history stops early).
+    pub warnings: Vec<String>,
 }
 
 /// Gathers what the walker threads produce. Locks are taken only when there is something to
@@ -94,6 +96,8 @@ pub fn scan(rules: &RuleSet, args: &ScanArgs) -> Result<ScanResults, GitError> {
         bytes: AtomicU64::new(0),
     };
     let mut git_totals = None;
+    let mut warnings = Vec::new();
+    let mut walk_order = std::collections::HashMap::new();
     let mut attribution = None;
     if args.staged {
         git_totals = Some(git::staged(Path::new("."), args.max_file_size, &collector)?);
@@ -110,6 +114,11 @@ pub fn scan(rules: &RuleSet, args: &ScanArgs) -> Result<ScanResults, GitError> {
         if let Some(range) = attribution {
             git::attribute(&repo, range, &mut lock(&collector.findings))?;
         }
+    } else if args.history {
+        let (totals, history_warnings, order) = scan_history(args, &collector)?;
+        git_totals = Some(totals);
+        warnings = history_warnings;
+        walk_order = order;
     } else {
         let options = WalkOptions {
             max_file_size: args.max_file_size,
@@ -124,17 +133,114 @@ pub fn scan(rules: &RuleSet, args: &ScanArgs) -> Result<ScanResults, GitError> {
         problems: into_inner(collector.problems),
         files_scanned: collector.files.into_inner(),
         bytes_scanned: collector.bytes.into_inner(),
-        lines_added: git_totals.map(|t| t.lines_added),
+        lines_added: git_totals.filter(|_| !args.history).map(|t| t.lines_added),
         commits: git_totals
-            .filter(|_| args.range.is_some())
+            .filter(|_| args.range.is_some() || args.history)
             .map(|t| t.commits),
+        warnings,
     };
     results
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    if args.history {
+        keep_earliest_per_secret(&mut results.findings, &walk_order);
+    }
     results.skipped.sort();
     results.problems.sort();
     Ok(results)
+}
+
+/// Plan the history walk, then read and scan its blobs in parallel, one repository handle per
+/// worker (git2 handles are not shared across threads).
+/// Returns the totals, warnings, and each blob's position in the oldest-first walk.
+#[allow(clippy::type_complexity)]
+fn scan_history(
+    args: &ScanArgs,
+    collector: &Collector<'_>,
+) -> Result<
+    (
+        git::GitTotals,
+        Vec<String>,
+        std::collections::HashMap<String, usize>,
+    ),
+    GitError,
+> {
+    use rayon::prelude::*;
+    use std::io::IsTerminal;
+
+    let repo = git::open(Path::new("."))?;
+    let plan = git::plan_history(&repo, args.since.as_deref())?;
+    let mut warnings = Vec::new();
+    if plan.shallow {
+        warnings.push(format!(
+            "this is a shallow clone: history stops at the graft after {} {} (fetch the rest with `git fetch --unshallow`)",
+            plan.commits,
+            if plan.commits == 1 { "commit" } else { "commits" }
+        ));
+    }
+    let progress = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(plan.blobs.len() as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} scanning history: {pos}/{len} blobs, {per_sec}, {eta} left",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let git_dir = repo.path().to_owned();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build();
+    let run = || {
+        plan.blobs.par_iter().for_each_init(
+            || git2::Repository::open(&git_dir).ok(),
+            |worker_repo, (id, first)| {
+                if let Some(worker_repo) = worker_repo {
+                    git::feed_history_blob(worker_repo, *id, first, args.max_file_size, collector);
+                }
+                progress.inc(1);
+            },
+        )
+    };
+    match pool {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
+    }
+    progress.finish_and_clear();
+    let totals = git::GitTotals {
+        files: plan.blobs.len() as u64,
+        lines_added: 0,
+        commits: plan.commits,
+    };
+    let order = plan
+        .blobs
+        .iter()
+        .map(|(id, first)| (id.to_string(), first.order))
+        .collect();
+    Ok((totals, warnings, order))
+}
+
+/// In history, one secret sits in many blobs (every later version of its file): report it once,
+/// from the earliest commit of the walk that has it.
+fn keep_earliest_per_secret(
+    findings: &mut Vec<Finding>,
+    walk_order: &std::collections::HashMap<String, usize>,
+) {
+    let order = |f: &Finding| match &f.provenance {
+        crate::finding::Provenance::Commit { blob, .. } => {
+            walk_order.get(blob).copied().unwrap_or(usize::MAX)
+        }
+        _ => usize::MAX,
+    };
+    findings.sort_by(|a, b| {
+        (&a.rule, &a.fingerprint, order(a)).cmp(&(&b.rule, &b.fingerprint, order(b)))
+    });
+    findings.dedup_by(|later, earlier| {
+        later.rule == earlier.rule && later.fingerprint == earlier.fingerprint
+    });
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
 pub fn run(args: &ScanArgs) -> Result<ExitStatus, Error> {
@@ -165,6 +271,9 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, Error> {
     }
     for problem in &results.problems {
         reporter.report(&Message::Error(problem))?;
+    }
+    for warning in &results.warnings {
+        reporter.report(&Message::Warning { message: warning })?;
     }
     for skipped in &results.skipped {
         summary.count_skip(skipped.reason);

@@ -137,6 +137,12 @@ impl HumanReporter {
                 s.files_scanned,
                 plural(lines, "line", "lines")
             ),
+            (None, Some(commits)) => format!(
+                "{} {} in {commits} {} ({size})",
+                s.files_scanned,
+                plural(s.files_scanned, "blob", "blobs"),
+                plural(commits, "commit", "commits")
+            ),
             _ => format!("{} {files} ({size})", s.files_scanned),
         };
         let mut line = format!(
@@ -178,6 +184,10 @@ impl Reporter for HumanReporter {
                 Ok(())
             }
             Message::Error(p) => self.error(p),
+            Message::Warning { message } => {
+                let head = self.paint("warning", Style::new().yellow().bold());
+                writeln!(self.out, "{head}: {message}")
+            }
             Message::Summary(s) => self.summary(s),
         }
     }

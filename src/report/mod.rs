@@ -16,6 +16,8 @@
 //! - `"skipped"`: `path`, `reason` (`binary`|`too_large`|`unreadable`|`not_regular_file`|
 //!   `symlink`|`submodule`), optional `detail`.
 //! - `"error"`: `path`, `message`: an input the user named could not be scanned.
+//! - `"warning"`: `message`: something to know that is not an error (a shallow clone's history
+//!   stops early).
 //! - `"summary"`: always last: `findings`, `files_scanned`, `bytes_scanned`, `files_skipped`
 //!   (total), `skipped` (count per reason), `errors`, `elapsed_ms`, and for `--staged` scans
 //!   `lines_added`; for `--range` scans also `commits`.
@@ -40,6 +42,7 @@ pub enum Message<'a> {
     Finding(&'a Finding),
     Skipped(&'a Skipped),
     Error(&'a Problem),
+    Warning { message: &'a str },
     Summary(&'a Summary),
 }
 
