@@ -18,6 +18,7 @@ use git2::{
     Patch, Repository, Sort, Tree,
 };
 
+use super::index_diff::{self, EntryKind};
 use super::{AddedLines, Blob, Sink, SkipReason, Skipped};
 use crate::finding::{CommitInfo, Finding, Provenance};
 
@@ -100,40 +101,85 @@ pub fn staged(start: &Path, max_file_size: u64, sink: &dyn Sink) -> Result<GitTo
         Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => None,
         Err(e) => return Err(e.into()),
     };
-    let index = staged_index(&repo)?;
-    let mut diff =
-        repo.diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut diff_options()))?;
     let mut totals = GitTotals::default();
-    feed_diff(
-        &repo,
-        &mut diff,
-        max_file_size,
-        sink,
-        &mut totals,
-        |path, blob| Provenance::Staged {
-            path: path.to_owned(),
-            blob: blob.to_string(),
-        },
-    )?;
+    let index_path = staged_index_path(&repo);
+    if !index_path.exists() {
+        return Ok(totals); // nothing was ever added
+    }
+    match index_diff::staged_changes(&repo, &index_path, head_tree.as_ref()) {
+        Ok(changes) => {
+            let odb = repo.odb()?;
+            for change in changes {
+                let path = String::from_utf8_lossy(&change.path).into_owned();
+                let skip = |reason| {
+                    sink.skipped(Skipped {
+                        path: path.clone(),
+                        reason,
+                        detail: None,
+                    })
+                };
+                match change.kind {
+                    EntryKind::Submodule => skip(SkipReason::Submodule),
+                    EntryKind::Symlink => skip(SkipReason::Symlink),
+                    EntryKind::File => {
+                        let Some(blob) =
+                            read_blob(&repo, &odb, change.new, &path, max_file_size, sink)
+                        else {
+                            continue;
+                        };
+                        let added = match change.old.and_then(|old| repo.find_blob(old).ok()) {
+                            Some(old) => Some(added_lines_between(&old, &blob)?),
+                            None => None,
+                        };
+                        let provenance = Provenance::Staged {
+                            path: path.clone(),
+                            blob: change.new.to_string(),
+                        };
+                        feed_blob(&blob, provenance, added, sink, &mut totals);
+                    }
+                }
+            }
+        }
+        // An index this reader does not understand (a new format version, say): let libgit2
+        // compute the diff the slow way.
+        Err(_) => {
+            let index = git2::Index::open(&index_path)?;
+            let mut diff = repo.diff_tree_to_index(
+                head_tree.as_ref(),
+                Some(&index),
+                Some(&mut diff_options()),
+            )?;
+            feed_diff(
+                &repo,
+                &mut diff,
+                max_file_size,
+                sink,
+                &mut totals,
+                |path, blob| Provenance::Staged {
+                    path: path.to_owned(),
+                    blob: blob.to_string(),
+                },
+            )?;
+        }
+    }
     Ok(totals)
 }
 
 /// The index the next commit is made from. `git commit -a` (and `git commit <paths>`) builds a
 /// temporary index and names it in `GIT_INDEX_FILE` for the hooks; reading `.git/index` instead
 /// would scan the wrong thing and wave the secret through.
-fn staged_index(repo: &Repository) -> Result<git2::Index, GitError> {
+fn staged_index_path(repo: &Repository) -> std::path::PathBuf {
     match std::env::var_os("GIT_INDEX_FILE") {
         Some(file) if !file.is_empty() => {
             let path = std::path::PathBuf::from(file);
-            let path = if path.is_relative() {
+            if path.is_relative() {
                 // Relative to where git runs hooks: the top of the work tree.
                 repo.workdir().map(|top| top.join(&path)).unwrap_or(path)
             } else {
                 path
-            };
-            Ok(git2::Index::open(&path)?)
+            }
         }
-        _ => Ok(repo.index()?),
+        _ => repo.path().join("index"),
     }
 }
 
@@ -352,78 +398,137 @@ fn feed_diff(
             }
             _ => {}
         }
-        let (size, kind) = match odb.read_header(new.id()) {
-            Ok(header) => header,
-            Err(e) => {
-                skip(
-                    SkipReason::Unreadable,
-                    Some(format!("blob {}: {}", new.id(), e.message())),
-                );
-                continue;
-            }
+        let Some(blob) = read_blob(repo, &odb, new.id(), &path, max_file_size, sink) else {
+            continue;
         };
-        if kind != ObjectType::Blob {
-            continue;
-        }
-        if size as u64 > max_file_size {
-            skip(SkipReason::TooLarge, Some(format!("{size} bytes")));
-            continue;
-        }
-        let blob = match repo.find_blob(new.id()) {
-            Ok(blob) => blob,
-            Err(e) => {
-                skip(
-                    SkipReason::Unreadable,
-                    Some(format!("blob {}: {}", new.id(), e.message())),
-                );
-                continue;
-            }
-        };
-        let data = blob.content();
-        if super::walk::looks_binary(data) {
-            skip(SkipReason::Binary, None);
-            continue;
-        }
         let added = if delta.status() == Delta::Added {
             // A new file: every line is added.
             None
         } else {
             Some(added_lines(diff, delta_index)?)
         };
-        let lines = match &added {
-            Some(added) => added.count(),
-            None => {
-                memchr::memchr_iter(b'\n', data).count() as u64
-                    + u64::from(!data.is_empty() && !data.ends_with(b"\n"))
-            }
-        };
-        if lines == 0 {
-            continue;
-        }
-        totals.files += 1;
-        totals.lines_added += lines;
-        sink.blob(Blob {
-            provenance: provenance(&path, new.id()),
-            data,
-            added_lines: added.as_ref(),
-        });
+        feed_blob(&blob, provenance(&path, new.id()), added, sink, totals);
     }
     Ok(())
 }
 
-/// The new-side line numbers a delta adds.
-fn added_lines(diff: &Diff<'_>, delta_index: usize) -> Result<AddedLines, GitError> {
-    let mut ranges = Vec::new();
-    if let Some(patch) = Patch::from_diff(diff, delta_index)? {
-        for hunk_index in 0..patch.num_hunks() {
-            let (hunk, _) = patch.hunk(hunk_index)?;
-            if hunk.new_lines() > 0 {
-                let start = hunk.new_start() as usize;
-                ranges.push((start, start + hunk.new_lines() as usize - 1));
+/// Read a blob for scanning, or record why it is skipped (unreadable, too large, binary).
+fn read_blob<'r>(
+    repo: &'r Repository,
+    odb: &git2::Odb<'_>,
+    id: Oid,
+    path: &str,
+    max_file_size: u64,
+    sink: &dyn Sink,
+) -> Option<git2::Blob<'r>> {
+    let skip = |reason, detail| {
+        sink.skipped(Skipped {
+            path: path.to_owned(),
+            reason,
+            detail,
+        })
+    };
+    let size = match odb.read_header(id) {
+        Ok((size, ObjectType::Blob)) => size as u64,
+        Ok(_) => return None,
+        Err(e) => {
+            skip(
+                SkipReason::Unreadable,
+                Some(format!("blob {id}: {}", e.message())),
+            );
+            return None;
+        }
+    };
+    if size > max_file_size {
+        skip(SkipReason::TooLarge, Some(format!("{size} bytes")));
+        return None;
+    }
+    match repo.find_blob(id) {
+        Ok(blob) if super::walk::looks_binary(blob.content()) => {
+            skip(SkipReason::Binary, None);
+            None
+        }
+        Ok(blob) => Some(blob),
+        Err(e) => {
+            skip(
+                SkipReason::Unreadable,
+                Some(format!("blob {id}: {}", e.message())),
+            );
+            None
+        }
+    }
+}
+
+/// Hand a blob to the sink with the lines it adds (`None`: all of them), counting what was
+/// scanned. A blob that adds no line is not scanned.
+fn feed_blob(
+    blob: &git2::Blob<'_>,
+    provenance: Provenance,
+    added: Option<AddedLines>,
+    sink: &dyn Sink,
+    totals: &mut GitTotals,
+) {
+    let data = blob.content();
+    let lines = match &added {
+        Some(added) => added.count(),
+        None => {
+            memchr::memchr_iter(b'\n', data).count() as u64
+                + u64::from(!data.is_empty() && !data.ends_with(b"\n"))
+        }
+    };
+    if lines == 0 {
+        return;
+    }
+    totals.files += 1;
+    totals.lines_added += lines;
+    sink.blob(Blob {
+        provenance,
+        data,
+        added_lines: added.as_ref(),
+    });
+}
+
+/// The lines of `new` that are not in `old`: a line diff of the two blobs. (libgit2's blob
+/// patch would look up diff drivers in `.gitattributes`, which reads the whole index again.)
+fn added_lines_between(old: &git2::Blob<'_>, new: &git2::Blob<'_>) -> Result<AddedLines, GitError> {
+    let diff = similar::TextDiff::configure()
+        .algorithm(similar::Algorithm::Myers)
+        .timeout(std::time::Duration::from_millis(500))
+        .diff_lines(old.content(), new.content());
+    let ranges = diff
+        .ops()
+        .iter()
+        .filter_map(|op| match *op {
+            similar::DiffOp::Insert {
+                new_index, new_len, ..
             }
+            | similar::DiffOp::Replace {
+                new_index, new_len, ..
+            } => Some((new_index + 1, new_index + new_len)),
+            _ => None,
+        })
+        .collect();
+    Ok(AddedLines::new(ranges))
+}
+
+fn hunk_ranges(patch: &Patch<'_>) -> Result<AddedLines, GitError> {
+    let mut ranges = Vec::new();
+    for hunk_index in 0..patch.num_hunks() {
+        let (hunk, _) = patch.hunk(hunk_index)?;
+        if hunk.new_lines() > 0 {
+            let start = hunk.new_start() as usize;
+            ranges.push((start, start + hunk.new_lines() as usize - 1));
         }
     }
     Ok(AddedLines::new(ranges))
+}
+
+/// The new-side line numbers a delta adds.
+fn added_lines(diff: &Diff<'_>, delta_index: usize) -> Result<AddedLines, GitError> {
+    match Patch::from_diff(diff, delta_index)? {
+        Some(patch) => hunk_ranges(&patch),
+        None => Ok(AddedLines::default()),
+    }
 }
 
 /// Where a blob was first seen in history: the earliest commit (in walk order) and its path.

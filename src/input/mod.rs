@@ -5,6 +5,7 @@
 //! the same way.
 
 pub mod git;
+mod index_diff;
 pub mod walk;
 
 use serde::Serialize;
