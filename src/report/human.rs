@@ -45,10 +45,12 @@ impl HumanReporter {
     }
 
     fn finding(&mut self, f: &Finding) -> io::Result<()> {
+        // Every finding fails the run, so it reads as an error; only low-severity rules (noisier
+        // evidence) are labelled as warnings.
         let (label, style) = match f.severity {
             Severity::High => ("error", Style::new().red().bold()),
-            Severity::Medium => ("warning", Style::new().yellow().bold()),
-            Severity::Low => ("note", Style::new().cyan().bold()),
+            Severity::Medium => ("error", Style::new().red().bold()),
+            Severity::Low => ("warning", Style::new().yellow().bold()),
         };
         let blue = Style::new().blue().bold();
         let head = self.paint(&format!("{label}[{}]", f.rule), style);
