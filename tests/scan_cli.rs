@@ -62,11 +62,7 @@ fn provider_tree(tree: &Tree) -> Vec<(&'static str, &'static str, String)> {
         ),
         ("hf.py", "huggingface-token", fake("hf_", 16, 34, LETTERS)),
         ("db.toml", "database-url-password", random(17, 18, ALNUM)),
-        (
-            "settings.env",
-            "generic-assignment",
-            random(18, 16, PASSWORDISH),
-        ),
+        ("settings.env", "generic-assignment", password(18)),
     ];
     for (file, rule, secret) in &families {
         let line = match *rule {
@@ -404,10 +400,7 @@ fn fifos_and_symlink_loops_do_not_hang_or_escape() {
     std::os::unix::fs::symlink("a", tree.child("b")).expect("symlink");
     std::os::unix::fs::symlink(".", tree.child("self")).expect("symlink");
     let outside = Tree::new();
-    outside.write(
-        "secret.env",
-        format!("DB_PASSWORD={}\n", random(32, 16, PASSWORDISH)),
-    );
+    outside.write("secret.env", format!("DB_PASSWORD={}\n", password(32)));
     std::os::unix::fs::symlink(outside.path(), tree.child("escape")).expect("symlink");
 
     let output = tree
@@ -449,14 +442,8 @@ fn fifos_and_symlink_loops_do_not_hang_or_escape() {
 fn unreadable_files_are_reported_and_the_scan_goes_on() {
     use std::os::unix::fs::PermissionsExt;
     let tree = Tree::new();
-    tree.write(
-        "locked.env",
-        format!("DB_PASSWORD={}\n", random(33, 16, PASSWORDISH)),
-    );
-    tree.write(
-        "open.env",
-        format!("API_TOKEN={}\n", random(34, 16, PASSWORDISH)),
-    );
+    tree.write("locked.env", format!("DB_PASSWORD={}\n", password(33)));
+    tree.write("open.env", format!("API_TOKEN={}\n", password(34)));
     std::fs::set_permissions(tree.path(), std::fs::Permissions::from_mode(0o755))
         .expect("chmod dir");
     std::fs::set_permissions(
@@ -509,7 +496,7 @@ fn unsafe_is_root() -> bool {
 #[test]
 fn inline_allow_comments_suppress_findings() {
     let tree = Tree::new();
-    let secret = |seed| random(seed, 16, PASSWORDISH);
+    let secret = |seed| password(seed);
     tree.write(
         "app.py",
         format!(
@@ -537,7 +524,7 @@ fn inline_allow_comments_suppress_findings() {
 #[test]
 fn ignore_files_hidden_files_and_git_dir() {
     let tree = Tree::new();
-    let secret = |seed| format!("DB_PASSWORD={}\n", random(seed, 16, PASSWORDISH));
+    let secret = |seed| format!("DB_PASSWORD={}\n", password(seed));
     tree.write(".env", secret(50));
     tree.write(".gitignore", "build/\n");
     tree.write("build/out.env", secret(51));
@@ -567,10 +554,7 @@ fn ignore_files_hidden_files_and_git_dir() {
 #[test]
 fn exit_codes_missing_paths_exit_zero_and_usage() {
     let tree = Tree::new();
-    tree.write(
-        "a.env",
-        format!("API_TOKEN={}\n", random(60, 16, PASSWORDISH)),
-    );
+    tree.write("a.env", format!("API_TOKEN={}\n", password(60)));
     tree.leakgate().args(["scan", "a.env"]).assert().code(1);
     tree.leakgate()
         .args(["scan", "a.env", "--exit-zero"])
@@ -605,10 +589,7 @@ fn exit_codes_missing_paths_exit_zero_and_usage() {
 #[test]
 fn output_file_is_written_whole_and_stdout_stays_empty() {
     let tree = Tree::new();
-    tree.write(
-        "src/a.env",
-        format!("API_TOKEN={}\n", random(61, 16, PASSWORDISH)),
-    );
+    tree.write("src/a.env", format!("API_TOKEN={}\n", password(61)));
     let report = tree.child("report.json");
     tree.leakgate()
         .args(["scan", "src", "--format", "json", "--output"])
@@ -676,7 +657,7 @@ fn a_closed_pipe_exits_quietly() {
     for i in 0..200 {
         tree.write(
             &format!("f{i}.env"),
-            format!("API_TOKEN={}\n", random(100 + i, 16, PASSWORDISH)),
+            format!("API_TOKEN={}\n", password(100 + i)),
         );
     }
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("leakgate"))

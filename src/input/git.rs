@@ -229,27 +229,17 @@ pub fn range(
 ) -> Result<GitTotals, GitError> {
     let base_tree = repo.find_commit(range.base)?.tree()?;
     let head = repo.find_commit(range.head)?;
-    let mut diff = repo.diff_tree_to_tree(
-        Some(&base_tree),
-        Some(&head.tree()?),
-        Some(&mut diff_options()),
-    )?;
-    let info = commit_info(&head);
     let mut totals = GitTotals {
         commits: count_commits(repo, range)?,
         ..GitTotals::default()
     };
-    feed_diff(
+    feed_tree_diff(
         repo,
-        &mut diff,
+        Some(&base_tree),
+        &head,
         max_file_size,
         sink,
         &mut totals,
-        |path, blob| Provenance::Commit {
-            path: path.to_owned(),
-            blob: blob.to_string(),
-            commit: info.clone(),
-        },
     )?;
     Ok(totals)
 }
@@ -269,30 +259,46 @@ pub fn per_commit(
             continue;
         }
         totals.commits += 1;
-        let parent_tree: Option<Tree<'_>> = match commit.parent(0) {
+        let parent_tree = match commit.parent(0) {
             Ok(parent) => Some(parent.tree()?),
             Err(_) => None,
         };
-        let mut diff = repo.diff_tree_to_tree(
-            parent_tree.as_ref(),
-            Some(&commit.tree()?),
-            Some(&mut diff_options()),
-        )?;
-        let info = commit_info(&commit);
-        feed_diff(
+        feed_tree_diff(
             repo,
-            &mut diff,
+            parent_tree.as_ref(),
+            &commit,
             max_file_size,
             sink,
             &mut totals,
-            |path, blob| Provenance::Commit {
-                path: path.to_owned(),
-                blob: blob.to_string(),
-                commit: info.clone(),
-            },
         )?;
     }
     Ok(totals)
+}
+
+/// Feed what `commit`'s tree adds over `old_tree`, every blob attributed to `commit`.
+fn feed_tree_diff(
+    repo: &Repository,
+    old_tree: Option<&Tree<'_>>,
+    commit: &git2::Commit<'_>,
+    max_file_size: u64,
+    sink: &dyn Sink,
+    totals: &mut GitTotals,
+) -> Result<(), GitError> {
+    let mut diff =
+        repo.diff_tree_to_tree(old_tree, Some(&commit.tree()?), Some(&mut diff_options()))?;
+    let info = commit_info(commit);
+    feed_diff(
+        repo,
+        &mut diff,
+        max_file_size,
+        sink,
+        totals,
+        |path, blob| Provenance::Commit {
+            path: path.to_owned(),
+            blob: blob.to_string(),
+            commit: info.clone(),
+        },
+    )
 }
 
 fn commits_in(repo: &Repository, range: Range) -> Result<Vec<Oid>, GitError> {
