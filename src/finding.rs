@@ -124,6 +124,10 @@ pub struct Finding {
     pub preview: String,
     pub snippet: Snippet,
     pub provenance: Provenance,
+    /// For a JSON, JSON Lines or notebook file: the pointer (RFC 6901) of the string holding the
+    /// secret, e.g. `/data/error/message`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub json_pointer: Option<String>,
     /// Only with `--show-secrets`.
     #[serde(
         skip_serializing_if = "Option::is_none",

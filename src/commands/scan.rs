@@ -14,7 +14,7 @@ use crate::input::walk::{WalkOptions, walk};
 use crate::input::{Blob, Problem, Sink, Skipped};
 use crate::report::{self, Message, ReportOptions, Summary};
 use crate::rules::RuleSet;
-use crate::scan::{ScanOptions, Scanner};
+use crate::scan::{ScanOptions, Scanner, SyntaxNote};
 use crate::{Error, ExitStatus};
 
 /// What a scan produced, sorted and ready to report.
@@ -23,6 +23,8 @@ pub struct ScanResults {
     pub findings: Vec<Finding>,
     pub skipped: Vec<Skipped>,
     pub problems: Vec<Problem>,
+    /// JSON files that did not parse (their raw bytes were scanned anyway).
+    pub notes: Vec<SyntaxNote>,
     pub files_scanned: u64,
     pub bytes_scanned: u64,
     /// For git scans: how many lines the change adds.
@@ -40,6 +42,7 @@ struct Collector<'a> {
     findings: Mutex<Vec<Finding>>,
     skipped: Mutex<Vec<Skipped>>,
     problems: Mutex<Vec<Problem>>,
+    notes: Mutex<Vec<SyntaxNote>>,
     files: AtomicU64,
     bytes: AtomicU64,
 }
@@ -62,7 +65,11 @@ impl Sink for Collector<'_> {
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes
             .fetch_add(blob.data.len() as u64, Ordering::Relaxed);
-        let mut found = self.scanner.scan(&blob.provenance, blob.data);
+        let report = self.scanner.scan_blob(&blob.provenance, blob.data);
+        if !report.notes.is_empty() {
+            lock(&self.notes).extend(report.notes);
+        }
+        let mut found = report.findings;
         if let Some(added) = blob.added_lines {
             found.retain(|f| added.touches(f.line, f.end_line));
         }
@@ -92,6 +99,7 @@ pub fn scan(rules: &RuleSet, args: &ScanArgs) -> Result<ScanResults, GitError> {
         findings: Mutex::default(),
         skipped: Mutex::default(),
         problems: Mutex::default(),
+        notes: Mutex::default(),
         files: AtomicU64::new(0),
         bytes: AtomicU64::new(0),
     };
@@ -131,6 +139,7 @@ pub fn scan(rules: &RuleSet, args: &ScanArgs) -> Result<ScanResults, GitError> {
         findings: into_inner(collector.findings),
         skipped: into_inner(collector.skipped),
         problems: into_inner(collector.problems),
+        notes: into_inner(collector.notes),
         files_scanned: collector.files.into_inner(),
         bytes_scanned: collector.bytes.into_inner(),
         lines_added: git_totals.filter(|_| !args.history).map(|t| t.lines_added),
@@ -147,6 +156,7 @@ pub fn scan(rules: &RuleSet, args: &ScanArgs) -> Result<ScanResults, GitError> {
     }
     results.skipped.sort();
     results.problems.sort();
+    results.notes.sort();
     Ok(results)
 }
 
@@ -264,6 +274,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, Error> {
         lines_added: results.lines_added,
         commits: results.commits,
         errors: results.problems.len(),
+        invalid_json: results.notes.len(),
         ..Summary::default()
     };
     for finding in &results.findings {
@@ -271,6 +282,9 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, Error> {
     }
     for problem in &results.problems {
         reporter.report(&Message::Error(problem))?;
+    }
+    for note in &results.notes {
+        reporter.report(&Message::InvalidJson(note))?;
     }
     for warning in &results.warnings {
         reporter.report(&Message::Warning { message: warning })?;

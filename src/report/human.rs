@@ -59,9 +59,14 @@ impl HumanReporter {
         let pad = " ".repeat(gutter);
         let bar = self.paint("|", blue);
         writeln!(self.out, "{head}: {description}")?;
+        let pointer = f
+            .json_pointer
+            .as_deref()
+            .map(|p| format!(" at {p}"))
+            .unwrap_or_default();
         writeln!(
             self.out,
-            "{pad}{} {}:{}:{}",
+            "{pad}{} {}:{}:{}{pointer}",
             self.paint("-->", blue),
             f.path,
             f.line,
@@ -186,6 +191,14 @@ impl Reporter for HumanReporter {
                 Ok(())
             }
             Message::Error(p) => self.error(p),
+            Message::InvalidJson(note) => {
+                let head = self.paint("warning", Style::new().yellow().bold());
+                writeln!(
+                    self.out,
+                    "{head}: {}:{}:{}: {} (scanned as plain text)",
+                    note.path, note.line, note.column, note.message
+                )
+            }
             Message::Warning { message } => {
                 let head = self.paint("warning", Style::new().yellow().bold());
                 writeln!(self.out, "{head}: {message}")

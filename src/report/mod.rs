@@ -16,10 +16,12 @@
 //! - `"skipped"`: `path`, `reason` (`binary`|`too_large`|`unreadable`|`not_regular_file`|
 //!   `symlink`|`submodule`), optional `detail`.
 //! - `"error"`: `path`, `message`: an input the user named could not be scanned.
+//! - `"invalid_json"`: `path`, `line`, `column`, `message`: a JSON file (or a JSON Lines line)
+//!   that does not parse; its raw bytes were scanned anyway.
 //! - `"warning"`: `message`: something to know that is not an error (a shallow clone's history
 //!   stops early).
 //! - `"summary"`: always last: `findings`, `files_scanned`, `bytes_scanned`, `files_skipped`
-//!   (total), `skipped` (count per reason), `errors`, `elapsed_ms`, and for `--staged` scans
+//!   (total), `skipped` (count per reason), `errors`, `invalid_json`, `elapsed_ms`, and for `--staged` scans
 //!   `lines_added`; for `--range` scans also `commits`.
 //!
 //! Findings are sorted by path, line, column and rule, so output is deterministic.
@@ -43,6 +45,7 @@ pub enum Message<'a> {
     Skipped(&'a Skipped),
     Error(&'a Problem),
     Warning { message: &'a str },
+    InvalidJson(&'a crate::scan::SyntaxNote),
     Summary(&'a Summary),
 }
 
@@ -61,6 +64,8 @@ pub struct Summary {
     pub files_skipped: u64,
     pub skipped: BTreeMap<SkipReason, u64>,
     pub errors: usize,
+    /// JSON files (or JSON Lines lines) that did not parse; their bytes were still scanned.
+    pub invalid_json: usize,
     pub elapsed_ms: u128,
 }
 

@@ -7,6 +7,7 @@
 //! candidates collapse to the most specific one, and inline `leakgate:allow` comments are
 //! honoured.
 
+pub mod json;
 pub mod value;
 
 use crate::finding::{self, Finding, Provenance, Secret};
@@ -39,12 +40,33 @@ pub struct Scanner<'r> {
 }
 
 /// A match that passed every check, before it becomes a [`Finding`].
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Candidate {
     rule: usize,
-    /// Byte range of the secret.
+    /// Byte range of the secret in the scanned bytes (for a match inside an escaped JSON
+    /// string: the raw range its decoded text came from).
     start: usize,
     end: usize,
+    /// The secret as decoded from a JSON string, when it differs from the raw bytes.
+    decoded: Option<Vec<u8>>,
+    /// The JSON pointer of the string the secret sits in.
+    pointer: Option<String>,
+}
+
+/// A syntax error in a JSON file: reported, and the raw bytes are scanned anyway.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct SyntaxNote {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// What scanning one blob produced.
+#[derive(Debug, Default)]
+pub struct BlobReport {
+    pub findings: Vec<Finding>,
+    pub notes: Vec<SyntaxNote>,
 }
 
 impl<'r> Scanner<'r> {
@@ -54,15 +76,87 @@ impl<'r> Scanner<'r> {
 
     /// Scan one buffer. Findings come back in byte order.
     pub fn scan(&self, provenance: &Provenance, data: &[u8]) -> Vec<Finding> {
-        let candidates = self.candidates(data);
+        self.scan_blob(provenance, data).findings
+    }
+
+    /// Scan one buffer, JSON-aware when its name says it is JSON: strings with escapes are
+    /// decoded and scanned too, findings carry their JSON pointer, and syntax errors are noted.
+    pub fn scan_blob(&self, provenance: &Provenance, data: &[u8]) -> BlobReport {
+        let mut candidates = self.candidates(data);
+        let mut notes = Vec::new();
+        if let Some(options) = json::json_kind(provenance.path()) {
+            notes = self.json_candidates(provenance, data, options, &mut candidates);
+        }
         if candidates.is_empty() {
-            return Vec::new();
+            return BlobReport {
+                findings: Vec::new(),
+                notes,
+            };
         }
         let kept: Vec<Candidate> = resolve_overlaps(self.rules, candidates)
             .into_iter()
             .filter(|c| !suppressed_inline(data, c.start))
             .collect();
-        self.findings(provenance, data, &kept)
+        BlobReport {
+            findings: self.findings(provenance, data, &kept),
+            notes,
+        }
+    }
+
+    /// Add candidates found in the decoded text of escaped JSON strings, give every candidate the
+    /// pointer of the string it sits in, and return the syntax errors.
+    fn json_candidates(
+        &self,
+        provenance: &Provenance,
+        data: &[u8],
+        options: json::LexOptions,
+        candidates: &mut Vec<Candidate>,
+    ) -> Vec<SyntaxNote> {
+        let lexed = json::lex(data, options);
+        for string in lexed.strings.iter().filter(|s| s.escaped) {
+            let (decoded, map) = json::decode_nested(&data[string.start..string.end]);
+            for found in self.candidates(&decoded) {
+                let start = string.start + map[found.start];
+                let end = string.start + map[found.end];
+                candidates.push(Candidate {
+                    decoded: Some(decoded[found.start..found.end].to_vec()),
+                    pointer: Some(string.pointer.clone()),
+                    start,
+                    end: end.max(start + 1),
+                    ..found
+                });
+            }
+        }
+        if candidates.iter().any(|c| c.pointer.is_none()) {
+            // Raw matches need the pointer of their string: lex again, recording every string.
+            let every = json::lex(
+                data,
+                json::LexOptions {
+                    escaped_only: false,
+                    ..options
+                },
+            );
+            for candidate in candidates.iter_mut().filter(|c| c.pointer.is_none()) {
+                let at = every.strings.partition_point(|s| s.end < candidate.start);
+                if let Some(string) = every.strings.get(at).filter(|s| s.start <= candidate.start) {
+                    candidate.pointer = Some(string.pointer.clone());
+                }
+            }
+        }
+        let mut lines = LineCounter::default();
+        lexed
+            .errors
+            .iter()
+            .map(|error| {
+                let (line, column) = lines.position(data, error.offset.min(data.len()));
+                SyntaxNote {
+                    path: provenance.path().to_owned(),
+                    line,
+                    column,
+                    message: format!("invalid JSON: {}", error.message),
+                }
+            })
+            .collect()
     }
 
     /// Every candidate in `data`, unordered, overlaps not yet resolved.
@@ -114,6 +208,8 @@ impl<'r> Scanner<'r> {
                                 rule: rule_index,
                                 start,
                                 end,
+                                decoded: None,
+                                pointer: None,
                             });
                             accepted = true;
                         }
@@ -191,16 +287,19 @@ impl<'r> Scanner<'r> {
     }
 
     fn findings(&self, provenance: &Provenance, data: &[u8], kept: &[Candidate]) -> Vec<Finding> {
+        // The secret itself: decoded text for a match inside an escaped JSON string.
+        let secret_of = |c: &Candidate| -> Vec<u8> {
+            c.decoded
+                .clone()
+                .unwrap_or_else(|| data[c.start..c.end].to_vec())
+        };
         let previews: Vec<String> = kept
             .iter()
             .map(|c| {
                 if self.options.show_secrets {
                     String::from_utf8_lossy(&data[c.start..c.end]).into_owned()
                 } else {
-                    finding::preview(
-                        &data[c.start..c.end],
-                        &self.rules.rule(c.rule).spec.keywords,
-                    )
+                    finding::preview(&secret_of(c), &self.rules.rule(c.rule).spec.keywords)
                 }
             })
             .collect();
@@ -208,7 +307,8 @@ impl<'r> Scanner<'r> {
         let mut out = Vec::with_capacity(kept.len());
         for (index, candidate) in kept.iter().enumerate() {
             let rule = self.rules.rule(candidate.rule);
-            let secret = &data[candidate.start..candidate.end];
+            let secret_bytes = secret_of(candidate);
+            let secret = secret_bytes.as_slice();
             let (line_start, line_end) = line_bounds(data, candidate.start);
             let line = trim_cr(&data[line_start..line_end]);
             let masks: Vec<(usize, usize, &str)> = kept
@@ -247,6 +347,7 @@ impl<'r> Scanner<'r> {
                 snippet: finding::snippet(line, own, &masks),
                 provenance: provenance.clone(),
                 secret: self.options.show_secrets.then(|| Secret::new(secret)),
+                json_pointer: candidate.pointer.clone(),
             });
         }
         out
