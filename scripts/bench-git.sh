@@ -212,7 +212,8 @@ GIT_STAGED_CMD=(git diff --cached --quiet)
 declare -A STAGED_LG STAGED_GIT
 # bench_staged LABEL REPO N: check, then time, a change of N files in REPO.
 bench_staged() {
-    local label=$1 repo=$2 n=$3 marker secret_file files t u i
+    local label=$1 repo=$2 n=$3 marker secret_file t u i
+    local -a files
     marker=$repo.marker.json
     mapfile -t files < <(json_get "$marker" "'\n'.join(m['changes']['$n']['files'])")
     secret_file=$(json_get "$marker" "m['changes']['$n']['secret_file']")

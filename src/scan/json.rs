@@ -103,6 +103,15 @@ pub fn lex(data: &[u8], options: LexOptions) -> Lexed {
             i += 1;
             continue;
         }
+        // Comments, as in JSONC (tsconfig.json, .vscode/*.json): skipped like white space.
+        if byte == b'/' && data.get(i + 1) == Some(&b'/') {
+            i = memchr::memchr(b'\n', &data[i..]).map_or(len, |n| i + n);
+            continue;
+        }
+        if byte == b'/' && data.get(i + 1) == Some(&b'*') {
+            i = memchr::memmem::find(&data[i + 2..], b"*/").map_or(len, |n| i + 2 + n + 2);
+            continue;
+        }
         // What the enclosing container expects now.
         let expect = match stack.last() {
             Some(Frame::Object { expect, .. }) | Some(Frame::Array { expect, .. }) => Some(*expect),
@@ -163,13 +172,14 @@ pub fn lex(data: &[u8], options: LexOptions) -> Lexed {
                 i += 1;
             }
             b'}' | b']' => {
+                // A trailing comma (`[1, 2,]`) is tolerated, as JSONC allows.
                 let closes = match stack.last() {
                     Some(Frame::Object {
-                        expect: Expect::First | Expect::CommaOrEnd,
+                        expect: Expect::First | Expect::CommaOrEnd | Expect::Key,
                         ..
                     }) => byte == b'}',
                     Some(Frame::Array {
-                        expect: Expect::First | Expect::CommaOrEnd,
+                        expect: Expect::First | Expect::CommaOrEnd | Expect::Value,
                         ..
                     }) => byte == b']',
                     _ => false,
@@ -228,6 +238,7 @@ pub fn lex(data: &[u8], options: LexOptions) -> Lexed {
                 after_value(&mut stack);
                 i += literal;
             }
+            _ if byte.is_ascii_graphic() => fail!(format!("unexpected `{}`", byte as char)),
             _ => fail!(format!("unexpected byte 0x{byte:02x}")),
         }
     }
@@ -460,6 +471,12 @@ mod tests {
         assert_eq!(lines.errors.len(), 1, "{:?}", lines.errors);
         assert_eq!(lines.strings.len(), 1, "the third line is still read");
         assert_eq!(lines.strings[0].pointer, "/c");
+    }
+
+    #[test]
+    fn comments_and_trailing_commas_are_tolerated() {
+        let lexed = all("{\n  // a comment\n  \"a\": [1, 2,], /* more */ \"b\": \"c\",\n}");
+        assert!(lexed.errors.is_empty(), "{:?}", lexed.errors);
     }
 
     #[test]
