@@ -175,6 +175,9 @@ ensure_repo git-1k tracked --files "$SMALL_FILES" --changes "$SMALL_CHANGE"
 ensure_repo git-history history --commits "$HISTORY_COMMITS" \
     --side-commits "$HISTORY_SIDE_COMMITS" --seed "$SEED"
 
+# Let the kernel write back a freshly built repository now, not during the timed runs.
+sync
+
 BIG=$BENCH_DIR/git-100k
 SMALL=$BENCH_DIR/git-1k
 HIST=$BENCH_DIR/git-history
@@ -259,7 +262,7 @@ print(s["findings"], s["files_scanned"], ",".join(found))' "$SCRATCH/staged.json
     log "$label: leakgate $(awk -v s="${STAGED_LG[$label]}" 'BEGIN { printf "%.1f", s * 1000 }') ms," \
         "git diff --cached $(awk -v s="${STAGED_GIT[$label]}" 'BEGIN { printf "%.1f", s * 1000 }') ms" \
         "(medians of $STAGED_RUNS; leakgate range $(printf '%s\n' "${lg[@]}" | sort -g | sed -n '1p;$p' |
-            awk '{ printf "%s%.1f", NR > 1 ? "-" : "", $1 * 1000 }') ms)"
+            awk '{ printf "%s%.1f", (NR > 1 ? "-" : ""), $1 * 1000 }') ms)"
 }
 
 bench_staged big5 "$BIG" "$SMALL_CHANGE"

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod finding;
 pub mod input;
+pub mod journal;
 pub mod report;
 pub mod rules;
 pub mod scan;
