@@ -22,6 +22,9 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and directories for secrets (default: the current directory).
     Scan(ScanArgs),
+    /// Audit AI-agent run data (.a5c runs, JSON/JSONL transcripts): secrets with run, event
+    /// and JSON pointer; --verify checks the journals' integrity.
+    Journal(JournalArgs),
     /// Install a git pre-commit hook that runs `leakgate scan --staged` (honours core.hooksPath).
     InstallHook {
         /// Replace an existing hook; the old one is kept as pre-commit.leakgate-backup.
@@ -86,42 +89,57 @@ pub struct ScanArgs {
     #[arg(long, requires = "range")]
     pub per_commit: bool,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-
-    /// Write the report to FILE (atomically) instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// Exit 0 even when secrets are found (report-only runs). Errors still exit 2.
-    #[arg(long)]
-    pub exit_zero: bool,
-
-    /// Show the secrets themselves in the output. Never use this in CI logs.
-    #[arg(long)]
-    pub show_secrets: bool,
-
-    /// When to use colors.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-
-    /// Skip (and count) files larger than this: bytes, or with a unit (10MiB, 512KB).
-    #[arg(long, value_name = "SIZE", default_value = "10MiB", value_parser = parse_size)]
-    pub max_file_size: u64,
-
     /// Also scan files that .gitignore, .ignore and git's excludes leave out
     /// (.leakgateignore still applies).
     #[arg(long)]
     pub no_ignore: bool,
 
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Flags every scanning command shares: what to report, where, and how.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 0 even when secrets are found (report-only runs). Errors still exit 2.
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Show the secrets themselves in the output. Never use this in CI logs.
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// When to use colors.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Skip (and count) files larger than this: bytes, or with a unit (10MiB, 512KB).
+    #[arg(long, value_name = "SIZE", default_value = "10MiB", value_parser = parse_size)]
+    pub max_file_size: u64,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
-
     /// List every skipped file, not only the counts.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct JournalArgs {
+    /// Run directories, .a5c roots, or JSON/JSONL files. Default: the repository's .a5c and
+    /// the user's (~/.a5c or $BABYSITTER_GLOBAL_STATE_DIR, plus $BABYSITTER_RUNS_DIR).
+    pub paths: Vec<PathBuf>,
+
+    /// Also check each run's journal: event checksums, sequence, ordering, truncation, hashes
+    /// and references.
+    #[arg(long)]
+    pub verify: bool,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 fn parse_size(text: &str) -> Result<u64, String> {

@@ -25,6 +25,13 @@ pub enum Provenance {
         blob: String,
         commit: CommitInfo,
     },
+    /// A file of an agent run (`.a5c/runs/<run_id>/…`); for a journal event, its seq and type.
+    Journal {
+        path: String,
+        run_id: String,
+        seq: Option<u64>,
+        event_type: Option<String>,
+    },
 }
 
 /// A commit as reports show it.
@@ -49,7 +56,8 @@ impl Provenance {
         match self {
             Provenance::File { path }
             | Provenance::Staged { path, .. }
-            | Provenance::Commit { path, .. } => path,
+            | Provenance::Commit { path, .. }
+            | Provenance::Journal { path, .. } => path,
         }
     }
 

@@ -70,6 +70,7 @@ impl Error {
 pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Scan(args) => commands::scan::run(&args),
+        Command::Journal(args) => commands::journal::run(&args),
         Command::InstallHook { force } => commands::install_hook::run(force),
         Command::Rules {
             command: RulesCommand::List { format },

@@ -2,6 +2,7 @@
 //! reporter together, and returns an exit status.
 
 pub mod install_hook;
+pub mod journal;
 pub mod rules;
 pub mod scan;
 

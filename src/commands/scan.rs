@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use super::Output;
-use crate::cli::ScanArgs;
+use crate::cli::{CommonArgs, ScanArgs};
 use crate::finding::Finding;
 use std::path::Path;
 
@@ -33,6 +33,15 @@ pub struct ScanResults {
     pub commits: Option<u64>,
     /// Things the user should know that are not errors (a shallow clone's history stops early).
     pub warnings: Vec<String>,
+    /// Journal audits: run directories found, and integrity problems (`--verify`).
+    pub runs: Option<u64>,
+    pub integrity: Vec<crate::journal::RunProblem>,
+}
+
+impl ScanResults {
+    pub fn integrity_errors(&self) -> usize {
+        self.integrity.iter().filter(|p| p.is_error()).count()
+    }
 }
 
 /// Gathers what the walker threads produce. Locks are taken only when there is something to
@@ -87,13 +96,17 @@ impl Sink for Collector<'_> {
     }
 }
 
-/// Scan what the arguments name (working-tree paths, the staged change, or a commit range).
-pub fn scan(rules: &RuleSet, args: &ScanArgs) -> Result<ScanResults, GitError> {
+/// Run `feed` (a source) against a fresh collector and return its sorted results.
+pub fn collect<E>(
+    rules: &RuleSet,
+    common: &CommonArgs,
+    feed: impl FnOnce(&dyn Sink) -> Result<SourceTotals, E>,
+) -> Result<ScanResults, E> {
     let collector = Collector {
         scanner: Scanner::new(
             rules,
             ScanOptions {
-                show_secrets: args.show_secrets,
+                show_secrets: common.show_secrets,
             },
         ),
         findings: Mutex::default(),
@@ -103,56 +116,31 @@ pub fn scan(rules: &RuleSet, args: &ScanArgs) -> Result<ScanResults, GitError> {
         files: AtomicU64::new(0),
         bytes: AtomicU64::new(0),
     };
-    let mut git_totals = None;
-    let mut warnings = Vec::new();
-    let mut walk_order = std::collections::HashMap::new();
-    let mut attribution = None;
-    if args.staged {
-        git_totals = Some(git::staged(Path::new("."), args.max_file_size, &collector)?);
-    } else if let Some(spec) = &args.range {
-        let repo = git::open(Path::new("."))?;
-        let range = git::resolve_range(&repo, spec)?;
-        let totals = if args.per_commit {
-            git::per_commit(&repo, range, args.max_file_size, &collector)?
-        } else {
-            attribution = Some(range);
-            git::range(&repo, range, args.max_file_size, &collector)?
-        };
-        git_totals = Some(totals);
-        if let Some(range) = attribution {
-            git::attribute(&repo, range, &mut lock(&collector.findings))?;
-        }
-    } else if args.history {
-        let (totals, history_warnings, order) = scan_history(args, &collector)?;
-        git_totals = Some(totals);
-        warnings = history_warnings;
-        walk_order = order;
-    } else {
-        let options = WalkOptions {
-            max_file_size: args.max_file_size,
-            respect_vcs_ignores: !args.no_ignore,
-            threads: args.threads.unwrap_or(0),
-        };
-        walk(&args.paths, &options, &collector);
+    let totals = feed(&collector)?;
+    let mut findings = into_inner(collector.findings);
+    if let Some(range) = totals.attribute
+        && let Ok(repo) = git::open(Path::new("."))
+    {
+        // Attribution only adds detail: a failure leaves the head commit on each finding.
+        let _ = git::attribute(&repo, range, &mut findings);
     }
     let mut results = ScanResults {
-        findings: into_inner(collector.findings),
+        findings,
         skipped: into_inner(collector.skipped),
         problems: into_inner(collector.problems),
         notes: into_inner(collector.notes),
         files_scanned: collector.files.into_inner(),
         bytes_scanned: collector.bytes.into_inner(),
-        lines_added: git_totals.filter(|_| !args.history).map(|t| t.lines_added),
-        commits: git_totals
-            .filter(|_| args.range.is_some() || args.history)
-            .map(|t| t.commits),
-        warnings,
+        lines_added: totals.lines_added,
+        commits: totals.commits,
+        warnings: totals.warnings,
+        ..ScanResults::default()
     };
     results
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    if args.history {
-        keep_earliest_per_secret(&mut results.findings, &walk_order);
+    if let Some(order) = &totals.history_order {
+        keep_earliest_per_secret(&mut results.findings, order);
     }
     results.skipped.sort();
     results.problems.sort();
@@ -160,21 +148,62 @@ pub fn scan(rules: &RuleSet, args: &ScanArgs) -> Result<ScanResults, GitError> {
     Ok(results)
 }
 
+/// What a source reports about itself, beyond the blobs it fed.
+#[derive(Debug, Default)]
+pub struct SourceTotals {
+    pub lines_added: Option<u64>,
+    pub commits: Option<u64>,
+    pub warnings: Vec<String>,
+    /// History scans: each blob's position in the oldest-first walk, to keep the earliest.
+    pub history_order: Option<std::collections::HashMap<String, usize>>,
+    /// Range scans: blame findings within this range to name the commit that added them.
+    pub attribute: Option<git::Range>,
+}
+
+/// Scan what the arguments name: working-tree paths, the staged change, a commit range, or
+/// the whole history.
+pub fn scan(rules: &RuleSet, args: &ScanArgs) -> Result<ScanResults, GitError> {
+    collect(rules, &args.common, |sink| {
+        let max = args.common.max_file_size;
+        if args.staged {
+            let totals = git::staged(Path::new("."), max, sink)?;
+            return Ok(SourceTotals {
+                lines_added: Some(totals.lines_added),
+                ..SourceTotals::default()
+            });
+        }
+        if let Some(spec) = &args.range {
+            let repo = git::open(Path::new("."))?;
+            let range = git::resolve_range(&repo, spec)?;
+            let totals = if args.per_commit {
+                git::per_commit(&repo, range, max, sink)?
+            } else {
+                git::range(&repo, range, max, sink)?
+            };
+            return Ok(SourceTotals {
+                lines_added: Some(totals.lines_added),
+                commits: Some(totals.commits),
+                // Each finding is then attributed to the commit that added its line.
+                attribute: (!args.per_commit).then_some(range),
+                ..SourceTotals::default()
+            });
+        }
+        if args.history {
+            return scan_history(args, sink);
+        }
+        let options = WalkOptions {
+            max_file_size: max,
+            respect_vcs_ignores: !args.no_ignore,
+            threads: args.common.threads.unwrap_or(0),
+        };
+        walk(&args.paths, &options, sink);
+        Ok(SourceTotals::default())
+    })
+}
+
 /// Plan the history walk, then read and scan its blobs in parallel, one repository handle per
 /// worker (git2 handles are not shared across threads).
-/// Returns the totals, warnings, and each blob's position in the oldest-first walk.
-#[allow(clippy::type_complexity)]
-fn scan_history(
-    args: &ScanArgs,
-    collector: &Collector<'_>,
-) -> Result<
-    (
-        git::GitTotals,
-        Vec<String>,
-        std::collections::HashMap<String, usize>,
-    ),
-    GitError,
-> {
+fn scan_history(args: &ScanArgs, sink: &dyn Sink) -> Result<SourceTotals, GitError> {
     use rayon::prelude::*;
     use std::io::IsTerminal;
 
@@ -201,14 +230,20 @@ fn scan_history(
     };
     let git_dir = repo.path().to_owned();
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
+        .num_threads(args.common.threads.unwrap_or(0))
         .build();
     let run = || {
         plan.blobs.par_iter().for_each_init(
             || git2::Repository::open(&git_dir).ok(),
             |worker_repo, (id, first)| {
                 if let Some(worker_repo) = worker_repo {
-                    git::feed_history_blob(worker_repo, *id, first, args.max_file_size, collector);
+                    git::feed_history_blob(
+                        worker_repo,
+                        *id,
+                        first,
+                        args.common.max_file_size,
+                        sink,
+                    );
                 }
                 progress.inc(1);
             },
@@ -219,17 +254,17 @@ fn scan_history(
         Err(_) => run(),
     }
     progress.finish_and_clear();
-    let totals = git::GitTotals {
-        files: plan.blobs.len() as u64,
-        lines_added: 0,
-        commits: plan.commits,
-    };
     let order = plan
         .blobs
         .iter()
         .map(|(id, first)| (id.to_string(), first.order))
         .collect();
-    Ok((totals, warnings, order))
+    Ok(SourceTotals {
+        commits: Some(plan.commits),
+        warnings,
+        history_order: Some(order),
+        ..SourceTotals::default()
+    })
 }
 
 /// In history, one secret sits in many blobs (every later version of its file): report it once,
@@ -257,14 +292,22 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, Error> {
     let started = Instant::now();
     let rules = RuleSet::builtin()?;
     let results = scan(&rules, args)?;
+    report(&results, &args.common, started)
+}
 
-    let (output, writer) = Output::open(args.output.as_deref(), args.color)?;
+/// Report collected results in the chosen format and decide the exit status.
+pub fn report(
+    results: &ScanResults,
+    common: &CommonArgs,
+    started: Instant,
+) -> Result<ExitStatus, Error> {
+    let (output, writer) = Output::open(common.output.as_deref(), common.color)?;
     let mut reporter = report::reporter(
-        args.format,
+        common.format,
         writer,
         ReportOptions {
             color: output.color,
-            verbose: args.verbose,
+            verbose: common.verbose,
         },
     );
     let mut summary = Summary {
@@ -273,12 +316,17 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, Error> {
         bytes_scanned: results.bytes_scanned,
         lines_added: results.lines_added,
         commits: results.commits,
+        runs: results.runs,
+        integrity_errors: results.integrity_errors(),
         errors: results.problems.len(),
         invalid_json: results.notes.len(),
         ..Summary::default()
     };
     for finding in &results.findings {
         reporter.report(&Message::Finding(finding))?;
+    }
+    for problem in &results.integrity {
+        reporter.report(&Message::Integrity(problem))?;
     }
     for problem in &results.problems {
         reporter.report(&Message::Error(problem))?;
@@ -299,9 +347,10 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, Error> {
     drop(reporter);
     output.commit()?;
 
+    let failed = !results.findings.is_empty() || summary.integrity_errors > 0;
     Ok(if !results.problems.is_empty() {
         ExitStatus::Error
-    } else if !results.findings.is_empty() && !args.exit_zero {
+    } else if failed && !common.exit_zero {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean

@@ -25,6 +25,8 @@ pub struct HumanReporter {
     options: ReportOptions,
     /// Skipped files, listed after the findings when `--verbose`, or always for unreadable ones.
     notes: Vec<String>,
+    /// The run of the last journal finding printed: findings are grouped by run.
+    current_run: Option<String>,
 }
 
 impl HumanReporter {
@@ -33,6 +35,7 @@ impl HumanReporter {
             out,
             options,
             notes: Vec::new(),
+            current_run: None,
         }
     }
 
@@ -45,6 +48,13 @@ impl HumanReporter {
     }
 
     fn finding(&mut self, f: &Finding) -> io::Result<()> {
+        if let crate::finding::Provenance::Journal { run_id, .. } = &f.provenance
+            && self.current_run.as_ref() != Some(run_id)
+        {
+            let header = self.paint(&format!("run {run_id}"), Style::new().bold().underline());
+            writeln!(self.out, "{header}\n")?;
+            self.current_run = Some(run_id.clone());
+        }
         // Every finding fails the run, so it reads as an error; only low-severity rules (noisier
         // evidence) are labelled as warnings.
         let (label, style) = match f.severity {
@@ -85,6 +95,19 @@ impl HumanReporter {
             "^".repeat(f.snippet.highlight_len.max(1))
         );
         writeln!(self.out, "{pad} {bar} {}", self.paint(&marker, style))?;
+        if let crate::finding::Provenance::Journal {
+            seq: Some(seq),
+            event_type,
+            ..
+        } = &f.provenance
+        {
+            let event = event_type.as_deref().unwrap_or("event");
+            writeln!(
+                self.out,
+                "{pad} {} journal event {seq} ({event})",
+                self.paint("= note:", Style::new().bold())
+            )?;
+        }
         if let Some(commit) = f.provenance.commit() {
             writeln!(
                 self.out,
@@ -191,6 +214,21 @@ impl Reporter for HumanReporter {
                 Ok(())
             }
             Message::Error(p) => self.error(p),
+            Message::Integrity(problem) => {
+                let (label, style) = match problem.severity {
+                    crate::journal::ProblemSeverity::Error => ("error", Style::new().red().bold()),
+                    crate::journal::ProblemSeverity::Warning => {
+                        ("warning", Style::new().yellow().bold())
+                    }
+                    crate::journal::ProblemSeverity::Info => ("note", Style::new().cyan().bold()),
+                };
+                let head = self.paint(&format!("{label}[{}]", problem.code), style);
+                writeln!(
+                    self.out,
+                    "{head}: run {}: {}: {}",
+                    problem.run_id, problem.path, problem.message
+                )
+            }
             Message::InvalidJson(note) => {
                 let head = self.paint("warning", Style::new().yellow().bold());
                 writeln!(

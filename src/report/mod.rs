@@ -18,6 +18,8 @@
 //! - `"error"`: `path`, `message`: an input the user named could not be scanned.
 //! - `"invalid_json"`: `path`, `line`, `column`, `message`: a JSON file (or a JSON Lines line)
 //!   that does not parse; its raw bytes were scanned anyway.
+//! - `"integrity"`: `run_id`, `run`, `code`, `severity` (`error`|`warning`|`info`), `path`,
+//!   `message`: a journal integrity problem found by `leakgate journal --verify`.
 //! - `"warning"`: `message`: something to know that is not an error (a shallow clone's history
 //!   stops early).
 //! - `"summary"`: always last: `findings`, `files_scanned`, `bytes_scanned`, `files_skipped`
@@ -46,6 +48,7 @@ pub enum Message<'a> {
     Error(&'a Problem),
     Warning { message: &'a str },
     InvalidJson(&'a crate::scan::SyntaxNote),
+    Integrity(&'a crate::journal::RunProblem),
     Summary(&'a Summary),
 }
 
@@ -58,6 +61,12 @@ pub struct Summary {
     /// Staged scans only: the lines the change adds (findings elsewhere are not reported).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lines_added: Option<u64>,
+    /// Journal audits only: run directories found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runs: Option<u64>,
+    /// Journal audits with `--verify`: integrity problems of error severity.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub integrity_errors: usize,
     /// Range scans only: the commits in the range.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commits: Option<u64>,
@@ -67,6 +76,10 @@ pub struct Summary {
     /// JSON files (or JSON Lines lines) that did not parse; their bytes were still scanned.
     pub invalid_json: usize,
     pub elapsed_ms: u128,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {

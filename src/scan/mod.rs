@@ -403,7 +403,10 @@ fn unquote(data: &[u8], start: usize, end: usize) -> (usize, usize, bool) {
             }
         }
     }
-    (start, end, false)
+    // An unquoted value cut at an escaped quote (`PASS=x\"` inside a JSON string) keeps the
+    // escape's backslash: it is not part of the value.
+    let trailing = value.iter().rev().take_while(|b| **b == b'\\').count();
+    (start, end - trailing, false)
 }
 
 /// The region a rule's regex searches around a keyword hit: the hit's line (a window of it, on a
