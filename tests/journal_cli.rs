@@ -1,0 +1,256 @@
+//! `leakgate journal` on real run directories laid out as the agent SDK writes them
+//! (`../shared/journal-format.md`), built in temp dirs.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+/// An SDK event file: pretty JSON, checksum over the text without the checksum key.
+fn event(kind: &str, seconds: u32, data: serde_json::Value) -> String {
+    let body = serde_json::to_string_pretty(&serde_json::json!({
+        "type": kind,
+        "recordedAt": format!("2026-01-01T00:00:{seconds:02}.000Z"),
+        "data": data,
+        "sdkVersion": "6.0.0",
+    }))
+    .expect("json")
+        + "\n";
+    use sha2::Digest;
+    let checksum: String = sha2::Sha256::digest(body.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!(
+        "{},\n  \"checksum\": \"{checksum}\"\n}}\n",
+        &body[..body.len() - 3]
+    )
+}
+
+const RUN: &str = "01JAAAAAAAAAAAAAAAAAAAAAAA";
+
+/// A run under `root/runs/<RUN>` with a token in the prompt event, a password in a task's env,
+/// and a bearer token in stderr. Returns the secrets.
+fn write_run(tree: &Tree, root: &str) -> Vec<String> {
+    let token = fake("ghp_", 90, 36, ALNUM);
+    let password = password(91);
+    let bearer = random(92, 40, ALNUM);
+    let run = format!("{root}/runs/{RUN}");
+    tree.write(
+        &format!("{run}/run.json"),
+        serde_json::json!({"runId": RUN, "processId": "demo/deploy"}).to_string(),
+    );
+    tree.write(
+        &format!("{run}/journal/000001.01JDDDDDDDDDDDDDDDDDDDDDD1.json"),
+        event(
+            "RUN_CREATED",
+            0,
+            serde_json::json!({"runId": RUN, "prompt": format!("deploy with {token}")}),
+        ),
+    );
+    tree.write(
+        &format!("{run}/journal/000002.01JDDDDDDDDDDDDDDDDDDDDDD2.json"),
+        event("EFFECT_REQUESTED", 1, serde_json::json!({"effectId": "01JBBBBBBBBBBBBBBBBBBBBBBB", "taskDefRef": "tasks/01JBBBBBBBBBBBBBBBBBBBBBBB/task.json"})),
+    );
+    tree.write(
+        &format!("{run}/tasks/01JBBBBBBBBBBBBBBBBBBBBBBB/task.json"),
+        serde_json::to_string_pretty(
+            &serde_json::json!({"kind": "node", "node": {"env": {"DB_PASSWORD": password}}}),
+        )
+        .expect("json"),
+    );
+    tree.write(
+        &format!("{run}/tasks/01JBBBBBBBBBBBBBBBBBBBBBBB/stderr.log"),
+        format!("curl -H 'Authorization: Bearer {bearer}' https://api.internal\n"),
+    );
+    // The run's own .gitignore hides state/ and blobs/ from git, not from the audit.
+    tree.write(&format!("{run}/.gitignore"), "state/\nblobs/\n");
+    tree.write(
+        &format!("{run}/state/output.json"),
+        format!("{{\"result\": \"token {token}\"}}\n"),
+    );
+    vec![token, password, bearer]
+}
+
+#[test]
+fn journal_names_run_event_and_pointer_and_redacts() {
+    let tree = Tree::new();
+    let secrets = write_run(&tree, ".a5c");
+    let output = tree
+        .leakgate()
+        .args(["journal", ".a5c", "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let messages = json_lines(&output.stdout);
+    let found = findings(&messages);
+    let described: Vec<(String, String, String)> = found
+        .iter()
+        .map(|f| {
+            let p = &f["provenance"];
+            (
+                f["path"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+                format!(
+                    "{}:{}:{}",
+                    p["kind"].as_str().unwrap_or_default(),
+                    p["seq"],
+                    p["event_type"]
+                ),
+                f["json_pointer"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        described,
+        vec![
+            (
+                "000001.01JDDDDDDDDDDDDDDDDDDDDDD1.json".into(),
+                "journal:1:\"RUN_CREATED\"".into(),
+                "/data/prompt".into()
+            ),
+            (
+                "output.json".into(),
+                "journal:null:null".into(),
+                "/result".into()
+            ),
+            ("stderr.log".into(), "journal:null:null".into(), "".into()),
+            (
+                "task.json".into(),
+                "journal:null:null".into(),
+                "/node/env/DB_PASSWORD".into()
+            ),
+        ]
+    );
+    assert!(found.iter().all(|f| f["provenance"]["run_id"] == RUN));
+    assert_eq!(summary(&messages)["runs"], 1);
+
+    let human = tree
+        .leakgate()
+        .args(["journal", ".a5c", "--color", "never", "--verbose"])
+        .output()
+        .expect("run");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&human.stdout),
+        String::from_utf8_lossy(&human.stderr)
+    );
+    assert!(
+        text.starts_with(&format!("run {RUN}\n")),
+        "grouped by run: {text}"
+    );
+    assert!(
+        text.contains("= note: journal event 1 (RUN_CREATED)"),
+        "{text}"
+    );
+    for secret in &secrets {
+        assert!(
+            !text.contains(secret.as_str())
+                && !String::from_utf8_lossy(&output.stdout).contains(secret.as_str())
+        );
+    }
+}
+
+#[test]
+fn journal_discovers_repo_and_global_roots() {
+    let home = Tree::new();
+    write_run(&home, ".a5c");
+    let repo = TestRepo::new();
+    write_run(&repo.tree, ".a5c");
+    let custom = Tree::new();
+    write_run(&custom, "elsewhere");
+    let output = repo
+        .leakgate()
+        .current_dir(repo.path())
+        .env("HOME", home.path())
+        .env("BABYSITTER_RUNS_DIR", custom.path().join("elsewhere/runs"))
+        .args(["journal", "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let messages = json_lines(&output.stdout);
+    assert_eq!(
+        summary(&messages)["runs"],
+        3,
+        "repo, global and $BABYSITTER_RUNS_DIR runs"
+    );
+    assert_eq!(findings(&messages).len(), 12);
+
+    // Nothing anywhere: said so, exit 0.
+    let empty = Tree::new();
+    let output = empty
+        .leakgate()
+        .env("HOME", empty.path())
+        .args(["journal", "--color", "never"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains("warning: no agent run data found; looked in:")
+    );
+}
+
+#[test]
+fn legacy_layouts_transcripts_and_symlinks() {
+    let tree = Tree::new();
+    let legacy = format!(".a5c/runs/{RUN}");
+    tree.write(
+        &format!("{legacy}/state.json"),
+        "{\"nextEventId\": 3, \"status\": \"running\"}\n",
+    );
+    tree.write(
+        &format!("{legacy}/journal.jsonl"),
+        format!(
+            "{{\"timestamp\": \"t\", \"type\": \"event\", \"id\": \"1\", \"event\": \"function_call\", \"data\": {{\"args\": \"--api-key={}\"}}}}\n",
+            password(93)
+        ),
+    );
+    // A Claude Code style transcript passed directly.
+    tree.write(
+        "transcripts/session.jsonl",
+        format!(
+            "{{\"type\": \"user\", \"message\": {{\"content\": \"my token is {}\"}}}}\n",
+            fake("glpat-", 94, 20, ALNUM)
+        ),
+    );
+    // A symlink inside the run pointing outside the roots is not followed.
+    let outside = Tree::new();
+    outside.write("secret.env", format!("API_TOKEN={}\n", password(95)));
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(outside.path(), tree.child(&format!("{legacy}/escape")))
+        .expect("symlink");
+
+    let output = tree
+        .leakgate()
+        .args([
+            "journal",
+            ".a5c",
+            "transcripts/session.jsonl",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let messages = json_lines(&output.stdout);
+    let paths: Vec<String> = findings(&messages)
+        .iter()
+        .map(|f| f["path"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        paths,
+        vec![
+            format!("{legacy}/journal.jsonl"),
+            "transcripts/session.jsonl".to_owned()
+        ]
+    );
+    assert_eq!(summary(&messages)["runs"], 1);
+    assert!(Path::new(&tree.child(&format!("{legacy}/escape"))).exists());
+}
