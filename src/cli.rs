@@ -138,6 +138,12 @@ pub struct JournalArgs {
     #[arg(long)]
     pub verify: bool,
 
+    /// Write a copy of the scanned run data into DIR (which must not exist or be empty) with
+    /// every secret replaced by [REDACTED:<rule>:<fingerprint>], event checksums recomputed, and
+    /// a list of replacements in leakgate-redactions.json. The originals are never modified.
+    #[arg(long, value_name = "DIR")]
+    pub redact_to: Option<PathBuf>,
+
     #[command(flatten)]
     pub common: CommonArgs,
 }

@@ -136,6 +136,9 @@ pub struct Finding {
     /// secret, e.g. `/data/error/message`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub json_pointer: Option<String>,
+    /// Byte range of the secret in the scanned blob (for redacted copies); not reported.
+    #[serde(skip)]
+    pub span: (usize, usize),
     /// Only with `--show-secrets`.
     #[serde(
         skip_serializing_if = "Option::is_none",

@@ -42,6 +42,10 @@ pub enum Error {
 
     #[error(transparent)]
     #[diagnostic(transparent)]
+    Redact(#[from] journal::redact::RedactError),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     Hook(#[from] commands::install_hook::HookError),
 
     #[error("cannot write the report to {}", path.display())]

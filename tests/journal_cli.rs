@@ -254,3 +254,107 @@ fn legacy_layouts_transcripts_and_symlinks() {
     assert_eq!(summary(&messages)["runs"], 1);
     assert!(Path::new(&tree.child(&format!("{legacy}/escape"))).exists());
 }
+
+fn checksum_verifies(text: &str) -> bool {
+    use sha2::Digest;
+    let prefix = ",\n  \"checksum\": \"";
+    let Some(at) = text.rfind(prefix) else {
+        return false;
+    };
+    let stored = &text[at + prefix.len()..at + prefix.len() + 64];
+    let body = format!("{}\n}}\n", &text[..at]);
+    let computed: String = sha2::Sha256::digest(body.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    computed == stored
+}
+
+#[test]
+fn redacted_copy_is_valid_verifies_and_leaves_originals_alone() {
+    let tree = Tree::new();
+    let secrets = write_run(&tree, ".a5c");
+    let snapshot = || -> Vec<(String, Vec<u8>)> {
+        let mut files = Vec::new();
+        for entry in ignore::WalkBuilder::new(tree.child(".a5c"))
+            .standard_filters(false)
+            .build()
+            .flatten()
+        {
+            if entry.file_type().is_some_and(|t| t.is_file()) {
+                files.push((
+                    entry.path().display().to_string(),
+                    std::fs::read(entry.path()).expect("read"),
+                ));
+            }
+        }
+        files.sort();
+        files
+    };
+    let before = snapshot();
+    let output = tree
+        .leakgate()
+        .args(["journal", ".a5c", "--redact-to", "copy", "--color", "never"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the originals still hold secrets"
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(
+            "redacted copy written to copy: 7 files, 4 secrets replaced, 1 checksums recomputed"
+        ),
+        "{stdout}"
+    );
+    assert_eq!(before, snapshot(), "the originals are untouched");
+
+    let event = std::fs::read_to_string(tree.child(&format!(
+        "copy/.a5c/runs/{RUN}/journal/000001.01JDDDDDDDDDDDDDDDDDDDDDD1.json"
+    )))
+    .expect("copy");
+    let parsed: serde_json::Value = serde_json::from_str(&event).expect("the copy is valid JSON");
+    assert!(
+        parsed["data"]["prompt"]
+            .as_str()
+            .is_some_and(|p| p.starts_with("deploy with [REDACTED:github-pat:"))
+    );
+    assert!(
+        checksum_verifies(&event),
+        "the copy's checksum is recomputed"
+    );
+    for entry in ignore::WalkBuilder::new(tree.child("copy"))
+        .standard_filters(false)
+        .build()
+        .flatten()
+    {
+        if entry.file_type().is_some_and(|t| t.is_file()) {
+            let text =
+                String::from_utf8_lossy(&std::fs::read(entry.path()).expect("read")).into_owned();
+            for secret in &secrets {
+                assert!(
+                    !text.contains(secret.as_str()),
+                    "{} still holds a secret",
+                    entry.path().display()
+                );
+            }
+        }
+    }
+    let rescan = tree
+        .leakgate()
+        .args(["journal", "copy"])
+        .output()
+        .expect("run");
+    assert_eq!(rescan.status.code(), Some(0));
+
+    // The target must be new or empty.
+    let again = tree
+        .leakgate()
+        .args(["journal", ".a5c", "--redact-to", "copy"])
+        .output()
+        .expect("run");
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("is not empty"));
+}

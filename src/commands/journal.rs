@@ -23,6 +23,9 @@ pub fn run(args: &JournalArgs) -> Result<ExitStatus, Error> {
         (args.paths.clone(), args.paths.clone())
     };
     let runs = journal::find_runs(&roots);
+    if let Some(target) = &args.redact_to {
+        journal::redact::check_target(target)?;
+    }
 
     let mut results = scan::collect(&rules, &args.common, |sink| {
         let labelled = JournalSink::new(sink, &runs);
@@ -52,7 +55,57 @@ pub fn run(args: &JournalArgs) -> Result<ExitStatus, Error> {
             results.integrity.extend(verify_run(run));
         }
     }
+    if let Some(target) = &args.redact_to {
+        redacted_copy(&rules, args, &roots, target, &mut results)?;
+    }
     scan::report(&results, &args.common, started)
+}
+
+/// Write the redacted copy, then scan it: anything still found there is a failure, loudly.
+fn redacted_copy(
+    rules: &RuleSet,
+    args: &JournalArgs,
+    roots: &[PathBuf],
+    target: &std::path::Path,
+    results: &mut scan::ScanResults,
+) -> Result<(), Error> {
+    let unscanned = results
+        .skipped
+        .iter()
+        .map(|s| (s.path.clone(), s.reason.as_str().to_owned()))
+        .collect();
+    let manifest = journal::redact::write_copy(roots, target, &results.findings, &unscanned)?;
+    let recheck = scan::collect(rules, &args.common, |sink| {
+        let options = WalkOptions {
+            max_file_size: args.common.max_file_size,
+            respect_vcs_ignores: false,
+            threads: 0,
+        };
+        walk(&[target.to_owned()], &options, sink);
+        Ok::<_, Error>(SourceTotals::default())
+    })?;
+    results.warnings.push(format!(
+        "redacted copy written to {}: {} files, {} secrets replaced, {} checksums recomputed, {} files left out (see {})",
+        target.display(),
+        manifest.files_copied,
+        manifest.replaced.len(),
+        manifest.checksums_recomputed.len(),
+        manifest.not_copied.len(),
+        journal::redact::MANIFEST
+    ));
+    if !recheck.findings.is_empty() {
+        results.problems.push(crate::input::Problem {
+            path: target.display().to_string(),
+            message: format!(
+                "the redacted copy still contains {} secrets: do not share it (first: {}:{} {})",
+                recheck.findings.len(),
+                recheck.findings[0].path,
+                recheck.findings[0].line,
+                recheck.findings[0].rule
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Integrity problems of one SDK run.

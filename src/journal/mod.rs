@@ -4,6 +4,7 @@
 //! The format is described in `../shared/journal-format.md` (beside this repository).
 
 pub mod checksum;
+pub mod redact;
 pub mod verify;
 
 use std::path::{Path, PathBuf};

@@ -348,6 +348,7 @@ impl<'r> Scanner<'r> {
                 provenance: provenance.clone(),
                 secret: self.options.show_secrets.then(|| Secret::new(secret)),
                 json_pointer: candidate.pointer.clone(),
+                span: (candidate.start, candidate.end),
             });
         }
         out
