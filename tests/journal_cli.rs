@@ -305,7 +305,7 @@ fn redacted_copy_is_valid_verifies_and_leaves_originals_alone() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         stdout.contains(
-            "redacted copy written to copy: 7 files, 4 secrets replaced, 1 checksums recomputed"
+            "redacted copy written to copy: 7 files, 4 secrets replaced, 1 checksum recomputed"
         ),
         "{stdout}"
     );

@@ -84,13 +84,15 @@ fn redacted_copy(
         walk(&[target.to_owned()], &options, sink);
         Ok::<_, Error>(SourceTotals::default())
     })?;
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     results.warnings.push(format!(
-        "redacted copy written to {}: {} files, {} secrets replaced, {} checksums recomputed, {} files left out (see {})",
+        "redacted copy written to {}: {}, {} replaced, {} recomputed, {} left out (see {})",
         target.display(),
-        manifest.files_copied,
-        manifest.replaced.len(),
-        manifest.checksums_recomputed.len(),
-        manifest.not_copied.len(),
+        count(manifest.files_copied, "file", "files"),
+        count(manifest.replaced.len(), "secret", "secrets"),
+        count(manifest.checksums_recomputed.len(), "checksum", "checksums"),
+        count(manifest.not_copied.len(), "file", "files"),
         journal::redact::MANIFEST
     ));
     if !recheck.findings.is_empty() {
