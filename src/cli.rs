@@ -25,6 +25,9 @@ pub enum Command {
     /// Audit AI-agent run data (.a5c runs, JSON/JSONL transcripts): secrets with run, event
     /// and JSON pointer; --verify checks the journals' integrity.
     Journal(JournalArgs),
+    /// Check that files holding secrets (.env, .env.*, .a5c/, *.pem, *.key, credentials.json,
+    /// *.secrets) are ignored by git and not already tracked; --fix adds missing lines.
+    Gitignore(GitignoreArgs),
     /// Install a git pre-commit hook that runs `leakgate scan --staged` (honours core.hooksPath).
     InstallHook {
         /// Replace an existing hook; the old one is kept as pre-commit.leakgate-backup.
@@ -143,6 +146,20 @@ pub struct JournalArgs {
     /// a list of replacements in leakgate-redactions.json. The originals are never modified.
     #[arg(long, value_name = "DIR")]
     pub redact_to: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GitignoreArgs {
+    /// Append the missing patterns to the root .gitignore, in one marked block.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Warnings (a pattern covered only by your global excludes file) fail the run too.
+    #[arg(long)]
+    pub strict: bool,
 
     #[command(flatten)]
     pub common: CommonArgs,

@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod commands;
 pub mod finding;
+pub mod hygiene;
 pub mod input;
 pub mod journal;
 pub mod report;
@@ -75,6 +76,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Scan(args) => commands::scan::run(&args),
         Command::Journal(args) => commands::journal::run(&args),
+        Command::Gitignore(args) => commands::gitignore::run(&args),
         Command::InstallHook { force } => commands::install_hook::run(force),
         Command::Rules {
             command: RulesCommand::List { format },

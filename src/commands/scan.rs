@@ -36,11 +36,25 @@ pub struct ScanResults {
     /// Journal audits: run directories found, and integrity problems (`--verify`).
     pub runs: Option<u64>,
     pub integrity: Vec<crate::journal::RunProblem>,
+    /// Repository hygiene problems (`leakgate gitignore`).
+    pub hygiene: Vec<crate::hygiene::HygieneProblem>,
+    /// Warnings fail the run too (`--strict`).
+    pub strict: bool,
+    /// Only hygiene was checked: no secret scan ran.
+    pub hygiene_only: bool,
 }
 
 impl ScanResults {
     pub fn integrity_errors(&self) -> usize {
         self.integrity.iter().filter(|p| p.is_error()).count()
+    }
+
+    /// Hygiene problems that fail the run: errors, and warnings too with `--strict`.
+    pub fn hygiene_failures(&self) -> usize {
+        self.hygiene
+            .iter()
+            .filter(|p| self.strict || p.severity == crate::hygiene::HygieneSeverity::Error)
+            .count()
     }
 }
 
@@ -318,6 +332,8 @@ pub fn report(
         commits: results.commits,
         runs: results.runs,
         integrity_errors: results.integrity_errors(),
+        hygiene_problems: results.hygiene.len(),
+        hygiene_only: results.hygiene_only,
         errors: results.problems.len(),
         invalid_json: results.notes.len(),
         ..Summary::default()
@@ -327,6 +343,9 @@ pub fn report(
     }
     for problem in &results.integrity {
         reporter.report(&Message::Integrity(problem))?;
+    }
+    for problem in &results.hygiene {
+        reporter.report(&Message::Hygiene(problem))?;
     }
     for problem in &results.problems {
         reporter.report(&Message::Error(problem))?;
@@ -347,7 +366,9 @@ pub fn report(
     drop(reporter);
     output.commit()?;
 
-    let failed = !results.findings.is_empty() || summary.integrity_errors > 0;
+    let failed = !results.findings.is_empty()
+        || summary.integrity_errors > 0
+        || results.hygiene_failures() > 0;
     Ok(if !results.problems.is_empty() {
         ExitStatus::Error
     } else if failed && !common.exit_zero {

@@ -601,7 +601,11 @@ mod tests {
     #[test]
     fn escaped_checksum_key_is_located() {
         let (file, _) = compose_sdk_file(AWKWARD_EVENT);
-        let escaped = file.replacen("\"checksum\": \"", "\"check\\u0073um\": \"", 1);
+        // The envelope's key is the last one; `data` holds a nested lookalike earlier on.
+        let (before, after) = file
+            .rsplit_once("\"checksum\": \"")
+            .expect("composed file has a checksum member");
+        let escaped = format!("{before}\"check\\u0073um\": \"{after}");
         assert_eq!(
             verify_event(escaped.as_bytes()),
             ChecksumVerdict::Valid {

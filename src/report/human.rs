@@ -148,6 +148,17 @@ impl HumanReporter {
         for note in std::mem::take(&mut self.notes) {
             writeln!(self.out, "{}", self.paint(&note, Style::new().dimmed()))?;
         }
+        if s.hygiene_only {
+            let line = match s.hygiene_problems {
+                0 => self.paint(
+                    "no hygiene problems: every secret file pattern is ignored and none is tracked",
+                    Style::new().green().bold(),
+                ),
+                1 => self.paint("1 hygiene problem", Style::new().red().bold()),
+                n => self.paint(&format!("{n} hygiene problems"), Style::new().red().bold()),
+            };
+            return writeln!(self.out, "{line}");
+        }
         let findings = match s.findings {
             0 => self.paint("no secrets found", Style::new().green().bold()),
             1 => self.paint("1 finding", Style::new().red().bold()),
@@ -227,6 +238,21 @@ impl Reporter for HumanReporter {
                     self.out,
                     "{head}: run {}: {}: {}",
                     problem.run_id, problem.path, problem.message
+                )
+            }
+            Message::Hygiene(problem) => {
+                let (label, style) = match problem.severity {
+                    crate::hygiene::HygieneSeverity::Error => ("error", Style::new().red().bold()),
+                    crate::hygiene::HygieneSeverity::Warning => {
+                        ("warning", Style::new().yellow().bold())
+                    }
+                };
+                let head = self.paint(&format!("{label}[{}]", problem.code), style);
+                let help = self.paint("= help:", Style::new().bold());
+                writeln!(
+                    self.out,
+                    "{head}: {}\n  {help} {}\n",
+                    problem.message, problem.fix
                 )
             }
             Message::InvalidJson(note) => {

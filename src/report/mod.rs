@@ -20,6 +20,8 @@
 //!   that does not parse; its raw bytes were scanned anyway.
 //! - `"integrity"`: `run_id`, `run`, `code`, `severity` (`error`|`warning`|`info`), `path`,
 //!   `message`: a journal integrity problem found by `leakgate journal --verify`.
+//! - `"hygiene"`: `code` (`gitignore-gap`|`gitignore-reincluded`|`gitignore-local-only`|
+//!   `tracked-secret-file`), `severity` (`error`|`warning`), `path`, `message`, `fix`.
 //! - `"warning"`: `message`: something to know that is not an error (a shallow clone's history
 //!   stops early).
 //! - `"summary"`: always last: `findings`, `files_scanned`, `bytes_scanned`, `files_skipped`
@@ -49,6 +51,7 @@ pub enum Message<'a> {
     Warning { message: &'a str },
     InvalidJson(&'a crate::scan::SyntaxNote),
     Integrity(&'a crate::journal::RunProblem),
+    Hygiene(&'a crate::hygiene::HygieneProblem),
     Summary(&'a Summary),
 }
 
@@ -67,6 +70,12 @@ pub struct Summary {
     /// Journal audits with `--verify`: integrity problems of error severity.
     #[serde(skip_serializing_if = "is_zero")]
     pub integrity_errors: usize,
+    /// `leakgate gitignore`: hygiene problems (gaps, tracked secret files).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub hygiene_problems: usize,
+    /// A hygiene-only run (`leakgate gitignore`): nothing was scanned for secrets.
+    #[serde(skip)]
+    pub hygiene_only: bool,
     /// Range scans only: the commits in the range.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commits: Option<u64>,

@@ -1,0 +1,274 @@
+//! Repository hygiene: files that hold secrets must be ignored by git and must not already be
+//! tracked. `leakgate gitignore` checks that `.env`, `.env.*`, `.a5c/`, `*.pem`, `*.key`,
+//! `credentials.json` and `*.secrets` would be ignored (at the root, in a nested directory, and
+//! in every directory with its own `.gitignore`), reports each gap with the line to add, warns
+//! when only a user's global excludes file covers a pattern, finds such files already tracked,
+//! and with `--fix` appends the missing lines to the root `.gitignore` in one marked block.
+
+pub mod gitignore;
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use gitignore::{Decision, IgnoreRules, Source};
+
+/// A pattern that must be ignored, and a file name that stands for it.
+#[derive(Debug, Clone)]
+pub struct Required {
+    pub pattern: &'static str,
+    pub sample: &'static str,
+    pub is_dir: bool,
+    /// Lines that keep templates committable once the pattern is added (`!.env.example`).
+    pub keep: &'static [&'static str],
+}
+
+pub const DEFAULT_REQUIRED: &[Required] = &[
+    Required {
+        pattern: ".env",
+        sample: ".env",
+        is_dir: false,
+        keep: &[],
+    },
+    Required {
+        pattern: ".env.*",
+        sample: ".env.local",
+        is_dir: false,
+        keep: &["!.env.example", "!.env.sample", "!.env.template"],
+    },
+    Required {
+        pattern: ".a5c/",
+        sample: ".a5c",
+        is_dir: true,
+        keep: &[],
+    },
+    Required {
+        pattern: "*.pem",
+        sample: "leakgate-check.pem",
+        is_dir: false,
+        keep: &[],
+    },
+    Required {
+        pattern: "*.key",
+        sample: "leakgate-check.key",
+        is_dir: false,
+        keep: &[],
+    },
+    Required {
+        pattern: "credentials.json",
+        sample: "credentials.json",
+        is_dir: false,
+        keep: &[],
+    },
+    Required {
+        pattern: "*.secrets",
+        sample: "leakgate-check.secrets",
+        is_dir: false,
+        keep: &[],
+    },
+];
+
+/// Env-file templates meant to be committed.
+const ENV_TEMPLATES: &[&str] = &[
+    ".env.example",
+    ".env.sample",
+    ".env.template",
+    ".env.dist",
+    ".env.defaults",
+];
+
+/// The marker line of the block `--fix` writes.
+pub const FIX_MARKER: &str = "# Added by `leakgate gitignore --fix`: files that hold secrets";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HygieneSeverity {
+    Warning,
+    Error,
+}
+
+/// One hygiene problem, with what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct HygieneProblem {
+    pub code: &'static str,
+    pub severity: HygieneSeverity,
+    pub path: String,
+    pub message: String,
+    pub fix: String,
+}
+
+/// Check which required patterns git would not ignore, trying each at the root, in a new
+/// nested directory, and in every directory with its own `.gitignore`. Returns the problems and
+/// the patterns the root `.gitignore` should gain (what `--fix` adds).
+pub fn check_coverage(
+    rules: &IgnoreRules,
+    required: &'static [Required],
+) -> (Vec<HygieneProblem>, Vec<&'static Required>) {
+    let dirs = sample_dirs(rules.root());
+    let mut problems = Vec::new();
+    let mut missing = Vec::new();
+    for req in required {
+        let at = |dir: &str| {
+            if dir.is_empty() {
+                req.sample.to_owned()
+            } else {
+                format!("{dir}/{}", req.sample)
+            }
+        };
+        let root_decision = rules.decide(&at(""), req.is_dir);
+        let not_ignored: Vec<&String> = dirs
+            .iter()
+            .filter(|dir| rules.decide(&at(dir), req.is_dir) == Decision::NotIgnored)
+            .collect();
+        let local_only = dirs
+            .iter()
+            .find_map(|dir| match rules.decide(&at(dir), req.is_dir) {
+                Decision::Ignored(source @ (Source::Global(_) | Source::InfoExclude)) => {
+                    Some(source)
+                }
+                _ => None,
+            });
+        if root_decision == Decision::NotIgnored {
+            problems.push(HygieneProblem {
+                code: "gitignore-gap",
+                severity: HygieneSeverity::Error,
+                path: ".gitignore".to_owned(),
+                message: format!(
+                    "git would not ignore `{}`: nothing covers `{}`",
+                    at(""),
+                    req.pattern
+                ),
+                fix: format!("add the line `{}` to .gitignore", req.pattern),
+            });
+            missing.push(req);
+        } else if let Some(dir) = not_ignored.first() {
+            problems.push(HygieneProblem {
+                code: "gitignore-reincluded",
+                severity: HygieneSeverity::Error,
+                path: format!("{dir}/.gitignore"),
+                message: format!("`{}` is ignored at the root but not in `{dir}/`: its .gitignore re-includes it", req.pattern),
+                fix: format!("remove the `!` line that matches `{}` from {dir}/.gitignore", req.sample),
+            });
+        } else if let Some(source) = local_only {
+            problems.push(HygieneProblem {
+                code: "gitignore-local-only",
+                severity: HygieneSeverity::Warning,
+                path: ".gitignore".to_owned(),
+                message: format!("`{}` is ignored only by {}", req.pattern, describe(&source)),
+                fix: format!(
+                    "add the line `{}` to .gitignore so the whole team is covered",
+                    req.pattern
+                ),
+            });
+            missing.push(req);
+        }
+    }
+    (problems, missing)
+}
+
+/// The lines `--fix` appends for `missing` patterns: each pattern (and the template exceptions
+/// that go with it) not already a line of the root `.gitignore`.
+pub fn fix_lines(root: &Path, missing: &[&Required]) -> Vec<String> {
+    let existing = std::fs::read_to_string(root.join(".gitignore")).unwrap_or_default();
+    let present: Vec<&str> = existing.lines().map(str::trim).collect();
+    missing
+        .iter()
+        .flat_map(|req| std::iter::once(req.pattern).chain(req.keep.iter().copied()))
+        .filter(|line| !present.contains(line))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Directories to test each pattern in: the root, a directory that does not exist (only the
+/// root rules reach it), and every directory with its own `.gitignore`.
+pub fn sample_dirs(root: &Path) -> Vec<String> {
+    let mut dirs = vec![String::new(), "leakgate-check/nested".to_owned()];
+    let walker = ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .follow_links(false)
+        .filter_entry(|e| e.file_name() != ".git")
+        .build();
+    for entry in walker.flatten() {
+        if entry.file_name() == ".gitignore"
+            && let Some(dir) = entry
+                .path()
+                .parent()
+                .and_then(|d| d.strip_prefix(root).ok())
+            && !dir.as_os_str().is_empty()
+        {
+            dirs.push(dir.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    dirs
+}
+
+/// Is this tracked path a file that holds secrets by its nature? `content` is its staged blob.
+pub fn sensitive_tracked(path: &str, content: &[u8]) -> Option<&'static str> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if path.starts_with(".a5c/runs/") || path.contains("/.a5c/runs/") {
+        return Some("agent run data (prompts, command lines, tool output)");
+    }
+    if name == ".env" || (name.starts_with(".env.") && !ENV_TEMPLATES.contains(&name)) {
+        return Some("an env file");
+    }
+    if matches!(name, "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519") {
+        return Some("an SSH private key");
+    }
+    if name == "credentials.json" || name.ends_with(".secrets") {
+        return Some("a credentials file");
+    }
+    let holds_private_key = memchr::memmem::find(content, b"PRIVATE KEY").is_some();
+    if (name.ends_with(".pem") || name.ends_with(".key")) && holds_private_key {
+        return Some("a private key");
+    }
+    None
+}
+
+/// Append `lines` to the root `.gitignore` in one marked block, keeping the file's content,
+/// line endings and final newline; atomically. Returns whether the file changed.
+pub fn append_block(root: &Path, lines: &[String]) -> std::io::Result<bool> {
+    if lines.is_empty() {
+        return Ok(false);
+    }
+    let path = root.join(".gitignore");
+    let existing = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    let newline: &[u8] = if memchr::memmem::find(&existing, b"\r\n").is_some() {
+        b"\r\n"
+    } else {
+        b"\n"
+    };
+    let mut content = existing.clone();
+    if !content.is_empty() && !content.ends_with(b"\n") {
+        content.extend_from_slice(newline);
+    }
+    if !content.is_empty() {
+        content.extend_from_slice(newline);
+    }
+    content.extend_from_slice(FIX_MARKER.as_bytes());
+    content.extend_from_slice(newline);
+    for line in lines {
+        content.extend_from_slice(line.as_bytes());
+        content.extend_from_slice(newline);
+    }
+    let mut temp = tempfile::NamedTempFile::new_in(root)?;
+    temp.write_all(&content)?;
+    temp.persist(&path).map_err(|e| e.error)?;
+    Ok(true)
+}
+
+/// Words for a decision's source, for messages.
+pub fn describe(source: &Source) -> String {
+    match source {
+        Source::Repo(file) => file.clone(),
+        Source::InfoExclude => ".git/info/exclude (this clone only)".to_owned(),
+        Source::Global(file) => format!(
+            "{} (your global excludes file: not your teammates')",
+            file.display()
+        ),
+    }
+}
