@@ -113,6 +113,11 @@ pub struct CommonArgs {
     /// Exit 0 even when secrets are found (report-only runs). Errors still exit 2.
     #[arg(long)]
     pub exit_zero: bool,
+
+    /// Warnings fail the run too: policy findings below high severity (agent settings) and
+    /// hygiene warnings (a pattern ignored only by your global excludes file).
+    #[arg(long)]
+    pub strict: bool,
     /// Show the secrets themselves in the output. Never use this in CI logs.
     #[arg(long)]
     pub show_secrets: bool,
@@ -156,10 +161,6 @@ pub struct GitignoreArgs {
     /// Append the missing patterns to the root .gitignore, in one marked block.
     #[arg(long)]
     pub fix: bool,
-
-    /// Warnings (a pattern covered only by your global excludes file) fail the run too.
-    #[arg(long)]
-    pub strict: bool,
 
     #[command(flatten)]
     pub common: CommonArgs,

@@ -116,6 +116,8 @@ pub struct Snippet {
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     pub rule: String,
+    /// `token`, `assignment`, or `policy` (a risky setting rather than a secret).
+    pub kind: crate::rules::RuleKind,
     pub description: String,
     pub severity: Severity,
     pub path: String,

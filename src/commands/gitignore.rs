@@ -15,7 +15,6 @@ pub fn run(args: &GitignoreArgs) -> Result<ExitStatus, Error> {
     let started = Instant::now();
     let repo = git::open(Path::new("."))?;
     let mut results = ScanResults {
-        strict: args.strict,
         hygiene_only: true,
         ..ScanResults::default()
     };

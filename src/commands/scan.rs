@@ -38,8 +38,6 @@ pub struct ScanResults {
     pub integrity: Vec<crate::journal::RunProblem>,
     /// Repository hygiene problems (`leakgate gitignore`).
     pub hygiene: Vec<crate::hygiene::HygieneProblem>,
-    /// Warnings fail the run too (`--strict`).
-    pub strict: bool,
     /// Only hygiene was checked: no secret scan ran.
     pub hygiene_only: bool,
 }
@@ -50,10 +48,20 @@ impl ScanResults {
     }
 
     /// Hygiene problems that fail the run: errors, and warnings too with `--strict`.
-    pub fn hygiene_failures(&self) -> usize {
+    pub fn hygiene_failures(&self, strict: bool) -> usize {
         self.hygiene
             .iter()
-            .filter(|p| self.strict || p.severity == crate::hygiene::HygieneSeverity::Error)
+            .filter(|p| strict || p.severity == crate::hygiene::HygieneSeverity::Error)
+            .count()
+    }
+
+    /// Findings that fail the run: every secret; a policy finding below high severity is a
+    /// warning unless `--strict`.
+    pub fn failing_findings(&self, strict: bool) -> usize {
+        use crate::rules::{RuleKind, Severity};
+        self.findings
+            .iter()
+            .filter(|f| strict || f.kind != RuleKind::Policy || f.severity == Severity::High)
             .count()
     }
 }
@@ -366,9 +374,9 @@ pub fn report(
     drop(reporter);
     output.commit()?;
 
-    let failed = !results.findings.is_empty()
+    let failed = results.failing_findings(common.strict) > 0
         || summary.integrity_errors > 0
-        || results.hygiene_failures() > 0;
+        || results.hygiene_failures(common.strict) > 0;
     Ok(if !results.problems.is_empty() {
         ExitStatus::Error
     } else if failed && !common.exit_zero {

@@ -18,7 +18,7 @@ use owo_colors::{OwoColorize, Style};
 use super::{Message, ReportOptions, Reporter, Summary};
 use crate::finding::Finding;
 use crate::input::{Problem, SkipReason, Skipped};
-use crate::rules::Severity;
+use crate::rules::{RuleKind, Severity};
 
 pub struct HumanReporter {
     out: Box<dyn Write + Send>,
@@ -57,10 +57,12 @@ impl HumanReporter {
         }
         // Every finding fails the run, so it reads as an error; only low-severity rules (noisier
         // evidence) are labelled as warnings.
-        let (label, style) = match f.severity {
-            Severity::High => ("error", Style::new().red().bold()),
-            Severity::Medium => ("error", Style::new().red().bold()),
-            Severity::Low => ("warning", Style::new().yellow().bold()),
+        let warning_only = f.severity == Severity::Low
+            || (f.kind == RuleKind::Policy && f.severity != Severity::High);
+        let (label, style) = if warning_only {
+            ("warning", Style::new().yellow().bold())
+        } else {
+            ("error", Style::new().red().bold())
         };
         let blue = Style::new().blue().bold();
         let head = self.paint(&format!("{label}[{}]", f.rule), style);

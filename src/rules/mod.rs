@@ -28,6 +28,10 @@ pub enum RuleKind {
     /// A generic `key = value` assignment: the key must name a secret and the value must not be
     /// a placeholder, a reference or an expression.
     Assignment,
+    /// A risky setting, not a secret (an agent sandbox switched off): no entropy or placeholder
+    /// checks, and the matched value is shown, not redacted. Below `high` severity it is a
+    /// warning that fails the run only with `--strict`.
+    Policy,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Deserialize, Serialize)]
@@ -65,6 +69,10 @@ pub struct RuleSpec {
     pub min_entropy: Option<f64>,
     #[serde(default)]
     pub multiline: bool,
+    /// Globs (gitignore-style, matched against the path) of the files the rule applies to;
+    /// empty means every file.
+    #[serde(default)]
+    pub paths: Vec<String>,
     #[serde(default)]
     pub allowlist: AllowlistSpec,
     #[serde(default)]
@@ -130,6 +138,7 @@ pub struct Rule {
     pub origin: String,
     regex: OnceLock<Result<Regex, String>>,
     allow_regexes: OnceLock<Vec<Regex>>,
+    paths: OnceLock<Option<globset::GlobSet>>,
     stopwords_lower: Vec<String>,
 }
 
@@ -158,6 +167,7 @@ impl Rule {
             origin,
             regex: OnceLock::new(),
             allow_regexes: OnceLock::new(),
+            paths: OnceLock::new(),
             stopwords_lower,
         }
     }
@@ -208,6 +218,18 @@ impl Rule {
         regexes.iter().any(|r| r.is_match(secret))
     }
 
+    /// Does the rule apply to a file at `path`? (Rules without `paths` apply everywhere; the
+    /// examples of a rule with `paths` are checked as if in a matching file.)
+    pub fn applies_to(&self, path: &str) -> bool {
+        match self
+            .paths
+            .get_or_init(|| build_globs(&self.spec.paths).ok().flatten())
+        {
+            None => true,
+            Some(set) => set.is_match(path) || path.starts_with('<'),
+        }
+    }
+
     /// Compile everything now and say what is wrong, for `rules check` and for rules that come
     /// from outside the binary.
     pub fn validate(&self) -> Result<(), String> {
@@ -218,6 +240,7 @@ impl Rule {
             return Err("every rule needs at least one non-empty keyword".into());
         }
         self.regex().map_err(|e| format!("bad regex: {e}"))?;
+        build_globs(&self.spec.paths)?;
         for pattern in &self.spec.allowlist.regexes {
             build_regex(pattern).map_err(|e| format!("bad allowlist regex `{pattern}`: {e}"))?;
         }
@@ -227,6 +250,27 @@ impl Rule {
         }
         Ok(())
     }
+}
+
+/// `paths` globs as one set; `None` when the rule has none. `*.toml` matches at any depth.
+fn build_globs(patterns: &[String]) -> Result<Option<globset::GlobSet>, String> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = globset::GlobSetBuilder::new();
+    for pattern in patterns {
+        let pattern = if pattern.contains('/') {
+            pattern.clone()
+        } else {
+            format!("**/{pattern}")
+        };
+        let glob = globset::GlobBuilder::new(&pattern)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| format!("bad path glob `{pattern}`: {e}"))?;
+        builder.add(glob);
+    }
+    builder.build().map(Some).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -82,7 +82,7 @@ impl<'r> Scanner<'r> {
     /// Scan one buffer, JSON-aware when its name says it is JSON: strings with escapes are
     /// decoded and scanned too, findings carry their JSON pointer, and syntax errors are noted.
     pub fn scan_blob(&self, provenance: &Provenance, data: &[u8]) -> BlobReport {
-        let mut candidates = self.candidates(data);
+        let mut candidates = self.candidates(data, provenance.path());
         let mut notes = Vec::new();
         if let Some(options) = json::json_kind(provenance.path()) {
             notes = self.json_candidates(provenance, data, options, &mut candidates);
@@ -115,7 +115,7 @@ impl<'r> Scanner<'r> {
         let lexed = json::lex(data, options);
         for string in lexed.strings.iter().filter(|s| s.escaped) {
             let (decoded, map) = json::decode_nested(&data[string.start..string.end]);
-            for found in self.candidates(&decoded) {
+            for found in self.candidates(&decoded, provenance.path()) {
                 let start = string.start + map[found.start];
                 let end = string.start + map[found.end];
                 candidates.push(Candidate {
@@ -160,7 +160,7 @@ impl<'r> Scanner<'r> {
     }
 
     /// Every candidate in `data`, unordered, overlaps not yet resolved.
-    fn candidates(&self, data: &[u8]) -> Vec<Candidate> {
+    fn candidates(&self, data: &[u8], path: &str) -> Vec<Candidate> {
         let regions = self.regions(data);
         let mut out = Vec::new();
         for (rule_index, rule_regions) in regions.iter().enumerate() {
@@ -168,6 +168,9 @@ impl<'r> Scanner<'r> {
                 continue;
             }
             let rule = self.rules.rule(rule_index);
+            if !rule.applies_to(path) {
+                continue;
+            }
             let Ok(regex) = rule.regex() else { continue };
             let secret_index = match rule.secret_group(regex) {
                 SecretGroup::Named => regex
@@ -296,7 +299,8 @@ impl<'r> Scanner<'r> {
         let previews: Vec<String> = kept
             .iter()
             .map(|c| {
-                if self.options.show_secrets {
+                let policy = self.rules.rule(c.rule).spec.kind == RuleKind::Policy;
+                if self.options.show_secrets || policy {
                     String::from_utf8_lossy(&data[c.start..c.end]).into_owned()
                 } else {
                     finding::preview(&secret_of(c), &self.rules.rule(c.rule).spec.keywords)
@@ -331,6 +335,7 @@ impl<'r> Scanner<'r> {
             let (end_line, end_column) = lines.position_after(data, candidate.end);
             out.push(Finding {
                 rule: rule.id().to_owned(),
+                kind: rule.spec.kind,
                 description: rule.spec.description.clone(),
                 severity: rule.spec.severity,
                 path: provenance.path().to_owned(),
@@ -362,12 +367,19 @@ fn accept(
     secret: &[u8],
     context: value::ValueContext<'_>,
 ) -> bool {
-    if value::placeholder_reason(secret).is_some() || rule.allowlisted(secret) {
+    if rule.allowlisted(secret) {
+        return false;
+    }
+    if rule.spec.kind == RuleKind::Policy {
+        return true;
+    }
+    if value::placeholder_reason(secret).is_some() {
         return false;
     }
     let min_entropy = rule.spec.min_entropy.unwrap_or(0.0);
     match rule.spec.kind {
         RuleKind::Token => value::shannon_entropy(secret) >= min_entropy,
+        RuleKind::Policy => true,
         RuleKind::Assignment => {
             key.is_none_or(value::key_names_secret)
                 && value::generic_value_reason(secret, context, min_entropy).is_none()
