@@ -204,3 +204,57 @@ fn fix_appends_one_block_keeps_crlf_and_is_idempotent() {
         .assert()
         .code(2);
 }
+
+#[cfg(unix)]
+#[test]
+fn credential_files_readable_by_others_are_warned_about() {
+    use std::os::unix::fs::PermissionsExt;
+    let repo = TestRepo::new();
+    repo.write(
+        ".gitignore",
+        ".env\n.env.*\n!.env.example\n.a5c/\n*.pem\n*.key\ncredentials.json\n*.secrets\n",
+    );
+    repo.write(".env", "A=1\n");
+    repo.write(".env.example", "A=\n");
+    repo.write("deploy/server.pem", fake_pem(96));
+    repo.write(
+        "certs/ca.pem",
+        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+    );
+    repo.write("auth.json", "{}\n");
+    let chmod = |rel: &str, mode| {
+        std::fs::set_permissions(repo.path().join(rel), std::fs::Permissions::from_mode(mode))
+            .expect("chmod")
+    };
+    for rel in [".env", ".env.example", "deploy/server.pem", "certs/ca.pem"] {
+        chmod(rel, 0o644);
+    }
+    chmod("auth.json", 0o600);
+    repo.commit_all("base");
+    let output = repo
+        .leakgate()
+        .args(["gitignore", "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "permission warnings do not fail without --strict"
+    );
+    let messages = json_lines(&output.stdout);
+    let mut flagged: Vec<String> = messages
+        .iter()
+        .filter(|m| m["code"] == "credential-file-permissions")
+        .map(|m| m["path"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    flagged.sort();
+    assert_eq!(
+        flagged,
+        vec![".env", "deploy/server.pem"],
+        "templates, certificates and 0600 files are fine"
+    );
+    repo.leakgate()
+        .args(["gitignore", "--strict"])
+        .assert()
+        .code(1);
+}

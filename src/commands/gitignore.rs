@@ -60,6 +60,7 @@ fn check(repo: &git2::Repository) -> Result<Vec<HygieneProblem>, GitError> {
         message: "a bare repository has no work tree to check".into(),
     })?;
     let (mut problems, _) = hygiene::check_coverage(&rules, hygiene::DEFAULT_REQUIRED);
+    problems.extend(hygiene::loose_permissions(rules.root()));
     let index = repo.index()?;
     for entry in index.iter() {
         let path = String::from_utf8_lossy(&entry.path).into_owned();

@@ -225,6 +225,68 @@ pub fn sensitive_tracked(path: &str, content: &[u8]) -> Option<&'static str> {
     None
 }
 
+/// Credential files that others can read: permissions wider than 0600 on Unix. Looks at every
+/// file in the work tree whose name says it holds credentials (ignored ones too: that is where
+/// they live), skipping `.git` and `node_modules`.
+#[cfg(unix)]
+pub fn loose_permissions(root: &Path) -> Vec<HygieneProblem> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut problems = Vec::new();
+    let walker = ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .follow_links(false)
+        .filter_entry(|e| e.file_name() != ".git" && e.file_name() != "node_modules")
+        .build();
+    for entry in walker.flatten() {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        let name = rel.rsplit('/').next().unwrap_or(&rel);
+        let by_name = matches!(
+            name,
+            "auth.json" | ".netrc" | ".pgpass" | ".git-credentials"
+        ) || name.starts_with(".env");
+        let by_content = name.ends_with(".pem")
+            || name.ends_with(".key")
+            || name == "credentials.json"
+            || name.starts_with("id_");
+        if !by_name && !by_content {
+            continue;
+        }
+        let holds = if by_content {
+            let content = std::fs::read(entry.path()).unwrap_or_default();
+            sensitive_tracked(&rel, &content).is_some()
+        } else {
+            !ENV_TEMPLATES.contains(&name)
+        };
+        let Ok(meta) = entry.metadata() else { continue };
+        let mode = meta.permissions().mode() & 0o777;
+        if holds && mode & 0o077 != 0 {
+            problems.push(HygieneProblem {
+                code: "credential-file-permissions",
+                severity: HygieneSeverity::Warning,
+                path: rel.clone(),
+                message: format!(
+                    "`{rel}` holds credentials and others can read it (mode {mode:04o})"
+                ),
+                fix: format!("chmod 600 '{}'", rel.replace('\'', r"'\''")),
+            });
+        }
+    }
+    problems
+}
+
+#[cfg(not(unix))]
+pub fn loose_permissions(_root: &Path) -> Vec<HygieneProblem> {
+    Vec::new()
+}
+
 /// Append `lines` to the root `.gitignore` in one marked block, keeping the file's content,
 /// line endings and final newline; atomically. Returns whether the file changed.
 pub fn append_block(root: &Path, lines: &[String]) -> std::io::Result<bool> {
