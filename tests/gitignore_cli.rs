@@ -125,6 +125,10 @@ fn gaps_local_only_coverage_and_tracked_files_are_reported() {
     assert_eq!(
         problems,
         vec![
+            (
+                "credential-file-permissions".into(),
+                "config/credentials.json".into()
+            ), // mode 0644
             ("gitignore-gap".into(), ".gitignore".into()), // .env.*
             ("gitignore-gap".into(), ".gitignore".into()), // *.key (only nested/deep/)
             ("gitignore-gap".into(), ".gitignore".into()), // credentials.json
