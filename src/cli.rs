@@ -20,6 +20,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The one command to run: at pre-commit the staged change plus gitignore checks, in CI the
+    /// pull request's range plus hygiene, with --all a full audit.
+    Check(CheckArgs),
     /// Scan files and directories for secrets (default: the current directory).
     Scan(ScanArgs),
     /// Audit AI-agent run data (.a5c runs, JSON/JSONL transcripts): secrets with run, event
@@ -151,6 +154,25 @@ pub struct JournalArgs {
     /// a list of replacements in leakgate-redactions.json. The originals are never modified.
     #[arg(long, value_name = "DIR")]
     pub redact_to: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// A full audit: the working tree, agent run data, and repository hygiene.
+    #[arg(long, conflicts_with_all = ["range", "staged"])]
+    pub all: bool,
+
+    /// Check the staged change (pre-commit) even where CI is detected: for hooks.
+    #[arg(long, conflicts_with = "range")]
+    pub staged: bool,
+
+    /// Check this range (BASE..HEAD) instead of the staged change; in CI the pull request's
+    /// range is found from GITHUB_BASE_REF.
+    #[arg(long, value_name = "BASE..HEAD")]
+    pub range: Option<String>,
 
     #[command(flatten)]
     pub common: CommonArgs,

@@ -74,6 +74,7 @@ impl Error {
 
 pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
     match cli.command {
+        Command::Check(args) => commands::check::run(&args),
         Command::Scan(args) => commands::scan::run(&args),
         Command::Journal(args) => commands::journal::run(&args),
         Command::Gitignore(args) => commands::gitignore::run(&args),

@@ -54,8 +54,8 @@ fn plural(n: usize) -> String {
     format!("{n} {}", if n == 1 { "line" } else { "lines" })
 }
 
-/// Coverage gaps and tracked secret files.
-fn check(repo: &git2::Repository) -> Result<Vec<HygieneProblem>, GitError> {
+/// Coverage gaps (every directory), tracked secret files, loose permissions.
+pub fn check(repo: &git2::Repository) -> Result<Vec<HygieneProblem>, GitError> {
     let rules = IgnoreRules::load(repo, &UserDirs::from_env()).ok_or_else(|| GitError::Read {
         message: "a bare repository has no work tree to check".into(),
     })?;

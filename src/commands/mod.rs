@@ -1,6 +1,7 @@
 //! One module per subcommand: each takes its parsed arguments, wires sources, scanner and
 //! reporter together, and returns an exit status.
 
+pub mod check;
 pub mod gitignore;
 pub mod install_hook;
 pub mod journal;

@@ -40,6 +40,8 @@ pub struct ScanResults {
     pub hygiene: Vec<crate::hygiene::HygieneProblem>,
     /// Only hygiene was checked: no secret scan ran.
     pub hygiene_only: bool,
+    /// What `leakgate check` decided to check.
+    pub scope: Option<String>,
 }
 
 impl ScanResults {
@@ -342,6 +344,7 @@ pub fn report(
         integrity_errors: results.integrity_errors(),
         hygiene_problems: results.hygiene.len(),
         hygiene_only: results.hygiene_only,
+        scope: results.scope.clone(),
         errors: results.problems.len(),
         invalid_json: results.notes.len(),
         ..Summary::default()

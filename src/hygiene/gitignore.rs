@@ -61,9 +61,16 @@ impl IgnoreRules {
     /// Load every `.gitignore` in the work tree (outside `.git`), `info/exclude`, and the global
     /// excludes file named by git's configuration (or git's default location).
     pub fn load(repo: &git2::Repository, user: &UserDirs) -> Option<Self> {
+        Self::load_scoped(repo, user, true)
+    }
+
+    /// Like [`IgnoreRules::load`]; with `whole_tree` off, only the root `.gitignore` is read
+    /// (no walk of the work tree: what a pre-commit hook can afford in a huge repository).
+    pub fn load_scoped(repo: &git2::Repository, user: &UserDirs, whole_tree: bool) -> Option<Self> {
         let root = repo.workdir()?.to_path_buf();
         let mut per_dir = Vec::new();
         let walker = ignore::WalkBuilder::new(&root)
+            .max_depth((!whole_tree).then_some(1))
             .standard_filters(false)
             .follow_links(false)
             .filter_entry(|e| e.file_name() != ".git")

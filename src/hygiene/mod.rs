@@ -105,7 +105,15 @@ pub fn check_coverage(
     rules: &IgnoreRules,
     required: &'static [Required],
 ) -> (Vec<HygieneProblem>, Vec<&'static Required>) {
-    let dirs = sample_dirs(rules.root());
+    check_coverage_in(rules, required, &sample_dirs(rules.root()))
+}
+
+/// [`check_coverage`] at given sample directories (`""` is the root).
+pub fn check_coverage_in(
+    rules: &IgnoreRules,
+    required: &'static [Required],
+    dirs: &[String],
+) -> (Vec<HygieneProblem>, Vec<&'static Required>) {
     let mut problems = Vec::new();
     let mut missing = Vec::new();
     for req in required {

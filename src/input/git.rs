@@ -165,6 +165,24 @@ pub fn staged(start: &Path, max_file_size: u64, sink: &dyn Sink) -> Result<GitTo
     Ok(totals)
 }
 
+/// The paths the staged change adds (new files, not modifications), with their blob ids: what
+/// a commit would start tracking. Fast, like [`staged`].
+pub fn staged_additions(start: &Path) -> Result<Vec<(String, Oid)>, GitError> {
+    let repo = open(start)?;
+    let head_tree = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
+    let index_path = staged_index_path(&repo);
+    if !index_path.exists() {
+        return Ok(Vec::new());
+    }
+    let changes = index_diff::staged_changes(&repo, &index_path, head_tree.as_ref())
+        .map_err(|message| GitError::Read { message })?;
+    Ok(changes
+        .into_iter()
+        .filter(|c| c.old.is_none())
+        .map(|c| (String::from_utf8_lossy(&c.path).into_owned(), c.new))
+        .collect())
+}
+
 /// The index the next commit is made from. `git commit -a` (and `git commit <paths>`) builds a
 /// temporary index and names it in `GIT_INDEX_FILE` for the hooks; reading `.git/index` instead
 /// would scan the wrong thing and wave the secret through.

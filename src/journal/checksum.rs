@@ -49,7 +49,17 @@ pub fn verify_event(bytes: &[u8]) -> ChecksumVerdict {
 pub(crate) fn verify_event_document(bytes: &[u8]) -> (ChecksumVerdict, Option<Value>) {
     // serde_json stops at its recursion limit (128 levels), so hostile nesting is an error here,
     // not a stack overflow. It also rejects invalid UTF-8, as the SDK's reader would.
-    let document: Value = match serde_json::from_slice(bytes) {
+    let parsed = serde_json::from_slice(bytes).or_else(|error| {
+        // JS writes a lone surrogate (half of an emoji cut in two) as `\udXXX`, which is legal
+        // JSON but which serde_json rejects. Parse a copy with those escapes swapped for
+        // `\ufffd` instead: the swap keeps every offset, and the checksum is still computed
+        // over the original bytes.
+        match replace_lone_surrogates(bytes) {
+            Some(replaced) => serde_json::from_slice(&replaced),
+            None => Err(error),
+        }
+    });
+    let document: Value = match parsed {
         Ok(document) => document,
         Err(error) => {
             // serde_json's syntax errors name a category and a line/column, never input text.
@@ -157,6 +167,43 @@ pub(crate) fn hex_lower(bytes: &[u8]) -> String {
         hex.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
     }
     hex
+}
+
+/// A copy with every lone-surrogate escape (`\ud800`..`\udfff` not forming a high/low pair)
+/// replaced by `\ufffd`, the same length; `None` when there is none. Backslashes occur only
+/// inside strings in JSON, so no string tracking is needed: each `\` starts an escape.
+fn replace_lone_surrogates(bytes: &[u8]) -> Option<Vec<u8>> {
+    fn surrogate_at(bytes: &[u8], at: usize) -> Option<u16> {
+        let digits = bytes.get(at..at + 6)?.strip_prefix(b"\\u")?;
+        let unit = u16::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()?;
+        (0xD800..=0xDFFF).contains(&unit).then_some(unit)
+    }
+    let mut replaced: Option<Vec<u8>> = None;
+    let mut index = 0;
+    while let Some(offset) = memchr::memchr(b'\\', &bytes[index..]) {
+        let at = index + offset;
+        let Some(unit) = surrogate_at(bytes, at) else {
+            // Any other escape: skip the escaped byte (it may itself be a backslash).
+            index = at + 2;
+            if index >= bytes.len() {
+                break;
+            }
+            continue;
+        };
+        let pairs_with_next = (0xD800..=0xDBFF).contains(&unit)
+            && surrogate_at(bytes, at + 6).is_some_and(|low| (0xDC00..=0xDFFF).contains(&low));
+        if pairs_with_next {
+            index = at + 12;
+        } else {
+            let copy = replaced.get_or_insert_with(|| bytes.to_vec());
+            copy[at..at + 6].copy_from_slice(b"\\ufffd");
+            index = at + 6;
+        }
+        if index >= bytes.len() {
+            break;
+        }
+    }
+    replaced
 }
 
 fn crlf_to_lf(bytes: &[u8]) -> Vec<u8> {
@@ -587,6 +634,37 @@ mod tests {
             verify_event(deep.as_bytes()),
             ChecksumVerdict::Unreadable(_)
         ));
+    }
+
+    #[test]
+    fn lone_surrogate_escapes_from_js_verify() {
+        // JSON.stringify("\ud83d") writes the escape as is; serde_json alone would reject it.
+        let canonical = concat!(
+            "{\n",
+            "  \"type\": \"PROCESS_LOG\",\n",
+            "  \"recordedAt\": \"2026-01-01T00:00:00.000Z\",\n",
+            "  \"data\": {\n",
+            "    \"message\": \"cut emoji \\ud83d, pair \\ud83d\\ude80, low \\udc00, not one \\\\ud800\"\n",
+            "  },\n",
+            "  \"sdkVersion\": \"6.0.0\"\n",
+            "}\n",
+        );
+        let (file, _) = compose_sdk_file(canonical);
+        assert_eq!(
+            verify_event(file.as_bytes()),
+            ChecksumVerdict::Valid {
+                crlf_normalized: false
+            }
+        );
+        let (_, document) = verify_event_document(file.as_bytes());
+        let message = document.expect("parsed")["data"]["message"]
+            .as_str()
+            .expect("string")
+            .to_owned();
+        assert_eq!(
+            message,
+            "cut emoji \u{fffd}, pair \u{1f680}, low \u{fffd}, not one \\ud800"
+        );
     }
 
     #[test]

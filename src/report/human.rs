@@ -203,6 +203,20 @@ impl HumanReporter {
                 reasons.join(", ")
             ));
         }
+        if s.hygiene_problems > 0 {
+            line.push_str(&format!(
+                "; {} hygiene {}",
+                s.hygiene_problems,
+                plural(s.hygiene_problems as u64, "problem", "problems")
+            ));
+        }
+        if s.integrity_errors > 0 {
+            line.push_str(&format!(
+                "; {} integrity {}",
+                s.integrity_errors,
+                plural(s.integrity_errors as u64, "error", "errors")
+            ));
+        }
         if s.errors > 0 {
             line.push_str(&format!(
                 "; {} {}",
@@ -210,7 +224,15 @@ impl HumanReporter {
                 plural(s.errors as u64, "error", "errors")
             ));
         }
-        writeln!(self.out, "{line}")
+        writeln!(self.out, "{line}")?;
+        if let Some(scope) = &s.scope {
+            writeln!(
+                self.out,
+                "{}",
+                self.paint(&format!("checked {scope}"), Style::new().dimmed())
+            )?;
+        }
+        Ok(())
     }
 }
 

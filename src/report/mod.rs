@@ -73,6 +73,9 @@ pub struct Summary {
     /// `leakgate gitignore`: hygiene problems (gaps, tracked secret files).
     #[serde(skip_serializing_if = "is_zero")]
     pub hygiene_problems: usize,
+    /// What `leakgate check` decided to check here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
     /// A hygiene-only run (`leakgate gitignore`): nothing was scanned for secrets.
     #[serde(skip)]
     pub hygiene_only: bool,

@@ -503,9 +503,23 @@ fn is_word_like(segment: &[u8]) -> bool {
 fn looks_like_pattern_or_template(value: &[u8]) -> bool {
     const MARKERS: &[&[u8]] = &[
         b"\\d", b"\\w", b"\\s", b"\\.", b"\\b", b"(?", b"[^", b"]{", b"]*", b"]+", b"a-z", b"A-Z",
-        b"0-9", b"%s", b"%d", b"%v",
+        b"0-9",
     ];
-    MARKERS.iter().any(|m| contains(value, m)) || has_placeholder_braces(value)
+    MARKERS.iter().any(|m| contains(value, m))
+        || has_placeholder_braces(value)
+        || has_format_specifier(value)
+}
+
+/// `attr_%s`, `%d-%d`, `user:%v`: a printf specifier at an edge or beside punctuation. Between
+/// letters and digits (`L46%s34`) it is more likely part of a random password.
+fn has_format_specifier(value: &[u8]) -> bool {
+    value.windows(2).enumerate().any(|(i, pair)| {
+        pair[0] == b'%'
+            && matches!(pair[1], b's' | b'd' | b'v')
+            && (i == 0
+                || !value[i - 1].is_ascii_alphanumeric()
+                || value.get(i + 2).is_none_or(|b| !b.is_ascii_alphanumeric()))
+    })
 }
 
 /// `{}`, `{0}`, `{name}`, `{user.id}`: a format placeholder, not random punctuation.
@@ -883,6 +897,7 @@ mod tests {
             "d41f8c2e9b7a4c1d8e3f6a5b2c9d0e7f",
             "Zk2mP9xQ4vL8nR3tW6yB",
             "Welcome123!",
+            "L46%s34MqAd%gPPF",
             "cu4lg26ofcziixny",
             "deadbeef4c0ffee7a1b2c3d4e5f60718",
             "D|Z}<qqwK8hD#kfBF{uWM,tq^+{UzX&}35b",

@@ -1,0 +1,147 @@
+//! `leakgate check`: the one command a team runs. It does what fits where it runs, in one
+//! report:
+//! - at pre-commit (a git repository, not CI): the staged scan, gitignore coverage of the root,
+//!   and any secret file the commit starts tracking; fast in any size of repository;
+//! - in CI (`CI` or `GITHUB_ACTIONS` set): the range the pull request adds (`--range`, or
+//!   `origin/$GITHUB_BASE_REF...HEAD`), plus the full hygiene checks;
+//! - with `--all`: a full audit: the working tree, agent run data, and the full hygiene checks.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::scan::{self, SourceTotals};
+use crate::cli::CheckArgs;
+use crate::hygiene::gitignore::{IgnoreRules, UserDirs};
+use crate::hygiene::{self, HygieneProblem, HygieneSeverity};
+use crate::input::git::{self, GitError};
+use crate::input::walk::{WalkOptions, walk};
+use crate::journal::{self, JournalSink};
+use crate::rules::RuleSet;
+use crate::{Error, ExitStatus};
+
+/// What `check` decided to do here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Plan {
+    PreCommit,
+    PullRequest(String),
+    Audit,
+}
+
+fn plan(args: &CheckArgs) -> Plan {
+    if args.all {
+        return Plan::Audit;
+    }
+    if let Some(range) = &args.range {
+        return Plan::PullRequest(range.clone());
+    }
+    if args.staged {
+        return Plan::PreCommit;
+    }
+    let set = |name: &str| {
+        std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
+    };
+    if set("CI") || set("GITHUB_ACTIONS") {
+        return match std::env::var("GITHUB_BASE_REF") {
+            Ok(base) if !base.is_empty() => Plan::PullRequest(format!("origin/{base}...HEAD")),
+            // CI without a pull request to compare with: audit the checkout.
+            _ => Plan::Audit,
+        };
+    }
+    Plan::PreCommit
+}
+
+pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
+    let started = Instant::now();
+    let rules = RuleSet::builtin()?;
+    let plan = plan(args);
+    let repo = git::open(Path::new("."))?;
+    let max = args.common.max_file_size;
+    let mut results = match &plan {
+        Plan::PreCommit => scan::collect(&rules, &args.common, |sink| {
+            let totals = git::staged(Path::new("."), max, sink)?;
+            Ok::<_, GitError>(SourceTotals {
+                lines_added: Some(totals.lines_added),
+                ..SourceTotals::default()
+            })
+        })?,
+        Plan::PullRequest(spec) => scan::collect(&rules, &args.common, |sink| {
+            let range = git::resolve_range(&repo, spec)?;
+            let totals = git::range(&repo, range, max, sink)?;
+            Ok::<_, GitError>(SourceTotals {
+                lines_added: Some(totals.lines_added),
+                commits: Some(totals.commits),
+                attribute: Some(range),
+                ..SourceTotals::default()
+            })
+        })?,
+        Plan::Audit => {
+            let root = repo
+                .workdir()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| PathBuf::from("."));
+            let cwd = std::env::current_dir().unwrap_or_else(|_| root.clone());
+            let (journal_roots, _) = journal::default_roots(&cwd);
+            let runs = journal::find_runs(&journal_roots);
+            let mut results = scan::collect(&rules, &args.common, |sink| {
+                let options = WalkOptions {
+                    max_file_size: max,
+                    respect_vcs_ignores: true,
+                    threads: args.common.threads.unwrap_or(0),
+                };
+                walk(&[PathBuf::from(".")], &options, sink);
+                // Run data is usually ignored by git: audit it on its own, labelled by run.
+                let labelled = JournalSink::new(sink, &runs);
+                let journal_options = WalkOptions {
+                    respect_vcs_ignores: false,
+                    ..options
+                };
+                walk(&journal_roots, &journal_options, &labelled);
+                Ok::<_, Error>(SourceTotals::default())
+            })?;
+            results.runs = Some(runs.len() as u64);
+            results
+        }
+    };
+    results.hygiene = match plan {
+        Plan::PreCommit => quick_hygiene(&repo)?,
+        _ => super::gitignore::check(&repo)?,
+    };
+    results.scope = Some(match &plan {
+        Plan::PreCommit => "the staged change and gitignore coverage (pre-commit)".to_owned(),
+        Plan::PullRequest(spec) => format!("the range {spec} and repository hygiene (CI)"),
+        Plan::Audit => {
+            "the working tree, agent run data and repository hygiene (full audit)".to_owned()
+        }
+    });
+    scan::report(&results, &args.common, started)
+}
+
+/// Pre-commit hygiene, in time that does not grow with the repository: root gitignore coverage,
+/// and secret files this commit would start tracking.
+fn quick_hygiene(repo: &git2::Repository) -> Result<Vec<HygieneProblem>, GitError> {
+    let mut problems = Vec::new();
+    if let Some(rules) = IgnoreRules::load_scoped(repo, &UserDirs::from_env(), false) {
+        let dirs = [String::new(), "leakgate-check/nested".to_owned()];
+        problems.extend(hygiene::check_coverage_in(&rules, hygiene::DEFAULT_REQUIRED, &dirs).0);
+    }
+    for (path, blob) in git::staged_additions(Path::new("."))? {
+        let content = repo
+            .find_blob(blob)
+            .map(|b| b.content().to_vec())
+            .unwrap_or_default();
+        if let Some(what) = hygiene::sensitive_tracked(&path, &content) {
+            problems.push(HygieneProblem {
+                code: "tracked-secret-file",
+                severity: HygieneSeverity::Error,
+                path: path.clone(),
+                message: format!("this commit starts tracking `{path}`, and it is {what}"),
+                fix: format!(
+                    "git rm --cached '{}' and add it to .gitignore",
+                    path.replace('\'', r"'\''")
+                ),
+            });
+        }
+    }
+    problems.sort();
+    Ok(problems)
+}
