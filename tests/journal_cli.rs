@@ -358,3 +358,84 @@ fn redacted_copy_is_valid_verifies_and_leaves_originals_alone() {
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("is not empty"));
 }
+
+fn integrity_codes(tree: &Tree) -> (Option<i32>, Vec<String>) {
+    let output = tree
+        .leakgate()
+        .args([
+            "journal",
+            ".a5c",
+            "--verify",
+            "--format",
+            "json",
+            "--exit-zero",
+        ])
+        .output()
+        .expect("run");
+    let messages = json_lines(&output.stdout);
+    let mut codes: Vec<String> = messages
+        .iter()
+        .filter(|m| m["type"] == "integrity" && m["severity"] != "info")
+        .map(|m| m["code"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    codes.sort();
+    (output.status.code(), codes)
+}
+
+#[test]
+fn verify_finds_tampering_gaps_and_truncation() {
+    let tree = Tree::new();
+    write_run(&tree, ".a5c");
+    let run = format!(".a5c/runs/{RUN}");
+    assert_eq!(
+        integrity_codes(&tree).1,
+        Vec::<String>::new(),
+        "a clean run verifies"
+    );
+
+    // A third event, then a gap (no 4), a fifth event, a one-byte tamper in the first, and a
+    // state.json whose head points past the end.
+    tree.write(
+        &format!("{run}/journal/000003.01JDDDDDDDDDDDDDDDDDDDDDD3.json"),
+        event(
+            "EFFECT_RESOLVED",
+            2,
+            serde_json::json!({"effectId": "01JBBBBBBBBBBBBBBBBBBBBBBB", "status": "ok"}),
+        ),
+    );
+    tree.write(
+        &format!("{run}/journal/000005.01JDDDDDDDDDDDDDDDDDDDDDD5.json"),
+        event("COST_TRACKED", 3, serde_json::json!({"model": "m"})),
+    );
+    let first = tree.child(&format!(
+        "{run}/journal/000001.01JDDDDDDDDDDDDDDDDDDDDDD1.json"
+    ));
+    let text = std::fs::read_to_string(&first)
+        .expect("read")
+        .replace("deploy with", "deploy  with");
+    std::fs::write(&first, text).expect("tamper");
+    tree.write(
+        &format!("{run}/state/state.json"),
+        "{\"journalHead\": {\"seq\": 9, \"ulid\": \"01JDDDDDDDDDDDDDDDDDDDDDD9\"}}\n",
+    );
+
+    let (_, codes) = integrity_codes(&tree);
+    assert_eq!(
+        codes,
+        vec!["checksum-mismatch", "journal-truncated", "seq-gap"]
+    );
+    let output = tree
+        .leakgate()
+        .args(["journal", ".a5c", "--verify", "--color", "never"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains(&format!(
+            "error[checksum-mismatch]: run {RUN}: journal/000001.01JDDDDDDDDDDDDDDDDDDDDDD1.json"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("3 integrity errors"), "{text}");
+}

@@ -112,7 +112,21 @@ fn redacted_copy(
 
 /// Integrity problems of one SDK run.
 fn verify_run(run: &RunDir) -> Vec<RunProblem> {
-    // Wired to journal::verify once that module lands (being written in parallel).
-    let _ = run;
-    Vec::new()
+    use crate::journal::ProblemSeverity;
+    use crate::journal::verify::IntegritySeverity;
+    journal::verify::verify_run(std::path::Path::new(&run.path))
+        .into_iter()
+        .map(|problem| RunProblem {
+            run_id: run.id.clone(),
+            run: run.path.clone(),
+            code: problem.code.to_owned(),
+            severity: match problem.severity {
+                IntegritySeverity::Error => ProblemSeverity::Error,
+                IntegritySeverity::Warning => ProblemSeverity::Warning,
+                IntegritySeverity::Info => ProblemSeverity::Info,
+            },
+            path: problem.path,
+            message: problem.message,
+        })
+        .collect()
 }

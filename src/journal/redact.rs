@@ -154,14 +154,19 @@ pub fn write_copy(
     Ok(manifest)
 }
 
-/// The event text without its trailing `,\n  "checksum": "<hex>"\n}\n`, as `…\n}\n`.
+/// The event text without its trailing `,\n  "checksum": "<hex>"\n}\n`, as `…\n}\n`. A copy
+/// with CRLF endings (a git autocrlf checkout) or no final newline is normalised to the SDK's
+/// layout first, so the recomputed checksum verifies.
 fn strip_checksum(content: &[u8]) -> Option<Vec<u8>> {
-    let text = std::str::from_utf8(content).ok()?;
+    let text = String::from_utf8(content.to_vec())
+        .ok()?
+        .replace("\r\n", "\n");
     let at = text.rfind(",\n  \"checksum\": \"")?;
     let tail = &text[at..];
-    let hex = tail
-        .strip_prefix(",\n  \"checksum\": \"")?
-        .strip_suffix("\"\n}\n")?;
+    let hex = tail.strip_prefix(",\n  \"checksum\": \"")?;
+    let hex = hex
+        .strip_suffix("\"\n}\n")
+        .or_else(|| hex.strip_suffix("\"\n}"))?;
     (hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
         .then(|| format!("{}\n}}\n", &text[..at]).into_bytes())
 }
@@ -189,5 +194,13 @@ mod tests {
         let full = checksum::append_checksum(body.as_bytes());
         assert_eq!(strip_checksum(&full).as_deref(), Some(body.as_bytes()));
         assert_eq!(strip_checksum(b"{}\n"), None);
+        let crlf = String::from_utf8(full.clone())
+            .expect("utf-8")
+            .replace('\n', "\r\n");
+        assert_eq!(
+            strip_checksum(crlf.as_bytes()).as_deref(),
+            Some(body.as_bytes()),
+            "CRLF copies are normalised"
+        );
     }
 }
