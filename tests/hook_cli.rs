@@ -159,8 +159,9 @@ fn pre_commit() -> Process {
     cmd
 }
 
-#[test]
-fn pre_commit_framework_runs_the_published_hook() {
+/// Install this repo's manifest as a hooks repository, use `hook` from it in a fresh repo
+/// (with `gitignore`, if any, committed first), and prove it blocks secrets.
+fn framework_blocks_secrets_with(hook: &str, gitignore: Option<&str>) {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml");
     let validate = pre_commit()
         .arg("validate-manifest")
@@ -182,10 +183,13 @@ fn pre_commit_framework_runs_the_published_hook() {
     let rev = hooks.commit_all("hooks");
 
     let repo = TestRepo::new();
+    if let Some(lines) = gitignore {
+        repo.write(".gitignore", lines);
+    }
     repo.write(
         ".pre-commit-config.yaml",
         format!(
-            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: leakgate-system\n",
+            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: {hook}\n",
             hooks.path().display()
         ),
     );
@@ -203,7 +207,7 @@ fn pre_commit_framework_runs_the_published_hook() {
         String::from_utf8_lossy(&install.stderr)
     );
 
-    // The `leakgate-system` hook finds the binary under test on PATH.
+    // The `*-system` hooks find the binary under test on PATH.
     let binary_dir = assert_cmd::cargo::cargo_bin("leakgate")
         .parent()
         .expect("bin dir")
@@ -214,4 +218,17 @@ fn pre_commit_framework_runs_the_published_hook() {
         std::env::var("PATH").unwrap_or_default()
     );
     assert_blocks_secrets(&repo, Some(&path));
+}
+
+#[test]
+fn pre_commit_framework_runs_the_published_scan_hook() {
+    framework_blocks_secrets_with("leakgate-system", None);
+}
+
+#[test]
+fn pre_commit_framework_runs_the_published_check_hook() {
+    framework_blocks_secrets_with(
+        "leakgate-check-system",
+        Some(".env\n.env.*\n!.env.example\n.a5c/\n*.pem\n*.key\ncredentials.json\n*.secrets\n"),
+    );
 }
