@@ -161,3 +161,43 @@ fn hostile_json_gets_an_answer_not_a_crash() {
     assert_eq!(locations(&messages), vec![loc("latin1.jsonl", 2)]);
     assert_eq!(summary(&messages)["invalid_json"], 0);
 }
+
+#[test]
+fn a_huge_single_line_json_string_is_scanned_or_skipped_with_a_reason() {
+    let tree = Tree::new();
+    // 9 MiB in one escaped JSON string on one line, with a secret near the end.
+    let filler = "x\\n".repeat(3 * 1024 * 1024);
+    let token = fake("ghp_", 110, 36, ALNUM);
+    tree.write(
+        "big.json",
+        format!(
+            "{{\"log\": \"{filler} token {}\"}}\n",
+            unicode_escaped(&token)
+        ),
+    );
+    let output = tree
+        .leakgate()
+        .args(["journal", "big.json", "--format", "json"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let messages = json_lines(&output.stdout);
+    assert_eq!(findings(&messages).len(), 1);
+    assert_eq!(findings(&messages)[0]["json_pointer"], "/log");
+    // Over the size limit it is skipped, and said so.
+    let output = tree
+        .leakgate()
+        .args([
+            "journal",
+            "big.json",
+            "--max-file-size",
+            "1MiB",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run");
+    let messages = json_lines(&output.stdout);
+    assert_eq!(summary(&messages)["skipped"]["too_large"], 1);
+}
