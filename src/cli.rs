@@ -107,9 +107,9 @@ pub struct ScanArgs {
 /// Flags every scanning command shares: what to report, where, and how.
 #[derive(Debug, Args)]
 pub struct CommonArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format (default: human; github inside GitHub Actions).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Write the report to FILE (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -29,7 +29,7 @@ pub fn list(format: Format) -> Result<ExitStatus, Error> {
                 .map_err(std::io::Error::from)?;
                 writeln!(out)?;
             }
-            Format::Human => writeln!(
+            _ => writeln!(
                 out,
                 "{:<34} {:<7} {:<11} {}  [{}]",
                 spec.id,

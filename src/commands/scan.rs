@@ -12,7 +12,7 @@ use std::path::Path;
 use crate::input::git::{self, GitError};
 use crate::input::walk::{WalkOptions, walk};
 use crate::input::{Blob, Problem, Sink, Skipped};
-use crate::report::{self, Message, ReportOptions, Summary};
+use crate::report::{self, Format, Message, ReportOptions, Summary};
 use crate::rules::RuleSet;
 use crate::scan::{ScanOptions, Scanner, SyntaxNote};
 use crate::{Error, ExitStatus};
@@ -327,7 +327,7 @@ pub fn report(
 ) -> Result<ExitStatus, Error> {
     let (output, writer) = Output::open(common.output.as_deref(), common.color)?;
     let mut reporter = report::reporter(
-        common.format,
+        Format::resolve(common.format),
         writer,
         ReportOptions {
             color: output.color,

@@ -30,8 +30,11 @@
 //!
 //! Findings are sorted by path, line, column and rule, so output is deterministic.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use std::collections::BTreeMap;
 use std::io;
@@ -114,6 +117,27 @@ pub enum Format {
     Human,
     /// JSON Lines: one object per message (schema in the README).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning (upload-sarif).
+    Sarif,
+    /// GitHub workflow commands (annotations on the lines), plus a readable summary on stderr.
+    /// Chosen by default when GITHUB_ACTIONS=true.
+    Github,
+    /// JUnit XML, for CI systems that show test reports.
+    Junit,
+}
+
+impl Format {
+    /// The format asked for, or the default for where leakgate runs: GitHub annotations inside
+    /// GitHub Actions, readable diagnostics elsewhere.
+    pub fn resolve(asked: Option<Format>) -> Format {
+        asked.unwrap_or_else(|| {
+            if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
+                Format::Github
+            } else {
+                Format::Human
+            }
+        })
+    }
 }
 
 /// Options every reporter may use.
@@ -132,5 +156,12 @@ pub fn reporter(
     match format {
         Format::Human => Box::new(human::HumanReporter::new(out, options)),
         Format::Json => Box::new(json::JsonReporter::new(out)),
+        Format::Sarif => Box::new(sarif::SarifReporter::new(out)),
+        Format::Junit => Box::new(junit::JunitReporter::new(out)),
+        Format::Github => Box::new(github::GithubReporter::new(
+            out,
+            Box::new(io::stderr()),
+            options,
+        )),
     }
 }

@@ -1,0 +1,100 @@
+//! JUnit XML, for CI systems that show test reports: one failing test case per finding (and per
+//! hygiene or integrity problem), or one passing case when nothing was found.
+
+use std::io::{self, Write};
+
+use super::{Message, Reporter};
+
+pub struct JunitReporter {
+    out: Box<dyn Write + Send>,
+    /// (name, classname, failure message) per failing case.
+    failures: Vec<(String, String, String)>,
+}
+
+impl JunitReporter {
+    pub fn new(out: Box<dyn Write + Send>) -> Self {
+        JunitReporter {
+            out,
+            failures: Vec::new(),
+        }
+    }
+}
+
+fn xml_escape(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n'))
+        .map(|c| match c {
+            '&' => "&amp;".to_owned(),
+            '<' => "&lt;".to_owned(),
+            '>' => "&gt;".to_owned(),
+            '"' => "&quot;".to_owned(),
+            '\'' => "&apos;".to_owned(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+impl Reporter for JunitReporter {
+    fn report(&mut self, message: &Message<'_>) -> io::Result<()> {
+        match message {
+            Message::Finding(f) => self.failures.push((
+                format!("{}:{}:{} {}", f.path, f.line, f.column, f.rule),
+                format!("leakgate.{}", f.rule),
+                format!(
+                    "{}: {} (fingerprint {})",
+                    f.description, f.preview, f.fingerprint
+                ),
+            )),
+            Message::Hygiene(p) => self.failures.push((
+                format!("{} {}", p.path, p.code),
+                format!("leakgate.{}", p.code),
+                format!("{} ({})", p.message, p.fix),
+            )),
+            Message::Integrity(p) => self.failures.push((
+                format!("{}/{} {}", p.run, p.path, p.code),
+                format!("leakgate.{}", p.code),
+                p.message.clone(),
+            )),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        let tests = self.failures.len().max(1);
+        writeln!(self.out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+        writeln!(
+            self.out,
+            r#"<testsuites name="leakgate" tests="{tests}" failures="{}">"#,
+            self.failures.len()
+        )?;
+        writeln!(
+            self.out,
+            r#"  <testsuite name="leakgate" tests="{tests}" failures="{}">"#,
+            self.failures.len()
+        )?;
+        if self.failures.is_empty() {
+            writeln!(
+                self.out,
+                r#"    <testcase name="no secrets found" classname="leakgate"/>"#
+            )?;
+        }
+        for (name, class, message) in &self.failures {
+            writeln!(
+                self.out,
+                r#"    <testcase name="{}" classname="{}">"#,
+                xml_escape(name),
+                xml_escape(class)
+            )?;
+            writeln!(
+                self.out,
+                r#"      <failure message="{}"/>"#,
+                xml_escape(message)
+            )?;
+            writeln!(self.out, "    </testcase>")?;
+        }
+        writeln!(self.out, "  </testsuite>")?;
+        writeln!(self.out, "</testsuites>")?;
+        self.out.flush()
+    }
+}

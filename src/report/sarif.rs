@@ -1,0 +1,152 @@
+//! SARIF 2.1.0 for GitHub code scanning: a `tool.driver` listing every rule that fired, and one
+//! result per finding with a repo-relative location and leakgate's fingerprint in
+//! `partialFingerprints`. No secret bytes go into the file: messages carry the redacted
+//! preview, and no snippet is included (code scanning renders snippets in its UI).
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use super::{Message, Reporter};
+use crate::finding::Finding;
+use crate::rules::Severity;
+
+pub struct SarifReporter {
+    out: Box<dyn Write + Send>,
+    findings: Vec<Finding>,
+}
+
+impl SarifReporter {
+    pub fn new(out: Box<dyn Write + Send>) -> Self {
+        SarifReporter {
+            out,
+            findings: Vec::new(),
+        }
+    }
+}
+
+/// GitHub's `security-severity` scale (0–10): high ≥ 7, medium 4–6.9, low < 4.
+fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::High => "8.5",
+        Severity::Medium => "6.0",
+        Severity::Low => "3.0",
+    }
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::High | Severity::Medium => "error",
+        Severity::Low => "warning",
+    }
+}
+
+/// A repo-relative URI for a path (percent-encoding what URIs cannot hold); absolute paths
+/// become `file://` URIs.
+pub fn artifact_uri(path: &str) -> String {
+    let encoded: String = path
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    if path.starts_with('/') {
+        format!("file://{encoded}")
+    } else {
+        encoded
+    }
+}
+
+fn help_text(rule: &str) -> String {
+    format!(
+        "Remove the secret from the file and rotate it: anyone who saw the code has it. \
+         If it is not a secret, add `leakgate:allow` to the line, list the path in .leakgateignore, \
+         or add its fingerprint to the baseline. Rule: {rule}."
+    )
+}
+
+impl SarifReporter {
+    fn document(&self) -> Value {
+        let mut rules: BTreeMap<&str, &Finding> = BTreeMap::new();
+        for finding in &self.findings {
+            rules.entry(finding.rule.as_str()).or_insert(finding);
+        }
+        let index: BTreeMap<&str, usize> =
+            rules.keys().enumerate().map(|(i, id)| (*id, i)).collect();
+        let driver_rules: Vec<Value> = rules
+            .values()
+            .map(|f| {
+                json!({
+                    "id": f.rule,
+                    "name": f.rule,
+                    "shortDescription": {"text": f.description},
+                    "fullDescription": {"text": format!("{} (leakgate rule {})", f.description, f.rule)},
+                    "help": {"text": help_text(&f.rule), "markdown": help_text(&f.rule)},
+                    "defaultConfiguration": {"level": level(f.severity)},
+                    "properties": {
+                        "security-severity": security_severity(f.severity),
+                        "tags": ["security", "secret", format!("{:?}", f.kind).to_lowercase()],
+                    },
+                })
+            })
+            .collect();
+        let results: Vec<Value> = self
+            .findings
+            .iter()
+            .map(|f| {
+                json!({
+                    "ruleId": f.rule,
+                    "ruleIndex": index[f.rule.as_str()],
+                    "level": level(f.severity),
+                    "message": {"text": format!("{}: {}", f.description, f.preview)},
+                    "locations": [{
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": artifact_uri(&f.path)},
+                            "region": {
+                                "startLine": f.line,
+                                "startColumn": f.column,
+                                "endLine": f.end_line,
+                                "endColumn": f.end_column,
+                            },
+                        },
+                    }],
+                    "partialFingerprints": {"leakgate/v1": f.fingerprint},
+                })
+            })
+            .collect();
+        json!({
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {"driver": {
+                    "name": "leakgate",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": "https://github.com/leakgate/leakgate",
+                    "rules": driver_rules,
+                }},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }],
+        })
+    }
+}
+
+impl Reporter for SarifReporter {
+    fn report(&mut self, message: &Message<'_>) -> io::Result<()> {
+        if let Message::Finding(finding) = message {
+            self.findings.push((*finding).clone());
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        let document = self.document();
+        serde_json::to_writer_pretty(&mut self.out, &document)?;
+        self.out.write_all(b"\n")?;
+        self.out.flush()
+    }
+}

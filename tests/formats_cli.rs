@@ -1,0 +1,170 @@
+//! Output formats for CI: SARIF validated against the official SARIF 2.1.0 JSON schema (from
+//! the npm package `@microsoft/jest-sarif`, which ships `sarif-2.1.0-rtm.5.json`), GitHub
+//! workflow commands, JUnit XML. None of them may hold a secret's bytes.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+
+/// The official schema, fetched once with `npm pack` into the target directory.
+fn sarif_schema() -> PathBuf {
+    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sarif-schema");
+    let schema = cache.join("package/lib/schemas/sarif-2.1.0-rtm.5.json");
+    if !schema.exists() {
+        std::fs::create_dir_all(&cache).expect("cache dir");
+        let pack = Command::new("npm")
+            .args(["pack", "--silent", "@microsoft/jest-sarif@1.0.0-beta.0"])
+            .current_dir(&cache)
+            .output()
+            .expect("npm (from the machine's Node.js) fetches the SARIF schema");
+        assert!(
+            pack.status.success(),
+            "npm pack failed: {}",
+            String::from_utf8_lossy(&pack.stderr)
+        );
+        let tarball = String::from_utf8_lossy(&pack.stdout).trim().to_owned();
+        let untar = Command::new("tar")
+            .args(["xzf", &tarball])
+            .current_dir(&cache)
+            .status()
+            .expect("tar");
+        assert!(untar.success());
+    }
+    schema
+}
+
+/// Validate `document` against `schema` with Python's jsonschema (installed from PyPI if missing).
+fn validate(document: &Path, schema: &Path) {
+    let have = Command::new("python3")
+        .args(["-c", "import jsonschema"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !have {
+        let install = Command::new("python3")
+            .args(["-m", "pip", "install", "--quiet", "jsonschema"])
+            .status()
+            .expect("pip");
+        assert!(install.success(), "installing jsonschema from PyPI failed");
+    }
+    let script = "import json,sys,jsonschema\n\
+        schema=json.load(open(sys.argv[1]))\n\
+        doc=json.load(open(sys.argv[2]))\n\
+        jsonschema.Draft7Validator(schema).validate(doc)\n\
+        print('valid')";
+    let output = Command::new("python3")
+        .args(["-c", script])
+        .arg(schema)
+        .arg(document)
+        .output()
+        .expect("python3");
+    assert!(
+        output.status.success(),
+        "SARIF is not valid: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn secrets_tree() -> (Tree, Vec<String>) {
+    let tree = Tree::new();
+    let token = fake("ghp_", 120, 36, ALNUM);
+    let pass = password(121);
+    tree.write("src/app.py", format!("GITHUB_TOKEN = \"{token}\"\n"));
+    tree.write("config/my settings.env", format!("DB_PASSWORD={pass}\n"));
+    (tree, vec![token, pass])
+}
+
+#[test]
+fn sarif_is_valid_against_the_official_schema_and_holds_no_secret() {
+    let (tree, secrets) = secrets_tree();
+    let out = tree.child("leakgate.sarif");
+    let status = tree
+        .leakgate()
+        .args(["scan", "src", "config", "--format", "sarif", "--output"])
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert_eq!(status.status.code(), Some(1));
+    validate(&out, &sarif_schema());
+    let text = std::fs::read_to_string(&out).expect("sarif");
+    for secret in &secrets {
+        assert!(!text.contains(secret.as_str()), "no secret bytes in SARIF");
+    }
+    let sarif: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let run = &sarif["runs"][0];
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert_eq!(rules, vec!["generic-assignment", "github-pat"]);
+    let uris: Vec<&str> = run["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str())
+        .collect();
+    assert_eq!(uris, vec!["config/my%20settings.env", "src/app.py"]);
+    assert!(
+        run["results"][0]["partialFingerprints"]["leakgate/v1"]
+            .as_str()
+            .is_some_and(|f| f.len() == 16)
+    );
+    assert!(run["tool"]["driver"]["rules"][0]["properties"]["security-severity"].is_string());
+}
+
+#[test]
+fn github_annotations_are_the_default_inside_actions() {
+    let (tree, secrets) = secrets_tree();
+    let output = tree
+        .leakgate()
+        .env("GITHUB_ACTIONS", "true")
+        .args(["scan", "src"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let expected = "::error file=src/app.py,line=1,col=17,endLine=1,endColumn=57,title=leakgate%3A github-pat::GitHub classic personal access token (ghp_): ghp_[REDACTED] (fingerprint ";
+    assert!(stdout.starts_with(expected), "{stdout}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("1 finding: scanned 1 file"),
+        "a readable summary alongside: {stderr}"
+    );
+    for secret in &secrets {
+        assert!(!stdout.contains(secret.as_str()) && !stderr.contains(secret.as_str()));
+    }
+}
+
+#[test]
+fn junit_reports_failures_and_a_pass() {
+    let (tree, _) = secrets_tree();
+    let output = tree
+        .leakgate()
+        .args(["scan", "src", "--format", "junit"])
+        .output()
+        .expect("run");
+    let xml = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        xml.contains(r#"<testsuite name="leakgate" tests="1" failures="1">"#),
+        "{xml}"
+    );
+    assert!(xml.contains(
+        r#"<testcase name="src/app.py:1:17 github-pat" classname="leakgate.github-pat">"#
+    ));
+    let clean = Tree::new();
+    clean.write("a.txt", "nothing\n");
+    let output = clean
+        .leakgate()
+        .args(["scan", "--format", "junit"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains(r#"<testcase name="no secrets found" classname="leakgate"/>"#)
+    );
+}
