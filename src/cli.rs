@@ -31,6 +31,15 @@ pub enum Command {
     /// Check that files holding secrets (.env, .env.*, .a5c/, *.pem, *.key, credentials.json,
     /// *.secrets) are ignored by git and not already tracked; --fix adds missing lines.
     Gitignore(GitignoreArgs),
+    /// Write a baseline of the current findings (rule, fingerprint, path; no secrets, no line
+    /// numbers), so that `--baseline FILE` reports only new ones.
+    Baseline {
+        #[command(flatten)]
+        scan: ScanArgs,
+        /// Where to write it.
+        #[arg(long, value_name = "FILE", default_value = crate::baseline::DEFAULT_FILE)]
+        file: PathBuf,
+    },
     /// Install a git pre-commit hook that runs `leakgate scan --staged` (honours core.hooksPath).
     InstallHook {
         /// Replace an existing hook; the old one is kept as pre-commit.leakgate-backup.
@@ -116,6 +125,14 @@ pub struct CommonArgs {
     /// Exit 0 even when secrets are found (report-only runs). Errors still exit 2.
     #[arg(long)]
     pub exit_zero: bool,
+
+    /// Report only findings that are not in this baseline (written by `leakgate baseline`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// With --baseline: list baseline entries that no longer match any finding.
+    #[arg(long, requires = "baseline")]
+    pub report_unused: bool,
 
     /// Warnings fail the run too: policy findings below high severity (agent settings) and
     /// hygiene warnings (a pattern ignored only by your global excludes file).

@@ -5,6 +5,7 @@
 //! [`commands`] wires them together for each subcommand; `main.rs` only maps the result to an
 //! exit code.
 
+pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod finding;
@@ -43,6 +44,10 @@ pub enum Error {
 
     #[error(transparent)]
     #[diagnostic(transparent)]
+    Baseline(#[from] baseline::BaselineError),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     Redact(#[from] journal::redact::RedactError),
 
     #[error(transparent)]
@@ -76,6 +81,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Check(args) => commands::check::run(&args),
         Command::Scan(args) => commands::scan::run(&args),
+        Command::Baseline { scan, file } => commands::scan::write_baseline(&scan, &file),
         Command::Journal(args) => commands::journal::run(&args),
         Command::Gitignore(args) => commands::gitignore::run(&args),
         Command::InstallHook { force } => commands::install_hook::run(force),

@@ -18,7 +18,7 @@ use crate::scan::{ScanOptions, Scanner, SyntaxNote};
 use crate::{Error, ExitStatus};
 
 /// What a scan produced, sorted and ready to report.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct ScanResults {
     pub findings: Vec<Finding>,
     pub skipped: Vec<Skipped>,
@@ -312,6 +312,50 @@ fn keep_earliest_per_secret(
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
+/// Findings already in the baseline are accepted: not reported, not failing the run. With
+/// `report_unused`, entries that match nothing any more are listed.
+fn apply_baseline(
+    results: &ScanResults,
+    file: &std::path::Path,
+    report_unused: bool,
+) -> Result<ScanResults, Error> {
+    let baseline = crate::baseline::Baseline::load(file)?;
+    let mut out = results.clone();
+    out.findings.retain(|f| !baseline.contains(f));
+    let accepted = results.findings.len() - out.findings.len();
+    if accepted > 0 {
+        out.warnings.push(format!(
+            "{accepted} findings are in the baseline {} and not reported",
+            file.display()
+        ));
+    }
+    if report_unused {
+        for entry in baseline.unused(&results.findings) {
+            out.warnings.push(format!(
+                "unused baseline entry: {} {} {} matches nothing any more (remove it)",
+                entry.path, entry.rule, entry.fingerprint
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// `leakgate baseline`: scan as `scan` would and write what was found as the baseline.
+pub fn write_baseline(args: &ScanArgs, file: &std::path::Path) -> Result<ExitStatus, Error> {
+    let rules = RuleSet::builtin()?;
+    let results = scan(&rules, args)?;
+    let baseline = crate::baseline::Baseline::from_findings(&results.findings);
+    baseline.write(file)?;
+    use std::io::Write;
+    writeln!(
+        std::io::stdout(),
+        "wrote {} entries to {} (no secrets: rule, fingerprint and path only)",
+        baseline.entries.len(),
+        file.display()
+    )?;
+    Ok(ExitStatus::Clean)
+}
+
 pub fn run(args: &ScanArgs) -> Result<ExitStatus, Error> {
     let started = Instant::now();
     let rules = RuleSet::builtin()?;
@@ -325,6 +369,14 @@ pub fn report(
     common: &CommonArgs,
     started: Instant,
 ) -> Result<ExitStatus, Error> {
+    let owned;
+    let results = match &common.baseline {
+        Some(file) => {
+            owned = apply_baseline(results, file, common.report_unused)?;
+            &owned
+        }
+        None => results,
+    };
     let (output, writer) = Output::open(common.output.as_deref(), common.color)?;
     let mut reporter = report::reporter(
         Format::resolve(common.format),
