@@ -145,8 +145,21 @@ pub struct CommonArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Skip (and count) files larger than this: bytes, or with a unit (10MiB, 512KB).
-    #[arg(long, value_name = "SIZE", default_value = "10MiB", value_parser = parse_size)]
-    pub max_file_size: u64,
+    /// Default 10MiB (or [scan] max_file_size in .leakgate.toml).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
+
+    /// Layer this configuration file over the nearest .leakgate.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore configuration files: built-in defaults and flags only.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+
+    /// Print the effective configuration and exit.
+    #[arg(long)]
+    pub dump_config: bool,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
@@ -205,7 +218,7 @@ pub struct GitignoreArgs {
     pub common: CommonArgs,
 }
 
-fn parse_size(text: &str) -> Result<u64, String> {
+pub fn parse_size(text: &str) -> Result<u64, String> {
     text.trim()
         .parse::<bytesize::ByteSize>()
         .map(|size| size.as_u64())

@@ -8,6 +8,7 @@
 pub mod baseline;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod finding;
 pub mod hygiene;
 pub mod input;
@@ -41,6 +42,10 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Git(#[from] input::git::GitError),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(#[from] Box<config::ConfigError>),
 
     #[error(transparent)]
     #[diagnostic(transparent)]

@@ -16,7 +16,6 @@ use crate::hygiene::{self, HygieneProblem, HygieneSeverity};
 use crate::input::git::{self, GitError};
 use crate::input::walk::{WalkOptions, walk};
 use crate::journal::{self, JournalSink};
-use crate::rules::RuleSet;
 use crate::{Error, ExitStatus};
 
 /// What `check` decided to do here.
@@ -52,19 +51,22 @@ fn plan(args: &CheckArgs) -> Plan {
 
 pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
     let started = Instant::now();
-    let rules = RuleSet::builtin()?;
+    let Some(settings) = super::settings(&args.common)? else {
+        return Ok(ExitStatus::Clean);
+    };
+    let rules = &settings.rules;
     let plan = plan(args);
     let repo = git::open(Path::new("."))?;
-    let max = args.common.max_file_size;
+    let max = settings.max_file_size;
     let mut results = match &plan {
-        Plan::PreCommit => scan::collect(&rules, &args.common, |sink| {
+        Plan::PreCommit => scan::collect(rules, &args.common, |sink| {
             let totals = git::staged(Path::new("."), max, sink)?;
             Ok::<_, GitError>(SourceTotals {
                 lines_added: Some(totals.lines_added),
                 ..SourceTotals::default()
             })
         })?,
-        Plan::PullRequest(spec) => scan::collect(&rules, &args.common, |sink| {
+        Plan::PullRequest(spec) => scan::collect(rules, &args.common, |sink| {
             let range = git::resolve_range(&repo, spec)?;
             let totals = git::range(&repo, range, max, sink)?;
             Ok::<_, GitError>(SourceTotals {
@@ -82,7 +84,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
             let cwd = std::env::current_dir().unwrap_or_else(|_| root.clone());
             let (journal_roots, _) = journal::default_roots(&cwd);
             let runs = journal::find_runs(&journal_roots);
-            let mut results = scan::collect(&rules, &args.common, |sink| {
+            let mut results = scan::collect(rules, &args.common, |sink| {
                 let options = WalkOptions {
                     max_file_size: max,
                     respect_vcs_ignores: true,
@@ -102,9 +104,10 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
             results
         }
     };
+    let required = hygiene::required_patterns(&settings.config.gitignore.required);
     results.hygiene = match plan {
-        Plan::PreCommit => quick_hygiene(&repo)?,
-        _ => super::gitignore::check(&repo)?,
+        Plan::PreCommit => quick_hygiene(&repo, &required)?,
+        _ => super::gitignore::check(&repo, &required)?,
     };
     results.scope = Some(match &plan {
         Plan::PreCommit => "the staged change and gitignore coverage (pre-commit)".to_owned(),
@@ -118,11 +121,14 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
 
 /// Pre-commit hygiene, in time that does not grow with the repository: root gitignore coverage,
 /// and secret files this commit would start tracking.
-fn quick_hygiene(repo: &git2::Repository) -> Result<Vec<HygieneProblem>, GitError> {
+fn quick_hygiene(
+    repo: &git2::Repository,
+    required: &[hygiene::Required],
+) -> Result<Vec<HygieneProblem>, GitError> {
     let mut problems = Vec::new();
     if let Some(rules) = IgnoreRules::load_scoped(repo, &UserDirs::from_env(), false) {
         let dirs = [String::new(), "leakgate-check/nested".to_owned()];
-        problems.extend(hygiene::check_coverage_in(&rules, hygiene::DEFAULT_REQUIRED, &dirs).0);
+        problems.extend(hygiene::check_coverage_in(&rules, required, &dirs).0);
     }
     for (path, blob) in git::staged_additions(Path::new("."))? {
         let content = repo

@@ -13,12 +13,16 @@ use crate::{Error, ExitStatus};
 
 pub fn run(args: &GitignoreArgs) -> Result<ExitStatus, Error> {
     let started = Instant::now();
+    let Some(settings) = super::settings(&args.common)? else {
+        return Ok(ExitStatus::Clean);
+    };
+    let required = hygiene::required_patterns(&settings.config.gitignore.required);
     let repo = git::open(Path::new("."))?;
     let mut results = ScanResults {
         hygiene_only: true,
         ..ScanResults::default()
     };
-    results.hygiene = check(&repo)?;
+    results.hygiene = check(&repo, &required)?;
 
     if args.fix {
         let root = repo.workdir().ok_or_else(|| GitError::Read {
@@ -28,7 +32,7 @@ pub fn run(args: &GitignoreArgs) -> Result<ExitStatus, Error> {
             IgnoreRules::load(&repo, &UserDirs::from_env()).ok_or_else(|| GitError::Read {
                 message: "no work tree".into(),
             })?;
-        let (_, missing) = hygiene::check_coverage(&rules, hygiene::DEFAULT_REQUIRED);
+        let (_, missing) = hygiene::check_coverage(&rules, &required);
         let lines = hygiene::fix_lines(root, &missing);
         if hygiene::append_block(root, &lines).map_err(|source| Error::Output {
             path: root.join(".gitignore"),
@@ -40,7 +44,7 @@ pub fn run(args: &GitignoreArgs) -> Result<ExitStatus, Error> {
                 lines.join(", ")
             ));
             // Report what is left after the fix.
-            results.hygiene = check(&repo)?;
+            results.hygiene = check(&repo, &required)?;
         } else {
             results
                 .warnings
@@ -55,11 +59,14 @@ fn plural(n: usize) -> String {
 }
 
 /// Coverage gaps (every directory), tracked secret files, loose permissions.
-pub fn check(repo: &git2::Repository) -> Result<Vec<HygieneProblem>, GitError> {
+pub fn check(
+    repo: &git2::Repository,
+    required: &[hygiene::Required],
+) -> Result<Vec<HygieneProblem>, GitError> {
     let rules = IgnoreRules::load(repo, &UserDirs::from_env()).ok_or_else(|| GitError::Read {
         message: "a bare repository has no work tree to check".into(),
     })?;
-    let (mut problems, _) = hygiene::check_coverage(&rules, hygiene::DEFAULT_REQUIRED);
+    let (mut problems, _) = hygiene::check_coverage(&rules, required);
     problems.extend(hygiene::loose_permissions(rules.root()));
     let index = repo.index()?;
     for entry in index.iter() {

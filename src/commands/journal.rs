@@ -15,7 +15,10 @@ use crate::{Error, ExitStatus};
 
 pub fn run(args: &JournalArgs) -> Result<ExitStatus, Error> {
     let started = Instant::now();
-    let rules = RuleSet::builtin()?;
+    let Some(settings) = super::settings(&args.common)? else {
+        return Ok(ExitStatus::Clean);
+    };
+    let rules = &settings.rules;
     let (roots, looked_at) = if args.paths.is_empty() {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
         journal::default_roots(&cwd)
@@ -27,11 +30,11 @@ pub fn run(args: &JournalArgs) -> Result<ExitStatus, Error> {
         journal::redact::check_target(target)?;
     }
 
-    let mut results = scan::collect(&rules, &args.common, |sink| {
+    let mut results = scan::collect(rules, &args.common, |sink| {
         let labelled = JournalSink::new(sink, &runs);
         // Run directories carry their own .gitignore (state/, blobs/): audit everything anyway.
         let options = WalkOptions {
-            max_file_size: args.common.max_file_size,
+            max_file_size: settings.max_file_size,
             respect_vcs_ignores: false,
             threads: args.common.threads.unwrap_or(0),
         };
@@ -56,7 +59,14 @@ pub fn run(args: &JournalArgs) -> Result<ExitStatus, Error> {
         }
     }
     if let Some(target) = &args.redact_to {
-        redacted_copy(&rules, args, &roots, target, &mut results)?;
+        redacted_copy(
+            rules,
+            settings.max_file_size,
+            args,
+            &roots,
+            target,
+            &mut results,
+        )?;
     }
     scan::report(&results, &args.common, started)
 }
@@ -64,6 +74,7 @@ pub fn run(args: &JournalArgs) -> Result<ExitStatus, Error> {
 /// Write the redacted copy, then scan it: anything still found there is a failure, loudly.
 fn redacted_copy(
     rules: &RuleSet,
+    max_file_size: u64,
     args: &JournalArgs,
     roots: &[PathBuf],
     target: &std::path::Path,
@@ -77,7 +88,7 @@ fn redacted_copy(
     let manifest = journal::redact::write_copy(roots, target, &results.findings, &unscanned)?;
     let recheck = scan::collect(rules, &args.common, |sink| {
         let options = WalkOptions {
-            max_file_size: args.common.max_file_size,
+            max_file_size,
             respect_vcs_ignores: false,
             threads: 0,
         };

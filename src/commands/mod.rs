@@ -14,6 +14,56 @@ use std::path::{Path, PathBuf};
 use crate::Error;
 use crate::cli::ColorChoice;
 
+/// What every scanning command needs from the flags and the configuration files.
+pub struct Settings {
+    pub rules: crate::rules::RuleSet,
+    pub max_file_size: u64,
+    pub config: crate::config::Config,
+}
+
+/// The default size limit for scanned files.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+/// Load the layered configuration and build the rules. `None` means `--dump-config` printed the
+/// configuration and the command is done.
+pub fn settings(common: &crate::cli::CommonArgs) -> Result<Option<Settings>, Error> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let sources = crate::config::Sources {
+        explicit: common.config.as_deref(),
+        isolated: common.isolated,
+        cwd,
+    };
+    let loaded = crate::config::load(&sources)?;
+    if common.dump_config {
+        let mut out = io::stdout().lock();
+        write!(out, "{}", loaded.config.dump(&loaded.files))?;
+        return Ok(None);
+    }
+    let configured_size = match &loaded.config.scan.max_file_size {
+        Some(text) => Some(crate::cli::parse_size(text).map_err(|message| {
+            Box::new(crate::config::ConfigError {
+                file: loaded
+                    .files
+                    .last()
+                    .map(|f| f.display().to_string())
+                    .unwrap_or_default(),
+                message,
+                source_code: miette::NamedSource::new("", String::new()),
+                span: None,
+            })
+        })?),
+        None => None,
+    };
+    Ok(Some(Settings {
+        rules: crate::rules::RuleSet::from_config(&loaded.config)?,
+        max_file_size: common
+            .max_file_size
+            .or(configured_size)
+            .unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        config: loaded.config,
+    }))
+}
+
 /// Where a report goes: standard output, or a file that appears atomically when complete.
 pub struct Output {
     target: Option<(tempfile::NamedTempFile, PathBuf)>,

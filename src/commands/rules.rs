@@ -9,7 +9,7 @@ use crate::rules::{RuleSet, check};
 use crate::{Error, ExitStatus};
 
 pub fn list(format: Format) -> Result<ExitStatus, Error> {
-    let rules = RuleSet::builtin()?;
+    let rules = configured_rules()?;
     let (output, mut out) = Output::open(None, ColorChoice::Never)?;
     for rule in rules.rules() {
         let spec = &rule.spec;
@@ -46,7 +46,7 @@ pub fn list(format: Format) -> Result<ExitStatus, Error> {
 }
 
 pub fn check() -> Result<ExitStatus, Error> {
-    let rules = RuleSet::builtin()?;
+    let rules = configured_rules()?;
     let report = check::check_rules(rules.rules());
     let (output, mut out) = Output::open(None, ColorChoice::Never)?;
     for failure in &report.failures {
@@ -68,4 +68,15 @@ pub fn check() -> Result<ExitStatus, Error> {
     } else {
         ExitStatus::Findings
     })
+}
+
+/// The rules as the nearest `.leakgate.toml` adjusts them (custom rules included).
+fn configured_rules() -> Result<RuleSet, Error> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| std::path::PathBuf::from("."));
+    let loaded = crate::config::load(&crate::config::Sources {
+        explicit: None,
+        isolated: false,
+        cwd,
+    })?;
+    Ok(RuleSet::from_config(&loaded.config)?)
 }

@@ -4,7 +4,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use super::Output;
+use super::{Output, Settings};
 use crate::cli::{CommonArgs, ScanArgs};
 use crate::finding::Finding;
 use std::path::Path;
@@ -186,9 +186,9 @@ pub struct SourceTotals {
 
 /// Scan what the arguments name: working-tree paths, the staged change, a commit range, or
 /// the whole history.
-pub fn scan(rules: &RuleSet, args: &ScanArgs) -> Result<ScanResults, GitError> {
-    collect(rules, &args.common, |sink| {
-        let max = args.common.max_file_size;
+pub fn scan(settings: &Settings, args: &ScanArgs) -> Result<ScanResults, GitError> {
+    collect(&settings.rules, &args.common, |sink| {
+        let max = settings.max_file_size;
         if args.staged {
             let totals = git::staged(Path::new("."), max, sink)?;
             return Ok(SourceTotals {
@@ -213,7 +213,7 @@ pub fn scan(rules: &RuleSet, args: &ScanArgs) -> Result<ScanResults, GitError> {
             });
         }
         if args.history {
-            return scan_history(args, sink);
+            return scan_history(args, max, sink);
         }
         let options = WalkOptions {
             max_file_size: max,
@@ -227,7 +227,11 @@ pub fn scan(rules: &RuleSet, args: &ScanArgs) -> Result<ScanResults, GitError> {
 
 /// Plan the history walk, then read and scan its blobs in parallel, one repository handle per
 /// worker (git2 handles are not shared across threads).
-fn scan_history(args: &ScanArgs, sink: &dyn Sink) -> Result<SourceTotals, GitError> {
+fn scan_history(
+    args: &ScanArgs,
+    max_file_size: u64,
+    sink: &dyn Sink,
+) -> Result<SourceTotals, GitError> {
     use rayon::prelude::*;
     use std::io::IsTerminal;
 
@@ -261,13 +265,7 @@ fn scan_history(args: &ScanArgs, sink: &dyn Sink) -> Result<SourceTotals, GitErr
             || git2::Repository::open(&git_dir).ok(),
             |worker_repo, (id, first)| {
                 if let Some(worker_repo) = worker_repo {
-                    git::feed_history_blob(
-                        worker_repo,
-                        *id,
-                        first,
-                        args.common.max_file_size,
-                        sink,
-                    );
+                    git::feed_history_blob(worker_repo, *id, first, max_file_size, sink);
                 }
                 progress.inc(1);
             },
@@ -342,8 +340,10 @@ fn apply_baseline(
 
 /// `leakgate baseline`: scan as `scan` would and write what was found as the baseline.
 pub fn write_baseline(args: &ScanArgs, file: &std::path::Path) -> Result<ExitStatus, Error> {
-    let rules = RuleSet::builtin()?;
-    let results = scan(&rules, args)?;
+    let Some(settings) = super::settings(&args.common)? else {
+        return Ok(ExitStatus::Clean);
+    };
+    let results = scan(&settings, args)?;
     let baseline = crate::baseline::Baseline::from_findings(&results.findings);
     baseline.write(file)?;
     use std::io::Write;
@@ -358,8 +358,10 @@ pub fn write_baseline(args: &ScanArgs, file: &std::path::Path) -> Result<ExitSta
 
 pub fn run(args: &ScanArgs) -> Result<ExitStatus, Error> {
     let started = Instant::now();
-    let rules = RuleSet::builtin()?;
-    let results = scan(&rules, args)?;
+    let Some(settings) = super::settings(&args.common)? else {
+        return Ok(ExitStatus::Clean);
+    };
+    let results = scan(&settings, args)?;
     report(&results, &args.common, started)
 }
 

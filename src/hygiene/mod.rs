@@ -17,57 +17,66 @@ use gitignore::{Decision, IgnoreRules, Source};
 /// A pattern that must be ignored, and a file name that stands for it.
 #[derive(Debug, Clone)]
 pub struct Required {
-    pub pattern: &'static str,
-    pub sample: &'static str,
+    pub pattern: String,
+    pub sample: String,
     pub is_dir: bool,
     /// Lines that keep templates committable once the pattern is added (`!.env.example`).
-    pub keep: &'static [&'static str],
+    pub keep: Vec<String>,
 }
 
-pub const DEFAULT_REQUIRED: &[Required] = &[
-    Required {
-        pattern: ".env",
-        sample: ".env",
-        is_dir: false,
-        keep: &[],
-    },
-    Required {
-        pattern: ".env.*",
-        sample: ".env.local",
-        is_dir: false,
-        keep: &["!.env.example", "!.env.sample", "!.env.template"],
-    },
-    Required {
-        pattern: ".a5c/",
-        sample: ".a5c",
-        is_dir: true,
-        keep: &[],
-    },
-    Required {
-        pattern: "*.pem",
-        sample: "leakgate-check.pem",
-        is_dir: false,
-        keep: &[],
-    },
-    Required {
-        pattern: "*.key",
-        sample: "leakgate-check.key",
-        is_dir: false,
-        keep: &[],
-    },
-    Required {
-        pattern: "credentials.json",
-        sample: "credentials.json",
-        is_dir: false,
-        keep: &[],
-    },
-    Required {
-        pattern: "*.secrets",
-        sample: "leakgate-check.secrets",
-        is_dir: false,
-        keep: &[],
-    },
+impl Required {
+    /// A required pattern with a sample file name that stands for it: `*.p12` is tested as
+    /// `leakgate-check.p12`, `secrets/` as a directory `secrets`.
+    pub fn from_pattern(pattern: &str) -> Self {
+        let is_dir = pattern.ends_with('/');
+        let bare = pattern.trim_end_matches('/').trim_start_matches('/');
+        let sample = match bare.strip_prefix('*') {
+            Some(rest) => format!("leakgate-check{rest}").replace('*', "x"),
+            None => bare.replace('*', "x"),
+        };
+        let keep = if pattern == ".env.*" {
+            ["!.env.example", "!.env.sample", "!.env.template"]
+                .map(String::from)
+                .to_vec()
+        } else {
+            Vec::new()
+        };
+        let sample = if pattern == ".env.*" {
+            ".env.local".to_owned()
+        } else {
+            sample
+        };
+        Required {
+            pattern: pattern.to_owned(),
+            sample,
+            is_dir,
+            keep,
+        }
+    }
+}
+
+/// The patterns that must be ignored by default.
+pub const DEFAULT_PATTERNS: &[&str] = &[
+    ".env",
+    ".env.*",
+    ".a5c/",
+    "*.pem",
+    "*.key",
+    "credentials.json",
+    "*.secrets",
 ];
+
+/// The default patterns plus the configuration's `[gitignore] required`.
+pub fn required_patterns(extra: &[String]) -> Vec<Required> {
+    let mut patterns: Vec<&str> = DEFAULT_PATTERNS.to_vec();
+    patterns.extend(
+        extra
+            .iter()
+            .map(String::as_str)
+            .filter(|p| !DEFAULT_PATTERNS.contains(p)),
+    );
+    patterns.into_iter().map(Required::from_pattern).collect()
+}
 
 /// Env-file templates meant to be committed.
 const ENV_TEMPLATES: &[&str] = &[
@@ -103,17 +112,17 @@ pub struct HygieneProblem {
 /// the patterns the root `.gitignore` should gain (what `--fix` adds).
 pub fn check_coverage(
     rules: &IgnoreRules,
-    required: &'static [Required],
-) -> (Vec<HygieneProblem>, Vec<&'static Required>) {
+    required: &[Required],
+) -> (Vec<HygieneProblem>, Vec<Required>) {
     check_coverage_in(rules, required, &sample_dirs(rules.root()))
 }
 
 /// [`check_coverage`] at given sample directories (`""` is the root).
 pub fn check_coverage_in(
     rules: &IgnoreRules,
-    required: &'static [Required],
+    required: &[Required],
     dirs: &[String],
-) -> (Vec<HygieneProblem>, Vec<&'static Required>) {
+) -> (Vec<HygieneProblem>, Vec<Required>) {
     let mut problems = Vec::new();
     let mut missing = Vec::new();
     for req in required {
@@ -149,7 +158,7 @@ pub fn check_coverage_in(
                 ),
                 fix: format!("add the line `{}` to .gitignore", req.pattern),
             });
-            missing.push(req);
+            missing.push(req.clone());
         } else if let Some(dir) = not_ignored.first() {
             problems.push(HygieneProblem {
                 code: "gitignore-reincluded",
@@ -169,7 +178,7 @@ pub fn check_coverage_in(
                     req.pattern
                 ),
             });
-            missing.push(req);
+            missing.push(req.clone());
         }
     }
     (problems, missing)
@@ -177,14 +186,13 @@ pub fn check_coverage_in(
 
 /// The lines `--fix` appends for `missing` patterns: each pattern (and the template exceptions
 /// that go with it) not already a line of the root `.gitignore`.
-pub fn fix_lines(root: &Path, missing: &[&Required]) -> Vec<String> {
+pub fn fix_lines(root: &Path, missing: &[Required]) -> Vec<String> {
     let existing = std::fs::read_to_string(root.join(".gitignore")).unwrap_or_default();
     let present: Vec<&str> = existing.lines().map(str::trim).collect();
     missing
         .iter()
-        .flat_map(|req| std::iter::once(req.pattern).chain(req.keep.iter().copied()))
-        .filter(|line| !present.contains(line))
-        .map(str::to_owned)
+        .flat_map(|req| std::iter::once(req.pattern.clone()).chain(req.keep.iter().cloned()))
+        .filter(|line| !present.contains(&line.as_str()))
         .collect()
 }
 

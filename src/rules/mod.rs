@@ -155,6 +155,11 @@ fn build_regex(pattern: &str) -> Result<Regex, String> {
 }
 
 impl Rule {
+    /// A rule from its spec, compiled lazily.
+    pub fn from_spec(spec: RuleSpec, origin: String) -> Self {
+        Self::new(spec, origin)
+    }
+
     fn new(spec: RuleSpec, origin: String) -> Self {
         let stopwords_lower = spec
             .allowlist
@@ -284,6 +289,10 @@ pub enum SecretGroup {
 #[derive(Debug)]
 pub struct RuleSet {
     rules: Vec<Rule>,
+    /// Allowlists from the configuration, for every rule: secret regexes and stopwords, and
+    /// paths never reported.
+    global_allowlist: Option<Rule>,
+    allowed_paths: Option<globset::GlobSet>,
     prefilter: AhoCorasick,
     /// For each prefilter pattern, the rules that listed it as a keyword.
     rules_by_keyword: Vec<Vec<usize>>,
@@ -344,7 +353,93 @@ impl RuleSet {
             rules,
             prefilter,
             rules_by_keyword,
+            global_allowlist: None,
+            allowed_paths: None,
         })
+    }
+
+    /// The built-in rules adjusted by the configuration: custom rules added, disabled ones
+    /// removed, severities changed, global allowlists attached.
+    pub fn from_config(config: &crate::config::Config) -> Result<Self, RuleError> {
+        let mut rules = Vec::new();
+        for (file, text) in BUILTIN_RULE_FILES {
+            rules.extend(parse_rule_file(file, text)?);
+        }
+        rules.extend(
+            config
+                .rules
+                .custom
+                .iter()
+                .cloned()
+                .map(|spec| Rule::new(spec, ".leakgate.toml".into())),
+        );
+        for id in config
+            .rules
+            .disable
+            .iter()
+            .chain(config.rules.severity.keys())
+        {
+            if !rules.iter().any(|r| r.id() == id) {
+                return Err(RuleError::Invalid {
+                    file: ".leakgate.toml".into(),
+                    id: id.clone(),
+                    message: "no rule has this id (see `leakgate rules list`)".into(),
+                });
+            }
+        }
+        rules.retain(|r| !config.rules.disable.contains(&r.spec.id));
+        for rule in &mut rules {
+            if let Some(severity) = config.rules.severity.get(&rule.spec.id) {
+                rule.spec.severity = *severity;
+            }
+        }
+        let mut set = Self::new(rules)?;
+        let allow = &config.allowlist;
+        if !allow.regexes.is_empty() || !allow.stopwords.is_empty() {
+            let spec = RuleSpec {
+                id: "<allowlist>".into(),
+                description: String::new(),
+                keywords: Vec::new(),
+                regex: String::new(),
+                kind: RuleKind::Token,
+                severity: Severity::Low,
+                min_entropy: None,
+                multiline: false,
+                paths: Vec::new(),
+                allowlist: AllowlistSpec {
+                    regexes: allow.regexes.clone(),
+                    stopwords: allow.stopwords.clone(),
+                },
+                examples: Vec::new(),
+                negative_examples: Vec::new(),
+            };
+            set.global_allowlist = Some(Rule::new(spec, ".leakgate.toml".into()));
+        }
+        set.allowed_paths = build_globs(&allow.paths).map_err(|message| RuleError::Invalid {
+            file: ".leakgate.toml".into(),
+            id: "allowlist.paths".into(),
+            message,
+        })?;
+        Ok(set)
+    }
+
+    /// Is this secret allowlisted by the configuration, whatever the rule?
+    pub fn globally_allowed(&self, secret: &[u8]) -> bool {
+        self.global_allowlist
+            .as_ref()
+            .is_some_and(|rule| rule.allowlisted(secret))
+    }
+
+    /// Is this file allowlisted (never reported)? The configuration's `allowlist.paths`, and
+    /// leakgate's own configuration file, whose custom rules carry examples that look like
+    /// secrets on purpose.
+    pub fn path_allowed(&self, path: &str) -> bool {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        name == crate::config::CONFIG_FILE
+            || self
+                .allowed_paths
+                .as_ref()
+                .is_some_and(|set| set.is_match(path))
     }
 
     pub fn rules(&self) -> &[Rule] {

@@ -82,6 +82,9 @@ impl<'r> Scanner<'r> {
     /// Scan one buffer, JSON-aware when its name says it is JSON: strings with escapes are
     /// decoded and scanned too, findings carry their JSON pointer, and syntax errors are noted.
     pub fn scan_blob(&self, provenance: &Provenance, data: &[u8]) -> BlobReport {
+        if self.rules.path_allowed(provenance.path()) {
+            return BlobReport::default();
+        }
         let mut candidates = self.candidates(data, provenance.path());
         let mut notes = Vec::new();
         if let Some(options) = json::json_kind(provenance.path()) {
@@ -206,7 +209,10 @@ impl<'r> Scanner<'r> {
                             line: line_of(data, start),
                             followed_by: &data[end..(end + 2).min(data.len())],
                         };
-                        if start < end && accept(rule, key, &data[start..end], context) {
+                        if start < end
+                            && !self.rules.globally_allowed(&data[start..end])
+                            && accept(rule, key, &data[start..end], context)
+                        {
                             out.push(Candidate {
                                 rule: rule_index,
                                 start,

@@ -1,0 +1,223 @@
+//! Configuration: `.leakgate.toml`, layered. Built-in defaults < the nearest `.leakgate.toml`
+//! found walking up from the current directory < `--config FILE` < command-line flags.
+//! `--isolated` ignores configuration files; `--dump-config` prints the effective result.
+//!
+//! ```toml
+//! [scan]
+//! max_file_size = "20MiB"
+//!
+//! [rules]
+//! disable = ["jwt"]                          # rule ids
+//! severity = { generic-assignment = "high" } # per-rule severity
+//!
+//! [[rules.custom]]                           # same schema as rules/*.toml; examples checked at load
+//! id = "acme-internal-token"
+//! description = "ACME internal API token"
+//! keywords = ["acme_"]
+//! regex = '''\b(?P<secret>acme_[A-Za-z0-9]{32})\b'''
+//! examples = ["token = acme_…"]
+//!
+//! [allowlist]
+//! paths = ["tests/fixtures/**"]              # gitignore-style globs: files never reported
+//! regexes = ['''^AKIA[A-Z0-9]{12}TEST$''']   # on the secret
+//! stopwords = ["dummy"]                      # in the secret, case-insensitive
+//!
+//! [gitignore]
+//! required = ["*.p12"]                       # extra patterns `leakgate gitignore` requires
+//! ```
+//!
+//! Every table rejects unknown keys, and errors point at the line and column (miette).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::rules::{RuleSpec, Severity};
+
+pub const CONFIG_FILE: &str = ".leakgate.toml";
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub scan: ScanConfig,
+    #[serde(default)]
+    pub rules: RulesConfig,
+    #[serde(default)]
+    pub allowlist: AllowlistConfig,
+    #[serde(default)]
+    pub gitignore: GitignoreConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScanConfig {
+    /// Files larger than this are skipped (and counted): bytes or `10MiB`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_file_size: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesConfig {
+    #[serde(default)]
+    pub disable: Vec<String>,
+    #[serde(default)]
+    pub severity: BTreeMap<String, Severity>,
+    #[serde(default)]
+    pub custom: Vec<RuleSpec>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowlistConfig {
+    #[serde(default)]
+    pub paths: Vec<String>,
+    #[serde(default)]
+    pub regexes: Vec<String>,
+    #[serde(default)]
+    pub stopwords: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GitignoreConfig {
+    /// Patterns required on top of the built-in ones.
+    #[serde(default)]
+    pub required: Vec<String>,
+}
+
+/// A configuration file that cannot be used, pointing at the spot.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("invalid configuration in {file}: {message}")]
+#[diagnostic(
+    code(leakgate::config),
+    help(
+        "see the Configuration section of the README; `leakgate scan --dump-config` shows the effective configuration"
+    )
+)]
+pub struct ConfigError {
+    pub file: String,
+    pub message: String,
+    #[source_code]
+    pub source_code: miette::NamedSource<String>,
+    #[label("{message}")]
+    pub span: Option<miette::SourceSpan>,
+}
+
+/// Which files were layered, lowest first.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub config: Config,
+    pub files: Vec<PathBuf>,
+}
+
+/// Where to look for configuration, from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Sources<'a> {
+    pub explicit: Option<&'a Path>,
+    pub isolated: bool,
+    pub cwd: PathBuf,
+}
+
+/// Load and layer the configuration files.
+pub fn load(sources: &Sources<'_>) -> Result<Loaded, Box<ConfigError>> {
+    let mut loaded = Loaded::default();
+    if sources.isolated {
+        return Ok(loaded);
+    }
+    if let Some(nearest) = sources
+        .cwd
+        .ancestors()
+        .map(|dir| dir.join(CONFIG_FILE))
+        .find(|p| p.is_file())
+    {
+        let config = parse_file(&nearest)?;
+        merge(&mut loaded.config, config);
+        loaded.files.push(nearest);
+    }
+    if let Some(explicit) = sources.explicit {
+        let config = parse_file(explicit)?;
+        merge(&mut loaded.config, config);
+        loaded.files.push(explicit.to_owned());
+    }
+    Ok(loaded)
+}
+
+fn parse_file(path: &Path) -> Result<Config, Box<ConfigError>> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Box::new(ConfigError {
+            file: name.clone(),
+            message: e.to_string(),
+            source_code: miette::NamedSource::new(&name, String::new()),
+            span: None,
+        })
+    })?;
+    parse(&name, &text)
+}
+
+/// Parse and check one configuration text: TOML, known keys, valid regexes and globs.
+pub fn parse(name: &str, text: &str) -> Result<Config, Box<ConfigError>> {
+    let error = |message: String, span: Option<std::ops::Range<usize>>| {
+        Box::new(ConfigError {
+            file: name.to_owned(),
+            message,
+            source_code: miette::NamedSource::new(name, text.to_owned()),
+            span: span.map(Into::into),
+        })
+    };
+    let config: Config =
+        toml::from_str(text).map_err(|e| error(e.message().to_owned(), e.span()))?;
+    let locate = |needle: &str| text.find(needle).map(|at| at..at + needle.len());
+    for pattern in &config.allowlist.regexes {
+        if let Err(e) = regex::bytes::Regex::new(pattern) {
+            return Err(error(format!("bad allowlist regex: {e}"), locate(pattern)));
+        }
+    }
+    for pattern in &config.allowlist.paths {
+        if let Err(e) = globset::Glob::new(pattern) {
+            return Err(error(format!("bad path glob: {e}"), locate(pattern)));
+        }
+    }
+    for spec in &config.rules.custom {
+        let rule = crate::rules::Rule::from_spec(spec.clone(), name.to_owned());
+        let report = crate::rules::check::check_rules(std::slice::from_ref(&rule));
+        if let Some(failure) = report.failures.first() {
+            return Err(error(
+                format!("custom rule `{}`: {}", failure.rule, failure.message),
+                locate(&spec.id),
+            ));
+        }
+    }
+    Ok(config)
+}
+
+/// Layer `over` onto `base`: lists extend, maps and scalars override.
+fn merge(base: &mut Config, over: Config) {
+    if over.scan.max_file_size.is_some() {
+        base.scan.max_file_size = over.scan.max_file_size;
+    }
+    base.rules.disable.extend(over.rules.disable);
+    base.rules.severity.extend(over.rules.severity);
+    base.rules.custom.extend(over.rules.custom);
+    base.allowlist.paths.extend(over.allowlist.paths);
+    base.allowlist.regexes.extend(over.allowlist.regexes);
+    base.allowlist.stopwords.extend(over.allowlist.stopwords);
+    base.gitignore.required.extend(over.gitignore.required);
+}
+
+impl Config {
+    /// The effective configuration as TOML, for `--dump-config`.
+    pub fn dump(&self, files: &[PathBuf]) -> String {
+        let mut text = String::from("# effective leakgate configuration\n");
+        if files.is_empty() {
+            text.push_str("# from: built-in defaults only\n");
+        }
+        for file in files {
+            text.push_str(&format!("# layered: {}\n", file.display()));
+        }
+        text + &toml::to_string_pretty(self).unwrap_or_default()
+    }
+}
