@@ -34,6 +34,17 @@ pub fn settings(common: &crate::cli::CommonArgs) -> Result<Option<Settings>, Err
         cwd,
     };
     let loaded = crate::config::load(&sources)?;
+    if !loaded.untranslated.is_empty() {
+        let mut err = io::stderr().lock();
+        writeln!(
+            err,
+            "warning: {} parts of the gitleaks configuration are not translated:",
+            loaded.untranslated.len()
+        )?;
+        for line in &loaded.untranslated {
+            writeln!(err, "  - {line}")?;
+        }
+    }
     if common.dump_config {
         let mut out = io::stdout().lock();
         write!(out, "{}", loaded.config.dump(&loaded.files))?;

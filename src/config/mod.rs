@@ -28,6 +28,8 @@
 //!
 //! Every table rejects unknown keys, and errors point at the line and column (miette).
 
+pub mod gitleaks;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -106,11 +108,13 @@ pub struct ConfigError {
     pub span: Option<miette::SourceSpan>,
 }
 
-/// Which files were layered, lowest first.
+/// Which files were layered, lowest first, and what could not be translated from a gitleaks
+/// configuration.
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {
     pub config: Config,
     pub files: Vec<PathBuf>,
+    pub untranslated: Vec<String>,
 }
 
 /// Where to look for configuration, from the command line.
@@ -138,7 +142,24 @@ pub fn load(sources: &Sources<'_>) -> Result<Loaded, Box<ConfigError>> {
         loaded.files.push(nearest);
     }
     if let Some(explicit) = sources.explicit {
-        let config = parse_file(explicit)?;
+        let name = explicit.display().to_string();
+        let text = read(explicit)?;
+        let config = if gitleaks::is_gitleaks(&name, &text) {
+            // A gitleaks configuration, for migration: translate what maps onto leakgate.
+            let (config, untranslated) = gitleaks::translate(explicit, &text)
+                .map_err(|message| config_error(&name, &text, message, None))?;
+            for spec in &config.rules.custom {
+                crate::rules::Rule::from_spec(spec.clone(), name.clone())
+                    .validate()
+                    .map_err(|message| {
+                        config_error(&name, &text, format!("rule `{}`: {message}", spec.id), None)
+                    })?;
+            }
+            loaded.untranslated.extend(untranslated);
+            config
+        } else {
+            parse(&name, &text)?
+        };
         merge(&mut loaded.config, config);
         loaded.files.push(explicit.to_owned());
     }
@@ -146,16 +167,26 @@ pub fn load(sources: &Sources<'_>) -> Result<Loaded, Box<ConfigError>> {
 }
 
 fn parse_file(path: &Path) -> Result<Config, Box<ConfigError>> {
+    parse(&path.display().to_string(), &read(path)?)
+}
+
+fn read(path: &Path) -> Result<String, Box<ConfigError>> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Box::new(ConfigError {
-            file: name.clone(),
-            message: e.to_string(),
-            source_code: miette::NamedSource::new(&name, String::new()),
-            span: None,
-        })
-    })?;
-    parse(&name, &text)
+    std::fs::read_to_string(path).map_err(|e| config_error(&name, "", e.to_string(), None))
+}
+
+fn config_error(
+    name: &str,
+    text: &str,
+    message: String,
+    span: Option<std::ops::Range<usize>>,
+) -> Box<ConfigError> {
+    Box::new(ConfigError {
+        file: name.to_owned(),
+        message,
+        source_code: miette::NamedSource::new(name, text.to_owned()),
+        span: span.map(Into::into),
+    })
 }
 
 /// Parse and check one configuration text: TOML, known keys, valid regexes and globs.
