@@ -182,6 +182,12 @@ BIG=$BENCH_DIR/git-100k
 SMALL=$BENCH_DIR/git-1k
 HIST=$BENCH_DIR/git-history
 
+# 1-minute load average: other work on the machine slows both tools of a pair alike (the runs
+# alternate) but not the absolute figures, so the report shows it from before and after.
+load1() { cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?"; }
+LOAD_BEFORE=$(load1)
+log "load average $LOAD_BEFORE on $(nproc) cores before the timed runs"
+
 # ---------------------------------------------------------------------------------------------
 # 3. Staged (pre-commit) speed.
 
@@ -315,6 +321,8 @@ cd "$REPO"
 LG_H_MEDIAN=$(median "${LG_H[@]}")
 GIT_H_MEDIAN=$(median "${GIT_H[@]}")
 
+LOAD_AFTER=$(load1)
+
 # ---------------------------------------------------------------------------------------------
 # 5. Report.
 
@@ -339,7 +347,8 @@ awk -v big="$BIG_FILES" -v small="$SMALL_FILES" -v c5="$SMALL_CHANGE" -v c50="$L
     -v b50="${STAGED_LG[big50]}" -v g_b50="${STAGED_GIT[big50]}" \
     -v target="$STAGED_TARGET_MS" \
     -v commits="$LG_COMMITS" -v blobs="$SCANNED" -v bytes="$SCANNED_BYTES" \
-    -v lg="$LG_H_MEDIAN" -v gl="$GIT_H_MEDIAN" -v runs="$HISTORY_RUNS" '
+    -v lg="$LG_H_MEDIAN" -v gl="$GIT_H_MEDIAN" -v runs="$HISTORY_RUNS" \
+    -v cores="$(nproc)" -v load0="$LOAD_BEFORE" -v load1="$LOAD_AFTER" '
 function group(n,    s) {   # 12345 -> "12,345"
     s = sprintf("%d", n)
     while (s ~ /[0-9][0-9][0-9][0-9]/) sub(/[0-9][0-9][0-9]($|,)/, ",&", s)
@@ -359,4 +368,5 @@ BEGIN {
         b5 * 1000 < target ? "met" : "NOT met", b5 * 1000
     printf "growth: repository x%d (%s -> %s files) costs leakgate x%.2f; change x%d (%d -> %d files) costs x%.2f\n",
         big / small, group(small), group(big), b5 / s5, c50 / c5, c5, c50, b50 / b5
+    printf "machine: %d cores, load average %s before and %s after the timed runs\n", cores, load0, load1
 }'
