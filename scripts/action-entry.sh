@@ -37,6 +37,24 @@ ensure_commit() {
   git cat-file -e "$sha^{commit}" 2>/dev/null
 }
 
+# leakgate scans from the merge base of base and head: in a shallow checkout, deepen until the
+# two histories meet (then unshallow as a last resort); say what was done.
+ensure_merge_base() {
+  local base="$1" head="$2" depth
+  for depth in 50 500; do
+    git merge-base "$base" "$head" >/dev/null 2>&1 && return 0
+    echo "leakgate: $base and $head have no common history in this checkout yet; deepening it by $depth commits"
+    git fetch --no-tags --quiet --deepen="$depth" origin "$head" 2>/dev/null || true
+    git fetch --no-tags --quiet --deepen="$depth" origin "$base" 2>/dev/null || true
+  done
+  git merge-base "$base" "$head" >/dev/null 2>&1 && return 0
+  if [ -f "$(git rev-parse --git-dir)/shallow" ]; then
+    echo "leakgate: still no merge base; unshallowing the checkout"
+    git fetch --no-tags --quiet --unshallow origin 2>/dev/null || true
+  fi
+  git merge-base "$base" "$head" >/dev/null 2>&1
+}
+
 scan_args=()
 if [ "$mode" = auto ]; then
   case "$event" in
@@ -67,6 +85,10 @@ case "$mode" in
       exit 2
     fi
     ensure_commit "$head" || true
+    if ! ensure_merge_base "$base" "$head"; then
+      echo "::error title=leakgate::$base and $head share no history, even after fetching; cannot find what the change adds"
+      exit 2
+    fi
     # leakgate scans from the merge base, so force pushes and rebased branches work too.
     scan_args=(--range "$base..$head")
     ;;

@@ -170,3 +170,41 @@ fn push_events_new_branches_and_history() {
     assert_eq!(missing.code, Some(2), "{}", missing.stdout);
     assert!(missing.stdout.contains("is not available"));
 }
+
+#[test]
+fn a_shallow_checkout_is_deepened_to_reach_the_base() {
+    let (origin, base, head) = pull_request_repo();
+    let checkout = TestRepo { tree: Tree::new() };
+    let url = format!("file://{}", origin.path().display());
+    let clone = Command::new("git")
+        .args(["clone", "-q", "--depth", "1", "--branch", "pr", &url, "."])
+        .current_dir(checkout.path())
+        .status()
+        .expect("git clone");
+    assert!(clone.success());
+    assert!(
+        Command::new("git")
+            .args(["cat-file", "-e", &format!("{base}^{{commit}}")])
+            .current_dir(checkout.path())
+            .status()
+            .is_ok_and(|s| !s.success()),
+        "the base is not in the shallow checkout"
+    );
+    let run = run_action(
+        &checkout,
+        "pull_request",
+        serde_json::json!({"pull_request": {"base": {"sha": base}, "head": {"sha": head}}}),
+        &[],
+    );
+    assert!(
+        run.stdout.contains("is not in this checkout; fetching it"),
+        "it says what it did: {}",
+        run.stdout
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("::error file=new.py") && !run.stdout.contains("file=old.py"),
+        "{}",
+        run.stdout
+    );
+}
