@@ -12,7 +12,7 @@ use std::time::Instant;
 use super::scan::{self, SourceTotals};
 use crate::cli::CheckArgs;
 use crate::hygiene::gitignore::{IgnoreRules, UserDirs};
-use crate::hygiene::{self, HygieneProblem, HygieneSeverity};
+use crate::hygiene::{self, HygieneProblem};
 use crate::input::git::{self, GitError};
 use crate::input::walk::{WalkOptions, walk};
 use crate::journal::{self, JournalSink};
@@ -135,18 +135,7 @@ fn quick_hygiene(
             .find_blob(blob)
             .map(|b| b.content().to_vec())
             .unwrap_or_default();
-        if let Some(what) = hygiene::sensitive_tracked(&path, &content) {
-            problems.push(HygieneProblem {
-                code: "tracked-secret-file",
-                severity: HygieneSeverity::Error,
-                path: path.clone(),
-                message: format!("this commit starts tracking `{path}`, and it is {what}"),
-                fix: format!(
-                    "git rm --cached '{}' and add it to .gitignore",
-                    path.replace('\'', r"'\''")
-                ),
-            });
-        }
+        problems.extend(hygiene::tracked_secret_problem(&path, &content, false));
     }
     problems.sort();
     Ok(problems)

@@ -7,7 +7,7 @@ use std::time::Instant;
 use super::scan::{self, ScanResults};
 use crate::cli::GitignoreArgs;
 use crate::hygiene::gitignore::{IgnoreRules, UserDirs};
-use crate::hygiene::{self, HygieneProblem, HygieneSeverity};
+use crate::hygiene::{self, HygieneProblem};
 use crate::input::git::{self, GitError};
 use crate::{Error, ExitStatus};
 
@@ -80,18 +80,7 @@ pub fn check(
         } else {
             Vec::new()
         };
-        if let Some(what) = hygiene::sensitive_tracked(&path, &content) {
-            problems.push(HygieneProblem {
-                code: "tracked-secret-file",
-                severity: HygieneSeverity::Error,
-                path: path.clone(),
-                message: format!("`{path}` is tracked by git, and it is {what}"),
-                fix: format!(
-                    "git rm --cached '{}' (then rotate what it holds: it is in the history)",
-                    path.replace('\'', r"'\''")
-                ),
-            });
-        }
+        problems.extend(hygiene::tracked_secret_problem(&path, &content, true));
     }
     problems.sort();
     Ok(problems)

@@ -219,6 +219,36 @@ pub fn sample_dirs(root: &Path) -> Vec<String> {
     dirs
 }
 
+/// A `tracked-secret-file` problem for `path` (holding `what`), if its name or content says it
+/// holds secrets. `in_history` says whether it is already committed (then the secret must be
+/// rotated) or only about to be.
+pub fn tracked_secret_problem(
+    path: &str,
+    content: &[u8],
+    in_history: bool,
+) -> Option<HygieneProblem> {
+    let what = sensitive_tracked(path, content)?;
+    let quoted = path.replace('\'', r"'\''");
+    let (message, fix) = if in_history {
+        (
+            format!("`{path}` is tracked by git, and it is {what}"),
+            format!("git rm --cached '{quoted}' (then rotate what it holds: it is in the history)"),
+        )
+    } else {
+        (
+            format!("this commit starts tracking `{path}`, and it is {what}"),
+            format!("git rm --cached '{quoted}' and add it to .gitignore"),
+        )
+    };
+    Some(HygieneProblem {
+        code: "tracked-secret-file",
+        severity: HygieneSeverity::Error,
+        path: path.to_owned(),
+        message,
+        fix,
+    })
+}
+
 /// Is this tracked path a file that holds secrets by its nature? `content` is its staged blob.
 pub fn sensitive_tracked(path: &str, content: &[u8]) -> Option<&'static str> {
     let name = path.rsplit('/').next().unwrap_or(path);
