@@ -208,3 +208,29 @@ fn a_shallow_checkout_is_deepened_to_reach_the_base() {
         run.stdout
     );
 }
+
+#[test]
+fn a_force_push_scans_what_the_new_head_adds_over_the_common_history() {
+    let (repo, base, _) = pull_request_repo();
+    // The pushed history is rewritten: `before` is no longer an ancestor of `after`.
+    let before = repo.git(&["rev-parse", "HEAD"]);
+    repo.git(&["reset", "-q", "--hard", &base]);
+    repo.write(
+        "rewritten.py",
+        format!("SECRET_KEY = '{}'\n", password(152)),
+    );
+    let after = repo.commit_all("rewritten");
+    let run = run_action(
+        &repo,
+        "push",
+        serde_json::json!({"before": before, "after": after, "forced": true}),
+        &[],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(run.stdout.contains("file=rewritten.py"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("file=old.py") && !run.stdout.contains("file=new.py"),
+        "{}",
+        run.stdout
+    );
+}

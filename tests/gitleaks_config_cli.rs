@@ -49,7 +49,11 @@ commits = ["abc123"]
 
 [[allowlists]]
 regexTarget = "line"
-regexes = ['''ignore-me''']
+regexes = ['''legacy-fixture''']
+
+[[allowlists]]
+regexTarget = "match"
+regexes = ['''acme_x''']
 "#,
     );
     let acme = format!("acme_{}", random(160, 32, ALNUM));
@@ -58,9 +62,15 @@ regexes = ['''ignore-me''']
         "lgt_{}",
         random(162, 24, b"abcdefghijklmnopqrstuvwxyz0123456789")
     );
+    let fixture = format!(
+        "lgt_{}",
+        random(163, 24, b"abcdefghijklmnopqrstuvwxyz0123456789")
+    );
     tree.write(
         "src/client.py",
-        format!("a = '{acme}'\nb = '{sandbox}'\nc = '{legacy}'\n"),
+        format!(
+            "a = '{acme}'\nb = '{sandbox}'\nc = '{legacy}'\nd = '{fixture}'  # legacy-fixture\n"
+        ),
     );
 
     let output = tree
@@ -97,7 +107,7 @@ regexes = ['''ignore-me''']
             ("gitleaks-acme-token".into(), 1),
             ("gitleaks-legacy-token".into(), 3)
         ],
-        "stopword `sandbox` allowlists line 2"
+        "stopword `sandbox` allowlists line 2, the line regex line 4"
     );
 
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -108,7 +118,7 @@ regexes = ['''ignore-me''']
         "rule `acme-second-group`: secretGroup = 2",
         "allowlist 1: `paths` are regexes on paths",
         "allowlist 1: `commits` are not translated",
-        "allowlist 2: regexTarget = \"line\"",
+        "allowlist 3: regexTarget = \"match\"",
     ] {
         assert!(
             stderr.contains(expected),

@@ -148,6 +148,7 @@ fn translate_into(
         let spec = allowlist(&at, allow, untranslated);
         config.allowlist.regexes.extend(spec.regexes);
         config.allowlist.stopwords.extend(spec.stopwords);
+        config.allowlist.lines.extend(spec.lines);
     }
     for rule in parsed.rules {
         let at = format!("{where_}: rule `{}`", rule.id);
@@ -191,6 +192,9 @@ fn translate_into(
             );
             rule_allow.regexes.extend(spec.regexes);
             rule_allow.stopwords.extend(spec.stopwords);
+            if !spec.lines.is_empty() {
+                untranslated.push(format!("{at} allowlist {}: line regexes on one rule are not translated (use [allowlist] lines)", index + 1));
+            }
         }
         config.rules.custom.push(RuleSpec {
             id: format!("gitleaks-{}", rule.id),
@@ -238,13 +242,24 @@ fn allowlist(
         None | Some("secret") => AllowlistConfig {
             paths: Vec::new(),
             regexes: allow.regexes,
+            lines: Vec::new(),
+            stopwords: allow.stopwords,
+        },
+        // gitleaks' `line` target is leakgate's `lines` allowlist.
+        Some("line") => AllowlistConfig {
+            paths: Vec::new(),
+            regexes: Vec::new(),
+            lines: allow.regexes,
             stopwords: allow.stopwords,
         },
         Some(target) => {
-            untranslated.push(format!("{at}: regexTarget = \"{target}\": leakgate allowlist regexes apply to the secret; these regexes are skipped"));
+            untranslated.push(format!(
+                "{at}: regexTarget = \"{target}\": leakgate allowlist regexes apply to the secret or the line; these regexes are skipped"
+            ));
             AllowlistConfig {
                 paths: Vec::new(),
                 regexes: Vec::new(),
+                lines: Vec::new(),
                 stopwords: allow.stopwords,
             }
         }

@@ -20,6 +20,7 @@
 //! [allowlist]
 //! paths = ["tests/fixtures/**"]              # gitignore-style globs: files never reported
 //! regexes = ['''^AKIA[A-Z0-9]{12}TEST$''']   # on the secret
+//! lines = ['''example_config\(''']          # on the line the secret is on
 //! stopwords = ["dummy"]                      # in the secret, case-insensitive
 //!
 //! [gitignore]
@@ -78,6 +79,9 @@ pub struct AllowlistConfig {
     pub paths: Vec<String>,
     #[serde(default)]
     pub regexes: Vec<String>,
+    /// Regexes on the whole line a finding is on.
+    #[serde(default)]
+    pub lines: Vec<String>,
     #[serde(default)]
     pub stopwords: Vec<String>,
 }
@@ -202,7 +206,12 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Box<ConfigError>> {
     let config: Config =
         toml::from_str(text).map_err(|e| error(e.message().to_owned(), e.span()))?;
     let locate = |needle: &str| text.find(needle).map(|at| at..at + needle.len());
-    for pattern in &config.allowlist.regexes {
+    for pattern in config
+        .allowlist
+        .regexes
+        .iter()
+        .chain(&config.allowlist.lines)
+    {
         if let Err(e) = regex::bytes::Regex::new(pattern) {
             return Err(error(format!("bad allowlist regex: {e}"), locate(pattern)));
         }
@@ -235,6 +244,7 @@ fn merge(base: &mut Config, over: Config) {
     base.rules.custom.extend(over.rules.custom);
     base.allowlist.paths.extend(over.allowlist.paths);
     base.allowlist.regexes.extend(over.allowlist.regexes);
+    base.allowlist.lines.extend(over.allowlist.lines);
     base.allowlist.stopwords.extend(over.allowlist.stopwords);
     base.gitignore.required.extend(over.gitignore.required);
 }

@@ -292,6 +292,7 @@ pub struct RuleSet {
     /// Allowlists from the configuration, for every rule: secret regexes and stopwords, and
     /// paths never reported.
     global_allowlist: Option<Rule>,
+    allowed_lines: Vec<Regex>,
     allowed_paths: Option<globset::GlobSet>,
     prefilter: AhoCorasick,
     /// For each prefilter pattern, the rules that listed it as a keyword.
@@ -354,6 +355,7 @@ impl RuleSet {
             prefilter,
             rules_by_keyword,
             global_allowlist: None,
+            allowed_lines: Vec::new(),
             allowed_paths: None,
         })
     }
@@ -415,6 +417,11 @@ impl RuleSet {
             };
             set.global_allowlist = Some(Rule::new(spec, ".leakgate.toml".into()));
         }
+        set.allowed_lines = allow
+            .lines
+            .iter()
+            .filter_map(|p| build_regex(p).ok())
+            .collect();
         set.allowed_paths = build_globs(&allow.paths).map_err(|message| RuleError::Invalid {
             file: ".leakgate.toml".into(),
             id: "allowlist.paths".into(),
@@ -424,10 +431,11 @@ impl RuleSet {
     }
 
     /// Is this secret allowlisted by the configuration, whatever the rule?
-    pub fn globally_allowed(&self, secret: &[u8]) -> bool {
+    pub fn globally_allowed(&self, secret: &[u8], line: &[u8]) -> bool {
         self.global_allowlist
             .as_ref()
             .is_some_and(|rule| rule.allowlisted(secret))
+            || self.allowed_lines.iter().any(|regex| regex.is_match(line))
     }
 
     /// Is this file allowlisted (never reported)? The configuration's `allowlist.paths`, and

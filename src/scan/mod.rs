@@ -210,7 +210,7 @@ impl<'r> Scanner<'r> {
                             followed_by: &data[end..(end + 2).min(data.len())],
                         };
                         if start < end
-                            && !self.rules.globally_allowed(&data[start..end])
+                            && !self.rules.globally_allowed(&data[start..end], context.line)
                             && accept(rule, key, &data[start..end], context)
                         {
                             out.push(Candidate {
