@@ -1,9 +1,10 @@
 //! leakgate: keeps secrets out of git and out of AI-agent run journals.
 //!
-//! The data flows one way: [`cli`] → [`rules`] (a compiled [`rules::RuleSet`]) → [`input`]
-//! (bytes plus [`finding::Provenance`]) → [`scan`] (matches) → [`finding`] → [`report`].
-//! [`commands`] wires them together for each subcommand; `main.rs` only maps the result to an
-//! exit code.
+//! The data flows one way: [`cli`] → [`config`] → [`rules`] (a compiled [`rules::RuleSet`]) →
+//! [`input`] (bytes plus [`finding::Provenance`]: working tree, git, agent journals via
+//! [`journal`]) → [`scan`] (matches) → [`finding`] → [`report`]. [`hygiene`] checks repository
+//! hygiene and [`baseline`] accepted findings. [`commands`] wires them together for each
+//! subcommand; `main.rs` only maps the result to an exit code.
 
 pub mod baseline;
 pub mod cli;

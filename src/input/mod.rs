@@ -1,8 +1,9 @@
 //! Inputs: where scanned bytes come from. Each source hands a [`Sink`] the bytes of one blob
 //! with its [`Provenance`](crate::finding::Provenance), or says why it skipped one.
 //!
-//! Sources: the working tree ([`walk`]) and the staged change ([`git`]); journal sources plug in
-//! the same way.
+//! Sources: the working tree ([`walk`]) and git ([`git`]: the staged change, a commit range,
+//! history). Agent run data is walked like the working tree and relabelled by
+//! [`crate::journal::JournalSink`].
 
 pub mod git;
 mod index_diff;
