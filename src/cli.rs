@@ -1,5 +1,7 @@
 //! Command-line arguments. Only this module knows clap; it turns flags into plain records that
 //! the commands consume.
+// Doc comments here are `--help` text, shown verbatim: `[scan]` and `<rule>` are meant literally.
+#![allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use std::path::PathBuf;
 

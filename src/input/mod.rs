@@ -1,5 +1,5 @@
 //! Inputs: where scanned bytes come from. Each source hands a [`Sink`] the bytes of one blob
-//! with its [`Provenance`](crate::finding::Provenance), or says why it skipped one.
+//! with its [`crate::finding::Provenance`], or says why it skipped one.
 //!
 //! Sources: the working tree ([`walk`]) and git ([`git`]: the staged change, a commit range,
 //! history). Agent run data is walked like the working tree and relabelled by
