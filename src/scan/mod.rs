@@ -422,10 +422,14 @@ fn unquote(data: &[u8], start: usize, end: usize) -> (usize, usize, bool) {
             }
         }
     }
-    // An unquoted value cut at an escaped quote (`PASS=x\"` inside a JSON string) keeps the
-    // escape's backslash: it is not part of the value.
+    // Inside a JSON string an unquoted value ends where an escape begins: `passwd\n` in
+    // `self.passwd = passwd\n…` is the word `passwd`, and `PASS=x\"` is `x`.
+    let escape = value.windows(2).position(|w| {
+        w[0] == b'\\' && matches!(w[1], b'n' | b'r' | b't' | b'"' | b'\\' | b'/' | b'u')
+    });
     let trailing = value.iter().rev().take_while(|b| **b == b'\\').count();
-    (start, end - trailing, false)
+    let cut = escape.map_or(end - trailing, |at| start + at);
+    (start, cut, false)
 }
 
 /// The region a rule's regex searches around a keyword hit: the hit's line (a window of it, on a
@@ -617,5 +621,11 @@ regex = '''\b(?P<secret>dmo_[A-Za-z0-9]{16,})'''
         assert_eq!(unquote(b"\"abc\"", 0, 5), (1, 4, true));
         assert_eq!(unquote(b"b'abc'", 0, 6), (2, 5, true));
         assert_eq!(unquote(b"abc", 0, 3), (0, 3, false));
+        assert_eq!(
+            unquote(br"passwd\nfoo", 0, 11),
+            (0, 6, false),
+            "a JSON escape ends an unquoted value"
+        );
+        assert_eq!(unquote(br#"x1y2\""#, 0, 6), (0, 4, false));
     }
 }
