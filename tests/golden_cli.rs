@@ -58,7 +58,7 @@ fn every_format_matches_its_golden_file() {
     let tree = fixture();
     for (format, file) in [
         ("human", "scan.human.txt"),
-        ("json", "scan.jsonl"),
+        ("json", "scan.json-lines.txt"),
         ("sarif", "scan.sarif"),
         ("github", "scan.github.txt"),
         ("junit", "scan.junit.xml"),
