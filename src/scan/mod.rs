@@ -210,6 +210,7 @@ impl<'r> Scanner<'r> {
                             followed_by: &data[end..(end + 2).min(data.len())],
                         };
                         if start < end
+                            && !inside_redaction_marker(data, start)
                             && !self.rules.globally_allowed(&data[start..end], context.line)
                             && accept(rule, key, &data[start..end], context)
                         {
@@ -390,6 +391,17 @@ fn accept(
             key.is_none_or(value::key_names_secret)
                 && value::generic_value_reason(secret, context, min_entropy).is_none()
         }
+    }
+}
+
+/// Is `offset` inside a `[REDACTED:<rule>:<fingerprint>]` marker that leakgate itself wrote (a
+/// redacted copy, a pasted report)? Its rule name and fingerprint are not secrets.
+fn inside_redaction_marker(data: &[u8], offset: usize) -> bool {
+    let (line_start, _) = line_bounds(data, offset);
+    let before = &data[line_start..offset];
+    match memchr::memmem::rfind(before, b"[REDACTED:") {
+        Some(at) => !before[at..].contains(&b']'),
+        None => false,
     }
 }
 
@@ -614,6 +626,13 @@ regex = '''\b(?P<secret>dmo_[A-Za-z0-9]{16,})'''
         let found = Scanner::new(&rules, ScanOptions::default())
             .scan(&Provenance::File { path: "t".into() }, &data);
         assert_eq!(found.len(), 1);
+    }
+
+    #[test]
+    fn redaction_markers_are_not_secrets() {
+        let line = b"token [REDACTED:github-pat:e0cff9ebcb780a34] and more";
+        assert!(inside_redaction_marker(line, 27));
+        assert!(!inside_redaction_marker(line, 50));
     }
 
     #[test]
