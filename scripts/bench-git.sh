@@ -63,55 +63,25 @@ readonly STAGED_TARGET_MS=50      # the issue's target for 100,000 files, 5 chan
 
 BENCH_DIR=${BENCH_DIR:-/tmp/leakgate-bench}
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-REPO=$PWD
+# shellcheck source-path=SCRIPTDIR source=bench-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 HELPER=$REPO/scripts/bench-git-repo.py
-export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 # Git: no system or user config, and nothing inherited from a hook that might be running us.
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
 unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES \
     GIT_NAMESPACE GIT_CEILING_DIRECTORIES
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'bench-git: error: %s\n' "$*" >&2; exit 1; }
-
 # Python always runs isolated (-I): the benchmark repositories hold copies of the standard
 # library, and a plain `python3 -c` started inside one would import them instead.
 py() { python3 -I "$@"; }
 
-# Current wall-clock time in seconds with microseconds, into the variable named $1.
-# $EPOCHREALTIME (bash >= 5) is read without forking, so it adds no start-up noise of its
-# own; older bash falls back to `date +%s.%N`.
-stamp() {
-    if [[ -n ${EPOCHREALTIME:-} ]]; then
-        printf -v "$1" '%s' "$EPOCHREALTIME"
-    else
-        printf -v "$1" '%s' "$(date +%s.%N)"
-    fi
-}
-
-# Median of the numbers given as arguments.
-median() {
-    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
-        END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-# timed VAR OUT RCS CMD...: run CMD with stdout to OUT, require its exit code to be one of the
-# space-separated RCS, and store the elapsed wall time in seconds in the variable named VAR.
-timed() {
-    local __var=$1 out=$2 rcs=$3 t0 t1 rc=0
-    shift 3
-    stamp t0
-    "$@" >"$out" || rc=$?
-    stamp t1
-    [[ " $rcs " == *" $rc "* ]] || die "$(basename "$1") exited $rc (expected $rcs): $*"
-    printf -v "$__var" '%s' "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')"
-}
-
-# json_get FILE EXPR: evaluate a Python expression over the JSON document m in FILE.
-json_get() {
-    py -c 'import json, sys; m = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+# timed_rc VAR OUT RCS CMD...: run CMD with stdout to OUT, require its exit code to be one of
+# the space-separated RCS, and store the elapsed wall time in seconds (6 decimals) in the
+# variable named VAR.
+timed_rc() {
+    run_timed "$1" "$2" 6 "${@:4}"
+    [[ " $3 " == *" $TIMED_RC "* ]] || die "$(basename "$4") exited $TIMED_RC (expected $3): ${*:4}"
 }
 
 SCRATCH=$(mktemp -d)
@@ -120,14 +90,7 @@ trap 'rm -rf "$SCRATCH"' EXIT
 # ---------------------------------------------------------------------------------------------
 # 1. Build leakgate.
 
-log "building leakgate (release)"
-if [[ -f Cargo.lock ]]; then
-    cargo build --release --locked -q
-else
-    cargo build --release -q
-fi
-LEAKGATE=$REPO/${CARGO_TARGET_DIR:-target}/release/leakgate
-[[ -x $LEAKGATE ]] || die "no binary at $LEAKGATE"
+build_leakgate
 log "$("$LEAKGATE" --version); $(git --version)"
 
 # ---------------------------------------------------------------------------------------------
@@ -154,12 +117,11 @@ recipe_key() {
 # ensure_repo NAME KIND ARGS...: reuse $BENCH_DIR/NAME while its marker's key matches, else
 # build it with `bench-git-repo.py KIND ARGS...`.
 ensure_repo() {
-    local name=$1 kind=$2 key cached=""
+    local name=$1 kind=$2 key
     shift 2
     local dir=$BENCH_DIR/$name marker=$BENCH_DIR/$name.marker.json
     key=$(recipe_key "$name" "$kind" "$@")
-    [[ -f $marker && -d $dir/.git ]] && cached=$(json_get "$marker" 'm["recipe_key"]' 2>/dev/null || true)
-    if [[ ${BENCH_REBUILD:-0} != 1 && $cached == "$key" ]]; then
+    if cached "$key" "$marker" "$dir/.git"; then
         log "reusing $dir (recipe $key, marker $marker)"
         return
     fi
@@ -249,16 +211,16 @@ print(s["findings"], s["files_scanned"], ",".join(found))' "$SCRATCH/staged.json
     # One untimed warm-up of each, then alternating timed runs, each after a fresh stage.
     cd "$repo"
     stage "$repo" "$secret_file" "${files[@]}"
-    timed t /dev/null 1 "${LG_STAGED_CMD[@]}"
+    timed_rc t /dev/null 1 "${LG_STAGED_CMD[@]}"
     stage "$repo" "$secret_file" "${files[@]}"
-    timed t /dev/null 1 "${GIT_STAGED_CMD[@]}"
+    timed_rc t /dev/null 1 "${GIT_STAGED_CMD[@]}"
     local lg=() gt=()
     for ((i = 1; i <= STAGED_RUNS; i++)); do
         stage "$repo" "$secret_file" "${files[@]}"
-        timed t /dev/null 1 "${LG_STAGED_CMD[@]}"
+        timed_rc t /dev/null 1 "${LG_STAGED_CMD[@]}"
         lg+=("$t")
         stage "$repo" "$secret_file" "${files[@]}"
-        timed u /dev/null 1 "${GIT_STAGED_CMD[@]}"
+        timed_rc u /dev/null 1 "${GIT_STAGED_CMD[@]}"
         gt+=("$u")
     done
     git -C "$repo" reset -q --hard
@@ -289,8 +251,8 @@ GIT_LOG_CMD=(git log --all -p --no-color)
 
 cd "$HIST"
 log "history warm-up (untimed): leakgate, git log"
-timed t "$SCRATCH/history.jsonl" "0 1" "${LG_HIST_CMD[@]}"
-timed t /dev/null 0 "${GIT_LOG_CMD[@]}"
+timed_rc t "$SCRATCH/history.jsonl" "0 1" "${LG_HIST_CMD[@]}"
+timed_rc t /dev/null 0 "${GIT_LOG_CMD[@]}"
 cd "$REPO"
 
 read -r SCANNED SCANNED_BYTES SKIPPED LG_COMMITS FINDINGS PLANTED_FOUND < <(py -c '
@@ -311,9 +273,9 @@ LG_H=()
 GIT_H=()
 cd "$HIST"
 for ((i = 1; i <= HISTORY_RUNS; i++)); do
-    timed t /dev/null "0 1" "${LG_HIST_CMD[@]}"
+    timed_rc t /dev/null "0 1" "${LG_HIST_CMD[@]}"
     LG_H+=("$t")
-    timed u /dev/null 0 "${GIT_LOG_CMD[@]}"
+    timed_rc u /dev/null 0 "${GIT_LOG_CMD[@]}"
     GIT_H+=("$u")
     log "run $i/$HISTORY_RUNS: leakgate ${t}s, git log ${u}s"
 done
@@ -327,19 +289,19 @@ LOAD_AFTER=$(load1)
 # 5. Report.
 
 log "timed commands (each after a fresh reset + stage for the staged ones):"
-show_cmd() {
+show_cmd_in() {
     local dir=$1
     shift
     printf '    (cd %q &&' "$dir" >&2
     printf ' %q' "$@" >&2
     printf ' > /dev/null)\n' >&2
 }
-show_cmd "$BIG" "${LG_STAGED_CMD[@]}"
-show_cmd "$BIG" "${GIT_STAGED_CMD[@]}"
-show_cmd "$SMALL" "${LG_STAGED_CMD[@]}"
-show_cmd "$SMALL" "${GIT_STAGED_CMD[@]}"
-show_cmd "$HIST" "${LG_HIST_CMD[@]}"
-show_cmd "$HIST" "${GIT_LOG_CMD[@]}"
+show_cmd_in "$BIG" "${LG_STAGED_CMD[@]}"
+show_cmd_in "$BIG" "${GIT_STAGED_CMD[@]}"
+show_cmd_in "$SMALL" "${LG_STAGED_CMD[@]}"
+show_cmd_in "$SMALL" "${GIT_STAGED_CMD[@]}"
+show_cmd_in "$HIST" "${LG_HIST_CMD[@]}"
+show_cmd_in "$HIST" "${GIT_LOG_CMD[@]}"
 
 awk -v big="$BIG_FILES" -v small="$SMALL_FILES" -v c5="$SMALL_CHANGE" -v c50="$LARGE_CHANGE" \
     -v b5="${STAGED_LG[big5]}" -v g_b5="${STAGED_GIT[big5]}" \

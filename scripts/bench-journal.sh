@@ -52,42 +52,8 @@ JSON_TREE=$BENCH_DIR/journal-json
 PLAIN_TREE=$BENCH_DIR/journal-plain
 MARKER=$BENCH_DIR/journal.marker.json
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-REPO=$PWD
-export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'bench-journal: error: %s\n' "$*" >&2; exit 1; }
-
-# Current wall-clock time in seconds with microseconds, into the variable named $1.
-# $EPOCHREALTIME (bash >= 5) is read without forking, so it adds no start-up noise of its
-# own; older bash falls back to `date +%s.%N`.
-stamp() {
-    if [[ -n ${EPOCHREALTIME:-} ]]; then
-        printf -v "$1" '%s' "$EPOCHREALTIME"
-    else
-        printf -v "$1" '%s' "$(date +%s.%N)"
-    fi
-}
-
-# Median of the numbers given as arguments.
-median() {
-    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
-        END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-# Run a command with stdout to $2, check its exit code (0 or 1 is success: 1 means secrets
-# were found; anything else is a failure of the tool), and store the elapsed wall time in
-# seconds in the variable named $1.
-timed() {
-    local __var=$1 out=$2 t0 t1 rc=0
-    shift 2
-    stamp t0
-    "$@" >"$out" || rc=$?
-    stamp t1
-    [[ $rc -le 1 ]] || die "$(basename "$1") exited $rc: $*"
-    printf -v "$__var" '%s' "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')"
-}
+# shellcheck source-path=SCRIPTDIR source=bench-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 
 # "FILES BYTES" of the regular files under $1.
 tree_size() {
@@ -97,14 +63,7 @@ tree_size() {
 # ---------------------------------------------------------------------------------------------
 # 1. Build leakgate.
 
-log "building leakgate (release)"
-if [[ -f Cargo.lock ]]; then
-    cargo build --release --locked -q
-else
-    cargo build --release -q
-fi
-LEAKGATE=$REPO/${CARGO_TARGET_DIR:-target}/release/leakgate
-[[ -x $LEAKGATE ]] || die "no binary at $LEAKGATE"
+build_leakgate
 log "$("$LEAKGATE" --version)"
 command -v python3 >/dev/null || die "python3 is required (it builds the trees and reads reports)"
 
@@ -123,11 +82,7 @@ RECIPE_KEY=$(
     } | sha256sum | cut -c1-16
 )
 
-cached_key=""
-[[ -f $MARKER && -d $JSON_TREE && -d $PLAIN_TREE ]] && cached_key=$(python3 -c \
-    'import json,sys; print(json.load(open(sys.argv[1]))["recipe_key"])' "$MARKER" 2>/dev/null || true)
-
-if [[ ${BENCH_REBUILD:-0} != 1 && $cached_key == "$RECIPE_KEY" ]]; then
+if cached "$RECIPE_KEY" "$MARKER" "$JSON_TREE" "$PLAIN_TREE"; then
     log "reusing trees $JSON_TREE and $PLAIN_TREE (recipe $RECIPE_KEY, marker $MARKER)"
 else
     log "building trees $JSON_TREE and $PLAIN_TREE (recipe $RECIPE_KEY)"
@@ -226,13 +181,7 @@ print(", ".join(p["name"] for p in json.load(open(sys.argv[1]))["planted"] if p[
 
 PLAIN_TIMES=()
 JSON_TIMES=()
-for ((i = 1; i <= RUNS; i++)); do
-    timed p /dev/null "${PLAIN_CMD[@]}"
-    PLAIN_TIMES+=("$p")
-    timed j /dev/null "${JSON_CMD[@]}"
-    JSON_TIMES+=("$j")
-    log "run $i/$RUNS: plain ${p}s, JSON-aware ${j}s"
-done
+alternate "$RUNS" plain PLAIN_CMD PLAIN_TIMES JSON-aware JSON_CMD JSON_TIMES
 PLAIN_MEDIAN=$(median "${PLAIN_TIMES[@]}")
 JSON_MEDIAN=$(median "${JSON_TIMES[@]}")
 
@@ -259,7 +208,6 @@ JOURNAL_MEDIAN=$(median "${JOURNAL_TIMES[@]}")
 # 5. Report.
 
 log "timed commands:"
-show_cmd() { printf '   ' >&2; printf ' %q' "$@" >&2; printf ' > /dev/null\n' >&2; }
 show_cmd "${PLAIN_CMD[@]}"
 show_cmd "${JSON_CMD[@]}"
 show_cmd "${JOURNAL_CMD[@]}"

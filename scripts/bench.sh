@@ -43,56 +43,13 @@ TREE=$BENCH_DIR/tree
 MARKER=$BENCH_DIR/tree.marker.json
 NPM_DIR=$BENCH_DIR/npm
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-REPO=$PWD
-export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
-
-# Run a command as root (directly when we are root, via sudo otherwise).
-as_root() {
-    if [[ $EUID -eq 0 ]]; then "$@"; else sudo "$@"; fi
-}
-
-APT_UPDATED=0
-apt_install() {
-    command -v apt-get >/dev/null || return 1
-    if [[ $APT_UPDATED -eq 0 ]]; then
-        as_root apt-get update -qq >/dev/null || return 1
-        APT_UPDATED=1
-    fi
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
-}
-
-# Current wall-clock time in seconds with microseconds, into the variable named $1.
-# $EPOCHREALTIME (bash >= 5) is read without forking, so it adds no start-up noise of its
-# own; older bash falls back to `date +%s.%N`.
-stamp() {
-    if [[ -n ${EPOCHREALTIME:-} ]]; then
-        printf -v "$1" '%s' "$EPOCHREALTIME"
-    else
-        printf -v "$1" '%s' "$(date +%s.%N)"
-    fi
-}
-
-# Median of the numbers given as arguments.
-median() {
-    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
-        END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
+# shellcheck source-path=SCRIPTDIR source=bench-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 
 # ---------------------------------------------------------------------------------------------
 # 1. Build leakgate.
 
-log "building leakgate (release)"
-if [[ -f Cargo.lock ]]; then
-    cargo build --release --locked -q
-else
-    cargo build --release -q
-fi
-LEAKGATE=$REPO/${CARGO_TARGET_DIR:-target}/release/leakgate
-[[ -x $LEAKGATE ]] || die "no binary at $LEAKGATE"
+build_leakgate
 log "$("$LEAKGATE" --version)"
 
 # ---------------------------------------------------------------------------------------------
@@ -165,11 +122,7 @@ print(sorted({(d.metadata["Name"] or "?") + "==" + d.version for d in m.distribu
     } | sha256sum | cut -c1-16
 )
 
-cached_key=""
-[[ -f $MARKER && -d $TREE ]] && cached_key=$(python3 -c \
-    'import json,sys; print(json.load(open(sys.argv[1]))["recipe_key"])' "$MARKER" 2>/dev/null || true)
-
-if [[ ${BENCH_REBUILD:-0} != 1 && $cached_key == "$RECIPE_KEY" ]]; then
+if cached "$RECIPE_KEY" "$MARKER" "$TREE"; then
     log "reusing tree $TREE (recipe $RECIPE_KEY, marker $MARKER)"
 else
     log "building tree $TREE (recipe $RECIPE_KEY)"
@@ -225,18 +178,6 @@ for k in "${KEYWORDS[@]}"; do RG_ARGS+=(-e "$k"); done
 LEAKGATE_CMD=("$LEAKGATE" scan "$TREE" --format json)
 RG_CMD=("$RG" "${RG_ARGS[@]}" "$TREE")
 
-# Run a command with stdout to $2, check its exit code (0 or 1 is success, anything else is
-# a failure of the tool), and store the elapsed wall time in seconds in the variable named $1.
-timed() {
-    local __var=$1 out=$2 t0 t1 rc=0
-    shift 2
-    stamp t0
-    "$@" >"$out" || rc=$?
-    stamp t1
-    [[ $rc -le 1 ]] || die "$(basename "$1") exited $rc: $*"
-    printf -v "$__var" '%s' "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')"
-}
-
 SCRATCH=$(mktemp -d)
 trap 'rm -rf "$SCRATCH"' EXIT
 
@@ -252,13 +193,7 @@ log "leakgate scanned $SCANNED_FILES files, $SCANNED_BYTES bytes, $FINDINGS find
 
 LG_TIMES=()
 RG_TIMES=()
-for ((i = 1; i <= RUNS; i++)); do
-    timed t /dev/null "${LEAKGATE_CMD[@]}"
-    LG_TIMES+=("$t")
-    timed u /dev/null "${RG_CMD[@]}"
-    RG_TIMES+=("$u")
-    log "run $i/$RUNS: leakgate ${t}s, rg ${u}s"
-done
+alternate "$RUNS" leakgate LEAKGATE_CMD LG_TIMES rg RG_CMD RG_TIMES
 LG_MEDIAN=$(median "${LG_TIMES[@]}")
 RG_MEDIAN=$(median "${RG_TIMES[@]}")
 
@@ -285,7 +220,6 @@ SU_MEDIAN=$(median "${SU_TIMES[@]}")
 # 6. Report.
 
 log "timed commands:"
-show_cmd() { printf '   ' >&2; printf ' %q' "$@" >&2; printf ' > /dev/null\n' >&2; }
 show_cmd "${LEAKGATE_CMD[@]}"
 show_cmd "${RG_CMD[@]}"
 show_cmd "$LEAKGATE" scan "$EMPTY"
