@@ -376,6 +376,17 @@ mod tests {
         )
     }
 
+    /// An event composed with the SDK's algorithm verifies as valid, without normalisation.
+    fn assert_composed_event_verifies(canonical: &str) {
+        let (file, _) = compose_sdk_file(canonical);
+        assert_eq!(
+            verify_event(file.as_bytes()),
+            ChecksumVerdict::Valid {
+                crlf_normalized: false
+            }
+        );
+    }
+
     /// Non-ASCII text, JS-style escapes, a `\u00e9` escape, empty containers and an exponent
     /// number, in the envelope key order type, recordedAt, data, sdkVersion.
     const AWKWARD_EVENT: &str = concat!(
@@ -434,13 +445,7 @@ mod tests {
             "  }\n",
             "}\n",
         );
-        let (file, _) = compose_sdk_file(canonical);
-        assert_eq!(
-            verify_event(file.as_bytes()),
-            ChecksumVerdict::Valid {
-                crlf_normalized: false
-            }
-        );
+        assert_composed_event_verifies(canonical);
     }
 
     #[test]
@@ -453,13 +458,7 @@ mod tests {
             "  \"sdkVersion\": \"6.0.0\"\n",
             "}\n",
         );
-        let (file, _) = compose_sdk_file(canonical);
-        assert_eq!(
-            verify_event(file.as_bytes()),
-            ChecksumVerdict::Valid {
-                crlf_normalized: false
-            }
-        );
+        assert_composed_event_verifies(canonical);
     }
 
     #[test]
@@ -649,13 +648,7 @@ mod tests {
             "  \"sdkVersion\": \"6.0.0\"\n",
             "}\n",
         );
-        let (file, _) = compose_sdk_file(canonical);
-        assert_eq!(
-            verify_event(file.as_bytes()),
-            ChecksumVerdict::Valid {
-                crlf_normalized: false
-            }
-        );
+        assert_composed_event_verifies(canonical);
         let (_, document) = verify_event_document(file.as_bytes());
         let message = document.expect("parsed")["data"]["message"]
             .as_str()
