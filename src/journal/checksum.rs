@@ -648,7 +648,13 @@ mod tests {
             "  \"sdkVersion\": \"6.0.0\"\n",
             "}\n",
         );
-        assert_composed_event_verifies(canonical);
+        let (file, _) = compose_sdk_file(canonical);
+        assert_eq!(
+            verify_event(file.as_bytes()),
+            ChecksumVerdict::Valid {
+                crlf_normalized: false
+            }
+        );
         let (_, document) = verify_event_document(file.as_bytes());
         let message = document.expect("parsed")["data"]["message"]
             .as_str()
