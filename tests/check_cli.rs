@@ -124,3 +124,27 @@ fn all_audits_the_tree_journals_and_hygiene() {
     );
     assert_eq!(summary(&messages)["runs"], 1);
 }
+
+#[test]
+fn an_audit_scans_run_data_in_the_tree_once() {
+    // `.a5c/` not ignored: the tree walk covers it; it must not be scanned a second time.
+    let repo = TestRepo::new();
+    repo.write(
+        ".a5c/runs/01JAAAAAAAAAAAAAAAAAAAAAAA/run.json",
+        format!("{{\"prompt\": \"use {}\"}}\n", fake("ghp_", 106, 36, ALNUM)),
+    );
+    repo.write(".a5c/runs/01JAAAAAAAAAAAAAAAAAAAAAAA/journal/.keep", "");
+    let output = ci_free(&mut repo.leakgate())
+        .env("HOME", repo.path())
+        .args(["check", "--all", "--format", "json"])
+        .output()
+        .expect("run");
+    let messages = json_lines(&output.stdout);
+    let found = findings(&messages);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0]["provenance"]["kind"], "journal",
+        "labelled by run as the tree is walked"
+    );
+    assert_eq!(summary(&messages)["files_scanned"], 2);
+}

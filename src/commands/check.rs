@@ -83,21 +83,24 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
                 .unwrap_or_else(|| PathBuf::from("."));
             let cwd = std::env::current_dir().unwrap_or_else(|_| root.clone());
             let (journal_roots, _) = journal::default_roots(&cwd);
-            let runs = journal::find_runs(&journal_roots);
+            let (labelled_roots, separate_roots) = split_journal_roots(&repo, &cwd, &journal_roots);
+            let runs = journal::find_runs(&labelled_roots);
             let mut results = scan::collect(rules, &args.common, |sink| {
+                // Every file is scanned once: run data inside the work tree is labelled as it is
+                // walked with the tree; what git ignores (the usual case) or what lies outside
+                // the tree is walked on its own, ignores off.
+                let labelled = JournalSink::new(sink, &runs);
                 let options = WalkOptions {
                     max_file_size: max,
                     respect_vcs_ignores: true,
                     threads: args.common.threads.unwrap_or(0),
                 };
-                walk(&[PathBuf::from(".")], &options, sink);
-                // Run data is usually ignored by git: audit it on its own, labelled by run.
-                let labelled = JournalSink::new(sink, &runs);
+                walk(&[PathBuf::from(".")], &options, &labelled);
                 let journal_options = WalkOptions {
                     respect_vcs_ignores: false,
                     ..options
                 };
-                walk(&journal_roots, &journal_options, &labelled);
+                walk(&separate_roots, &journal_options, &labelled);
                 Ok::<_, Error>(SourceTotals::default())
             })?;
             results.runs = Some(runs.len() as u64);
@@ -117,6 +120,49 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
         }
     });
     scan::report(&results, &args.common, started)
+}
+
+/// Split agent-data roots for the audit: all of them, as walked (roots inside the current
+/// directory made relative, so run labels match the tree walk's paths), and those that need a
+/// walk of their own (outside the current directory, or ignored by git).
+fn split_journal_roots(
+    repo: &git2::Repository,
+    cwd: &Path,
+    roots: &[PathBuf],
+) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let rules = IgnoreRules::load(repo, &UserDirs::from_env());
+    let top = repo.workdir().and_then(|w| w.canonicalize().ok());
+    let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_owned());
+    let mut labelled = Vec::new();
+    let mut separate = Vec::new();
+    for root in roots {
+        let canonical = root.canonicalize().unwrap_or_else(|_| root.clone());
+        let Some(relative) = canonical
+            .strip_prefix(&cwd)
+            .ok()
+            .filter(|r| !r.as_os_str().is_empty())
+        else {
+            labelled.push(root.clone());
+            separate.push(root.clone());
+            continue;
+        };
+        let in_repo = top
+            .as_ref()
+            .and_then(|top| canonical.strip_prefix(top).ok())
+            .map(|p| p.to_string_lossy().replace('\\', "/"));
+        let ignored = match (&rules, in_repo) {
+            (Some(rules), Some(path)) => matches!(
+                rules.decide(&path, true),
+                crate::hygiene::gitignore::Decision::Ignored(_)
+            ),
+            _ => true,
+        };
+        labelled.push(relative.to_path_buf());
+        if ignored {
+            separate.push(relative.to_path_buf());
+        }
+    }
+    (labelled, separate)
 }
 
 /// Pre-commit hygiene, in time that does not grow with the repository: root gitignore coverage,
