@@ -7,7 +7,6 @@
 //! that each add entries merge without conflicts in the common case.
 
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -114,27 +113,24 @@ impl Baseline {
             .iter()
             .map(|e| format!("    {}", serde_json::to_string(e).unwrap_or_default()))
             .collect();
+        let entries = if lines.is_empty() {
+            "[]".to_owned()
+        } else {
+            format!("[\n{}\n  ]", lines.join(",\n"))
+        };
         format!(
-            "{{\n  \"version\": {},\n  \"entries\": [\n{}\n  ]\n}}\n",
-            self.version,
-            lines.join(",\n")
+            "{{\n  \"version\": {},\n  \"entries\": {entries}\n}}\n",
+            self.version
         )
     }
 
     /// Write atomically.
     pub fn write(&self, path: &Path) -> Result<(), BaselineError> {
-        let error = |source| BaselineError::Write {
-            path: path.to_owned(),
-            source,
-        };
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(error)?;
-        temp.write_all(self.to_text().replace("[\n\n  ]", "[]").as_bytes())
-            .map_err(error)?;
-        temp.persist(path).map_err(|e| error(e.error))?;
-        Ok(())
+        crate::atomic::write(path, self.to_text().as_bytes(), None).map_err(|source| {
+            BaselineError::Write {
+                path: path.to_owned(),
+                source,
+            }
+        })
     }
 }

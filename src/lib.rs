@@ -6,6 +6,7 @@
 //! hygiene and [`baseline`] accepted findings. [`commands`] wires them together for each
 //! subcommand; `main.rs` only maps the result to an exit code.
 
+pub mod atomic;
 pub mod baseline;
 pub mod cli;
 pub mod commands;

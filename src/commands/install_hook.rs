@@ -98,17 +98,8 @@ pub fn run(force: bool) -> Result<ExitStatus, Error> {
         }
     }
 
-    std::fs::create_dir_all(&dir).map_err(write_error)?;
-    let mut temp = tempfile::NamedTempFile::new_in(&dir).map_err(write_error)?;
-    temp.write_all(script.as_bytes()).map_err(write_error)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        temp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o755))
-            .map_err(write_error)?;
-    }
-    temp.persist(&path).map_err(|e| write_error(e.error))?;
+    // Executable, and in place only once complete.
+    crate::atomic::write(&path, script.as_bytes(), Some(0o755)).map_err(write_error)?;
     writeln!(
         out,
         "installed the leakgate pre-commit hook at {}",

@@ -7,7 +7,6 @@
 
 pub mod gitignore;
 
-use std::io::Write;
 use std::path::Path;
 
 use serde::Serialize;
@@ -363,9 +362,7 @@ pub fn append_block(root: &Path, lines: &[String]) -> std::io::Result<bool> {
         content.extend_from_slice(line.as_bytes());
         content.extend_from_slice(newline);
     }
-    let mut temp = tempfile::NamedTempFile::new_in(root)?;
-    temp.write_all(&content)?;
-    temp.persist(&path).map_err(|e| e.error)?;
+    crate::atomic::write(&path, &content, None)?;
     Ok(true)
 }
 

@@ -9,7 +9,6 @@
 //! (a temp file renamed into place), and `leakgate-redactions.json` lists what was replaced.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -172,16 +171,10 @@ fn strip_checksum(content: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn write_atomically(path: &Path, content: &[u8]) -> Result<(), RedactError> {
-    let error = |source| RedactError::Write {
+    crate::atomic::write(path, content, None).map_err(|source| RedactError::Write {
         path: path.to_owned(),
         source,
-    };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(error)?;
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(error)?;
-    temp.write_all(content).map_err(error)?;
-    temp.persist(path).map_err(|e| error(e.error))?;
-    Ok(())
+    })
 }
 
 #[cfg(test)]
