@@ -302,11 +302,7 @@ pub struct RuleSet {
 impl RuleSet {
     /// The rules compiled into the binary.
     pub fn builtin() -> Result<Self, RuleError> {
-        let mut rules = Vec::new();
-        for (file, text) in BUILTIN_RULE_FILES {
-            rules.extend(parse_rule_file(file, text)?);
-        }
-        Self::new(rules)
+        Self::from_config(&crate::config::Config::default())
     }
 
     pub fn new(rules: Vec<Rule>) -> Result<Self, RuleError> {
