@@ -1,7 +1,7 @@
 //! Checking rules against their own examples: every example must give a finding from its rule,
 //! every negative example none. Run by `leakgate rules check` and by the test suite.
 
-use super::{Rule, RuleSet};
+use super::{Rule, RuleSet, RuleSpec};
 use crate::finding::Provenance;
 use crate::scan::{ScanOptions, Scanner};
 
@@ -39,7 +39,12 @@ pub fn check_rules(rules: &[Rule]) -> CheckReport {
             report.failures.push(fail("has no examples".into()));
         }
         // Each rule is checked alone, so that a more specific rule cannot hide its matches.
-        let alone = match RuleSet::new(vec![Rule::new(rule.spec.clone(), rule.origin.clone())]) {
+        // Examples test what the rule matches, not which files it applies to: `paths` is left out.
+        let spec = RuleSpec {
+            paths: Vec::new(),
+            ..rule.spec.clone()
+        };
+        let alone = match RuleSet::new(vec![Rule::new(spec, rule.origin.clone())]) {
             Ok(set) => set,
             Err(e) => {
                 report.failures.push(fail(e.to_string()));

@@ -223,15 +223,14 @@ impl Rule {
         regexes.iter().any(|r| r.is_match(secret))
     }
 
-    /// Does the rule apply to a file at `path`? (Rules without `paths` apply everywhere; the
-    /// examples of a rule with `paths` are checked as if in a matching file.)
+    /// Does the rule apply to a file at `path`? Rules without `paths` apply everywhere.
     pub fn applies_to(&self, path: &str) -> bool {
         match self
             .paths
             .get_or_init(|| build_globs(&self.spec.paths).ok().flatten())
         {
             None => true,
-            Some(set) => set.is_match(path) || path.starts_with('<'),
+            Some(set) => set.is_match(path),
         }
     }
 
