@@ -20,6 +20,32 @@ use crate::finding::Finding;
 use crate::input::{Problem, SkipReason, Skipped};
 use crate::rules::{RuleKind, Severity};
 
+/// How a message is labelled: `error` fails the run, `warning` and `note` inform.
+#[derive(Clone, Copy)]
+enum Level {
+    Error,
+    Warning,
+    Note,
+}
+
+impl Level {
+    fn label(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Note => "note",
+        }
+    }
+
+    fn style(self) -> Style {
+        match self {
+            Level::Error => Style::new().red().bold(),
+            Level::Warning => Style::new().yellow().bold(),
+            Level::Note => Style::new().cyan().bold(),
+        }
+    }
+}
+
 pub struct HumanReporter {
     out: Box<dyn Write + Send>,
     options: ReportOptions,
@@ -36,6 +62,14 @@ impl HumanReporter {
             options,
             notes: Vec::new(),
             current_run: None,
+        }
+    }
+
+    /// `error`, or `error[code]`, painted for its level.
+    fn head(&self, level: Level, code: Option<&str>) -> String {
+        match code {
+            Some(code) => self.paint(&format!("{}[{code}]", level.label()), level.style()),
+            None => self.paint(level.label(), level.style()),
         }
     }
 
@@ -59,13 +93,14 @@ impl HumanReporter {
         // evidence) are labelled as warnings.
         let warning_only = f.severity == Severity::Low
             || (f.kind == RuleKind::Policy && f.severity != Severity::High);
-        let (label, style) = if warning_only {
-            ("warning", Style::new().yellow().bold())
+        let level = if warning_only {
+            Level::Warning
         } else {
-            ("error", Style::new().red().bold())
+            Level::Error
         };
+        let style = level.style();
         let blue = Style::new().blue().bold();
-        let head = self.paint(&format!("{label}[{}]", f.rule), style);
+        let head = self.head(level, Some(&f.rule));
         let description = self.paint(&f.description, Style::new().bold());
         let gutter = f.line.to_string().len();
         let pad = " ".repeat(gutter);
@@ -142,7 +177,7 @@ impl HumanReporter {
     }
 
     fn error(&mut self, p: &Problem) -> io::Result<()> {
-        let head = self.paint("error", Style::new().red().bold());
+        let head = self.head(Level::Error, None);
         writeln!(self.out, "{head}: cannot scan {}: {}", p.path, p.message)
     }
 
@@ -156,15 +191,15 @@ impl HumanReporter {
                     "no hygiene problems: every secret file pattern is ignored and none is tracked",
                     Style::new().green().bold(),
                 ),
-                1 => self.paint("1 hygiene problem", Style::new().red().bold()),
-                n => self.paint(&format!("{n} hygiene problems"), Style::new().red().bold()),
+                1 => self.paint("1 hygiene problem", Level::Error.style()),
+                n => self.paint(&format!("{n} hygiene problems"), Level::Error.style()),
             };
             return writeln!(self.out, "{line}");
         }
         let findings = match s.findings {
             0 => self.paint("no secrets found", Style::new().green().bold()),
-            1 => self.paint("1 finding", Style::new().red().bold()),
-            n => self.paint(&format!("{n} findings"), Style::new().red().bold()),
+            1 => self.paint("1 finding", Level::Error.style()),
+            n => self.paint(&format!("{n} findings"), Level::Error.style()),
         };
         let size = bytesize::ByteSize(s.bytes_scanned).display().si();
         let files = plural(s.files_scanned, "file", "files");
@@ -250,14 +285,12 @@ impl Reporter for HumanReporter {
             }
             Message::Error(p) => self.error(p),
             Message::Integrity(problem) => {
-                let (label, style) = match problem.severity {
-                    crate::journal::ProblemSeverity::Error => ("error", Style::new().red().bold()),
-                    crate::journal::ProblemSeverity::Warning => {
-                        ("warning", Style::new().yellow().bold())
-                    }
-                    crate::journal::ProblemSeverity::Info => ("note", Style::new().cyan().bold()),
+                let level = match problem.severity {
+                    crate::journal::ProblemSeverity::Error => Level::Error,
+                    crate::journal::ProblemSeverity::Warning => Level::Warning,
+                    crate::journal::ProblemSeverity::Info => Level::Note,
                 };
-                let head = self.paint(&format!("{label}[{}]", problem.code), style);
+                let head = self.head(level, Some(&problem.code));
                 writeln!(
                     self.out,
                     "{head}: run {}: {}: {}",
@@ -265,13 +298,11 @@ impl Reporter for HumanReporter {
                 )
             }
             Message::Hygiene(problem) => {
-                let (label, style) = match problem.severity {
-                    crate::hygiene::HygieneSeverity::Error => ("error", Style::new().red().bold()),
-                    crate::hygiene::HygieneSeverity::Warning => {
-                        ("warning", Style::new().yellow().bold())
-                    }
+                let level = match problem.severity {
+                    crate::hygiene::HygieneSeverity::Error => Level::Error,
+                    crate::hygiene::HygieneSeverity::Warning => Level::Warning,
                 };
-                let head = self.paint(&format!("{label}[{}]", problem.code), style);
+                let head = self.head(level, Some(problem.code));
                 let help = self.paint("= help:", Style::new().bold());
                 writeln!(
                     self.out,
@@ -280,7 +311,7 @@ impl Reporter for HumanReporter {
                 )
             }
             Message::InvalidJson(note) => {
-                let head = self.paint("warning", Style::new().yellow().bold());
+                let head = self.head(Level::Warning, None);
                 writeln!(
                     self.out,
                     "{head}: {}:{}:{}: {} (scanned as plain text)",
@@ -288,7 +319,7 @@ impl Reporter for HumanReporter {
                 )
             }
             Message::Warning { message } => {
-                let head = self.paint("warning", Style::new().yellow().bold());
+                let head = self.head(Level::Warning, None);
                 writeln!(self.out, "{head}: {message}")
             }
             Message::Summary(s) => self.summary(s),
