@@ -163,22 +163,22 @@ pub fn find_runs(roots: &[PathBuf]) -> Vec<RunDir> {
 /// the event's seq (from the file name) and type.
 pub struct JournalSink<'a> {
     inner: &'a dyn Sink,
-    runs: &'a [RunDir],
+    /// Runs by directory path, for a lookup per ancestor of a file (not a scan of every run).
+    runs: std::collections::HashMap<&'a str, &'a RunDir>,
 }
 
 impl<'a> JournalSink<'a> {
     pub fn new(inner: &'a dyn Sink, runs: &'a [RunDir]) -> Self {
-        JournalSink { inner, runs }
+        JournalSink {
+            inner,
+            runs: runs.iter().map(|run| (run.path.as_str(), run)).collect(),
+        }
     }
 
-    fn run_of(&self, path: &str) -> Option<&RunDir> {
-        self.runs
-            .iter()
-            .filter(|run| {
-                path.strip_prefix(run.path.as_str())
-                    .is_some_and(|rest| rest.starts_with('/'))
-            })
-            .max_by_key(|run| run.path.len())
+    /// The innermost run directory that contains `path`.
+    fn run_of(&self, path: &str) -> Option<&'a RunDir> {
+        path.rmatch_indices('/')
+            .find_map(|(slash, _)| self.runs.get(&path[..slash]).copied())
     }
 }
 
@@ -242,6 +242,42 @@ fn event_type(data: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_map_to_their_innermost_run() {
+        struct Nothing;
+        impl Sink for Nothing {
+            fn blob(&self, _: Blob<'_>) {}
+            fn skipped(&self, _: Skipped) {}
+            fn problem(&self, _: Problem) {}
+        }
+        let run = |path: &str| RunDir {
+            path: path.into(),
+            id: path.rsplit('/').next().unwrap_or_default().into(),
+            layout: Layout::Sdk,
+        };
+        let runs = vec![run(".a5c/runs/A"), run(".a5c/runs/A-2"), run("/abs/runs/B")];
+        let sink = JournalSink::new(&Nothing, &runs);
+        assert_eq!(
+            sink.run_of(".a5c/runs/A/journal/000001.x.json")
+                .map(|r| r.id.as_str()),
+            Some("A")
+        );
+        assert_eq!(
+            sink.run_of(".a5c/runs/A-2/run.json").map(|r| r.id.as_str()),
+            Some("A-2")
+        );
+        assert_eq!(
+            sink.run_of("/abs/runs/B/tasks/t/result.json")
+                .map(|r| r.id.as_str()),
+            Some("B")
+        );
+        assert!(sink.run_of(".a5c/runs/Ax/run.json").is_none());
+        assert!(
+            sink.run_of(".a5c/runs/A").is_none(),
+            "the run directory itself is not a file in it"
+        );
+    }
 
     #[test]
     fn event_files_are_recognised() {
