@@ -115,7 +115,24 @@ impl<'r> Scanner<'r> {
         options: json::LexOptions,
         candidates: &mut Vec<Candidate>,
     ) -> Vec<SyntaxNote> {
-        let lexed = json::lex(data, options);
+        // Raw matches need the pointer of the string they sit in: when there are any, one pass
+        // records every string; otherwise only escaped strings (the cheap mode).
+        let needs_pointers = !candidates.is_empty();
+        let lexed = json::lex(
+            data,
+            json::LexOptions {
+                escaped_only: !needs_pointers,
+                ..options
+            },
+        );
+        if needs_pointers {
+            for candidate in candidates.iter_mut() {
+                let at = lexed.strings.partition_point(|s| s.end < candidate.start);
+                if let Some(string) = lexed.strings.get(at).filter(|s| s.start <= candidate.start) {
+                    candidate.pointer = Some(string.pointer.clone());
+                }
+            }
+        }
         for string in lexed.strings.iter().filter(|s| s.escaped) {
             let (decoded, map) = json::decode_nested(&data[string.start..string.end]);
             for found in self.candidates(&decoded, provenance.path()) {
@@ -128,22 +145,6 @@ impl<'r> Scanner<'r> {
                     end: end.max(start + 1),
                     ..found
                 });
-            }
-        }
-        if candidates.iter().any(|c| c.pointer.is_none()) {
-            // Raw matches need the pointer of their string: lex again, recording every string.
-            let every = json::lex(
-                data,
-                json::LexOptions {
-                    escaped_only: false,
-                    ..options
-                },
-            );
-            for candidate in candidates.iter_mut().filter(|c| c.pointer.is_none()) {
-                let at = every.strings.partition_point(|s| s.end < candidate.start);
-                if let Some(string) = every.strings.get(at).filter(|s| s.start <= candidate.start) {
-                    candidate.pointer = Some(string.pointer.clone());
-                }
             }
         }
         let mut lines = LineCounter::default();
