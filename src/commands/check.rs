@@ -59,22 +59,11 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
     let repo = git::open(Path::new("."))?;
     let max = settings.max_file_size;
     let mut results = match &plan {
-        Plan::PreCommit => scan::collect(rules, &args.common, |sink| {
-            let totals = git::staged(Path::new("."), max, sink)?;
-            Ok::<_, GitError>(SourceTotals {
-                lines_added: Some(totals.lines_added),
-                ..SourceTotals::default()
-            })
-        })?,
+        Plan::PreCommit => {
+            scan::collect(rules, &args.common, |sink| scan::staged_source(max, sink))?
+        }
         Plan::PullRequest(spec) => scan::collect(rules, &args.common, |sink| {
-            let range = git::resolve_range(&repo, spec)?;
-            let totals = git::range(&repo, range, max, sink)?;
-            Ok::<_, GitError>(SourceTotals {
-                lines_added: Some(totals.lines_added),
-                commits: Some(totals.commits),
-                attribute: Some(range),
-                ..SourceTotals::default()
-            })
+            scan::range_source(spec, false, max, sink)
         })?,
         Plan::Audit => {
             let root = repo

@@ -190,27 +190,10 @@ pub fn scan(settings: &Settings, args: &ScanArgs) -> Result<ScanResults, GitErro
     collect(&settings.rules, &args.common, |sink| {
         let max = settings.max_file_size;
         if args.staged {
-            let totals = git::staged(Path::new("."), max, sink)?;
-            return Ok(SourceTotals {
-                lines_added: Some(totals.lines_added),
-                ..SourceTotals::default()
-            });
+            return staged_source(max, sink);
         }
         if let Some(spec) = &args.range {
-            let repo = git::open(Path::new("."))?;
-            let range = git::resolve_range(&repo, spec)?;
-            let totals = if args.per_commit {
-                git::per_commit(&repo, range, max, sink)?
-            } else {
-                git::range(&repo, range, max, sink)?
-            };
-            return Ok(SourceTotals {
-                lines_added: Some(totals.lines_added),
-                commits: Some(totals.commits),
-                // Each finding is then attributed to the commit that added its line.
-                attribute: (!args.per_commit).then_some(range),
-                ..SourceTotals::default()
-            });
+            return range_source(spec, args.per_commit, max, sink);
         }
         if args.history {
             return scan_history(args, max, sink);
@@ -222,6 +205,38 @@ pub fn scan(settings: &Settings, args: &ScanArgs) -> Result<ScanResults, GitErro
         };
         walk(&args.paths, &options, sink);
         Ok(SourceTotals::default())
+    })
+}
+
+/// The staged change as a source (`scan --staged`, `check` at pre-commit).
+pub fn staged_source(max_file_size: u64, sink: &dyn Sink) -> Result<SourceTotals, GitError> {
+    let totals = git::staged(Path::new("."), max_file_size, sink)?;
+    Ok(SourceTotals {
+        lines_added: Some(totals.lines_added),
+        ..SourceTotals::default()
+    })
+}
+
+/// What a range adds as a source (`scan --range`, `check` in CI); each finding is then
+/// attributed to the commit that added its line, unless every commit was scanned on its own.
+pub fn range_source(
+    spec: &str,
+    per_commit: bool,
+    max_file_size: u64,
+    sink: &dyn Sink,
+) -> Result<SourceTotals, GitError> {
+    let repo = git::open(Path::new("."))?;
+    let range = git::resolve_range(&repo, spec)?;
+    let totals = if per_commit {
+        git::per_commit(&repo, range, max_file_size, sink)?
+    } else {
+        git::range(&repo, range, max_file_size, sink)?
+    };
+    Ok(SourceTotals {
+        lines_added: Some(totals.lines_added),
+        commits: Some(totals.commits),
+        attribute: (!per_commit).then_some(range),
+        ..SourceTotals::default()
     })
 }
 
