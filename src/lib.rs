@@ -11,6 +11,7 @@ pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod escape;
 pub mod finding;
 pub mod hygiene;
 pub mod input;

@@ -23,7 +23,12 @@ fn main() -> ExitCode {
         Ok(status) => ExitCode::from(status as u8),
         Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("{:?}", miette::Report::new(error));
+            // Error messages quote paths and git's words about refs, which whoever wrote the
+            // scanned files chose: escape them, and keep every line from acting as a CI command.
+            let report = miette::Report::new(leakgate::escape::EscapedDiagnostic::new(error));
+            for line in format!("{report:?}").lines() {
+                eprintln!("{}", leakgate::escape::guard_log_line(line));
+            }
             ExitCode::from(ExitStatus::Error as u8)
         }
     }

@@ -79,7 +79,7 @@ pub fn run(force: bool) -> Result<ExitStatus, Error> {
             writeln!(
                 out,
                 "leakgate pre-commit hook already installed at {}",
-                path.display()
+                crate::escape::path(&path)
             )?;
             return Ok(ExitStatus::Clean);
         }
@@ -89,7 +89,11 @@ pub fn run(force: bool) -> Result<ExitStatus, Error> {
             }
             let backup = backup_path(&path);
             std::fs::copy(&path, &backup).map_err(write_error)?;
-            writeln!(out, "kept the previous hook as {}", backup.display())?;
+            writeln!(
+                out,
+                "kept the previous hook as {}",
+                crate::escape::path(&backup)
+            )?;
         }
     } else if path.exists() {
         // Present but unreadable (or not a file): never clobber what we cannot read.
@@ -103,7 +107,7 @@ pub fn run(force: bool) -> Result<ExitStatus, Error> {
     writeln!(
         out,
         "installed the leakgate pre-commit hook at {}",
-        path.display()
+        crate::escape::path(&path)
     )?;
     Ok(ExitStatus::Clean)
 }

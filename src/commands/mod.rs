@@ -42,7 +42,7 @@ pub fn settings(common: &crate::cli::CommonArgs) -> Result<Option<Settings>, Err
             loaded.untranslated.len()
         )?;
         for line in &loaded.untranslated {
-            writeln!(err, "  - {line}")?;
+            writeln!(err, "  - {}", crate::escape::Escaped(line))?;
         }
     }
     if common.dump_config {

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use super::Output;
 use crate::cli::ColorChoice;
+use crate::escape::{Escaped, escape};
 use crate::report::Format;
 use crate::rules::{RuleSet, check};
 use crate::{Error, ExitStatus};
@@ -32,11 +33,11 @@ pub fn list(format: Format) -> Result<ExitStatus, Error> {
             _ => writeln!(
                 out,
                 "{:<34} {:<7} {:<11} {}  [{}]",
-                spec.id,
+                escape(&spec.id),
                 spec.severity.as_str(),
                 format!("{:?}", spec.kind).to_lowercase(),
-                spec.description,
-                spec.keywords.join(", ")
+                Escaped(&spec.description),
+                Escaped(&spec.keywords.join(", "))
             )?,
         }
     }
@@ -50,7 +51,12 @@ pub fn check() -> Result<ExitStatus, Error> {
     let report = check::check_rules(rules.rules());
     let (output, mut out) = Output::open(None, ColorChoice::Never)?;
     for failure in &report.failures {
-        writeln!(out, "FAIL {}: {}", failure.rule, failure.message)?;
+        writeln!(
+            out,
+            "FAIL {}: {}",
+            Escaped(&failure.rule),
+            Escaped(&failure.message)
+        )?;
     }
     writeln!(
         out,

@@ -366,7 +366,7 @@ pub fn write_baseline(args: &ScanArgs, file: &std::path::Path) -> Result<ExitSta
         std::io::stdout(),
         "wrote {} entries to {} (no secrets: rule, fingerprint and path only)",
         baseline.entries.len(),
-        file.display()
+        crate::escape::path(file)
     )?;
     Ok(ExitStatus::Clean)
 }

@@ -257,7 +257,7 @@ impl Config {
             text.push_str("# from: built-in defaults only\n");
         }
         for file in files {
-            text.push_str(&format!("# layered: {}\n", file.display()));
+            text.push_str(&format!("# layered: {}\n", crate::escape::path(file)));
         }
         text + &toml::to_string_pretty(self).unwrap_or_default()
     }

@@ -9,13 +9,17 @@
 //!    = help: not a secret? add `leakgate:allow` to the line, or the path to .leakgateignore
 //! ```
 //!
-//! Only this module knows about colors; they are off unless the caller decided otherwise.
+//! Only this module knows about colors; they are off unless the caller decided otherwise. Every
+//! string that came from the scanned data or a configuration (paths, pointers, run ids, rule ids,
+//! author names, messages quoting them) goes through [`escape`](crate::escape::escape) first, so
+//! none can move the cursor, forge a line or reorder text on the terminal.
 
 use std::io::{self, Write};
 
 use owo_colors::{OwoColorize, Style};
 
 use super::{Message, ReportOptions, Reporter, Summary};
+use crate::escape::{Escaped, escape};
 use crate::finding::Finding;
 use crate::input::{Problem, SkipReason, Skipped};
 use crate::rules::{RuleKind, Severity};
@@ -68,7 +72,10 @@ impl HumanReporter {
     /// `error`, or `error[code]`, painted for its level.
     fn head(&self, level: Level, code: Option<&str>) -> String {
         match code {
-            Some(code) => self.paint(&format!("{}[{code}]", level.label()), level.style()),
+            Some(code) => self.paint(
+                &format!("{}[{}]", level.label(), Escaped(code)),
+                level.style(),
+            ),
             None => self.paint(level.label(), level.style()),
         }
     }
@@ -85,7 +92,10 @@ impl HumanReporter {
         if let crate::finding::Provenance::Journal { run_id, .. } = &f.provenance
             && self.current_run.as_ref() != Some(run_id)
         {
-            let header = self.paint(&format!("run {run_id}"), Style::new().bold().underline());
+            let header = self.paint(
+                &format!("run {}", Escaped(run_id)),
+                Style::new().bold().underline(),
+            );
             writeln!(self.out, "{header}\n")?;
             self.current_run = Some(run_id.clone());
         }
@@ -101,7 +111,7 @@ impl HumanReporter {
         let style = level.style();
         let blue = Style::new().blue().bold();
         let head = self.head(level, Some(&f.rule));
-        let description = self.paint(&f.description, Style::new().bold());
+        let description = self.paint(&escape(&f.description), Style::new().bold());
         let gutter = f.line.to_string().len();
         let pad = " ".repeat(gutter);
         let bar = self.paint("|", blue);
@@ -109,13 +119,13 @@ impl HumanReporter {
         let pointer = f
             .json_pointer
             .as_deref()
-            .map(|p| format!(" at {p}"))
+            .map(|p| format!(" at {}", Escaped(p)))
             .unwrap_or_default();
         writeln!(
             self.out,
             "{pad}{} {}:{}:{}{pointer}",
             self.paint("-->", blue),
-            f.path,
+            Escaped(&f.path),
             f.line,
             f.column
         )?;
@@ -138,7 +148,7 @@ impl HumanReporter {
             ..
         } = &f.provenance
         {
-            let event = event_type.as_deref().unwrap_or("event");
+            let event = Escaped(event_type.as_deref().unwrap_or("event"));
             writeln!(
                 self.out,
                 "{pad} {} journal event {seq} ({event})",
@@ -150,9 +160,9 @@ impl HumanReporter {
                 self.out,
                 "{pad} {} added in commit {} by {} on {}",
                 self.paint("= note:", Style::new().bold()),
-                &commit.id[..commit.id.len().min(12)],
-                commit.author,
-                commit.date
+                Escaped(commit.id.get(..12).unwrap_or(&commit.id)),
+                Escaped(&commit.author),
+                Escaped(&commit.date)
             )?;
         }
         writeln!(
@@ -169,16 +179,24 @@ impl HumanReporter {
             let detail = s
                 .detail
                 .as_deref()
-                .map(|d| format!(" ({d})"))
+                .map(|d| format!(" ({})", Escaped(d)))
                 .unwrap_or_default();
-            self.notes
-                .push(format!("skipped {}: {}{detail}", s.path, s.reason.as_str()));
+            self.notes.push(format!(
+                "skipped {}: {}{detail}",
+                Escaped(&s.path),
+                s.reason.as_str()
+            ));
         }
     }
 
     fn error(&mut self, p: &Problem) -> io::Result<()> {
         let head = self.head(Level::Error, None);
-        writeln!(self.out, "{head}: cannot scan {}: {}", p.path, p.message)
+        writeln!(
+            self.out,
+            "{head}: cannot scan {}: {}",
+            Escaped(&p.path),
+            Escaped(&p.message)
+        )
     }
 
     fn summary(&mut self, s: &Summary) -> io::Result<()> {
@@ -264,7 +282,7 @@ impl HumanReporter {
             writeln!(
                 self.out,
                 "{}",
-                self.paint(&format!("checked {scope}"), Style::new().dimmed())
+                self.paint(&format!("checked {}", Escaped(scope)), Style::new().dimmed())
             )?;
         }
         Ok(())
@@ -294,7 +312,9 @@ impl Reporter for HumanReporter {
                 writeln!(
                     self.out,
                     "{head}: run {}: {}: {}",
-                    problem.run_id, problem.path, problem.message
+                    Escaped(&problem.run_id),
+                    Escaped(&problem.path),
+                    Escaped(&problem.message)
                 )
             }
             Message::Hygiene(problem) => {
@@ -307,7 +327,8 @@ impl Reporter for HumanReporter {
                 writeln!(
                     self.out,
                     "{head}: {}\n  {help} {}\n",
-                    problem.message, problem.fix
+                    Escaped(&problem.message),
+                    Escaped(&problem.fix)
                 )
             }
             Message::InvalidJson(note) => {
@@ -315,12 +336,15 @@ impl Reporter for HumanReporter {
                 writeln!(
                     self.out,
                     "{head}: {}:{}:{}: {} (scanned as plain text)",
-                    note.path, note.line, note.column, note.message
+                    Escaped(&note.path),
+                    note.line,
+                    note.column,
+                    Escaped(&note.message)
                 )
             }
             Message::Warning { message } => {
                 let head = self.head(Level::Warning, None);
-                writeln!(self.out, "{head}: {message}")
+                writeln!(self.out, "{head}: {}", Escaped(message))
             }
             Message::Summary(s) => self.summary(s),
         }

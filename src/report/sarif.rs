@@ -1,7 +1,9 @@
 //! SARIF 2.1.0 for GitHub code scanning: a `tool.driver` listing every rule that fired, and one
 //! result per finding with a repo-relative location and leakgate's fingerprint in
 //! `partialFingerprints`. No secret bytes go into the file: messages carry the redacted
-//! preview, and no snippet is included (code scanning renders snippets in its UI).
+//! preview, and no snippet is included (code scanning renders snippets in its UI). Texts that
+//! come from a configuration or the scanned data are [escaped](crate::escape::escape) as for a
+//! terminal: a SARIF viewer may print them to one.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -9,6 +11,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::{Message, Reporter};
+use crate::escape::escape;
 use crate::finding::Finding;
 use crate::rules::Severity;
 
@@ -65,7 +68,8 @@ fn help_text(rule: &str) -> String {
     format!(
         "Remove the secret from the file and rotate it: anyone who saw the code has it. \
          If it is not a secret, add `leakgate:allow` to the line, list the path in .leakgateignore, \
-         or add its fingerprint to the baseline. Rule: {rule}."
+         or add its fingerprint to the baseline. Rule: {}.",
+        escape(rule)
     )
 }
 
@@ -83,8 +87,8 @@ impl SarifReporter {
                 json!({
                     "id": f.rule,
                     "name": f.rule,
-                    "shortDescription": {"text": f.description},
-                    "fullDescription": {"text": format!("{} (leakgate rule {})", f.description, f.rule)},
+                    "shortDescription": {"text": escape(&f.description)},
+                    "fullDescription": {"text": escape(&format!("{} (leakgate rule {})", f.description, f.rule))},
                     "help": {"text": help_text(&f.rule), "markdown": help_text(&f.rule)},
                     "defaultConfiguration": {"level": level(f.severity)},
                     "properties": {
@@ -102,7 +106,7 @@ impl SarifReporter {
                     "ruleId": f.rule,
                     "ruleIndex": index[f.rule.as_str()],
                     "level": level(f.severity),
-                    "message": {"text": format!("{}: {}", f.description, f.preview)},
+                    "message": {"text": escape(&format!("{}: {}", f.description, f.preview))},
                     "locations": [{
                         "physicalLocation": {
                             "artifactLocation": {"uri": artifact_uri(&f.path)},
