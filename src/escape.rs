@@ -226,7 +226,10 @@ mod tests {
 
     #[test]
     fn log_lines_cannot_start_a_workflow_command() {
-        assert_eq!(guard_log_line("  ::stop-commands::t"), r"\  ::stop-commands::t");
+        assert_eq!(
+            guard_log_line("  ::stop-commands::t"),
+            r"\  ::stop-commands::t"
+        );
         assert_eq!(guard_log_line("error: a::b"), "error: a::b");
         assert_eq!(guard_log_line("x##[error]y"), r"x##\[error]y");
     }

@@ -93,8 +93,7 @@ impl CommandSafe {
     fn emit(&mut self, line: &[u8], end: &[u8]) -> io::Result<()> {
         let text = String::from_utf8_lossy(line);
         let escaped = escape(&text);
-        self.inner
-            .write_all(guard_log_line(&escaped).as_bytes())?;
+        self.inner.write_all(guard_log_line(&escaped).as_bytes())?;
         self.inner.write_all(end)
     }
 }
@@ -206,7 +205,10 @@ mod tests {
         struct Sink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
         impl Write for Sink {
             fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-                self.0.lock().map_err(|_| io::Error::other("poisoned"))?.extend_from_slice(buf);
+                self.0
+                    .lock()
+                    .map_err(|_| io::Error::other("poisoned"))?
+                    .extend_from_slice(buf);
                 Ok(buf.len())
             }
             fn flush(&mut self) -> io::Result<()> {

@@ -282,7 +282,10 @@ impl HumanReporter {
             writeln!(
                 self.out,
                 "{}",
-                self.paint(&format!("checked {}", Escaped(scope)), Style::new().dimmed())
+                self.paint(
+                    &format!("checked {}", Escaped(scope)),
+                    Style::new().dimmed()
+                )
             )?;
         }
         Ok(())
