@@ -234,3 +234,263 @@ fn a_force_push_scans_what_the_new_head_adds_over_the_common_history() {
         run.stdout
     );
 }
+
+/// A checkout of `origin`'s `pr` branch with `origin` as its remote, as actions/checkout leaves it.
+fn checkout_of(origin: &TestRepo) -> TestRepo {
+    let checkout = TestRepo { tree: Tree::new() };
+    let url = format!("file://{}", origin.path().display());
+    let clone = Command::new("git")
+        .args(["clone", "-q", "--branch", "pr", &url, "."])
+        .current_dir(checkout.path())
+        .status()
+        .expect("git clone");
+    assert!(clone.success());
+    checkout
+}
+
+#[test]
+fn event_fields_that_are_not_commit_ids_never_reach_git() {
+    let (origin, base, head) = pull_request_repo();
+    let checkout = checkout_of(&origin);
+    let runner = Tree::new();
+    let marker = runner.child("pwned");
+    // git fetch would run this as its upload-pack command; the second value would forge a
+    // workflow command if the script echoed it.
+    let injected = format!("--upload-pack=touch {};git-upload-pack", marker.display());
+    let forged = "1234\n::add-mask::forged";
+    let zero = "0000000000000000000000000000000000000000";
+    for value in [injected.as_str(), forged] {
+        let cases = [
+            (
+                "push",
+                "before",
+                serde_json::json!({"before": value, "after": head}),
+            ),
+            (
+                "push",
+                "after",
+                serde_json::json!({"before": base, "after": value}),
+            ),
+            (
+                "pull_request",
+                "pull_request.base.sha",
+                serde_json::json!({"pull_request": {"base": {"sha": value}, "head": {"sha": head}}}),
+            ),
+            (
+                "pull_request",
+                "pull_request.head.sha",
+                serde_json::json!({"pull_request": {"base": {"sha": base}, "head": {"sha": value}}}),
+            ),
+            (
+                "push",
+                "repository.default_branch",
+                serde_json::json!({"before": zero, "after": head, "repository": {"default_branch": value}}),
+            ),
+        ];
+        for (event, field, payload) in cases {
+            let run = run_action(&checkout, event, payload, &[]);
+            assert_eq!(run.code, Some(2), "{field} = {value:?}: {}", run.stdout);
+            assert!(
+                !marker.exists(),
+                "{field}: git took the payload's value as an option"
+            );
+            assert!(
+                run.stdout.contains(&format!(
+                    "::error title=leakgate::the event's {field} is not a"
+                )),
+                "{field}: says which field is wrong: {}",
+                run.stdout
+            );
+            assert!(
+                !run.stdout.contains("upload-pack") && !run.stdout.contains("forged"),
+                "{field}: the rejected value is not echoed: {}",
+                run.stdout
+            );
+        }
+    }
+
+    // A SHA-256 id is a commit id too: it passes the check and is looked for (absent here).
+    let sha256 = "a".repeat(64);
+    let run = run_action(
+        &checkout,
+        "pull_request",
+        serde_json::json!({"pull_request": {"base": {"sha": sha256}, "head": {"sha": head}}}),
+        &[],
+    );
+    assert_eq!(run.code, Some(2), "{}", run.stdout);
+    assert!(run.stdout.contains("is not available"), "{}", run.stdout);
+}
+
+/// `scripts/action-install.sh <step>` as action.yml runs it: (exit code, combined output, the
+/// step outputs it wrote).
+fn install_step(
+    step: &str,
+    action: &Tree,
+    runner: &Tree,
+    action_ref: &str,
+) -> (
+    Option<i32>,
+    String,
+    std::collections::BTreeMap<String, String>,
+) {
+    let outputs = runner.child("step-output");
+    let _ = std::fs::remove_file(&outputs);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/action-install.sh");
+    let output = Command::new("bash")
+        .arg(script)
+        .arg(step)
+        .env("GITHUB_ACTION_PATH", action.path())
+        .env("ACTION_REF", action_ref)
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_TOOL_CACHE", runner.child("tool-cache"))
+        .env("GITHUB_OUTPUT", &outputs)
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                runner.child("bin").display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .output()
+        .expect("bash");
+    let written = std::fs::read_to_string(&outputs).unwrap_or_default();
+    let map = written
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    (
+        output.status.code(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+        map,
+    )
+}
+
+#[test]
+fn the_build_is_keyed_by_the_actions_ref_and_source() {
+    let action = Tree::new();
+    action.write("Cargo.toml", "[package]\nname = \"leakgate\"\n");
+    action.write("src/main.rs", "fn main() { /* v1 */ }\n");
+    let runner = Tree::new();
+    // A stand-in for `cargo install` (a real build takes minutes): it logs each call and leaves a
+    // `leakgate` that prints the source it was built from.
+    runner.write(
+        "bin/cargo",
+        "#!/bin/sh\n\
+         echo \"$@\" >> \"$(dirname \"$0\")/../cargo.log\"\n\
+         while [ $# -gt 0 ]; do case \"$1\" in --root) root=$2; shift;; --path) src=$2; shift;; esac; shift; done\n\
+         mkdir -p \"$root/bin\" && cp \"$src/src/main.rs\" \"$root/built-from\"\n\
+         printf '#!/bin/sh\\ncat \"%s/built-from\"\\n' \"$root\" > \"$root/bin/leakgate\"\n\
+         chmod +x \"$root/bin/leakgate\"\n",
+    );
+    std::fs::set_permissions(
+        runner.child("bin/cargo"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("chmod");
+    let builds = || {
+        std::fs::read_to_string(runner.child("cargo.log"))
+            .unwrap_or_default()
+            .lines()
+            .count()
+    };
+    let run_binary = |binary: &str| {
+        let out = Command::new(binary)
+            .output()
+            .expect("run the installed binary");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+
+    let (code, text, v1) = install_step("key", &action, &runner, "v1");
+    assert_eq!(code, Some(0), "{text}");
+    assert!(v1["key"].starts_with("leakgate-Linux-v1-"), "{v1:?}");
+    assert_eq!(install_step("key", &action, &runner, "v1").2, v1, "stable");
+    let v2 = install_step("key", &action, &runner, "v2").2;
+    assert_ne!(v2["key"], v1["key"], "a new ref is a new cache entry");
+
+    // What the build tree holds besides the source does not change the version.
+    action.write("target/debug/junk", "x");
+    action.write(".git/HEAD", "ref: refs/heads/main\n");
+    assert_eq!(install_step("key", &action, &runner, "v1").2, v1);
+
+    let (code, text, installed) = install_step("install", &action, &runner, "v1");
+    assert_eq!(code, Some(0), "{text}");
+    assert_eq!(builds(), 1);
+    assert!(run_binary(&installed["binary"]).contains("v1"));
+    // Installed again (the cache restored it): used, not rebuilt.
+    let again = install_step("install", &action, &runner, "v1").2;
+    assert_eq!(
+        (again["binary"].as_str(), builds()),
+        (installed["binary"].as_str(), 1)
+    );
+
+    // The same ref with a changed source (a moved branch): a new key, a new build, a new binary;
+    // the old build, still on disk, is not what runs.
+    action.write("src/main.rs", "fn main() { /* v1.1 */ }\n");
+    let moved = install_step("key", &action, &runner, "v1").2;
+    assert_ne!(moved["key"], v1["key"]);
+    assert_ne!(moved["root"], v1["root"]);
+    let rebuilt = install_step("install", &action, &runner, "v1").2;
+    assert_eq!(builds(), 2);
+    assert_ne!(rebuilt["binary"], installed["binary"]);
+    assert!(run_binary(&rebuilt["binary"]).contains("v1.1"));
+}
+
+#[test]
+fn the_action_runs_the_binary_it_built_and_keys_its_cache_by_version() {
+    let yml = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml"))
+        .expect("action.yml");
+    // hashFiles() sees only GITHUB_WORKSPACE, never the action's own files: a key built with it
+    // never changes.
+    assert!(!yml.contains("hashFiles("), "{yml}");
+    assert!(
+        yml.contains("key: ${{ steps.version.outputs.key }}"),
+        "{yml}"
+    );
+    assert!(
+        yml.contains("ACTION_REF: ${{ github.action_ref }}"),
+        "{yml}"
+    );
+    assert!(
+        yml.contains("LEAKGATE_BIN: ${{ steps.install.outputs.binary }}"),
+        "{yml}"
+    );
+
+    // The entry script runs LEAKGATE_BIN, not whatever `leakgate` is first on PATH (an older
+    // one left on a self-hosted runner, say).
+    let (repo, base, head) = pull_request_repo();
+    let stale = Tree::new();
+    stale.write("leakgate", "#!/bin/sh\necho stale leakgate\nexit 0\n");
+    std::fs::set_permissions(
+        stale.child("leakgate"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("chmod");
+    let built = assert_cmd::cargo::cargo_bin("leakgate");
+    let path = format!(
+        "{}:{}",
+        stale.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = run_action(
+        &repo,
+        "pull_request",
+        serde_json::json!({"pull_request": {"base": {"sha": base}, "head": {"sha": head}}}),
+        &[
+            ("PATH", path.as_str()),
+            ("LEAKGATE_BIN", &built.display().to_string()),
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(!run.stdout.contains("stale leakgate"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("::error file=new.py,line=1,"),
+        "{}",
+        run.stdout
+    );
+}
