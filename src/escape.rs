@@ -10,7 +10,8 @@
 //! characters, line separators) become `\u{202e}`, and `##[` loses its meaning as `##\[`. A
 //! backslash is left alone: paths with one are common, and an escape cannot be forged by one
 //! since escaping changes nothing else around it. [`guard_log_line`] is the last line of defence
-//! for a whole line of a CI log. [`EscapedDiagnostic`] applies the same to a fatal error.
+//! for a whole line of a CI log. [`EscapedDiagnostic`] applies the same to a fatal error and the
+//! source code it quotes.
 
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
@@ -108,6 +109,78 @@ pub struct EscapedDiagnostic {
     inner: Box<dyn miette::Diagnostic + Send + Sync + 'static>,
     message: String,
     cause: Option<Box<EscapedCause>>,
+    /// The source code the error points into (a configuration file, say), made safe to show.
+    source: Option<SafeSource>,
+}
+
+/// Source code with every control and invisible character replaced by a visible one of the same
+/// length in bytes and in characters (`?`, `¿`, `\u{fffd}`), so every span and column the error
+/// gives still points where it did. Line breaks and tabs stay: the renderer lays them out.
+struct SafeSource {
+    data: Vec<u8>,
+    name: Option<String>,
+}
+
+impl SafeSource {
+    fn of(source: &dyn miette::SourceCode) -> Option<Self> {
+        // From the start, with every line after it: the whole text.
+        let whole = source
+            .read_span(&miette::SourceSpan::from((0, 0)), 0, usize::MAX)
+            .ok()?;
+        Some(SafeSource {
+            data: shown_in_place(whole.data()),
+            name: whole.name().map(str::to_owned),
+        })
+    }
+}
+
+/// `bytes` with each character that acts on a terminal replaced, keeping every length.
+fn shown_in_place(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        let mut chars = chunk.valid().chars().peekable();
+        while let Some(c) = chars.next() {
+            let keep = matches!(c, '\n' | '\t') || (c == '\r' && chars.peek() == Some(&'\n'));
+            if keep || !needs_escape(c) {
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            } else {
+                let marker = match c.len_utf8() {
+                    1 => "?",
+                    2 => "\u{bf}",
+                    _ => "\u{fffd}",
+                };
+                out.extend_from_slice(marker.as_bytes());
+            }
+        }
+        out.extend(std::iter::repeat_n(b'?', chunk.invalid().len()));
+    }
+    out
+}
+
+impl miette::SourceCode for SafeSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let contents =
+            self.data
+                .as_slice()
+                .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(match &self.name {
+            Some(name) => Box::new(miette::MietteSpanContents::new_named(
+                name.clone(),
+                contents.data(),
+                *contents.span(),
+                contents.line(),
+                contents.column(),
+                contents.line_count(),
+            )),
+            None => contents,
+        })
+    }
 }
 
 /// One cause of an [`EscapedDiagnostic`], its message escaped.
@@ -143,10 +216,12 @@ impl EscapedDiagnostic {
         let cause = causes.into_iter().rev().fold(None, |next, message| {
             Some(Box::new(EscapedCause { message, next }))
         });
+        let source = inner.source_code().and_then(SafeSource::of);
         EscapedDiagnostic {
             inner: Box::new(inner),
             message,
             cause,
+            source,
         }
     }
 }
@@ -193,7 +268,9 @@ impl miette::Diagnostic for EscapedDiagnostic {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.inner.source_code()
+        self.source
+            .as_ref()
+            .map(|source| source as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
@@ -222,6 +299,15 @@ mod tests {
         assert_eq!(escape("a\u{2028}b\u{200b}"), r"a\u{2028}b\u{200b}");
         assert_eq!(escape("x ##[add-mask]y"), r"x ##\[add-mask]y");
         assert_eq!(escape(r"C:\dir"), r"C:\dir");
+    }
+
+    #[test]
+    fn quoted_source_keeps_its_lengths() {
+        let source = "a\x1b[2J\r\nb\u{202e}c\u{85}\td\re\n";
+        let shown = String::from_utf8(shown_in_place(source.as_bytes())).expect("utf8");
+        assert_eq!(shown, "a?[2J\r\nb\u{fffd}c\u{bf}\td?e\n");
+        assert_eq!(shown.len(), source.len());
+        assert_eq!(shown.chars().count(), source.chars().count());
     }
 
     #[test]

@@ -174,6 +174,15 @@ fn fatal_errors_escape_the_paths_they_quote() {
         .expect("run");
     assert_eq!(output.status.code(), Some(2));
     assert_printed_escaped(&output, r"missing\x1b[2J\n::add-mask::x\u{202e}");
+
+    // A configuration the repository brings, quoted around the error it holds.
+    tree.write(
+        ".leakgate.toml",
+        "[scan]\n# \u{1b}[2J\u{202e} cleared\nmax_file_size = 3\n",
+    );
+    let output = tree.leakgate().args(["scan", "."]).output().expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert_printed_escaped(&output, "# ?[2J\u{fffd} cleared");
 }
 
 /// Every line the runner would read (it splits on CR as well as LF), checked the way the runner
