@@ -46,8 +46,14 @@ pub fn path(path: &std::path::Path) -> String {
 const V1_COMMAND: &str = "##[";
 const V1_COMMAND_ESCAPED: &str = r"##\[";
 
-fn needs_escape(c: char) -> bool {
+/// Whether a character acts on a terminal (or a reader) rather than just showing: what
+/// [`escape`] rewrites, and what snippets replace.
+pub fn acts_on_terminal(c: char) -> bool {
     c.is_control() || is_invisible_format(c)
+}
+
+fn needs_escape(c: char) -> bool {
+    acts_on_terminal(c)
 }
 
 /// Characters that change how text around them is shown without being seen themselves: bidi

@@ -194,13 +194,13 @@ pub fn preview(secret: &[u8], keywords: &[String]) -> String {
     format!("{}{REDACTED}", sanitize(&prefix))
 }
 
-/// Replace characters that could mangle a terminal (control codes, bidi overrides).
+/// Replace characters that could mangle a terminal (control codes, bidi controls, invisible
+/// formatting: the set [`crate::escape`] escapes) one for one, so snippet columns stay right.
 pub fn sanitize(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             '\t' => ' ',
-            c if c.is_control() => '\u{fffd}',
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => '\u{fffd}',
+            c if crate::escape::acts_on_terminal(c) => '\u{fffd}',
             c => c,
         })
         .collect()

@@ -53,7 +53,11 @@ fn assert_printed_escaped(output: &std::process::Output, shown: &str) {
 fn file_names_and_json_keys_are_escaped_in_the_human_report() {
     let tree = Tree::new();
     let token = fake("ghp_", 700, 36, ALNUM);
-    tree.write(&hostile_name(), format!("TOKEN={token}\n"));
+    // The line itself carries bidi marks and a line separator: the snippet shows them replaced.
+    tree.write(
+        &hostile_name(),
+        format!("TOKEN={token} # \u{200f}note\u{2028}\n"),
+    );
     // A key holding ESC and a newline (as JSON escapes), and a file that does not parse, so its
     // name is printed once more in the warning.
     tree.write(
