@@ -37,19 +37,6 @@ fn xml_escape(text: &str) -> String {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn attribute_values_hold_only_xml_characters() {
-        assert_eq!(
-            xml_escape("a\u{1b}[31m<b>\n\u{fffe}\"'&"),
-            r"a\x1b[31m&lt;b&gt;\n\u{fffe}&quot;&apos;&amp;"
-        );
-    }
-}
-
 impl Reporter for JunitReporter {
     fn report(&mut self, message: &Message<'_>) -> io::Result<()> {
         match message {
@@ -112,5 +99,18 @@ impl Reporter for JunitReporter {
         writeln!(self.out, "  </testsuite>")?;
         writeln!(self.out, "</testsuites>")?;
         self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attribute_values_hold_only_xml_characters() {
+        assert_eq!(
+            xml_escape("a\u{1b}[31m<b>\n\u{fffe}\"'&"),
+            r"a\x1b[31m&lt;b&gt;\n\u{fffe}&quot;&apos;&amp;"
+        );
     }
 }
