@@ -26,7 +26,7 @@ fn main() -> ExitCode {
             // Error messages quote paths and git's words about refs, which whoever wrote the
             // scanned files chose: escape them, and keep every line from acting as a CI command.
             let report = miette::Report::new(leakgate::escape::EscapedDiagnostic::new(error));
-            for line in format!("{report:?}").lines() {
+            for line in format!("{report:?}").split('\n') {
                 eprintln!("{}", leakgate::escape::guard_log_line(line));
             }
             ExitCode::from(ExitStatus::Error as u8)
