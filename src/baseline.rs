@@ -66,6 +66,8 @@ pub enum BaselineError {
         path: PathBuf,
         #[source]
         source: std::io::Error,
+        #[help]
+        help: String,
     },
 }
 
@@ -124,11 +126,17 @@ impl Baseline {
         )
     }
 
-    /// Write atomically.
+    /// Write as `crate::atomic` does: atomically, through a symlink, into a FIFO, keeping the
+    /// file's mode.
     pub fn write(&self, path: &Path) -> Result<(), BaselineError> {
-        crate::atomic::write(path, self.to_text().as_bytes(), None).map_err(|source| {
+        let options = crate::atomic::WriteOptions {
+            create_parents: true,
+            ..crate::atomic::WriteOptions::default()
+        };
+        crate::atomic::write(path, self.to_text().as_bytes(), &options).map_err(|source| {
             BaselineError::Write {
                 path: path.to_owned(),
+                help: crate::atomic::advice(&source),
                 source,
             }
         })

@@ -20,8 +20,6 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 
-use std::path::PathBuf;
-
 use cli::{Cli, Command, RulesCommand};
 
 /// The exit-code contract that hooks and CI rely on. An error wins over findings.
@@ -62,16 +60,11 @@ pub enum Error {
     #[diagnostic(transparent)]
     Hook(#[from] commands::install_hook::HookError),
 
-    #[error("cannot write the report to {}", path.display())]
-    #[diagnostic(
-        code(leakgate::output),
-        help("check that the directory exists and is writable")
-    )]
-    Output {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    /// A file leakgate was asked to write (a report, a `.gitignore` fix) could not be written;
+    /// nothing was changed in its place.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Write(#[from] atomic::WriteError),
 
     #[error("cannot write output")]
     #[diagnostic(code(leakgate::io))]

@@ -33,11 +33,11 @@ pub fn run(args: &GitignoreArgs) -> Result<ExitStatus, Error> {
                 message: "no work tree".into(),
             })?;
         let (_, missing) = hygiene::check_coverage(&rules, &required);
+        let write_error = |source| crate::atomic::WriteError::new(&root.join(".gitignore"), source);
+        // Before fix_lines reads it: a FIFO would make that read wait forever.
+        hygiene::fixable_gitignore(root).map_err(write_error)?;
         let lines = hygiene::fix_lines(root, &missing);
-        if hygiene::append_block(root, &lines).map_err(|source| Error::Output {
-            path: root.join(".gitignore"),
-            source,
-        })? {
+        if hygiene::append_block(root, &lines).map_err(write_error)? {
             results.warnings.push(format!(
                 "added {} to .gitignore: {}",
                 plural(lines.len()),

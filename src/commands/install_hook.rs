@@ -1,6 +1,9 @@
 //! `leakgate install-hook`: a plain git pre-commit hook for people who do not use the
 //! pre-commit framework. It honours `core.hooksPath`, refuses to replace another hook unless
-//! `--force` (and then keeps a backup), and writes atomically.
+//! `--force` (and then keeps a backup), and writes as `crate::atomic` does: atomically, through
+//! a symlinked hook to the script it points to, keeping an existing hook's mode (plus execute
+//! permission). A hook path that is not a regular file (a FIFO, a device, a directory) is
+//! refused, even with `--force`: it is not a hook leakgate should read or replace.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -21,6 +24,15 @@ pub enum HookError {
         )
     )]
     Exists { path: PathBuf },
+
+    #[error("{} is not a regular file", path.display())]
+    #[diagnostic(
+        code(leakgate::hook::not_a_file),
+        help(
+            "git runs a hook from a regular file (or a symlink to one): remove what is there, then run `leakgate install-hook` again"
+        )
+    )]
+    NotAFile { path: PathBuf },
 
     #[error("cannot write the hook at {}", path.display())]
     #[diagnostic(
@@ -74,6 +86,10 @@ pub fn run(force: bool) -> Result<ExitStatus, Error> {
     };
     let mut out = std::io::stdout().lock();
 
+    // Reading a FIFO would wait forever: look at what is there before opening it.
+    if std::fs::metadata(&path).is_ok_and(|meta| !meta.is_file()) {
+        return Err(HookError::NotAFile { path }.into());
+    }
     if let Ok(existing) = std::fs::read_to_string(&path) {
         if existing == script {
             writeln!(
@@ -103,7 +119,12 @@ pub fn run(force: bool) -> Result<ExitStatus, Error> {
     }
 
     // Executable, and in place only once complete.
-    crate::atomic::write(&path, script.as_bytes(), Some(0o755)).map_err(write_error)?;
+    let options = crate::atomic::WriteOptions {
+        executable: true,
+        create_parents: true,
+        ..crate::atomic::WriteOptions::default()
+    };
+    crate::atomic::write(&path, script.as_bytes(), &options).map_err(write_error)?;
     writeln!(
         out,
         "installed the leakgate pre-commit hook at {}",

@@ -75,9 +75,11 @@ pub fn settings(common: &crate::cli::CommonArgs) -> Result<Option<Settings>, Err
     }))
 }
 
-/// Where a report goes: standard output, or a file that appears atomically when complete.
+/// Where a report goes: standard output, or `--output FILE` written through
+/// [`crate::atomic::AtomicFile`] (a regular file appears atomically when complete; a symlink is
+/// written through; a FIFO or terminal is written into).
 pub struct Output {
-    target: Option<(tempfile::NamedTempFile, PathBuf)>,
+    target: Option<(crate::atomic::AtomicFile, PathBuf)>,
     pub color: bool,
 }
 
@@ -109,38 +111,32 @@ impl Output {
                 ))
             }
             Some(path) => {
-                let dir = match path.parent() {
-                    Some(p) if !p.as_os_str().is_empty() => p,
-                    _ => Path::new("."),
-                };
-                let temp =
-                    tempfile::NamedTempFile::new_in(dir).map_err(|source| Error::Output {
-                        path: path.to_owned(),
-                        source,
-                    })?;
-                let file = temp.reopen().map_err(|source| Error::Output {
-                    path: path.to_owned(),
-                    source,
-                })?;
-                let writer = Box::new(io::BufWriter::new(file));
+                let failed = |source| crate::atomic::WriteError::new(path, source);
+                let file = crate::atomic::AtomicFile::create(
+                    path,
+                    &crate::atomic::WriteOptions::default(),
+                )
+                .map_err(failed)?;
+                let handle = file.handle().map_err(failed)?;
+                // `--output /dev/tty` is a terminal too.
+                let color = color_ok(handle.is_terminal());
                 Ok((
                     Output {
-                        target: Some((temp, path.to_owned())),
-                        color: color_ok(false),
+                        target: Some((file, path.to_owned())),
+                        color,
                     },
-                    writer,
+                    Box::new(io::BufWriter::new(handle)),
                 ))
             }
         }
     }
 
-    /// Move the finished report into place.
+    /// Put the finished report in place. The reporter's writer must be flushed (its
+    /// `finish`) first: an unflushed tail would be lost, not reported.
     pub fn commit(self) -> Result<(), Error> {
-        if let Some((temp, path)) = self.target {
-            temp.persist(&path).map_err(|e| Error::Output {
-                path,
-                source: e.error,
-            })?;
+        if let Some((file, path)) = self.target {
+            file.commit()
+                .map_err(|source| crate::atomic::WriteError::new(&path, source))?;
         }
         Ok(())
     }

@@ -332,13 +332,34 @@ pub fn loose_permissions(_root: &Path) -> Vec<HygieneProblem> {
     Vec::new()
 }
 
+/// The root `.gitignore` that `--fix` may edit: a regular file, or none yet. A symlink is
+/// refused rather than written through, because git (2.32 and later) does not read a
+/// symlinked `.gitignore`: lines added to its target would cover nothing. A FIFO or device is
+/// refused rather than read (reading a FIFO waits forever).
+pub fn fixable_gitignore(root: &Path) -> std::io::Result<std::path::PathBuf> {
+    let path = root.join(".gitignore");
+    let refuse = |why: &str| Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, why));
+    match std::fs::symlink_metadata(&path) {
+        Ok(meta) if meta.file_type().is_symlink() => refuse(
+            "it is a symlink, and git does not read a symlinked .gitignore; replace it with a regular file holding the same lines",
+        ),
+        Ok(meta) if !meta.is_file() => {
+            refuse("it is not a regular file; make .gitignore a regular file")
+        }
+        Ok(_) => Ok(path),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(path),
+        Err(e) => Err(e),
+    }
+}
+
 /// Append `lines` to the root `.gitignore` in one marked block, keeping the file's content,
-/// line endings and final newline; atomically. Returns whether the file changed.
+/// line endings and final newline; atomically, keeping the file's mode (`crate::atomic`).
+/// Returns whether the file changed.
 pub fn append_block(root: &Path, lines: &[String]) -> std::io::Result<bool> {
     if lines.is_empty() {
         return Ok(false);
     }
-    let path = root.join(".gitignore");
+    let path = fixable_gitignore(root)?;
     let existing = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
@@ -362,7 +383,7 @@ pub fn append_block(root: &Path, lines: &[String]) -> std::io::Result<bool> {
         content.extend_from_slice(line.as_bytes());
         content.extend_from_slice(newline);
     }
-    crate::atomic::write(&path, &content, None)?;
+    crate::atomic::write(&path, &content, &crate::atomic::WriteOptions::default())?;
     Ok(true)
 }
 

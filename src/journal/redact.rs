@@ -171,7 +171,15 @@ fn strip_checksum(content: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn write_atomically(path: &Path, content: &[u8]) -> Result<(), RedactError> {
-    crate::atomic::write(path, content, None).map_err(|source| RedactError::Write {
+    crate::atomic::write(
+        path,
+        content,
+        &crate::atomic::WriteOptions {
+            create_parents: true,
+            ..Default::default()
+        },
+    )
+    .map_err(|source| RedactError::Write {
         path: path.to_owned(),
         source,
     })
