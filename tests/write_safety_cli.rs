@@ -94,6 +94,181 @@ fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+// ---------------------------------------------------------------- journal --redact-to
+
+/// `logs/s.jsonl` holding a token, and an empty `sub/` to run from.
+fn log_tree() -> (Tree, String, Vec<u8>) {
+    let tree = Tree::new();
+    let secret = token(301);
+    let content = format!("{{\"msg\": \"deploy with {secret}\"}}\n");
+    tree.write("logs/s.jsonl", &content);
+    std::fs::create_dir_all(tree.child("sub")).expect("mkdir");
+    (tree, secret, content.into_bytes())
+}
+
+#[test]
+fn redact_to_through_dotdot_writes_only_inside_dir_and_exits_0() {
+    let (tree, secret, original) = log_tree();
+    let output = tree
+        .leakgate()
+        .current_dir(tree.child("sub"))
+        .args([
+            "journal",
+            "../logs/s.jsonl",
+            "--redact-to",
+            "../shared",
+            "--color",
+            "never",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(
+        std::fs::read(tree.child("logs/s.jsonl")).expect("original"),
+        original,
+        "the input is never written"
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "a successful redaction exits 0: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        stderr(&output)
+    );
+    assert_eq!(
+        files_under(&tree.child("shared")),
+        ["leakgate-redactions.json", "s.jsonl"],
+        "the copy keeps the input's name, nothing else is left in DIR"
+    );
+    let copy = std::fs::read_to_string(tree.child("shared/s.jsonl")).expect("copy");
+    assert!(copy.contains("[REDACTED:github-pat:"), "{copy}");
+    assert!(!copy.contains(&secret));
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(tree.child("shared/leakgate-redactions.json")).expect("manifest"),
+    )
+    .expect("json");
+    assert_eq!(manifest["replaced"][0]["path"], "s.jsonl");
+    assert!(!manifest.to_string().contains(".."), "{manifest}");
+}
+
+#[test]
+fn redact_to_never_puts_an_absolute_path_in_the_copy_or_manifest() {
+    let (tree, _, original) = log_tree();
+    tree.write("other/logs/t.jsonl", "{\"msg\": \"nothing here\"}\n");
+    let out = tempfile::tempdir().expect("out");
+    let target = out.path().join("copy");
+    let output = tree
+        .leakgate()
+        .arg("journal")
+        .arg(tree.child("logs"))
+        .arg(tree.child("other/logs"))
+        .arg("--redact-to")
+        .arg(&target)
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read(tree.child("logs/s.jsonl")).expect("original"),
+        original
+    );
+    // Inputs below the current directory keep their relative paths.
+    assert_eq!(
+        files_under(&target),
+        [
+            "leakgate-redactions.json",
+            "logs/s.jsonl",
+            "other/logs/t.jsonl"
+        ]
+    );
+    let manifest = std::fs::read_to_string(target.join("leakgate-redactions.json")).expect("read");
+    let root = tree.path().display().to_string();
+    assert!(!manifest.contains(&root), "{manifest}");
+
+    // Inputs elsewhere go under their own names, made distinct.
+    let elsewhere = out.path().join("copy2");
+    let output = tree
+        .leakgate()
+        .current_dir(out.path())
+        .arg("journal")
+        .arg(tree.child("logs"))
+        .arg(tree.child("other/logs"))
+        .arg("--redact-to")
+        .arg(&elsewhere)
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        files_under(&elsewhere),
+        ["leakgate-redactions.json", "logs-2/t.jsonl", "logs/s.jsonl"]
+    );
+    let manifest =
+        std::fs::read_to_string(elsewhere.join("leakgate-redactions.json")).expect("read");
+    assert!(!manifest.contains(&root), "{manifest}");
+    assert!(manifest.contains("\"logs/s.jsonl\""), "{manifest}");
+}
+
+#[test]
+fn redact_to_inside_an_input_or_onto_a_file_is_refused() {
+    let (tree, _, original) = log_tree();
+    let inside = tree
+        .leakgate()
+        .args(["journal", ".", "--redact-to", "copy"])
+        .output()
+        .expect("run");
+    assert_eq!(inside.status.code(), Some(2), "{}", stderr(&inside));
+    assert!(stderr(&inside).contains("overlap"), "{}", stderr(&inside));
+    assert!(!tree.child("copy").exists(), "nothing was created");
+
+    let onto_input = tree
+        .leakgate()
+        .args(["journal", "logs", "--redact-to", "logs/s.jsonl"])
+        .output()
+        .expect("run");
+    assert_eq!(onto_input.status.code(), Some(2));
+    assert!(stderr(&onto_input).contains("not a directory"));
+    assert_eq!(
+        std::fs::read(tree.child("logs/s.jsonl")).expect("original"),
+        original
+    );
+
+    // An empty DIR that is itself the input holds the input: refused too.
+    std::fs::create_dir_all(tree.child("empty")).expect("mkdir");
+    let holds = tree
+        .leakgate()
+        .args(["journal", "empty", "--redact-to", "empty"])
+        .output()
+        .expect("run");
+    assert_eq!(holds.status.code(), Some(2));
+    assert!(stderr(&holds).contains("overlap"));
+}
+
+#[test]
+fn redact_to_a_symlinked_dir_writes_into_its_target() {
+    let (tree, _, original) = log_tree();
+    std::fs::create_dir_all(tree.child("real-out")).expect("mkdir");
+    symlink("real-out", tree.child("out-link")).expect("link");
+    let output = tree
+        .leakgate()
+        .args(["journal", "logs", "--redact-to", "out-link"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        std::fs::symlink_metadata(tree.child("out-link"))
+            .expect("stat")
+            .file_type()
+            .is_symlink(),
+        "the link stays a link"
+    );
+    assert_eq!(
+        files_under(&tree.child("real-out")),
+        ["leakgate-redactions.json", "logs/s.jsonl"]
+    );
+    assert_eq!(
+        std::fs::read(tree.child("logs/s.jsonl")).expect("original"),
+        original
+    );
+}
+
 // ---------------------------------------------------------------- --output
 
 /// A tree with one clean file: the report is short and the exit code 0.
@@ -458,16 +633,6 @@ fn install_hook_refuses_a_fifo_even_with_force() {
 
 // ---------------------------------------------------------------- failed writes
 
-/// `logs/s.jsonl` holding a token, and an empty `sub/` to run from.
-fn log_tree() -> (Tree, String, Vec<u8>) {
-    let tree = Tree::new();
-    let secret = token(301);
-    let content = format!("{{\"msg\": \"deploy with {secret}\"}}\n");
-    tree.write("logs/s.jsonl", &content);
-    std::fs::create_dir_all(tree.child("sub")).expect("mkdir");
-    (tree, secret, content.into_bytes())
-}
-
 fn is_root() -> bool {
     std::process::Command::new("id")
         .arg("-u")
@@ -505,9 +670,10 @@ fn failed_writes_exit_2_with_advice_and_leave_nothing() {
     std::fs::create_dir(tree.child("locked")).expect("mkdir");
     chmod(&tree.child("locked"), 0o555);
 
-    let runs: [&[&str]; 2] = [
+    let runs: [&[&str]; 3] = [
         &["scan", "src", "--output", "locked/report.json"],
         &["baseline", "logs", "--file", "locked/baseline.json"],
+        &["journal", "logs", "--redact-to", "locked"],
     ];
     for args in runs {
         let output = unprivileged(tree.path()).args(args).output().expect("run");

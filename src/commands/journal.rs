@@ -27,7 +27,7 @@ pub fn run(args: &JournalArgs) -> Result<ExitStatus, Error> {
     };
     let runs = journal::find_runs(&roots);
     if let Some(target) = &args.redact_to {
-        journal::redact::check_target(target)?;
+        journal::redact::check_target(target, &roots)?;
     }
 
     let mut results = scan::collect(rules, &args.common, |sink| {
@@ -58,8 +58,9 @@ pub fn run(args: &JournalArgs) -> Result<ExitStatus, Error> {
             results.integrity.extend(verify_run(run));
         }
     }
+    let mut redacted = false;
     if let Some(target) = &args.redact_to {
-        redacted_copy(
+        redacted = redacted_copy(
             rules,
             settings.max_file_size,
             args,
@@ -68,10 +69,21 @@ pub fn run(args: &JournalArgs) -> Result<ExitStatus, Error> {
             &mut results,
         )?;
     }
-    scan::report(&results, &args.common, started)
+    let status = scan::report(&results, &args.common, started)?;
+    // With --redact-to, the findings are what the copy was made to remove: once it is written
+    // and re-scanned clean, they do not fail the run (integrity errors and problems still do).
+    Ok(
+        if redacted && status == ExitStatus::Findings && results.integrity_errors() == 0 {
+            ExitStatus::Clean
+        } else {
+            status
+        },
+    )
 }
 
-/// Write the redacted copy, then scan it: anything still found there is a failure, loudly.
+/// Write the redacted copy into a staging directory inside `target`, scan it, and move it into
+/// place only when nothing is found there: a copy that still holds a secret is never left
+/// behind to be shared by mistake. Returns whether the copy was published.
 fn redacted_copy(
     rules: &RuleSet,
     max_file_size: u64,
@@ -79,22 +91,44 @@ fn redacted_copy(
     roots: &[PathBuf],
     target: &std::path::Path,
     results: &mut scan::ScanResults,
-) -> Result<(), Error> {
+) -> Result<bool, Error> {
     let unscanned = results
         .skipped
         .iter()
         .map(|s| (s.path.clone(), s.reason.as_str().to_owned()))
         .collect();
-    let manifest = journal::redact::write_copy(roots, target, &results.findings, &unscanned)?;
+    let staging = journal::redact::Staging::begin(target)?;
+    let manifest =
+        journal::redact::write_copy(roots, staging.path(), &results.findings, &unscanned)?;
     let recheck = scan::collect(rules, &args.common, |sink| {
         let options = WalkOptions {
             max_file_size,
             respect_vcs_ignores: false,
             threads: 0,
         };
-        walk(&[target.to_owned()], &options, sink);
+        walk(&[staging.path().to_owned()], &options, sink);
         Ok::<_, Error>(SourceTotals::default())
     })?;
+    if let Some(first) = recheck.findings.first() {
+        // Name the file by its place in the copy, not the staging directory that is removed.
+        let staged = crate::finding::display_path(staging.path());
+        let place = first
+            .path
+            .strip_prefix(staged.as_str())
+            .map_or(first.path.as_str(), |p| p.trim_start_matches('/'));
+        results.problems.push(crate::input::Problem {
+            path: target.display().to_string(),
+            message: format!(
+                "the redacted copy still contained {} secrets, so it was not written (first: {}:{} {})",
+                recheck.findings.len(),
+                place,
+                first.line,
+                first.rule
+            ),
+        });
+        return Ok(false);
+    }
+    staging.publish()?;
     let count =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     results.warnings.push(format!(
@@ -106,19 +140,7 @@ fn redacted_copy(
         count(manifest.not_copied.len(), "file", "files"),
         journal::redact::MANIFEST
     ));
-    if !recheck.findings.is_empty() {
-        results.problems.push(crate::input::Problem {
-            path: target.display().to_string(),
-            message: format!(
-                "the redacted copy still contains {} secrets: do not share it (first: {}:{} {})",
-                recheck.findings.len(),
-                recheck.findings[0].path,
-                recheck.findings[0].line,
-                recheck.findings[0].rule
-            ),
-        });
-    }
-    Ok(())
+    Ok(true)
 }
 
 /// Integrity problems of one SDK run.

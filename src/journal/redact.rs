@@ -5,11 +5,21 @@
 //! raw span (escape sequences included), so a JSON string stays a valid JSON string. Journal
 //! events whose SDK checksum verified are given a fresh checksum, so the copy verifies too.
 //! Originals are only read. Files that were not scanned (binary, too large) are not copied: a
-//! copy meant for sharing must not carry what nobody looked at. Each file is written atomically
-//! (a temp file renamed into place), and `leakgate-redactions.json` lists what was replaced.
+//! copy meant for sharing must not carry what nobody looked at. `leakgate-redactions.json`
+//! lists what was replaced.
+//!
+//! Where the copy goes is decided here, so that it can never land outside DIR or on an input:
+//! - each input keeps its path when it lies below the current directory (`.a5c/runs/…` →
+//!   `DIR/.a5c/runs/…`); any other input (absolute, or reached through `..`) goes under its own
+//!   name (`../logs/s.jsonl` → `DIR/s.jsonl`, a second `logs` → `DIR/logs-2`), so neither an
+//!   absolute path of the machine nor a `..` reaches the copy or its manifest;
+//! - DIR must be new or empty, and neither inside an input nor holding one;
+//! - the files are assembled in a hidden staging directory inside DIR ([`Staging`]) and moved
+//!   into place only when the copy is complete (and, in `leakgate journal`, re-scanned clean);
+//!   a failure leaves DIR as it was.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use serde::Serialize;
 
@@ -28,13 +38,55 @@ pub enum RedactError {
     )]
     NotEmpty { dir: PathBuf },
 
+    #[error("{} is not a directory", dir.display())]
+    #[diagnostic(
+        code(leakgate::journal::redact_target),
+        help("give a directory that does not exist yet, or an empty one")
+    )]
+    NotADirectory { dir: PathBuf },
+
+    #[error("the redacted copy {} and the input {} overlap", dir.display(), input.display())]
+    #[diagnostic(
+        code(leakgate::journal::redact_overlap),
+        help(
+            "give a directory outside every input (and no input inside it): the copy must not be scanned, copied into itself or written over an original"
+        )
+    )]
+    Overlaps { dir: PathBuf, input: PathBuf },
+
+    #[error("the input {} has no name to give its copy", input.display())]
+    #[diagnostic(
+        code(leakgate::journal::redact_unnamed),
+        help("name the run directories or .a5c folders inside it instead")
+    )]
+    Unnamed { input: PathBuf },
+
+    #[error("two files would be copied to {path} in the redacted copy")]
+    #[diagnostic(
+        code(leakgate::journal::redact_collision),
+        help("redact these inputs one at a time, each into its own directory")
+    )]
+    Collision { path: String },
+
     #[error("cannot write the redacted copy at {}", path.display())]
     #[diagnostic(code(leakgate::journal::redact_write))]
     Write {
         path: PathBuf,
         #[source]
         source: std::io::Error,
+        #[help]
+        help: String,
     },
+}
+
+impl RedactError {
+    fn write(path: &Path, source: std::io::Error) -> Self {
+        RedactError::Write {
+            path: path.to_owned(),
+            help: crate::atomic::advice(&source),
+            source,
+        }
+    }
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -63,20 +115,220 @@ pub struct NotCopied {
     pub reason: String,
 }
 
-/// Refuse a target that has content: a redacted copy never mixes with anything.
-pub fn check_target(dir: &Path) -> Result<(), RedactError> {
-    let has_content = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
-    if has_content {
-        Err(RedactError::NotEmpty {
+/// Refuse a target that could mix with anything: one that has content or is not a directory,
+/// one inside an input (it would be copied into itself) or holding one (the copy could land on
+/// an original). Called before anything is scanned or written.
+pub fn check_target(dir: &Path, roots: &[PathBuf]) -> Result<(), RedactError> {
+    match std::fs::metadata(dir) {
+        Ok(meta) if !meta.is_dir() => {
+            return Err(RedactError::NotADirectory {
+                dir: dir.to_owned(),
+            });
+        }
+        Ok(_) => {
+            let mut entries = std::fs::read_dir(dir).map_err(|e| RedactError::write(dir, e))?;
+            if entries.next().is_some() {
+                return Err(RedactError::NotEmpty {
+                    dir: dir.to_owned(),
+                });
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(RedactError::write(dir, e)),
+    }
+    let target = real_path(dir);
+    for root in roots {
+        let Ok(input) = std::fs::canonicalize(root) else {
+            continue;
+        };
+        if target.starts_with(&input) || input.starts_with(&target) {
+            return Err(RedactError::Overlaps {
+                dir: dir.to_owned(),
+                input: root.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Where `path` is or would be: its deepest existing ancestor resolved by the file system (so
+/// symlinks and `..` count as the kernel sees them), then the rest of it.
+fn real_path(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut rest = Vec::new();
+    let mut at = absolute.as_path();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(at) {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                match part {
+                    Component::ParentDir => {
+                        out.pop();
+                    }
+                    Component::Normal(name) => out.push(name),
+                    _ => {}
+                }
+            }
+            return out;
+        }
+        match (at.parent(), at.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                rest.push(last);
+                at = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+/// A redacted copy being assembled: a hidden directory inside DIR (so the final moves stay on
+/// one file system, even when DIR is a mount point). [`Staging::publish`] moves its content
+/// into DIR; dropped unpublished, it is removed, with DIR itself if this created it.
+pub struct Staging {
+    dir: PathBuf,
+    temp: Option<tempfile::TempDir>,
+    /// Directories created for DIR, deepest first: removed again if the copy is abandoned.
+    created: Vec<PathBuf>,
+}
+
+impl Staging {
+    pub fn begin(dir: &Path) -> Result<Self, RedactError> {
+        let mut created = Vec::new();
+        let mut missing = Some(dir);
+        while let Some(at) = missing.filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
+            created.push(at.to_owned());
+            missing = at.parent();
+        }
+        let mut staging = Staging {
             dir: dir.to_owned(),
-        })
-    } else {
+            temp: None,
+            created,
+        };
+        std::fs::create_dir_all(dir).map_err(|e| RedactError::write(dir, e))?;
+        let temp = tempfile::Builder::new()
+            .prefix(".leakgate-partial-")
+            .tempdir_in(dir)
+            .map_err(|e| RedactError::write(dir, e))?;
+        staging.temp = Some(temp);
+        Ok(staging)
+    }
+
+    /// Where the files go until published.
+    pub fn path(&self) -> &Path {
+        self.temp.as_ref().map_or(self.dir.as_path(), |t| t.path())
+    }
+
+    /// Move the finished copy into DIR, the manifest last (its presence means the copy is
+    /// complete). On failure, what was moved goes back and DIR is left as it was.
+    pub fn publish(mut self) -> Result<(), RedactError> {
+        let staged = self.path().to_owned();
+        let mut names: Vec<std::ffi::OsString> = std::fs::read_dir(&staged)
+            .map_err(|e| RedactError::write(&self.dir, e))?
+            .map(|entry| entry.map(|e| e.file_name()))
+            .collect::<Result<_, _>>()
+            .map_err(|e| RedactError::write(&self.dir, e))?;
+        names.sort_by_key(|name| name.as_os_str() == MANIFEST);
+        let mut moved = Vec::new();
+        for name in names {
+            let to = self.dir.join(&name);
+            // A link never replaces what is there; rename would, so look first.
+            let result = if std::fs::symlink_metadata(&to).is_ok() {
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "something appeared in the target directory while the copy was written",
+                ))
+            } else {
+                std::fs::rename(staged.join(&name), &to)
+            };
+            if let Err(e) = result {
+                for name in moved.iter().rev() {
+                    let _ = std::fs::rename(self.dir.join(name), staged.join(name));
+                }
+                return Err(RedactError::write(&to, e));
+            }
+            moved.push(name);
+        }
+        if let Some(temp) = self.temp.take() {
+            temp.close().map_err(|e| RedactError::write(&staged, e))?;
+        }
+        self.created.clear();
         Ok(())
     }
 }
 
-/// Copy every regular file under `roots` into `target` (at its shown path, absolute paths
-/// re-rooted), redacting `findings`. `scanned` says which files were scanned.
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if let Some(temp) = self.temp.take() {
+            let _ = temp.close();
+        }
+        for dir in &self.created {
+            // Only empty directories go: nothing anyone else put there is removed.
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+/// Where each input root goes inside the copy (see the module documentation).
+fn copy_bases(roots: &[PathBuf]) -> Result<Vec<PathBuf>, RedactError> {
+    let cwd = std::env::current_dir().ok();
+    let below_cwd = |root: &Path| -> Option<PathBuf> {
+        let relative = if root.is_absolute() {
+            root.strip_prefix(cwd.as_deref()?).ok()?
+        } else {
+            root
+        };
+        let mut out = PathBuf::new();
+        for part in relative.components() {
+            match part {
+                Component::CurDir => {}
+                Component::Normal(name) => out.push(name),
+                // `..` that climbs out, or any root: not below the current directory.
+                Component::ParentDir if out.pop() => {}
+                _ => return None,
+            }
+        }
+        Some(out)
+    };
+    let mut bases: Vec<Option<PathBuf>> = roots.iter().map(|r| below_cwd(r)).collect();
+    let mut taken: std::collections::HashSet<std::ffi::OsString> = bases
+        .iter()
+        .flatten()
+        .filter_map(|b| b.components().next())
+        .map(|c| c.as_os_str().to_owned())
+        .collect();
+    let mut named: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for (root, base) in roots.iter().zip(bases.iter_mut()) {
+        if base.is_some() {
+            continue;
+        }
+        let real = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
+        if let Some((_, same)) = named.iter().find(|(r, _)| *r == real) {
+            *base = Some(same.clone());
+            continue;
+        }
+        let name = real
+            .file_name()
+            .ok_or_else(|| RedactError::Unnamed {
+                input: root.clone(),
+            })?
+            .to_owned();
+        let mut candidate = name.clone();
+        let mut n = 2;
+        while taken.contains(&candidate) {
+            candidate = name.clone();
+            candidate.push(format!("-{n}"));
+            n += 1;
+        }
+        taken.insert(candidate.clone());
+        named.push((real, PathBuf::from(&candidate)));
+        *base = Some(PathBuf::from(candidate));
+    }
+    Ok(bases.into_iter().flatten().collect())
+}
+
+/// Copy every regular file under `roots` into `target` (a [`Staging`] directory; each root at
+/// its place from `copy_bases`), redacting `findings`. `unscanned` names the files that were not
+/// scanned, by their shown path. The manifest names files by their place in the copy.
 pub fn write_copy(
     roots: &[PathBuf],
     target: &Path,
@@ -91,7 +343,9 @@ pub fn write_copy(
             .push(finding);
     }
     let mut manifest = RedactionManifest::default();
-    for root in roots {
+    // Each file's place in the copy, and where it came from: one place, one source.
+    let mut placed: HashMap<PathBuf, PathBuf> = HashMap::new();
+    for (root, base) in roots.iter().zip(copy_bases(roots)?) {
         let walker = ignore::WalkBuilder::new(root)
             .standard_filters(false)
             .follow_links(false)
@@ -101,16 +355,33 @@ pub fn write_copy(
                 continue;
             }
             let shown = display_path(entry.path());
+            let Some(copied) = place_in_copy(&base, root, entry.path()) else {
+                return Err(RedactError::Unnamed {
+                    input: root.clone(),
+                });
+            };
+            let copied_as = display_path(&copied);
+            match placed.get(&copied) {
+                // The same file reached from two overlapping inputs: copied once.
+                Some(source) if source == entry.path() => continue,
+                Some(_) => return Err(RedactError::Collision { path: copied_as }),
+                None if copied_as == MANIFEST => {
+                    return Err(RedactError::Collision { path: copied_as });
+                }
+                None => {
+                    placed.insert(copied.clone(), entry.path().to_owned());
+                }
+            }
             if let Some(reason) = unscanned.get(&shown) {
                 manifest.not_copied.push(NotCopied {
-                    path: shown,
+                    path: copied_as,
                     reason: reason.clone(),
                 });
                 continue;
             }
             let Ok(original) = std::fs::read(entry.path()) else {
                 manifest.not_copied.push(NotCopied {
-                    path: shown,
+                    path: copied_as,
                     reason: "unreadable".into(),
                 });
                 continue;
@@ -127,7 +398,7 @@ pub fn write_copy(
                 let marker = format!("[REDACTED:{}:{}]", finding.rule, finding.fingerprint);
                 content.splice(start..end, marker.into_bytes());
                 manifest.replaced.push(Replacement {
-                    path: shown.clone(),
+                    path: copied_as.clone(),
                     line: finding.line,
                     rule: finding.rule.clone(),
                     fingerprint: finding.fingerprint.clone(),
@@ -139,9 +410,9 @@ pub fn write_copy(
                 && let Some(body) = strip_checksum(&content)
             {
                 content = checksum::append_checksum(&body);
-                manifest.checksums_recomputed.push(shown.clone());
+                manifest.checksums_recomputed.push(copied_as.clone());
             }
-            write_atomically(&target.join(shown.trim_start_matches('/')), &content)?;
+            write_new(&target.join(&copied), &content)?;
             manifest.files_copied += 1;
         }
     }
@@ -149,8 +420,19 @@ pub fn write_copy(
         .replaced
         .sort_by(|a, b| (&a.path, a.line, &a.rule).cmp(&(&b.path, b.line, &b.rule)));
     let text = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
-    write_atomically(&target.join(MANIFEST), &text)?;
+    write_new(&target.join(MANIFEST), &text)?;
     Ok(manifest)
+}
+
+/// A file's place in the copy: `base` joined with its path below `root`. `None` unless every
+/// part is a plain name, so nothing can climb out of the copy or name an absolute path.
+fn place_in_copy(base: &Path, root: &Path, file: &Path) -> Option<PathBuf> {
+    let below = file.strip_prefix(root).ok()?;
+    let place: PathBuf = base.components().chain(below.components()).collect();
+    let plain = place
+        .components()
+        .all(|part| matches!(part, Component::Normal(_)));
+    (plain && !place.as_os_str().is_empty()).then_some(place)
 }
 
 /// The event text without its trailing `,\n  "checksum": "<hex>"\n}\n`, as `…\n}\n`. A copy
@@ -170,19 +452,15 @@ fn strip_checksum(content: &[u8]) -> Option<Vec<u8>> {
         .then(|| format!("{}\n}}\n", &text[..at]).into_bytes())
 }
 
-fn write_atomically(path: &Path, content: &[u8]) -> Result<(), RedactError> {
-    crate::atomic::write(
-        path,
-        content,
-        &crate::atomic::WriteOptions {
-            create_parents: true,
-            ..Default::default()
-        },
-    )
-    .map_err(|source| RedactError::Write {
-        path: path.to_owned(),
-        source,
-    })
+/// Write one file of the copy. It must be new: the staging directory is fresh, so anything
+/// already there (a link planted to lead the copy elsewhere) is refused, never followed.
+fn write_new(path: &Path, content: &[u8]) -> Result<(), RedactError> {
+    let options = crate::atomic::WriteOptions {
+        existing: crate::atomic::Existing::Refuse,
+        create_parents: true,
+        ..crate::atomic::WriteOptions::default()
+    };
+    crate::atomic::write(path, content, &options).map_err(|source| RedactError::write(path, source))
 }
 
 #[cfg(test)]
