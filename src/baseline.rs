@@ -33,7 +33,7 @@ impl Entry {
     }
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Baseline {
     pub version: u32,
@@ -84,8 +84,13 @@ impl Baseline {
             path: path.to_owned(),
             source,
         })?;
+        Self::parse(path, &text)
+    }
+
+    /// A baseline's text, read from `path` on disk or from a commit (the base side of a range).
+    pub fn parse(path: &Path, text: &str) -> Result<Self, BaselineError> {
         let baseline: Baseline =
-            serde_json::from_str(&text).map_err(|e| BaselineError::Invalid {
+            serde_json::from_str(text).map_err(|e| BaselineError::Invalid {
                 path: path.to_owned(),
                 message: e.to_string(),
             })?;

@@ -5,6 +5,9 @@
 //! - in CI (`CI` or `GITHUB_ACTIONS` set): the range the pull request adds (`--range`, or
 //!   `origin/$GITHUB_BASE_REF...HEAD`), plus the full hygiene checks;
 //! - with `--all`: a full audit: the working tree, agent run data, and the full hygiene checks.
+//!
+//! In CI the range is checked with its base side's `.leakgate.toml`, `.leakgateignore` files
+//! and baseline, so a pull request cannot switch off the check that gates it.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -13,6 +16,7 @@ use super::scan::{self, SourceTotals};
 use crate::cli::CheckArgs;
 use crate::hygiene::gitignore::{IgnoreRules, UserDirs};
 use crate::hygiene::{self, HygieneProblem};
+use crate::input::base_side::BaseSide;
 use crate::input::git::{self, GitError};
 use crate::input::walk::{WalkOptions, walk};
 use crate::journal::{self, JournalSink};
@@ -51,11 +55,15 @@ fn plan(args: &CheckArgs) -> Plan {
 
 pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
     let started = Instant::now();
-    let Some(settings) = super::settings(&args.common)? else {
+    let plan = plan(args);
+    let base = match &plan {
+        Plan::PullRequest(spec) => Some(BaseSide::resolve(spec)?),
+        _ => None,
+    };
+    let Some(settings) = super::settings_at(&args.common, base.as_ref())? else {
         return Ok(ExitStatus::Clean);
     };
     let rules = &settings.rules;
-    let plan = plan(args);
     let repo = git::open(Path::new("."))?;
     let max = settings.max_file_size;
     let mut results = match &plan {
@@ -96,6 +104,9 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
             results
         }
     };
+    if let Some(base) = &base {
+        scan::apply_base_side(base, &args.common, &mut results)?;
+    }
     let required = hygiene::required_patterns(&settings.config.gitignore.required);
     results.hygiene = match plan {
         Plan::PreCommit => quick_hygiene(&repo, &required)?,

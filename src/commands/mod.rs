@@ -27,11 +27,21 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 /// Load the layered configuration and build the rules. `None` means `--dump-config` printed the
 /// configuration and the command is done.
 pub fn settings(common: &crate::cli::CommonArgs) -> Result<Option<Settings>, Error> {
+    settings_at(common, None)
+}
+
+/// [`settings`], for a scan of a range when `base` is given: the nearest `.leakgate.toml` is
+/// the base commit's, so the change cannot reconfigure its own scan (`--config` stays as given).
+pub fn settings_at(
+    common: &crate::cli::CommonArgs,
+    base: Option<&crate::input::base_side::BaseSide>,
+) -> Result<Option<Settings>, Error> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let sources = crate::config::Sources {
         explicit: common.config.as_deref(),
         isolated: common.isolated,
         cwd,
+        nearest: base.map(|b| b.config()).unwrap_or_default(),
     };
     let loaded = crate::config::load(&sources)?;
     if !loaded.untranslated.is_empty() {

@@ -83,6 +83,7 @@ fn configured_rules() -> Result<RuleSet, Error> {
         explicit: None,
         isolated: false,
         cwd,
+        nearest: crate::config::Nearest::OnDisk,
     })?;
     Ok(RuleSet::from_config(&loaded.config)?)
 }

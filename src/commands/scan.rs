@@ -9,7 +9,9 @@ use crate::cli::{CommonArgs, ScanArgs};
 use crate::finding::Finding;
 use std::path::Path;
 
+use crate::input::base_side::{AtBase, BaseSide};
 use crate::input::git::{self, GitError};
+use crate::input::leakgateignore::IgnoreFiles;
 use crate::input::walk::{WalkOptions, walk};
 use crate::input::{Blob, Problem, Sink, Skipped};
 use crate::report::{self, Format, Message, ReportOptions, Summary};
@@ -42,6 +44,9 @@ pub struct ScanResults {
     pub hygiene_only: bool,
     /// What `leakgate check` decided to check.
     pub scope: Option<String>,
+    /// Range scans: the baseline as the base commit has it, used instead of the file on disk
+    /// (a change cannot accept its own secrets).
+    pub baseline_at_base: Option<crate::baseline::Baseline>,
 }
 
 impl ScanResults {
@@ -208,16 +213,20 @@ pub fn scan(settings: &Settings, args: &ScanArgs) -> Result<ScanResults, GitErro
     })
 }
 
-/// The staged change as a source (`scan --staged`, `check` at pre-commit).
+/// The staged change as a source (`scan --staged`, `check` at pre-commit), with the
+/// `.leakgateignore` files the commit will have: the index's.
 pub fn staged_source(max_file_size: u64, sink: &dyn Sink) -> Result<SourceTotals, GitError> {
-    let totals = git::staged(Path::new("."), max_file_size, sink)?;
+    let repo = git::open(Path::new("."))?;
+    let ignore = IgnoreFiles::staged(&repo, &git::staged_index_path(&repo))?;
+    let totals = git::staged(Path::new("."), max_file_size, &ignore.filter(sink))?;
     Ok(SourceTotals {
         lines_added: Some(totals.lines_added),
         ..SourceTotals::default()
     })
 }
 
-/// What a range adds as a source (`scan --range`, `check` in CI); each finding is then
+/// What a range adds as a source (`scan --range`, `check` in CI), with the base commit's
+/// `.leakgateignore` files (a change cannot ignore its own files); each finding is then
 /// attributed to the commit that added its line, unless every commit was scanned on its own.
 pub fn range_source(
     spec: &str,
@@ -227,6 +236,8 @@ pub fn range_source(
 ) -> Result<SourceTotals, GitError> {
     let repo = git::open(Path::new("."))?;
     let range = git::resolve_range(&repo, spec)?;
+    let ignore = IgnoreFiles::at_commit(&repo, range.base)?;
+    let sink = &ignore.filter(sink);
     let totals = if per_commit {
         git::per_commit(&repo, range, max_file_size, sink)?
     } else {
@@ -251,7 +262,11 @@ fn scan_history(
     use std::io::IsTerminal;
 
     let repo = git::open(Path::new("."))?;
-    let plan = git::plan_history(&repo, args.since.as_deref())?;
+    // History is judged by today's `.leakgateignore` files: HEAD's.
+    let ignore = IgnoreFiles::at_head(&repo)?;
+    let plan = git::plan_history(&repo, args.since.as_deref(), &|path| {
+        !ignore.ignores(path)
+    })?;
     let mut warnings = Vec::new();
     if plan.shallow {
         warnings.push(format!(
@@ -332,7 +347,10 @@ fn apply_baseline(
     file: &std::path::Path,
     report_unused: bool,
 ) -> Result<ScanResults, Error> {
-    let baseline = crate::baseline::Baseline::load(file)?;
+    let baseline = match &results.baseline_at_base {
+        Some(at_base) => at_base.clone(),
+        None => crate::baseline::Baseline::load(file)?,
+    };
     let mut out = results.clone();
     out.findings.retain(|f| !baseline.contains(f));
     let accepted = results.findings.len() - out.findings.len();
@@ -355,7 +373,8 @@ fn apply_baseline(
 
 /// `leakgate baseline`: scan as `scan` would and write what was found as the baseline.
 pub fn write_baseline(args: &ScanArgs, file: &std::path::Path) -> Result<ExitStatus, Error> {
-    let Some(settings) = super::settings(&args.common)? else {
+    let base = args.range.as_deref().map(BaseSide::resolve).transpose()?;
+    let Some(settings) = super::settings_at(&args.common, base.as_ref())? else {
         return Ok(ExitStatus::Clean);
     };
     let results = scan(&settings, args)?;
@@ -373,11 +392,48 @@ pub fn write_baseline(args: &ScanArgs, file: &std::path::Path) -> Result<ExitSta
 
 pub fn run(args: &ScanArgs) -> Result<ExitStatus, Error> {
     let started = Instant::now();
-    let Some(settings) = super::settings(&args.common)? else {
+    // A range is scanned with its base side's configuration, ignore files and baseline.
+    let base = args.range.as_deref().map(BaseSide::resolve).transpose()?;
+    let Some(settings) = super::settings_at(&args.common, base.as_ref())? else {
         return Ok(ExitStatus::Clean);
     };
-    let results = scan(&settings, args)?;
+    let mut results = scan(&settings, args)?;
+    if let Some(base) = &base {
+        apply_base_side(base, &args.common, &mut results)?;
+    }
     report(&results, &args.common, started)
+}
+
+/// The base side's part in a range scan: the changes the range makes to the files that decide
+/// how it is scanned become warnings, and a baseline inside the repository is the base
+/// commit's (one the base does not have accepts nothing).
+pub fn apply_base_side(
+    base: &BaseSide,
+    common: &CommonArgs,
+    results: &mut ScanResults,
+) -> Result<(), Error> {
+    results
+        .warnings
+        .extend(base.gate_changes(common.baseline.as_deref())?);
+    let Some(file) = &common.baseline else {
+        return Ok(());
+    };
+    match base.file(file) {
+        AtBase::Outside => {}
+        AtBase::Absent { path } => {
+            results.warnings.push(format!(
+                "the baseline `{path}` is not in the base commit {}: it accepts nothing in this range",
+                base.short_id()
+            ));
+            results.baseline_at_base = Some(crate::baseline::Baseline::default());
+        }
+        AtBase::Text { path, text } => {
+            let name = format!("{path} (at base commit {})", base.short_id());
+            results.baseline_at_base =
+                Some(crate::baseline::Baseline::parse(Path::new(&name), &text)?);
+        }
+    }
+    Ok(())
 }
 
 /// Report collected results in the chosen format and decide the exit status.

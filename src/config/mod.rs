@@ -1,6 +1,9 @@
 //! Configuration: `.leakgate.toml`, layered. Built-in defaults < the nearest `.leakgate.toml`
 //! found walking up from the current directory < `--config FILE` < command-line flags.
 //! `--isolated` ignores configuration files; `--dump-config` prints the effective result.
+//! A scan of a change (`--range`) reads the nearest file from the change's base commit instead
+//! ([`Nearest::Committed`]), so the change cannot reconfigure its own scan; `--config FILE` is
+//! always read as given.
 //!
 //! ```toml
 //! [scan]
@@ -127,6 +130,28 @@ pub struct Sources<'a> {
     pub explicit: Option<&'a Path>,
     pub isolated: bool,
     pub cwd: PathBuf,
+    pub nearest: Nearest,
+}
+
+/// Where the nearest `.leakgate.toml` comes from.
+#[derive(Debug, Clone, Default)]
+pub enum Nearest {
+    /// Walk up from the current directory on disk.
+    #[default]
+    OnDisk,
+    /// Already read from a commit (the base side of a range): `found` is its `(name, text)`.
+    /// When the commit has none, look on disk from `above` (outside the work tree) upward.
+    Committed {
+        found: Option<(String, String)>,
+        above: Option<PathBuf>,
+    },
+}
+
+/// The nearest `.leakgate.toml` on disk at or above `dir`.
+fn nearest_on_disk(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .map(|dir| dir.join(CONFIG_FILE))
+        .find(|p| p.is_file())
 }
 
 /// Load and layer the configuration files.
@@ -135,12 +160,19 @@ pub fn load(sources: &Sources<'_>) -> Result<Loaded, Box<ConfigError>> {
     if sources.isolated {
         return Ok(loaded);
     }
-    if let Some(nearest) = sources
-        .cwd
-        .ancestors()
-        .map(|dir| dir.join(CONFIG_FILE))
-        .find(|p| p.is_file())
-    {
+    let on_disk = match &sources.nearest {
+        Nearest::OnDisk => nearest_on_disk(&sources.cwd),
+        Nearest::Committed {
+            found: Some((name, text)),
+            ..
+        } => {
+            merge(&mut loaded.config, parse(name, text)?);
+            loaded.files.push(PathBuf::from(name));
+            None
+        }
+        Nearest::Committed { found: None, above } => above.as_deref().and_then(nearest_on_disk),
+    };
+    if let Some(nearest) = on_disk {
         let config = parse_file(&nearest)?;
         merge(&mut loaded.config, config);
         loaded.files.push(nearest);

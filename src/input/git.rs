@@ -111,6 +111,9 @@ pub fn staged(start: &Path, max_file_size: u64, sink: &dyn Sink) -> Result<GitTo
             let odb = repo.odb()?;
             for change in changes {
                 let path = String::from_utf8_lossy(&change.path).into_owned();
+                if !sink.wants(&path) {
+                    continue;
+                }
                 let skip = |reason| {
                     sink.skipped(Skipped {
                         path: path.clone(),
@@ -186,7 +189,7 @@ pub fn staged_additions(start: &Path) -> Result<Vec<(String, Oid)>, GitError> {
 /// The index the next commit is made from. `git commit -a` (and `git commit <paths>`) builds a
 /// temporary index and names it in `GIT_INDEX_FILE` for the hooks; reading `.git/index` instead
 /// would scan the wrong thing and wave the secret through.
-fn staged_index_path(repo: &Repository) -> std::path::PathBuf {
+pub(crate) fn staged_index_path(repo: &Repository) -> std::path::PathBuf {
     match std::env::var_os("GIT_INDEX_FILE") {
         Some(file) if !file.is_empty() => {
             let path = std::path::PathBuf::from(file);
@@ -404,6 +407,9 @@ fn feed_diff(
             .path_bytes()
             .map(|p| String::from_utf8_lossy(p).into_owned())
             .unwrap_or_default();
+        if !sink.wants(&path) {
+            continue;
+        }
         let skip = |reason, detail: Option<String>| {
             sink.skipped(Skipped {
                 path: path.clone(),
@@ -572,8 +578,14 @@ pub struct HistoryPlan {
     pub shallow: bool,
 }
 
-/// Walk history oldest first and note each blob the first time a commit adds it.
-pub fn plan_history(repo: &Repository, since: Option<&str>) -> Result<HistoryPlan, GitError> {
+/// Walk history oldest first and note each blob the first time a commit adds it at a path
+/// `wanted` accepts (`.leakgateignore`: a blob first added under an ignored path is noted where
+/// it next appears elsewhere).
+pub fn plan_history(
+    repo: &Repository,
+    since: Option<&str>,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Result<HistoryPlan, GitError> {
     let mut walk = repo.revwalk()?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME | Sort::REVERSE)?;
     walk.push_glob("*")?;
@@ -625,6 +637,9 @@ pub fn plan_history(repo: &Repository, since: Option<&str>) -> Result<HistoryPla
                 .path_bytes()
                 .map(|p| String::from_utf8_lossy(p).into_owned())
                 .unwrap_or_default();
+            if !wanted(&path) {
+                continue;
+            }
             let commit = info.get_or_insert_with(|| commit_info(&commit)).clone();
             seen.insert(
                 new.id(),

@@ -5,8 +5,10 @@
 //! history). Agent run data is walked like the working tree and relabelled by
 //! [`crate::journal::JournalSink`].
 
+pub mod base_side;
 pub mod git;
 mod index_diff;
+pub mod leakgateignore;
 pub mod walk;
 
 use serde::Serialize;
@@ -109,4 +111,9 @@ pub trait Sink: Sync {
     fn blob(&self, blob: Blob<'_>);
     fn skipped(&self, skipped: Skipped);
     fn problem(&self, problem: Problem);
+    /// Whether a source should read the file at this repository path at all: git sources ask
+    /// before reading a blob, so a path `.leakgateignore` lists costs nothing and is not counted.
+    fn wants(&self, _path: &str) -> bool {
+        true
+    }
 }
