@@ -16,7 +16,7 @@ use crate::input::walk::{WalkOptions, walk};
 use crate::input::{Blob, Problem, Sink, Skipped};
 use crate::report::{self, Format, Message, ReportOptions, Summary};
 use crate::rules::RuleSet;
-use crate::scan::{ScanOptions, Scanner, SyntaxNote};
+use crate::scan::{ScanOptions, Scanner, Suppression, SyntaxNote};
 use crate::{Error, ExitStatus};
 
 /// What a scan produced, sorted and ready to report.
@@ -47,6 +47,9 @@ pub struct ScanResults {
     /// Range scans: the baseline as the base commit has it, used instead of the file on disk
     /// (a change cannot accept its own secrets).
     pub baseline_at_base: Option<crate::baseline::Baseline>,
+    /// Range scans: findings on lines the range adds that an inline allow comment silenced,
+    /// reported as notes so a reviewer sees them.
+    pub suppressed: Vec<Suppression>,
 }
 
 impl ScanResults {
@@ -81,6 +84,7 @@ struct Collector<'a> {
     skipped: Mutex<Vec<Skipped>>,
     problems: Mutex<Vec<Problem>>,
     notes: Mutex<Vec<SyntaxNote>>,
+    suppressed: Mutex<Vec<Suppression>>,
     files: AtomicU64,
     bytes: AtomicU64,
 }
@@ -108,8 +112,13 @@ impl Sink for Collector<'_> {
             lock(&self.notes).extend(report.notes);
         }
         let mut found = report.findings;
+        let mut suppressed = report.suppressed;
         if let Some(added) = blob.added_lines {
             found.retain(|f| added.touches(f.line, f.end_line));
+            suppressed.retain(|s| added.touches(s.line, s.end_line));
+        }
+        if !suppressed.is_empty() {
+            lock(&self.suppressed).extend(suppressed);
         }
         if !found.is_empty() {
             lock(&self.findings).extend(found);
@@ -142,6 +151,7 @@ pub fn collect<E>(
         skipped: Mutex::default(),
         problems: Mutex::default(),
         notes: Mutex::default(),
+        suppressed: Mutex::default(),
         files: AtomicU64::new(0),
         bytes: AtomicU64::new(0),
     };
@@ -165,6 +175,12 @@ pub fn collect<E>(
         warnings: totals.warnings,
         ..ScanResults::default()
     };
+    if totals.report_suppressed {
+        results.suppressed = into_inner(collector.suppressed);
+        results
+            .suppressed
+            .sort_by(|a, b| (&a.path, a.line, &a.rule).cmp(&(&b.path, b.line, &b.rule)));
+    }
     results
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -187,6 +203,8 @@ pub struct SourceTotals {
     pub history_order: Option<std::collections::HashMap<String, usize>>,
     /// Range scans: blame findings within this range to name the commit that added them.
     pub attribute: Option<git::Range>,
+    /// Report what inline allow comments silenced on the lines the source adds (a range).
+    pub report_suppressed: bool,
 }
 
 /// Scan what the arguments name: working-tree paths, the staged change, a commit range, or
@@ -247,6 +265,7 @@ pub fn range_source(
         lines_added: Some(totals.lines_added),
         commits: Some(totals.commits),
         attribute: (!per_commit).then_some(range),
+        report_suppressed: true,
         ..SourceTotals::default()
     })
 }
@@ -472,10 +491,14 @@ pub fn report(
         scope: results.scope.clone(),
         errors: results.problems.len(),
         invalid_json: results.notes.len(),
+        suppressed: results.suppressed.len(),
         ..Summary::default()
     };
     for finding in &results.findings {
         reporter.report(&Message::Finding(finding))?;
+    }
+    for suppression in &results.suppressed {
+        reporter.report(&Message::Suppressed(suppression))?;
     }
     for problem in &results.integrity {
         reporter.report(&Message::Integrity(problem))?;

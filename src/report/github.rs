@@ -179,6 +179,15 @@ impl Reporter for GithubReporter {
                     &format!("{} (fix: {})", p.message, p.fix),
                 )
             }
+            // A notice on the line, so the pull request shows what it silenced.
+            Message::Suppressed(s) => writeln!(
+                self.out,
+                "::notice file={},line={},title={}::{}",
+                escape_property(&s.path),
+                s.line,
+                escape_property(&format!("leakgate: inline allow {}", s.rule)),
+                escape_data(&s.message())
+            ),
             other => self.summary.report(other),
         }
     }

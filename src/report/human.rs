@@ -270,6 +270,9 @@ impl HumanReporter {
                 plural(s.integrity_errors as u64, "error", "errors")
             ));
         }
+        if s.suppressed > 0 {
+            line.push_str(&format!("; {} silenced inline", s.suppressed));
+        }
         if s.errors > 0 {
             line.push_str(&format!(
                 "; {} {}",
@@ -305,6 +308,10 @@ impl Reporter for HumanReporter {
                 Ok(())
             }
             Message::Error(p) => self.error(p),
+            Message::Suppressed(s) => {
+                let head = self.head(Level::Note, Some("inline-allow"));
+                writeln!(self.out, "{head}: {}:{}: {}", s.path, s.line, s.message())
+            }
             Message::Integrity(problem) => {
                 let level = match problem.severity {
                     crate::journal::ProblemSeverity::Error => Level::Error,

@@ -9,6 +9,8 @@ pub struct JunitReporter {
     out: Box<dyn Write + Send>,
     /// (name, classname, failure message) per failing case.
     failures: Vec<(String, String, String)>,
+    /// (name, classname, message) per skipped case: findings inline allow comments silenced.
+    skipped: Vec<(String, String, String)>,
 }
 
 impl JunitReporter {
@@ -16,6 +18,7 @@ impl JunitReporter {
         JunitReporter {
             out,
             failures: Vec::new(),
+            skipped: Vec::new(),
         }
     }
 }
@@ -48,6 +51,11 @@ impl Reporter for JunitReporter {
                     f.description, f.preview, f.fingerprint
                 ),
             )),
+            Message::Suppressed(s) => self.skipped.push((
+                format!("{}:{} {}", s.path, s.line, s.rule),
+                format!("leakgate.{}", s.rule),
+                s.message(),
+            )),
             Message::Hygiene(p) => self.failures.push((
                 format!("{} {}", p.path, p.code),
                 format!("leakgate.{}", p.code),
@@ -64,19 +72,21 @@ impl Reporter for JunitReporter {
     }
 
     fn finish(&mut self) -> io::Result<()> {
-        let tests = self.failures.len().max(1);
+        let tests = (self.failures.len() + self.skipped.len()).max(1);
         writeln!(self.out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
         writeln!(
             self.out,
-            r#"<testsuites name="leakgate" tests="{tests}" failures="{}">"#,
-            self.failures.len()
+            r#"<testsuites name="leakgate" tests="{tests}" failures="{}" skipped="{}">"#,
+            self.failures.len(),
+            self.skipped.len()
         )?;
         writeln!(
             self.out,
-            r#"  <testsuite name="leakgate" tests="{tests}" failures="{}">"#,
-            self.failures.len()
+            r#"  <testsuite name="leakgate" tests="{tests}" failures="{}" skipped="{}">"#,
+            self.failures.len(),
+            self.skipped.len()
         )?;
-        if self.failures.is_empty() {
+        if self.failures.is_empty() && self.skipped.is_empty() {
             writeln!(
                 self.out,
                 r#"    <testcase name="no secrets found" classname="leakgate"/>"#
@@ -92,6 +102,20 @@ impl Reporter for JunitReporter {
             writeln!(
                 self.out,
                 r#"      <failure message="{}"/>"#,
+                xml_escape(message)
+            )?;
+            writeln!(self.out, "    </testcase>")?;
+        }
+        for (name, class, message) in &self.skipped {
+            writeln!(
+                self.out,
+                r#"    <testcase name="{}" classname="{}">"#,
+                xml_escape(name),
+                xml_escape(class)
+            )?;
+            writeln!(
+                self.out,
+                r#"      <skipped message="{}"/>"#,
                 xml_escape(message)
             )?;
             writeln!(self.out, "    </testcase>")?;

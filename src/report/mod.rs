@@ -23,10 +23,14 @@
 //! - `"hygiene"`: `code` (`gitignore-gap`|`gitignore-reincluded`|`gitignore-local-only`|
 //!   `tracked-secret-file`), `severity` (`error`|`warning`), `path`, `message`, `fix`.
 //! - `"warning"`: `message`: something to know that is not an error (a shallow clone's history
-//!   stops early).
+//!   stops early; a range that changes `.leakgate.toml`, a `.leakgateignore` or the baseline).
+//! - `"suppressed"`: `path`, `line`, `rule`, `description`, `severity`, `marker` (the comment:
+//!   `leakgate:allow`, `gitleaks:allow`, `pragma: allowlist secret`,
+//!   `leakgate:allow-next-line`): `--range` scans only, a finding on a line the range adds that
+//!   an inline allow comment silenced; a note for the reviewer, it does not fail the run.
 //! - `"summary"`: always last: `findings`, `files_scanned`, `bytes_scanned`, `files_skipped`
 //!   (total), `skipped` (count per reason), `errors`, `invalid_json`, `elapsed_ms`, and for `--staged` scans
-//!   `lines_added`; for `--range` scans also `commits`.
+//!   `lines_added`; for `--range` scans also `commits`, and `suppressed` when not zero.
 //!
 //! Findings are sorted by path, line, column and rule, so output is deterministic.
 
@@ -49,6 +53,8 @@ use crate::input::{Problem, SkipReason, Skipped};
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Message<'a> {
     Finding(&'a Finding),
+    /// A finding an inline allow comment on a line the change adds silenced.
+    Suppressed(&'a crate::scan::Suppression),
     Skipped(&'a Skipped),
     Error(&'a Problem),
     Warning { message: &'a str },
@@ -90,6 +96,9 @@ pub struct Summary {
     pub errors: usize,
     /// JSON files (or JSON Lines lines) that did not parse; their bytes were still scanned.
     pub invalid_json: usize,
+    /// Range scans: findings on added lines that inline allow comments silenced.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub suppressed: usize,
     pub elapsed_ms: u128,
 }
 

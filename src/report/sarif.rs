@@ -3,7 +3,9 @@
 //! `partialFingerprints`. No secret bytes go into the file: messages carry the redacted
 //! preview, and no snippet is included (code scanning renders snippets in its UI). Texts that
 //! come from a configuration or the scanned data are [escaped](crate::escape::escape) as for a
-//! terminal: a SARIF viewer may print them to one.
+//! terminal: a SARIF viewer may print them to one. A finding an inline allow comment in the
+//! scanned change silenced is a `note` result marked as suppressed in source, so the record
+//! shows what the change silenced without opening an alert.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -13,11 +15,13 @@ use serde_json::{Value, json};
 use super::{Message, Reporter};
 use crate::escape::escape;
 use crate::finding::Finding;
-use crate::rules::Severity;
+use crate::rules::{RuleKind, Severity};
+use crate::scan::Suppression;
 
 pub struct SarifReporter {
     out: Box<dyn Write + Send>,
     findings: Vec<Finding>,
+    suppressed: Vec<Suppression>,
 }
 
 impl SarifReporter {
@@ -25,6 +29,7 @@ impl SarifReporter {
         SarifReporter {
             out,
             findings: Vec::new(),
+            suppressed: Vec::new(),
         }
     }
 }
@@ -75,29 +80,55 @@ fn help_text(rule: &str) -> String {
 
 impl SarifReporter {
     fn document(&self) -> Value {
-        let mut rules: BTreeMap<&str, &Finding> = BTreeMap::new();
-        for finding in &self.findings {
-            rules.entry(finding.rule.as_str()).or_insert(finding);
+        // Every rule a result names: (description, severity, kind).
+        let mut rules: BTreeMap<&str, (&str, Severity, RuleKind)> = BTreeMap::new();
+        for f in &self.findings {
+            rules
+                .entry(f.rule.as_str())
+                .or_insert((&f.description, f.severity, f.kind));
+        }
+        for s in &self.suppressed {
+            rules
+                .entry(s.rule.as_str())
+                .or_insert((&s.description, s.severity, s.kind));
         }
         let index: BTreeMap<&str, usize> =
             rules.keys().enumerate().map(|(i, id)| (*id, i)).collect();
         let driver_rules: Vec<Value> = rules
-            .values()
-            .map(|f| {
+            .iter()
+            .map(|(id, (description, severity, kind))| {
                 json!({
-                    "id": f.rule,
-                    "name": f.rule,
-                    "shortDescription": {"text": escape(&f.description)},
-                    "fullDescription": {"text": escape(&format!("{} (leakgate rule {})", f.description, f.rule))},
-                    "help": {"text": help_text(&f.rule), "markdown": help_text(&f.rule)},
-                    "defaultConfiguration": {"level": level(f.severity)},
+                    "id": id,
+                    "name": id,
+                    "shortDescription": {"text": escape(description)},
+                    "fullDescription": {"text": escape(&format!("{description} (leakgate rule {id})"))},
+                    "help": {"text": help_text(id), "markdown": help_text(id)},
+                    "defaultConfiguration": {"level": level(*severity)},
                     "properties": {
-                        "security-severity": security_severity(f.severity),
-                        "tags": ["security", "secret", format!("{:?}", f.kind).to_lowercase()],
+                        "security-severity": security_severity(*severity),
+                        "tags": ["security", "secret", format!("{kind:?}").to_lowercase()],
                     },
                 })
             })
             .collect();
+        let suppressed = self.suppressed.iter().map(|s| {
+            json!({
+                "ruleId": s.rule,
+                "ruleIndex": index[s.rule.as_str()],
+                "level": "note",
+                "message": {"text": escape(&s.message())},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": artifact_uri(&s.path)},
+                        "region": {"startLine": s.line, "endLine": s.end_line.max(s.line)},
+                    },
+                }],
+                "suppressions": [{
+                    "kind": "inSource",
+                    "justification": format!("`{}` comment added by the scanned change", s.marker),
+                }],
+            })
+        });
         let results: Vec<Value> = self
             .findings
             .iter()
@@ -121,6 +152,7 @@ impl SarifReporter {
                     "partialFingerprints": {"leakgate/v1": f.fingerprint},
                 })
             })
+            .chain(suppressed)
             .collect();
         json!({
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -141,8 +173,10 @@ impl SarifReporter {
 
 impl Reporter for SarifReporter {
     fn report(&mut self, message: &Message<'_>) -> io::Result<()> {
-        if let Message::Finding(finding) = message {
-            self.findings.push((*finding).clone());
+        match message {
+            Message::Finding(finding) => self.findings.push((*finding).clone()),
+            Message::Suppressed(s) => self.suppressed.push((*s).clone()),
+            _ => {}
         }
         Ok(())
     }

@@ -5,7 +5,8 @@
 //! occurs, so most bytes never reach a regex. Candidates are checked (placeholders, allowlists,
 //! entropy, and for generic assignments the key and value heuristics in [`value`]), overlapping
 //! candidates collapse to the most specific one, and inline `leakgate:allow` comments are
-//! honoured.
+//! honoured: what they silence is returned as [`Suppression`]s (rule and line, never the secret),
+//! so that a scan of a change can show a reviewer what the change silenced.
 
 pub mod json;
 pub mod value;
@@ -62,11 +63,42 @@ pub struct SyntaxNote {
     pub message: String,
 }
 
+/// A finding an inline allow comment silenced: where, which rule and which comment. Nothing of
+/// the secret (not even a fingerprint).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Suppression {
+    pub path: String,
+    pub line: usize,
+    /// The last line the secret spans (a PEM block spans many).
+    #[serde(skip)]
+    pub end_line: usize,
+    pub rule: String,
+    pub description: String,
+    pub severity: crate::rules::Severity,
+    #[serde(skip)]
+    pub kind: RuleKind,
+    /// The comment: `leakgate:allow`, `gitleaks:allow`, `pragma: allowlist secret` or
+    /// `leakgate:allow-next-line`.
+    pub marker: &'static str,
+}
+
+impl Suppression {
+    /// What a reviewer should know, in words (no secret: rule, comment and what to do).
+    pub fn message(&self) -> String {
+        format!(
+            "a {} finding is silenced by `{}` in this change; confirm it is not a secret",
+            self.rule, self.marker
+        )
+    }
+}
+
 /// What scanning one blob produced.
 #[derive(Debug, Default)]
 pub struct BlobReport {
     pub findings: Vec<Finding>,
     pub notes: Vec<SyntaxNote>,
+    /// Findings inline allow comments silenced.
+    pub suppressed: Vec<Suppression>,
 }
 
 impl<'r> Scanner<'r> {
@@ -92,17 +124,35 @@ impl<'r> Scanner<'r> {
         }
         if candidates.is_empty() {
             return BlobReport {
-                findings: Vec::new(),
                 notes,
+                ..BlobReport::default()
             };
         }
-        let kept: Vec<Candidate> = resolve_overlaps(self.rules, candidates)
-            .into_iter()
-            .filter(|c| !suppressed_inline(data, c.start))
-            .collect();
+        let mut kept = Vec::new();
+        let mut suppressed = Vec::new();
+        let mut lines = LineCounter::default();
+        for candidate in resolve_overlaps(self.rules, candidates) {
+            match suppressed_inline(data, candidate.start) {
+                None => kept.push(candidate),
+                Some(marker) => {
+                    let rule = self.rules.rule(candidate.rule);
+                    suppressed.push(Suppression {
+                        path: provenance.path().to_owned(),
+                        line: lines.position(data, candidate.start).0,
+                        end_line: lines.position_after(data, candidate.end).0,
+                        rule: rule.id().to_owned(),
+                        description: rule.spec.description.clone(),
+                        severity: rule.spec.severity,
+                        kind: rule.spec.kind,
+                        marker,
+                    });
+                }
+            }
+        }
         BlobReport {
             findings: self.findings(provenance, data, &kept),
             notes,
+            suppressed,
         }
     }
 
@@ -480,20 +530,28 @@ fn trim_cr(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
-fn suppressed_inline(data: &[u8], offset: usize) -> bool {
+/// The allow comment that silences a secret starting at `offset`: one on its line, or
+/// `leakgate:allow-next-line` on the line before.
+fn suppressed_inline(data: &[u8], offset: usize) -> Option<&'static str> {
     let (start, end) = line_bounds(data, offset);
     let line = &data[start..end];
-    if ALLOW_MARKERS
+    let name = |marker: &'static [u8]| std::str::from_utf8(marker).unwrap_or("leakgate:allow");
+    if let Some(marker) = ALLOW_MARKERS
         .iter()
-        .any(|m| memchr::memmem::find(line, m).is_some())
+        .find(|m| memchr::memmem::find(line, m).is_some())
     {
-        return true;
+        // `leakgate:allow-next-line` contains `leakgate:allow`: name the one that is there.
+        return Some(if memchr::memmem::find(line, ALLOW_NEXT_LINE_MARKER).is_some() {
+            name(ALLOW_NEXT_LINE_MARKER)
+        } else {
+            name(marker)
+        });
     }
     if start == 0 {
-        return false;
+        return None;
     }
     let previous = line_of(data, start - 1);
-    memchr::memmem::find(previous, ALLOW_NEXT_LINE_MARKER).is_some()
+    memchr::memmem::find(previous, ALLOW_NEXT_LINE_MARKER).map(|_| name(ALLOW_NEXT_LINE_MARKER))
 }
 
 /// Keep one candidate per overlapping group: a provider (`token`) rule beats a generic
