@@ -12,7 +12,8 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use git2::{ObjectType, Oid, Repository, Tree};
 use gix_index::entry::{Mode, Stage};
@@ -35,6 +36,33 @@ pub enum EntryKind {
     Submodule,
 }
 
+/// The index at `path`, decoded (without re-hashing) once per process: the staged scan and its
+/// `.leakgateignore` lookups both need it, and decoding a 100,000-entry index twice would
+/// double a pre-commit hook's time. A hook is one short process, so the index cannot change
+/// under it in a way that matters.
+pub fn read_index(path: &Path) -> Result<Arc<gix_index::File>, String> {
+    static LAST: Mutex<Option<(PathBuf, Arc<gix_index::File>)>> = Mutex::new(None);
+    let mut last = LAST
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((read, index)) = &*last
+        && read == path
+    {
+        return Ok(Arc::clone(index));
+    }
+    let index = Arc::new(
+        gix_index::File::at(
+            path,
+            gix_hash::Kind::Sha1,
+            true,
+            gix_index::decode::Options::default(),
+        )
+        .map_err(|e| e.to_string())?,
+    );
+    *last = Some((path.to_owned(), Arc::clone(&index)));
+    Ok(index)
+}
+
 /// Read the index at `index_path` and list what it changes relative to `head` (`None`: no
 /// commits yet). Pure renames (a new path holding a blob that a deleted path held) are left
 /// out: they add no lines.
@@ -43,13 +71,7 @@ pub fn staged_changes(
     index_path: &Path,
     head: Option<&Tree<'_>>,
 ) -> Result<Vec<StagedChange>, String> {
-    let index = gix_index::File::at(
-        index_path,
-        gix_hash::Kind::Sha1,
-        true,
-        gix_index::decode::Options::default(),
-    )
-    .map_err(|e| e.to_string())?;
+    let index = read_index(index_path)?;
     let mut walk = Walk {
         repo,
         state: &index,

@@ -37,19 +37,14 @@ enum Snapshot {
 /// An index as read: quickly with `gix-index` (no re-hash), or by libgit2 for a format that
 /// reader does not know (then only its ignore files are kept: a libgit2 index is not `Send`).
 enum StagedIndex {
-    Gix(Box<gix_index::File>),
+    Gix(Arc<gix_index::File>),
     Git2(HashMap<String, Oid>),
 }
 
 impl StagedIndex {
     fn read(path: &Path) -> Option<Self> {
-        match gix_index::File::at(
-            path,
-            gix_hash::Kind::Sha1,
-            true,
-            gix_index::decode::Options::default(),
-        ) {
-            Ok(index) => Some(StagedIndex::Gix(Box::new(index))),
+        match super::index_diff::read_index(path) {
+            Ok(index) => Some(StagedIndex::Gix(index)),
             Err(_) => {
                 let index = git2::Index::open(path).ok()?;
                 let files = index
