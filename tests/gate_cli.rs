@@ -41,10 +41,19 @@ fn silencing_pull_request() -> (TestRepo, String) {
     );
     repo.write(".leakgateignore", "vendor/\napp.py\nlib/\n");
     repo.write("lib/.leakgateignore", "*\n");
-    repo.write("app.py", format!("A = 1\nAPI_TOKEN = '{}'\n", password(300)));
-    repo.write("lib/util.py", format!("DB_PASSWORD = '{}'\n", password(301)));
+    repo.write(
+        "app.py",
+        format!("A = 1\nAPI_TOKEN = '{}'\n", password(300)),
+    );
+    repo.write(
+        "lib/util.py",
+        format!("DB_PASSWORD = '{}'\n", password(301)),
+    );
     // What the base side allows stays allowed.
-    repo.write("fixtures/sample.py", format!("TOKEN = '{}'\n", password(302)));
+    repo.write(
+        "fixtures/sample.py",
+        format!("TOKEN = '{}'\n", password(302)),
+    );
     repo.write("vendor/dep.py", format!("TOKEN = '{}'\n", password(303)));
     repo.commit_all("silence the scanner");
     (repo, base)
@@ -108,13 +117,8 @@ fn an_explicit_config_is_trusted_as_given() {
     assert_eq!(code, Some(1), "{messages:?}");
     assert_eq!(locations(&messages), vec![loc("app.py", 2)]);
     // An explicit file inside the repository is what the workflow names: trusted too.
-    let (code, messages) = repo.scan_json(&[
-        "scan",
-        "--range",
-        "main..pr",
-        "--config",
-        ".leakgate.toml",
-    ]);
+    let (code, messages) =
+        repo.scan_json(&["scan", "--range", "main..pr", "--config", ".leakgate.toml"]);
     assert_eq!(code, Some(0), "{messages:?}");
 }
 
@@ -134,7 +138,10 @@ fn a_range_cannot_accept_its_own_secrets_in_the_baseline() {
     // added, and the branch regenerates the baseline to accept it.
     repo.write(
         "old.py",
-        format!("API_TOKEN = '{old}'  # moved\nDB_PASSWORD = '{}'\n", password(311)),
+        format!(
+            "API_TOKEN = '{old}'  # moved\nDB_PASSWORD = '{}'\n",
+            password(311)
+        ),
     );
     ci_free(&mut repo.leakgate())
         .args(["baseline"])
@@ -271,7 +278,9 @@ fn inline_allow_comments_a_range_adds_are_reported_as_notes_in_every_format() {
     assert!(human.contains("app.py:6:"), "{human}");
     let github = run("github");
     assert!(
-        github.contains("::notice file=app.py,line=4,title=leakgate%3A inline allow generic-assignment::"),
+        github.contains(
+            "::notice file=app.py,line=4,title=leakgate%3A inline allow generic-assignment::"
+        ),
         "{github}"
     );
     assert_eq!(github.matches("::notice ").count(), 4, "{github}");
@@ -359,7 +368,11 @@ fn leakgateignore_is_honoured_the_same_way_in_every_mode() {
         (Some(1), vec![loc("extra/b.env", 1)])
     );
     let (code, messages) = repo.scan_json(&["check", "--staged"]);
-    assert_eq!(locations(&messages), vec![loc("extra/b.env", 1)], "{code:?}");
+    assert_eq!(
+        locations(&messages),
+        vec![loc("extra/b.env", 1)],
+        "{code:?}"
+    );
     repo.commit_all("extra");
 
     // Range: the base side's ignore files; what the range adds to them does not apply.

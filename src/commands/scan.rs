@@ -283,9 +283,7 @@ fn scan_history(
     let repo = git::open(Path::new("."))?;
     // History is judged by today's `.leakgateignore` files: HEAD's.
     let ignore = IgnoreFiles::at_head(&repo)?;
-    let plan = git::plan_history(&repo, args.since.as_deref(), &|path| {
-        !ignore.ignores(path)
-    })?;
+    let plan = git::plan_history(&repo, args.since.as_deref(), &|path| !ignore.ignores(path))?;
     let mut warnings = Vec::new();
     if plan.shallow {
         warnings.push(format!(

@@ -114,8 +114,11 @@ impl BaseSide {
                     above,
                 };
             }
-            dir = (!current.is_empty())
-                .then(|| current.rsplit_once('/').map_or(String::new(), |(p, _)| p.to_owned()));
+            dir = (!current.is_empty()).then(|| {
+                current
+                    .rsplit_once('/')
+                    .map_or(String::new(), |(p, _)| p.to_owned())
+            });
         }
         Nearest::Committed { found: None, above }
     }
@@ -149,7 +152,9 @@ impl BaseSide {
                 Delta::Deleted => delta.old_file(),
                 _ => delta.new_file(),
             };
-            let Some(path) = file.path_bytes().map(|p| String::from_utf8_lossy(p).into_owned())
+            let Some(path) = file
+                .path_bytes()
+                .map(|p| String::from_utf8_lossy(p).into_owned())
             else {
                 continue;
             };

@@ -57,7 +57,9 @@ pub enum Message<'a> {
     Suppressed(&'a crate::scan::Suppression),
     Skipped(&'a Skipped),
     Error(&'a Problem),
-    Warning { message: &'a str },
+    Warning {
+        message: &'a str,
+    },
     InvalidJson(&'a crate::scan::SyntaxNote),
     Integrity(&'a crate::journal::RunProblem),
     Hygiene(&'a crate::hygiene::HygieneProblem),

@@ -541,11 +541,13 @@ fn suppressed_inline(data: &[u8], offset: usize) -> Option<&'static str> {
         .find(|m| memchr::memmem::find(line, m).is_some())
     {
         // `leakgate:allow-next-line` contains `leakgate:allow`: name the one that is there.
-        return Some(if memchr::memmem::find(line, ALLOW_NEXT_LINE_MARKER).is_some() {
-            name(ALLOW_NEXT_LINE_MARKER)
-        } else {
-            name(marker)
-        });
+        return Some(
+            if memchr::memmem::find(line, ALLOW_NEXT_LINE_MARKER).is_some() {
+                name(ALLOW_NEXT_LINE_MARKER)
+            } else {
+                name(marker)
+            },
+        );
     }
     if start == 0 {
         return None;
