@@ -74,17 +74,19 @@ impl Reporter for JunitReporter {
     fn finish(&mut self) -> io::Result<()> {
         let tests = (self.failures.len() + self.skipped.len()).max(1);
         writeln!(self.out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+        let skipped = match self.skipped.len() {
+            0 => String::new(),
+            n => format!(r#" skipped="{n}""#),
+        };
         writeln!(
             self.out,
-            r#"<testsuites name="leakgate" tests="{tests}" failures="{}" skipped="{}">"#,
-            self.failures.len(),
-            self.skipped.len()
+            r#"<testsuites name="leakgate" tests="{tests}" failures="{}"{skipped}>"#,
+            self.failures.len()
         )?;
         writeln!(
             self.out,
-            r#"  <testsuite name="leakgate" tests="{tests}" failures="{}" skipped="{}">"#,
-            self.failures.len(),
-            self.skipped.len()
+            r#"  <testsuite name="leakgate" tests="{tests}" failures="{}"{skipped}>"#,
+            self.failures.len()
         )?;
         if self.failures.is_empty() && self.skipped.is_empty() {
             writeln!(
