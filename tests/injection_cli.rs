@@ -80,8 +80,8 @@ fn file_names_and_json_keys_are_escaped_in_the_human_report() {
 fn author_names_and_rule_ids_from_the_repository_are_escaped() {
     let repo = TestRepo::new();
     repo.write("README.md", "hello\n");
-    let base = repo.commit_all("base");
-    // A custom rule from the repository's own configuration, its id and description hostile.
+    // A custom rule from the repository's own configuration (in the base commit: a range is
+    // scanned with its base side's configuration), its id and description hostile.
     let sample = fake("acme_", 701, 32, ALNUM);
     repo.write(
         ".leakgate.toml",
@@ -94,6 +94,7 @@ fn author_names_and_rule_ids_from_the_repository_are_escaped() {
              examples = [\"token = {sample}\"]\n"
         ),
     );
+    let base = repo.commit_all("base");
     repo.write(
         "app.py",
         format!("KEY = '{}'\n", fake("acme_", 702, 32, ALNUM)),

@@ -180,14 +180,15 @@ impl Reporter for GithubReporter {
                 )
             }
             // A notice on the line, so the pull request shows what it silenced.
-            Message::Suppressed(s) => writeln!(
-                self.out,
-                "::notice file={},line={},title={}::{}",
-                escape_property(&s.path),
-                s.line,
-                escape_property(&format!("leakgate: inline allow {}", s.rule)),
-                escape_data(&s.message())
-            ),
+            Message::Suppressed(s) => {
+                let line = s.line.to_string();
+                let title = format!("leakgate: inline allow {}", s.rule);
+                self.annotation(
+                    "notice",
+                    &[("file", &s.path), ("line", &line), ("title", &title)],
+                    &s.message(),
+                )
+            }
             other => self.summary.report(other),
         }
     }

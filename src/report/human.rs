@@ -310,7 +310,13 @@ impl Reporter for HumanReporter {
             Message::Error(p) => self.error(p),
             Message::Suppressed(s) => {
                 let head = self.head(Level::Note, Some("inline-allow"));
-                writeln!(self.out, "{head}: {}:{}: {}", s.path, s.line, s.message())
+                writeln!(
+                    self.out,
+                    "{head}: {}:{}: {}",
+                    Escaped(&s.path),
+                    s.line,
+                    Escaped(&s.message())
+                )
             }
             Message::Integrity(problem) => {
                 let level = match problem.severity {
