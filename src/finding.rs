@@ -210,51 +210,141 @@ pub fn sanitize(text: &str) -> String {
 const SNIPPET_CONTEXT: usize = 60;
 /// Lines longer than this (in characters) are cut to a window.
 const SNIPPET_MAX: usize = 200;
+/// On a line longer than this many bytes, only this many bytes on each side of the finding are
+/// looked at (masked, then cut to characters), so a megabyte-long line costs no more than a
+/// short one.
+const SNIPPET_BYTES: usize = 1024;
 
-/// Build the snippet for a finding at `own` (a byte range in `line`), masking every range in
-/// `masks` (byte ranges in `line`, sorted, including `own`) with its preview.
-pub fn snippet(line: &[u8], own: (usize, usize), masks: &[(usize, usize, &str)]) -> Snippet {
+/// A range of a line to hide, and what to show instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mask<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub shown: &'a str,
+}
+
+/// Build the snippet for a finding at `own` (a byte range in `line`).
+///
+/// Hidden, each shown as its mask's text or `[REDACTED]`:
+/// - every range in `masks` (the matches of the scan on this line, `own` among them);
+/// - unless `hide` is `None` (`--show-secrets`): every occurrence on the line of every form of
+///   a found secret, and every credential-shaped run on the line
+///   ([`crate::mask::credential_runs`]), also one cut by the window's edge.
+///
+/// Overlapping ranges merge into one, so no part of either shows; a merged range shows a mask's
+/// text only if that mask starts it (its prefix is then where it was).
+pub fn snippet(
+    line: &[u8],
+    own: (usize, usize),
+    masks: &[Mask<'_>],
+    hide: Option<&crate::mask::SecretForms>,
+) -> Snippet {
+    let (lo, hi) = byte_window(line, own);
+    let window = &line[lo..hi];
+    let clip = |start: usize, end: usize| -> Option<(usize, usize)> {
+        let (start, end) = (start.max(lo), end.min(hi));
+        (start < end).then(|| (start - lo, end - lo))
+    };
+
+    // Known secrets first: the scan's matches and every other copy of what it found.
+    let mut known: Vec<(usize, usize, Option<&str>)> = masks
+        .iter()
+        .filter_map(|m| clip(m.start, m.end).map(|(s, e)| (s, e, Some(m.shown))))
+        .collect();
+    if let Some(forms) = hide {
+        let reach = forms.longest();
+        let search_from = lo.saturating_sub(reach);
+        let search_to = hi.saturating_add(reach).min(line.len());
+        for found in forms.occurrences(&line[search_from..search_to]) {
+            if let Some((s, e)) = clip(search_from + found.start, search_from + found.end) {
+                known.push((s, e, None));
+            }
+        }
+    }
+    known.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
+    let mut ranges = merge(known);
+
+    // Then what looks like a credential although nothing matched it. A run cut by the window's
+    // edge is hidden whatever its shape: its unseen part decides.
+    let is_run_byte = |b: u8| b.is_ascii_alphanumeric() || b"+/_-.=".contains(&b);
+    let mut runs = match hide {
+        Some(_) => crate::mask::credential_runs(window),
+        None => Vec::new(),
+    };
+    for (edge_start, edge_end, cut) in [
+        (
+            0,
+            leading_run(window, is_run_byte),
+            lo > 0 && is_run_byte(line[lo - 1]),
+        ),
+        (
+            window.len() - trailing_run(window, is_run_byte),
+            window.len(),
+            hi < line.len() && is_run_byte(line[hi]),
+        ),
+    ] {
+        if cut && edge_start < edge_end && hide.is_some() {
+            runs.push((edge_start, edge_end));
+        }
+    }
+    for (start, end) in runs {
+        for piece in uncovered(&ranges, start, end) {
+            // A stub of a few characters next to a hidden secret (`-p` of `-pSECRET`) reveals
+            // nothing; a longer uncovered part of the run is hidden too.
+            if piece.1 - piece.0 > 3 || (piece.0, piece.1) == (start, end) {
+                ranges.push((piece.0, piece.1, None));
+            }
+        }
+    }
+    ranges.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
+    let ranges = merge(ranges);
+
     let mut text = String::new();
     let mut chars = 0usize;
     let mut highlight = (0usize, 0usize);
     let mut cursor = 0usize;
+    let own_in_window = own.0.clamp(lo, hi) - lo;
     let push = |bytes: &[u8], text: &mut String, chars: &mut usize| {
         let piece = sanitize(&String::from_utf8_lossy(bytes));
         *chars += piece.chars().count();
         text.push_str(&piece);
     };
-    for &(start, end, shown) in masks {
-        if start < cursor {
-            continue;
-        }
-        push(&line[cursor..start], &mut text, &mut chars);
+    for (start, end, shown) in ranges {
+        push(&window[cursor..start], &mut text, &mut chars);
         let begin = chars;
-        let shown = sanitize(shown);
+        let shown = sanitize(shown.unwrap_or(REDACTED));
         chars += shown.chars().count();
         text.push_str(&shown);
-        if (start, end) == own {
+        if (start..end.max(start + 1)).contains(&own_in_window) {
             highlight = (begin, chars - begin);
         }
-        cursor = end.min(line.len());
+        cursor = end;
     }
-    push(&line[cursor..], &mut text, &mut chars);
+    push(&window[cursor..], &mut text, &mut chars);
 
-    if chars <= SNIPPET_MAX {
+    let (cut_left, cut_right) = (lo > 0, hi < line.len());
+    if chars <= SNIPPET_MAX && !cut_left && !cut_right {
         return Snippet {
             text,
             highlight_start: highlight.0,
             highlight_len: highlight.1,
         };
     }
-    let from = highlight.0.saturating_sub(SNIPPET_CONTEXT);
-    let to = (highlight.0 + highlight.1 + SNIPPET_CONTEXT).min(chars);
+    let (from, to) = if chars <= SNIPPET_MAX {
+        (0, chars)
+    } else {
+        (
+            highlight.0.saturating_sub(SNIPPET_CONTEXT),
+            (highlight.0 + highlight.1 + SNIPPET_CONTEXT).min(chars),
+        )
+    };
     let mut cut: String = text.chars().skip(from).take(to - from).collect();
     let mut start = highlight.0 - from;
-    if from > 0 {
+    if from > 0 || cut_left {
         cut.insert(0, '…');
         start += 1;
     }
-    if to < chars {
+    if to < chars || cut_right {
         cut.push('…');
     }
     Snippet {
@@ -262,6 +352,78 @@ pub fn snippet(line: &[u8], own: (usize, usize), masks: &[(usize, usize, &str)])
         highlight_start: start,
         highlight_len: highlight.1,
     }
+}
+
+/// The bytes of `line` a snippet looks at: all of a short line, else [`SNIPPET_BYTES`] on each
+/// side of the finding, moved inward to character boundaries.
+fn byte_window(line: &[u8], own: (usize, usize)) -> (usize, usize) {
+    if line.len() <= 2 * SNIPPET_BYTES {
+        return (0, line.len());
+    }
+    let mut lo = own.0.min(line.len()).saturating_sub(SNIPPET_BYTES);
+    let mut hi = own
+        .1
+        .max(own.0)
+        .saturating_add(SNIPPET_BYTES)
+        .min(line.len());
+    let continuation = |b: u8| b & 0xC0 == 0x80;
+    while lo < hi && continuation(line[lo]) {
+        lo += 1;
+    }
+    while hi > lo && hi < line.len() && continuation(line[hi]) {
+        hi -= 1;
+    }
+    (lo, hi)
+}
+
+fn leading_run(bytes: &[u8], member: impl Fn(u8) -> bool) -> usize {
+    bytes.iter().take_while(|b| member(**b)).count()
+}
+
+fn trailing_run(bytes: &[u8], member: impl Fn(u8) -> bool) -> usize {
+    bytes.iter().rev().take_while(|b| member(**b)).count()
+}
+
+/// Union of ranges sorted by start; a merged range keeps a shown text only from a range that
+/// starts it.
+fn merge(sorted: Vec<(usize, usize, Option<&str>)>) -> Vec<(usize, usize, Option<&str>)> {
+    let mut out: Vec<(usize, usize, Option<&str>)> = Vec::with_capacity(sorted.len());
+    for (start, end, shown) in sorted {
+        match out.last_mut() {
+            Some(last) if start <= last.1 && (start < last.1 || shown.is_none()) => {
+                last.1 = last.1.max(end);
+                if last.2.is_none() && start == last.0 {
+                    last.2 = shown;
+                }
+            }
+            _ => out.push((start, end, shown)),
+        }
+    }
+    out
+}
+
+/// The parts of `start..end` that no range in `ranges` (sorted, disjoint) covers.
+fn uncovered(
+    ranges: &[(usize, usize, Option<&str>)],
+    start: usize,
+    end: usize,
+) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut at = start;
+    let first = ranges.partition_point(|r| r.1 <= start);
+    for &(s, e, _) in &ranges[first..] {
+        if s >= end {
+            break;
+        }
+        if s > at {
+            out.push((at, s));
+        }
+        at = at.max(e);
+    }
+    if at < end {
+        out.push((at, end));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -288,15 +450,24 @@ mod tests {
         assert_eq!(fingerprint("a", b"s").len(), 16);
     }
 
+    fn mask(start: usize, end: usize) -> Mask<'static> {
+        Mask {
+            start,
+            end,
+            shown: REDACTED,
+        }
+    }
+
     #[test]
     fn snippet_masks_and_windows() {
+        let none = crate::mask::SecretForms::empty();
         let line = b"token = \"abcdef123456\"";
-        let s = snippet(line, (9, 21), &[(9, 21, "[REDACTED]")]);
+        let s = snippet(line, (9, 21), &[mask(9, 21)], Some(&none));
         assert_eq!(s.text, "token = \"[REDACTED]\"");
         assert_eq!((s.highlight_start, s.highlight_len), (9, 10));
 
-        let long = [b"x".repeat(300), b"SECRET".to_vec(), b"y".repeat(300)].concat();
-        let s = snippet(&long, (300, 306), &[(300, 306, "[REDACTED]")]);
+        let long = [b"x ".repeat(150), b"SECRET".to_vec(), b" y".repeat(150)].concat();
+        let s = snippet(&long, (300, 306), &[mask(300, 306)], Some(&none));
         assert!(s.text.starts_with('…') && s.text.ends_with('…'));
         assert!(!s.text.contains("SECRET"));
         assert_eq!(
@@ -307,6 +478,41 @@ mod tests {
                 .collect::<String>(),
             "[REDACTED]"
         );
+    }
+
+    #[test]
+    fn snippet_masks_copies_neighbours_and_overlaps() {
+        let forms = crate::mask::SecretForms::new([(&b"hunter2hunter2"[..], 0)], 4);
+        let line = b"PW=hunter2hunter2; echo hunter2hunter2 k=Zk2mP9xQ4vL8nR3tW6yB";
+        let s = snippet(line, (3, 17), &[mask(3, 17)], Some(&forms));
+        assert_eq!(s.text, "PW=[REDACTED]; echo [REDACTED] k=[REDACTED]");
+        assert_eq!((s.highlight_start, s.highlight_len), (3, 10));
+
+        // Overlapping masks hide their union, not the first alone.
+        let none = crate::mask::SecretForms::empty();
+        let s = snippet(
+            b"a 0123456789 b",
+            (2, 8),
+            &[mask(2, 8), mask(5, 12)],
+            Some(&none),
+        );
+        assert_eq!(s.text, "a [REDACTED] b");
+    }
+
+    #[test]
+    fn a_long_line_is_cut_in_bytes_and_a_run_cut_by_the_edge_is_hidden() {
+        let none = crate::mask::SecretForms::empty();
+        let mut line = b"word ".repeat(1000);
+        line.extend_from_slice(b"SECRETVALUE");
+        let own = (line.len() - 11, line.len());
+        line.extend_from_slice(&b"ab".repeat(5000));
+        let s = snippet(&line, own, &[mask(own.0, own.1)], Some(&none));
+        assert!(
+            s.text.starts_with('…') && s.text.ends_with("[REDACTED]…"),
+            "{}",
+            s.text
+        );
+        assert!(!s.text.contains("abab"));
     }
 
     #[test]

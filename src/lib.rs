@@ -16,6 +16,7 @@ pub mod finding;
 pub mod hygiene;
 pub mod input;
 pub mod journal;
+pub mod mask;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -11,6 +11,11 @@
 //! several top-level values (JSON Lines), and reports the first syntax error with its offset
 //! instead of giving up on the file: the raw bytes are scanned either way. No crate offers the
 //! decoded-to-raw offset map this needs, which is why this is written here.
+//!
+//! Pointers are built on demand, not while lexing: each recorded string holds a node of a tree
+//! of path segments (shared by every string below the same member), and [`Lexed::pointer`]
+//! walks it up. Lexing is linear in the input however deep it nests, and only the strings that
+//! hold a finding pay for a pointer.
 
 /// One string token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,9 +26,37 @@ pub struct JsonString {
     pub is_key: bool,
     /// Whether the contents hold a backslash escape (so decoding changes them).
     pub escaped: bool,
-    /// Path to the value in its document (RFC 6901); for a key, the member it names.
-    pub pointer: String,
+    /// Path to the value in its document (for a key, the member it names), as a node of
+    /// [`Lexed`]'s segment tree: see [`Lexed::pointer`].
+    path: PathId,
 }
+
+/// A node of the segment tree: [`ROOT`], or an index into `Lexed::nodes`.
+type PathId = u32;
+const ROOT: PathId = PathId::MAX;
+
+/// One segment of a path and the path it extends.
+#[derive(Debug, Clone, Copy)]
+struct PathNode {
+    parent: PathId,
+    segment: Segment,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Segment {
+    /// An object member: the byte range of its key's contents, decoded when a pointer is built.
+    Key {
+        start: usize,
+        end: usize,
+    },
+    Index(usize),
+}
+
+/// Pointers deeper than this keep their first and last [`POINTER_KEEP`] segments with `…`
+/// between them: a pointer names a place for a reader, and a document nested 40,000 deep must
+/// not turn each finding into 100 KB of output.
+const POINTER_MAX_SEGMENTS: usize = 64;
+const POINTER_KEEP: usize = 16;
 
 /// A syntax error: where, and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,14 +67,98 @@ pub struct JsonError {
 
 #[derive(Debug, Default)]
 pub struct Lexed {
+    /// The recorded strings, in file order.
     pub strings: Vec<JsonString>,
     /// Syntax errors; in JSON Lines mode, at most one per line.
     pub errors: Vec<JsonError>,
+    nodes: Vec<PathNode>,
+}
+
+impl Lexed {
+    /// The JSON pointer (RFC 6901) of `self.strings[string]` in `data` (the lexed bytes). Each
+    /// key segment is decoded and passed through `shown` (which masks what must not be printed)
+    /// before it is escaped. Costs the string's depth, capped at [`POINTER_MAX_SEGMENTS`].
+    pub fn pointer(&self, data: &[u8], string: usize, shown: impl Fn(&[u8]) -> String) -> String {
+        let mut segments: Vec<Segment> = Vec::new();
+        let mut node = self.strings.get(string).map_or(ROOT, |s| s.path);
+        while let Some(step) = self.nodes.get(node as usize) {
+            segments.push(step.segment);
+            node = step.parent;
+        }
+        segments.reverse();
+        let mut out = String::new();
+        let elided = segments.len() > POINTER_MAX_SEGMENTS;
+        for (i, segment) in segments.iter().enumerate() {
+            if elided && i >= POINTER_KEEP && i < segments.len() - POINTER_KEEP {
+                if i == POINTER_KEEP {
+                    out.push_str("/…");
+                }
+                continue;
+            }
+            out.push('/');
+            match *segment {
+                Segment::Key { start, end } => {
+                    let key = shown(&decode(&data[start..end]).0);
+                    out.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                }
+                Segment::Index(index) => out.push_str(&index.to_string()),
+            }
+        }
+        out
+    }
 }
 
 enum Frame {
-    Object { key: Option<String>, expect: Expect },
-    Array { index: usize, expect: Expect },
+    Object {
+        /// The byte range of the current member's key.
+        key: Option<(usize, usize)>,
+        expect: Expect,
+        /// The path node of the current member, once something needed it.
+        path: Option<PathId>,
+    },
+    Array {
+        index: usize,
+        expect: Expect,
+        path: Option<PathId>,
+    },
+}
+
+impl Frame {
+    fn path(&self) -> Option<PathId> {
+        match self {
+            Frame::Object { path, .. } | Frame::Array { path, .. } => *path,
+        }
+    }
+
+    fn segment(&self) -> Segment {
+        match self {
+            Frame::Object { key, .. } => {
+                let (start, end) = key.unwrap_or((0, 0));
+                Segment::Key { start, end }
+            }
+            Frame::Array { index, .. } => Segment::Index(*index),
+        }
+    }
+}
+
+/// The path node of the value being read: the frames whose node is not built yet (the top,
+/// after its key or index moved on, and any frame above the last one built) get one now. Each
+/// frame's segment is built at most once, so this is linear over a whole file.
+fn current_path(stack: &mut [Frame], nodes: &mut Vec<PathNode>) -> PathId {
+    let built = stack.iter().rposition(|f| f.path().is_some());
+    let mut parent = built.and_then(|i| stack[i].path()).unwrap_or(ROOT);
+    let from = built.map_or(0, |i| i + 1);
+    for frame in &mut stack[from..] {
+        nodes.push(PathNode {
+            parent,
+            segment: frame.segment(),
+        });
+        parent = PathId::try_from(nodes.len() - 1).unwrap_or(ROOT);
+        match frame {
+            Frame::Object { path, .. } | Frame::Array { path, .. } => *path = Some(parent),
+        }
+    }
+    parent
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -56,17 +173,21 @@ enum Expect {
 
 /// Options for [`lex`].
 #[derive(Debug, Clone, Copy, Default)]
-pub struct LexOptions {
+pub struct LexOptions<'a> {
     /// JSON Lines: a syntax error skips to the next line instead of ending the file.
     pub lines: bool,
-    /// Only strings that hold escapes are recorded (plus every key, for pointers), and pointers
-    /// are built for them alone: the cheap mode for big files.
+    /// Only strings that hold escapes (to decode) and strings holding one of `wanted` are
+    /// recorded: the cheap mode for big files.
     pub escaped_only: bool,
+    /// Sorted byte offsets (raw matches) whose strings are recorded too.
+    pub wanted: &'a [usize],
 }
 
-/// Lex `data`, recording strings. Strings with escapes are always recorded; with
-/// `escaped_only` off, every string is.
-pub fn lex(data: &[u8], options: LexOptions) -> Lexed {
+/// Lex `data`, recording strings. Strings with escapes and strings holding a `wanted` offset
+/// are always recorded; with `escaped_only` off, every string is.
+pub fn lex(data: &[u8], options: LexOptions<'_>) -> Lexed {
+    // `wanted` offsets before this index lie before the current string.
+    let mut next_wanted = 0;
     let mut out = Lexed::default();
     let mut stack: Vec<Frame> = Vec::new();
     let mut i = 0;
@@ -132,24 +253,33 @@ pub fn lex(data: &[u8], options: LexOptions) -> Lexed {
                     })
                 );
                 if is_key {
-                    let key = decode(&data[start..end]).0;
-                    if let Some(Frame::Object { key: slot, expect }) = stack.last_mut() {
-                        *slot = Some(String::from_utf8_lossy(&key).into_owned());
+                    if let Some(Frame::Object {
+                        key: slot,
+                        expect,
+                        path,
+                    }) = stack.last_mut()
+                    {
+                        *slot = Some((start, end));
                         *expect = Expect::Colon;
+                        *path = None;
                     }
                 } else if !value_allowed(expect) {
                     fail!("unexpected string");
                 } else {
                     after_value(&mut stack);
                 }
-                if escaped || !options.escaped_only {
-                    let pointer = pointer(&stack, is_key);
+                while options.wanted.get(next_wanted).is_some_and(|&w| w < start) {
+                    next_wanted += 1;
+                }
+                let wanted = options.wanted.get(next_wanted).is_some_and(|&w| w <= end);
+                if escaped || wanted || !options.escaped_only {
+                    let path = current_path(&mut stack, &mut out.nodes);
                     out.strings.push(JsonString {
                         start,
                         end,
                         is_key,
                         escaped,
-                        pointer,
+                        path,
                     });
                 }
                 i = end + 1;
@@ -162,11 +292,13 @@ pub fn lex(data: &[u8], options: LexOptions) -> Lexed {
                     Frame::Object {
                         key: None,
                         expect: Expect::First,
+                        path: None,
                     }
                 } else {
                     Frame::Array {
                         index: 0,
                         expect: Expect::First,
+                        path: None,
                     }
                 });
                 i += 1;
@@ -210,9 +342,11 @@ pub fn lex(data: &[u8], options: LexOptions) -> Lexed {
                     Some(Frame::Array {
                         expect: expect @ Expect::CommaOrEnd,
                         index,
+                        path,
                     }) => {
                         *expect = Expect::Value;
                         *index += 1;
+                        *path = None;
                     }
                     _ => fail!("unexpected `,`"),
                 }
@@ -282,26 +416,6 @@ fn string_end(data: &[u8], start: usize) -> Option<(usize, bool)> {
             return None;
         }
     }
-}
-
-/// The JSON pointer of the value being read (for a key: the member it names).
-fn pointer(stack: &[Frame], _is_key: bool) -> String {
-    let mut out = String::new();
-    for frame in stack {
-        out.push('/');
-        match frame {
-            Frame::Object { key, .. } => {
-                out.push_str(
-                    &key.as_deref()
-                        .unwrap_or("")
-                        .replace('~', "~0")
-                        .replace('/', "~1"),
-                );
-            }
-            Frame::Array { index, .. } => out.push_str(&index.to_string()),
-        }
-    }
-    out
 }
 
 /// Decode a string's contents. Returns the bytes and, for each decoded byte, the offset (in
@@ -387,12 +501,13 @@ fn hex4(raw: &[u8], at: usize) -> Option<u32> {
 }
 
 /// Is this path one whose content is JSON (documents, JSON Lines, notebooks, journal temp files)?
-pub fn json_kind(path: &str) -> Option<LexOptions> {
+pub fn json_kind(path: &str) -> Option<LexOptions<'static>> {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     if name.ends_with(".jsonl") || name.ends_with(".ndjson") || name.contains(".jsonl.") {
         return Some(LexOptions {
             lines: true,
             escaped_only: true,
+            wanted: &[],
         });
     }
     if name.ends_with(".json")
@@ -403,6 +518,7 @@ pub fn json_kind(path: &str) -> Option<LexOptions> {
         return Some(LexOptions {
             lines: false,
             escaped_only: true,
+            wanted: &[],
         });
     }
     None
@@ -416,17 +532,37 @@ mod tests {
         lex(data.as_bytes(), LexOptions::default())
     }
 
+    fn pointer(lexed: &Lexed, data: &[u8], string: usize) -> String {
+        lexed.pointer(data, string, |key| {
+            String::from_utf8_lossy(key).into_owned()
+        })
+    }
+
     #[test]
     fn pointers_for_keys_and_values() {
-        let lexed = all(r#"{"a": {"b": ["x", {"c/d": "y"}]}, "e~": "z"}"#);
+        let data = br#"{"a": {"b": ["x", {"c/d": "y"}]}, "e~": "z"}"#;
+        let lexed = lex(data, LexOptions::default());
         assert!(lexed.errors.is_empty());
         let values: Vec<_> = lexed
             .strings
             .iter()
-            .filter(|s| !s.is_key)
-            .map(|s| s.pointer.as_str())
+            .enumerate()
+            .filter(|(_, s)| !s.is_key)
+            .map(|(i, _)| pointer(&lexed, data, i))
             .collect();
         assert_eq!(values, ["/a/b/0", "/a/b/1/c~1d", "/e~0"]);
+        let keys: Vec<_> = lexed
+            .strings
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.is_key)
+            .map(|(i, _)| pointer(&lexed, data, i))
+            .collect();
+        assert_eq!(
+            keys,
+            ["/a", "/a/b", "/a/b/1/c~1d", "/e~0"],
+            "a key names its member"
+        );
     }
 
     #[test]
@@ -457,11 +593,13 @@ mod tests {
     fn errors_have_offsets_and_jsonl_goes_on() {
         let lexed = all(r#"{"a": "b""#);
         assert_eq!(lexed.errors.len(), 1);
+        let data = b"{\"a\": 1}\n{\"b\": \n{\"c\": \"d\\n\"}\n";
         let lines = lex(
-            b"{\"a\": 1}\n{\"b\": \n{\"c\": \"d\\n\"}\n",
+            data,
             LexOptions {
                 lines: true,
                 escaped_only: true,
+                wanted: &[],
             },
         );
         assert_eq!(
@@ -470,7 +608,7 @@ mod tests {
         );
         assert_eq!(lines.errors.len(), 1, "{:?}", lines.errors);
         assert_eq!(lines.strings.len(), 1, "the third line is still read");
-        assert_eq!(lines.strings[0].pointer, "/c");
+        assert_eq!(pointer(&lines, data, 0), "/c");
     }
 
     #[test]
@@ -483,5 +621,42 @@ mod tests {
     fn deep_nesting_does_not_overflow() {
         let deep = format!("{}{}", "[".repeat(1_000_000), "]".repeat(1_000_000));
         assert!(all(&deep).errors.is_empty());
+    }
+
+    #[test]
+    fn deep_pointers_share_their_path_and_are_shortened() {
+        let depth = 100_000;
+        let data = format!("{}\"x\"{}", "{\"k\":".repeat(depth), "}".repeat(depth));
+        let lexed = all(&data);
+        assert!(lexed.errors.is_empty());
+        assert_eq!(lexed.strings.len(), depth + 1);
+        assert_eq!(lexed.nodes.len(), depth, "one node per member, shared");
+        let deepest = pointer(&lexed, data.as_bytes(), depth);
+        assert_eq!(
+            deepest,
+            format!(
+                "{}/…{}",
+                "/k".repeat(POINTER_KEEP),
+                "/k".repeat(POINTER_KEEP)
+            )
+        );
+    }
+
+    #[test]
+    fn only_wanted_and_escaped_strings_are_recorded() {
+        let data = br#"{"a": "plain", "b": "esc\n", "c": ["x", "hit"]}"#;
+        let hit = memchr::memmem::find(data, b"hit").expect("in the data") + 1;
+        let lexed = lex(
+            data,
+            LexOptions {
+                escaped_only: true,
+                wanted: &[hit],
+                ..LexOptions::default()
+            },
+        );
+        let recorded: Vec<String> = (0..lexed.strings.len())
+            .map(|i| pointer(&lexed, data, i))
+            .collect();
+        assert_eq!(recorded, ["/b", "/c/1"]);
     }
 }

@@ -11,7 +11,8 @@
 pub mod json;
 pub mod value;
 
-use crate::finding::{self, Finding, Provenance, Secret};
+use crate::finding::{self, Finding, Mask, Provenance, Secret};
+use crate::mask::SecretForms;
 use crate::rules::{Rule, RuleKind, RuleSet, SecretGroup};
 
 /// On a line longer than this, a rule's regex sees only this many bytes on each side of a
@@ -38,6 +39,8 @@ pub struct ScanOptions {
 pub struct Scanner<'r> {
     rules: &'r RuleSet,
     options: ScanOptions,
+    /// Per rule, the keywords that are a known prefix of its secrets (built on first use).
+    prefixes: Vec<std::sync::OnceLock<Vec<String>>>,
 }
 
 /// A match that passed every check, before it becomes a [`Finding`].
@@ -50,8 +53,9 @@ struct Candidate {
     end: usize,
     /// The secret as decoded from a JSON string, when it differs from the raw bytes.
     decoded: Option<Vec<u8>>,
-    /// The JSON pointer of the string the secret sits in.
-    pointer: Option<String>,
+    /// The string the secret sits in (an index into the lexed strings of a JSON file); its
+    /// pointer is built only for the findings that are kept.
+    string: Option<usize>,
 }
 
 /// A syntax error in a JSON file: reported, and the raw bytes are scanned anyway.
@@ -103,7 +107,15 @@ pub struct BlobReport {
 
 impl<'r> Scanner<'r> {
     pub fn new(rules: &'r RuleSet, options: ScanOptions) -> Self {
-        Scanner { rules, options }
+        Scanner {
+            rules,
+            options,
+            prefixes: rules
+                .rules()
+                .iter()
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
+        }
     }
 
     /// Scan one buffer. Findings come back in byte order.
@@ -119,8 +131,12 @@ impl<'r> Scanner<'r> {
         }
         let mut candidates = self.candidates(data, provenance.path());
         let mut notes = Vec::new();
+        let mut lexed = None;
         if let Some(options) = json::json_kind(provenance.path()) {
-            notes = self.json_candidates(provenance, data, options, &mut candidates);
+            let (json_notes, strings) =
+                self.json_candidates(provenance, data, options, &mut candidates);
+            notes = json_notes;
+            lexed = Some(strings);
         }
         if candidates.is_empty() {
             return BlobReport {
@@ -150,47 +166,50 @@ impl<'r> Scanner<'r> {
             }
         }
         BlobReport {
-            findings: self.findings(provenance, data, &kept),
+            findings: self.findings(provenance, data, &kept, lexed.as_ref()),
             notes,
             suppressed,
         }
     }
 
-    /// Add candidates found in the decoded text of escaped JSON strings, give every candidate the
-    /// pointer of the string it sits in, and return the syntax errors.
+    /// Add candidates found in the decoded text of escaped JSON strings, tie every candidate to
+    /// the string it sits in, and return the syntax errors with the lexed strings.
     fn json_candidates(
         &self,
         provenance: &Provenance,
         data: &[u8],
-        options: json::LexOptions,
+        options: json::LexOptions<'_>,
         candidates: &mut Vec<Candidate>,
-    ) -> Vec<SyntaxNote> {
-        // Raw matches need the pointer of the string they sit in: when there are any, one pass
-        // records every string; otherwise only escaped strings (the cheap mode).
-        let needs_pointers = !candidates.is_empty();
+    ) -> (Vec<SyntaxNote>, json::Lexed) {
+        // One pass records the escaped strings (to decode) and the strings raw matches sit in.
+        let mut wanted: Vec<usize> = candidates.iter().map(|c| c.start).collect();
+        wanted.sort_unstable();
         let lexed = json::lex(
             data,
             json::LexOptions {
-                escaped_only: !needs_pointers,
+                escaped_only: true,
+                wanted: &wanted,
                 ..options
             },
         );
-        if needs_pointers {
-            for candidate in candidates.iter_mut() {
-                let at = lexed.strings.partition_point(|s| s.end < candidate.start);
-                if let Some(string) = lexed.strings.get(at).filter(|s| s.start <= candidate.start) {
-                    candidate.pointer = Some(string.pointer.clone());
-                }
+        for candidate in candidates.iter_mut() {
+            let at = lexed.strings.partition_point(|s| s.end < candidate.start);
+            if lexed
+                .strings
+                .get(at)
+                .is_some_and(|s| s.start <= candidate.start)
+            {
+                candidate.string = Some(at);
             }
         }
-        for string in lexed.strings.iter().filter(|s| s.escaped) {
+        for (index, string) in lexed.strings.iter().enumerate().filter(|(_, s)| s.escaped) {
             let (decoded, map) = json::decode_nested(&data[string.start..string.end]);
             for found in self.candidates(&decoded, provenance.path()) {
                 let start = string.start + map[found.start];
                 let end = string.start + map[found.end];
                 candidates.push(Candidate {
                     decoded: Some(decoded[found.start..found.end].to_vec()),
-                    pointer: Some(string.pointer.clone()),
+                    string: Some(index),
                     start,
                     end: end.max(start + 1),
                     ..found
@@ -198,7 +217,7 @@ impl<'r> Scanner<'r> {
             }
         }
         let mut lines = LineCounter::default();
-        lexed
+        let notes = lexed
             .errors
             .iter()
             .map(|error| {
@@ -210,7 +229,8 @@ impl<'r> Scanner<'r> {
                     message: format!("invalid JSON: {}", error.message),
                 }
             })
-            .collect()
+            .collect();
+        (notes, lexed)
     }
 
     /// Every candidate in `data`, unordered, overlaps not yet resolved.
@@ -253,8 +273,16 @@ impl<'r> Scanner<'r> {
                         || key_span.is_none_or(|(_, e)| assigns_with_equals(&hay[e..]));
                     let mut accepted = false;
                     if let Some((secret_start, secret_end)) = secret.filter(|_| nested_ok) {
-                        let (start, end, quoted) =
-                            unquote(data, from + secret_start, from + secret_end);
+                        let (start, end, quoted) = unquote(
+                            data,
+                            from + secret_start,
+                            from + secret_end,
+                            if rule.spec.multiline {
+                                Escapes::SeparateLines
+                            } else {
+                                Escapes::EndTheValue
+                            },
+                        );
                         let context = value::ValueContext {
                             quoted,
                             line: line_of(data, start),
@@ -270,7 +298,7 @@ impl<'r> Scanner<'r> {
                                 start,
                                 end,
                                 decoded: None,
-                                pointer: None,
+                                string: None,
                             });
                             accepted = true;
                         }
@@ -347,24 +375,48 @@ impl<'r> Scanner<'r> {
         }
     }
 
-    fn findings(&self, provenance: &Provenance, data: &[u8], kept: &[Candidate]) -> Vec<Finding> {
+    fn findings(
+        &self,
+        provenance: &Provenance,
+        data: &[u8],
+        kept: &[Candidate],
+        lexed: Option<&json::Lexed>,
+    ) -> Vec<Finding> {
         // The secret itself: decoded text for a match inside an escaped JSON string.
         let secret_of = |c: &Candidate| -> Vec<u8> {
             c.decoded
                 .clone()
                 .unwrap_or_else(|| data[c.start..c.end].to_vec())
         };
+        let is_policy = |c: &Candidate| self.rules.rule(c.rule).spec.kind == RuleKind::Policy;
+        let prefixes = |c: &Candidate| -> &[String] {
+            self.prefixes[c.rule].get_or_init(|| known_prefixes(self.rules.rule(c.rule)))
+        };
         let previews: Vec<String> = kept
             .iter()
             .map(|c| {
-                let policy = self.rules.rule(c.rule).spec.kind == RuleKind::Policy;
-                if self.options.show_secrets || policy {
+                if self.options.show_secrets || is_policy(c) {
                     String::from_utf8_lossy(&data[c.start..c.end]).into_owned()
                 } else {
-                    finding::preview(&secret_of(c), &self.rules.rule(c.rule).spec.keywords)
+                    finding::preview(&secret_of(c), prefixes(c))
                 }
             })
             .collect();
+        // Every written form of every secret found here: snippets and pointers hide them all.
+        let forms = if self.options.show_secrets {
+            None
+        } else {
+            let secrets: Vec<(usize, &[u8])> = kept
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| !is_policy(c))
+                .flat_map(|(i, c)| {
+                    std::iter::once((i, &data[c.start..c.end]))
+                        .chain(c.decoded.as_deref().map(|d| (i, d)))
+                })
+                .collect();
+            Some(SecretForms::new(secrets.iter().map(|&(i, s)| (s, i)), 1))
+        };
         let mut lines = LineCounter::default();
         let mut out = Vec::with_capacity(kept.len());
         for (index, candidate) in kept.iter().enumerate() {
@@ -373,24 +425,30 @@ impl<'r> Scanner<'r> {
             let secret = secret_bytes.as_slice();
             let (line_start, line_end) = line_bounds(data, candidate.start);
             let line = trim_cr(&data[line_start..line_end]);
-            let masks: Vec<(usize, usize, &str)> = kept
-                .iter()
-                .zip(&previews)
-                .filter(|(c, _)| c.start < line_start + line.len() && c.end > line_start)
-                .map(|(c, p)| {
-                    (
-                        c.start.max(line_start) - line_start,
-                        c.end.min(line_start + line.len()) - line_start,
-                        p.as_str(),
-                    )
+            let line_stop = line_start + line.len();
+            // `kept` is sorted and disjoint: the candidates on this line are one slice of it.
+            let first = kept.partition_point(|c| c.end <= line_start);
+            let last = kept.partition_point(|c| c.start < line_stop);
+            let masks: Vec<Mask<'_>> = (first..last.max(first))
+                .filter(|&i| kept[i].start < line_stop && kept[i].end > line_start)
+                .map(|i| Mask {
+                    start: kept[i].start.max(line_start) - line_start,
+                    end: kept[i].end.min(line_stop) - line_start,
+                    shown: previews[i].as_str(),
                 })
                 .collect();
             let own = (
                 candidate.start - line_start,
-                candidate.end.min(line_start + line.len()) - line_start,
+                candidate.end.min(line_stop) - line_start,
             );
             let (line_number, column) = lines.position(data, candidate.start);
             let (end_line, end_column) = lines.position_after(data, candidate.end);
+            let json_pointer = lexed.zip(candidate.string).map(|(lexed, string)| {
+                lexed.pointer(data, string, |segment| match &forms {
+                    Some(forms) => crate::mask::mask_text(segment, forms),
+                    None => String::from_utf8_lossy(segment).into_owned(),
+                })
+            });
             out.push(Finding {
                 rule: rule.id().to_owned(),
                 kind: rule.spec.kind,
@@ -401,21 +459,131 @@ impl<'r> Scanner<'r> {
                 column,
                 end_line,
                 end_column,
-                fingerprint: finding::fingerprint(rule.id(), secret),
+                fingerprint: finding::fingerprint(rule.id(), &fingerprinted(rule, secret)),
                 preview: if self.options.show_secrets {
-                    finding::preview(secret, &rule.spec.keywords)
+                    finding::preview(secret, prefixes(candidate))
                 } else {
                     previews[index].clone()
                 },
-                snippet: finding::snippet(line, own, &masks),
+                snippet: finding::snippet(line, own, &masks, forms.as_ref()),
                 provenance: provenance.clone(),
                 secret: self.options.show_secrets.then(|| Secret::new(secret)),
-                json_pointer: candidate.pointer.clone(),
+                json_pointer,
                 span: (candidate.start, candidate.end),
             });
         }
         out
     }
+}
+
+/// The keywords of `rule` that are a known, fixed prefix of its secret: those its regex's secret
+/// group must start with (`ghp_` of `(?P<secret>ghp_[A-Za-z0-9]{36})`). Only these may show in a
+/// preview. A keyword the regex finds elsewhere (`postgres` before a URL's password, `token` in
+/// a key's name) is not one, even when a secret happens to start with it (`tokenQ8z…`).
+fn known_prefixes(rule: &Rule) -> Vec<String> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    use regex_syntax::hir::{Hir, HirKind};
+
+    let Ok(regex) = rule.regex() else {
+        return Vec::new();
+    };
+    let group = rule.secret_group(regex);
+    let Ok(hir) = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(&rule.spec.regex)
+    else {
+        return Vec::new();
+    };
+    let secret = match group {
+        SecretGroup::Whole => Some(&hir),
+        SecretGroup::Named | SecretGroup::First => {
+            let mut stack: Vec<&Hir> = vec![&hir];
+            let mut found = None;
+            while let Some(node) = stack.pop() {
+                match node.kind() {
+                    HirKind::Capture(capture) => {
+                        let wanted = match group {
+                            SecretGroup::Named => capture.name.as_deref() == Some("secret"),
+                            _ => capture.index == 1,
+                        };
+                        if wanted {
+                            found = Some(capture.sub.as_ref());
+                            break;
+                        }
+                        stack.push(&capture.sub);
+                    }
+                    HirKind::Concat(subs) | HirKind::Alternation(subs) => stack.extend(subs),
+                    HirKind::Repetition(repetition) => stack.push(&repetition.sub),
+                    _ => {}
+                }
+            }
+            found
+        }
+    };
+    let Some(literals) = secret
+        .map(|hir| Extractor::new().kind(ExtractKind::Prefix).extract(hir))
+        .and_then(|seq| seq.literals().map(<[_]>::to_vec))
+    else {
+        return Vec::new();
+    };
+    // Every secret starting with the keyword must have it from the regex's literal text: each
+    // literal either starts with the keyword or starts differently (a shorter literal that the
+    // keyword continues, such as an empty one, leaves those characters free).
+    let fixed = |keyword: &[u8]| {
+        let mut covered = false;
+        for literal in &literals {
+            let literal = literal.as_bytes();
+            let common = literal.len().min(keyword.len());
+            if !literal[..common].eq_ignore_ascii_case(&keyword[..common]) {
+                continue;
+            }
+            if literal.len() < keyword.len() {
+                return false;
+            }
+            covered = true;
+        }
+        covered
+    };
+    rule.spec
+        .keywords
+        .iter()
+        .filter(|keyword| !keyword.is_empty() && fixed(keyword.as_bytes()))
+        .cloned()
+        .collect()
+}
+
+/// The bytes a finding's fingerprint is computed over: the secret, and for a multi-line secret
+/// (a PEM key) its content without the line breaks however they are written (newlines, CRLF,
+/// escaped `\n`, backslash continuations, string concatenation, indentation). So a key has one
+/// fingerprint whether it sits in a .pem file, a .env line or a JSON string, and two keys with
+/// the same header never share one.
+fn fingerprinted(rule: &Rule, secret: &[u8]) -> Vec<u8> {
+    if !rule.spec.multiline {
+        return secret.to_vec();
+    }
+    let mut out = Vec::with_capacity(secret.len());
+    let mut i = 0;
+    while i < secret.len() {
+        match secret[i] {
+            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+            b'\\' if matches!(secret.get(i + 1), Some(b'n' | b'r' | b'\r' | b'\n')) => i += 2,
+            quote @ (b'"' | b'\'') => {
+                // `"…\n" +\n  "…"`: skip to past the quote that reopens the string.
+                i += 1;
+                while i < secret.len() && secret[i] != quote {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 /// Does this candidate survive every check its rule asks for?
@@ -464,9 +632,19 @@ fn assigns_with_equals(after_key: &[u8]) -> bool {
         == Some(&b'=')
 }
 
+/// What a JSON escape (`\n`, `\"`) inside an unquoted captured value means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Escapes {
+    /// The value ends there: `passwd` in `self.passwd = passwd\n…` inside a JSON string.
+    EndTheValue,
+    /// It separates the lines of a multi-line secret written on one line (a PEM key in a .env
+    /// file or a YAML string), which the rule's regex has already delimited.
+    SeparateLines,
+}
+
 /// Strip the quotes (and a string prefix such as Python's `b"…"` or C#'s `@"…"`) around a
 /// captured value. Returns the inner range and whether it was quoted.
-fn unquote(data: &[u8], start: usize, end: usize) -> (usize, usize, bool) {
+fn unquote(data: &[u8], start: usize, end: usize, escapes: Escapes) -> (usize, usize, bool) {
     let value = &data[start..end];
     if value.len() >= 2 {
         let last = value[value.len() - 1];
@@ -487,9 +665,12 @@ fn unquote(data: &[u8], start: usize, end: usize) -> (usize, usize, bool) {
     }
     // Inside a JSON string an unquoted value ends where an escape begins: `passwd\n` in
     // `self.passwd = passwd\n…` is the word `passwd`, and `PASS=x\"` is `x`.
-    let escape = value.windows(2).position(|w| {
-        w[0] == b'\\' && matches!(w[1], b'n' | b'r' | b't' | b'"' | b'\\' | b'/' | b'u')
-    });
+    let escape = value
+        .windows(2)
+        .position(|w| {
+            w[0] == b'\\' && matches!(w[1], b'n' | b'r' | b't' | b'"' | b'\\' | b'/' | b'u')
+        })
+        .filter(|_| escapes == Escapes::EndTheValue);
     let trailing = value.iter().rev().take_while(|b| **b == b'\\').count();
     let cut = escape.map_or(end - trailing, |at| start + at);
     (start, cut, false)
@@ -698,14 +879,52 @@ regex = '''\b(?P<secret>dmo_[A-Za-z0-9]{16,})'''
 
     #[test]
     fn unquote_strips_quotes_and_prefixes() {
-        assert_eq!(unquote(b"\"abc\"", 0, 5), (1, 4, true));
-        assert_eq!(unquote(b"b'abc'", 0, 6), (2, 5, true));
-        assert_eq!(unquote(b"abc", 0, 3), (0, 3, false));
+        let end = Escapes::EndTheValue;
+        assert_eq!(unquote(b"\"abc\"", 0, 5, end), (1, 4, true));
+        assert_eq!(unquote(b"b'abc'", 0, 6, end), (2, 5, true));
+        assert_eq!(unquote(b"abc", 0, 3, end), (0, 3, false));
         assert_eq!(
-            unquote(br"passwd\nfoo", 0, 11),
+            unquote(br"passwd\nfoo", 0, 11, end),
             (0, 6, false),
             "a JSON escape ends an unquoted value"
         );
-        assert_eq!(unquote(br#"x1y2\""#, 0, 6), (0, 4, false));
+        assert_eq!(unquote(br#"x1y2\""#, 0, 6, end), (0, 4, false));
+        assert_eq!(
+            unquote(
+                br"-----BEGIN X-----\nAAAA\n-----END X-----",
+                0,
+                39,
+                Escapes::SeparateLines
+            ),
+            (0, 39, false),
+            "a multi-line secret on one line keeps its escaped newlines"
+        );
+    }
+}
+
+#[cfg(test)]
+mod prefix_tests {
+    use super::*;
+
+    #[test]
+    fn known_prefixes_are_the_secrets_literal_start() {
+        let rules = RuleSet::builtin().expect("builtin rules");
+        let of = |id: &str| -> Vec<String> {
+            let rule = rules
+                .rules()
+                .iter()
+                .find(|r| r.id() == id)
+                .expect("rule exists");
+            known_prefixes(rule)
+        };
+        assert_eq!(of("github-pat"), ["ghp_"]);
+        assert!(of("database-url-password").is_empty());
+        assert!(of("generic-assignment").is_empty());
+        assert!(of("private-key").is_empty());
+        assert_eq!(of("aws-access-key-id"), ["AKIA", "ASIA", "ABIA", "ACCA"]);
+        assert!(
+            of("azure-ad-client-secret").is_empty(),
+            "`Q~` is inside the secret"
+        );
     }
 }
