@@ -1,8 +1,13 @@
 //! Redacted copies of run data (`leakgate journal --redact-to DIR`): the same files, with every
-//! finding's secret replaced by `[REDACTED:<rule>:<fingerprint>]`.
+//! finding's secret replaced by `[REDACTED:<rule>:<fingerprint>]`, and so is every other
+//! occurrence of a found secret in any copied file (as written, decoded, or JSON-escaped), even
+//! where no rule would find it (`echo $PASSWORD` expanded in a log): the copy's re-scan is a
+//! check, not the safety net.
 //!
 //! The replacement is plain ASCII with no quote or backslash, and it replaces the secret's whole
-//! raw span (escape sequences included), so a JSON string stays a valid JSON string. Journal
+//! raw span (escape sequences included), so a JSON string stays a valid JSON string; in a JSON
+//! file an occurrence that would cut an escape or cross a string's quote is left to the re-scan.
+//! Journal
 //! events whose SDK checksum verified are given a fresh checksum, so the copy verifies too.
 //! Originals are only read. Files that were not scanned (binary, too large) are not copied: a
 //! copy meant for sharing must not carry what nobody looked at. `leakgate-redactions.json`
@@ -25,6 +30,11 @@ use serde::Serialize;
 
 use super::checksum::{self, ChecksumVerdict};
 use crate::finding::{Finding, display_path};
+use crate::mask::SecretForms;
+
+/// Found secrets shorter than this are replaced only where they were found: a copy must not be
+/// mangled by replacing a common short string everywhere.
+const MIN_REPEAT_LEN: usize = 6;
 
 /// The manifest written beside the copy. It names rules and fingerprints, never secrets.
 pub const MANIFEST: &str = "leakgate-redactions.json";
@@ -107,6 +117,16 @@ pub struct Replacement {
     pub fingerprint: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub json_pointer: Option<String>,
+    /// `finding` where the scan found the secret, `repeat` for another occurrence of it.
+    #[serde(rename = "match")]
+    pub matched: Matched,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Matched {
+    Finding,
+    Repeat,
 }
 
 #[derive(Debug, Serialize)]
@@ -343,6 +363,7 @@ pub fn write_copy(
             .push(finding);
     }
     let mut manifest = RedactionManifest::default();
+    let (forms, owners) = secret_forms(roots, &by_path);
     // Each file's place in the copy, and where it came from: one place, one source.
     let mut placed: HashMap<PathBuf, PathBuf> = HashMap::new();
     for (root, base) in roots.iter().zip(copy_bases(roots)?) {
@@ -386,26 +407,12 @@ pub fn write_copy(
                 });
                 continue;
             };
-            let mut content = original.clone();
-            let mut in_file = by_path.get(shown.as_str()).cloned().unwrap_or_default();
-            // Replace from the end so earlier spans keep their offsets.
-            in_file.sort_by_key(|f| std::cmp::Reverse(f.span.0));
-            for finding in &in_file {
-                let (start, end) = finding.span;
-                if end > content.len() || start >= end {
-                    continue;
-                }
-                let marker = format!("[REDACTED:{}:{}]", finding.rule, finding.fingerprint);
-                content.splice(start..end, marker.into_bytes());
-                manifest.replaced.push(Replacement {
-                    path: copied_as.clone(),
-                    line: finding.line,
-                    rule: finding.rule.clone(),
-                    fingerprint: finding.fingerprint.clone(),
-                    json_pointer: finding.json_pointer.clone(),
-                });
-            }
-            if !in_file.is_empty()
+            let in_file = by_path.get(shown.as_str()).cloned().unwrap_or_default();
+            let (mut content, replaced) =
+                redact(&original, &in_file, (&forms, &owners), &copied_as);
+            let changed = !replaced.is_empty();
+            manifest.replaced.extend(replaced);
+            if changed
                 && let ChecksumVerdict::Valid { .. } = checksum::verify_event(&original)
                 && let Some(body) = strip_checksum(&content)
             {
@@ -422,6 +429,177 @@ pub fn write_copy(
     let text = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
     write_new(&target.join(MANIFEST), &text)?;
     Ok(manifest)
+}
+
+/// Which finding a found secret came from: its marker names it.
+struct Owner {
+    rule: String,
+    fingerprint: String,
+}
+
+impl Owner {
+    fn marker(&self) -> String {
+        format!("[REDACTED:{}:{}]", self.rule, self.fingerprint)
+    }
+}
+
+/// Every form of every secret found under the copied roots (the secret's raw bytes from its
+/// file, and their JSON-decoded text), each owned by the finding it came from. Found before any
+/// file is copied, so a secret found in one file is replaced in every other.
+fn secret_forms(
+    roots: &[PathBuf],
+    by_path: &HashMap<&str, Vec<&Finding>>,
+) -> (SecretForms, Vec<Owner>) {
+    let mut secrets: Vec<(Vec<u8>, usize)> = Vec::new();
+    let mut owners = Vec::new();
+    for root in roots {
+        let walker = ignore::WalkBuilder::new(root)
+            .standard_filters(false)
+            .follow_links(false)
+            .build();
+        for entry in walker.flatten() {
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let Some(found) = by_path.get(display_path(entry.path()).as_str()) else {
+                continue;
+            };
+            let Ok(content) = std::fs::read(entry.path()) else {
+                continue;
+            };
+            for finding in found
+                .iter()
+                .filter(|f| f.kind != crate::rules::RuleKind::Policy)
+            {
+                let Some(raw) = content.get(finding.span.0..finding.span.1) else {
+                    continue;
+                };
+                let owner = owners.len();
+                owners.push(Owner {
+                    rule: finding.rule.clone(),
+                    fingerprint: finding.fingerprint.clone(),
+                });
+                let decoded = crate::scan::json::decode_nested(raw).0;
+                if decoded != raw {
+                    secrets.push((decoded, owner));
+                }
+                secrets.push((raw.to_vec(), owner));
+            }
+        }
+    }
+    let forms = SecretForms::new(
+        secrets.iter().map(|(s, owner)| (s.as_slice(), *owner)),
+        MIN_REPEAT_LEN,
+    );
+    (forms, owners)
+}
+
+/// `original` with each finding's span and each other occurrence of a found secret replaced by
+/// a marker, and what was replaced: one entry per finding, and one per repeat that no finding
+/// covers.
+fn redact(
+    original: &[u8],
+    in_file: &[&Finding],
+    (forms, owners): (&SecretForms, &[Owner]),
+    shown: &str,
+) -> (Vec<u8>, Vec<Replacement>) {
+    /// A range to replace: a finding's span, or a repeat of the secret of `owners[owner]`.
+    enum Source<'f> {
+        Finding(&'f Finding),
+        Repeat(usize),
+    }
+    let mut cuts: Vec<(usize, usize, Source<'_>)> = in_file
+        .iter()
+        .filter(|f| f.span.0 < f.span.1 && f.span.1 <= original.len())
+        .map(|f| (f.span.0, f.span.1, Source::Finding(f)))
+        .collect();
+    let json = crate::scan::json::json_kind(shown).is_some();
+    for found in forms.occurrences(original) {
+        if !(json && cuts_json_token(original, found.start, found.end)) {
+            cuts.push((found.start, found.end, Source::Repeat(found.owner)));
+        }
+    }
+    // At one start, the longest first, and a finding before a repeat (it names the marker).
+    cuts.sort_by_key(|(start, end, source)| {
+        (
+            *start,
+            std::cmp::Reverse(*end),
+            matches!(source, Source::Repeat(_)),
+        )
+    });
+
+    let mut out = Vec::with_capacity(original.len());
+    let mut replaced = Vec::new();
+    let mut cursor = 0;
+    let mut lines = (0, 1);
+    let mut i = 0;
+    while i < cuts.len() {
+        let start = cuts[i].0;
+        let mut end = cuts[i].1;
+        let mut j = i + 1;
+        // Overlapping ranges are replaced as one: none may show through another.
+        while j < cuts.len() && cuts[j].0 < end {
+            end = end.max(cuts[j].1);
+            j += 1;
+        }
+        let group = &cuts[i..j];
+        let marker = match &group[0].2 {
+            Source::Finding(f) => format!("[REDACTED:{}:{}]", f.rule, f.fingerprint),
+            Source::Repeat(owner) => owners
+                .get(*owner)
+                .map_or_else(|| crate::finding::REDACTED.to_owned(), Owner::marker),
+        };
+        out.extend_from_slice(&original[cursor..start]);
+        out.extend_from_slice(marker.as_bytes());
+        lines.1 += memchr::memchr_iter(b'\n', &original[lines.0..start]).count();
+        lines.0 = start;
+        let mut named = false;
+        for (_, _, source) in group {
+            if let Source::Finding(finding) = source {
+                named = true;
+                replaced.push(Replacement {
+                    path: shown.to_owned(),
+                    line: finding.line,
+                    rule: finding.rule.clone(),
+                    fingerprint: finding.fingerprint.clone(),
+                    json_pointer: finding.json_pointer.clone(),
+                    matched: Matched::Finding,
+                });
+            }
+        }
+        if !named
+            && let Source::Repeat(owner) = group[0].2
+            && let Some(owner) = owners.get(owner)
+        {
+            replaced.push(Replacement {
+                path: shown.to_owned(),
+                line: lines.1,
+                rule: owner.rule.clone(),
+                fingerprint: owner.fingerprint.clone(),
+                json_pointer: None,
+                matched: Matched::Repeat,
+            });
+        }
+        cursor = end;
+        i = j;
+    }
+    out.extend_from_slice(&original[cursor..]);
+    (out, replaced)
+}
+
+/// Would replacing `start..end` of a JSON file cut an escape sequence in two or take away a
+/// string's quote or a line break (so the copy would no longer parse)?
+fn cuts_json_token(data: &[u8], start: usize, end: usize) -> bool {
+    let backslashes_before =
+        |at: usize| data[..at].iter().rev().take_while(|b| **b == b'\\').count();
+    if backslashes_before(start) % 2 == 1 || backslashes_before(end) % 2 == 1 {
+        return true;
+    }
+    (start..end).any(|i| match data[i] {
+        b'"' => backslashes_before(i) % 2 == 0,
+        b'\n' | b'\r' => true,
+        _ => false,
+    })
 }
 
 /// A file's place in the copy: `base` joined with its path below `root`. `None` unless every
