@@ -537,3 +537,32 @@ fn json_pointers_are_linear_in_nesting_depth() {
         output.stdout.len()
     );
 }
+
+#[test]
+fn a_pem_key_has_one_fingerprint_however_its_lines_are_written() {
+    let tree = Tree::new();
+    let (one_line, body) = one_line_pem("RSA PRIVATE KEY", 800);
+    tree.write(".env", format!("PRIVATE_KEY=\"{one_line}\"\n"));
+    tree.write(
+        "id_rsa",
+        format!(
+            "-----BEGIN RSA PRIVATE KEY-----\r\n{}\r\n-----END RSA PRIVATE KEY-----\r\n",
+            body.join("\r\n")
+        ),
+    );
+    tree.write(
+        "secrets.json",
+        format!("{{\"key\": \"{}\"}}\n", one_line.replace("\\n", "\\r\\n")),
+    );
+    let (code, messages) = scan_json(&tree, &[]);
+    assert_eq!(code, Some(1));
+    let fingerprints: Vec<&str> = findings(&messages)
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(fingerprints.len(), 3, "{messages:?}");
+    assert!(
+        fingerprints.iter().all(|f| *f == fingerprints[0]),
+        "one key, one fingerprint: {fingerprints:?}"
+    );
+}
