@@ -240,10 +240,10 @@ fn a_redacted_copy_replaces_every_occurrence_of_a_found_secret() {
         .expect("run");
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
-    assert!(
-        !stderr.contains("still contains") && !stdout.contains("still contains"),
-        "the copy's re-scan found nothing left: {stdout}{stderr}"
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "the copy was written and its re-scan found nothing: {stdout}{stderr}"
     );
     let escaped = quoted.replace('"', "\\\"");
     let copy = files_under(&tree.child("copy"));
@@ -417,7 +417,7 @@ fn a_redacted_copy_removes_a_pem_body() {
         .args(["journal", ".a5c", "--redact-to", "copy", "--color", "never"])
         .output()
         .expect("run");
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(0), "the copy was written");
     let body_refs: Vec<&str> = bodies.iter().map(String::as_str).collect();
     for (_, text) in files_under(&tree.child("copy")) {
         assert_hidden(&text, &body_refs);
@@ -469,7 +469,7 @@ fn json_pointers_hold_no_secret() {
         .args(["journal", ".a5c", "--redact-to", "copy", "--color", "never"])
         .output()
         .expect("run");
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(0), "the copy was written");
     let manifest =
         std::fs::read_to_string(tree.child("copy/leakgate-redactions.json")).expect("manifest");
     assert!(manifest.contains("/tokens/[REDACTED]"), "{manifest}");
