@@ -77,9 +77,15 @@ pub enum ColorChoice {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files or directories to scan.
+    /// Files or directories to scan; `-` reads standard input (up to --max-file-size).
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
+
+    /// With `-`: the name standard input is scanned and reported as. It selects JSON-aware
+    /// scanning (`.json`, `.jsonl`, `.ipynb`), rules that apply only to some paths, and path
+    /// allowlists, as a file of that name would.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["staged", "range", "history"])]
+    pub stdin_filename: Option<String>,
 
     /// Scan what the next commit will contain: the staged (index) version of every added,
     /// modified, renamed or copied file, reporting only lines the change adds. For pre-commit.
@@ -89,7 +95,7 @@ pub struct ScanArgs {
     /// Scan the lines a pull request or push adds: from the merge base of BASE and HEAD to HEAD
     /// (`BASE..HEAD`; `BASE` alone means `BASE..HEAD`). Each finding names the commit that
     /// added it.
-    #[arg(long, value_name = "BASE..HEAD", conflicts_with = "no_ignore")]
+    #[arg(long, value_name = "BASE..HEAD", conflicts_with = "no_ignore", value_parser = parse_range)]
     pub range: Option<String>,
 
     /// Scan every blob reachable from any ref, each distinct blob once, and report the earliest
@@ -203,7 +209,7 @@ pub struct CheckArgs {
 
     /// Check this range (BASE..HEAD) instead of the staged change; in CI the pull request's
     /// range is found from GITHUB_BASE_REF.
-    #[arg(long, value_name = "BASE..HEAD")]
+    #[arg(long, value_name = "BASE..HEAD", value_parser = parse_range)]
     pub range: Option<String>,
 
     #[command(flatten)]
@@ -218,6 +224,48 @@ pub struct GitignoreArgs {
 
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+/// A `--range` value: an empty one would silently scan nothing (`HEAD..HEAD`).
+fn parse_range(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        return Err(
+            "the range is empty: name a base (`main`, `main..HEAD`, `origin/main...HEAD`)".into(),
+        );
+    }
+    Ok(text.to_owned())
+}
+
+/// Parse the command line, with the checks clap cannot express, exiting with usage errors
+/// (exit 2) as clap does.
+pub fn parse() -> Cli {
+    let cli = Cli::parse();
+    let scan = match &cli.command {
+        Command::Scan(args) => Some(("scan", args)),
+        Command::Baseline { scan: args, .. } => Some(("baseline", args)),
+        _ => None,
+    };
+    if let Some((name, args)) = scan {
+        let stdin = args.paths.iter().filter(|p| p.as_os_str() == "-").count();
+        let problem = if stdin > 1 {
+            Some("`-` (standard input) can be named only once")
+        } else if stdin == 0 && args.stdin_filename.is_some() {
+            Some("--stdin-filename names standard input: add `-` to the paths to scan it")
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            use clap::CommandFactory;
+            let mut command = Cli::command();
+            command.build();
+            let command = command.find_subcommand_mut(name).cloned();
+            command
+                .unwrap_or_else(Cli::command)
+                .error(clap::error::ErrorKind::ArgumentConflict, problem)
+                .exit();
+        }
+    }
+    cli
 }
 
 pub fn parse_size(text: &str) -> Result<u64, String> {

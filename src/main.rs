@@ -4,8 +4,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-use leakgate::{ExitStatus, cli::Cli};
+use leakgate::ExitStatus;
 
 fn main() -> ExitCode {
     // A panic message could quote data being scanned: print only where it happened.
@@ -18,7 +17,7 @@ fn main() -> ExitCode {
         std::process::exit(ExitStatus::Error as i32);
     }));
 
-    let cli = Cli::parse();
+    let cli = leakgate::cli::parse();
     match leakgate::run(cli) {
         Ok(status) => ExitCode::from(status as u8),
         Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,

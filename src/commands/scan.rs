@@ -7,13 +7,13 @@ use std::time::Instant;
 use super::{Output, Settings};
 use crate::cli::{CommonArgs, ScanArgs};
 use crate::finding::Finding;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::input::base_side::{AtBase, BaseSide};
 use crate::input::git::{self, GitError};
 use crate::input::leakgateignore::IgnoreFiles;
-use crate::input::walk::{WalkOptions, walk};
-use crate::input::{Blob, Problem, Sink, Skipped};
+use crate::input::walk::{WalkOptions, scan_stdin, walk};
+use crate::input::{Blob, FileWarning, Problem, Sink, Skipped};
 use crate::report::{self, Format, Message, ReportOptions, Summary};
 use crate::rules::RuleSet;
 use crate::scan::{ScanOptions, Scanner, Suppression, SyntaxNote};
@@ -35,6 +35,8 @@ pub struct ScanResults {
     pub commits: Option<u64>,
     /// Things the user should know that are not errors (a shallow clone's history stops early).
     pub warnings: Vec<String>,
+    /// Warnings about one input each (a changed file too large to scan), shown in every format.
+    pub file_warnings: Vec<FileWarning>,
     /// Journal audits: run directories found, and integrity problems (`--verify`).
     pub runs: Option<u64>,
     pub integrity: Vec<crate::journal::RunProblem>,
@@ -83,6 +85,7 @@ struct Collector<'a> {
     findings: Mutex<Vec<Finding>>,
     skipped: Mutex<Vec<Skipped>>,
     problems: Mutex<Vec<Problem>>,
+    file_warnings: Mutex<Vec<FileWarning>>,
     notes: Mutex<Vec<SyntaxNote>>,
     suppressed: Mutex<Vec<Suppression>>,
     files: AtomicU64,
@@ -132,6 +135,10 @@ impl Sink for Collector<'_> {
     fn problem(&self, problem: Problem) {
         lock(&self.problems).push(problem);
     }
+
+    fn warning(&self, warning: FileWarning) {
+        lock(&self.file_warnings).push(warning);
+    }
 }
 
 /// Run `feed` (a source) against a fresh collector and return its sorted results.
@@ -150,6 +157,7 @@ pub fn collect<E>(
         findings: Mutex::default(),
         skipped: Mutex::default(),
         problems: Mutex::default(),
+        file_warnings: Mutex::default(),
         notes: Mutex::default(),
         suppressed: Mutex::default(),
         files: AtomicU64::new(0),
@@ -173,6 +181,7 @@ pub fn collect<E>(
         lines_added: totals.lines_added,
         commits: totals.commits,
         warnings: totals.warnings,
+        file_warnings: into_inner(collector.file_warnings),
         ..ScanResults::default()
     };
     if totals.report_suppressed {
@@ -189,6 +198,7 @@ pub fn collect<E>(
     }
     results.skipped.sort();
     results.problems.sort();
+    results.file_warnings.sort();
     results.notes.sort();
     Ok(results)
 }
@@ -226,7 +236,13 @@ pub fn scan(settings: &Settings, args: &ScanArgs) -> Result<ScanResults, GitErro
             respect_vcs_ignores: !args.no_ignore,
             threads: args.common.threads.unwrap_or(0),
         };
-        walk(&args.paths, &options, sink);
+        let (stdin, paths): (Vec<&PathBuf>, Vec<&PathBuf>) =
+            args.paths.iter().partition(|p| p.as_os_str() == "-");
+        let paths: Vec<PathBuf> = paths.into_iter().cloned().collect();
+        walk(&paths, &options, sink);
+        if !stdin.is_empty() {
+            scan_stdin(args.stdin_filename.as_deref(), max, sink);
+        }
         Ok(SourceTotals::default())
     })
 }
@@ -509,6 +525,9 @@ pub fn report(
     }
     for note in &results.notes {
         reporter.report(&Message::InvalidJson(note))?;
+    }
+    for warning in &results.file_warnings {
+        reporter.report(&Message::FileWarning(warning))?;
     }
     for warning in &results.warnings {
         reporter.report(&Message::Warning { message: warning })?;

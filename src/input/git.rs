@@ -8,7 +8,11 @@
 //! - **per-commit** (`--per-commit`): every commit in the range on its own, so a secret added
 //!   and then removed inside the range is still reported.
 //!
-//! Every source feeds the same [`Sink`] with [`Blob`]s; only findings on added lines count.
+//! Every source feeds the same [`Sink`] with [`Blob`]s (decoded by [`text`]: UTF-16 is scanned,
+//! with added lines computed on the decoded text); only findings on added lines count. A blob
+//! that cannot be read (absent from a partial clone, missing, corrupt) is an error naming its
+//! path and id, never a skip: a gate must not pass what it could not see. A changed file over
+//! `--max-file-size` is a warning every report shows.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -19,7 +23,8 @@ use git2::{
 };
 
 use super::index_diff::{self, EntryKind};
-use super::{AddedLines, Blob, Sink, SkipReason, Skipped};
+use super::text::{self, Encoding};
+use super::{AddedLines, Blob, FileWarning, Problem, Sink, SkipReason, Skipped};
 use crate::finding::{CommitInfo, Finding, Provenance};
 
 /// Why a git source could not be read.
@@ -130,15 +135,21 @@ pub fn staged(start: &Path, max_file_size: u64, sink: &dyn Sink) -> Result<GitTo
                         else {
                             continue;
                         };
-                        let added = match change.old.and_then(|old| repo.find_blob(old).ok()) {
-                            Some(old) => Some(added_lines_between(&old, &blob)?),
-                            None => None,
+                        let Some(data) = text_or_skip(&blob, &path, sink) else {
+                            continue;
+                        };
+                        // An old version that cannot be read counts as absent: every line is
+                        // then new, which reports more, never less.
+                        let old = change.old.and_then(|old| repo.find_blob(old).ok());
+                        let added = match old.as_ref().map(|old| text::decode(old.content())) {
+                            Some(Some(old)) => Some(added_lines_between(&old, &data)),
+                            Some(None) | None => None,
                         };
                         let provenance = Provenance::Staged {
                             path: path.clone(),
                             blob: change.new.to_string(),
                         };
-                        feed_blob(&blob, provenance, added, sink, &mut totals);
+                        feed_blob(&data, provenance, added, sink, &mut totals);
                     }
                 }
             }
@@ -431,18 +442,71 @@ fn feed_diff(
         let Some(blob) = read_blob(repo, &odb, new.id(), &path, max_file_size, sink) else {
             continue;
         };
+        let Some(data) = text_or_skip(&blob, &path, sink) else {
+            continue;
+        };
         let added = if delta.status() == Delta::Added {
             // A new file: every line is added.
             None
         } else {
-            Some(added_lines(diff, delta_index)?)
+            match changed_lines(repo, diff, delta_index, &blob, &data) {
+                Ok(added) => added,
+                Err(error) => {
+                    sink.problem(Problem {
+                        path: path.clone(),
+                        message: format!(
+                            "cannot diff blob {} against its previous version ({}), so it was \
+                             not scanned; {UNREADABLE_HELP}",
+                            new.id(),
+                            error.message()
+                        ),
+                    });
+                    continue;
+                }
+            }
         };
-        feed_blob(&blob, provenance(&path, new.id()), added, sink, totals);
+        feed_blob(&data, provenance(&path, new.id()), added, sink, totals);
     }
     Ok(())
 }
 
-/// Read a blob for scanning, or record why it is skipped (unreadable, too large, binary).
+/// What to do about a blob git cannot give us.
+const UNREADABLE_HELP: &str = "in a partial clone (--filter) fetch the missing blobs first \
+     (leakgate never fetches), otherwise check the repository with `git fsck`";
+
+/// The lines a modified file adds. libgit2 treats UTF-16 as binary (no hunks), so when either
+/// side is UTF-16 the decoded texts are compared instead. `None`: every line counts.
+fn changed_lines(
+    repo: &Repository,
+    diff: &Diff<'_>,
+    delta_index: usize,
+    new: &git2::Blob<'_>,
+    new_text: &[u8],
+) -> Result<Option<AddedLines>, git2::Error> {
+    let is_utf16 =
+        |data: &[u8]| matches!(Encoding::sniff(data), Encoding::Utf16Le | Encoding::Utf16Be);
+    let old_id = diff
+        .get_delta(delta_index)
+        .map(|delta| delta.old_file().id())
+        .filter(|id| !id.is_zero());
+    let old = old_id.map(|id| repo.find_blob(id)).transpose()?;
+    if is_utf16(new.content()) || old.as_ref().is_some_and(|old| is_utf16(old.content())) {
+        return Ok(
+            match old.as_ref().and_then(|old| text::decode(old.content())) {
+                Some(old_text) => Some(added_lines_between(&old_text, new_text)),
+                None => None,
+            },
+        );
+    }
+    let patch = Patch::from_diff(diff, delta_index)?;
+    Ok(Some(match patch {
+        Some(patch) => hunk_ranges(&patch)?,
+        None => AddedLines::default(),
+    }))
+}
+
+/// Read a changed file's blob, or record why it is not scanned: unreadable is an error (exit 2),
+/// over the size limit a warning in every format (and a counted skip).
 fn read_blob<'r>(
     repo: &'r Repository,
     odb: &git2::Odb<'_>,
@@ -451,54 +515,75 @@ fn read_blob<'r>(
     max_file_size: u64,
     sink: &dyn Sink,
 ) -> Option<git2::Blob<'r>> {
-    let skip = |reason, detail| {
-        sink.skipped(Skipped {
-            path: path.to_owned(),
-            reason,
-            detail,
-        })
-    };
     let size = match odb.read_header(id) {
         Ok((size, ObjectType::Blob)) => size as u64,
         Ok(_) => return None,
         Err(e) => {
-            skip(
-                SkipReason::Unreadable,
-                Some(format!("blob {id}: {}", e.message())),
-            );
+            unreadable_blob(id, path, &e, sink);
             return None;
         }
     };
     if size > max_file_size {
-        skip(SkipReason::TooLarge, Some(format!("{size} bytes")));
+        sink.skipped(Skipped {
+            path: path.to_owned(),
+            reason: SkipReason::TooLarge,
+            detail: Some(format!("{size} bytes")),
+        });
+        sink.warning(FileWarning {
+            path: path.to_owned(),
+            message: format!(
+                "not scanned: the change adds {size} bytes, over --max-file-size \
+                 ({max_file_size} bytes); raise the limit to scan it"
+            ),
+        });
         return None;
     }
     match repo.find_blob(id) {
-        Ok(blob) if super::walk::looks_binary(blob.content()) => {
-            skip(SkipReason::Binary, None);
-            None
-        }
         Ok(blob) => Some(blob),
         Err(e) => {
-            skip(
-                SkipReason::Unreadable,
-                Some(format!("blob {id}: {}", e.message())),
-            );
+            unreadable_blob(id, path, &e, sink);
             None
         }
     }
 }
 
-/// Hand a blob to the sink with the lines it adds (`None`: all of them), counting what was
+/// A blob git cannot give us: an error naming the path and the blob, never a skip.
+fn unreadable_blob(id: Oid, path: &str, error: &git2::Error, sink: &dyn Sink) {
+    sink.problem(Problem {
+        path: path.to_owned(),
+        message: format!(
+            "cannot read blob {id} ({}), so it was not scanned; {UNREADABLE_HELP}",
+            error.message()
+        ),
+    });
+}
+
+/// A blob's text as the scanner sees it (decoded), or a counted skip for a binary blob.
+fn text_or_skip<'b>(
+    blob: &'b git2::Blob<'_>,
+    path: &str,
+    sink: &dyn Sink,
+) -> Option<std::borrow::Cow<'b, [u8]>> {
+    let decoded = text::decode(blob.content());
+    if decoded.is_none() {
+        sink.skipped(Skipped {
+            path: path.to_owned(),
+            reason: SkipReason::Binary,
+            detail: None,
+        });
+    }
+    decoded
+}
+
+/// Hand a blob's text to the sink with the lines it adds (`None`: all of them), counting what was
 /// scanned. A blob that adds no line is not scanned.
 fn feed_blob(
-    blob: &git2::Blob<'_>,
+    data: &[u8],
     provenance: Provenance,
     added: Option<AddedLines>,
     sink: &dyn Sink,
     totals: &mut GitTotals,
 ) {
-    let data = blob.content();
     let lines = match &added {
         Some(added) => added.count(),
         None => {
@@ -520,11 +605,11 @@ fn feed_blob(
 
 /// The lines of `new` that are not in `old`: a line diff of the two blobs. (libgit2's blob
 /// patch would look up diff drivers in `.gitattributes`, which reads the whole index again.)
-fn added_lines_between(old: &git2::Blob<'_>, new: &git2::Blob<'_>) -> Result<AddedLines, GitError> {
+fn added_lines_between(old: &[u8], new: &[u8]) -> AddedLines {
     let diff = similar::TextDiff::configure()
         .algorithm(similar::Algorithm::Myers)
         .timeout(std::time::Duration::from_millis(500))
-        .diff_lines(old.content(), new.content());
+        .diff_lines(old, new);
     let ranges = diff
         .ops()
         .iter()
@@ -538,10 +623,10 @@ fn added_lines_between(old: &git2::Blob<'_>, new: &git2::Blob<'_>) -> Result<Add
             _ => None,
         })
         .collect();
-    Ok(AddedLines::new(ranges))
+    AddedLines::new(ranges)
 }
 
-fn hunk_ranges(patch: &Patch<'_>) -> Result<AddedLines, GitError> {
+fn hunk_ranges(patch: &Patch<'_>) -> Result<AddedLines, git2::Error> {
     let mut ranges = Vec::new();
     for hunk_index in 0..patch.num_hunks() {
         let (hunk, _) = patch.hunk(hunk_index)?;
@@ -551,14 +636,6 @@ fn hunk_ranges(patch: &Patch<'_>) -> Result<AddedLines, GitError> {
         }
     }
     Ok(AddedLines::new(ranges))
-}
-
-/// The new-side line numbers a delta adds.
-fn added_lines(diff: &Diff<'_>, delta_index: usize) -> Result<AddedLines, GitError> {
-    match Patch::from_diff(diff, delta_index)? {
-        Some(patch) => hunk_ranges(&patch),
-        None => Ok(AddedLines::default()),
-    }
 }
 
 /// Where a blob was first seen in history: the earliest commit (in walk order) and its path.
@@ -660,7 +737,9 @@ pub fn plan_history(
     })
 }
 
-/// Read one planned blob and feed it to `sink` (whole: history has no "added lines").
+/// Read one planned blob and feed it to `sink` (whole: history has no "added lines"). A blob
+/// that cannot be read is an error; one over the size limit a counted skip (history is an
+/// audit of everything ever committed, not a change to review).
 pub fn feed_history_blob(
     repo: &Repository,
     id: Oid,
@@ -668,37 +747,25 @@ pub fn feed_history_blob(
     max_file_size: u64,
     sink: &dyn Sink,
 ) {
-    let skip = |reason, detail| {
-        sink.skipped(Skipped {
-            path: first.path.clone(),
-            reason,
-            detail,
-        })
-    };
+    let path = first.path.as_str();
     let size = match repo.odb().and_then(|odb| odb.read_header(id)) {
         Ok((size, _)) => size as u64,
-        Err(e) => {
-            return skip(
-                SkipReason::Unreadable,
-                Some(format!("blob {id}: {}", e.message())),
-            );
-        }
+        Err(e) => return unreadable_blob(id, path, &e, sink),
     };
     if size > max_file_size {
-        return skip(SkipReason::TooLarge, Some(format!("{size} bytes")));
+        return sink.skipped(Skipped {
+            path: path.to_owned(),
+            reason: SkipReason::TooLarge,
+            detail: Some(format!("{size} bytes")),
+        });
     }
     let blob = match repo.find_blob(id) {
         Ok(blob) => blob,
-        Err(e) => {
-            return skip(
-                SkipReason::Unreadable,
-                Some(format!("blob {id}: {}", e.message())),
-            );
-        }
+        Err(e) => return unreadable_blob(id, path, &e, sink),
     };
-    if super::walk::looks_binary(blob.content()) {
-        return skip(SkipReason::Binary, None);
-    }
+    let Some(data) = text_or_skip(&blob, path, sink) else {
+        return;
+    };
     let provenance = Provenance::Commit {
         path: first.path.clone(),
         blob: id.to_string(),
@@ -706,7 +773,7 @@ pub fn feed_history_blob(
     };
     sink.blob(Blob {
         provenance,
-        data: blob.content(),
+        data: &data,
         added_lines: None,
     });
 }

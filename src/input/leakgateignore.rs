@@ -239,6 +239,10 @@ impl Sink for IgnoringSink<'_> {
         self.inner.problem(problem);
     }
 
+    fn warning(&self, warning: super::FileWarning) {
+        self.inner.warning(warning);
+    }
+
     fn wants(&self, path: &str) -> bool {
         self.inner.wants(path) && !self.ignore.ignores(path)
     }

@@ -1,7 +1,10 @@
 //! Inputs: where scanned bytes come from. Each source hands a [`Sink`] the bytes of one blob
 //! with its [`crate::finding::Provenance`], or says why it skipped one.
 //!
-//! Sources: the working tree ([`walk`]) and git ([`git`]: the staged change, a commit range,
+//! Every source decodes what it reads with [`text`] (UTF-16 and BOMs), so the scanner sees the
+//! same text whichever mode produced it.
+//!
+//! Sources: the working tree ([`walk`], and standard input) and git ([`git`]: the staged change, a commit range,
 //! history). Agent run data is walked like the working tree and relabelled by
 //! [`crate::journal::JournalSink`].
 
@@ -9,6 +12,7 @@ pub mod base_side;
 pub mod git;
 mod index_diff;
 pub mod leakgateignore;
+pub mod text;
 pub mod walk;
 
 use serde::Serialize;
@@ -63,10 +67,19 @@ pub struct Skipped {
     pub detail: Option<String>,
 }
 
-/// A problem with an input the user named: a missing path, say. It does not stop the scan, but
-/// the exit code becomes 2.
+/// A problem with an input the user named, or one a git scan could not read (a missing path, a
+/// FIFO, a blob absent from a partial clone). It does not stop the scan, but the exit code
+/// becomes 2.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Problem {
+    pub path: String,
+    pub message: String,
+}
+
+/// Something about one input that every report must show although it does not fail the run: a
+/// file a change adds that is over `--max-file-size`, so its content was not scanned.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct FileWarning {
     pub path: String,
     pub message: String,
 }
@@ -116,4 +129,6 @@ pub trait Sink: Sync {
     fn wants(&self, _path: &str) -> bool {
         true
     }
+    /// A warning about one input, shown in every format (see [`FileWarning`]).
+    fn warning(&self, warning: FileWarning);
 }

@@ -4,6 +4,12 @@
 //! never enters `.git/`, never follows symlinks, and never opens anything but a regular file:
 //! files are opened non-blocking and checked with `fstat` on the open handle, so a FIFO cannot
 //! hang the scan even if it replaces a file mid-walk.
+//!
+//! A path the user named is held to a stricter standard than one the walk found: if it cannot be
+//! scanned (unreadable, a FIFO such as `<(…)` or `/dev/stdin` on a pipe, a socket, a device) that
+//! is an error, never a counted skip, so exit 0 always means "what you asked for was scanned".
+//! Standard input is scanned when named as `-`. Every read looks at the first 8 KiB before the
+//! rest: a binary file is never read whole, and text is decoded by [`super::text`].
 
 use std::fs::File;
 use std::io::Read;
@@ -11,11 +17,9 @@ use std::path::{Path, PathBuf};
 
 use ignore::{WalkBuilder, WalkState};
 
+use super::text::{self, BINARY_PROBE};
 use super::{Blob, Problem, Sink, SkipReason, Skipped};
 use crate::finding::{Provenance, display_path};
-
-/// How many leading bytes decide whether a file is binary.
-const BINARY_PROBE: usize = 8 * 1024;
 
 /// The ignore file with leakgate's own allowlist of paths (gitignore syntax).
 pub const LEAKGATE_IGNORE_FILE: &str = ".leakgateignore";
@@ -37,9 +41,14 @@ pub fn walk(paths: &[PathBuf], options: &WalkOptions, sink: &dyn Sink) {
                 path: display_path(path),
                 message: describe_io_error(&error),
             }),
+            Ok(meta) if meta.is_dir() => roots.push(path.clone()),
             // A file the user named is scanned even if an ignore file lists it.
-            Ok(meta) if !meta.is_dir() => scan_file(path, options, sink),
-            Ok(_) => roots.push(path.clone()),
+            Ok(meta) if meta.is_file() => scan_file(path, Origin::Named, options, sink),
+            // Not opened at all: opening a socket fails, a device may have side effects.
+            Ok(meta) => sink.problem(Problem {
+                path: display_path(path),
+                message: not_regular_message(file_kind(&meta)),
+            }),
         }
     }
     let Some((first, rest)) = roots.split_first() else {
@@ -81,7 +90,7 @@ pub fn walk(paths: &[PathBuf], options: &WalkOptions, sink: &dyn Sink) {
                             detail: None,
                         });
                     } else if file_type.is_file() {
-                        scan_file(path, options, sink);
+                        scan_file(path, Origin::Walked, options, sink);
                     } else {
                         sink.skipped(Skipped {
                             path: display_path(path),
@@ -119,13 +128,27 @@ fn walk_error_path(error: &ignore::Error) -> Option<&Path> {
     }
 }
 
-fn scan_file(path: &Path, options: &WalkOptions, sink: &dyn Sink) {
+/// Where a path came from. What a walk finds and cannot scan is a counted skip; what the user
+/// named and cannot be scanned is an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Named,
+    Walked,
+}
+
+fn scan_file(path: &Path, origin: Origin, options: &WalkOptions, sink: &dyn Sink) {
     let shown = display_path(path);
     let skip = |reason, detail| {
         sink.skipped(Skipped {
             path: shown.clone(),
             reason,
             detail,
+        })
+    };
+    let problem = |message: String| {
+        sink.problem(Problem {
+            path: shown.clone(),
+            message,
         })
     };
     match read_regular_file(path, options.max_file_size) {
@@ -138,42 +161,132 @@ fn scan_file(path: &Path, options: &WalkOptions, sink: &dyn Sink) {
         Ok(FileContent::TooLarge(size)) => {
             skip(SkipReason::TooLarge, Some(format!("{size} bytes")))
         }
-        Ok(FileContent::NotRegular) => skip(SkipReason::NotRegularFile, None),
-        Err(error) => skip(SkipReason::Unreadable, Some(describe_io_error(&error))),
+        Ok(FileContent::NotRegular(kind)) => match origin {
+            Origin::Walked => skip(SkipReason::NotRegularFile, Some(kind.to_owned())),
+            Origin::Named => problem(not_regular_message(kind)),
+        },
+        Err(error) => match origin {
+            Origin::Walked => skip(SkipReason::Unreadable, Some(describe_io_error(&error))),
+            Origin::Named => problem(describe_io_error(&error)),
+        },
     }
 }
 
+/// What reading an input gave.
 enum FileContent {
+    /// The text to scan, decoded (see [`text::decode`]).
     Text(Vec<u8>),
     Binary,
+    /// Larger than the limit: its size, or for a stream, the limit plus one.
     TooLarge(u64),
-    NotRegular,
+    /// A FIFO, socket or device, in words.
+    NotRegular(&'static str),
 }
 
 fn read_regular_file(path: &Path, max_size: u64) -> std::io::Result<FileContent> {
     let file = open_nonblocking(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
-        return Ok(FileContent::NotRegular);
+        return Ok(FileContent::NotRegular(file_kind(&meta)));
     }
     if meta.len() > max_size {
         return Ok(FileContent::TooLarge(meta.len()));
     }
-    let mut data = Vec::with_capacity(meta.len() as usize + 1);
-    // The file may grow while we read it: never read past the limit.
-    file.take(max_size + 1).read_to_end(&mut data)?;
+    read_text(file, max_size, meta.len())
+}
+
+/// Read a file or stream of at most `max_size` bytes (`size_hint`: what it is expected to hold):
+/// the first 8 KiB decide whether it is binary, and only text is read on.
+fn read_text(reader: impl Read, max_size: u64, size_hint: u64) -> std::io::Result<FileContent> {
+    // The input may grow while we read it: never read past the limit.
+    let mut reader = reader.take(max_size.saturating_add(1));
+    let hint = usize::try_from(size_hint).unwrap_or(usize::MAX);
+    let mut data = Vec::with_capacity(BINARY_PROBE.min(hint.saturating_add(1)));
+    (&mut reader)
+        .take(BINARY_PROBE as u64)
+        .read_to_end(&mut data)?;
+    if text::probe_is_binary(&data) {
+        return Ok(FileContent::Binary);
+    }
+    if data.len() == BINARY_PROBE {
+        let expected = usize::try_from(size_hint.min(max_size)).unwrap_or(usize::MAX);
+        data.reserve_exact(expected.saturating_sub(data.len()) + 1);
+        reader.read_to_end(&mut data)?;
+    }
     if data.len() as u64 > max_size {
         return Ok(FileContent::TooLarge(data.len() as u64));
     }
-    if looks_binary(&data) {
-        return Ok(FileContent::Binary);
-    }
-    Ok(FileContent::Text(data))
+    Ok(match text::into_text(data) {
+        Some(data) => FileContent::Text(data),
+        None => FileContent::Binary,
+    })
 }
 
-/// A NUL byte in the first 8 KiB marks a file as binary, as git and ripgrep decide.
-pub fn looks_binary(data: &[u8]) -> bool {
-    memchr::memchr(0, &data[..data.len().min(BINARY_PROBE)]).is_some()
+/// Scan standard input (`leakgate scan -`), up to `max_size` bytes, as the file `name` (for
+/// rule paths, JSON awareness and allowlists) or as `-`. More than the limit is an error, not a
+/// silent truncation; so is a binary stream, which was not scanned.
+pub fn scan_stdin(name: Option<&str>, max_size: u64, sink: &dyn Sink) {
+    let shown = name.unwrap_or("-").to_owned();
+    let problem = |message: String| {
+        sink.problem(Problem {
+            path: shown.clone(),
+            message,
+        })
+    };
+    match read_text(std::io::stdin().lock(), max_size, 0) {
+        Ok(FileContent::Text(data)) => sink.blob(Blob {
+            provenance: Provenance::File {
+                path: shown.clone(),
+            },
+            data: &data,
+            added_lines: None,
+        }),
+        Ok(FileContent::TooLarge(_)) => problem(format!(
+            "standard input is larger than --max-file-size ({max_size} bytes) and was not \
+             scanned; raise the limit with --max-file-size"
+        )),
+        Ok(FileContent::Binary) => sink.skipped(Skipped {
+            path: shown.clone(),
+            reason: SkipReason::Binary,
+            detail: Some("standard input".into()),
+        }),
+        Ok(FileContent::NotRegular(_)) => {}
+        Err(error) => problem(format!(
+            "cannot read standard input: {}",
+            describe_io_error(&error)
+        )),
+    }
+}
+
+/// Why a named input that is not a regular file was not scanned, and what to do instead.
+fn not_regular_message(kind: &str) -> String {
+    format!(
+        "not a regular file ({kind}), so it was not scanned; to scan a stream, pipe it to \
+         `leakgate scan -`"
+    )
+}
+
+/// A file that is not a regular file, in words.
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = meta.file_type();
+        if kind.is_fifo() {
+            return "a FIFO or pipe";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+    }
+    if meta.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    }
 }
 
 #[cfg(unix)]

@@ -209,6 +209,10 @@ impl Sink for JournalSink<'_> {
     fn problem(&self, problem: Problem) {
         self.inner.problem(problem);
     }
+
+    fn warning(&self, warning: crate::input::FileWarning) {
+        self.inner.warning(warning);
+    }
 }
 
 /// The seq of a journal event file (`journal/000042.<ULID>.json`, also in the backups
@@ -250,6 +254,7 @@ mod tests {
             fn blob(&self, _: Blob<'_>) {}
             fn skipped(&self, _: Skipped) {}
             fn problem(&self, _: Problem) {}
+            fn warning(&self, _: crate::input::FileWarning) {}
         }
         let run = |path: &str| RunDir {
             path: path.into(),

@@ -362,6 +362,10 @@ impl Reporter for HumanReporter {
                 let head = self.head(Level::Warning, None);
                 writeln!(self.out, "{head}: {}", Escaped(message))
             }
+            Message::FileWarning(warning) => {
+                let head = self.head(Level::Warning, None);
+                writeln!(self.out, "{head}: {}: {}", warning.path, warning.message)
+            }
             Message::Summary(s) => self.summary(s),
         }
     }

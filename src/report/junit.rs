@@ -9,8 +9,11 @@ pub struct JunitReporter {
     out: Box<dyn Write + Send>,
     /// (name, classname, failure message) per failing case.
     failures: Vec<(String, String, String)>,
-    /// (name, classname, message) per skipped case: findings inline allow comments silenced.
+    /// (name, classname, message) per skipped case: findings inline allow comments silenced,
+    /// and warnings (nothing failed, but something was not checked).
     skipped: Vec<(String, String, String)>,
+    /// (name, message) per input that could not be scanned: an `<error>` case.
+    errors: Vec<(String, String)>,
 }
 
 impl JunitReporter {
@@ -19,6 +22,7 @@ impl JunitReporter {
             out,
             failures: Vec::new(),
             skipped: Vec::new(),
+            errors: Vec::new(),
         }
     }
 }
@@ -66,18 +70,34 @@ impl Reporter for JunitReporter {
                 format!("leakgate.{}", p.code),
                 p.message.clone(),
             )),
+            Message::Error(p) => self
+                .errors
+                .push((format!("{} not scanned", p.path), p.message.clone())),
+            Message::FileWarning(w) => self.skipped.push((
+                format!("{} warning", w.path),
+                "leakgate.warning".to_owned(),
+                w.message.clone(),
+            )),
+            Message::Warning { message } => self.skipped.push((
+                "warning".to_owned(),
+                "leakgate.warning".to_owned(),
+                (*message).to_owned(),
+            )),
             _ => {}
         }
         Ok(())
     }
 
     fn finish(&mut self) -> io::Result<()> {
-        let tests = (self.failures.len() + self.skipped.len()).max(1);
+        let tests = (self.failures.len() + self.skipped.len() + self.errors.len()).max(1);
         writeln!(self.out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
-        let skipped = match self.skipped.len() {
+        let mut skipped = match self.skipped.len() {
             0 => String::new(),
             n => format!(r#" skipped="{n}""#),
         };
+        if !self.errors.is_empty() {
+            skipped.push_str(&format!(r#" errors="{}""#, self.errors.len()));
+        }
         writeln!(
             self.out,
             r#"<testsuites name="leakgate" tests="{tests}" failures="{}"{skipped}>"#,
@@ -88,7 +108,7 @@ impl Reporter for JunitReporter {
             r#"  <testsuite name="leakgate" tests="{tests}" failures="{}"{skipped}>"#,
             self.failures.len()
         )?;
-        if self.failures.is_empty() && self.skipped.is_empty() {
+        if self.failures.is_empty() && self.skipped.is_empty() && self.errors.is_empty() {
             writeln!(
                 self.out,
                 r#"    <testcase name="no secrets found" classname="leakgate"/>"#
@@ -104,6 +124,19 @@ impl Reporter for JunitReporter {
             writeln!(
                 self.out,
                 r#"      <failure message="{}"/>"#,
+                xml_escape(message)
+            )?;
+            writeln!(self.out, "    </testcase>")?;
+        }
+        for (name, message) in &self.errors {
+            writeln!(
+                self.out,
+                r#"    <testcase name="{}" classname="leakgate.error">"#,
+                xml_escape(name)
+            )?;
+            writeln!(
+                self.out,
+                r#"      <error message="{}"/>"#,
                 xml_escape(message)
             )?;
             writeln!(self.out, "    </testcase>")?;

@@ -22,12 +22,16 @@
 //!   `message`: a journal integrity problem found by `leakgate journal --verify`.
 //! - `"hygiene"`: `code` (`gitignore-gap`|`gitignore-reincluded`|`gitignore-local-only`|
 //!   `tracked-secret-file`), `severity` (`error`|`warning`), `path`, `message`, `fix`.
-//! - `"warning"`: `message`: something to know that is not an error (a shallow clone's history
-//!   stops early; a range that changes `.leakgate.toml`, a `.leakgateignore` or the baseline).
 //! - `"suppressed"`: `path`, `line`, `rule`, `description`, `severity`, `marker` (the comment:
 //!   `leakgate:allow`, `gitleaks:allow`, `pragma: allowlist secret`,
 //!   `leakgate:allow-next-line`): `--range` scans only, a finding on a line the range adds that
 //!   an inline allow comment silenced; a note for the reviewer, it does not fail the run.
+//! - `"warning"`: `message`, and `path` when it is about one input: something to know that is
+//!   not an error (a shallow clone's history stops early; a range that changes `.leakgate.toml`,
+//!   a `.leakgateignore` or the baseline; a file a change adds is over `--max-file-size`, so it
+//!   was not scanned). Every format shows warnings: SARIF as tool
+//!   execution notifications of level `warning`, `github` as `::warning` annotations, JUnit as
+//!   skipped test cases.
 //! - `"summary"`: always last: `findings`, `files_scanned`, `bytes_scanned`, `files_skipped`
 //!   (total), `skipped` (count per reason), `errors`, `invalid_json`, `elapsed_ms`, and for `--staged` scans
 //!   `lines_added`; for `--range` scans also `commits`, and `suppressed` when not zero.
@@ -60,6 +64,9 @@ pub enum Message<'a> {
     Warning {
         message: &'a str,
     },
+    /// A warning about one input: JSON `{"type": "warning", "path": …, "message": …}`.
+    #[serde(rename = "warning")]
+    FileWarning(&'a crate::input::FileWarning),
     InvalidJson(&'a crate::scan::SyntaxNote),
     Integrity(&'a crate::journal::RunProblem),
     Hygiene(&'a crate::hygiene::HygieneProblem),

@@ -22,6 +22,10 @@ pub struct SarifReporter {
     out: Box<dyn Write + Send>,
     findings: Vec<Finding>,
     suppressed: Vec<Suppression>,
+    /// Errors and warnings, as `toolExecutionNotifications` of the run's invocation.
+    notifications: Vec<Value>,
+    /// An input could not be scanned: the invocation did not succeed.
+    failed: bool,
 }
 
 impl SarifReporter {
@@ -30,7 +34,19 @@ impl SarifReporter {
             out,
             findings: Vec::new(),
             suppressed: Vec::new(),
+            notifications: Vec::new(),
+            failed: false,
         }
+    }
+
+    fn notify(&mut self, level: &str, path: Option<&str>, text: String) {
+        let mut notification = json!({"level": level, "message": {"text": text}});
+        if let Some(path) = path {
+            notification["locations"] = json!([{
+                "physicalLocation": {"artifactLocation": {"uri": artifact_uri(path)}},
+            }]);
+        }
+        self.notifications.push(notification);
     }
 }
 
@@ -164,6 +180,10 @@ impl SarifReporter {
                     "informationUri": "https://github.com/leakgate/leakgate",
                     "rules": driver_rules,
                 }},
+                "invocations": [{
+                    "executionSuccessful": !self.failed,
+                    "toolExecutionNotifications": self.notifications,
+                }],
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }],
@@ -176,6 +196,20 @@ impl Reporter for SarifReporter {
         match message {
             Message::Finding(finding) => self.findings.push((*finding).clone()),
             Message::Suppressed(s) => self.suppressed.push((*s).clone()),
+            Message::Error(problem) => {
+                self.failed = true;
+                self.notify(
+                    "error",
+                    Some(&problem.path),
+                    format!("cannot scan {}: {}", problem.path, problem.message),
+                );
+            }
+            Message::FileWarning(warning) => self.notify(
+                "warning",
+                Some(&warning.path),
+                format!("{}: {}", warning.path, warning.message),
+            ),
+            Message::Warning { message } => self.notify("warning", None, (*message).to_owned()),
             _ => {}
         }
         Ok(())
