@@ -285,7 +285,7 @@ impl<'r> Scanner<'r> {
                         );
                         let context = value::ValueContext {
                             quoted,
-                            line: line_of(data, start),
+                            line: line_near(data, start),
                             followed_by: &data[end..(end + 2).min(data.len())],
                         };
                         if start < end
@@ -332,13 +332,13 @@ impl<'r> Scanner<'r> {
             let Some(first) = prefilter.find(aho_corasick::Input::new(data).range(from..)) else {
                 break;
             };
-            let (line_start, line_end) = line_bounds(data, first.start());
-            let window = (
-                line_start.max(first.start().saturating_sub(LONG_LINE_WINDOW)),
-                line_end
-                    .min(first.end() + LONG_LINE_WINDOW)
-                    .max(first.end()),
+            let (line_start, line_end) = line_bounds_within(
+                data,
+                first.start(),
+                first.start().saturating_sub(LONG_LINE_WINDOW),
+                (first.end() + LONG_LINE_WINDOW).min(data.len()),
             );
+            let window = (line_start, line_end.max(first.end()));
             let hits = prefilter
                 .find_overlapping_iter(aho_corasick::Input::new(data).range(window.0..window.1));
             for hit in hits {
@@ -616,7 +616,12 @@ fn accept(
 /// Is `offset` inside a `[REDACTED:<rule>:<fingerprint>]` marker that leakgate itself wrote (a
 /// redacted copy, a pasted report)? Its rule name and fingerprint are not secrets.
 fn inside_redaction_marker(data: &[u8], offset: usize) -> bool {
-    let (line_start, _) = line_bounds(data, offset);
+    let (line_start, _) = line_bounds_within(
+        data,
+        offset,
+        offset.saturating_sub(LONG_LINE_WINDOW),
+        offset,
+    );
     let before = &data[line_start..offset];
     match memchr::memmem::rfind(before, b"[REDACTED:") {
         Some(at) => !before[at..].contains(&b']'),
@@ -679,19 +684,23 @@ fn unquote(data: &[u8], start: usize, end: usize, escapes: Escapes) -> (usize, u
 /// The region a rule's regex searches around a keyword hit: the hit's line (a window of it, on a
 /// very long line), or for multi-line rules the line and what follows it.
 fn region_around(data: &[u8], hit_start: usize, hit_end: usize, multiline: bool) -> (usize, usize) {
-    let (line_start, line_end) = line_bounds(data, hit_start);
-    if multiline {
-        return (
-            line_start,
-            (line_start + MULTILINE_WINDOW)
-                .min(data.len())
-                .max(line_end),
+    if !multiline {
+        // Only a window of a long line: its ends are never looked for further away than that,
+        // so a 200 MB line with many keywords is not searched end to end for every one.
+        let (start, end) = line_bounds_within(
+            data,
+            hit_start,
+            hit_start.saturating_sub(LONG_LINE_WINDOW),
+            (hit_end + LONG_LINE_WINDOW).min(data.len()),
         );
+        return (start, end.max(hit_end));
     }
-    let line_end = line_end.max(hit_end);
+    let (line_start, line_end) = line_bounds(data, hit_start);
     (
-        line_start.max(hit_start.saturating_sub(LONG_LINE_WINDOW)),
-        line_end.min(hit_end + LONG_LINE_WINDOW),
+        line_start,
+        (line_start + MULTILINE_WINDOW)
+            .min(data.len())
+            .max(line_end),
     )
 }
 
@@ -702,8 +711,28 @@ fn line_bounds(data: &[u8], offset: usize) -> (usize, usize) {
     (start, end)
 }
 
+/// [`line_bounds`], looking no further than `lo..hi` (which holds `offset`): a line longer than
+/// that is cut to it. Costs the window, not the line.
+fn line_bounds_within(data: &[u8], offset: usize, lo: usize, hi: usize) -> (usize, usize) {
+    let start = memchr::memrchr(b'\n', &data[lo..offset]).map_or(lo, |i| lo + i + 1);
+    let end = memchr::memchr(b'\n', &data[offset..hi]).map_or(hi, |i| offset + i);
+    (start, end)
+}
+
 fn line_of(data: &[u8], offset: usize) -> &[u8] {
     let (start, end) = line_bounds(data, offset);
+    &data[start..end]
+}
+
+/// The line around `offset` as value checks and line allowlists see it: the whole line, or on a
+/// very long line the window a rule's regex saw.
+fn line_near(data: &[u8], offset: usize) -> &[u8] {
+    let (start, end) = line_bounds_within(
+        data,
+        offset,
+        offset.saturating_sub(LONG_LINE_WINDOW),
+        (offset + LONG_LINE_WINDOW).min(data.len()),
+    );
     &data[start..end]
 }
 
@@ -765,11 +794,13 @@ fn resolve_overlaps(rules: &RuleSet, mut candidates: Vec<Candidate>) -> Vec<Cand
 }
 
 /// Turns byte offsets into (line, column) pairs, moving forward through the buffer so that a file
-/// with many findings is still counted once.
-#[derive(Default)]
+/// with many findings is still counted once, even when they all sit on one very long line.
+#[derive(Default, Clone, Copy)]
 struct LineCounter {
     offset: usize,
     line: usize,
+    /// Characters between the start of `offset`'s line and `offset`, once known.
+    chars_before: Option<usize>,
 }
 
 impl LineCounter {
@@ -778,26 +809,45 @@ impl LineCounter {
         if offset < self.offset {
             *self = LineCounter::default();
         }
-        self.line += memchr::memchr_iter(b'\n', &data[self.offset..offset]).count();
-        self.offset = offset;
-        let (line_start, _) = line_bounds(data, offset);
-        let column = String::from_utf8_lossy(&data[line_start..offset])
-            .chars()
-            .count()
-            + 1;
-        (self.line + 1, column)
+        let newlines = memchr::memchr_iter(b'\n', &data[self.offset..offset]).count();
+        // Count on from the last position when it is on the same line (and not inside a
+        // character); otherwise from the line's start.
+        let chars_before = match self.chars_before {
+            Some(before) if newlines == 0 && !is_continuation(data.get(self.offset)) => {
+                before + char_count(&data[self.offset..offset])
+            }
+            _ => {
+                let (line_start, _) = line_bounds(data, offset);
+                char_count(&data[line_start..offset])
+            }
+        };
+        *self = LineCounter {
+            offset,
+            line: self.line + newlines,
+            chars_before: Some(chars_before),
+        };
+        (self.line + 1, chars_before + 1)
     }
 
     /// Line and exclusive end column of a range ending at `end`.
     fn position_after(&mut self, data: &[u8], end: usize) -> (usize, usize) {
-        let mut probe = LineCounter {
-            offset: self.offset,
-            line: self.line,
-        };
+        let mut probe = *self;
         let last = end.saturating_sub(1).max(self.offset);
         let (line, column) = probe.position(data, last);
         (line, column + 1)
     }
+}
+
+/// `String::from_utf8_lossy(bytes).chars().count()`, without the copy.
+fn char_count(bytes: &[u8]) -> usize {
+    bytes
+        .utf8_chunks()
+        .map(|chunk| chunk.valid().chars().count() + usize::from(!chunk.invalid().is_empty()))
+        .sum()
+}
+
+fn is_continuation(byte: Option<&u8>) -> bool {
+    byte.is_some_and(|b| b & 0xC0 == 0x80)
 }
 
 #[cfg(test)]
