@@ -197,11 +197,15 @@ fn a_missing_blob_is_reported_not_a_crash() {
             .join(&blob[2..]),
     )
     .expect("remove object");
+    // Not scanned is not clean: an error (exit 2) naming the path and the blob.
     let (code, messages) = repo.scan_json(&["scan", "--staged"]);
-    assert_eq!(code, Some(0));
-    let skipped: Vec<_> = messages.iter().filter(|m| m["type"] == "skipped").collect();
-    assert_eq!(skipped.len(), 1);
-    assert_eq!(skipped[0]["reason"], "unreadable");
+    assert_eq!(code, Some(2));
+    let errors: Vec<_> = messages.iter().filter(|m| m["type"] == "error").collect();
+    assert_eq!(errors.len(), 1, "{messages:?}");
+    assert_eq!(errors[0]["path"], "a.env");
+    let message = errors[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains(&format!("blob {blob}")), "{message}");
+    assert_eq!(summary(&messages)["errors"], 1);
 }
 
 #[test]

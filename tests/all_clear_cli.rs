@@ -1,0 +1,616 @@
+//! No false all-clear: exit 0 only when everything asked for was scanned. Named inputs that
+//! cannot be read, standard input, git blobs a clone does not have, files a change adds that are
+//! too large, UTF-16 text, and inputs too big to read carelessly.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+
+fn errors(messages: &[serde_json::Value]) -> Vec<&serde_json::Value> {
+    messages.iter().filter(|m| m["type"] == "error").collect()
+}
+
+fn error_paths(messages: &[serde_json::Value]) -> Vec<String> {
+    errors(messages)
+        .iter()
+        .map(|m| m["path"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn ghp(seed: u64) -> String {
+    fake("ghp_", seed, 36, ALNUM)
+}
+
+/// (rule, line, column) of each finding.
+fn positions(messages: &[serde_json::Value]) -> Vec<(String, u64, u64)> {
+    findings(messages)
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or_default().to_owned(),
+                f["line"].as_u64().unwrap_or_default(),
+                f["column"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    let units = std::iter::once(0xFEFF).chain(text.encode_utf16());
+    if big_endian {
+        units.flat_map(u16::to_be_bytes).collect()
+    } else {
+        units.flat_map(u16::to_le_bytes).collect()
+    }
+}
+
+fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+}
+
+// ---- 1. Named inputs that were not scanned are errors ----
+
+#[cfg(unix)]
+#[test]
+fn a_named_fifo_socket_or_stdin_pipe_is_an_error_not_a_skip() {
+    let tree = Tree::new();
+    tree.write("clean.txt", "nothing here\n");
+    let status = std::process::Command::new("mkfifo")
+        .arg(tree.child("pipe"))
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    let _socket =
+        std::os::unix::net::UnixListener::bind(tree.child("sock")).expect("bind a socket");
+
+    let output = tree
+        .leakgate()
+        .args(["scan", "pipe", "sock", "clean.txt", "--format", "json"])
+        .timeout(Duration::from_secs(30))
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2), "named but not scanned");
+    let messages = json_lines(&output.stdout);
+    assert_eq!(error_paths(&messages), vec!["pipe", "sock"]);
+    let message = errors(&messages)[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("leakgate scan -"), "says what to do: {message}");
+    assert_eq!(summary(&messages)["files_scanned"], 1);
+
+    // Inside a directory the walk finds them: counted skips, the scan is clean.
+    let output = tree
+        .leakgate()
+        .args(["scan", ".", "--format", "json"])
+        .timeout(Duration::from_secs(30))
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0));
+    let messages = json_lines(&output.stdout);
+    assert_eq!(summary(&messages)["skipped"]["not_regular_file"], 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn dev_stdin_on_a_pipe_and_process_substitution_are_errors() {
+    let tree = Tree::new();
+    let secret = format!("API_TOKEN={}\n", password(1));
+    let output = tree
+        .leakgate()
+        .args(["scan", "/dev/stdin", "--format", "json"])
+        .write_stdin(secret.clone())
+        .timeout(Duration::from_secs(30))
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        error_paths(&json_lines(&output.stdout)),
+        vec!["/dev/stdin"]
+    );
+
+    // `leakgate scan <(cat file)` from a shell: a /dev/fd pipe.
+    tree.write("s.env", &secret);
+    let binary = assert_cmd::cargo::cargo_bin("leakgate");
+    let output = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "'{}' scan <(cat s.env) --format json",
+            binary.display()
+        ))
+        .current_dir(tree.path())
+        .output()
+        .expect("bash");
+    assert_eq!(output.status.code(), Some(2));
+    let messages = json_lines(&output.stdout);
+    assert!(
+        error_paths(&messages)
+            .iter()
+            .all(|p| p.starts_with("/dev/fd/") || p.starts_with("/proc/")),
+        "{messages:?}"
+    );
+    assert_eq!(errors(&messages).len(), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_named_file_is_an_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let tree = Tree::new();
+    tree.write("locked.env", format!("DB_PASSWORD={}\n", password(2)));
+    std::fs::set_permissions(tree.path(), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod dir");
+    std::fs::set_permissions(
+        tree.child("locked.env"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .expect("chmod");
+    // Root reads anything: drop to nobody, as the other permission tests do.
+    let binary = assert_cmd::cargo::cargo_bin("leakgate");
+    let mut cmd = if is_root() {
+        let mut c = assert_cmd::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&binary);
+        c
+    } else {
+        assert_cmd::Command::new(&binary)
+    };
+    let output = cmd
+        .current_dir(tree.path())
+        .env("TERM", "dumb")
+        .args(["scan", "locked.env", "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let messages = json_lines(&output.stdout);
+    assert_eq!(error_paths(&messages), vec!["locked.env"]);
+    assert_eq!(errors(&messages)[0]["message"], "permission denied");
+}
+
+// ---- 2. `leakgate scan -` ----
+
+#[test]
+fn dash_scans_standard_input() {
+    let tree = Tree::new();
+    let token = ghp(3);
+    let output = tree
+        .leakgate()
+        .args(["scan", "-", "--format", "json"])
+        .write_stdin(format!("first line\nexport GH={token}\n"))
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let messages = json_lines(&output.stdout);
+    assert_eq!(locations(&messages), vec![("-".to_owned(), 2)]);
+    assert_eq!(positions(&messages)[0], ("github-pat".to_owned(), 2, 11));
+    assert_eq!(summary(&messages)["files_scanned"], 1);
+    assert!(!String::from_utf8_lossy(&output.stdout).contains(&token));
+
+    // With other paths too.
+    tree.write("a.env", format!("API_TOKEN={}\n", password(4)));
+    let (code, messages) = {
+        let output = tree
+            .leakgate()
+            .args(["scan", "a.env", "-", "--format", "json"])
+            .write_stdin(format!("{token}\n"))
+            .output()
+            .expect("run");
+        (output.status.code(), json_lines(&output.stdout))
+    };
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        locations(&messages),
+        vec![("-".to_owned(), 1), ("a.env".to_owned(), 1)]
+    );
+}
+
+#[test]
+fn stdin_filename_selects_json_awareness_path_rules_and_allowlists() {
+    let tree = Tree::new();
+    let token = ghp(5);
+    let json = format!("{{\"auth\": {{\"token\": \"{token}\"}}}}\n");
+    let run = |args: &[&str], input: &str| {
+        let output = tree
+            .leakgate()
+            .args(["scan", "-", "--format", "json"])
+            .args(args)
+            .write_stdin(input.to_owned())
+            .output()
+            .expect("run");
+        (output.status.code(), json_lines(&output.stdout))
+    };
+
+    let (code, messages) = run(&["--stdin-filename", "config/app.json"], &json);
+    assert_eq!(code, Some(1));
+    let found = findings(&messages);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["path"], "config/app.json");
+    assert_eq!(found[0]["json_pointer"], "/auth/token", "read as JSON");
+    let (_, messages) = run(&[], &json);
+    assert!(findings(&messages)[0].get("json_pointer").is_none());
+
+    // A rule that applies only to *.toml files.
+    let policy = "sandbox_mode = \"danger-full-access\"\n";
+    let (code, messages) = run(&["--stdin-filename", ".codex/config.toml"], policy);
+    assert_eq!(code, Some(1));
+    assert_eq!(positions(&messages)[0].0, "agent-sandbox-full-access");
+    let (code, _) = run(&[], policy);
+    assert_eq!(code, Some(0), "as `-` it is not a TOML file");
+
+    // Allowlisted paths are honoured for the name given.
+    tree.write(
+        ".leakgate.toml",
+        "[allowlist]\npaths = [\"fixtures/**\"]\n",
+    );
+    let (code, messages) = run(&["--stdin-filename", "fixtures/a.json"], &json);
+    assert_eq!(code, Some(0), "{messages:?}");
+    let (code, _) = run(&["--stdin-filename", "src/a.json"], &json);
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn stdin_over_the_size_limit_is_an_error_not_a_truncation() {
+    let tree = Tree::new();
+    let input = format!("{}\n{}\n", "x".repeat(4096), ghp(6));
+    let output = tree
+        .leakgate()
+        .args(["scan", "-", "--max-file-size", "1KiB", "--format", "json"])
+        .write_stdin(input)
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let messages = json_lines(&output.stdout);
+    assert_eq!(error_paths(&messages), vec!["-"]);
+    assert!(
+        errors(&messages)[0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("--max-file-size")
+    );
+
+    // --stdin-filename without `-` is a usage error.
+    tree.leakgate()
+        .args(["scan", "--stdin-filename", "a.json"])
+        .assert()
+        .code(2);
+}
+
+// ---- 3. Git modes ----
+
+/// A repository whose second commit adds `s.env` with a secret, cloned with
+/// `--filter=blob:none --no-checkout` over `file://`: the clone has no blob at all.
+fn partial_clone() -> (TestRepo, Tree) {
+    let origin = TestRepo::new();
+    origin.write("a.txt", "hello\n");
+    origin.commit_all("one");
+    origin.write("s.env", format!("API_TOKEN={}\n", password(7)));
+    origin.commit_all("two");
+    origin.git(&["config", "uploadpack.allowFilter", "true"]);
+    let clone = Tree::new();
+    let url = format!("file://{}", origin.path().display());
+    let output = std::process::Command::new("git")
+        .args(["clone", "-q", "--no-checkout", "--filter=blob:none", &url, "c"])
+        .current_dir(clone.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", clone.path())
+        .output()
+        .expect("git clone");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (origin, clone)
+}
+
+#[test]
+fn blobs_missing_from_a_partial_clone_are_errors() {
+    let (origin, clone) = partial_clone();
+    let blob = origin.git(&["rev-parse", "HEAD:s.env"]);
+    let run = |args: &[&str]| {
+        let output = clone
+            .leakgate()
+            .current_dir(clone.child("c"))
+            .env("HOME", clone.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .args(args)
+            .args(["--format", "json"])
+            .output()
+            .expect("run");
+        (output.status.code(), json_lines(&output.stdout))
+    };
+    for args in [
+        &["scan", "--range", "HEAD~1..HEAD"][..],
+        &["scan", "--range", "HEAD~1..HEAD", "--per-commit"],
+        &["check", "--range", "HEAD~1..HEAD"],
+        &["scan", "--history"],
+    ] {
+        let (code, messages) = run(args);
+        assert_eq!(code, Some(2), "{args:?}: {messages:?}");
+        let errors = errors(&messages);
+        let error = errors
+            .iter()
+            .find(|m| m["path"] == "s.env")
+            .unwrap_or_else(|| panic!("{args:?}: no error for s.env: {messages:?}"));
+        let message = error["message"].as_str().unwrap_or_default();
+        assert!(message.contains(&format!("blob {blob}")), "{message}");
+    }
+}
+
+#[test]
+fn a_corrupt_object_is_an_error() {
+    let repo = TestRepo::new();
+    repo.write("a.txt", "hello\n");
+    repo.commit_all("one");
+    repo.write("s.env", format!("API_TOKEN={}\n", password(8)));
+    repo.commit_all("two");
+    let blob = repo.git(&["rev-parse", "HEAD:s.env"]);
+    let object = repo
+        .path()
+        .join(".git/objects")
+        .join(&blob[..2])
+        .join(&blob[2..]);
+    std::fs::remove_file(&object).expect("remove object");
+    std::fs::write(&object, b"this is not a zlib stream at all").expect("corrupt object");
+    let (code, messages) = repo.scan_json(&["scan", "--range", "HEAD~1..HEAD"]);
+    assert_eq!(code, Some(2), "{messages:?}");
+    assert_eq!(error_paths(&messages), vec!["s.env"]);
+    let message = errors(&messages)[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains(&blob), "{message}");
+}
+
+#[test]
+fn a_changed_file_over_the_size_limit_is_a_warning_in_every_format() {
+    let repo = TestRepo::new();
+    repo.write("a.txt", "hello\n");
+    repo.commit_all("base");
+    repo.write(
+        "big.env",
+        format!("{}\nAPI_TOKEN={}\n", "# padding".repeat(300), password(9)),
+    );
+    repo.write("small.txt", "fine\n");
+    repo.git(&["add", "-A"]);
+    let run = |mode: &[&str], format: &str| {
+        let output = repo
+            .leakgate()
+            .args(mode)
+            .args(["--max-file-size", "1KiB", "--format", format])
+            .output()
+            .expect("run");
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "a warning does not fail the run"
+        );
+        (
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let staged: &[&str] = &["scan", "--staged"];
+    let (json, _) = run(staged, "json");
+    let warnings: Vec<serde_json::Value> = json_lines(json.as_bytes())
+        .into_iter()
+        .filter(|m| m["type"] == "warning")
+        .collect();
+    assert_eq!(warnings.len(), 1, "{json}");
+    assert_eq!(warnings[0]["path"], "big.env");
+    assert!(
+        warnings[0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("--max-file-size")
+    );
+
+    let (human, _) = run(staged, "human");
+    assert!(human.contains("warning: big.env: not scanned"), "{human}");
+
+    let (github, _) = run(staged, "github");
+    assert!(
+        github
+            .lines()
+            .any(|l| l.starts_with("::warning file=big.env,") && l.contains("not scanned")),
+        "{github}"
+    );
+
+    let (sarif, _) = run(staged, "sarif");
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).expect("sarif");
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], true);
+    let notes = invocation["toolExecutionNotifications"]
+        .as_array()
+        .expect("notifications");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0]["level"], "warning");
+    assert_eq!(
+        notes[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "big.env"
+    );
+
+    let (junit, _) = run(staged, "junit");
+    assert!(
+        junit.contains(r#"<testcase name="big.env warning" classname="leakgate.warning">"#)
+            && junit.contains("<skipped message=\"not scanned"),
+        "{junit}"
+    );
+
+    // The same in a range.
+    repo.git(&["commit", "-q", "-m", "add big"]);
+    let (json, _) = run(&["scan", "--range", "HEAD~1..HEAD"], "json");
+    assert!(
+        json_lines(json.as_bytes())
+            .iter()
+            .any(|m| m["type"] == "warning" && m["path"] == "big.env"),
+        "{json}"
+    );
+}
+
+#[test]
+fn an_empty_range_is_a_usage_error() {
+    let repo = TestRepo::new();
+    repo.write("a.txt", "hello\n");
+    repo.commit_all("one");
+    for range in ["", "  ", "\t"] {
+        for command in ["scan", "check"] {
+            let output = repo
+                .leakgate()
+                .args([command, "--range", range])
+                .output()
+                .expect("run");
+            assert_eq!(output.status.code(), Some(2), "{command} --range {range:?}");
+            assert!(String::from_utf8_lossy(&output.stderr).contains("the range is empty"));
+        }
+    }
+}
+
+// ---- 4. UTF-16 and BOMs ----
+
+#[test]
+fn utf16_and_bom_text_is_decoded_with_editor_positions() {
+    let tree = Tree::new();
+    let token = ghp(10);
+    let text = format!("# written by PowerShell\r\nAPI_TOKEN={}\r\nGH=é {token}\r\n", password(11));
+    tree.write("le.env", utf16(&text, false));
+    tree.write("be.env", utf16(&text, true));
+    tree.write(
+        "bom.env",
+        [b"\xEF\xBB\xBF".as_slice(), format!("DB_PASSWORD={}\n", password(12)).as_bytes()].concat(),
+    );
+    tree.write(
+        "creds.json",
+        utf16(&format!("{{\"deploy\": {{\"token\": \"{token}\"}}}}"), false),
+    );
+    let output = tree
+        .leakgate()
+        .args(["scan", "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let messages = json_lines(&output.stdout);
+    let got: Vec<(String, u64, u64)> = findings(&messages)
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default().to_owned(),
+                f["line"].as_u64().unwrap_or_default(),
+                f["column"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let at = |path: &str, line, column| (path.to_owned(), line, column);
+    assert_eq!(
+        got,
+        vec![
+            at("be.env", 2, 11),
+            at("be.env", 3, 6),
+            at("bom.env", 1, 13),
+            at("creds.json", 1, 23),
+            at("le.env", 2, 11),
+            at("le.env", 3, 6),
+        ]
+    );
+    let json = findings(&messages)
+        .into_iter()
+        .find(|f| f["path"] == "creds.json")
+        .expect("creds.json");
+    assert_eq!(json["json_pointer"], "/deploy/token");
+    assert_eq!(summary(&messages)["files_skipped"], 0);
+    assert!(!String::from_utf8_lossy(&output.stdout).contains(&token));
+}
+
+#[test]
+fn utf16_in_git_modes_reports_the_added_lines() {
+    let repo = TestRepo::new();
+    let old = format!("A=1\r\nAPI_TOKEN={}\r\n", password(13));
+    repo.write("win.env", utf16(&old, false));
+    repo.commit_all("one");
+    // The old secret stays; a new one is added on line 4.
+    let new = format!("{old}B=2\r\nSECRET_KEY={}\r\n", password(14));
+    repo.write("win.env", utf16(&new, false));
+    repo.git(&["add", "win.env"]);
+
+    let (code, messages) = repo.scan_json(&["scan", "--staged"]);
+    assert_eq!(code, Some(1), "{messages:?}");
+    assert_eq!(locations(&messages), vec![("win.env".to_owned(), 4)]);
+    assert_eq!(positions(&messages)[0].2, 12);
+
+    repo.git(&["commit", "-q", "-m", "two"]);
+    let (code, messages) = repo.scan_json(&["scan", "--range", "HEAD~1..HEAD"]);
+    assert_eq!(code, Some(1), "{messages:?}");
+    assert_eq!(locations(&messages), vec![("win.env".to_owned(), 4)]);
+
+    let (code, messages) = repo.scan_json(&["scan", "--history"]);
+    assert_eq!(code, Some(1));
+    let mut lines: Vec<u64> = locations(&messages).into_iter().map(|(_, l)| l).collect();
+    lines.sort_unstable();
+    assert_eq!(lines, vec![2, 4]);
+}
+
+// ---- 5. Reading big inputs ----
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_huge_sparse_binary_file_is_not_read_whole() {
+    let tree = Tree::new();
+    let file = std::fs::File::create(tree.child("disk.img")).expect("create");
+    file.set_len(1 << 30).expect("sparse 1 GiB");
+    drop(file);
+    // With 400 MB of address space, reading the file whole cannot even allocate.
+    let binary = assert_cmd::cargo::cargo_bin("leakgate");
+    let output = std::process::Command::new("prlimit")
+        .arg("--as=400000000")
+        .arg(&binary)
+        .args(["scan", "disk.img", "--max-file-size", "2GiB", "--format", "json"])
+        .args(["-j", "1"])
+        .current_dir(tree.path())
+        .output()
+        .expect("prlimit");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let messages = json_lines(&output.stdout);
+    assert_eq!(summary(&messages)["skipped"]["binary"], 1);
+}
+
+#[test]
+fn a_long_single_line_is_scanned_in_linear_time() {
+    // 8 MB of minified-looking code on one line, dense with rule keywords, a secret near the end.
+    let tree = Tree::new();
+    let words = [
+        "token", "key", "secret", "auth", "var", "function", "return", "pass", "api",
+    ];
+    let mut line = String::with_capacity(8 << 20);
+    let mut i = 0usize;
+    while line.len() < 8 << 20 {
+        line.push_str(words[i % words.len()]);
+        line.push_str(&random(i as u64, 5, LETTERS));
+        line.push(if i % 7 == 0 { ';' } else { ' ' });
+        i += 1;
+    }
+    let token = ghp(15);
+    line.push_str(&format!(" var t=\"{token}\"; end\n"));
+    tree.write("bundle.min.js", &line);
+    let output = tree
+        .leakgate()
+        .args(["scan", "bundle.min.js", "--format", "json"])
+        .timeout(Duration::from_secs(90))
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1), "finished, with the finding");
+    let messages = json_lines(&output.stdout);
+    let found = findings(&messages);
+    let token_finding = found
+        .iter()
+        .find(|f| f["rule"] == "github-pat")
+        .expect("the token");
+    let column = line.find(&token).expect("token") as u64 + 1;
+    assert_eq!(token_finding["column"], column);
+    let snippet = token_finding["snippet"]["text"].as_str().unwrap_or_default();
+    assert!(snippet.starts_with('…') && snippet.chars().count() < 200, "{snippet}");
+    assert!(!String::from_utf8_lossy(&output.stdout).contains(&token));
+}
