@@ -78,7 +78,10 @@ fn a_named_fifo_socket_or_stdin_pipe_is_an_error_not_a_skip() {
     let messages = json_lines(&output.stdout);
     assert_eq!(error_paths(&messages), vec!["pipe", "sock"]);
     let message = errors(&messages)[0]["message"].as_str().unwrap_or_default();
-    assert!(message.contains("leakgate scan -"), "says what to do: {message}");
+    assert!(
+        message.contains("leakgate scan -"),
+        "says what to do: {message}"
+    );
     assert_eq!(summary(&messages)["files_scanned"], 1);
 
     // Inside a directory the walk finds them: counted skips, the scan is clean.
@@ -106,10 +109,7 @@ fn dev_stdin_on_a_pipe_and_process_substitution_are_errors() {
         .output()
         .expect("run");
     assert_eq!(output.status.code(), Some(2));
-    assert_eq!(
-        error_paths(&json_lines(&output.stdout)),
-        vec!["/dev/stdin"]
-    );
+    assert_eq!(error_paths(&json_lines(&output.stdout)), vec!["/dev/stdin"]);
 
     // `leakgate scan <(cat file)` from a shell: a /dev/fd pipe.
     tree.write("s.env", &secret);
@@ -240,10 +240,7 @@ fn stdin_filename_selects_json_awareness_path_rules_and_allowlists() {
     assert_eq!(code, Some(0), "as `-` it is not a TOML file");
 
     // Allowlisted paths are honoured for the name given.
-    tree.write(
-        ".leakgate.toml",
-        "[allowlist]\npaths = [\"fixtures/**\"]\n",
-    );
+    tree.write(".leakgate.toml", "[allowlist]\npaths = [\"fixtures/**\"]\n");
     let (code, messages) = run(&["--stdin-filename", "fixtures/a.json"], &json);
     assert_eq!(code, Some(0), "{messages:?}");
     let (code, _) = run(&["--stdin-filename", "src/a.json"], &json);
@@ -291,7 +288,14 @@ fn partial_clone() -> (TestRepo, Tree) {
     let clone = Tree::new();
     let url = format!("file://{}", origin.path().display());
     let output = std::process::Command::new("git")
-        .args(["clone", "-q", "--no-checkout", "--filter=blob:none", &url, "c"])
+        .args([
+            "clone",
+            "-q",
+            "--no-checkout",
+            "--filter=blob:none",
+            &url,
+            "c",
+        ])
         .current_dir(clone.path())
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("HOME", clone.path())
@@ -471,16 +475,26 @@ fn an_empty_range_is_a_usage_error() {
 fn utf16_and_bom_text_is_decoded_with_editor_positions() {
     let tree = Tree::new();
     let token = ghp(10);
-    let text = format!("# written by PowerShell\r\nAPI_TOKEN={}\r\nGH=é {token}\r\n", password(11));
+    let text = format!(
+        "# written by PowerShell\r\nAPI_TOKEN={}\r\nGH=é {token}\r\n",
+        password(11)
+    );
     tree.write("le.env", utf16(&text, false));
     tree.write("be.env", utf16(&text, true));
     tree.write(
         "bom.env",
-        [b"\xEF\xBB\xBF".as_slice(), format!("DB_PASSWORD={}\n", password(12)).as_bytes()].concat(),
+        [
+            b"\xEF\xBB\xBF".as_slice(),
+            format!("DB_PASSWORD={}\n", password(12)).as_bytes(),
+        ]
+        .concat(),
     );
     tree.write(
         "creds.json",
-        utf16(&format!("{{\"deploy\": {{\"token\": \"{token}\"}}}}"), false),
+        utf16(
+            &format!("{{\"deploy\": {{\"token\": \"{token}\"}}}}"),
+            false,
+        ),
     );
     let output = tree
         .leakgate()
@@ -562,7 +576,14 @@ fn a_huge_sparse_binary_file_is_not_read_whole() {
     let output = std::process::Command::new("prlimit")
         .arg("--as=400000000")
         .arg(&binary)
-        .args(["scan", "disk.img", "--max-file-size", "2GiB", "--format", "json"])
+        .args([
+            "scan",
+            "disk.img",
+            "--max-file-size",
+            "2GiB",
+            "--format",
+            "json",
+        ])
         .args(["-j", "1"])
         .current_dir(tree.path())
         .output()
@@ -610,7 +631,46 @@ fn a_long_single_line_is_scanned_in_linear_time() {
         .expect("the token");
     let column = line.find(&token).expect("token") as u64 + 1;
     assert_eq!(token_finding["column"], column);
-    let snippet = token_finding["snippet"]["text"].as_str().unwrap_or_default();
-    assert!(snippet.starts_with('…') && snippet.chars().count() < 200, "{snippet}");
+    let snippet = token_finding["snippet"]["text"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        snippet.starts_with('…') && snippet.chars().count() < 200,
+        "{snippet}"
+    );
     assert!(!String::from_utf8_lossy(&output.stdout).contains(&token));
+}
+
+#[test]
+fn a_utf16_file_in_run_data_is_redacted_in_its_own_encoding() {
+    let tree = Tree::new();
+    let run = ".a5c/runs/01JAAAAAAAAAAAAAAAAAAAAAAA";
+    tree.write(&format!("{run}/run.json"), "{}\n");
+    std::fs::create_dir_all(tree.child(&format!("{run}/journal"))).expect("journal dir");
+    let secret = password(16);
+    let text = format!("line one\r\nAPI_TOKEN={secret}\r\nend\r\n");
+    tree.write(&format!("{run}/task.log"), utf16(&text, false));
+    let output = tree
+        .leakgate()
+        .args(["journal", ".a5c", "--redact-to", "out", "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(locations(&json_lines(&output.stdout)).len(), 1);
+    let copy = std::fs::read(tree.child(&format!("out/{run}/task.log"))).expect("copied");
+    assert!(
+        copy.starts_with(&[0xFF, 0xFE]),
+        "still UTF-16LE with its BOM"
+    );
+    let units: Vec<u16> = copy[2..]
+        .chunks_exact(2)
+        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+        .collect();
+    let decoded = String::from_utf16(&units).expect("valid UTF-16");
+    assert!(!decoded.contains(&secret), "{decoded}");
+    assert!(
+        decoded.starts_with("line one\r\nAPI_TOKEN=[REDACTED:generic-assignment:")
+            && decoded.ends_with("]\r\nend\r\n"),
+        "{decoded}"
+    );
 }

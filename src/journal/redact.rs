@@ -30,6 +30,7 @@ use serde::Serialize;
 
 use super::checksum::{self, ChecksumVerdict};
 use crate::finding::{Finding, display_path};
+use crate::input::text::{self, Encoding};
 use crate::mask::SecretForms;
 
 /// Found secrets shorter than this are replaced only where they were found: a copy must not be
@@ -407,9 +408,16 @@ pub fn write_copy(
                 });
                 continue;
             };
+            // Findings' spans are offsets in the text the scanner saw (UTF-16 decoded, a BOM
+            // dropped): redact that text, and write it back in the file's own encoding.
+            let encoding = Encoding::sniff(&original);
+            let decoded = match encoding {
+                Encoding::Plain => None,
+                _ => text::decode(&original).map(std::borrow::Cow::into_owned),
+            };
+            let scanned = decoded.as_deref().unwrap_or(&original);
             let in_file = by_path.get(shown.as_str()).cloned().unwrap_or_default();
-            let (mut content, replaced) =
-                redact(&original, &in_file, (&forms, &owners), &copied_as);
+            let (mut content, replaced) = redact(scanned, &in_file, (&forms, &owners), &copied_as);
             let changed = !replaced.is_empty();
             manifest.replaced.extend(replaced);
             if changed
@@ -418,6 +426,13 @@ pub fn write_copy(
             {
                 content = checksum::append_checksum(&body);
                 manifest.checksums_recomputed.push(copied_as.clone());
+            }
+            if decoded.is_some() {
+                content = if changed {
+                    encoding.encode(&content)
+                } else {
+                    original.clone()
+                };
             }
             write_new(&target.join(&copied), &content)?;
             manifest.files_copied += 1;
