@@ -491,12 +491,9 @@ fn changed_lines(
         .filter(|id| !id.is_zero());
     let old = old_id.map(|id| repo.find_blob(id)).transpose()?;
     if is_utf16(new.content()) || old.as_ref().is_some_and(|old| is_utf16(old.content())) {
-        return Ok(
-            match old.as_ref().and_then(|old| text::decode(old.content())) {
-                Some(old_text) => Some(added_lines_between(&old_text, new_text)),
-                None => None,
-            },
-        );
+        // An old side that is binary (or absent): every line is new.
+        let old_text = old.as_ref().and_then(|old| text::decode(old.content()));
+        return Ok(old_text.map(|old_text| added_lines_between(&old_text, new_text)));
     }
     let patch = Patch::from_diff(diff, delta_index)?;
     Ok(Some(match patch {
