@@ -655,7 +655,7 @@ fn a_utf16_file_in_run_data_is_redacted_in_its_own_encoding() {
         .args(["journal", ".a5c", "--redact-to", "out", "--format", "json"])
         .output()
         .expect("run");
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(0), "a successful redaction");
     assert_eq!(locations(&json_lines(&output.stdout)).len(), 1);
     let copy = std::fs::read(tree.child(&format!("out/{run}/task.log"))).expect("copied");
     assert!(

@@ -149,9 +149,7 @@ fn junit_reports_failures_and_a_pass() {
         .expect("run");
     let xml = String::from_utf8_lossy(&output.stdout);
     assert!(
-        xml.contains(
-            r#"<testsuite name="leakgate" tests="1" failures="1" errors="0" skipped="0">"#
-        ),
+        xml.contains(r#"<testsuite name="leakgate" tests="1" failures="1">"#),
         "{xml}"
     );
     assert!(xml.contains(
