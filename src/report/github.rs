@@ -192,35 +192,23 @@ impl Reporter for GithubReporter {
             // Errors and warnings are annotations too (a reviewer sees them on the pull request),
             // and are also printed in the readable summary.
             Message::Error(problem) => {
-                writeln!(
-                    self.out,
-                    "::error file={},title={}::{}",
-                    escape_property(&problem.path),
-                    escape_property("leakgate: not scanned"),
-                    escape_data(&format!(
-                        "cannot scan {}: {}",
-                        problem.path, problem.message
-                    ))
+                self.annotation(
+                    "error",
+                    &[("file", &problem.path), ("title", "leakgate: not scanned")],
+                    &format!("cannot scan {}: {}", problem.path, problem.message),
                 )?;
                 self.summary.report(message)
             }
             Message::FileWarning(warning) => {
-                writeln!(
-                    self.out,
-                    "::warning file={},title={}::{}",
-                    escape_property(&warning.path),
-                    escape_property("leakgate"),
-                    escape_data(&format!("{}: {}", warning.path, warning.message))
+                self.annotation(
+                    "warning",
+                    &[("file", &warning.path), ("title", "leakgate")],
+                    &format!("{}: {}", warning.path, warning.message),
                 )?;
                 self.summary.report(message)
             }
             Message::Warning { message: text } => {
-                writeln!(
-                    self.out,
-                    "::warning title={}::{}",
-                    escape_property("leakgate"),
-                    escape_data(text)
-                )?;
+                self.annotation("warning", &[("title", "leakgate")], text)?;
                 self.summary.report(message)
             }
             other => self.summary.report(other),

@@ -364,7 +364,12 @@ impl Reporter for HumanReporter {
             }
             Message::FileWarning(warning) => {
                 let head = self.head(Level::Warning, None);
-                writeln!(self.out, "{head}: {}: {}", warning.path, warning.message)
+                writeln!(
+                    self.out,
+                    "{head}: {}: {}",
+                    Escaped(&warning.path),
+                    Escaped(&warning.message)
+                )
             }
             Message::Summary(s) => self.summary(s),
         }

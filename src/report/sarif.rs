@@ -40,7 +40,7 @@ impl SarifReporter {
     }
 
     fn notify(&mut self, level: &str, path: Option<&str>, text: String) {
-        let mut notification = json!({"level": level, "message": {"text": text}});
+        let mut notification = json!({"level": level, "message": {"text": escape(&text)}});
         if let Some(path) = path {
             notification["locations"] = json!([{
                 "physicalLocation": {"artifactLocation": {"uri": artifact_uri(path)}},
