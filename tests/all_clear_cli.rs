@@ -571,19 +571,13 @@ fn a_huge_sparse_binary_file_is_not_read_whole() {
     let file = std::fs::File::create(tree.child("disk.img")).expect("create");
     file.set_len(1 << 30).expect("sparse 1 GiB");
     drop(file);
-    // With 400 MB of address space, reading the file whole cannot even allocate.
+    // With 400 MB of address space, reading the file whole cannot even allocate. The walk finds
+    // it (a file named on the command line is read whole: the user asked for its bytes).
     let binary = assert_cmd::cargo::cargo_bin("leakgate");
     let output = std::process::Command::new("prlimit")
         .arg("--as=400000000")
         .arg(&binary)
-        .args([
-            "scan",
-            "disk.img",
-            "--max-file-size",
-            "2GiB",
-            "--format",
-            "json",
-        ])
+        .args(["scan", ".", "--max-file-size", "2GiB", "--format", "json"])
         .args(["-j", "1"])
         .current_dir(tree.path())
         .output()
@@ -673,4 +667,68 @@ fn a_utf16_file_in_run_data_is_redacted_in_its_own_encoding() {
             && decoded.ends_with("]\r\nend\r\n"),
         "{decoded}"
     );
+}
+
+// ---- Named inputs are scanned whatever their content, or the run says why not ----
+
+#[test]
+fn a_named_binary_file_is_scanned_and_a_walked_one_is_a_counted_skip() {
+    let tree = Tree::new();
+    let token = ghp(41);
+    let mut blob = vec![0u8, 1, 2, 3, 0, 0x7f];
+    blob.extend_from_slice(format!("\n{token}\n").as_bytes());
+    tree.write("dir/app.bin", &blob);
+
+    // Named: its bytes are scanned, and the secret blocks.
+    let output = tree
+        .leakgate()
+        .args(["scan", "dir/app.bin", "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let messages = json_lines(&output.stdout);
+    assert_eq!(locations(&messages), vec![("dir/app.bin".to_owned(), 2)]);
+    assert!(!String::from_utf8_lossy(&output.stdout).contains(&token));
+
+    // Found by the walk: a counted skip, as binary files in a tree always are.
+    let output = tree
+        .leakgate()
+        .args(["scan", "dir", "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0));
+    let messages = json_lines(&output.stdout);
+    assert_eq!(summary(&messages)["skipped"]["binary"], 1);
+
+    // The same bytes on standard input are scanned too.
+    let output = tree
+        .leakgate()
+        .args(["scan", "-", "--format", "json"])
+        .write_stdin(blob)
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn a_named_file_over_the_size_limit_is_an_error() {
+    let tree = Tree::new();
+    tree.write("big.env", format!("{}\n", "x".repeat(2048)));
+    let output = tree
+        .leakgate()
+        .args([
+            "scan",
+            "big.env",
+            "--max-file-size",
+            "1KiB",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let messages = json_lines(&output.stdout);
+    assert_eq!(error_paths(&messages), vec!["big.env".to_owned()]);
+    let message = errors(&messages)[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("--max-file-size"), "{message}");
 }

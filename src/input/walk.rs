@@ -151,16 +151,30 @@ fn scan_file(path: &Path, origin: Origin, options: &WalkOptions, sink: &dyn Sink
             message,
         })
     };
-    match read_regular_file(path, options.max_file_size) {
-        Ok(FileContent::Text(data)) => sink.blob(Blob {
+    let read = ReadOptions {
+        max_size: options.max_file_size,
+        // The user asked for this file: binary or not, its bytes are scanned (rules match
+        // bytes), so that exit 0 never means "named but not looked at".
+        keep_binary: origin == Origin::Named,
+    };
+    match read_regular_file(path, read) {
+        Ok(FileContent::Text(data) | FileContent::RawBytes(data)) => sink.blob(Blob {
             provenance: Provenance::file(path),
             data: &data,
             added_lines: None,
         }),
-        Ok(FileContent::Binary) => skip(SkipReason::Binary, None),
-        Ok(FileContent::TooLarge(size)) => {
-            skip(SkipReason::TooLarge, Some(format!("{size} bytes")))
-        }
+        Ok(FileContent::Binary) => match origin {
+            Origin::Walked => skip(SkipReason::Binary, None),
+            Origin::Named => problem(UNDECODABLE.to_owned()),
+        },
+        Ok(FileContent::TooLarge(size)) => match origin {
+            Origin::Walked => skip(SkipReason::TooLarge, Some(format!("{size} bytes"))),
+            Origin::Named => problem(format!(
+                "{size} bytes is larger than --max-file-size ({} bytes), so it was not \
+                 scanned; raise the limit with --max-file-size",
+                options.max_file_size
+            )),
+        },
         Ok(FileContent::NotRegular(kind)) => match origin {
             Origin::Walked => skip(SkipReason::NotRegularFile, Some(kind.to_owned())),
             Origin::Named => problem(not_regular_message(kind)),
@@ -176,6 +190,8 @@ fn scan_file(path: &Path, origin: Origin, options: &WalkOptions, sink: &dyn Sink
 enum FileContent {
     /// The text to scan, decoded (see [`text::decode`]).
     Text(Vec<u8>),
+    /// A binary input read whole because the user named it: scanned as raw bytes.
+    RawBytes(Vec<u8>),
     Binary,
     /// Larger than the limit: its size, or for a stream, the limit plus one.
     TooLarge(u64),
@@ -183,21 +199,35 @@ enum FileContent {
     NotRegular(&'static str),
 }
 
-fn read_regular_file(path: &Path, max_size: u64) -> std::io::Result<FileContent> {
+/// How an input is read.
+#[derive(Debug, Clone, Copy)]
+struct ReadOptions {
+    max_size: u64,
+    /// Read a binary input whole (as [`FileContent::RawBytes`]) rather than stop at its first
+    /// 8 KiB: for inputs the user named.
+    keep_binary: bool,
+}
+
+fn read_regular_file(path: &Path, options: ReadOptions) -> std::io::Result<FileContent> {
     let file = open_nonblocking(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Ok(FileContent::NotRegular(file_kind(&meta)));
     }
-    if meta.len() > max_size {
+    if meta.len() > options.max_size {
         return Ok(FileContent::TooLarge(meta.len()));
     }
-    read_text(file, max_size, meta.len())
+    read_text(file, options, meta.len())
 }
 
 /// Read a file or stream of at most `max_size` bytes (`size_hint`: what it is expected to hold):
 /// the first 8 KiB decide whether it is binary, and only text is read on.
-fn read_text(reader: impl Read, max_size: u64, size_hint: u64) -> std::io::Result<FileContent> {
+fn read_text(
+    reader: impl Read,
+    options: ReadOptions,
+    size_hint: u64,
+) -> std::io::Result<FileContent> {
+    let max_size = options.max_size;
     // The input may grow while we read it: never read past the limit.
     let mut reader = reader.take(max_size.saturating_add(1));
     let hint = usize::try_from(size_hint).unwrap_or(usize::MAX);
@@ -205,7 +235,8 @@ fn read_text(reader: impl Read, max_size: u64, size_hint: u64) -> std::io::Resul
     (&mut reader)
         .take(BINARY_PROBE as u64)
         .read_to_end(&mut data)?;
-    if text::probe_is_binary(&data) {
+    let binary = text::probe_is_binary(&data);
+    if binary && !options.keep_binary {
         return Ok(FileContent::Binary);
     }
     if data.len() == BINARY_PROBE {
@@ -216,15 +247,19 @@ fn read_text(reader: impl Read, max_size: u64, size_hint: u64) -> std::io::Resul
     if data.len() as u64 > max_size {
         return Ok(FileContent::TooLarge(data.len() as u64));
     }
+    if binary {
+        return Ok(FileContent::RawBytes(data));
+    }
     Ok(match text::into_text(data) {
         Some(data) => FileContent::Text(data),
+        // UTF-16 that turned out not to decode past its first 8 KiB.
         None => FileContent::Binary,
     })
 }
 
 /// Scan standard input (`leakgate scan -`), up to `max_size` bytes, as the file `name` (for
 /// rule paths, JSON awareness and allowlists) or as `-`. More than the limit is an error, not a
-/// silent truncation; so is a binary stream, which was not scanned.
+/// silent truncation; a binary stream is scanned as raw bytes, as a named binary file is.
 pub fn scan_stdin(name: Option<&str>, max_size: u64, sink: &dyn Sink) {
     let shown = name.unwrap_or("-").to_owned();
     let problem = |message: String| {
@@ -233,8 +268,12 @@ pub fn scan_stdin(name: Option<&str>, max_size: u64, sink: &dyn Sink) {
             message,
         })
     };
-    match read_text(std::io::stdin().lock(), max_size, 0) {
-        Ok(FileContent::Text(data)) => sink.blob(Blob {
+    let options = ReadOptions {
+        max_size,
+        keep_binary: true,
+    };
+    match read_text(std::io::stdin().lock(), options, 0) {
+        Ok(FileContent::Text(data) | FileContent::RawBytes(data)) => sink.blob(Blob {
             provenance: Provenance::File {
                 path: shown.clone(),
             },
@@ -245,11 +284,7 @@ pub fn scan_stdin(name: Option<&str>, max_size: u64, sink: &dyn Sink) {
             "standard input is larger than --max-file-size ({max_size} bytes) and was not \
              scanned; raise the limit with --max-file-size"
         )),
-        Ok(FileContent::Binary) => sink.skipped(Skipped {
-            path: shown.clone(),
-            reason: SkipReason::Binary,
-            detail: Some("standard input".into()),
-        }),
+        Ok(FileContent::Binary) => problem(UNDECODABLE.to_owned()),
         Ok(FileContent::NotRegular(_)) => {}
         Err(error) => problem(format!(
             "cannot read standard input: {}",
@@ -257,6 +292,10 @@ pub fn scan_stdin(name: Option<&str>, max_size: u64, sink: &dyn Sink) {
         )),
     }
 }
+
+/// Why a named input marked as UTF-16 was not scanned.
+const UNDECODABLE: &str = "starts as UTF-16 text (a byte-order mark) but does not decode as \
+     UTF-16, so it was not scanned; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)";
 
 /// Why a named input that is not a regular file was not scanned, and what to do instead.
 fn not_regular_message(kind: &str) -> String {
