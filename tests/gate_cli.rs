@@ -399,3 +399,47 @@ fn leakgateignore_is_honoured_the_same_way_in_every_mode() {
     assert_eq!(code, Some(1));
     assert!(found.contains(&loc("top.env", 1)), "{found:?}");
 }
+
+/// A `.leakgate.toml` is scanned like any other file: only the texts it declares on purpose
+/// (custom rules' examples, allowlist patterns) are left out, so a change cannot park a real
+/// secret in a configuration file, valid or not.
+#[test]
+fn configuration_files_are_scanned_except_their_declared_examples() {
+    let tree = Tree::new();
+    let example = fake("acme_", 71, 32, ALNUM);
+    let parked = fake("ghp_", 72, 36, ALNUM);
+    let config = format!(
+        "[[rules.custom]]\nid = \"acme-token\"\ndescription = \"ACME token\"\nkeywords = [\"acme_\"]\nregex = '''\\b(?P<secret>acme_[A-Za-z0-9]{{32}})\\b'''\nexamples = [\"key = {example}\"]\n"
+    );
+    // At the root (loaded) and in a subdirectory (not loaded), with a secret parked beside the
+    // examples.
+    tree.write(".leakgate.toml", &config);
+    tree.write(
+        "sub/.leakgate.toml",
+        format!("{config}# deploy token {parked}\n"),
+    );
+    let output = tree
+        .leakgate()
+        .args(["scan", ".", "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let messages = json_lines(&output.stdout);
+    assert_eq!(locations(&messages), vec![loc("sub/.leakgate.toml", 7)]);
+    assert_eq!(findings(&messages)[0]["rule"], "github-pat");
+
+    // A file that does not parse declares nothing: a secret in it is reported.
+    let broken = Tree::new();
+    broken.write(
+        "sub/.leakgate.toml",
+        format!("examples = [\"{example}\"\n# {parked}\n"),
+    );
+    let output = broken
+        .leakgate()
+        .args(["scan", "sub", "--format", "json", "--isolated"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let messages = json_lines(&output.stdout);
+    assert_eq!(locations(&messages), vec![loc("sub/.leakgate.toml", 2)]);
+}

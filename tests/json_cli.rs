@@ -185,7 +185,7 @@ fn a_huge_single_line_json_string_is_scanned_or_skipped_with_a_reason() {
     let messages = json_lines(&output.stdout);
     assert_eq!(findings(&messages).len(), 1);
     assert_eq!(findings(&messages)[0]["json_pointer"], "/log");
-    // Over the size limit it is skipped, and said so.
+    // Over the size limit a file the user named is not scanned: an error that says so.
     let output = tree
         .leakgate()
         .args([
@@ -198,6 +198,14 @@ fn a_huge_single_line_json_string_is_scanned_or_skipped_with_a_reason() {
         ])
         .output()
         .expect("run");
+    assert_eq!(output.status.code(), Some(2));
     let messages = json_lines(&output.stdout);
-    assert_eq!(summary(&messages)["skipped"]["too_large"], 1);
+    let errors: Vec<_> = messages.iter().filter(|m| m["type"] == "error").collect();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0]["path"], "big.json");
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("--max-file-size"))
+    );
 }

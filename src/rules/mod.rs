@@ -433,16 +433,13 @@ impl RuleSet {
             || self.allowed_lines.iter().any(|regex| regex.is_match(line))
     }
 
-    /// Is this file allowlisted (never reported)? The configuration's `allowlist.paths`, and
-    /// leakgate's own configuration file, whose custom rules carry examples that look like
-    /// secrets on purpose.
+    /// Is this file allowlisted (never reported)? The configuration's `allowlist.paths`.
+    /// leakgate's own configuration file is scanned like any other (a change must not hide a
+    /// secret in a `.leakgate.toml`); only its rules' examples are left out, by the scanner.
     pub fn path_allowed(&self, path: &str) -> bool {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        name == crate::config::CONFIG_FILE
-            || self
-                .allowed_paths
-                .as_ref()
-                .is_some_and(|set| set.is_match(path))
+        self.allowed_paths
+            .as_ref()
+            .is_some_and(|set| set.is_match(path))
     }
 
     pub fn rules(&self) -> &[Rule] {
