@@ -5,6 +5,11 @@
 //! rule, the secret's fingerprint (a hash: no secret is stored) and the path. No line numbers,
 //! no timestamps, sorted, one entry per line: moving code leaves it unchanged, and two branches
 //! that each add entries merge without conflicts in the common case.
+//!
+//! Version 2 records the salt its fingerprints were derived with ([`crate::fingerprint`]), so
+//! every clone, shallow or not, derives the same ones. Version 1 baselines held unsalted SHA-256
+//! fingerprints, which confirm a guessed password offline; they cannot be converted without the
+//! secrets, so they are rejected with the command that regenerates them.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -12,8 +17,12 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
+use crate::fingerprint::Salt;
 
 pub const DEFAULT_FILE: &str = ".leakgate-baseline.json";
+
+/// The format written and read: salted fingerprints, the salt recorded.
+pub const VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -37,6 +46,9 @@ impl Entry {
 #[serde(deny_unknown_fields)]
 pub struct Baseline {
     pub version: u32,
+    /// The fingerprint salt (see [`crate::fingerprint`]): not a secret, but what makes the
+    /// fingerprints of this repository differ from every other's.
+    pub salt: String,
     pub entries: BTreeSet<Entry>,
 }
 
@@ -60,6 +72,18 @@ pub enum BaselineError {
         )
     )]
     Invalid { path: PathBuf, message: String },
+    #[error(
+        "the baseline {} is version {version}, whose fingerprints are unsalted hashes that confirm a guessed secret offline",
+        path.display()
+    )]
+    #[diagnostic(
+        code(leakgate::baseline::outdated),
+        help(
+            "fingerprints cannot be converted without the secrets: regenerate the baseline with `leakgate baseline --file {}` (review `leakgate scan` first: it accepts every current finding) and commit it in place of the old one",
+            path.display()
+        )
+    )]
+    Outdated { path: PathBuf, version: u64 },
     #[error("cannot write the baseline {}", path.display())]
     #[diagnostic(code(leakgate::baseline::write))]
     Write {
@@ -72,9 +96,11 @@ pub enum BaselineError {
 }
 
 impl Baseline {
-    pub fn from_findings(findings: &[Finding]) -> Self {
+    /// A baseline of these findings, whose fingerprints were derived with `salt`.
+    pub fn from_findings(findings: &[Finding], salt: &Salt) -> Self {
         Baseline {
-            version: 1,
+            version: VERSION,
+            salt: salt.as_str().to_owned(),
             entries: findings.iter().map(Entry::of).collect(),
         }
     }
@@ -89,18 +115,49 @@ impl Baseline {
 
     /// A baseline's text, read from `path` on disk or from a commit (the base side of a range).
     pub fn parse(path: &Path, text: &str) -> Result<Self, BaselineError> {
-        let baseline: Baseline =
-            serde_json::from_str(text).map_err(|e| BaselineError::Invalid {
-                path: path.to_owned(),
-                message: e.to_string(),
-            })?;
-        if baseline.version != 1 {
-            return Err(BaselineError::Invalid {
-                path: path.to_owned(),
-                message: format!("unknown version {}", baseline.version),
-            });
+        let invalid = |message: String| BaselineError::Invalid {
+            path: path.to_owned(),
+            message,
+        };
+        // serde's messages quote the offending value; a baseline is not supposed to hold
+        // secrets, but a hand-edited one might, so only the position and kind are shown.
+        let describe = |e: serde_json::Error| {
+            format!(
+                "{} at line {} column {}",
+                match e.classify() {
+                    serde_json::error::Category::Io => "cannot be read",
+                    serde_json::error::Category::Syntax => "is not valid JSON",
+                    serde_json::error::Category::Data => "does not have the baseline's fields",
+                    serde_json::error::Category::Eof => "ends early",
+                },
+                e.line(),
+                e.column()
+            )
+        };
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| invalid(describe(e)))?;
+        match value.get("version").and_then(serde_json::Value::as_u64) {
+            Some(v) if v == u64::from(VERSION) => {}
+            Some(version @ 1) => {
+                return Err(BaselineError::Outdated {
+                    path: path.to_owned(),
+                    version,
+                });
+            }
+            Some(version) => return Err(invalid(format!("unknown version {version}"))),
+            None => return Err(invalid("it has no numeric \"version\"".to_owned())),
+        }
+        let baseline: Baseline = serde_json::from_value(value).map_err(|e| invalid(describe(e)))?;
+        if Salt::parse(&baseline.salt).is_none() {
+            return Err(invalid(
+                "its \"salt\" is not 1 to 128 printable ASCII characters".to_owned(),
+            ));
         }
         Ok(baseline)
+    }
+
+    /// The salt this baseline's fingerprints were derived with.
+    pub fn salt(&self) -> Option<Salt> {
+        Salt::parse(&self.salt)
     }
 
     pub fn contains(&self, finding: &Finding) -> bool {
@@ -126,8 +183,9 @@ impl Baseline {
             format!("[\n{}\n  ]", lines.join(",\n"))
         };
         format!(
-            "{{\n  \"version\": {},\n  \"entries\": {entries}\n}}\n",
-            self.version
+            "{{\n  \"version\": {},\n  \"salt\": {},\n  \"entries\": {entries}\n}}\n",
+            self.version,
+            serde_json::Value::from(self.salt.as_str())
         )
     }
 
@@ -146,4 +204,10 @@ impl Baseline {
             }
         })
     }
+}
+
+/// The salt recorded in a version-2 baseline, or `None` when the file is absent, unreadable or
+/// not version 2 (a scan then derives its salt otherwise; `--baseline` reports the error).
+pub fn read_salt(path: &Path) -> Option<Salt> {
+    Baseline::load(path).ok()?.salt()
 }

@@ -6,7 +6,6 @@
 //! secret on it masked.
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::rules::Severity;
 
@@ -128,7 +127,8 @@ pub struct Finding {
     pub end_line: usize,
     /// Column just past the secret's last character (exclusive).
     pub end_column: usize,
-    /// Stable across moves and edits: a hash of the rule id and the secret, no position.
+    /// Stable across moves and edits: derived from the salt, rule id and secret, no position
+    /// (see [`crate::fingerprint`]).
     pub fingerprint: String,
     /// The secret as it may be shown: the provider prefix at most, then `[REDACTED]`.
     pub preview: String,
@@ -167,16 +167,6 @@ impl Finding {
 }
 
 pub const REDACTED: &str = "[REDACTED]";
-
-/// The fingerprint of a secret found by a rule: 16 hex digits of SHA-256(rule id, NUL, secret).
-pub fn fingerprint(rule_id: &str, secret: &[u8]) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(rule_id.as_bytes());
-    hasher.update([0]);
-    hasher.update(secret);
-    let digest = hasher.finalize();
-    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// The preview of a secret: the longest of the rule's keywords that starts it (its known,
 /// non-random prefix), as written in the secret, then `[REDACTED]`. A prefix that would leave
@@ -444,12 +434,6 @@ mod tests {
     }
 
     #[test]
-    fn fingerprint_is_stable_and_rule_scoped() {
-        assert_eq!(fingerprint("a", b"s"), fingerprint("a", b"s"));
-        assert_ne!(fingerprint("a", b"s"), fingerprint("b", b"s"));
-        assert_eq!(fingerprint("a", b"s").len(), 16);
-    }
-
     fn mask(start: usize, end: usize) -> Mask<'static> {
         Mask {
             start,

@@ -13,6 +13,7 @@ pub mod commands;
 pub mod config;
 pub mod escape;
 pub mod finding;
+pub mod fingerprint;
 pub mod hygiene;
 pub mod input;
 pub mod journal;

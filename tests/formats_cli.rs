@@ -109,7 +109,7 @@ fn sarif_is_valid_against_the_official_schema_and_holds_no_secret() {
         .collect();
     assert_eq!(uris, vec!["config/my%20settings.env", "src/app.py"]);
     assert!(
-        run["results"][0]["partialFingerprints"]["leakgate/v1"]
+        run["results"][0]["partialFingerprints"]["leakgate/v2"]
             .as_str()
             .is_some_and(|f| f.len() == 16)
     );

@@ -1,13 +1,15 @@
 //! `leakgate scan`: walk the paths, scan every file, report sorted findings and a summary.
 
-use std::sync::Mutex;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use super::{Output, Settings};
 use crate::cli::{CommonArgs, ScanArgs};
 use crate::finding::Finding;
-use std::path::{Path, PathBuf};
+use crate::fingerprint::{Fingerprinter, Salt, SaltSource};
+use std::path::Path;
 
 use crate::input::base_side::{AtBase, BaseSide};
 use crate::input::git::{self, GitError};
@@ -141,10 +143,30 @@ impl Sink for Collector<'_> {
     }
 }
 
-/// Run `feed` (a source) against a fresh collector and return its sorted results.
+/// Run `feed` (a source) against a fresh collector and return its sorted results, with
+/// fingerprints salted as [`fingerprinter`] decides.
 pub fn collect<E>(
     rules: &RuleSet,
     common: &CommonArgs,
+    feed: impl FnOnce(&dyn Sink) -> Result<SourceTotals, E>,
+) -> Result<ScanResults, E> {
+    collect_with(rules, common, fingerprinter(common), feed)
+}
+
+/// The fingerprints of a scan: salted by the `--baseline` given, else found from the current
+/// directory (the repository's baseline file, its root commit, or the default salt).
+pub fn fingerprinter(common: &CommonArgs) -> Arc<Fingerprinter> {
+    Arc::new(Fingerprinter::new(SaltSource::Discover {
+        dir: PathBuf::from("."),
+        baseline: common.baseline.clone(),
+    }))
+}
+
+/// [`collect`] with a given fingerprinter (a baseline being written fixes its salt).
+pub fn collect_with<E>(
+    rules: &RuleSet,
+    common: &CommonArgs,
+    fingerprints: Arc<Fingerprinter>,
     feed: impl FnOnce(&dyn Sink) -> Result<SourceTotals, E>,
 ) -> Result<ScanResults, E> {
     let collector = Collector {
@@ -152,6 +174,7 @@ pub fn collect<E>(
             rules,
             ScanOptions {
                 show_secrets: common.show_secrets,
+                fingerprints,
             },
         ),
         findings: Mutex::default(),
@@ -220,7 +243,16 @@ pub struct SourceTotals {
 /// Scan what the arguments name: working-tree paths, the staged change, a commit range, or
 /// the whole history.
 pub fn scan(settings: &Settings, args: &ScanArgs) -> Result<ScanResults, GitError> {
-    collect(&settings.rules, &args.common, |sink| {
+    scan_with(settings, args, fingerprinter(&args.common))
+}
+
+/// [`scan`] with a given fingerprinter.
+fn scan_with(
+    settings: &Settings,
+    args: &ScanArgs,
+    fingerprints: Arc<Fingerprinter>,
+) -> Result<ScanResults, GitError> {
+    collect_with(&settings.rules, &args.common, fingerprints, |sink| {
         let max = settings.max_file_size;
         if args.staged {
             return staged_source(max, sink);
@@ -410,8 +442,21 @@ pub fn write_baseline(args: &ScanArgs, file: &std::path::Path) -> Result<ExitSta
     let Some(settings) = super::settings_at(&args.common, base.as_ref())? else {
         return Ok(ExitStatus::Clean);
     };
-    let results = scan(&settings, args)?;
-    let baseline = crate::baseline::Baseline::from_findings(&results.findings);
+    // Rewriting a baseline keeps its salt, so its fingerprints (and the diff) stay stable; a
+    // new one takes the salt of the repository's baseline file, or a random salt, recorded in
+    // it for every clone to use.
+    let salt = match crate::baseline::read_salt(file)
+        .or_else(|| crate::fingerprint::baseline_salt_near(Path::new(".")))
+    {
+        Some(salt) => salt,
+        None => Salt::random().map_err(|source| crate::baseline::BaselineError::Write {
+            path: file.to_owned(),
+            source,
+        })?,
+    };
+    let fingerprints = Arc::new(Fingerprinter::new(SaltSource::Fixed(salt.clone())));
+    let results = scan_with(&settings, args, fingerprints)?;
+    let baseline = crate::baseline::Baseline::from_findings(&results.findings, &salt);
     baseline.write(file)?;
     use std::io::Write;
     writeln!(

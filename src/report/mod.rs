@@ -7,7 +7,8 @@
 //!
 //! - `"finding"`: `rule`, `description`, `severity` (`high`|`medium`|`low`), `path`, `line`,
 //!   `column` (1-based, in characters), `end_line`, `end_column` (exclusive), `fingerprint`
-//!   (16 hex digits, stable across moves), `preview` (known prefix then `[REDACTED]`),
+//!   (16 hex digits, salted per repository, stable across moves and clones: see
+//!   [`crate::fingerprint`]), `preview` (known prefix then `[REDACTED]`),
 //!   `snippet` (`{"text": …}`: the line, secrets masked), `provenance` (`{"kind": "file",
 //!   "path": …}`; for `--staged` `{"kind": "staged", "path": …, "blob": <index blob id>}`; for
 //!   `--range` `{"kind": "commit", "path": …, "blob": …, "commit": {"id", "author", "date"}}`,

@@ -165,7 +165,7 @@ impl SarifReporter {
                             },
                         },
                     }],
-                    "partialFingerprints": {"leakgate/v1": f.fingerprint},
+                    "partialFingerprints": {"leakgate/v2": f.fingerprint},
                 })
             })
             .chain(suppressed)

@@ -30,10 +30,13 @@ const ALLOW_MARKERS: &[&[u8]] = &[
 ];
 const ALLOW_NEXT_LINE_MARKER: &[u8] = b"leakgate:allow-next-line";
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ScanOptions {
     /// Keep the secret itself in each finding (`--show-secrets`).
     pub show_secrets: bool,
+    /// Derives each finding's fingerprint (salted, slow for guessable secrets; shared by every
+    /// thread so that each secret is derived once).
+    pub fingerprints: std::sync::Arc<crate::fingerprint::Fingerprinter>,
 }
 
 pub struct Scanner<'r> {
@@ -421,6 +424,17 @@ impl<'r> Scanner<'r> {
                 .collect();
             Some(SecretForms::new(secrets.iter().map(|&(i, s)| (s, i)), 1))
         };
+        // What each fingerprint covers, then all of them at once: derived in parallel, each
+        // secret once (see crate::fingerprint).
+        let material: Vec<Vec<u8>> = kept
+            .iter()
+            .map(|c| fingerprinted(self.rules.rule(c.rule), &secret_of(c)))
+            .collect();
+        let fingerprints = self.options.fingerprints.of_many(
+            &(kept.iter().zip(&material))
+                .map(|(c, m)| (self.rules.rule(c.rule).id(), m.as_slice()))
+                .collect::<Vec<_>>(),
+        );
         let mut lines = LineCounter::default();
         let mut out = Vec::with_capacity(kept.len());
         for (index, candidate) in kept.iter().enumerate() {
@@ -463,7 +477,7 @@ impl<'r> Scanner<'r> {
                 column,
                 end_line,
                 end_column,
-                fingerprint: finding::fingerprint(rule.id(), &fingerprinted(rule, secret)),
+                fingerprint: fingerprints[index].clone(),
                 preview: if self.options.show_secrets {
                     finding::preview(secret, prefixes(candidate))
                 } else {

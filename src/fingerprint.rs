@@ -1,0 +1,405 @@
+//! Fingerprints: the short, stable identity of a secret that baselines, redaction markers,
+//! SARIF `partialFingerprints` and every report carry, built so that reading one does not let
+//! anyone confirm a guessed secret cheaply.
+//!
+//! A fingerprint is 16 hex digits derived from a per-repository salt, the rule id and the
+//! secret. Secrets a guesser could enumerate (short or low-entropy ones, judged by a deliberately
+//! pessimistic [`estimated_bits`]) go through Argon2id, a memory-hard function tuned to a few
+//! milliseconds, so each guess costs the attacker the same. High-entropy tokens go through
+//! HMAC-SHA256 keyed by the salt: they cannot be enumerated anyway, and a scan with thousands of
+//! them stays fast. Each (rule, secret) is derived once per process (one password in a thousand
+//! history blobs costs one Argon2 run), and [`Fingerprinter::of_many`] derives a blob's
+//! fingerprints in parallel.
+//!
+//! The salt is identical in every clone, so fingerprints are stable across machines: the one
+//! recorded in the baseline when there is one, otherwise the repository's first-parent root
+//! commit, otherwise a fixed default (outside git, and in shallow clones, whose root is cut off).
+//! It is resolved only when the first fingerprint is needed, so a clean scan never pays for it.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+/// Secrets estimated below this many bits are treated as guessable and derived with Argon2id.
+/// Anything a dictionary or pattern attack can reach lands far below it; random tokens of 20 or
+/// more alphanumerics land above it.
+pub const GUESSABLE_BELOW_BITS: f64 = 90.0;
+
+/// Argon2id cost for guessable secrets: 4 MiB, one pass, one lane. About 3 ms on a 2020s core;
+/// `fingerprint::tests::argon2_cost_is_milliseconds` keeps it within bounds.
+const ARGON2_MEMORY_KIB: u32 = 4096;
+const ARGON2_PASSES: u32 = 1;
+
+/// Bytes of a secret the estimate looks at. The estimate only adds bits as it reads, so judging
+/// a prefix never overestimates the whole secret, and a long PEM body costs no more than this.
+const ESTIMATE_PREFIX: usize = 128;
+
+/// The salt used when nothing repository-specific is available (outside git, a shallow clone
+/// without a baseline). Fingerprints stay stable, but a table built for one such repository
+/// serves every other.
+pub const DEFAULT_SALT: &str = "leakgate-default-salt";
+
+/// A salt as recorded in a baseline: printable ASCII, at most 128 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Salt(String);
+
+impl Salt {
+    /// A fresh random salt (128 bits, hex) for a new baseline.
+    pub fn random() -> std::io::Result<Salt> {
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
+        Ok(Salt(hex(&bytes)))
+    }
+
+    /// Accept a salt read from a file; `None` when it is empty, too long or not printable ASCII.
+    pub fn parse(text: &str) -> Option<Salt> {
+        let ok = !text.is_empty()
+            && text.len() <= 128
+            && text.bytes().all(|b| b.is_ascii_graphic());
+        ok.then(|| Salt(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Where a [`Fingerprinter`] takes its salt from.
+#[derive(Debug, Clone)]
+pub enum SaltSource {
+    /// This salt (a baseline being written keeps its salt, or gets a new one).
+    Fixed(Salt),
+    /// Found on first use: the baseline given with `--baseline`, else the default baseline file
+    /// at the repository root (or in `dir` outside git), else the repository's root commit, else
+    /// [`DEFAULT_SALT`].
+    Discover {
+        dir: PathBuf,
+        baseline: Option<PathBuf>,
+    },
+}
+
+/// Derives fingerprints for one salt, memoised, safe to share between scanning threads.
+pub struct Fingerprinter {
+    source: SaltSource,
+    key: OnceLock<[u8; 32]>,
+    /// Keyed by a hash of (rule, secret), not the secret itself. Each slot is filled once; a
+    /// thread that needs a slot being filled waits rather than repeating the Argon2 run.
+    memo: Mutex<HashMap<[u8; 32], Arc<OnceLock<String>>>>,
+}
+
+impl std::fmt::Debug for Fingerprinter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fingerprinter")
+            .field("source", &self.source)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Fingerprinter {
+    /// Discover the salt from the current directory.
+    fn default() -> Self {
+        Fingerprinter::new(SaltSource::Discover {
+            dir: PathBuf::from("."),
+            baseline: None,
+        })
+    }
+}
+
+impl Fingerprinter {
+    pub fn new(source: SaltSource) -> Self {
+        Fingerprinter {
+            source,
+            key: OnceLock::new(),
+            memo: Mutex::default(),
+        }
+    }
+
+    /// The fingerprint of `secret` as found by `rule_id`: 16 lower-case hex digits.
+    pub fn of(&self, rule_id: &str, secret: &[u8]) -> String {
+        let key = self.key();
+        let memo_key = memo_key(key, rule_id, secret);
+        let slot = {
+            let mut memo = self
+                .memo
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            Arc::clone(memo.entry(memo_key).or_default())
+        };
+        slot.get_or_init(|| derive(key, rule_id, secret)).clone()
+    }
+
+    /// The fingerprints of many (rule, secret) pairs, in order, derived in parallel: a file of
+    /// two thousand passwords uses every core rather than one.
+    pub fn of_many(&self, items: &[(&str, &[u8])]) -> Vec<String> {
+        use rayon::prelude::*;
+        if items.len() < 2 {
+            return items.iter().map(|(rule, s)| self.of(rule, s)).collect();
+        }
+        items.par_iter().map(|(rule, s)| self.of(rule, s)).collect()
+    }
+
+    /// The salt in use (resolving it if needed), for a baseline to record.
+    pub fn salt(&self) -> Salt {
+        match &self.source {
+            SaltSource::Fixed(salt) => salt.clone(),
+            SaltSource::Discover { dir, baseline } => discover_salt(dir, baseline.as_deref()),
+        }
+    }
+
+    fn key(&self) -> &[u8; 32] {
+        self.key.get_or_init(|| {
+            let mut hasher = Sha256::new();
+            hasher.update(b"leakgate fingerprint v2\0");
+            hasher.update(self.salt().as_str().as_bytes());
+            hasher.finalize().into()
+        })
+    }
+}
+
+fn memo_key(key: &[u8; 32], rule_id: &str, secret: &[u8]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(key);
+    hasher.update(rule_id.as_bytes());
+    hasher.update([0]);
+    hasher.update(secret);
+    hasher.finalize().into()
+}
+
+/// The derivation itself: Argon2id for guessable secrets, HMAC-SHA256 for the rest. Both take
+/// the salt-derived key, the rule id and the secret; both keep 8 bytes.
+fn derive(key: &[u8; 32], rule_id: &str, secret: &[u8]) -> String {
+    let mut message = Vec::with_capacity(rule_id.len() + 1 + secret.len());
+    message.extend_from_slice(rule_id.as_bytes());
+    message.push(0);
+    message.extend_from_slice(secret);
+    if estimated_bits(secret) < GUESSABLE_BELOW_BITS
+        && let Some(out) = argon2id(key, &message)
+    {
+        return hex(&out);
+    }
+    // An HMAC accepts any key length, so `new_from_slice` cannot fail on 32 bytes; the
+    // fallback keeps the function total without an unwrap.
+    let mut mac = match Hmac::<Sha256>::new_from_slice(key) {
+        Ok(mac) => mac,
+        Err(_) => return hex(&Sha256::digest(&message)[..8]),
+    };
+    mac.update(b"hmac\0");
+    mac.update(&message);
+    hex(&mac.finalize().into_bytes()[..8])
+}
+
+fn argon2id(key: &[u8; 32], message: &[u8]) -> Option<[u8; 8]> {
+    use argon2::{Algorithm, Argon2, Params, Version};
+    let params = Params::new(ARGON2_MEMORY_KIB, ARGON2_PASSES, 1, Some(8)).ok()?;
+    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+    let mut out = [0u8; 8];
+    argon.hash_password_into(message, key, &mut out).ok()?;
+    Some(out)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A pessimistic estimate of how many bits of guessing a secret is worth, so that anything a
+/// guesser could enumerate scores low. It reads the secret as a guesser would build it:
+///
+/// - a run of letters is a word (one capital allowed): 4.7 bits a letter, but never more than
+///   13 bits (an 8,000-word dictionary) per started 8 letters;
+/// - a run of digits is 3.3 bits a digit; any other ASCII character 5 bits; a non-ASCII byte 4;
+/// - a stretch of 3 or more bytes that already occurred costs 6 bits (a repeat), however long.
+///
+/// Random tokens score close to their real entropy (their letter runs are short); passwords,
+/// passphrases, keyboard walks with digits and repeated words score far lower.
+pub fn estimated_bits(secret: &[u8]) -> f64 {
+    const LETTER: f64 = 4.7;
+    const WORD: f64 = 13.0;
+    const WORD_LETTERS: usize = 8;
+    const DIGIT: f64 = 3.32;
+    const SYMBOL: f64 = 5.0;
+    const OTHER_BYTE: f64 = 4.0;
+    const REPEAT: f64 = 6.0;
+
+    let s = &secret[..secret.len().min(ESTIMATE_PREFIX)];
+    let mut bits = 0.0;
+    let mut at = 0;
+    while at < s.len() {
+        let repeat = longest_earlier_match(s, at);
+        if repeat >= 3 {
+            bits += REPEAT;
+            at += repeat;
+            continue;
+        }
+        let byte = s[at];
+        if byte.is_ascii_alphabetic() {
+            // One leading capital, then one case: `Summer`, `summer`, `SUMMER`.
+            let mut end = at + 1;
+            let lower = s.get(end).is_some_and(u8::is_ascii_lowercase);
+            while end < s.len()
+                && (if lower || byte.is_ascii_lowercase() {
+                    s[end].is_ascii_lowercase()
+                } else {
+                    s[end].is_ascii_uppercase()
+                })
+            {
+                end += 1;
+            }
+            let letters = end - at;
+            let words = letters.div_ceil(WORD_LETTERS) as f64;
+            bits += (letters as f64 * LETTER).min(words * WORD);
+            at = end;
+        } else if byte.is_ascii_digit() {
+            bits += DIGIT;
+            at += 1;
+        } else if byte.is_ascii() {
+            bits += SYMBOL;
+            at += 1;
+        } else {
+            bits += OTHER_BYTE;
+            at += 1;
+        }
+        if bits >= GUESSABLE_BELOW_BITS * 2.0 {
+            break;
+        }
+    }
+    bits
+}
+
+/// The length of the longest match of `s[at..]` that starts earlier in `s` (at most the
+/// remaining length). Quadratic in the prefix, which [`ESTIMATE_PREFIX`] bounds.
+fn longest_earlier_match(s: &[u8], at: usize) -> usize {
+    let rest = &s[at..];
+    (0..at)
+        .map(|from| {
+            s[from..]
+                .iter()
+                .zip(rest)
+                .take_while(|(a, b)| a == b)
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Find the salt for a scan (see [`SaltSource::Discover`]).
+fn discover_salt(dir: &Path, baseline: Option<&Path>) -> Salt {
+    if let Some(salt) = baseline.and_then(crate::baseline::read_salt) {
+        return salt;
+    }
+    let repo = git2::Repository::discover(dir).ok();
+    if let Some(salt) = repository_baseline_salt(dir, repo.as_ref()) {
+        return salt;
+    }
+    if let Some(salt) = repo.as_ref().and_then(root_commit_salt) {
+        return salt;
+    }
+    Salt(DEFAULT_SALT.to_owned())
+}
+
+/// The salt of the baseline file at the root of the repository holding `dir` (or in `dir`
+/// outside git), if there is a version-2 one: a new baseline written elsewhere reuses it, so a
+/// repository keeps one salt.
+pub fn baseline_salt_near(dir: &Path) -> Option<Salt> {
+    repository_baseline_salt(dir, git2::Repository::discover(dir).ok().as_ref())
+}
+
+fn repository_baseline_salt(dir: &Path, repo: Option<&git2::Repository>) -> Option<Salt> {
+    let root = repo
+        .and_then(git2::Repository::workdir)
+        .map_or_else(|| dir.to_owned(), Path::to_owned);
+    crate::baseline::read_salt(&root.join(crate::baseline::DEFAULT_FILE))
+}
+
+/// `git-root:<id>` of the commit reached by following first parents from HEAD to the start,
+/// the same in every full clone. A shallow clone cannot see it, and an unborn HEAD has none.
+fn root_commit_salt(repo: &git2::Repository) -> Option<Salt> {
+    if repo.is_shallow() {
+        return None;
+    }
+    let mut commit = repo.head().ok()?.peel_to_commit().ok()?;
+    while let Ok(parent) = commit.parent(0) {
+        commit = parent;
+    }
+    Salt::parse(&format!("git-root:{}", commit.id()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixed(salt: &str) -> Fingerprinter {
+        Fingerprinter::new(SaltSource::Fixed(Salt(salt.to_owned())))
+    }
+
+    #[test]
+    fn stable_rule_scoped_and_salted() {
+        let a = fixed("one");
+        assert_eq!(a.of("r", b"Summer2024!x"), a.of("r", b"Summer2024!x"));
+        assert_eq!(a.of("r", b"Summer2024!x"), fixed("one").of("r", b"Summer2024!x"));
+        assert_ne!(a.of("r", b"Summer2024!x"), a.of("s", b"Summer2024!x"));
+        assert_ne!(a.of("r", b"Summer2024!x"), fixed("two").of("r", b"Summer2024!x"));
+        let token = b"Zq8vR2mXk9LpT4wY7nB3cD6fH1jG5sA0eU";
+        assert_ne!(a.of("r", token), fixed("two").of("r", token));
+        assert_eq!(a.of("r", token).len(), 16);
+        assert_eq!(
+            a.of_many(&[("r", b"Summer2024!x"), ("r", token)]),
+            vec![a.of("r", b"Summer2024!x"), a.of("r", token)]
+        );
+    }
+
+    #[test]
+    fn guessable_secrets_score_low_and_random_tokens_high() {
+        for weak in [
+            "Summer2024!x",
+            "hunter2",
+            "P@ssw0rd123456",
+            "correcthorsebatterystaple",
+            "passwordpasswordpasswordpassword1",
+            "qwertyuiopasdfghjkl1234567890",
+            "MyCompanyProdDatabasePassword2024!",
+        ] {
+            let bits = estimated_bits(weak.as_bytes());
+            assert!(bits < GUESSABLE_BELOW_BITS, "{weak}: {bits}");
+        }
+        for strong in [
+            "Zq8vR2mXk9LpT4wY7nB3cD6fH1jG5sA0eU",
+            "3f9a1c7e5b2d8f4a6c0e9b1d7f3a5c8e2b4d6f0a",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzXq9Lm3Tw8",
+        ] {
+            let bits = estimated_bits(strong.as_bytes());
+            assert!(bits >= GUESSABLE_BELOW_BITS, "{strong}: {bits}");
+        }
+    }
+
+    #[test]
+    fn argon2_cost_is_milliseconds() {
+        let key = [7u8; 32];
+        let started = std::time::Instant::now();
+        for n in 0..20u8 {
+            assert!(argon2id(&key, &[b'p', n]).is_some());
+        }
+        let each = started.elapsed() / 20;
+        // Loose bounds: shared CI machines are slow, but a cost that dropped to microseconds
+        // would mean the KDF no longer protects anything.
+        assert!(
+            each >= std::time::Duration::from_micros(500),
+            "argon2 run took only {each:?}"
+        );
+        assert!(
+            each <= std::time::Duration::from_millis(100),
+            "argon2 run took {each:?}"
+        );
+    }
+
+    #[test]
+    fn salt_parse_rejects_odd_text() {
+        assert!(Salt::parse("").is_none());
+        assert!(Salt::parse("a b").is_none());
+        assert!(Salt::parse(&"a".repeat(129)).is_none());
+        assert!(Salt::parse("0123abcd").is_some());
+        assert_eq!(Salt::random().map(|s| s.as_str().len()).ok(), Some(32));
+    }
+}
