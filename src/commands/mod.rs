@@ -61,17 +61,18 @@ pub fn settings_at(
         return Ok(None);
     }
     let configured_size = match &loaded.config.scan.max_file_size {
-        Some(text) => Some(crate::cli::parse_size(text).map_err(|message| {
-            Box::new(crate::config::ConfigError {
-                file: loaded
+        Some(text) => Some(crate::cli::parse_size(text).map_err(|_| {
+            // Not the value itself: configuration errors never quote one.
+            crate::config::ConfigError::new(
+                &loaded
                     .files
                     .last()
                     .map(|f| f.display().to_string())
                     .unwrap_or_default(),
-                message,
-                source_code: miette::NamedSource::new("", String::new()),
-                span: None,
-            })
+                "",
+                "`scan.max_file_size` is not a size (try 10MiB or 1048576)".to_owned(),
+                None,
+            )
         })?),
         None => None,
     };

@@ -95,9 +95,17 @@ pub fn is_gitleaks(name: &str, text: &str) -> bool {
         })
 }
 
+/// A gitleaks file that does not parse: the message, and where in the file given with
+/// `--config` (none when the error is in a file it extends).
+#[derive(Debug)]
+pub struct TranslateError {
+    pub message: String,
+    pub span: Option<std::ops::Range<usize>>,
+}
+
 /// Translate a gitleaks configuration. Returns the leakgate configuration and one line per part
 /// that could not be translated.
-pub fn translate(file: &Path, text: &str) -> Result<(Config, Vec<String>), String> {
+pub fn translate(file: &Path, text: &str) -> Result<(Config, Vec<String>), TranslateError> {
     let mut config = Config::default();
     let mut untranslated = Vec::new();
     translate_into(file, text, &mut config, &mut untranslated, 0)?;
@@ -110,8 +118,15 @@ fn translate_into(
     config: &mut Config,
     untranslated: &mut Vec<String>,
     depth: usize,
-) -> Result<(), String> {
-    let parsed: GitleaksFile = toml::from_str(text).map_err(|e| e.message().to_owned())?;
+) -> Result<(), TranslateError> {
+    let parsed: GitleaksFile = toml::from_str(text).map_err(|e| TranslateError {
+        message: if depth == 0 {
+            e.message().to_owned()
+        } else {
+            format!("in {} (extended): {}", file.display(), e.message())
+        },
+        span: if depth == 0 { e.span() } else { None },
+    })?;
     let where_ = file.display().to_string();
     let _ = parsed.title;
     for key in parsed.other.keys() {

@@ -30,9 +30,11 @@
 //! required = ["*.p12"]                       # extra patterns `leakgate gitignore` requires
 //! ```
 //!
-//! Every table rejects unknown keys, and errors point at the line and column (miette).
+//! Every table rejects unknown keys, and errors point at the line and column (miette), showing
+//! the file with its values masked ([`mask`]).
 
 pub mod gitleaks;
+pub mod mask;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -97,7 +99,9 @@ pub struct GitignoreConfig {
     pub required: Vec<String>,
 }
 
-/// A configuration file that cannot be used, pointing at the spot.
+/// A configuration file that cannot be used, pointing at the spot. The source it shows is the
+/// file with its values masked ([`mask`]), and the message quotes no value: a configuration
+/// holds allowlisted secrets and rule examples.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("invalid configuration in {file}: {message}")]
 #[diagnostic(
@@ -113,6 +117,26 @@ pub struct ConfigError {
     pub source_code: miette::NamedSource<String>,
     #[label("{message}")]
     pub span: Option<miette::SourceSpan>,
+}
+
+impl ConfigError {
+    /// The error for `text` (the file `name`), masked: build every configuration error here.
+    pub fn new(
+        name: &str,
+        text: &str,
+        message: String,
+        span: Option<std::ops::Range<usize>>,
+    ) -> Box<ConfigError> {
+        let masked = mask::mask_toml(text);
+        let mut hidden = masked.hidden;
+        hidden.extend(mask::decoded_values(text));
+        Box::new(ConfigError {
+            file: name.to_owned(),
+            message: mask::clean_message(&message, &hidden),
+            source_code: miette::NamedSource::new(name, masked.text),
+            span: span.map(Into::into),
+        })
+    }
 }
 
 /// Which files were layered, lowest first, and what could not be translated from a gitleaks
@@ -183,7 +207,7 @@ pub fn load(sources: &Sources<'_>) -> Result<Loaded, Box<ConfigError>> {
         let config = if gitleaks::is_gitleaks(&name, &text) {
             // A gitleaks configuration, for migration: translate what maps onto leakgate.
             let (config, untranslated) = gitleaks::translate(explicit, &text)
-                .map_err(|message| config_error(&name, &text, message, None))?;
+                .map_err(|e| config_error(&name, &text, e.message, e.span))?;
             for spec in &config.rules.custom {
                 crate::rules::Rule::from_spec(spec.clone(), name.clone())
                     .validate()
@@ -217,23 +241,13 @@ fn config_error(
     message: String,
     span: Option<std::ops::Range<usize>>,
 ) -> Box<ConfigError> {
-    Box::new(ConfigError {
-        file: name.to_owned(),
-        message,
-        source_code: miette::NamedSource::new(name, text.to_owned()),
-        span: span.map(Into::into),
-    })
+    ConfigError::new(name, text, message, span)
 }
 
 /// Parse and check one configuration text: TOML, known keys, valid regexes and globs.
 pub fn parse(name: &str, text: &str) -> Result<Config, Box<ConfigError>> {
     let error = |message: String, span: Option<std::ops::Range<usize>>| {
-        Box::new(ConfigError {
-            file: name.to_owned(),
-            message,
-            source_code: miette::NamedSource::new(name, text.to_owned()),
-            span: span.map(Into::into),
-        })
+        ConfigError::new(name, text, message, span)
     };
     let config: Config =
         toml::from_str(text).map_err(|e| error(e.message().to_owned(), e.span()))?;
@@ -250,7 +264,8 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Box<ConfigError>> {
     }
     for pattern in &config.allowlist.paths {
         if let Err(e) = globset::Glob::new(pattern) {
-            return Err(error(format!("bad path glob: {e}"), locate(pattern)));
+            // The kind only: globset's message quotes the whole glob.
+            return Err(error(format!("bad path glob: {}", e.kind()), locate(pattern)));
         }
     }
     for spec in &config.rules.custom {
