@@ -31,9 +31,14 @@
 //! | `ref-outside-run` | warning | A ref that is absolute, climbs out with `..`, or resolves outside through a symlink; not followed. |
 //! | `blob-hash` | error | A content-addressed blob (`tasks/*/blobs/inputs-<h>.json`, `result-<h>.json`, run-level `blobs/<h>`) whose SHA-256 is not `h`. |
 //!
-//! Messages name files, seqs, ULIDs, effect ids, event types and hashes, never field values that
-//! could hold a secret (prompts, error text, outputs). Nothing here panics on bad input, and
-//! nothing is read through a symlink that leaves the run directory.
+//! Messages name files, seqs and codes, never a field value: an effectId, a ref, a recorded
+//! checksum or hash, a head ULID or an event type could hold a secret (planted, or pasted by a
+//! tool), so none is echoed, and no hash of one is printed either (an unsalted SHA-256 of a
+//! short value confirms a guess). Only values whose shape is known and harmless are named: seqs,
+//! ULIDs of the ULID shape, event types of the `SCREAMING_SNAKE` shape. File names read from
+//! disk go through [`safe_name`]: control characters escaped, credential-shaped runs masked.
+//! Nothing here panics on bad input, and nothing is read through a symlink that leaves the run
+//! directory.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsString;
@@ -176,6 +181,83 @@ impl Problems {
         self.0.sort_by(|a, b| a.path.cmp(&b.path));
         self.0
     }
+}
+
+/// A file name from disk as messages show it: control characters (and bidi overrides)
+/// escaped, so a name cannot inject lines or workflow commands, and any credential-shaped run
+/// masked as `[masked]`, so a secret used as a file name is not printed. The journal's own
+/// identifiers (ULIDs, SHA-256 hex) are names by design and stay.
+pub fn safe_name(name: &str) -> String {
+    let is_run = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '=' | '_' | '-');
+    let mut out = String::with_capacity(name.len());
+    let mut rest = name;
+    while let Some(c) = rest.chars().next() {
+        if is_run(c) {
+            let end = rest.find(|c: char| !is_run(c)).unwrap_or(rest.len());
+            let run = &rest[..end];
+            if credential_shaped(run) {
+                out.push_str("[masked]");
+            } else {
+                out.push_str(run);
+            }
+            rest = &rest[end..];
+        } else {
+            match c {
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if c.is_control()
+                    || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+                {
+                    out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+                }
+                c => out.push(c),
+            }
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
+}
+
+/// Is this run of name characters a credential rather than a word, a number, a date or one of
+/// the journal's identifiers? Long enough to be a key, with letters in it (numbers, pids and
+/// timestamps are not keys), and too random to be a name.
+fn credential_shaped(run: &str) -> bool {
+    const MIN_LEN: usize = 16;
+    const MIN_LETTERS: usize = 8;
+    const MIN_BITS: f64 = 64.0;
+    if run.len() < MIN_LEN
+        || run.bytes().filter(u8::is_ascii_alphabetic).count() < MIN_LETTERS
+        || is_ulid(run)
+        || is_sha256_hex(run)
+    {
+        return false;
+    }
+    // Identifier prefixes the journal itself writes (`inputs-<sha256>`, `result-<sha256>`).
+    if let Some((_, hash)) = run.split_once('-')
+        && is_sha256_hex(hash)
+    {
+        return false;
+    }
+    crate::fingerprint::estimated_bits(run.as_bytes()) >= MIN_BITS
+}
+
+fn is_ulid(text: &str) -> bool {
+    const CROCKFORD: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    text.len() == 26 && text.bytes().all(|byte| CROCKFORD.contains(&byte))
+}
+
+/// An event's `type` as messages show it: the SDK's `SCREAMING_SNAKE` names, or a neutral word
+/// when the field holds something else (it is a field value like any other).
+fn shown_event_type(event_type: &str) -> &str {
+    // Words of at most 12 capitals joined by `_` (`COMPRESSION_APPLIED`), as many as 6: a
+    // random run of capitals is not a name.
+    let words: Vec<&str> = event_type.split('_').collect();
+    let shaped = words.len() <= 6
+        && words
+            .iter()
+            .all(|w| (1..=12).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_uppercase()));
+    if shaped { event_type } else { "an event of another type" }
 }
 
 /// What a path inside the run turned out to be.
@@ -325,8 +407,7 @@ fn parse_event_name(name: &str) -> Option<(u64, String)> {
         return None;
     }
     let seq: u64 = seq.parse().ok().filter(|&seq| seq >= 1)?;
-    const CROCKFORD: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    if ulid.len() != 26 || !ulid.bytes().all(|byte| CROCKFORD.contains(&byte)) {
+    if !is_ulid(ulid) {
         return None;
     }
     Some((seq, ulid.to_owned()))
@@ -376,7 +457,7 @@ fn read_journal(run: &Run, problems: &mut Problems) -> Option<Vec<JournalEvent>>
     let mut event_files = 0usize;
     for name in names {
         let shown_name = name.to_string_lossy().into_owned();
-        let shown = format!("journal/{shown_name}");
+        let shown = format!("journal/{}", safe_name(&shown_name));
         if shown_name.contains(".tmp-") {
             problems.push(
                 "temp-leftover",
@@ -466,14 +547,14 @@ fn report_checksum(verdict: ChecksumVerdict, shown: &str, problems: &mut Problem
             shown,
             "the event has no checksum, so its content cannot be verified",
         ),
-        ChecksumVerdict::Mismatch { expected, actual } => problems.push(
+        ChecksumVerdict::Mismatch { .. } => problems.push(
             "checksum-mismatch",
             IntegritySeverity::Error,
             shown,
-            format!(
-                "the checksum does not match the content (recorded {expected}, computed \
-                 {actual}): the event was edited or corrupted after it was written"
-            ),
+            // Neither value is shown: the recorded one is a field (anything can be planted
+            // there), and the computed one is a hash of the event, secrets included.
+            "the checksum does not match the content: the event was edited or corrupted after \
+             it was written",
         ),
         ChecksumVerdict::Unreadable(why) => problems.push(
             "invalid-event",
@@ -516,6 +597,7 @@ fn check_writers(run: &Run, events: &[JournalEvent], problems: &mut Problems) {
         .filter(|name| {
             name.starts_with("journal.bak.") || name.starts_with("journal.process-error.bak.")
         })
+        .map(|name| safe_name(&name))
         .collect();
     let rewritten = events
         .iter()
@@ -646,8 +728,9 @@ fn check_contents(run: &Run, events: &[JournalEvent], problems: &mut Problems) {
                     IntegritySeverity::Warning,
                     event.path.as_str(),
                     format!(
-                        "{event_type} after the run ended with {ended_by} ({ended_in}); old SDKs \
-                         could append a phantom RUN_FAILED after completion (#191)"
+                        "{} after the run ended with {ended_by} ({ended_in}); old SDKs could \
+                         append a phantom RUN_FAILED after completion (#191)",
+                        shown_event_type(event_type)
                     ),
                 );
             }
@@ -667,7 +750,7 @@ fn check_contents(run: &Run, events: &[JournalEvent], problems: &mut Problems) {
                             "duplicate-effect",
                             IntegritySeverity::Error,
                             event.path.as_str(),
-                            format!("effect {effect_id} was already requested in {first}"),
+                            format!("its effectId was already requested in {first}"),
                         );
                     } else {
                         requested.insert(effect_id, event.path.as_str());
@@ -678,10 +761,11 @@ fn check_contents(run: &Run, events: &[JournalEvent], problems: &mut Problems) {
             "EFFECT_RESOLVED" | "EFFECT_CANCELLED" => {
                 let known = effect_id.is_some_and(|id| requested.contains_key(id));
                 if !known {
-                    let which = effect_id.map_or_else(
-                        || "has no effectId".to_owned(),
-                        |id| format!("is for effect {id}"),
-                    );
+                    let which = if effect_id.is_some() {
+                        "is for an effectId"
+                    } else {
+                        "has no effectId"
+                    };
                     problems.push(
                         "orphan-resolution",
                         IntegritySeverity::Error,
@@ -715,10 +799,8 @@ fn check_invocation_hash(event: &JournalEvent, data: &Map<String, Value>, proble
             "invocation-hash",
             IntegritySeverity::Error,
             event.path.as_str(),
-            format!(
-                "invocationHash {recorded} is not the SHA-256 of the event's invocationKey \
-                 ({computed})"
-            ),
+            "invocationHash is not the SHA-256 of the event's invocationKey (neither is shown: \
+             the key can hold a secret, and its SHA-256 would confirm a guess)",
         );
     }
 }
@@ -768,7 +850,7 @@ fn check_ref(run: &Run, event_path: &str, key: &str, reference: &str, problems: 
                 "ref-outside-run",
                 IntegritySeverity::Warning,
                 event_path,
-                format!("{key} {reference} {how}; not followed"),
+                format!("{key} {how}; not followed"),
             );
             return;
         }
@@ -791,22 +873,19 @@ fn check_ref(run: &Run, event_path: &str, key: &str, reference: &str, problems: 
             "missing-ref",
             IntegritySeverity::Warning,
             event_path,
-            format!("{key} points at {reference}, which does not exist"),
+            format!("{key} names a file that does not exist"),
         ),
         Entry::Outside => problems.push(
             "ref-outside-run",
             IntegritySeverity::Warning,
             event_path,
-            format!(
-                "{key} {reference} resolves outside the run directory through a symlink; \
-                 not followed"
-            ),
+            format!("{key} resolves outside the run directory through a symlink; not followed"),
         ),
         Entry::Failed(error) => problems.push(
             "unreadable-file",
             IntegritySeverity::Error,
             event_path,
-            format!("{key} {reference} cannot be checked: {error}"),
+            format!("{key} cannot be checked: {error}"),
         ),
     }
 }
@@ -851,6 +930,8 @@ fn check_state_head(run: &Run, events: &[JournalEvent], problems: &mut Problems)
         );
         return;
     };
+    // The head's ULID is a field value: named only when it has the ULID shape.
+    let ulid = if is_ulid(ulid) { ulid } else { "a malformed ULID" };
     let last_seq = events.iter().map(|event| event.seq).max();
     match last_seq {
         None => problems.push(
@@ -893,7 +974,7 @@ fn check_state_head(run: &Run, events: &[JournalEvent], problems: &mut Problems)
 /// Content-addressed blobs must hash to the name they are stored under.
 fn check_blobs(run: &Run, problems: &mut Problems) {
     for task in subdirectories(run, "tasks", problems) {
-        let blobs_shown = format!("tasks/{}/blobs", task.to_string_lossy());
+        let blobs_shown = format!("tasks/{}/blobs", safe_name(&task.to_string_lossy()));
         let blobs = run.root.join("tasks").join(&task).join("blobs");
         let Some(blobs) = directory(run, &blobs, &blobs_shown, problems) else {
             continue;
@@ -952,7 +1033,7 @@ fn directory_names(dir: &Path, shown: &str, problems: &mut Problems) -> Vec<(Str
             .into_iter()
             .filter_map(|name| name.into_string().ok())
             .map(|name| {
-                let entry_shown = format!("{shown}/{name}");
+                let entry_shown = format!("{shown}/{}", safe_name(&name));
                 (name, entry_shown)
             })
             .collect(),
@@ -974,7 +1055,7 @@ fn subdirectories(run: &Run, name: &str, problems: &mut Problems) -> Vec<OsStrin
             .filter(|entry| match inspect(run, &dir.join(entry)) {
                 Entry::Dir(_) => true,
                 Entry::Outside => {
-                    problems.outside(&format!("{name}/{}", entry.to_string_lossy()));
+                    problems.outside(&format!("{name}/{}", safe_name(&entry.to_string_lossy())));
                     false
                 }
                 _ => false,
@@ -1017,10 +1098,9 @@ fn check_blob(run: &Run, path: &Path, shown: &str, expected: &str, problems: &mu
             "blob-hash",
             IntegritySeverity::Error,
             shown,
-            format!(
-                "the content hashes to {computed}, not to the hash in its name: the blob was \
-                 edited or replaced"
-            ),
+            // Not the computed hash: a blob can be one short value, and its SHA-256 would
+            // confirm a guess.
+            "the content does not hash to the hash in its name: the blob was edited or replaced",
         );
     }
 }
@@ -1633,7 +1713,26 @@ mod tests {
             problems.iter().map(|p| p.code).collect::<Vec<_>>(),
             ["duplicate-effect"]
         );
-        assert!(problems[0].message.contains(EFFECT));
+        // It names the earlier file, never the effectId (a field value).
+        assert!(problems[0].message.contains("journal/000003."), "{}", problems[0].message);
+        assert!(!problems[0].message.contains(EFFECT));
+    }
+
+    #[test]
+    fn names_are_escaped_and_credentials_in_them_masked() {
+        assert_eq!(safe_name("a\nb\u{1b}[31m\u{202e}"), "a\\nb\\u{1b}[31m\\u{202e}");
+        let token = format!("ghp_{}", "Zq8vR2mXk9LpT4wY7nB3cD6fH1jG5sA0eUxx");
+        assert_eq!(safe_name(&format!("{token}.json")), "[masked].json");
+        for kept in [
+            "000001.01JDDDDDDDDDDDDDDDDDDDDDD1.json",
+            "000007.01HX3K9Q2M8V4T6W1Z5N7P0R3S.json",
+            "inputs-3f9a1c7e5b2d8f4a6c0e9b1d7f3a5c8e2b4d6f0a3f9a1c7e5b2d8f4a6c0e9b1d.json",
+            "journal.bak.2026-01-01T00-00-00-000Z",
+            "000001.01JDDDDDDDDDDDDDDDDDDDDDD1.json.tmp-4242-1767225600000-0",
+            "stdout.log",
+        ] {
+            assert_eq!(safe_name(kept), kept);
+        }
     }
 
     #[test]
