@@ -134,7 +134,8 @@ impl Baseline {
                 e.column()
             )
         };
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| invalid(describe(e)))?;
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| invalid(describe(e)))?;
         match value.get("version").and_then(serde_json::Value::as_u64) {
             Some(v) if v == u64::from(VERSION) => {}
             Some(version @ 1) => {

@@ -72,8 +72,14 @@ fn integrity_messages_name_files_and_codes_never_values() {
             text,
         );
     };
-    tree.write(&format!("{run}/run.json"), format!("{{\"runId\": \"{RUN}\"}}"));
-    journal(1, event("RUN_CREATED", 0, serde_json::json!({"runId": RUN})));
+    tree.write(
+        &format!("{run}/run.json"),
+        format!("{{\"runId\": \"{RUN}\"}}"),
+    );
+    journal(
+        1,
+        event("RUN_CREATED", 0, serde_json::json!({"runId": RUN})),
+    );
     let request = serde_json::json!({
         "effectId": effect,
         "invocationKey": key,
@@ -98,7 +104,10 @@ fn integrity_messages_name_files_and_codes_never_values() {
     let at = tampered.rfind("\"checksum\": \"").expect("checksum") + "\"checksum\": \"".len();
     journal(7, format!("{}{recorded}\"\n}}\n", &tampered[..at]));
     tree.write(&format!("{run}/journal/{token}.json"), "{}\n");
-    tree.write(&format!("{run}/journal/odd\n::error::x\u{1b}[31m.json"), "{}\n");
+    tree.write(
+        &format!("{run}/journal/odd\n::error::x\u{1b}[31m.json"),
+        "{}\n",
+    );
     tree.write(
         &format!("{run}/state/state.json"),
         format!("{{\"journalHead\": {{\"seq\": 3, \"ulid\": \"{head}\"}}}}\n"),
@@ -149,7 +158,10 @@ fn integrity_messages_name_files_and_codes_never_values() {
     let json_text = serde_json::to_string(&integrity).expect("json");
     for (format, text) in [("json", &json_text), ("human", &human_text)] {
         for secret in secrets {
-            assert!(!leaks(text, secret), "{format} shows a field value:\n{text}");
+            assert!(
+                !leaks(text, secret),
+                "{format} shows a field value:\n{text}"
+            );
         }
         for hashed in [&key, &blob_value] {
             assert!(

@@ -1,8 +1,8 @@
 //! `leakgate scan`: walk the paths, scan every file, report sorted findings and a summary.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use super::{Output, Settings};

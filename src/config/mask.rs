@@ -51,7 +51,11 @@ pub fn mask_toml(text: &str) -> Masked {
     // Mask `bytes[from..to]`, keeping line breaks (and other whitespace) where they are.
     let masked = |out: &mut Vec<u8>, from: usize, to: usize| {
         for &byte in &bytes[from..to] {
-            out.push(if byte.is_ascii_whitespace() { byte } else { b'*' });
+            out.push(if byte.is_ascii_whitespace() {
+                byte
+            } else {
+                b'*'
+            });
         }
     };
     while at < bytes.len() {
@@ -84,7 +88,11 @@ pub fn mask_toml(text: &str) -> Masked {
                     .position(|&b| b == b']')
                     .map_or(end, |i| {
                         let after = at + i + 1;
-                        if bytes.get(after) == Some(&b']') { after + 1 } else { after }
+                        if bytes.get(after) == Some(&b']') {
+                            after + 1
+                        } else {
+                            after
+                        }
                     });
                 keep_key(&mut out, &mut hidden, text, at, close);
                 at = close;
@@ -177,7 +185,11 @@ fn keep_key(out: &mut Vec<u8>, hidden: &mut Vec<String>, text: &str, from: usize
         .any(|part| crate::fingerprint::estimated_bits(part) >= SECRET_SHAPED_KEY_BITS);
     if looks_secret {
         for &byte in key {
-            out.push(if byte.is_ascii_whitespace() { byte } else { b'*' });
+            out.push(if byte.is_ascii_whitespace() {
+                byte
+            } else {
+                b'*'
+            });
         }
         hidden.push(text[from..to].trim().to_owned());
     } else {
@@ -288,7 +300,9 @@ fn one_line_regex_error(message: &str) -> String {
                 .lines()
                 .rev()
                 .find(|l| l.trim_start().starts_with("error:"))
-                .map_or("invalid syntax", |l| l.trim_start().trim_start_matches("error:").trim());
+                .map_or("invalid syntax", |l| {
+                    l.trim_start().trim_start_matches("error:").trim()
+                });
             format!("{}{reason}", &message[..at])
         }
         None => message.to_owned(),
@@ -318,8 +332,12 @@ mod tests {
     #[test]
     fn keeps_keys_and_punctuation_and_masks_values() {
         let rule = mask_toml("[[rules.custom]]\nid = \"mine\"\nregex = \"x\"\n");
-        assert_eq!(rule.text, "[[rules.custom]]\nid = \"mine\"\nregex = \"*\"\n");
-        let text = "[allowlist]\npaths = [\"fix/**\", 'b']  # old: abc\nsize = 10\nx = { a = \"v\" }\n";
+        assert_eq!(
+            rule.text,
+            "[[rules.custom]]\nid = \"mine\"\nregex = \"*\"\n"
+        );
+        let text =
+            "[allowlist]\npaths = [\"fix/**\", 'b']  # old: abc\nsize = 10\nx = { a = \"v\" }\n";
         let masked = mask_toml(text);
         assert_eq!(
             masked.text,
@@ -338,7 +356,12 @@ mod tests {
     fn credential_shaped_keys_are_masked() {
         let key = "Zq8vR2mXk9LpT4wY7nB3cD6fH1jG5sA0";
         let masked = mask_toml(&format!("[rules]\n{key} = 1\n"));
-        assert!(!masked.text.contains(key), "{:?} {:?}", masked.text, masked.hidden);
+        assert!(
+            !masked.text.contains(key),
+            "{:?} {:?}",
+            masked.text,
+            masked.hidden
+        );
         assert!(masked.hidden.iter().any(|h| h == key));
     }
 
@@ -350,7 +373,10 @@ mod tests {
             "bad allowlist regex: unclosed group"
         );
         assert_eq!(
-            clean_message("invalid type: string \"hunter22\", expected a sequence", &[]),
+            clean_message(
+                "invalid type: string \"hunter22\", expected a sequence",
+                &[]
+            ),
             "invalid type: string \"********\", expected a sequence"
         );
     }

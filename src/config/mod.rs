@@ -265,7 +265,10 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Box<ConfigError>> {
     for pattern in &config.allowlist.paths {
         if let Err(e) = globset::Glob::new(pattern) {
             // The kind only: globset's message quotes the whole glob.
-            return Err(error(format!("bad path glob: {}", e.kind()), locate(pattern)));
+            return Err(error(
+                format!("bad path glob: {}", e.kind()),
+                locate(pattern),
+            ));
         }
     }
     for spec in &config.rules.custom {

@@ -257,7 +257,11 @@ fn shown_event_type(event_type: &str) -> &str {
         && words
             .iter()
             .all(|w| (1..=12).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_uppercase()));
-    if shaped { event_type } else { "an event of another type" }
+    if shaped {
+        event_type
+    } else {
+        "an event of another type"
+    }
 }
 
 /// What a path inside the run turned out to be.
@@ -931,7 +935,11 @@ fn check_state_head(run: &Run, events: &[JournalEvent], problems: &mut Problems)
         return;
     };
     // The head's ULID is a field value: named only when it has the ULID shape.
-    let ulid = if is_ulid(ulid) { ulid } else { "a malformed ULID" };
+    let ulid = if is_ulid(ulid) {
+        ulid
+    } else {
+        "a malformed ULID"
+    };
     let last_seq = events.iter().map(|event| event.seq).max();
     match last_seq {
         None => problems.push(
@@ -1714,13 +1722,20 @@ mod tests {
             ["duplicate-effect"]
         );
         // It names the earlier file, never the effectId (a field value).
-        assert!(problems[0].message.contains("journal/000003."), "{}", problems[0].message);
+        assert!(
+            problems[0].message.contains("journal/000003."),
+            "{}",
+            problems[0].message
+        );
         assert!(!problems[0].message.contains(EFFECT));
     }
 
     #[test]
     fn names_are_escaped_and_credentials_in_them_masked() {
-        assert_eq!(safe_name("a\nb\u{1b}[31m\u{202e}"), "a\\nb\\u{1b}[31m\\u{202e}");
+        assert_eq!(
+            safe_name("a\nb\u{1b}[31m\u{202e}"),
+            "a\\nb\\u{1b}[31m\\u{202e}"
+        );
         let token = format!("ghp_{}", "Zq8vR2mXk9LpT4wY7nB3cD6fH1jG5sA0eUxx");
         assert_eq!(safe_name(&format!("{token}.json")), "[masked].json");
         for kept in [
