@@ -209,6 +209,12 @@ impl Baseline {
 
 /// The salt recorded in a version-2 baseline, or `None` when the file is absent, unreadable or
 /// not version 2 (a scan then derives its salt otherwise; `--baseline` reports the error).
+///
+/// Only a regular file is read: a FIFO or device given as the file to write (`leakgate baseline
+/// --file`) must not be opened for reading, which would block or consume it.
 pub fn read_salt(path: &Path) -> Option<Salt> {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
     Baseline::load(path).ok()?.salt()
 }

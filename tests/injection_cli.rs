@@ -180,14 +180,15 @@ fn fatal_errors_escape_the_paths_they_quote() {
     assert_eq!(output.status.code(), Some(2));
     assert_printed_escaped(&output, r"missing\x1b[2J\n::add-mask::x\u{202e}");
 
-    // A configuration the repository brings, quoted around the error it holds.
+    // A configuration the repository brings, quoted around the error it holds. Comments and
+    // values are masked byte for byte (they may hold secrets), so nothing in them can act.
     tree.write(
         ".leakgate.toml",
         "[scan]\n# \u{1b}[2J\u{202e} cleared\nmax_file_size = 3\n",
     );
     let output = tree.leakgate().args(["scan", "."]).output().expect("run");
     assert_eq!(output.status.code(), Some(2));
-    assert_printed_escaped(&output, "# ?[2J\u{fffd} cleared");
+    assert_printed_escaped(&output, "# ******* *******");
 }
 
 /// Every line the runner would read (it splits on CR as well as LF), checked the way the runner

@@ -451,6 +451,7 @@ pub fn write_baseline(args: &ScanArgs, file: &std::path::Path) -> Result<ExitSta
         Some(salt) => salt,
         None => Salt::random().map_err(|source| crate::baseline::BaselineError::Write {
             path: file.to_owned(),
+            help: "the system's random number source failed; try again".to_owned(),
             source,
         })?,
     };

@@ -36,7 +36,8 @@
 //! tool), so none is echoed, and no hash of one is printed either (an unsalted SHA-256 of a
 //! short value confirms a guess). Only values whose shape is known and harmless are named: seqs,
 //! ULIDs of the ULID shape, event types of the `SCREAMING_SNAKE` shape. File names read from
-//! disk go through [`safe_name`]: control characters escaped, credential-shaped runs masked.
+//! disk go through [`safe_name`]: control characters escaped (as [`crate::escape`] does),
+//! credential-shaped runs masked.
 //! Nothing here panics on bad input, and nothing is read through a symlink that leaves the run
 //! directory.
 
@@ -202,17 +203,10 @@ pub fn safe_name(name: &str) -> String {
             }
             rest = &rest[end..];
         } else {
-            match c {
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                c if c.is_control()
-                    || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
-                {
-                    out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
-                }
-                c => out.push(c),
-            }
+            // The one escape every printer uses (`\n`, `\x1b`, `\u{202e}`), so a name reads
+            // the same here as in findings.
+            let mut buf = [0u8; 4];
+            out.push_str(&crate::escape::escape(c.encode_utf8(&mut buf)));
             rest = &rest[c.len_utf8()..];
         }
     }
@@ -1734,7 +1728,7 @@ mod tests {
     fn names_are_escaped_and_credentials_in_them_masked() {
         assert_eq!(
             safe_name("a\nb\u{1b}[31m\u{202e}"),
-            "a\\nb\\u{1b}[31m\\u{202e}"
+            "a\\nb\\x1b[31m\\u{202e}"
         );
         let token = format!("ghp_{}", "Zq8vR2mXk9LpT4wY7nB3cD6fH1jG5sA0eUxx");
         assert_eq!(safe_name(&format!("{token}.json")), "[masked].json");
