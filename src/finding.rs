@@ -433,7 +433,6 @@ mod tests {
         );
     }
 
-    #[test]
     fn mask(start: usize, end: usize) -> Mask<'static> {
         Mask {
             start,
