@@ -905,7 +905,21 @@ fn bad_configs(plan: &mut Plan) -> Vec<(&'static str, String)> {
         8,
     );
     plan.not_scanned();
+    let beside = plan.add(
+        "custom rule example (config: on the line before an error)",
+        fake("acme_", 9704, 32, ALNUM),
+        5,
+    );
+    plan.not_scanned();
     vec![
+        (
+            // A valid custom rule whose example looks like a secret, then an unknown key: the
+            // error's context lines must not show the example.
+            "secret on the line before an error",
+            format!(
+                "[[rules.custom]]\nid = \"acme-token\"\ndescription = \"ACME token\"\nkeywords = [\"acme_\"]\nregex = '''\\b(?P<secret>acme_[A-Za-z0-9]{{32}})\\b'''\nexamples = [\"key = {beside}\"]\nexamplez = []\n"
+            ),
+        ),
         (
             "unterminated string",
             format!("[allowlist]\nstopwords = [\"{unterminated}]\n"),
