@@ -189,7 +189,6 @@ fn strip_ansi(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Runs commands and collects every leak and every unexpected outcome.
 /// A planted secret seen in a stream.
 struct Leak<'a> {
     case: String,
@@ -217,6 +216,7 @@ struct Case {
     written: Vec<PathBuf>,
 }
 
+/// Runs commands and collects every leak and every unexpected outcome.
 struct Audit<'a> {
     plan: &'a Plan,
     queued: Vec<Case>,
