@@ -617,11 +617,30 @@ fn cuts_json_token(data: &[u8], start: usize, end: usize) -> bool {
     })
 }
 
-/// A file's place in the copy: `base` joined with its path below `root`. `None` unless every
-/// part is a plain name, so nothing can climb out of the copy or name an absolute path.
+/// A file's place in the copy: `base` joined with its path below `root`, each name made safe as
+/// integrity messages show it (a credential-shaped run masked, control characters escaped), so
+/// a secret used as a file name does not reach the copy's file names or its manifest. `None`
+/// unless every part is a plain name, so nothing can climb out of the copy or name an absolute
+/// path.
 fn place_in_copy(base: &Path, root: &Path, file: &Path) -> Option<PathBuf> {
     let below = file.strip_prefix(root).ok()?;
-    let place: PathBuf = base.components().chain(below.components()).collect();
+    let safe = |part: Component<'_>| match part {
+        Component::Normal(name) => {
+            let name = name.to_string_lossy();
+            let shown = super::verify::safe_name(&name);
+            if shown == name {
+                part.as_os_str().to_owned()
+            } else {
+                shown.into()
+            }
+        }
+        other => other.as_os_str().to_owned(),
+    };
+    let place: PathBuf = base
+        .components()
+        .map(|part| part.as_os_str().to_owned())
+        .chain(below.components().map(safe))
+        .collect();
     let plain = place
         .components()
         .all(|part| matches!(part, Component::Normal(_)));
