@@ -168,3 +168,43 @@ fn junit_reports_failures_and_a_pass() {
             .contains(r#"<testcase name="no secrets found" classname="leakgate"/>"#)
     );
 }
+
+/// SARIF and JUnit list no skipped files, so they say how many were not scanned and why: an
+/// upload that shows no results must not read as "everything was scanned".
+#[test]
+fn sarif_and_junit_say_what_was_not_scanned() {
+    let tree = Tree::new();
+    tree.write("app.py", "A = 1\n");
+    tree.write("logo.png", [0x89u8, b'P', b'N', b'G', 0, 0, 0, 13]);
+    let sarif = tree
+        .leakgate()
+        .args(["scan", ".", "--format", "sarif"])
+        .output()
+        .expect("run");
+    assert_eq!(sarif.status.code(), Some(0));
+    let document: serde_json::Value = serde_json::from_slice(&sarif.stdout).expect("sarif json");
+    let notes = &document["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+    let texts: Vec<&str> = notes
+        .as_array()
+        .map(|n| {
+            n.iter()
+                .filter_map(|n| n["message"]["text"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("1 file was not scanned (1 binary)")),
+        "{texts:?}"
+    );
+
+    let junit = tree
+        .leakgate()
+        .args(["scan", ".", "--format", "junit"])
+        .output()
+        .expect("run");
+    assert_eq!(junit.status.code(), Some(0));
+    let xml = String::from_utf8_lossy(&junit.stdout);
+    assert!(xml.contains("1 file was not scanned (1 binary)"), "{xml}");
+}

@@ -83,6 +83,15 @@ impl Reporter for JunitReporter {
                 "leakgate.warning".to_owned(),
                 (*message).to_owned(),
             )),
+            Message::Summary(summary) => {
+                if let Some(text) = summary.skipped_text() {
+                    self.skipped.push((
+                        "files not scanned".to_owned(),
+                        "leakgate.skipped".to_owned(),
+                        text,
+                    ));
+                }
+            }
             _ => {}
         }
         Ok(())

@@ -121,6 +121,34 @@ impl Summary {
         self.files_skipped += 1;
         *self.skipped.entry(reason).or_default() += 1;
     }
+
+    /// What was not scanned, in one line for formats that list no skipped files (SARIF,
+    /// JUnit): `2 files were not scanned (1 binary, 1 too large)`. `None` when nothing was
+    /// skipped. A count, never a silent skip.
+    pub fn skipped_text(&self) -> Option<String> {
+        if self.files_skipped == 0 {
+            return None;
+        }
+        let reasons: Vec<String> = self
+            .skipped
+            .iter()
+            .map(|(reason, n)| format!("{n} {}", reason.as_str()))
+            .collect();
+        let files = if self.files_skipped == 1 {
+            "1 file was"
+        } else {
+            "files were"
+        };
+        let count = if self.files_skipped == 1 {
+            String::new()
+        } else {
+            format!("{} ", self.files_skipped)
+        };
+        Some(format!(
+            "{count}{files} not scanned ({}); list them with --verbose",
+            reasons.join(", ")
+        ))
+    }
 }
 
 pub trait Reporter: Send {

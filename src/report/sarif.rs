@@ -210,6 +210,11 @@ impl Reporter for SarifReporter {
                 format!("{}: {}", warning.path, warning.message),
             ),
             Message::Warning { message } => self.notify("warning", None, (*message).to_owned()),
+            Message::Summary(summary) => {
+                if let Some(text) = summary.skipped_text() {
+                    self.notify("note", None, text);
+                }
+            }
             _ => {}
         }
         Ok(())
