@@ -184,7 +184,7 @@ pub fn credential_runs(text: &[u8]) -> Vec<(usize, usize)> {
 /// Does this run (no leading or trailing separator) look like a credential? See
 /// [`credential_runs`].
 pub fn credential_shaped(run: &[u8]) -> bool {
-    if run.len() < CREDENTIAL_MIN_LEN || entropy(run) < CREDENTIAL_MIN_ENTROPY {
+    if run.len() < CREDENTIAL_MIN_LEN || shannon_entropy(run) < CREDENTIAL_MIN_ENTROPY {
         return false;
     }
     if run.split(|b| separator(*b)).all(word_like) {
@@ -214,7 +214,11 @@ fn word_like(piece: &[u8]) -> bool {
     upper == word.len() || upper * 3 <= word.len().max(3)
 }
 
-fn entropy(bytes: &[u8]) -> f64 {
+/// Shannon entropy of the bytes, in bits per byte.
+pub fn shannon_entropy(bytes: &[u8]) -> f64 {
+    if bytes.is_empty() {
+        return 0.0;
+    }
     let mut counts = [0usize; 256];
     for &b in bytes {
         counts[b as usize] += 1;

@@ -124,50 +124,39 @@ impl Reporter for JunitReporter {
             )?;
         }
         for (name, class, message) in &self.failures {
-            writeln!(
-                self.out,
-                r#"    <testcase name="{}" classname="{}">"#,
-                xml_escape(name),
-                xml_escape(class)
-            )?;
-            writeln!(
-                self.out,
-                r#"      <failure message="{}"/>"#,
-                xml_escape(message)
-            )?;
-            writeln!(self.out, "    </testcase>")?;
+            write_case(&mut self.out, (name, class), ("failure", message))?;
         }
         for (name, message) in &self.errors {
-            writeln!(
-                self.out,
-                r#"    <testcase name="{}" classname="leakgate.error">"#,
-                xml_escape(name)
-            )?;
-            writeln!(
-                self.out,
-                r#"      <error message="{}"/>"#,
-                xml_escape(message)
-            )?;
-            writeln!(self.out, "    </testcase>")?;
+            write_case(&mut self.out, (name, "leakgate.error"), ("error", message))?;
         }
         for (name, class, message) in &self.skipped {
-            writeln!(
-                self.out,
-                r#"    <testcase name="{}" classname="{}">"#,
-                xml_escape(name),
-                xml_escape(class)
-            )?;
-            writeln!(
-                self.out,
-                r#"      <skipped message="{}"/>"#,
-                xml_escape(message)
-            )?;
-            writeln!(self.out, "    </testcase>")?;
+            write_case(&mut self.out, (name, class), ("skipped", message))?;
         }
         writeln!(self.out, "  </testsuite>")?;
         writeln!(self.out, "</testsuites>")?;
         self.out.flush()
     }
+}
+
+/// One `<testcase>` holding one `<failure>`, `<error>` or `<skipped>` element: `(name, class)`
+/// and `(element, message)`.
+fn write_case(
+    out: &mut dyn Write,
+    (name, class): (&str, &str),
+    (element, message): (&str, &str),
+) -> io::Result<()> {
+    writeln!(
+        out,
+        r#"    <testcase name="{}" classname="{}">"#,
+        xml_escape(name),
+        xml_escape(class)
+    )?;
+    writeln!(
+        out,
+        r#"      <{element} message="{}"/>"#,
+        xml_escape(message)
+    )?;
+    writeln!(out, "    </testcase>")
 }
 
 #[cfg(test)]

@@ -4,25 +4,7 @@
 //! These checks are what keep a pre-commit hook quiet. Provider rules (a strong prefix such as
 //! `sk-ant-api03-`) only get [`placeholder_reason`]; generic assignments get everything here.
 
-/// Shannon entropy of the bytes, in bits per byte.
-pub fn shannon_entropy(bytes: &[u8]) -> f64 {
-    if bytes.is_empty() {
-        return 0.0;
-    }
-    let mut counts = [0usize; 256];
-    for &b in bytes {
-        counts[b as usize] += 1;
-    }
-    let len = bytes.len() as f64;
-    counts
-        .iter()
-        .filter(|&&c| c > 0)
-        .map(|&c| {
-            let p = c as f64 / len;
-            -p * p.log2()
-        })
-        .sum()
-}
+pub use crate::mask::shannon_entropy;
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     memchr::memmem::find(haystack, needle).is_some()
