@@ -36,25 +36,16 @@ fn sarif_schema() -> PathBuf {
     schema
 }
 
-/// Validate `document` against `schema` with Python's jsonschema (installed from PyPI if missing).
+/// Validate `document` against `schema` with Python's jsonschema (from PyPI, in the tests' own
+/// virtualenv).
 fn validate(document: &Path, schema: &Path) {
-    let have = Command::new("python3")
-        .args(["-c", "import jsonschema"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !have {
-        let install = Command::new("python3")
-            .args(["-m", "pip", "install", "--quiet", "jsonschema"])
-            .status()
-            .expect("pip");
-        assert!(install.success(), "installing jsonschema from PyPI failed");
-    }
+    let python = test_python(&["jsonschema"]);
     let script = "import json,sys,jsonschema\n\
         schema=json.load(open(sys.argv[1]))\n\
         doc=json.load(open(sys.argv[2]))\n\
         jsonschema.Draft7Validator(schema).validate(doc)\n\
         print('valid')";
-    let output = Command::new("python3")
+    let output = Command::new(&python)
         .args(["-c", script])
         .arg(schema)
         .arg(document)

@@ -141,20 +141,10 @@ fn install_hook_honours_hooks_path_and_keeps_other_hooks() {
     );
 }
 
-/// `python3 -m pre_commit`, installing it from PyPI first if this machine lacks it.
+/// `python3 -m pre_commit`, from the tests' own virtualenv (installed from PyPI there if
+/// missing).
 fn pre_commit() -> Process {
-    let available = Process::new("python3")
-        .args(["-m", "pre_commit", "--version"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !available {
-        let status = Process::new("python3")
-            .args(["-m", "pip", "install", "--quiet", "pre-commit"])
-            .status()
-            .expect("python3 -m pip");
-        assert!(status.success(), "installing pre-commit from PyPI failed");
-    }
-    let mut cmd = Process::new("python3");
+    let mut cmd = Process::new(test_python(&["pre-commit"]));
     cmd.args(["-m", "pre_commit"]);
     cmd
 }

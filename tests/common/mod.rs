@@ -185,3 +185,36 @@ pub fn locations(messages: &[serde_json::Value]) -> Vec<(String, u64)> {
         })
         .collect()
 }
+
+/// The Python of the tests' own virtualenv (under the target directory), with `packages`
+/// installed from PyPI when missing: tests never install anything into the user's Python.
+/// Creating it is serialised with a lock file, since test binaries run in parallel.
+pub fn test_python(packages: &[&str]) -> PathBuf {
+    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-venv");
+    let python = venv.join("bin/python3");
+    std::fs::create_dir_all(env!("CARGO_TARGET_TMPDIR")).expect("target tmp dir");
+    let lock_path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-venv.lock");
+    // `flock` (util-linux) holds the lock while the shell creates and fills the virtualenv.
+    let script = r#"
+        set -e
+        venv="$1"; shift
+        [ -x "$venv/bin/python3" ] || python3 -m venv "$venv"
+        for package in "$@"; do
+          module="$(printf %s "$package" | tr - _)"
+          "$venv/bin/python3" -c "import $module" 2>/dev/null \
+            || "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check "$package" </dev/null
+        done
+    "#;
+    let status = std::process::Command::new("flock")
+        .arg(&lock_path)
+        .args(["sh", "-c", script, "sh"])
+        .arg(&venv)
+        .args(packages)
+        .status()
+        .expect("flock and python3 -m venv");
+    assert!(
+        status.success(),
+        "creating the tests' virtualenv with {packages:?} failed"
+    );
+    python
+}
