@@ -60,6 +60,22 @@ impl Provenance {
         }
     }
 
+    /// Replace the shown path and the commit author (for reports that mask names).
+    pub fn mask_names(&mut self, path: Option<String>, author: Option<String>) {
+        let own = match self {
+            Provenance::File { path }
+            | Provenance::Staged { path, .. }
+            | Provenance::Commit { path, .. }
+            | Provenance::Journal { path, .. } => path,
+        };
+        if let Some(path) = path {
+            *own = path;
+        }
+        if let (Provenance::Commit { commit, .. }, Some(author)) = (self, author) {
+            commit.author = author;
+        }
+    }
+
     pub fn commit(&self) -> Option<&CommitInfo> {
         match self {
             Provenance::Commit { commit, .. } => Some(commit),

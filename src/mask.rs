@@ -234,6 +234,89 @@ pub fn shannon_entropy(bytes: &[u8]) -> f64 {
         .sum()
 }
 
+/// Characters of a name run: what a token written into a file name, a directory name or an
+/// author name is made of. `.` and `/` end a run, so extensions and path separators stay.
+fn name_run_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '+' | '=' | '_' | '-')
+}
+
+/// Is this run of name characters ([`name_run_char`]) a credential rather than a word, a
+/// number, a date or an identifier a tool writes by design? Long enough to be a key, with
+/// letters in it (numbers, pids and timestamps are not keys), not a ULID or hex (content
+/// digests and build hashes name files by design; a prefixed hex token such as `dapi…` is
+/// not all hex),
+/// and too random to be a name ([`crate::fingerprint::estimated_bits`] of 64 or more, and
+/// [`credential_shaped`]: not made only of words and numbers). Stricter
+/// than [`credential_shaped`]: a name is shown to locate a file, so only what is very likely a
+/// key is hidden in it.
+pub fn name_run_is_credential(run: &str) -> bool {
+    const MIN_LEN: usize = 16;
+    const MIN_LETTERS: usize = 8;
+    const MIN_BITS: f64 = 64.0;
+    if run.len() < MIN_LEN
+        || run.bytes().filter(u8::is_ascii_alphabetic).count() < MIN_LETTERS
+        || is_ulid(run)
+        || run.bytes().all(|b| b.is_ascii_hexdigit())
+    {
+        return false;
+    }
+    // Identifier prefixes that name a digest (`inputs-<sha256>`, `result-<sha256>`).
+    if let Some((_, hash)) = run.split_once('-')
+        && is_sha256_hex(hash)
+    {
+        return false;
+    }
+    // Random, not words: `very_long_module_name_here` has the bits but is made of words.
+    let core = run
+        .trim_end_matches('=')
+        .trim_matches(|c: char| separator(c as u8));
+    crate::fingerprint::estimated_bits(run.as_bytes()) >= MIN_BITS
+        && credential_shaped(core.as_bytes())
+}
+
+/// A ULID (26 Crockford base32 characters): an identifier, not a key.
+pub fn is_ulid(text: &str) -> bool {
+    const CROCKFORD: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    text.len() == 26 && text.bytes().all(|byte| CROCKFORD.contains(&byte))
+}
+
+/// A SHA-256 digest in hex: an identifier, not a key.
+pub fn is_sha256_hex(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|byte| byte.is_ascii_hexdigit())
+}
+
+/// What replaces a credential-shaped run in a name.
+pub const MASKED_NAME: &str = "[masked]";
+
+/// `name` (a path, a file name, an author) with every credential-shaped name run
+/// ([`name_run_is_credential`]) replaced by [`MASKED_NAME`]; everything else as it was. A file
+/// or directory named after a token, or a commit author holding one, must not print it.
+pub fn mask_name(name: &str) -> std::borrow::Cow<'_, str> {
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut rest = name;
+    let mut at = 0;
+    while let Some(start) = rest.find(name_run_char) {
+        let run_start = at + start;
+        let len = name[run_start..]
+            .find(|c: char| !name_run_char(c))
+            .unwrap_or(name.len() - run_start);
+        let run_end = run_start + len;
+        if name_run_is_credential(&name[run_start..run_end]) {
+            out.push_str(&name[copied..run_start]);
+            out.push_str(MASKED_NAME);
+            copied = run_end;
+        }
+        at = run_end;
+        rest = &name[at..];
+    }
+    if copied == 0 {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    out.push_str(&name[copied..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// `text` with every occurrence of a found secret and every credential-shaped run replaced by
 /// `[REDACTED]`: for identifiers built from data (JSON pointer segments).
 pub fn mask_text(text: &[u8], forms: &SecretForms) -> String {
@@ -328,6 +411,23 @@ mod tests {
             ]
         );
         assert!(forms.occurrences(hay).iter().all(|o| o.owner == 7));
+    }
+
+    #[test]
+    fn names_keep_words_and_identifiers_and_lose_tokens() {
+        let token = format!("{}{}", "ghp_", "Zk2mP9xQ4vL8nR3tW6yBd41f8c2e9b7a4c1d");
+        assert_eq!(
+            mask_name(&format!("cache/{token}/x.env")),
+            "cache/[masked]/x.env"
+        );
+        for kept in [
+            "src/very_long_module_name_here.rs",
+            "journal/000001.01JAAAAAAAAAAAAAAAAAAAAAAA.json",
+            "dist/main.3f9a8c7d2e1b4a6f.js",
+            "Alice Example <alice@example.test>",
+        ] {
+            assert_eq!(mask_name(kept), kept);
+        }
     }
 
     #[test]

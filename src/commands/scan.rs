@@ -536,6 +536,7 @@ pub fn report(
         ReportOptions {
             color: output.color,
             verbose: common.verbose,
+            show_secrets: common.show_secrets,
         },
     );
     let mut summary = Summary {

@@ -51,6 +51,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::checksum::{self, ChecksumVerdict};
+use crate::mask::{is_sha256_hex, is_ulid};
 
 /// How much an integrity problem matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -196,8 +197,8 @@ pub fn safe_name(name: &str) -> String {
         if is_run(c) {
             let end = rest.find(|c: char| !is_run(c)).unwrap_or(rest.len());
             let run = &rest[..end];
-            if credential_shaped(run) {
-                out.push_str("[masked]");
+            if crate::mask::name_run_is_credential(run) {
+                out.push_str(crate::mask::MASKED_NAME);
             } else {
                 out.push_str(run);
             }
@@ -211,34 +212,6 @@ pub fn safe_name(name: &str) -> String {
         }
     }
     out
-}
-
-/// Is this run of name characters a credential rather than a word, a number, a date or one of
-/// the journal's identifiers? Long enough to be a key, with letters in it (numbers, pids and
-/// timestamps are not keys), and too random to be a name.
-fn credential_shaped(run: &str) -> bool {
-    const MIN_LEN: usize = 16;
-    const MIN_LETTERS: usize = 8;
-    const MIN_BITS: f64 = 64.0;
-    if run.len() < MIN_LEN
-        || run.bytes().filter(u8::is_ascii_alphabetic).count() < MIN_LETTERS
-        || is_ulid(run)
-        || is_sha256_hex(run)
-    {
-        return false;
-    }
-    // Identifier prefixes the journal itself writes (`inputs-<sha256>`, `result-<sha256>`).
-    if let Some((_, hash)) = run.split_once('-')
-        && is_sha256_hex(hash)
-    {
-        return false;
-    }
-    crate::fingerprint::estimated_bits(run.as_bytes()) >= MIN_BITS
-}
-
-fn is_ulid(text: &str) -> bool {
-    const CROCKFORD: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    text.len() == 26 && text.bytes().all(|byte| CROCKFORD.contains(&byte))
 }
 
 /// An event's `type` as messages show it: the SDK's `SCREAMING_SNAKE` names, or a neutral word
@@ -1004,10 +977,6 @@ fn spilled_value_hash(name: &str) -> Option<&str> {
         .strip_prefix("inputs-")
         .or_else(|| stem.strip_prefix("result-"))?;
     is_sha256_hex(hash).then_some(hash)
-}
-
-fn is_sha256_hex(text: &str) -> bool {
-    text.len() == 64 && text.bytes().all(|byte| byte.is_ascii_hexdigit())
 }
 
 /// The real path of a directory inside the run, or `None` (with a problem if it is not just

@@ -193,9 +193,24 @@ pub struct ReportOptions {
     pub color: bool,
     /// List every skipped file, not just the counts.
     pub verbose: bool,
+    /// `--show-secrets`: names are shown as they are, credential-shaped runs included.
+    pub show_secrets: bool,
 }
 
 pub fn reporter(
+    format: Format,
+    out: Box<dyn io::Write + Send>,
+    options: ReportOptions,
+) -> Box<dyn Reporter> {
+    let inner = format_reporter(format, out, options);
+    if options.show_secrets {
+        inner
+    } else {
+        Box::new(MaskedNames { inner })
+    }
+}
+
+fn format_reporter(
     format: Format,
     out: Box<dyn io::Write + Send>,
     options: ReportOptions,
@@ -210,5 +225,118 @@ pub fn reporter(
             Box::new(io::stderr()),
             options,
         )),
+    }
+}
+
+/// Hides credential-shaped runs in the names every message carries before any format sees
+/// them: paths through [`crate::mask::mask_name`] (a file or directory named after a token is
+/// shown with `[masked]`, as integrity messages name files), and a finding's commit author
+/// through [`crate::mask::mask_text`], as snippets are masked.
+struct MaskedNames {
+    inner: Box<dyn Reporter>,
+}
+
+/// `text` masked, or `None` when nothing in it needed masking (the message is passed on as is).
+fn masked(text: &str) -> Option<String> {
+    match crate::mask::mask_name(text) {
+        std::borrow::Cow::Borrowed(_) => None,
+        std::borrow::Cow::Owned(shown) => Some(shown),
+    }
+}
+
+impl Reporter for MaskedNames {
+    fn report(&mut self, message: &Message<'_>) -> io::Result<()> {
+        match message {
+            Message::Finding(finding) => {
+                let path = masked(&finding.path);
+                let provenance = masked(finding.provenance.path());
+                // An author is free text, not a path: `/`, `+` and `.` do not end a run in it.
+                let author = finding.provenance.commit().and_then(|c| {
+                    let shown = crate::mask::mask_text(
+                        c.author.as_bytes(),
+                        &crate::mask::SecretForms::empty(),
+                    );
+                    (shown != c.author).then_some(shown)
+                });
+                if path.is_none() && provenance.is_none() && author.is_none() {
+                    return self.inner.report(message);
+                }
+                let mut shown = (*finding).clone();
+                if let Some(path) = path {
+                    shown.path = path;
+                }
+                shown.provenance.mask_names(provenance, author);
+                self.inner.report(&Message::Finding(&shown))
+            }
+            Message::Suppressed(note) => match masked(&note.path) {
+                Some(path) => {
+                    let shown = crate::scan::Suppression {
+                        path,
+                        ..(*note).clone()
+                    };
+                    self.inner.report(&Message::Suppressed(&shown))
+                }
+                None => self.inner.report(message),
+            },
+            Message::Skipped(skipped) => match masked(&skipped.path) {
+                Some(path) => {
+                    let shown = Skipped {
+                        path,
+                        ..(*skipped).clone()
+                    };
+                    self.inner.report(&Message::Skipped(&shown))
+                }
+                None => self.inner.report(message),
+            },
+            Message::Error(problem) => match masked(&problem.path) {
+                Some(path) => {
+                    let shown = Problem {
+                        path,
+                        ..(*problem).clone()
+                    };
+                    self.inner.report(&Message::Error(&shown))
+                }
+                None => self.inner.report(message),
+            },
+            Message::FileWarning(warning) => match masked(&warning.path) {
+                Some(path) => {
+                    let shown = crate::input::FileWarning {
+                        path,
+                        ..(*warning).clone()
+                    };
+                    self.inner.report(&Message::FileWarning(&shown))
+                }
+                None => self.inner.report(message),
+            },
+            Message::InvalidJson(note) => match masked(&note.path) {
+                Some(path) => {
+                    let shown = crate::scan::SyntaxNote {
+                        path,
+                        ..(*note).clone()
+                    };
+                    self.inner.report(&Message::InvalidJson(&shown))
+                }
+                None => self.inner.report(message),
+            },
+            Message::Hygiene(problem) => match masked(&problem.path) {
+                Some(path) => {
+                    let shown = crate::hygiene::HygieneProblem {
+                        path,
+                        ..(*problem).clone()
+                    };
+                    self.inner.report(&Message::Hygiene(&shown))
+                }
+                None => self.inner.report(message),
+            },
+            // Integrity problems name files through `journal::verify::safe_name` already; a
+            // plain warning and the summary carry no name.
+            Message::Integrity(_) | Message::Warning { .. } | Message::Summary(_) => {
+                self.inner.report(message)
+            }
+        }
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        self.inner.finish()
     }
 }

@@ -1,0 +1,93 @@
+//! Names are output too: a file or directory named after a token, or a commit author holding
+//! one, must not print it in any format, in a baseline, or in a skipped-file listing, unless
+//! `--show-secrets` is given.
+
+mod common;
+
+use common::*;
+
+/// 16-character windows of `secret` (the whole of it when shorter) that `text` contains.
+fn shown(text: &str, secret: &str) -> bool {
+    let chars: Vec<char> = secret.chars().collect();
+    if chars.len() < 16 {
+        return text.contains(secret);
+    }
+    chars
+        .windows(16)
+        .any(|w| text.contains(&w.iter().collect::<String>()))
+}
+
+#[test]
+fn a_token_used_as_a_file_directory_or_author_name_is_masked_in_every_format() {
+    let dir_token = fake("ghp_", 7101, 36, ALNUM);
+    let file_token = random(7102, 32, ALNUM);
+    let author_token = random(7103, 40, BASE64);
+    let found = fake("AKIA", 7104, 16, UPPER32);
+    let repo = TestRepo::new();
+    repo.write("README.md", "hello\n");
+    repo.commit_all("base");
+    repo.write(
+        &format!("cache/{dir_token}/{file_token}.env"),
+        format!("AWS_ACCESS_KEY_ID={found}\n"),
+    );
+    // A binary file in the same directory: listed by `-v` as skipped.
+    repo.write(&format!("cache/{dir_token}/blob.bin"), b"\0\x01\x02binary");
+    repo.git(&["add", "-A"]);
+    let author = format!("--author=Bot {author_token} <bot@example.test>");
+    repo.git(&["commit", "-q", &author, "-m", "add cache"]);
+
+    let secrets = [&dir_token, &file_token, &author_token, &found];
+    let mut runs: Vec<(String, Vec<&str>)> = Vec::new();
+    for format in ["human", "json", "sarif", "github", "junit"] {
+        runs.push((
+            format!("scan . {format}"),
+            vec!["scan", ".", "-v", "--format", format],
+        ));
+        runs.push((
+            format!("scan --range {format}"),
+            vec!["scan", "--range", "HEAD~1..HEAD", "--format", format],
+        ));
+    }
+    for (label, args) in &runs {
+        let output = repo.leakgate().args(args).output().expect("run");
+        assert_eq!(output.status.code(), Some(1), "{label}");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        for (i, secret) in secrets.iter().enumerate() {
+            assert!(!shown(&text, secret), "{label}: planted name {i} shown");
+        }
+        assert!(
+            text.contains("masked"),
+            "{label}: the name is still there, masked"
+        );
+    }
+
+    // A baseline is committed: it records the path as reports show it, and still matches.
+    let baseline = repo.path().join("baseline.json");
+    repo.leakgate()
+        .args(["baseline", "--file"])
+        .arg(&baseline)
+        .assert()
+        .code(0);
+    let written = std::fs::read_to_string(&baseline).expect("baseline");
+    for (i, secret) in secrets.iter().enumerate() {
+        assert!(!shown(&written, secret), "baseline: planted name {i} shown");
+    }
+    repo.leakgate()
+        .args(["scan", ".", "--baseline"])
+        .arg(&baseline)
+        .assert()
+        .code(0);
+
+    // --show-secrets shows names as they are: the check above can see a leak.
+    let output = repo
+        .leakgate()
+        .args(["scan", "--range", "HEAD~1..HEAD", "--show-secrets"])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(shown(&text, &dir_token) && shown(&text, &file_token) && shown(&text, &author_token));
+}
