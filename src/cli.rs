@@ -239,7 +239,7 @@ fn parse_range(text: &str) -> Result<String, String> {
 /// Parse the command line, with the checks clap cannot express, exiting with usage errors
 /// (exit 2) as clap does.
 pub fn parse() -> Cli {
-    let cli = Cli::parse();
+    let cli = Cli::try_parse().unwrap_or_else(|error| exit_on(error));
     let scan = match &cli.command {
         Command::Scan(args) => Some(("scan", args)),
         Command::Baseline { scan: args, .. } => Some(("baseline", args)),
@@ -259,13 +259,30 @@ pub fn parse() -> Cli {
             let mut command = Cli::command();
             command.build();
             let command = command.find_subcommand_mut(name).cloned();
-            command
-                .unwrap_or_else(Cli::command)
-                .error(clap::error::ErrorKind::ArgumentConflict, problem)
-                .exit();
+            exit_on(
+                command
+                    .unwrap_or_else(Cli::command)
+                    .error(clap::error::ErrorKind::ArgumentConflict, problem),
+            );
         }
     }
     cli
+}
+
+/// Print a usage error and exit 2, with every credential-shaped run of what was typed masked:
+/// a token pasted as a flag value (`--format <token>`, `--range main..<token>`) must not reach a
+/// CI log through clap's "invalid value" message. Help and version print as they are.
+fn exit_on(error: clap::Error) -> ! {
+    use std::io::Write;
+    if !error.use_stderr() {
+        error.exit();
+    }
+    let text = error.render().to_string();
+    let mut stderr = std::io::stderr().lock();
+    for line in text.lines() {
+        let _ = writeln!(stderr, "{}", crate::mask::mask_name(line));
+    }
+    std::process::exit(crate::ExitStatus::Error as i32);
 }
 
 pub fn parse_size(text: &str) -> Result<u64, String> {

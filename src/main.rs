@@ -23,10 +23,12 @@ fn main() -> ExitCode {
         Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
         Err(error) => {
             // Error messages quote paths and git's words about refs, which whoever wrote the
-            // scanned files chose: escape them, and keep every line from acting as a CI command.
+            // scanned files chose (or a token pasted as a ref): escape them, mask what looks
+            // like a credential, and keep every line from acting as a CI command.
             let report = miette::Report::new(leakgate::escape::EscapedDiagnostic::new(error));
             for line in format!("{report:?}").split('\n') {
-                eprintln!("{}", leakgate::escape::guard_log_line(line));
+                let line = leakgate::mask::mask_name(line);
+                eprintln!("{}", leakgate::escape::guard_log_line(&line));
             }
             ExitCode::from(ExitStatus::Error as u8)
         }

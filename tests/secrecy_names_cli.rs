@@ -91,3 +91,44 @@ fn a_token_used_as_a_file_directory_or_author_name_is_masked_in_every_format() {
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(shown(&text, &dir_token) && shown(&text, &file_token) && shown(&text, &author_token));
 }
+
+/// A token pasted on the command line (a flag value, a revision, a path or file to read) is
+/// echoed by usage and fatal errors: those lines mask it too, since they land in CI logs.
+#[test]
+fn a_token_typed_on_the_command_line_is_masked_in_errors() {
+    let token = fake("ghp_", 7201, 36, ALNUM);
+    let repo = TestRepo::new();
+    repo.write("README.md", "hello\n");
+    repo.commit_all("base");
+    let cases: Vec<Vec<String>> = vec![
+        vec!["scan".into(), "--format".into(), token.clone()],
+        vec!["scan".into(), "-j".into(), token.clone()],
+        vec!["scan".into(), format!("--{token}")],
+        vec!["scan".into(), "--range".into(), format!("HEAD..{token}")],
+        vec![
+            "scan".into(),
+            "--history".into(),
+            "--since".into(),
+            token.clone(),
+        ],
+        vec!["scan".into(), format!("missing/{token}")],
+        vec!["scan".into(), "--config".into(), format!("{token}.toml")],
+        vec!["scan".into(), "--baseline".into(), format!("{token}.json")],
+    ];
+    for args in cases {
+        let output = repo.tree.leakgate().args(&args).output().expect("run");
+        assert_eq!(output.status.code(), Some(2), "{:?}", args[1]);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            !shown(&stdout, &token) && !shown(&stderr, &token),
+            "the token typed as {:?} is echoed",
+            args[1]
+        );
+        assert!(
+            stderr.contains("[masked]") || stdout.contains("[masked]"),
+            "the error for {:?} says where: {stderr}",
+            args[1]
+        );
+    }
+}
