@@ -222,8 +222,9 @@ fn hex(bytes: &[u8]) -> String {
 /// A pessimistic estimate of how many bits of guessing a secret is worth, so that anything a
 /// guesser could enumerate scores low. It reads the secret as a guesser would build it:
 ///
-/// - a run of letters is a word (one capital allowed): 4.7 bits a letter, but never more than
-///   13 bits (an 8,000-word dictionary) per started 8 letters;
+/// - a run of letters is a word (one capital allowed, and leetspeak substitutes such as `0`
+///   for `o` or `@` for `a`, one at a time): 4.7 bits a letter, but never more than 13 bits
+///   (an 8,000-word dictionary) per started 8 letters;
 /// - a run of digits is 3.3 bits a digit; any other ASCII character 5 bits; a non-ASCII byte 4;
 /// - a stretch of 3 or more bytes that already occurred costs 6 bits (a repeat), however long.
 ///
@@ -252,14 +253,23 @@ pub fn estimated_bits(secret: &[u8]) -> f64 {
         if byte.is_ascii_alphabetic() {
             // One leading capital, then one case: `Summer`, `summer`, `SUMMER`.
             let mut end = at + 1;
-            let lower = s.get(end).is_some_and(u8::is_ascii_lowercase);
-            while end < s.len()
-                && (if lower || byte.is_ascii_lowercase() {
-                    s[end].is_ascii_lowercase()
+            // The case of the word: its second letter's (`Summer`, `C0rrect`: lower).
+            let lower = s[end..]
+                .iter()
+                .take(2)
+                .find(|b| b.is_ascii_alphabetic())
+                .is_some_and(u8::is_ascii_lowercase);
+            let same_case = |b: u8| {
+                if lower || byte.is_ascii_lowercase() {
+                    b.is_ascii_lowercase()
                 } else {
-                    s[end].is_ascii_uppercase()
-                })
-            {
+                    b.is_ascii_uppercase()
+                }
+            };
+            // A word spelled with leetspeak (`C0rr3ct`, `P@ssw0rd`) is still a word to a
+            // cracker's rules: one substitute at a time, after a letter, stays in the word.
+            let leet = |b: u8| matches!(b, b'0' | b'1' | b'3' | b'4' | b'5' | b'7' | b'@' | b'$');
+            while end < s.len() && (same_case(s[end]) || (leet(s[end]) && !leet(s[end - 1]))) {
                 end += 1;
             }
             let letters = end - at;
@@ -347,6 +357,21 @@ mod tests {
 
     fn fixed(salt: &str) -> Fingerprinter {
         Fingerprinter::new(SaltSource::Fixed(Salt(salt.to_owned())))
+    }
+
+    #[test]
+    fn leetspeak_passphrases_are_guessable() {
+        for phrase in [
+            "C0rr3ct-H0rs3-B4tt3ry-St4pl3",
+            "P@ssw0rd!2024",
+            "Tr0ub4dor&3-Summ3r",
+        ] {
+            assert!(
+                estimated_bits(phrase.as_bytes()) < GUESSABLE_BELOW_BITS,
+                "{phrase}: {}",
+                estimated_bits(phrase.as_bytes())
+            );
+        }
     }
 
     #[test]
