@@ -219,7 +219,7 @@ const SNIPPET_MAX: usize = 200;
 /// On a line longer than this many bytes, only this many bytes on each side of the finding are
 /// looked at (masked, then cut to characters), so a megabyte-long line costs no more than a
 /// short one.
-const SNIPPET_BYTES: usize = 1024;
+pub const SNIPPET_BYTES: usize = 1024;
 
 /// A range of a line to hide, and what to show instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

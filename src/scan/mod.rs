@@ -154,8 +154,9 @@ impl<'r> Scanner<'r> {
         let mut kept = Vec::new();
         let mut suppressed = Vec::new();
         let mut lines = LineCounter::default();
+        let mut allow = AllowComments::default();
         for candidate in resolve_overlaps(self.rules, candidates) {
-            match suppressed_inline(data, candidate.start) {
+            match allow.at(data, candidate.start) {
                 None => kept.push(candidate),
                 Some(marker) => {
                     let rule = self.rules.rule(candidate.rule);
@@ -436,17 +437,23 @@ impl<'r> Scanner<'r> {
                 .collect::<Vec<_>>(),
         );
         let mut lines = LineCounter::default();
+        let mut bounds = LineBounds::default();
         let mut out = Vec::with_capacity(kept.len());
         for (index, candidate) in kept.iter().enumerate() {
             let rule = self.rules.rule(candidate.rule);
             let secret_bytes = secret_of(candidate);
             let secret = secret_bytes.as_slice();
-            let (line_start, line_end) = line_bounds(data, candidate.start);
+            let (line_start, line_end) = bounds.of(data, candidate.start);
             let line = trim_cr(&data[line_start..line_end]);
             let line_stop = line_start + line.len();
-            // `kept` is sorted and disjoint: the candidates on this line are one slice of it.
-            let first = kept.partition_point(|c| c.end <= line_start);
-            let last = kept.partition_point(|c| c.start < line_stop);
+            // `kept` is sorted and disjoint: the candidates a snippet can show are one slice of
+            // it, those on this line within its reach (not every finding of a long line, which
+            // would make a line of many findings cost their number squared).
+            let reach = 2 * finding::SNIPPET_BYTES;
+            let near_start = line_start.max(candidate.start.saturating_sub(reach));
+            let near_stop = line_stop.min(candidate.end.saturating_add(reach));
+            let first = kept.partition_point(|c| c.end <= near_start);
+            let last = kept.partition_point(|c| c.start < near_stop);
             let masks: Vec<Mask<'_>> = (first..last.max(first))
                 .filter(|&i| kept[i].start < line_stop && kept[i].end > line_start)
                 .map(|i| Mask {
@@ -803,10 +810,50 @@ fn trim_cr(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
-/// The allow comment that silences a secret starting at `offset`: one on its line, or
+/// The bounds of the line holding each of a series of ascending offsets, found once per line:
+/// many findings on one long line cost the line once, not once each.
+#[derive(Default)]
+struct LineBounds {
+    current: Option<(usize, usize)>,
+}
+
+impl LineBounds {
+    fn of(&mut self, data: &[u8], offset: usize) -> (usize, usize) {
+        match self.current {
+            Some((start, end)) if start <= offset && offset <= end => (start, end),
+            _ => {
+                let bounds = line_bounds(data, offset);
+                self.current = Some(bounds);
+                bounds
+            }
+        }
+    }
+}
+
+/// [`suppressed_inline`] for ascending offsets, looked up once per line.
+#[derive(Default)]
+struct AllowComments {
+    bounds: LineBounds,
+    last: Option<((usize, usize), Option<&'static str>)>,
+}
+
+impl AllowComments {
+    fn at(&mut self, data: &[u8], offset: usize) -> Option<&'static str> {
+        let line = self.bounds.of(data, offset);
+        match self.last {
+            Some((known, marker)) if known == line => marker,
+            _ => {
+                let marker = suppressed_inline(data, line);
+                self.last = Some((line, marker));
+                marker
+            }
+        }
+    }
+}
+
+/// The allow comment that silences a secret on the line `start..end`: one on that line, or
 /// `leakgate:allow-next-line` on the line before.
-fn suppressed_inline(data: &[u8], offset: usize) -> Option<&'static str> {
-    let (start, end) = line_bounds(data, offset);
+fn suppressed_inline(data: &[u8], (start, end): (usize, usize)) -> Option<&'static str> {
     let line = &data[start..end];
     let name = |marker: &'static [u8]| std::str::from_utf8(marker).unwrap_or("leakgate:allow");
     if let Some(marker) = ALLOW_MARKERS

@@ -1,0 +1,61 @@
+//! An adversarial review of write safety, the all-clear and resource use, driven through the
+//! built binary on real temp trees and git repositories: each test is a way a careful user or an
+//! attacker could make leakgate hang, damage a file, or exit 0 about something it did not scan.
+//!
+//! Devices are only ever FIFOs made here: never `/dev/null` or another shared device.
+#![cfg(unix)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+
+fn ghp(seed: u64) -> String {
+    fake("ghp_", seed, 36, ALNUM)
+}
+
+#[test]
+fn many_findings_on_one_line_take_linear_time() {
+    // A one-line dump of tokens (minified JSON, a log line): each finding used to search its
+    // whole line again (allow comments, line bounds, the other findings' masks), so 20,000 of
+    // them on one line ran for a quarter of an hour.
+    let tree = Tree::new();
+    let count = 20_000u64;
+    let tokens: Vec<String> = (0..count).map(ghp).collect();
+    tree.write("dump.txt", format!("{}\n", tokens.join(" ")));
+    let started = Instant::now();
+    let output = tree
+        .leakgate()
+        .args(["scan", "dump.txt", "--format", "json"])
+        .timeout(Duration::from_secs(120))
+        .output()
+        .expect("run");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "finished with the findings (after {:?})",
+        started.elapsed()
+    );
+    let messages = json_lines(&output.stdout);
+    // As many as when each token has a line of its own (a few random ones look like
+    // placeholders and are rightly not reported either way).
+    tree.write("lines.txt", tokens.join("\n"));
+    let reference = tree
+        .leakgate()
+        .args(["scan", "lines.txt", "--format", "json"])
+        .timeout(Duration::from_secs(120))
+        .output()
+        .expect("run");
+    let expected = findings(&json_lines(&reference.stdout)).len();
+    assert!(expected as u64 > count * 99 / 100, "{expected}");
+    assert_eq!(findings(&messages).len(), expected);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        tokens
+            .iter()
+            .step_by(997)
+            .all(|t| !stdout.contains(t.as_str())),
+        "no token is printed"
+    );
+}
