@@ -226,12 +226,22 @@ pub struct GitignoreArgs {
     pub common: CommonArgs,
 }
 
-/// A `--range` value: an empty one would silently scan nothing (`HEAD..HEAD`).
+/// A `--range` value. An empty one, or one with no base (`..HEAD`, `...HEAD`, `..`: what
+/// `"$BASE..HEAD"` gives when `BASE` is unset), would silently scan nothing: git reads a missing
+/// side as `HEAD`, so the range is `HEAD..HEAD`. A missing head (`main..`) means `HEAD`, as in git.
 fn parse_range(text: &str) -> Result<String, String> {
+    const EXAMPLES: &str = "(`main`, `main..HEAD`, `origin/main...HEAD`)";
     if text.trim().is_empty() {
-        return Err(
-            "the range is empty: name a base (`main`, `main..HEAD`, `origin/main...HEAD`)".into(),
-        );
+        return Err(format!("the range is empty: name a base {EXAMPLES}"));
+    }
+    // Git ref names cannot contain `..`, so the first one separates base from head.
+    if let Some((base, _)) = text.split_once("..")
+        && base.trim().is_empty()
+    {
+        return Err(format!(
+            "the range has no base, so it would scan nothing (git reads it as HEAD..HEAD): name \
+             a base {EXAMPLES}; in a script, check that the variable holding it is set"
+        ));
     }
     Ok(text.to_owned())
 }

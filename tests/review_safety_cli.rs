@@ -59,3 +59,33 @@ fn many_findings_on_one_line_take_linear_time() {
         "no token is printed"
     );
 }
+
+#[test]
+fn a_range_without_a_base_is_a_usage_error() {
+    // `--range "$BASE..HEAD"` with BASE unset is `..HEAD`, which git reads as HEAD..HEAD: a scan
+    // of nothing that used to exit 0 although the commit below adds a token.
+    let repo = TestRepo::new();
+    repo.write("a.txt", "hello\n");
+    repo.commit_all("one");
+    repo.write("s.env", format!("TOKEN={}\n", ghp(1)));
+    repo.commit_all("two");
+    for range in ["..HEAD", "...HEAD", "..", "...", " ..HEAD", "..  "] {
+        for command in ["scan", "check", "baseline"] {
+            let output = repo
+                .leakgate()
+                .args([command, "--range", range])
+                .output()
+                .expect("run");
+            assert_eq!(output.status.code(), Some(2), "{command} --range {range:?}");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                stderr.contains("no base"),
+                "{command} --range {range:?}: {stderr}"
+            );
+        }
+    }
+    // A missing head still means HEAD, as in git.
+    let (code, messages) = repo.scan_json(&["scan", "--range", "HEAD~1.."]);
+    assert_eq!(code, Some(1));
+    assert_eq!(locations(&messages), [("s.env".to_owned(), 1)]);
+}
