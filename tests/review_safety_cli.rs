@@ -89,3 +89,87 @@ fn a_range_without_a_base_is_a_usage_error() {
     assert_eq!(code, Some(1));
     assert_eq!(locations(&messages), [("s.env".to_owned(), 1)]);
 }
+
+fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+}
+
+/// The binary as an unprivileged user when we are root (root reads anything).
+fn unprivileged(dir: &std::path::Path) -> assert_cmd::Command {
+    let binary = assert_cmd::cargo::cargo_bin("leakgate");
+    let mut cmd = if is_root() {
+        let mut c = assert_cmd::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&binary);
+        c
+    } else {
+        assert_cmd::Command::new(&binary)
+    };
+    cmd.current_dir(dir).env("NO_COLOR", "1");
+    cmd
+}
+
+fn chmod(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+#[test]
+fn directories_that_cannot_be_read_are_errors_in_every_format() {
+    // A directory of the tree (or one named) that cannot be listed was a counted skip: exit 0,
+    // and nothing at all in SARIF, JUnit or the github annotations.
+    let tree = Tree::new();
+    tree.write("open/ok.txt", "hello\n");
+    tree.write("open/locked/s.env", format!("TOKEN={}\n", ghp(2)));
+    tree.write("sealed/s.env", format!("TOKEN={}\n", ghp(3)));
+    chmod(tree.path(), 0o755);
+    chmod(&tree.child("open"), 0o755);
+    chmod(&tree.child("open/locked"), 0o000);
+    chmod(&tree.child("sealed"), 0o000);
+    for (args, expected) in [
+        (vec!["scan", "open"], vec!["open/locked"]),
+        (vec!["scan", "sealed"], vec!["sealed"]),
+        (vec!["scan", "."], vec!["open/locked", "sealed"]),
+    ] {
+        let output = unprivileged(tree.path())
+            .args(&args)
+            .args(["--format", "json"])
+            .output()
+            .expect("run");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let messages = json_lines(&output.stdout);
+        let mut errors: Vec<&str> = messages
+            .iter()
+            .filter(|m| m["type"] == "error")
+            .filter_map(|m| m["path"].as_str())
+            .collect();
+        errors.sort_unstable();
+        assert_eq!(errors, expected, "{args:?}");
+        for format in ["sarif", "github", "junit", "human"] {
+            let output = unprivileged(tree.path())
+                .args(&args)
+                .args(["--format", format])
+                .output()
+                .expect("run");
+            assert_eq!(output.status.code(), Some(2), "{args:?} {format}");
+            let shown = format!(
+                "{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+            for path in &expected {
+                assert!(shown.contains(path), "{args:?} {format}: {shown}");
+            }
+        }
+    }
+    // Listed in .leakgateignore, it is left out on purpose: clean.
+    tree.write("open/.leakgateignore", "locked/\n");
+    let output = unprivileged(tree.path())
+        .args(["scan", "open"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0));
+}

@@ -27,7 +27,8 @@ pub enum SkipReason {
     Binary,
     /// Larger than `--max-file-size`.
     TooLarge,
-    /// Could not be opened or read (permissions, I/O error, vanished during the scan).
+    /// Gone before it could be read (it vanished during the scan). A file or directory that is
+    /// there and cannot be read is a [`Problem`], not a skip: its content is unknown.
     Unreadable,
     /// A FIFO, socket or device: opening one could hang or have side effects.
     NotRegularFile,

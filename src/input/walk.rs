@@ -8,6 +8,8 @@
 //! A path the user named is held to a stricter standard than one the walk found: if it cannot be
 //! scanned (unreadable, a FIFO such as `<(…)` or `/dev/stdin` on a pipe, a socket, a device) that
 //! is an error, never a counted skip, so exit 0 always means "what you asked for was scanned".
+//! A file or directory the walk finds and cannot read is an error too (its content is unknown);
+//! what the walk leaves out on purpose (binary, too large, FIFOs, symlinks) is a counted skip.
 //! Standard input is scanned when named as `-`. Every read looks at the first 8 KiB before the
 //! rest: a binary file is never read whole, and text is decoded by [`super::text`].
 
@@ -106,15 +108,38 @@ pub fn walk(paths: &[PathBuf], options: &WalkOptions, sink: &dyn Sink) {
     });
 }
 
+/// A directory the walk could not read (or a named one, at depth 0) is an error like an
+/// unreadable file: its files were not scanned. One that vanished during the walk held nothing
+/// left to scan and is a counted skip.
 fn report_walk_error(error: &ignore::Error, sink: &dyn Sink) {
     let path = walk_error_path(error)
         .map(display_path)
         .unwrap_or_else(|| "<unknown>".into());
-    sink.skipped(Skipped {
-        path,
-        reason: SkipReason::Unreadable,
-        detail: Some(error.to_string()),
-    });
+    match walk_io_error(error) {
+        Some(io) if io.kind() != std::io::ErrorKind::NotFound => sink.problem(Problem {
+            path,
+            message: format!(
+                "{}: the directory was not scanned; make it readable, or list it in \
+                 .leakgateignore",
+                describe_io_error(io)
+            ),
+        }),
+        _ => sink.skipped(Skipped {
+            path,
+            reason: SkipReason::Unreadable,
+            detail: Some(error.to_string()),
+        }),
+    }
+}
+
+fn walk_io_error(error: &ignore::Error) -> Option<&std::io::Error> {
+    match error {
+        ignore::Error::Io(io) => Some(io),
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => walk_io_error(err),
+        _ => None,
+    }
 }
 
 fn walk_error_path(error: &ignore::Error) -> Option<&Path> {
@@ -179,10 +204,15 @@ fn scan_file(path: &Path, origin: Origin, options: &WalkOptions, sink: &dyn Sink
             Origin::Walked => skip(SkipReason::NotRegularFile, Some(kind.to_owned())),
             Origin::Named => problem(not_regular_message(kind)),
         },
-        Err(error) => match origin {
-            Origin::Walked => skip(SkipReason::Unreadable, Some(describe_io_error(&error))),
-            Origin::Named => problem(describe_io_error(&error)),
-        },
+        // A file the walk found and cannot read was not scanned: an error, as for a named one
+        // (exit 0 would vouch for it). One that vanished since the walk listed it is gone.
+        Err(error) if origin == Origin::Walked && error.kind() == std::io::ErrorKind::NotFound => {
+            skip(
+                SkipReason::Unreadable,
+                Some("vanished during the scan".to_owned()),
+            )
+        }
+        Err(error) => problem(describe_io_error(&error)),
     }
 }
 
