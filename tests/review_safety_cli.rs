@@ -173,3 +173,36 @@ fn directories_that_cannot_be_read_are_errors_in_every_format() {
         .expect("run");
     assert_eq!(output.status.code(), Some(0));
 }
+
+#[test]
+fn install_hook_refuses_a_hooks_path_it_cannot_resolve() {
+    // git expands `~user/` in core.hooksPath; libgit2 cannot, and the hook used to be written to
+    // .git/hooks, where git never runs it: commits went unchecked while the user believed
+    // otherwise.
+    let repo = TestRepo::new();
+    repo.git(&["config", "core.hooksPath", "~nosuchuser-leakgate/hooks"]);
+    let output = repo
+        .leakgate()
+        .args(["install-hook"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("core.hooksPath"), "{stderr}");
+    assert!(!repo.path().join(".git/hooks/pre-commit").exists());
+    // Where git does run hooks, the hook is installed there.
+    repo.git(&["config", "core.hooksPath", "~/my-hooks"]);
+    let output = repo
+        .leakgate()
+        .args(["install-hook"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0));
+    let hooks = repo.git(&["rev-parse", "--path-format=absolute", "--git-path", "hooks"]);
+    assert!(
+        std::path::Path::new(hooks.trim())
+            .join("pre-commit")
+            .is_file(),
+        "{hooks}"
+    );
+}

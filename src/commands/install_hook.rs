@@ -34,6 +34,18 @@ pub enum HookError {
     )]
     NotAFile { path: PathBuf },
 
+    #[error(
+        "core.hooksPath is set to `{}`, which cannot be resolved here",
+        crate::escape::Escaped(configured)
+    )]
+    #[diagnostic(
+        code(leakgate::hook::hooks_path),
+        help(
+            "git runs hooks only from there, so a hook anywhere else would never run: set core.hooksPath to an absolute path or one relative to the work tree (`~user/` is not supported), then run `leakgate install-hook` again"
+        )
+    )]
+    HooksPath { configured: String },
+
     #[error("cannot write the hook at {}", path.display())]
     #[diagnostic(
         code(leakgate::hook::write),
@@ -46,18 +58,23 @@ pub enum HookError {
     },
 }
 
-/// The hooks directory git will use for this repository.
-fn hooks_dir(repo: &git2::Repository) -> Result<PathBuf, GitError> {
-    let config = repo.config()?;
-    if let Ok(configured) = config.get_path("core.hooksPath") {
-        if configured.is_absolute() {
-            return Ok(configured);
-        }
-        // A relative hooksPath is relative to where hooks run: the top of the work tree.
-        let base = repo.workdir().unwrap_or_else(|| repo.path());
-        return Ok(base.join(configured));
+/// The hooks directory git will use for this repository. A core.hooksPath that is set but cannot
+/// be resolved is an error, never a fall back to `.git/hooks`: git would not run a hook there,
+/// and the user would believe commits are checked.
+fn hooks_dir(repo: &git2::Repository) -> Result<PathBuf, Error> {
+    let config = repo.config().map_err(GitError::from)?;
+    let Ok(raw) = config.get_string("core.hooksPath") else {
+        return Ok(repo.commondir().join("hooks"));
+    };
+    let Ok(configured) = config.get_path("core.hooksPath") else {
+        return Err(HookError::HooksPath { configured: raw }.into());
+    };
+    if configured.is_absolute() {
+        return Ok(configured);
     }
-    Ok(repo.commondir().join("hooks"))
+    // A relative hooksPath is relative to where hooks run: the top of the work tree.
+    let base = repo.workdir().unwrap_or_else(|| repo.path());
+    Ok(base.join(configured))
 }
 
 fn hook_script() -> String {
