@@ -86,6 +86,14 @@ pub enum BaselineError {
         )
     )]
     Outdated { path: PathBuf, version: u64 },
+    #[error("{} is not a leakgate baseline, and writing one would replace it", path.display())]
+    #[diagnostic(
+        code(leakgate::baseline::not_a_baseline),
+        help(
+            "give --file a path of its own (the default is .leakgate-baseline.json), or remove the file first; nothing was scanned or changed"
+        )
+    )]
+    NotABaseline { path: PathBuf },
     #[error("cannot write the baseline {}", path.display())]
     #[diagnostic(code(leakgate::baseline::write))]
     Write {
@@ -156,6 +164,37 @@ impl Baseline {
             ));
         }
         Ok(baseline)
+    }
+
+    /// Refuse to write a baseline over a file that is not one (`baseline --file .env`, a file
+    /// named to scan, a README): that would destroy it. A baseline of any version may be
+    /// replaced, even one a merge conflict broke (regenerating is the fix), as may an empty
+    /// file, and a FIFO or device is written into, never replaced.
+    pub fn refuse_to_replace_other_files(path: &Path) -> Result<(), BaselineError> {
+        use std::io::Read;
+        let Ok(meta) = std::fs::metadata(path) else {
+            return Ok(());
+        };
+        if !meta.is_file() || meta.len() == 0 {
+            return Ok(());
+        }
+        let mut text = Vec::new();
+        let read =
+            std::fs::File::open(path).and_then(|file| file.take(1 << 20).read_to_end(&mut text));
+        if let Err(source) = read {
+            return Err(BaselineError::Read {
+                path: path.to_owned(),
+                source,
+            });
+        }
+        // What every version wrote near its start, and a conflicted merge keeps.
+        let looks_like_one = |key: &[u8]| memchr::memmem::find(&text, key).is_some();
+        if looks_like_one(b"\"version\"") && looks_like_one(b"\"entries\"") {
+            return Ok(());
+        }
+        Err(BaselineError::NotABaseline {
+            path: path.to_owned(),
+        })
     }
 
     /// The salt this baseline's fingerprints were derived with.

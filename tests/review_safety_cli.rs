@@ -206,3 +206,107 @@ fn install_hook_refuses_a_hooks_path_it_cannot_resolve() {
         "{hooks}"
     );
 }
+
+#[test]
+fn a_report_or_baseline_never_replaces_what_the_command_reads() {
+    // `-o` naming the scanned `.env` (directly, through a symlink, or found by the walk), the
+    // baseline being applied, or `baseline --file` naming a file that is not a baseline: each
+    // used to replace the original with a report.
+    let repo = TestRepo::new();
+    let env = format!("TOKEN={}\n", ghp(4));
+    repo.write("a.env", &env);
+    repo.write("README", "hello\n");
+    repo.write("settings.toml", "# settings\n");
+    repo.commit_all("one");
+    std::os::unix::fs::symlink("a.env", repo.path().join("link")).expect("symlink");
+    let intact = |what: &str| {
+        assert_eq!(
+            std::fs::read_to_string(repo.path().join("a.env")).expect("read"),
+            env,
+            "{what}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(repo.path().join("README")).expect("read"),
+            "hello\n",
+            "{what}"
+        );
+    };
+    for args in [
+        vec!["scan", "a.env", "-o", "a.env"],
+        vec!["scan", "a.env", "-o", "link"],
+        vec!["scan", ".", "-o", "link"],
+        vec!["scan", ".", "-o", "a.env", "--format", "json"],
+        vec!["journal", "a.env", "-o", "a.env"],
+        vec!["scan", "README", "-o", "README"],
+        vec![
+            "scan",
+            ".",
+            "--config",
+            "settings.toml",
+            "-o",
+            "settings.toml",
+        ],
+        vec!["baseline", ".", "--file", "README"],
+        vec!["baseline", ".", "--file", "a.env"],
+        vec!["baseline", ".", "--file", "link"],
+    ] {
+        let output = repo.leakgate().args(&args).output().expect("run");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        intact(&format!("{args:?}"));
+        assert_eq!(
+            std::fs::read_to_string(repo.path().join("settings.toml")).expect("read"),
+            "# settings\n"
+        );
+    }
+    // The baseline being applied is not the report's place either.
+    let output = repo
+        .leakgate()
+        .args(["baseline", "."])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0));
+    let baseline =
+        std::fs::read_to_string(repo.path().join(".leakgate-baseline.json")).expect("baseline");
+    for args in [
+        vec![
+            "scan",
+            ".",
+            "--baseline",
+            ".leakgate-baseline.json",
+            "-o",
+            ".leakgate-baseline.json",
+        ],
+        // A finding the baseline accepts is still a secret in that file.
+        vec![
+            "scan",
+            ".",
+            "--baseline",
+            ".leakgate-baseline.json",
+            "-o",
+            "a.env",
+        ],
+    ] {
+        let output = repo.leakgate().args(&args).output().expect("run");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        intact(&format!("{args:?}"));
+    }
+    assert_eq!(
+        std::fs::read_to_string(repo.path().join(".leakgate-baseline.json")).expect("read"),
+        baseline
+    );
+    // What is meant to be rewritten still is: the baseline itself, and a report file.
+    let output = repo
+        .leakgate()
+        .args(["baseline", "."])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0));
+    for _ in 0..2 {
+        let output = repo
+            .leakgate()
+            .args(["scan", ".", "-o", "report.txt"])
+            .output()
+            .expect("run");
+        assert_eq!(output.status.code(), Some(1));
+    }
+}

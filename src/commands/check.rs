@@ -55,6 +55,7 @@ fn plan(args: &CheckArgs) -> Plan {
 
 pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
     let started = Instant::now();
+    super::refuse_output_over_input(&args.common, &[])?;
     let plan = plan(args);
     let base = match &plan {
         Plan::PullRequest(spec) => Some(BaseSide::resolve(spec)?),

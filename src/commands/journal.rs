@@ -15,6 +15,7 @@ use crate::{Error, ExitStatus};
 
 pub fn run(args: &JournalArgs) -> Result<ExitStatus, Error> {
     let started = Instant::now();
+    super::refuse_output_over_input(&args.common, &args.paths)?;
     let Some(settings) = super::settings(&args.common)? else {
         return Ok(ExitStatus::Clean);
     };

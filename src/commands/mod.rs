@@ -86,6 +86,111 @@ pub fn settings_at(
     }))
 }
 
+/// Refuse an `--output` that is one of the files the command reads (a file named to scan, the
+/// baseline, the configuration): the report would replace it, destroying the original (the
+/// `.env` being scanned, the team's baseline). Checked before anything is scanned or written.
+pub fn refuse_output_over_input(
+    common: &crate::cli::CommonArgs,
+    named: &[PathBuf],
+) -> Result<(), Error> {
+    let Some(output) = common.output.as_deref() else {
+        return Ok(());
+    };
+    // Only an existing regular file can be replaced (a FIFO or terminal is written into).
+    let Ok(target) = std::fs::metadata(output) else {
+        return Ok(());
+    };
+    if !target.is_file() {
+        return Ok(());
+    }
+    let inputs = named
+        .iter()
+        .map(|p| (p.as_path(), "a file this command scans"))
+        .chain(
+            common
+                .baseline
+                .as_deref()
+                .map(|p| (p, "the baseline this command reads")),
+        )
+        .chain(
+            common
+                .config
+                .as_deref()
+                .map(|p| (p, "the configuration this command reads")),
+        );
+    for (input, what) in inputs {
+        if std::fs::metadata(input).is_ok_and(|meta| same_file(&target, &meta)) {
+            return Err(crate::atomic::WriteError {
+                path: output.to_owned(),
+                source: io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!("it is {what}: the report would replace it"),
+                ),
+                help: "give --output a path of its own; nothing was scanned or changed".to_owned(),
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Refuse an `--output` over a working-tree file this scan found a secret in (`scan . -o .env`,
+/// or a symlink to it): the report would replace the file, and the credential with it. Checked
+/// once the findings are known, before the report is opened.
+pub fn refuse_output_over_findings(
+    output: Option<&Path>,
+    findings: &[crate::finding::Finding],
+) -> Result<(), Error> {
+    use crate::finding::Provenance;
+    let Some(output) = output else {
+        return Ok(());
+    };
+    let Ok(target) = std::fs::metadata(output) else {
+        return Ok(());
+    };
+    if !target.is_file() {
+        return Ok(());
+    }
+    let mut paths: Vec<&str> = findings
+        .iter()
+        .filter_map(|f| match &f.provenance {
+            Provenance::File { path } | Provenance::Journal { path, .. } => Some(path.as_str()),
+            _ => None,
+        })
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    if paths
+        .iter()
+        .any(|p| std::fs::metadata(p).is_ok_and(|meta| same_file(&target, &meta)))
+    {
+        return Err(crate::atomic::WriteError {
+            path: output.to_owned(),
+            source: io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "it holds a secret this scan found: the report would replace it",
+            ),
+            help: "give --output a path of its own; nothing was changed there".to_owned(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// Do two `stat` results name the same file (a hard link or symlink to it included)?
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    // Without inode numbers: the same size and modification time is the best available guess,
+    // and refusing a write is the safe side of a wrong one.
+    a.len() == b.len() && a.modified().ok() == b.modified().ok()
+}
+
 /// Where a report goes: standard output, or `--output FILE` written through
 /// [`crate::atomic::AtomicFile`] (a regular file appears atomically when complete; a symlink is
 /// written through; a FIFO or terminal is written into).

@@ -439,6 +439,7 @@ fn apply_baseline(
 /// `leakgate baseline`: scan as `scan` would and write what was found as the baseline.
 pub fn write_baseline(args: &ScanArgs, file: &std::path::Path) -> Result<ExitStatus, Error> {
     let base = args.range.as_deref().map(BaseSide::resolve).transpose()?;
+    crate::baseline::Baseline::refuse_to_replace_other_files(file)?;
     let Some(settings) = super::settings_at(&args.common, base.as_ref())? else {
         return Ok(ExitStatus::Clean);
     };
@@ -471,6 +472,7 @@ pub fn write_baseline(args: &ScanArgs, file: &std::path::Path) -> Result<ExitSta
 
 pub fn run(args: &ScanArgs) -> Result<ExitStatus, Error> {
     let started = Instant::now();
+    super::refuse_output_over_input(&args.common, &args.paths)?;
     // A range is scanned with its base side's configuration, ignore files and baseline.
     let base = args.range.as_deref().map(BaseSide::resolve).transpose()?;
     let Some(settings) = super::settings_at(&args.common, base.as_ref())? else {
@@ -521,6 +523,8 @@ pub fn report(
     common: &CommonArgs,
     started: Instant,
 ) -> Result<ExitStatus, Error> {
+    // Every finding counts here, those a baseline accepts too.
+    super::refuse_output_over_findings(common.output.as_deref(), &results.findings)?;
     let owned;
     let results = match &common.baseline {
         Some(file) => {
