@@ -35,6 +35,8 @@ pub struct ScanResults {
     pub lines_added: Option<u64>,
     /// For range and history scans: how many commits were walked.
     pub commits: Option<u64>,
+    /// For git scans: binary blobs scanned as raw bytes.
+    pub binary_scanned: usize,
     /// Things the user should know that are not errors (a shallow clone's history stops early).
     pub warnings: Vec<String>,
     /// Warnings about one input each (a changed file too large to scan), shown in every format.
@@ -122,6 +124,21 @@ impl Sink for Collector<'_> {
             found.retain(|f| added.touches(f.line, f.end_line));
             suppressed.retain(|s| added.touches(s.line, s.end_line));
         }
+        if let Some(previous) = blob.previous
+            && !(found.is_empty() && suppressed.is_empty())
+        {
+            // No line diff (a binary side): what the previous version already held is not new.
+            use std::collections::HashSet;
+            let before = self.scanner.scan_blob(&blob.provenance, previous);
+            let secrets: HashSet<(&str, &str)> = (before.findings.iter())
+                .map(|b| (b.rule.as_str(), b.fingerprint.as_str()))
+                .collect();
+            let allowed: HashSet<(&str, &str)> = (before.suppressed.iter())
+                .map(|b| (b.rule.as_str(), b.marker))
+                .collect();
+            found.retain(|f| !secrets.contains(&(f.rule.as_str(), f.fingerprint.as_str())));
+            suppressed.retain(|s| !allowed.contains(&(s.rule.as_str(), s.marker)));
+        }
         if !suppressed.is_empty() {
             lock(&self.suppressed).extend(suppressed);
         }
@@ -203,6 +220,7 @@ pub fn collect_with<E>(
         bytes_scanned: collector.bytes.into_inner(),
         lines_added: totals.lines_added,
         commits: totals.commits,
+        binary_scanned: totals.binary_scanned,
         warnings: totals.warnings,
         file_warnings: into_inner(collector.file_warnings),
         ..ScanResults::default()
@@ -231,6 +249,8 @@ pub fn collect_with<E>(
 pub struct SourceTotals {
     pub lines_added: Option<u64>,
     pub commits: Option<u64>,
+    /// Git scans: binary blobs scanned as raw bytes.
+    pub binary_scanned: usize,
     pub warnings: Vec<String>,
     /// History scans: each blob's position in the oldest-first walk, to keep the earliest.
     pub history_order: Option<std::collections::HashMap<String, usize>>,
@@ -287,6 +307,7 @@ pub fn staged_source(max_file_size: u64, sink: &dyn Sink) -> Result<SourceTotals
     let totals = git::staged(Path::new("."), max_file_size, &ignore.filter(sink))?;
     Ok(SourceTotals {
         lines_added: Some(totals.lines_added),
+        binary_scanned: totals.binary as usize,
         ..SourceTotals::default()
     })
 }
@@ -312,6 +333,7 @@ pub fn range_source(
     Ok(SourceTotals {
         lines_added: Some(totals.lines_added),
         commits: Some(totals.commits),
+        binary_scanned: totals.binary as usize,
         attribute: (!per_commit).then_some(range),
         report_suppressed: true,
         ..SourceTotals::default()
@@ -355,12 +377,15 @@ fn scan_history(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.common.threads.unwrap_or(0))
         .build();
+    let binary = std::sync::atomic::AtomicUsize::new(0);
     let run = || {
         plan.blobs.par_iter().for_each_init(
             || git2::Repository::open(&git_dir).ok(),
             |worker_repo, (id, first)| {
-                if let Some(worker_repo) = worker_repo {
-                    git::feed_history_blob(worker_repo, *id, first, max_file_size, sink);
+                if let Some(worker_repo) = worker_repo
+                    && git::feed_history_blob(worker_repo, *id, first, max_file_size, sink)
+                {
+                    binary.fetch_add(1, Ordering::Relaxed);
                 }
                 progress.inc(1);
             },
@@ -378,6 +403,7 @@ fn scan_history(
         .collect();
     Ok(SourceTotals {
         commits: Some(plan.commits),
+        binary_scanned: binary.into_inner(),
         warnings,
         history_order: Some(order),
         ..SourceTotals::default()
@@ -549,6 +575,7 @@ pub fn report(
         bytes_scanned: results.bytes_scanned,
         lines_added: results.lines_added,
         commits: results.commits,
+        binary_scanned: results.binary_scanned,
         runs: results.runs,
         integrity_errors: results.integrity_errors(),
         hygiene_problems: results.hygiene.len(),

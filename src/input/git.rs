@@ -14,6 +14,7 @@
 //! path and id, never a skip: a gate must not pass what it could not see. A changed file over
 //! `--max-file-size` is a warning every report shows.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -75,6 +76,8 @@ pub struct GitTotals {
     pub files: u64,
     pub lines_added: u64,
     pub commits: u64,
+    /// Binary blobs (a NUL byte in the first 8 KiB) scanned as raw bytes.
+    pub binary: u64,
 }
 
 /// Open the repository that contains `start` (any subdirectory, a worktree), the way git does:
@@ -135,15 +138,19 @@ pub fn staged(start: &Path, max_file_size: u64, sink: &dyn Sink) -> Result<GitTo
                         else {
                             continue;
                         };
-                        let Some(data) = text_or_skip(&blob, &path, sink) else {
-                            continue;
-                        };
+                        let data = Content::of(&blob);
                         // An old version that cannot be read counts as absent: every line is
                         // then new, which reports more, never less.
                         let old = change.old.and_then(|old| repo.find_blob(old).ok());
-                        let added = match old.as_ref().map(|old| text::decode(old.content())) {
-                            Some(Some(old)) => Some(added_lines_between(&old, &data)),
-                            Some(None) | None => None,
+                        let added = match (&data, old.as_ref()) {
+                            (_, None) => Added::All,
+                            (Content::Text(new), Some(old)) => match text::decode(old.content()) {
+                                Some(old) => Added::Lines(added_lines_between(&old, new)),
+                                None => Added::NotIn(Content::of(old).into_bytes()),
+                            },
+                            (Content::Raw(_), Some(old)) => {
+                                Added::NotIn(Content::of(old).into_bytes())
+                            }
                         };
                         let provenance = Provenance::Staged {
                             path: path.clone(),
@@ -442,14 +449,28 @@ fn feed_diff(
         let Some(blob) = read_blob(repo, &odb, new.id(), &path, max_file_size, sink) else {
             continue;
         };
-        let Some(data) = text_or_skip(&blob, &path, sink) else {
-            continue;
+        let data = Content::of(&blob);
+        // The previous version (none for a new file: every line is added).
+        let old_id = Some(delta.old_file().id())
+            .filter(|id| delta.status() != Delta::Added && !id.is_zero());
+        let old = match old_id.map(|id| repo.find_blob(id)).transpose() {
+            Ok(old) => old,
+            Err(error) => {
+                sink.problem(Problem {
+                    path: path.clone(),
+                    message: format!(
+                        "cannot read the previous version of blob {} ({}), so it was not \
+                         scanned; {UNREADABLE_HELP}",
+                        new.id(),
+                        error.message()
+                    ),
+                });
+                continue;
+            }
         };
-        let added = if delta.status() == Delta::Added {
-            // A new file: every line is added.
-            None
-        } else {
-            match changed_lines(repo, diff, delta_index, &blob, &data) {
+        let added = match &old {
+            None => Added::All,
+            Some(old) => match changed_lines(diff, delta_index, (&blob, &data), old) {
                 Ok(added) => added,
                 Err(error) => {
                     sink.problem(Problem {
@@ -463,7 +484,7 @@ fn feed_diff(
                     });
                     continue;
                 }
-            }
+            },
         };
         feed_blob(&data, provenance(&path, new.id()), added, sink, totals);
     }
@@ -474,29 +495,29 @@ fn feed_diff(
 const UNREADABLE_HELP: &str = "in a partial clone (--filter) fetch the missing blobs first \
      (leakgate never fetches), otherwise check the repository with `git fsck`";
 
-/// The lines a modified file adds. libgit2 treats UTF-16 as binary (no hunks), so when either
-/// side is UTF-16 the decoded texts are compared instead. `None`: every line counts.
-fn changed_lines(
-    repo: &Repository,
+/// What a modified file adds. libgit2 treats UTF-16 as binary (no hunks), so when either side
+/// is UTF-16 the decoded texts are compared instead. When either side is binary there are no
+/// lines to compare: the findings whose secret the old version does not hold are new.
+fn changed_lines<'o>(
     diff: &Diff<'_>,
     delta_index: usize,
-    new: &git2::Blob<'_>,
-    new_text: &[u8],
-) -> Result<Option<AddedLines>, git2::Error> {
+    (new, new_content): (&git2::Blob<'_>, &Content<'_>),
+    old: &'o git2::Blob<'_>,
+) -> Result<Added<'o>, git2::Error> {
+    let Content::Text(new_text) = new_content else {
+        return Ok(Added::NotIn(Content::of(old).into_bytes()));
+    };
+    let old_content = Content::of(old);
+    let Content::Text(old_text) = &old_content else {
+        return Ok(Added::NotIn(old_content.into_bytes()));
+    };
     let is_utf16 =
         |data: &[u8]| matches!(Encoding::sniff(data), Encoding::Utf16Le | Encoding::Utf16Be);
-    let old_id = diff
-        .get_delta(delta_index)
-        .map(|delta| delta.old_file().id())
-        .filter(|id| !id.is_zero());
-    let old = old_id.map(|id| repo.find_blob(id)).transpose()?;
-    if is_utf16(new.content()) || old.as_ref().is_some_and(|old| is_utf16(old.content())) {
-        // An old side that is binary (or absent): every line is new.
-        let old_text = old.as_ref().and_then(|old| text::decode(old.content()));
-        return Ok(old_text.map(|old_text| added_lines_between(&old_text, new_text)));
+    if is_utf16(new.content()) || is_utf16(old.content()) {
+        return Ok(Added::Lines(added_lines_between(old_text, new_text)));
     }
     let patch = Patch::from_diff(diff, delta_index)?;
-    Ok(Some(match patch {
+    Ok(Added::Lines(match patch {
         Some(patch) => hunk_ranges(&patch)?,
         None => AddedLines::default(),
     }))
@@ -555,48 +576,84 @@ fn unreadable_blob(id: Oid, path: &str, error: &git2::Error, sink: &dyn Sink) {
     });
 }
 
-/// A blob's text as the scanner sees it (decoded), or a counted skip for a binary blob.
-fn text_or_skip<'b>(
-    blob: &'b git2::Blob<'_>,
-    path: &str,
-    sink: &dyn Sink,
-) -> Option<std::borrow::Cow<'b, [u8]>> {
-    let decoded = text::decode(blob.content());
-    if decoded.is_none() {
-        sink.skipped(Skipped {
-            path: path.to_owned(),
-            reason: SkipReason::Binary,
-            detail: None,
-        });
-    }
-    decoded
+/// A blob as the scanner sees it. Text is decoded ([`text`]: UTF-16, BOMs). A binary blob (a NUL
+/// byte in its first 8 KiB) is scanned as raw bytes, since rules match bytes: in a change, one
+/// NUL byte must not be enough to hide a secret from the gate.
+enum Content<'b> {
+    Text(Cow<'b, [u8]>),
+    Raw(&'b [u8]),
 }
 
-/// Hand a blob's text to the sink with the lines it adds (`None`: all of them), counting what was
-/// scanned. A blob that adds no line is not scanned.
+impl<'b> Content<'b> {
+    fn of(blob: &'b git2::Blob<'_>) -> Self {
+        match text::decode(blob.content()) {
+            Some(text) => Content::Text(text),
+            None => Content::Raw(blob.content()),
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Content::Text(text) => text,
+            Content::Raw(bytes) => bytes,
+        }
+    }
+
+    fn into_bytes(self) -> Cow<'b, [u8]> {
+        match self {
+            Content::Text(text) => text,
+            Content::Raw(bytes) => Cow::Borrowed(bytes),
+        }
+    }
+}
+
+/// Which findings of a changed blob are the change's.
+enum Added<'o> {
+    /// A new file: all of them.
+    All,
+    /// Those on the lines a text diff says are added.
+    Lines(AddedLines),
+    /// No line diff (a binary side): those whose secret this previous version does not hold.
+    NotIn(Cow<'o, [u8]>),
+}
+
+/// Hand a changed blob to the sink with what the change adds, counting what was scanned. A
+/// text blob that adds no line is not scanned.
 fn feed_blob(
-    data: &[u8],
+    data: &Content<'_>,
     provenance: Provenance,
-    added: Option<AddedLines>,
+    added: Added<'_>,
     sink: &dyn Sink,
     totals: &mut GitTotals,
 ) {
-    let lines = match &added {
-        Some(added) => added.count(),
-        None => {
-            memchr::memchr_iter(b'\n', data).count() as u64
-                + u64::from(!data.is_empty() && !data.ends_with(b"\n"))
+    let bytes = data.bytes();
+    match (data, &added) {
+        // Raw bytes have no lines to count; a binary blob is never empty (it holds a NUL).
+        (Content::Raw(_), _) => totals.binary += 1,
+        (Content::Text(_), Added::Lines(lines)) => totals.lines_added += lines.count(),
+        (Content::Text(_), Added::All | Added::NotIn(_)) => {
+            totals.lines_added += memchr::memchr_iter(b'\n', bytes).count() as u64
+                + u64::from(!bytes.is_empty() && !bytes.ends_with(b"\n"))
         }
+    }
+    let empty = match &added {
+        Added::Lines(lines) => lines.count() == 0,
+        Added::All | Added::NotIn(_) => bytes.is_empty(),
     };
-    if lines == 0 {
+    if empty {
         return;
     }
     totals.files += 1;
-    totals.lines_added += lines;
+    let (added_lines, previous) = match &added {
+        Added::All => (None, None),
+        Added::Lines(lines) => (Some(lines), None),
+        Added::NotIn(old) => (None, Some(old.as_ref())),
+    };
     sink.blob(Blob {
         provenance,
-        data,
-        added_lines: added.as_ref(),
+        data: bytes,
+        added_lines,
+        previous,
     });
 }
 
@@ -736,33 +793,41 @@ pub fn plan_history(
 
 /// Read one planned blob and feed it to `sink` (whole: history has no "added lines"). A blob
 /// that cannot be read is an error; one over the size limit a counted skip (history is an
-/// audit of everything ever committed, not a change to review).
+/// audit of everything ever committed, not a change to review). Returns whether it was a
+/// binary blob scanned as raw bytes.
 pub fn feed_history_blob(
     repo: &Repository,
     id: Oid,
     first: &FirstSeen,
     max_file_size: u64,
     sink: &dyn Sink,
-) {
+) -> bool {
     let path = first.path.as_str();
     let size = match repo.odb().and_then(|odb| odb.read_header(id)) {
         Ok((size, _)) => size as u64,
-        Err(e) => return unreadable_blob(id, path, &e, sink),
+        Err(e) => {
+            unreadable_blob(id, path, &e, sink);
+            return false;
+        }
     };
     if size > max_file_size {
-        return sink.skipped(Skipped {
+        sink.skipped(Skipped {
             path: path.to_owned(),
             reason: SkipReason::TooLarge,
             detail: Some(format!("{size} bytes")),
         });
+        return false;
     }
     let blob = match repo.find_blob(id) {
         Ok(blob) => blob,
-        Err(e) => return unreadable_blob(id, path, &e, sink),
+        Err(e) => {
+            unreadable_blob(id, path, &e, sink);
+            return false;
+        }
     };
-    let Some(data) = text_or_skip(&blob, path, sink) else {
-        return;
-    };
+    // Binary or not, as in the change modes: history is where a secret hidden behind a NUL
+    // byte stays for good.
+    let data = Content::of(&blob);
     let provenance = Provenance::Commit {
         path: first.path.clone(),
         blob: id.to_string(),
@@ -770,7 +835,9 @@ pub fn feed_history_blob(
     };
     sink.blob(Blob {
         provenance,
-        data: &data,
+        data: data.bytes(),
         added_lines: None,
+        previous: None,
     });
+    matches!(data, Content::Raw(_))
 }

@@ -117,6 +117,10 @@ pub struct Blob<'a> {
     pub data: &'a [u8],
     /// Report only findings that touch these lines; `None` means every line counts.
     pub added_lines: Option<&'a AddedLines>,
+    /// A change to a binary blob (either side) has no line diff: this is the previous version,
+    /// and only findings whose secret it does not also hold are the change's. A secret already
+    /// in a binary file is then not reported again on every change to it.
+    pub previous: Option<&'a [u8]>,
 }
 
 /// What an input source feeds. Implementations are shared across walker threads.

@@ -187,6 +187,7 @@ fn scan_file(path: &Path, origin: Origin, options: &WalkOptions, sink: &dyn Sink
             provenance: Provenance::file(path),
             data: &data,
             added_lines: None,
+            previous: None,
         }),
         Ok(FileContent::Binary) => match origin {
             Origin::Walked => skip(SkipReason::Binary, None),
@@ -309,6 +310,7 @@ pub fn scan_stdin(name: Option<&str>, max_size: u64, sink: &dyn Sink) {
             },
             data: &data,
             added_lines: None,
+            previous: None,
         }),
         Ok(FileContent::TooLarge(_)) => problem(format!(
             "standard input is larger than --max-file-size ({max_size} bytes) and was not \

@@ -245,6 +245,13 @@ impl HumanReporter {
             "{findings}: scanned {scanned} in {:.2}s",
             s.elapsed_ms as f64 / 1000.0
         );
+        if s.binary_scanned > 0 {
+            line.push_str(&format!(
+                "; {} binary {} scanned as raw bytes",
+                s.binary_scanned,
+                plural(s.binary_scanned as u64, "blob", "blobs")
+            ));
+        }
         if s.files_skipped > 0 {
             let reasons: Vec<String> = SkipReason::ALL
                 .iter()

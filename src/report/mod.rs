@@ -35,7 +35,9 @@
 //!   skipped test cases.
 //! - `"summary"`: always last: `findings`, `files_scanned`, `bytes_scanned`, `files_skipped`
 //!   (total), `skipped` (count per reason), `errors`, `invalid_json`, `elapsed_ms`, and for `--staged` scans
-//!   `lines_added`; for `--range` scans also `commits`, and `suppressed` when not zero.
+//!   `lines_added`; for `--range` scans also `commits`, and `suppressed` when not zero; for git
+//!   scans `binary_scanned` when not zero (binary blobs, among `files_scanned`, scanned as raw
+//!   bytes).
 //!
 //! Findings are sorted by path, line, column and rule, so output is deterministic.
 
@@ -101,6 +103,9 @@ pub struct Summary {
     /// Range scans only: the commits in the range.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commits: Option<u64>,
+    /// Git scans: binary blobs (counted in `files_scanned`) scanned as raw bytes.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub binary_scanned: usize,
     pub files_skipped: u64,
     pub skipped: BTreeMap<SkipReason, u64>,
     pub errors: usize,
