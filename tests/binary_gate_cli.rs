@@ -263,3 +263,23 @@ fn random_bytes(seed: u64, len: usize) -> Vec<u8> {
         })
         .collect()
 }
+
+#[test]
+fn gitattributes_marking_text_binary_does_not_hide_added_lines() {
+    // `-diff` or `binary` in a .gitattributes (which the change itself can add) makes git show
+    // no lines for a text file; the added lines are still the change's.
+    let token = ghp(11);
+    let repo = TestRepo::new();
+    repo.write("app.txt", "x=1\n");
+    repo.commit_all("base");
+    repo.write(".gitattributes", "app.txt -diff\n*.cfg binary\n");
+    repo.write("app.txt", format!("x=1\nGITHUB_TOKEN={token}\n"));
+    repo.commit_all("hide it");
+    for extra in [&[][..], &["--per-commit"][..]] {
+        let mut args = vec!["scan", "--range", "HEAD~1..HEAD"];
+        args.extend_from_slice(extra);
+        let (code, messages, _) = run(&repo, &args);
+        assert_eq!(code, Some(1), "{args:?}: {messages:?}");
+        assert_eq!(locations(&messages), vec![("app.txt".to_owned(), 2)]);
+    }
+}

@@ -397,8 +397,13 @@ fn commit_info(commit: &git2::Commit<'_>) -> CommitInfo {
 
 fn diff_options() -> DiffOptions {
     let mut options = DiffOptions::new();
-    // Zero context: every hunk line on the new side is an added line.
-    options.context_lines(0).include_typechange(true);
+    // Zero context: every hunk line on the new side is an added line. Text as leakgate decides
+    // it (binary blobs never reach a patch): a `.gitattributes` saying `-diff` or `binary`,
+    // which the change itself can add, must not turn a text file's added lines into none.
+    options
+        .context_lines(0)
+        .include_typechange(true)
+        .force_text(true);
     options
 }
 
