@@ -9,7 +9,10 @@
 //!   and then removed inside the range is still reported.
 //!
 //! Every source feeds the same [`Sink`] with [`Blob`]s (decoded by [`text`]: UTF-16 is scanned,
-//! with added lines computed on the decoded text); only findings on added lines count. A blob
+//! with added lines computed on the decoded text); only findings on added lines count. A binary
+//! blob is scanned as raw bytes (one NUL byte must not pass a secret through the gate); with no
+//! lines to diff, a modified one hands the sink its previous version, and only secrets that
+//! version does not hold count. A blob
 //! that cannot be read (absent from a partial clone, missing, corrupt) is an error naming its
 //! path and id, never a skip: a gate must not pass what it could not see. A changed file over
 //! `--max-file-size` is a warning every report shows.
