@@ -76,7 +76,7 @@ fn staged_in_a_repo_with_no_commits_from_a_subdirectory() {
 }
 
 #[test]
-fn staged_ignores_deletions_and_counts_binary_and_large_blobs() {
+fn staged_ignores_deletions_scans_binary_and_counts_large_blobs() {
     let repo = TestRepo::new();
     repo.write("gone.env", format!("API_TOKEN={}\n", password(5)));
     repo.commit_all("base");
@@ -94,10 +94,14 @@ fn staged_ignores_deletions_and_counts_binary_and_large_blobs() {
     );
     repo.git(&["add", "-A"]);
     let (code, messages) = repo.scan_json(&["scan", "--staged"]);
-    assert_eq!(code, Some(0), "{messages:?}");
+    // The binary blob is scanned as raw bytes (a NUL byte does not hide its secret); the deleted
+    // file is not a change to scan.
+    assert_eq!(code, Some(1), "{messages:?}");
+    assert_eq!(locations(&messages), vec![("blob.bin".to_owned(), 1)]);
     let s = summary(&messages);
-    assert_eq!(s["files_scanned"], 0);
-    assert_eq!(s["skipped"]["binary"], 1);
+    assert_eq!(s["files_scanned"], 1);
+    assert_eq!(s["binary_scanned"], 1);
+    assert_eq!(s["skipped"].get("binary"), None);
     assert_eq!(s["skipped"]["too_large"], 1);
 }
 
