@@ -3,8 +3,11 @@
 //! The data flows one way: [`cli`] → [`config`] → [`rules`] (a compiled [`rules::RuleSet`]) →
 //! [`input`] (bytes plus [`finding::Provenance`]: working tree, git, agent journals via
 //! [`journal`]) → [`scan`] (matches) → [`finding`] → [`report`]. [`hygiene`] checks repository
-//! hygiene and [`baseline`] accepted findings. [`commands`] wires them together for each
-//! subcommand; `main.rs` only maps the result to an exit code.
+//! hygiene and [`baseline`] accepted findings. What output may show is decided by [`mask`]
+//! (what to hide), [`escape`] (untrusted text for terminals and CI logs) and [`fingerprint`]
+//! (salted, slow for guessable secrets); everything written goes through [`atomic`].
+//! [`commands`] wires them together for each subcommand; `main.rs` only maps the result to an
+//! exit code.
 
 pub mod atomic;
 pub mod baseline;
