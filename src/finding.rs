@@ -71,9 +71,20 @@ impl Provenance {
         if let Some(path) = path {
             *own = path;
         }
+        if let Provenance::Journal { run_id, .. } = self
+            && let std::borrow::Cow::Owned(shown) = crate::mask::mask_name(run_id)
+        {
+            *run_id = shown;
+        }
         if let (Provenance::Commit { commit, .. }, Some(author)) = (self, author) {
             commit.author = author;
         }
+    }
+
+    /// Does a name this provenance carries besides its path (a journal's run id) need masking?
+    pub fn has_masked_names(&self) -> bool {
+        matches!(self, Provenance::Journal { run_id, .. }
+            if matches!(crate::mask::mask_name(run_id), std::borrow::Cow::Owned(_)))
     }
 
     pub fn commit(&self) -> Option<&CommitInfo> {

@@ -132,3 +132,32 @@ fn a_token_typed_on_the_command_line_is_masked_in_errors() {
         );
     }
 }
+
+/// A run directory named after a token: its run id is a name like any other, masked in every
+/// format of `journal --verify` (findings' run labels and integrity problems alike).
+#[test]
+fn a_token_used_as_a_run_id_is_masked_in_every_format() {
+    let token = fake("ghp_", 7301, 36, ALNUM);
+    let tree = Tree::new();
+    let run = format!(".a5c/runs/{token}");
+    tree.write(&format!("{run}/run.json"), "{\"processId\": \"demo\"}\n");
+    tree.write(
+        &format!("{run}/journal/000001.01JDDDDDDDDDDDDDDDDDDDDDD1.json"),
+        format!(
+            "{{\"type\":\"RUN_CREATED\",\"seq\":1,\"data\":{{\"password\":\"{}\"}}}}\n",
+            random(7302, 16, PASSWORDISH)
+        ),
+    );
+    for format in ["human", "json", "sarif", "github", "junit"] {
+        let output = tree
+            .leakgate()
+            .args(["journal", ".a5c", "--verify", "--format", format])
+            .output()
+            .expect("run");
+        assert_eq!(output.status.code(), Some(1), "{format}");
+        for (stream, text) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+            let text = String::from_utf8_lossy(text);
+            assert!(!shown(&text, &token), "{format} {stream} shows the run id");
+        }
+    }
+}

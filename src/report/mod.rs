@@ -263,7 +263,11 @@ impl Reporter for MaskedNames {
                     );
                     (shown != c.author).then_some(shown)
                 });
-                if path.is_none() && provenance.is_none() && author.is_none() {
+                if path.is_none()
+                    && provenance.is_none()
+                    && author.is_none()
+                    && !finding.provenance.has_masked_names()
+                {
                     return self.inner.report(message);
                 }
                 let mut shown = (*finding).clone();
@@ -333,11 +337,23 @@ impl Reporter for MaskedNames {
                 }
                 None => self.inner.report(message),
             },
-            // Integrity problems name files through `journal::verify::safe_name` already; a
-            // plain warning and the summary carry no name.
-            Message::Integrity(_) | Message::Warning { .. } | Message::Summary(_) => {
-                self.inner.report(message)
+            // Integrity problems name their files through `journal::verify::safe_name`
+            // already; the run they belong to is a directory name like any other.
+            Message::Integrity(problem) => {
+                let run_id = masked(&problem.run_id);
+                let run = masked(&problem.run);
+                if run_id.is_none() && run.is_none() {
+                    return self.inner.report(message);
+                }
+                let shown = crate::journal::RunProblem {
+                    run_id: run_id.unwrap_or_else(|| problem.run_id.clone()),
+                    run: run.unwrap_or_else(|| problem.run.clone()),
+                    ..(*problem).clone()
+                };
+                self.inner.report(&Message::Integrity(&shown))
             }
+            // A plain warning and the summary carry no name.
+            Message::Warning { .. } | Message::Summary(_) => self.inner.report(message),
         }
     }
 
