@@ -7,27 +7,6 @@ use std::path::Path;
 
 use common::*;
 
-/// An SDK event file: pretty JSON, checksum over the text without the checksum key.
-fn event(kind: &str, seconds: u32, data: serde_json::Value) -> String {
-    let body = serde_json::to_string_pretty(&serde_json::json!({
-        "type": kind,
-        "recordedAt": format!("2026-01-01T00:00:{seconds:02}.000Z"),
-        "data": data,
-        "sdkVersion": "6.0.0",
-    }))
-    .expect("json")
-        + "\n";
-    use sha2::Digest;
-    let checksum: String = sha2::Sha256::digest(body.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!(
-        "{},\n  \"checksum\": \"{checksum}\"\n}}\n",
-        &body[..body.len() - 3]
-    )
-}
-
 const RUN: &str = "01JAAAAAAAAAAAAAAAAAAAAAAA";
 
 /// A run under `root/runs/<RUN>` with a token in the prompt event, a password in a task's env,
@@ -43,7 +22,7 @@ fn write_run(tree: &Tree, root: &str) -> Vec<String> {
     );
     tree.write(
         &format!("{run}/journal/000001.01JDDDDDDDDDDDDDDDDDDDDDD1.json"),
-        event(
+        sdk_event(
             "RUN_CREATED",
             0,
             serde_json::json!({"runId": RUN, "prompt": format!("deploy with {token}")}),
@@ -51,7 +30,7 @@ fn write_run(tree: &Tree, root: &str) -> Vec<String> {
     );
     tree.write(
         &format!("{run}/journal/000002.01JDDDDDDDDDDDDDDDDDDDDDD2.json"),
-        event("EFFECT_REQUESTED", 1, serde_json::json!({"effectId": "01JBBBBBBBBBBBBBBBBBBBBBBB", "taskDefRef": "tasks/01JBBBBBBBBBBBBBBBBBBBBBBB/task.json"})),
+        sdk_event("EFFECT_REQUESTED", 1, serde_json::json!({"effectId": "01JBBBBBBBBBBBBBBBBBBBBBBB", "taskDefRef": "tasks/01JBBBBBBBBBBBBBBBBBBBBBBB/task.json"})),
     );
     tree.write(
         &format!("{run}/tasks/01JBBBBBBBBBBBBBBBBBBBBBBB/task.json"),
@@ -397,7 +376,7 @@ fn verify_finds_tampering_gaps_and_truncation() {
     // state.json whose head points past the end.
     tree.write(
         &format!("{run}/journal/000003.01JDDDDDDDDDDDDDDDDDDDDDD3.json"),
-        event(
+        sdk_event(
             "EFFECT_RESOLVED",
             2,
             serde_json::json!({"effectId": "01JBBBBBBBBBBBBBBBBBBBBBBB", "status": "ok"}),
@@ -405,7 +384,7 @@ fn verify_finds_tampering_gaps_and_truncation() {
     );
     tree.write(
         &format!("{run}/journal/000005.01JDDDDDDDDDDDDDDDDDDDDDD5.json"),
-        event("COST_TRACKED", 3, serde_json::json!({"model": "m"})),
+        sdk_event("COST_TRACKED", 3, serde_json::json!({"model": "m"})),
     );
     let first = tree.child(&format!(
         "{run}/journal/000001.01JDDDDDDDDDDDDDDDDDDDDDD1.json"

@@ -16,23 +16,6 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// An SDK event file: pretty JSON, checksum over the text without the checksum key.
-fn event(kind: &str, seconds: u32, data: serde_json::Value) -> String {
-    let body = serde_json::to_string_pretty(&serde_json::json!({
-        "type": kind,
-        "recordedAt": format!("2026-01-01T00:00:{seconds:02}.000Z"),
-        "data": data,
-        "sdkVersion": "6.0.0",
-    }))
-    .expect("json")
-        + "\n";
-    format!(
-        "{},\n  \"checksum\": \"{}\"\n}}\n",
-        &body[..body.len() - 3],
-        sha256_hex(body.as_bytes())
-    )
-}
-
 fn leaks(haystack: &str, secret: &str) -> bool {
     let chars: Vec<char> = secret.chars().collect();
     chars
@@ -78,7 +61,7 @@ fn integrity_messages_name_files_and_codes_never_values() {
     );
     journal(
         1,
-        event("RUN_CREATED", 0, serde_json::json!({"runId": RUN})),
+        sdk_event("RUN_CREATED", 0, serde_json::json!({"runId": RUN})),
     );
     let request = serde_json::json!({
         "effectId": effect,
@@ -88,19 +71,19 @@ fn integrity_messages_name_files_and_codes_never_values() {
         "resultRef": format!("/etc/{in_ref}"),
         "stdoutRef": format!("../../{in_ref}"),
     });
-    journal(2, event("EFFECT_REQUESTED", 1, request.clone()));
-    journal(3, event("EFFECT_REQUESTED", 2, request));
+    journal(2, sdk_event("EFFECT_REQUESTED", 1, request.clone()));
+    journal(3, sdk_event("EFFECT_REQUESTED", 2, request));
     journal(
         4,
-        event(
+        sdk_event(
             "EFFECT_RESOLVED",
             3,
             serde_json::json!({"effectId": orphan}),
         ),
     );
-    journal(5, event("RUN_COMPLETED", 4, serde_json::json!({})));
-    journal(6, event(&event_type, 5, serde_json::json!({})));
-    let tampered = event("NOTE_ADDED", 6, serde_json::json!({"n": 1}));
+    journal(5, sdk_event("RUN_COMPLETED", 4, serde_json::json!({})));
+    journal(6, sdk_event(&event_type, 5, serde_json::json!({})));
+    let tampered = sdk_event("NOTE_ADDED", 6, serde_json::json!({"n": 1}));
     let at = tampered.rfind("\"checksum\": \"").expect("checksum") + "\"checksum\": \"".len();
     journal(7, format!("{}{recorded}\"\n}}\n", &tampered[..at]));
     tree.write(&format!("{run}/journal/{token}.json"), "{}\n");

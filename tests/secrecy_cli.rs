@@ -347,32 +347,6 @@ impl<'a> Audit<'a> {
     }
 }
 
-/// An SDK journal event file: pretty JSON, checksum over the text without the checksum key.
-fn event(kind: &str, seconds: u32, data: serde_json::Value) -> String {
-    let body = serde_json::to_string_pretty(&serde_json::json!({
-        "type": kind,
-        "recordedAt": format!("2026-01-01T00:00:{seconds:02}.000Z"),
-        "data": data,
-        "sdkVersion": "6.0.0",
-    }))
-    .expect("json")
-        + "\n";
-    use sha2::Digest;
-    let checksum: String = sha2::Sha256::digest(body.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    with_checksum(&body, &checksum)
-}
-
-/// An event's text with `checksum` as its last key.
-fn with_checksum(body: &str, checksum: &str) -> String {
-    format!(
-        "{},\n  \"checksum\": \"{checksum}\"\n}}\n",
-        &body[..body.len() - 3]
-    )
-}
-
 fn pretty(value: serde_json::Value) -> String {
     serde_json::to_string_pretty(&value).expect("json") + "\n"
 }
@@ -820,7 +794,7 @@ fn journal_files(plan: &mut Plan) -> Vec<(String, String)> {
     ));
     files.push((
         format!("{run}/journal/000001.01JDDDDDDDDDDDDDDDDDDDDDD1.json"),
-        event(
+        sdk_event(
             "RUN_CREATED",
             0,
             serde_json::json!({"runId": RUN, "processId": "demo/deploy", "prompt": format!("deploy using token {prompt}")}),
@@ -828,7 +802,7 @@ fn journal_files(plan: &mut Plan) -> Vec<(String, String)> {
     ));
     files.push((
         format!("{run}/journal/000002.01JDDDDDDDDDDDDDDDDDDDDDD2.json"),
-        event(
+        sdk_event(
             "EFFECT_REQUESTED",
             1,
             serde_json::json!({"effectId": EFFECT, "kind": "node", "taskDefRef": format!("tasks/{EFFECT}/task.json")}),
@@ -851,7 +825,7 @@ fn journal_files(plan: &mut Plan) -> Vec<(String, String)> {
     // Resolves an effect nobody requested, pointing at a ref that does not exist.
     files.push((
         format!("{run}/journal/000003.01JDDDDDDDDDDDDDDDDDDDDDD3.json"),
-        event(
+        sdk_event(
             "EFFECT_RESOLVED",
             2,
             serde_json::json!({
@@ -873,12 +847,12 @@ fn journal_files(plan: &mut Plan) -> Vec<(String, String)> {
         + "\n";
     files.push((
         format!("{run}/journal/000004.01JDDDDDDDDDDDDDDDDDDDDDD4.json"),
-        with_checksum(&body, &checksum),
+        event_with_checksum(&body, &checksum),
     ));
     // A stray file whose name holds a token.
     files.push((
         format!("{run}/journal/{file_name}.json"),
-        event("COST_TRACKED", 4, serde_json::json!({"model": "m"})),
+        sdk_event("COST_TRACKED", 4, serde_json::json!({"model": "m"})),
     ));
     files
 }

@@ -218,3 +218,30 @@ pub fn test_python(packages: &[&str]) -> PathBuf {
     );
     python
 }
+
+/// An SDK journal event file (see shared/journal-format.md): pretty JSON whose last key is a
+/// `checksum` over the text without it, as the SDK writes it.
+pub fn sdk_event(kind: &str, seconds: u32, data: serde_json::Value) -> String {
+    let body = serde_json::to_string_pretty(&serde_json::json!({
+        "type": kind,
+        "recordedAt": format!("2026-01-01T00:00:{seconds:02}.000Z"),
+        "data": data,
+        "sdkVersion": "6.0.0",
+    }))
+    .expect("json")
+        + "\n";
+    use sha2::Digest;
+    let checksum: String = sha2::Sha256::digest(body.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    event_with_checksum(&body, &checksum)
+}
+
+/// An event's text (pretty JSON ending in `\n}\n`) with `checksum` added as its last key.
+pub fn event_with_checksum(body: &str, checksum: &str) -> String {
+    format!(
+        "{},\n  \"checksum\": \"{checksum}\"\n}}\n",
+        &body[..body.len() - 3]
+    )
+}
