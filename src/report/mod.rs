@@ -3,6 +3,9 @@
 //!
 //! # JSON Lines schema (a contract)
 //!
+//! The README's "JSON Lines schema" table names every key, by message type; `tests/schema_cli.rs`
+//! fails when a key is written that the table does not name. In short:
+//!
 //! `--format json` writes one JSON object per line. Every object has a `type`:
 //!
 //! - `"finding"`: `rule`, `description`, `severity` (`high`|`medium`|`low`), `path`, `line`,
