@@ -46,13 +46,6 @@ fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
     }
 }
 
-fn is_root() -> bool {
-    std::process::Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
-}
-
 // ---- 1. Named inputs that were not scanned are errors ----
 
 #[cfg(unix)]
@@ -148,15 +141,7 @@ fn an_unreadable_named_file_is_an_error() {
     )
     .expect("chmod");
     // Root reads anything: drop to nobody, as the other permission tests do.
-    let binary = assert_cmd::cargo::cargo_bin("leakgate");
-    let mut cmd = if is_root() {
-        let mut c = assert_cmd::Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&binary);
-        c
-    } else {
-        assert_cmd::Command::new(&binary)
-    };
+    let mut cmd = leakgate_unprivileged(tree.path());
     let output = cmd
         .current_dir(tree.path())
         .env("TERM", "dumb")

@@ -90,28 +90,6 @@ fn a_range_without_a_base_is_a_usage_error() {
     assert_eq!(locations(&messages), [("s.env".to_owned(), 1)]);
 }
 
-fn is_root() -> bool {
-    std::process::Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
-}
-
-/// The binary as an unprivileged user when we are root (root reads anything).
-fn unprivileged(dir: &std::path::Path) -> assert_cmd::Command {
-    let binary = assert_cmd::cargo::cargo_bin("leakgate");
-    let mut cmd = if is_root() {
-        let mut c = assert_cmd::Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&binary);
-        c
-    } else {
-        assert_cmd::Command::new(&binary)
-    };
-    cmd.current_dir(dir).env("NO_COLOR", "1");
-    cmd
-}
-
 fn chmod(path: &std::path::Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
@@ -134,7 +112,7 @@ fn directories_that_cannot_be_read_are_errors_in_every_format() {
         (vec!["scan", "sealed"], vec!["sealed"]),
         (vec!["scan", "."], vec!["open/locked", "sealed"]),
     ] {
-        let output = unprivileged(tree.path())
+        let output = leakgate_unprivileged(tree.path())
             .args(&args)
             .args(["--format", "json"])
             .output()
@@ -149,7 +127,7 @@ fn directories_that_cannot_be_read_are_errors_in_every_format() {
         errors.sort_unstable();
         assert_eq!(errors, expected, "{args:?}");
         for format in ["sarif", "github", "junit", "human"] {
-            let output = unprivileged(tree.path())
+            let output = leakgate_unprivileged(tree.path())
                 .args(&args)
                 .args(["--format", format])
                 .output()
@@ -167,7 +145,7 @@ fn directories_that_cannot_be_read_are_errors_in_every_format() {
     }
     // Listed in .leakgateignore, it is left out on purpose: clean.
     tree.write("open/.leakgateignore", "locked/\n");
-    let output = unprivileged(tree.path())
+    let output = leakgate_unprivileged(tree.path())
         .args(["scan", "open"])
         .output()
         .expect("run");

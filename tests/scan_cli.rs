@@ -460,15 +460,7 @@ fn unreadable_files_are_reported_and_the_scan_goes_on() {
     .expect("chmod");
 
     // Root reads anything, so run the scan as an unprivileged user when we are root.
-    let binary = assert_cmd::cargo::cargo_bin("leakgate");
-    let mut cmd = if unsafe_is_root() {
-        let mut c = assert_cmd::Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&binary);
-        c
-    } else {
-        assert_cmd::Command::new(&binary)
-    };
+    let mut cmd = leakgate_unprivileged(tree.path());
     let output = cmd
         .current_dir(tree.path())
         .args(["scan", "--color", "never"])
@@ -484,13 +476,6 @@ fn unreadable_files_are_reported_and_the_scan_goes_on() {
     );
     assert!(stdout.contains("1 finding: scanned 1 file"), "{stdout}");
     assert!(stdout.contains("1 error"), "{stdout}");
-}
-
-fn unsafe_is_root() -> bool {
-    std::process::Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
 }
 
 #[test]

@@ -634,30 +634,6 @@ fn install_hook_refuses_a_fifo_even_with_force() {
 
 // ---------------------------------------------------------------- failed writes
 
-fn is_root() -> bool {
-    std::process::Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
-}
-
-/// The binary as an unprivileged user (root writes anywhere, so drop to nobody when root).
-fn unprivileged(dir: &Path) -> assert_cmd::Command {
-    let binary = assert_cmd::cargo::cargo_bin("leakgate");
-    let mut cmd = if is_root() {
-        let mut c = assert_cmd::Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&binary);
-        c
-    } else {
-        assert_cmd::Command::new(&binary)
-    };
-    cmd.current_dir(dir)
-        .env("TERM", "dumb")
-        .env_remove("NO_COLOR");
-    cmd
-}
-
 #[test]
 fn failed_writes_exit_2_with_advice_and_leave_nothing() {
     let (tree, _, _) = log_tree();
@@ -677,7 +653,10 @@ fn failed_writes_exit_2_with_advice_and_leave_nothing() {
         &["journal", "logs", "--redact-to", "locked"],
     ];
     for args in runs {
-        let output = unprivileged(tree.path()).args(args).output().expect("run");
+        let output = leakgate_unprivileged(tree.path())
+            .args(args)
+            .output()
+            .expect("run");
         let text = stderr(&output);
         assert_eq!(output.status.code(), Some(2), "{args:?}: {text}");
         assert!(

@@ -245,3 +245,31 @@ pub fn event_with_checksum(body: &str, checksum: &str) -> String {
         &body[..body.len() - 3]
     )
 }
+
+/// Are the tests running as root?
+pub fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+}
+
+/// The built binary run in `dir` as an unprivileged user (nobody, through `setpriv`) when the
+/// tests run as root, since root reads and writes anything: permission tests then test
+/// something instead of returning early. The environment is pinned as in [`leakgate`].
+pub fn leakgate_unprivileged(dir: &Path) -> Command {
+    let binary = assert_cmd::cargo::cargo_bin("leakgate");
+    let mut cmd = if is_root() {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&binary);
+        c
+    } else {
+        Command::new(&binary)
+    };
+    cmd.current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("GITHUB_ACTIONS")
+        .env("TERM", "dumb");
+    cmd
+}
