@@ -400,9 +400,10 @@ fn leakgateignore_is_honoured_the_same_way_in_every_mode() {
     assert!(found.contains(&loc("top.env", 1)), "{found:?}");
 }
 
-/// A `.leakgate.toml` is scanned like any other file: only the texts it declares on purpose
-/// (custom rules' examples, allowlist patterns) are left out, so a change cannot park a real
-/// secret in a configuration file, valid or not.
+/// A `.leakgate.toml` is scanned like any other file: only the texts the configuration in
+/// effect declares on purpose (custom rules' examples, allowlist patterns) are left out, so a
+/// change cannot park a real secret in a configuration file, valid or not, nor exempt it by
+/// declaring it an example.
 #[test]
 fn configuration_files_are_scanned_except_their_declared_examples() {
     let tree = Tree::new();
@@ -427,6 +428,24 @@ fn configuration_files_are_scanned_except_their_declared_examples() {
     let messages = json_lines(&output.stdout);
     assert_eq!(locations(&messages), vec![loc("sub/.leakgate.toml", 7)]);
     assert_eq!(findings(&messages)[0]["rule"], "github-pat");
+
+    // A configuration that is not in effect cannot exempt its own text: a nested
+    // `.leakgate.toml` declaring a real secret as a custom rule's example still reports it.
+    let hiding = Tree::new();
+    hiding.write(
+        "sub/.leakgate.toml",
+        format!(
+            "[[rules.custom]]\nid = \"gh\"\ndescription = \"d\"\nkeywords = [\"ghp_\"]\nregex = '''ghp_[A-Za-z0-9]{{36}}'''\nexamples = [\"{parked}\"]\n"
+        ),
+    );
+    let output = hiding
+        .leakgate()
+        .args(["scan", ".", "--format", "json", "--isolated"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let messages = json_lines(&output.stdout);
+    assert_eq!(locations(&messages), vec![loc("sub/.leakgate.toml", 6)]);
 
     // A file that does not parse declares nothing: a secret in it is reported.
     let broken = Tree::new();

@@ -293,6 +293,9 @@ pub struct RuleSet {
     global_allowlist: Option<Rule>,
     allowed_lines: Vec<Regex>,
     allowed_paths: Option<globset::GlobSet>,
+    /// Texts the configuration in effect declares on purpose (its custom rules' examples and
+    /// negative examples, its allowlist patterns): not findings inside a `.leakgate.toml`.
+    declared_texts: Vec<String>,
     prefilter: AhoCorasick,
     /// For each prefilter pattern, the rules that listed it as a keyword.
     rules_by_keyword: Vec<Vec<usize>>,
@@ -352,6 +355,7 @@ impl RuleSet {
             global_allowlist: None,
             allowed_lines: Vec::new(),
             allowed_paths: None,
+            declared_texts: Vec::new(),
         })
     }
 
@@ -392,6 +396,16 @@ impl RuleSet {
         }
         let mut set = Self::new(rules)?;
         let allow = &config.allowlist;
+        set.declared_texts = config
+            .rules
+            .custom
+            .iter()
+            .flat_map(|spec| spec.examples.iter().chain(&spec.negative_examples))
+            .chain(&allow.regexes)
+            .chain(&allow.stopwords)
+            .chain(&allow.lines)
+            .cloned()
+            .collect();
         if !allow.regexes.is_empty() || !allow.stopwords.is_empty() {
             let spec = RuleSpec {
                 id: "<allowlist>".into(),
@@ -440,6 +454,12 @@ impl RuleSet {
         self.allowed_paths
             .as_ref()
             .is_some_and(|set| set.is_match(path))
+    }
+
+    /// Texts the configuration in effect declares on purpose: matches inside them, in a
+    /// `.leakgate.toml`, are not findings.
+    pub fn declared_texts(&self) -> &[String] {
+        &self.declared_texts
     }
 
     pub fn rules(&self) -> &[Rule] {

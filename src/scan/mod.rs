@@ -134,8 +134,10 @@ impl<'r> Scanner<'r> {
         }
         let mut candidates = self.candidates(data, provenance.path());
         if is_config_file(provenance.path()) && !candidates.is_empty() {
-            let examples = config_examples(data);
-            candidates.retain(|c| !inside_any(&data[c.start..c.end], &examples));
+            // Only what the configuration in effect declares (in range mode, the base side's):
+            // a `.leakgate.toml` a change adds or edits cannot exempt its own text.
+            let declared = self.rules.declared_texts();
+            candidates.retain(|c| !inside_any(&data[c.start..c.end], declared));
         }
         let mut notes = Vec::new();
         let mut lexed = None;
@@ -657,40 +659,6 @@ fn inside_redaction_marker(data: &[u8], offset: usize) -> bool {
 /// Is this leakgate's own configuration file (at any depth)?
 fn is_config_file(path: &str) -> bool {
     path.rsplit('/').next().unwrap_or(path) == crate::config::CONFIG_FILE
-}
-
-/// The texts a configuration file declares on purpose: its custom rules' `examples` and
-/// `negative_examples`, and its allowlist `regexes`, `stopwords` and `lines`. Matches inside
-/// them are not findings. A file that does not parse as TOML declares nothing, so everything in
-/// it is reported: a broken config cannot hide a secret.
-fn config_examples(data: &[u8]) -> Vec<String> {
-    const DECLARING_KEYS: &[&str] = &[
-        "examples",
-        "negative_examples",
-        "regexes",
-        "stopwords",
-        "lines",
-    ];
-    let Ok(text) = std::str::from_utf8(data) else {
-        return Vec::new();
-    };
-    let Ok(root) = text.parse::<toml::Table>() else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    // Iterative, so a deeply nested file cannot overflow the stack.
-    let mut stack: Vec<(&str, &toml::Value)> = root.iter().map(|(k, v)| (k.as_str(), v)).collect();
-    while let Some((key, value)) = stack.pop() {
-        match value {
-            toml::Value::Table(table) => stack.extend(table.iter().map(|(k, v)| (k.as_str(), v))),
-            toml::Value::Array(items) if DECLARING_KEYS.contains(&key) => {
-                out.extend(items.iter().filter_map(|v| v.as_str().map(str::to_owned)));
-            }
-            toml::Value::Array(items) => stack.extend(items.iter().map(|v| (key, v))),
-            _ => {}
-        }
-    }
-    out
 }
 
 fn inside_any(secret: &[u8], texts: &[String]) -> bool {
