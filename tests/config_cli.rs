@@ -184,3 +184,21 @@ fn configuration_errors_point_at_the_line() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no rule has this id"));
 }
+
+/// An allowlist line pattern that cannot be compiled the way the scanner uses it (bytes, no
+/// Unicode classes) is an error naming the key, never silently dropped, and the error does not
+/// quote the pattern.
+#[test]
+fn an_allowlist_line_pattern_that_cannot_compile_is_an_error() {
+    let tree = Tree::new();
+    tree.write(
+        ".leakgate.toml",
+        "[allowlist]\nlines = ['''\\p{Greek}zz_quoted''']\n",
+    );
+    tree.write("a.txt", "hello\n");
+    let output = tree.leakgate().args(["scan", "."]).output().expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("allowlist.lines"), "{stderr}");
+    assert!(!stderr.contains("zz_quoted"), "{stderr}");
+}

@@ -426,11 +426,27 @@ impl RuleSet {
             };
             set.global_allowlist = Some(Rule::new(spec, ".leakgate.toml".into()));
         }
+        // Compiled as they are used (bytes, no Unicode classes, size-limited): a pattern the
+        // configuration check accepted can still fail here, and is an error, never dropped.
         set.allowed_lines = allow
             .lines
             .iter()
-            .filter_map(|p| build_regex(p).ok())
-            .collect();
+            .map(|pattern| {
+                build_regex(pattern).map_err(|message| RuleError::Invalid {
+                    file: ".leakgate.toml".into(),
+                    id: "allowlist.lines".into(),
+                    // The reason only: the parser's message quotes the pattern, which
+                    // may hold what it allows.
+                    message: format!(
+                        "bad allowlist regex: {}",
+                        message
+                            .rsplit("error: ")
+                            .next()
+                            .unwrap_or("invalid pattern")
+                    ),
+                })
+            })
+            .collect::<Result<_, _>>()?;
         set.allowed_paths = build_globs(&allow.paths).map_err(|message| RuleError::Invalid {
             file: ".leakgate.toml".into(),
             id: "allowlist.paths".into(),
