@@ -190,26 +190,13 @@ impl Problems {
 /// masked as `[masked]`, so a secret used as a file name is not printed. The journal's own
 /// identifiers (ULIDs, SHA-256 hex) are names by design and stay.
 pub fn safe_name(name: &str) -> String {
-    let is_run = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '=' | '_' | '-');
-    let mut out = String::with_capacity(name.len());
-    let mut rest = name;
-    while let Some(c) = rest.chars().next() {
-        if is_run(c) {
-            let end = rest.find(|c: char| !is_run(c)).unwrap_or(rest.len());
-            let run = &rest[..end];
-            if crate::mask::name_run_is_credential(run) {
-                out.push_str(crate::mask::MASKED_NAME);
-            } else {
-                out.push_str(run);
-            }
-            rest = &rest[end..];
-        } else {
-            // The one escape every printer uses (`\n`, `\x1b`, `\u{202e}`), so a name reads
-            // the same here as in findings.
-            let mut buf = [0u8; 4];
-            out.push_str(&crate::escape::escape(c.encode_utf8(&mut buf)));
-            rest = &rest[c.len_utf8()..];
-        }
+    let masked = crate::mask::mask_name(name);
+    let mut out = String::with_capacity(masked.len());
+    for c in masked.chars() {
+        // The one escape every printer uses (`\n`, `\x1b`, `\u{202e}`), so a name reads the
+        // same here as in findings; a character at a time, so `##[` is left to the printer.
+        let mut buf = [0u8; 4];
+        out.push_str(&crate::escape::escape(c.encode_utf8(&mut buf)));
     }
     out
 }
