@@ -48,16 +48,7 @@ pub fn mask_toml(text: &str) -> Masked {
     // The last key read, to know whether its value is one of [`SHOWN_VALUES_OF`].
     let mut key = String::new();
     let mut at = 0;
-    // Mask `bytes[from..to]`, keeping line breaks (and other whitespace) where they are.
-    let masked = |out: &mut Vec<u8>, from: usize, to: usize| {
-        for &byte in &bytes[from..to] {
-            out.push(if byte.is_ascii_whitespace() {
-                byte
-            } else {
-                b'*'
-            });
-        }
-    };
+    let masked = |out: &mut Vec<u8>, from: usize, to: usize| push_masked(out, &bytes[from..to]);
     while at < bytes.len() {
         let byte = bytes[at];
         match byte {
@@ -184,17 +175,22 @@ fn keep_key(out: &mut Vec<u8>, hidden: &mut Vec<String>, text: &str, from: usize
         .split(|b| matches!(b, b'.' | b' ' | b'[' | b']' | b'"' | b'\'' | b'\t'))
         .any(|part| crate::fingerprint::estimated_bits(part) >= SECRET_SHAPED_KEY_BITS);
     if looks_secret {
-        for &byte in key {
-            out.push(if byte.is_ascii_whitespace() {
-                byte
-            } else {
-                b'*'
-            });
-        }
+        push_masked(out, key);
         hidden.push(text[from..to].trim().to_owned());
     } else {
         out.extend_from_slice(key);
     }
+}
+
+/// `bytes` masked: each byte `*`, line breaks (and other whitespace) kept where they are.
+fn push_masked(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend(bytes.iter().map(|&byte| {
+        if byte.is_ascii_whitespace() {
+            byte
+        } else {
+            b'*'
+        }
+    }));
 }
 
 fn line_end(bytes: &[u8], from: usize) -> usize {
