@@ -18,7 +18,7 @@ use std::fmt::{self, Write as _};
 
 /// `text` with every character that could act on a terminal or a CI log made visible.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(needs_escape) && !text.contains(V1_COMMAND) {
+    if !text.chars().any(acts_on_terminal) && !text.contains(V1_COMMAND) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -52,10 +52,6 @@ pub fn acts_on_terminal(c: char) -> bool {
     c.is_control() || is_invisible_format(c)
 }
 
-fn needs_escape(c: char) -> bool {
-    acts_on_terminal(c)
-}
-
 /// Characters that change how text around them is shown without being seen themselves: bidi
 /// embeddings, overrides, isolates and marks; zero-width spaces and joiners; line and paragraph
 /// separators; the byte-order mark; interlinear annotations; and the noncharacters that XML
@@ -83,7 +79,7 @@ fn push_escaped(out: &mut String, c: char) {
         c if c.is_control() && (c as u32) < 0x100 => {
             let _ = write!(out, r"\x{:02x}", c as u32);
         }
-        c if needs_escape(c) => {
+        c if acts_on_terminal(c) => {
             let _ = write!(out, r"\u{{{:x}}}", c as u32);
         }
         c => out.push(c),
@@ -147,7 +143,7 @@ fn shown_in_place(bytes: &[u8]) -> Vec<u8> {
         let mut chars = chunk.valid().chars().peekable();
         while let Some(c) = chars.next() {
             let keep = matches!(c, '\n' | '\t') || (c == '\r' && chars.peek() == Some(&'\n'));
-            if keep || !needs_escape(c) {
+            if keep || !acts_on_terminal(c) {
                 let mut buf = [0u8; 4];
                 out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
             } else {
