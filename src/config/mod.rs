@@ -207,12 +207,17 @@ pub fn load(sources: &Sources<'_>) -> Result<Loaded, Box<ConfigError>> {
         let config = if gitleaks::is_gitleaks(&name, &text) {
             // A gitleaks configuration, for migration: translate what maps onto leakgate.
             let (config, untranslated) = gitleaks::translate(explicit, &text)
-                .map_err(|e| config_error(&name, &text, e.message, e.span))?;
+                .map_err(|e| ConfigError::new(&name, &text, e.message, e.span))?;
             for spec in &config.rules.custom {
                 crate::rules::Rule::from_spec(spec.clone(), name.clone())
                     .validate()
                     .map_err(|message| {
-                        config_error(&name, &text, format!("rule `{}`: {message}", spec.id), None)
+                        ConfigError::new(
+                            &name,
+                            &text,
+                            format!("rule `{}`: {message}", spec.id),
+                            None,
+                        )
                     })?;
             }
             loaded.untranslated.extend(untranslated);
@@ -232,16 +237,7 @@ fn parse_file(path: &Path) -> Result<Config, Box<ConfigError>> {
 
 fn read(path: &Path) -> Result<String, Box<ConfigError>> {
     let name = path.display().to_string();
-    std::fs::read_to_string(path).map_err(|e| config_error(&name, "", e.to_string(), None))
-}
-
-fn config_error(
-    name: &str,
-    text: &str,
-    message: String,
-    span: Option<std::ops::Range<usize>>,
-) -> Box<ConfigError> {
-    ConfigError::new(name, text, message, span)
+    std::fs::read_to_string(path).map_err(|e| ConfigError::new(&name, "", e.to_string(), None))
 }
 
 /// Parse and check one configuration text: TOML, known keys, valid regexes and globs.
