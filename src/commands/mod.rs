@@ -93,16 +93,9 @@ pub fn refuse_output_over_input(
     common: &crate::cli::CommonArgs,
     named: &[PathBuf],
 ) -> Result<(), Error> {
-    let Some(output) = common.output.as_deref() else {
+    let Some((output, target)) = replaceable_output(common.output.as_deref()) else {
         return Ok(());
     };
-    // Only an existing regular file can be replaced (a FIFO or terminal is written into).
-    let Ok(target) = std::fs::metadata(output) else {
-        return Ok(());
-    };
-    if !target.is_file() {
-        return Ok(());
-    }
     let inputs = named
         .iter()
         .map(|p| (p.as_path(), "a file this command scans"))
@@ -120,15 +113,11 @@ pub fn refuse_output_over_input(
         );
     for (input, what) in inputs {
         if std::fs::metadata(input).is_ok_and(|meta| same_file(&target, &meta)) {
-            return Err(crate::atomic::WriteError {
-                path: output.to_owned(),
-                source: io::Error::new(
-                    io::ErrorKind::AlreadyExists,
-                    format!("it is {what}: the report would replace it"),
-                ),
-                help: "give --output a path of its own; nothing was scanned or changed".to_owned(),
-            }
-            .into());
+            return Err(refused_output(
+                output,
+                format!("it is {what}: the report would replace it"),
+                "nothing was scanned or changed",
+            ));
         }
     }
     Ok(())
@@ -142,15 +131,9 @@ pub fn refuse_output_over_findings(
     findings: &[crate::finding::Finding],
 ) -> Result<(), Error> {
     use crate::finding::Provenance;
-    let Some(output) = output else {
+    let Some((output, target)) = replaceable_output(output) else {
         return Ok(());
     };
-    let Ok(target) = std::fs::metadata(output) else {
-        return Ok(());
-    };
-    if !target.is_file() {
-        return Ok(());
-    }
     let mut paths: Vec<&str> = findings
         .iter()
         .filter_map(|f| match &f.provenance {
@@ -164,17 +147,34 @@ pub fn refuse_output_over_findings(
         .iter()
         .any(|p| std::fs::metadata(p).is_ok_and(|meta| same_file(&target, &meta)))
     {
-        return Err(crate::atomic::WriteError {
-            path: output.to_owned(),
-            source: io::Error::new(
-                io::ErrorKind::AlreadyExists,
-                "it holds a secret this scan found: the report would replace it",
-            ),
-            help: "give --output a path of its own; nothing was changed there".to_owned(),
-        }
-        .into());
+        return Err(refused_output(
+            output,
+            "it holds a secret this scan found: the report would replace it".to_owned(),
+            "nothing was changed there",
+        ));
     }
     Ok(())
+}
+
+/// `--output` with its `stat`, when it names an existing regular file: only such a file can be
+/// replaced (a FIFO or terminal is written into), so only it needs guarding.
+fn replaceable_output(output: Option<&Path>) -> Option<(&Path, std::fs::Metadata)> {
+    let output = output?;
+    let target = std::fs::metadata(output)
+        .ok()
+        .filter(std::fs::Metadata::is_file)?;
+    Some((output, target))
+}
+
+/// The error refusing an `--output` that would replace something it must not: `reason` says
+/// what, `outcome` what was (not) done.
+fn refused_output(output: &Path, reason: String, outcome: &str) -> Error {
+    crate::atomic::WriteError {
+        path: output.to_owned(),
+        source: io::Error::new(io::ErrorKind::AlreadyExists, reason),
+        help: format!("give --output a path of its own; {outcome}"),
+    }
+    .into()
 }
 
 /// Do two `stat` results name the same file (a hard link or symlink to it included)?
