@@ -416,8 +416,8 @@ pub fn write_copy(
                 _ => text::decode(&original).map(std::borrow::Cow::into_owned),
             };
             let scanned = decoded.as_deref().unwrap_or(&original);
-            let in_file = by_path.get(shown.as_str()).cloned().unwrap_or_default();
-            let (mut content, replaced) = redact(scanned, &in_file, (&forms, &owners), &copied_as);
+            let in_file = by_path.get(shown.as_str()).map_or(&[][..], Vec::as_slice);
+            let (mut content, replaced) = redact(scanned, in_file, (&forms, &owners), &copied_as);
             let changed = !replaced.is_empty();
             manifest.replaced.extend(replaced);
             if changed
@@ -431,7 +431,7 @@ pub fn write_copy(
                 content = if changed {
                     encoding.encode(&content)
                 } else {
-                    original.clone()
+                    original
                 };
             }
             write_new(&target.join(&copied), &content)?;
