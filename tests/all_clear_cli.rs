@@ -656,6 +656,34 @@ fn a_utf16_file_in_run_data_is_redacted_in_its_own_encoding() {
     );
 }
 
+/// A secret found in a UTF-16 file is replaced wherever else it is copied too: a bare repeat in
+/// another file of the run (which no rule would find again) must not survive the copy.
+#[test]
+fn a_secret_found_in_utf16_text_is_replaced_in_every_copied_file() {
+    let tree = Tree::new();
+    let run = ".a5c/runs/01JAAAAAAAAAAAAAAAAAAAAAAA";
+    tree.write(&format!("{run}/run.json"), "{}\n");
+    let secret = password(17);
+    tree.write(
+        &format!("{run}/task.log"),
+        utf16(&format!("API_TOKEN={secret}\r\n"), false),
+    );
+    tree.write(
+        &format!("{run}/stderr.log"),
+        format!("connecting with {secret}\n"),
+    );
+    let output = tree
+        .leakgate()
+        .args(["journal", ".a5c", "--redact-to", "out", "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0), "a successful redaction");
+    let copy =
+        std::fs::read_to_string(tree.child(&format!("out/{run}/stderr.log"))).expect("copied");
+    assert!(!copy.contains(&secret), "the repeat survived in stderr.log");
+    assert!(copy.starts_with("connecting with [REDACTED:"), "{copy}");
+}
+
 // ---- Named inputs are scanned whatever their content, or the run says why not ----
 
 #[test]

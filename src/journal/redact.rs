@@ -479,7 +479,11 @@ fn secret_forms(
             let Some(found) = by_path.get(display_path(entry.path()).as_str()) else {
                 continue;
             };
-            let Ok(content) = std::fs::read(entry.path()) else {
+            let Ok(raw_content) = std::fs::read(entry.path()) else {
+                continue;
+            };
+            // Spans are offsets in the text the scanner saw: decoded (UTF-16, BOM dropped).
+            let Some(content) = crate::input::text::decode(&raw_content) else {
                 continue;
             };
             for finding in found
