@@ -6,6 +6,8 @@
 //! hygiene and [`baseline`] accepted findings. What output may show is decided by [`mask`]
 //! (what to hide), [`escape`] (untrusted text for terminals and CI logs) and [`fingerprint`]
 //! (salted, slow for guessable secrets); everything written goes through [`atomic`].
+//! [`pipeline`] is the engine: a source feeds the scanner, its post-pass runs, a baseline
+//! filters, and one [`pipeline::Outcome`] says what was found and what was scanned.
 //! [`commands`] wires them together for each subcommand; `main.rs` only maps the result to an
 //! exit code.
 
@@ -21,6 +23,7 @@ pub mod hygiene;
 pub mod input;
 pub mod journal;
 pub mod mask;
+pub mod pipeline;
 pub mod report;
 pub mod rules;
 pub mod scan;

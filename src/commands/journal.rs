@@ -6,11 +6,11 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::scan::{self, SourceTotals};
 use crate::cli::JournalArgs;
-use crate::input::walk::{WalkOptions, walk};
-use crate::journal::{self, JournalSink, Layout, RunDir, RunProblem};
-use crate::rules::RuleSet;
+use crate::input::walk::WalkOptions;
+use crate::journal::{self, Layout, RunDir, RunProblem};
+use crate::pipeline::sources::{Journal, Tree};
+use crate::pipeline::{self, Outcome, Scanning};
 use crate::{Error, ExitStatus};
 
 pub fn run(args: &JournalArgs) -> Result<ExitStatus, Error> {
@@ -19,62 +19,46 @@ pub fn run(args: &JournalArgs) -> Result<ExitStatus, Error> {
     let Some(settings) = super::settings(&args.common)? else {
         return Ok(ExitStatus::Clean);
     };
-    let rules = &settings.rules;
-    let (roots, looked_at) = if args.paths.is_empty() {
-        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-        journal::default_roots(&cwd)
-    } else {
-        (args.paths.clone(), args.paths.clone())
-    };
-    let runs = journal::find_runs(&roots);
-    if let Some(target) = &args.redact_to {
-        journal::redact::check_target(target, &roots)?;
-    }
-
-    let mut results = scan::collect(rules, &args.common, |sink| {
-        let labelled = JournalSink::new(sink, &runs);
-        // Run directories carry their own .gitignore (state/, blobs/): audit everything anyway.
-        let options = WalkOptions {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let mut source = Journal::new(
+        &args.paths,
+        &cwd,
+        WalkOptions {
             max_file_size: settings.max_file_size,
             respect_vcs_ignores: false,
             threads: args.common.threads.unwrap_or(0),
-        };
-        walk(&roots, &options, &labelled);
-        let mut warnings = Vec::new();
-        if roots.is_empty() {
-            let places: Vec<String> = looked_at.iter().map(|p| p.display().to_string()).collect();
-            warnings.push(format!(
-                "no agent run data found; looked in: {}",
-                places.join(", ")
-            ));
-        }
-        Ok::<_, Error>(SourceTotals {
-            warnings,
-            ..SourceTotals::default()
-        })
-    })?;
-    results.runs = Some(runs.len() as u64);
+        },
+    );
+    if let Some(target) = &args.redact_to {
+        journal::redact::check_target(target, source.roots())?;
+    }
+    let scanning = Scanning::new(
+        &settings.rules,
+        args.common.show_secrets,
+        args.common.baseline.as_deref(),
+    );
+    let mut outcome = pipeline::collect(&scanning, &mut source)?;
     if args.verify {
-        for run in runs.iter().filter(|r| r.layout == Layout::Sdk) {
-            results.integrity.extend(verify_run(run));
+        for run in source.runs().iter().filter(|r| r.layout == Layout::Sdk) {
+            outcome.integrity.extend(verify_run(run));
         }
     }
     let mut redacted = false;
     if let Some(target) = &args.redact_to {
         redacted = redacted_copy(
-            rules,
+            &scanning,
             settings.max_file_size,
-            args,
-            &roots,
+            source.roots(),
             target,
-            &mut results,
+            &mut outcome,
         )?;
     }
-    let status = scan::report(&results, &args.common, started)?;
+    let integrity_errors = outcome.integrity_errors();
+    let status = super::report(outcome, None, &args.common, started)?;
     // With --redact-to, the findings are what the copy was made to remove: once it is written
     // and re-scanned clean, they do not fail the run (integrity errors and problems still do).
     Ok(
-        if redacted && status == ExitStatus::Findings && results.integrity_errors() == 0 {
+        if redacted && status == ExitStatus::Findings && integrity_errors == 0 {
             ExitStatus::Clean
         } else {
             status
@@ -86,12 +70,11 @@ pub fn run(args: &JournalArgs) -> Result<ExitStatus, Error> {
 /// place only when nothing is found there: a copy that still holds a secret is never left
 /// behind to be shared by mistake. Returns whether the copy was published.
 fn redacted_copy(
-    rules: &RuleSet,
+    scanning: &Scanning<'_>,
     max_file_size: u64,
-    args: &JournalArgs,
     roots: &[PathBuf],
     target: &std::path::Path,
-    results: &mut scan::ScanResults,
+    results: &mut Outcome,
 ) -> Result<bool, Error> {
     let unscanned = results
         .skipped
@@ -101,15 +84,18 @@ fn redacted_copy(
     let staging = journal::redact::Staging::begin(target)?;
     let manifest =
         journal::redact::write_copy(roots, staging.path(), &results.findings, &unscanned)?;
-    let recheck = scan::collect(rules, &args.common, |sink| {
-        let options = WalkOptions {
-            max_file_size,
-            respect_vcs_ignores: false,
-            threads: 0,
-        };
-        walk(&[staging.path().to_owned()], &options, sink);
-        Ok::<_, Error>(SourceTotals::default())
-    })?;
+    let recheck = pipeline::collect(
+        scanning,
+        &mut Tree {
+            paths: vec![staging.path().to_owned()],
+            stdin: None,
+            walk: WalkOptions {
+                max_file_size,
+                respect_vcs_ignores: false,
+                threads: 0,
+            },
+        },
+    )?;
     if let Some(first) = recheck.findings.first() {
         // Name the file by its place in the copy, not the staging directory that is removed.
         let staged = crate::finding::display_path(staging.path());

@@ -11,8 +11,10 @@ pub mod scan;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use crate::Error;
 use crate::cli::ColorChoice;
+use crate::pipeline::Outcome;
+use crate::report::{self, Format, ReportOptions};
+use crate::{Error, ExitStatus};
 
 /// What every scanning command needs from the flags and the configuration files.
 pub struct Settings {
@@ -256,4 +258,47 @@ impl Output {
         }
         Ok(())
     }
+}
+
+/// Report an outcome in the chosen format and decide the exit status. `at_base` is the
+/// baseline a range's base side decided (see [`crate::pipeline::apply_base_side`]).
+pub fn report(
+    mut outcome: Outcome,
+    at_base: Option<crate::baseline::Baseline>,
+    common: &crate::cli::CommonArgs,
+    started: std::time::Instant,
+) -> Result<ExitStatus, Error> {
+    // Every finding counts here, those a baseline accepts too.
+    refuse_output_over_findings(common.output.as_deref(), &outcome.findings)?;
+    if let Some(file) = &common.baseline {
+        let filter = crate::pipeline::BaselineFilter {
+            file: file.clone(),
+            report_unused: common.report_unused,
+        };
+        crate::pipeline::apply_baseline(&mut outcome, &filter, at_base)?;
+    }
+    let (output, writer) = Output::open(common.output.as_deref(), common.color)?;
+    let mut reporter = report::reporter(
+        Format::resolve(common.format),
+        writer,
+        ReportOptions {
+            color: output.color,
+            verbose: common.verbose,
+            show_secrets: common.show_secrets,
+        },
+    );
+    report::outcome(reporter.as_mut(), &outcome, started.elapsed())?;
+    drop(reporter);
+    output.commit()?;
+
+    let failed = outcome.failing_findings(common.strict) > 0
+        || outcome.integrity_errors() > 0
+        || outcome.hygiene_failures(common.strict) > 0;
+    Ok(if !outcome.problems.is_empty() {
+        ExitStatus::Error
+    } else if failed && !common.exit_zero {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    })
 }

@@ -22,6 +22,7 @@ use super::{Message, ReportOptions, Reporter, Summary};
 use crate::escape::{Escaped, escape};
 use crate::finding::Finding;
 use crate::input::{Problem, SkipReason, Skipped};
+use crate::pipeline::Scanned;
 use crate::rules::{RuleKind, Severity};
 
 /// How a message is labelled: `error` fails the run, `warning` and `note` inform.
@@ -203,7 +204,7 @@ impl HumanReporter {
         for note in std::mem::take(&mut self.notes) {
             writeln!(self.out, "{}", self.paint(&note, Style::new().dimmed()))?;
         }
-        if s.hygiene_only {
+        if s.scope.scanned() == Scanned::Nothing {
             let line = match s.hygiene_problems {
                 0 => self.paint(
                     "no hygiene problems: every secret file pattern is ignored and none is tracked",
@@ -221,25 +222,26 @@ impl HumanReporter {
         };
         let size = bytesize::ByteSize(s.bytes_scanned).display().si();
         let files = plural(s.files_scanned, "file", "files");
-        let scanned = match (s.lines_added, s.commits) {
-            (Some(lines), Some(commits)) => format!(
+        let (lines, commits) = (s.lines_added.unwrap_or(0), s.commits.unwrap_or(0));
+        let scanned = match s.scope.scanned() {
+            Scanned::Range => format!(
                 "{} {files} in {commits} {} ({lines} added {}, {size})",
                 s.files_scanned,
                 plural(commits, "commit", "commits"),
                 plural(lines, "line", "lines")
             ),
-            (Some(lines), None) => format!(
+            Scanned::Staged => format!(
                 "{} staged {files} ({lines} added {}, {size})",
                 s.files_scanned,
                 plural(lines, "line", "lines")
             ),
-            (None, Some(commits)) => format!(
+            Scanned::History => format!(
                 "{} {} in {commits} {} ({size})",
                 s.files_scanned,
                 plural(s.files_scanned, "blob", "blobs"),
                 plural(commits, "commit", "commits")
             ),
-            _ => format!("{} {files} ({size})", s.files_scanned),
+            Scanned::Files | Scanned::Nothing => format!("{} {files} ({size})", s.files_scanned),
         };
         let mut line = format!(
             "{findings}: scanned {scanned} in {:.2}s",
@@ -288,12 +290,12 @@ impl HumanReporter {
             ));
         }
         writeln!(self.out, "{line}")?;
-        if let Some(scope) = &s.scope {
+        if let Some(scope) = s.scope.description() {
             writeln!(
                 self.out,
                 "{}",
                 self.paint(
-                    &format!("checked {}", Escaped(scope)),
+                    &format!("checked {}", Escaped(&scope)),
                     Style::new().dimmed()
                 )
             )?;

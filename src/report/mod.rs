@@ -57,6 +57,7 @@ use serde::Serialize;
 
 use crate::finding::Finding;
 use crate::input::{Problem, SkipReason, Skipped};
+use crate::pipeline::{Outcome, Scope};
 
 /// Everything a reporter can be told.
 #[derive(Debug, Serialize)]
@@ -97,12 +98,13 @@ pub struct Summary {
     /// `leakgate gitignore`: hygiene problems (gaps, tracked secret files).
     #[serde(skip_serializing_if = "is_zero")]
     pub hygiene_problems: usize,
-    /// What `leakgate check` decided to check here.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
-    /// A hygiene-only run (`leakgate gitignore`): nothing was scanned for secrets.
-    #[serde(skip)]
-    pub hygiene_only: bool,
+    /// What was scanned. Serialized (as `scope`) only for `leakgate check`: a sentence saying
+    /// what it decided to check here.
+    #[serde(
+        serialize_with = "serialize_scope",
+        skip_serializing_if = "has_no_description"
+    )]
+    pub scope: Scope,
     /// Range scans only: the commits in the range.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commits: Option<u64>,
@@ -124,7 +126,37 @@ fn is_zero(n: &usize) -> bool {
     *n == 0
 }
 
+fn has_no_description(scope: &Scope) -> bool {
+    scope.description().is_none()
+}
+
+fn serialize_scope<S: serde::Serializer>(scope: &Scope, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&scope.description().unwrap_or_default())
+}
+
 impl Summary {
+    /// The totals of `outcome`, without the skip counts (see [`Summary::count_skip`]) and the
+    /// elapsed time.
+    pub fn of(outcome: &Outcome) -> Self {
+        let counts = &outcome.counts;
+        Summary {
+            findings: outcome.findings.len(),
+            files_scanned: counts.files_scanned,
+            bytes_scanned: counts.bytes_scanned,
+            lines_added: counts.lines_added,
+            commits: counts.commits,
+            binary_scanned: counts.binary_scanned,
+            runs: counts.runs,
+            integrity_errors: outcome.integrity_errors(),
+            hygiene_problems: outcome.hygiene.len(),
+            scope: outcome.scope.clone(),
+            errors: outcome.problems.len(),
+            invalid_json: outcome.notes.len(),
+            suppressed: outcome.suppressed.len(),
+            ..Summary::default()
+        }
+    }
+
     pub fn count_skip(&mut self, reason: SkipReason) {
         self.files_skipped += 1;
         *self.skipped.entry(reason).or_default() += 1;
@@ -157,6 +189,46 @@ impl Summary {
             reasons.join(", ")
         ))
     }
+}
+
+/// Send every message of `outcome` to `reporter`, the summary last, and flush it.
+pub fn outcome(
+    reporter: &mut dyn Reporter,
+    outcome: &Outcome,
+    elapsed: std::time::Duration,
+) -> io::Result<()> {
+    let mut summary = Summary::of(outcome);
+    for finding in &outcome.findings {
+        reporter.report(&Message::Finding(finding))?;
+    }
+    for suppression in &outcome.suppressed {
+        reporter.report(&Message::Suppressed(suppression))?;
+    }
+    for problem in &outcome.integrity {
+        reporter.report(&Message::Integrity(problem))?;
+    }
+    for problem in &outcome.hygiene {
+        reporter.report(&Message::Hygiene(problem))?;
+    }
+    for problem in &outcome.problems {
+        reporter.report(&Message::Error(problem))?;
+    }
+    for note in &outcome.notes {
+        reporter.report(&Message::InvalidJson(note))?;
+    }
+    for warning in &outcome.file_warnings {
+        reporter.report(&Message::FileWarning(warning))?;
+    }
+    for warning in &outcome.warnings {
+        reporter.report(&Message::Warning { message: warning })?;
+    }
+    for skipped in &outcome.skipped {
+        summary.count_skip(skipped.reason);
+        reporter.report(&Message::Skipped(skipped))?;
+    }
+    summary.elapsed_ms = elapsed.as_millis();
+    reporter.report(&Message::Summary(&summary))?;
+    reporter.finish()
 }
 
 pub trait Reporter: Send {

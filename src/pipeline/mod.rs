@@ -1,0 +1,414 @@
+//! The scan engine every command shares: a [`Source`] feeds blobs into a [`Collector`] (the
+//! [`Sink`] that scans them), the source's own post-pass runs on what was found (blame for a
+//! range, earliest commit per secret for history), the results are sorted, a baseline filters
+//! them, and one [`Outcome`] says what was found and, through its [`Scope`], what was scanned.
+//!
+//! Commands only choose a source and wire the outcome to a reporter; nothing here knows clap
+//! or an output format.
+
+pub mod hygiene;
+pub mod sources;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::Error;
+use crate::baseline::Baseline;
+use crate::finding::Finding;
+use crate::fingerprint::{Fingerprinter, SaltSource};
+use crate::hygiene::HygieneProblem;
+use crate::input::base_side::{AtBase, BaseSide};
+use crate::input::{Blob, FileWarning, Problem, Sink, Skipped};
+use crate::journal::RunProblem;
+use crate::rules::RuleSet;
+use crate::scan::{ScanOptions, Scanner, Suppression, SyntaxNote};
+
+pub use sources::Source;
+
+/// What was scanned. Reporters read it instead of guessing from which counts are set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Scope {
+    /// Paths of the working tree (and standard input).
+    #[default]
+    WorkingTree,
+    /// The staged change: the lines the next commit adds.
+    Staged,
+    /// The lines a commit range adds.
+    Range,
+    /// Every blob in the repository's history.
+    History,
+    /// Agent run data.
+    Journal,
+    /// Repository hygiene only: nothing was scanned for secrets (`leakgate gitignore`).
+    Hygiene,
+    /// What `leakgate check` decided to check here.
+    Check(Plan),
+}
+
+/// What `leakgate check` checks where it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    /// The staged change, root gitignore coverage and secret files the commit starts tracking.
+    PreCommit,
+    /// The range a pull request (or push) adds, and the full hygiene checks.
+    PullRequest(String),
+    /// The working tree, agent run data and the full hygiene checks.
+    Audit,
+}
+
+/// The shape of what was scanned, which decides how a summary counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scanned {
+    /// Files (working tree, journals, an audit).
+    Files,
+    /// The staged change: files and the lines they add.
+    Staged,
+    /// A commit range: files, commits and the lines they add.
+    Range,
+    /// History: blobs in commits.
+    History,
+    /// Nothing was scanned for secrets.
+    Nothing,
+}
+
+impl Scope {
+    pub fn scanned(&self) -> Scanned {
+        match self {
+            Scope::WorkingTree | Scope::Journal | Scope::Check(Plan::Audit) => Scanned::Files,
+            Scope::Staged | Scope::Check(Plan::PreCommit) => Scanned::Staged,
+            Scope::Range | Scope::Check(Plan::PullRequest(_)) => Scanned::Range,
+            Scope::History => Scanned::History,
+            Scope::Hygiene => Scanned::Nothing,
+        }
+    }
+
+    /// For `check`, a sentence saying what it decided to check (the summary's `scope`).
+    pub fn description(&self) -> Option<String> {
+        let Scope::Check(plan) = self else {
+            return None;
+        };
+        Some(match plan {
+            Plan::PreCommit => "the staged change and gitignore coverage (pre-commit)".to_owned(),
+            Plan::PullRequest(spec) => format!("the range {spec} and repository hygiene (CI)"),
+            Plan::Audit => {
+                "the working tree, agent run data and repository hygiene (full audit)".to_owned()
+            }
+        })
+    }
+}
+
+/// How much was scanned. A count a scope does not have is `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub files_scanned: u64,
+    pub bytes_scanned: u64,
+    /// Staged and range scans: the lines the change adds.
+    pub lines_added: Option<u64>,
+    /// Range and history scans: the commits walked.
+    pub commits: Option<u64>,
+    /// Git scans: binary blobs scanned as raw bytes.
+    pub binary_scanned: usize,
+    /// Journal audits: run directories found.
+    pub runs: Option<u64>,
+}
+
+/// Everything one run of a command produced, sorted and ready to report.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    pub scope: Scope,
+    pub counts: Counts,
+    pub findings: Vec<Finding>,
+    /// Range scans: findings on lines the range adds that an inline allow comment silenced,
+    /// reported as notes so a reviewer sees them.
+    pub suppressed: Vec<Suppression>,
+    pub skipped: Vec<Skipped>,
+    pub problems: Vec<Problem>,
+    /// JSON files that did not parse (their raw bytes were scanned anyway).
+    pub notes: Vec<SyntaxNote>,
+    /// Warnings about one input each (a changed file too large to scan), shown in every format.
+    pub file_warnings: Vec<FileWarning>,
+    /// Things the user should know that are not errors (a shallow clone's history stops early).
+    pub warnings: Vec<String>,
+    /// Journal integrity problems (`--verify`).
+    pub integrity: Vec<RunProblem>,
+    /// Repository hygiene problems.
+    pub hygiene: Vec<HygieneProblem>,
+}
+
+impl Outcome {
+    /// An outcome with nothing scanned yet: for hygiene-only runs.
+    pub fn of(scope: Scope) -> Self {
+        Outcome {
+            scope,
+            ..Outcome::default()
+        }
+    }
+
+    pub fn integrity_errors(&self) -> usize {
+        self.integrity.iter().filter(|p| p.is_error()).count()
+    }
+
+    /// Hygiene problems that fail the run: errors, and warnings too with `--strict`.
+    pub fn hygiene_failures(&self, strict: bool) -> usize {
+        self.hygiene
+            .iter()
+            .filter(|p| strict || p.severity == crate::hygiene::HygieneSeverity::Error)
+            .count()
+    }
+
+    /// Findings that fail the run: every secret; a policy finding below high severity is a
+    /// warning unless `--strict`.
+    pub fn failing_findings(&self, strict: bool) -> usize {
+        use crate::rules::{RuleKind, Severity};
+        self.findings
+            .iter()
+            .filter(|f| strict || f.kind != RuleKind::Policy || f.severity == Severity::High)
+            .count()
+    }
+}
+
+/// How blobs are scanned: the rules, whether secrets may be shown, how fingerprints are salted.
+pub struct Scanning<'a> {
+    pub rules: &'a RuleSet,
+    pub show_secrets: bool,
+    pub fingerprints: Arc<Fingerprinter>,
+}
+
+impl<'a> Scanning<'a> {
+    /// Fingerprints salted by the baseline given, else found from the current directory (the
+    /// repository's baseline file, its root commit, or the default salt).
+    pub fn new(rules: &'a RuleSet, show_secrets: bool, baseline: Option<&Path>) -> Self {
+        Scanning {
+            rules,
+            show_secrets,
+            fingerprints: Arc::new(Fingerprinter::new(SaltSource::Discover {
+                dir: PathBuf::from("."),
+                baseline: baseline.map(Path::to_path_buf),
+            })),
+        }
+    }
+}
+
+/// Gathers what the walker threads produce. Locks are taken only when there is something to
+/// record; clean files cost two atomic adds.
+pub struct Collector<'a> {
+    scanner: Scanner<'a>,
+    findings: Mutex<Vec<Finding>>,
+    skipped: Mutex<Vec<Skipped>>,
+    problems: Mutex<Vec<Problem>>,
+    file_warnings: Mutex<Vec<FileWarning>>,
+    notes: Mutex<Vec<SyntaxNote>>,
+    suppressed: Mutex<Vec<Suppression>>,
+    files: AtomicU64,
+    bytes: AtomicU64,
+}
+
+fn into_inner<T>(mutex: Mutex<T>) -> T {
+    mutex
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic elsewhere ends the process (see main), so a poisoned lock still holds good data.
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl<'a> Collector<'a> {
+    pub fn new(scanning: &Scanning<'a>) -> Self {
+        Collector {
+            scanner: Scanner::new(
+                scanning.rules,
+                ScanOptions {
+                    show_secrets: scanning.show_secrets,
+                    fingerprints: Arc::clone(&scanning.fingerprints),
+                },
+            ),
+            findings: Mutex::default(),
+            skipped: Mutex::default(),
+            problems: Mutex::default(),
+            file_warnings: Mutex::default(),
+            notes: Mutex::default(),
+            suppressed: Mutex::default(),
+            files: AtomicU64::new(0),
+            bytes: AtomicU64::new(0),
+        }
+    }
+
+    /// What was collected, unsorted, as an outcome of `scope`.
+    fn into_outcome(self, scope: Scope) -> Outcome {
+        Outcome {
+            scope,
+            counts: Counts {
+                files_scanned: self.files.into_inner(),
+                bytes_scanned: self.bytes.into_inner(),
+                ..Counts::default()
+            },
+            findings: into_inner(self.findings),
+            suppressed: into_inner(self.suppressed),
+            skipped: into_inner(self.skipped),
+            problems: into_inner(self.problems),
+            notes: into_inner(self.notes),
+            file_warnings: into_inner(self.file_warnings),
+            ..Outcome::default()
+        }
+    }
+}
+
+impl Sink for Collector<'_> {
+    fn blob(&self, blob: Blob<'_>) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes
+            .fetch_add(blob.data.len() as u64, Ordering::Relaxed);
+        let report = self.scanner.scan_blob(&blob.provenance, blob.data);
+        if !report.notes.is_empty() {
+            lock(&self.notes).extend(report.notes);
+        }
+        let mut found = report.findings;
+        let mut suppressed = report.suppressed;
+        if let Some(added) = blob.added_lines {
+            found.retain(|f| added.touches(f.line, f.end_line));
+            suppressed.retain(|s| added.touches(s.line, s.end_line));
+        }
+        if let Some(previous) = blob.previous
+            && !(found.is_empty() && suppressed.is_empty())
+        {
+            // No line diff (a binary side): what the previous version already held is not new.
+            use std::collections::HashSet;
+            let before = self.scanner.scan_blob(&blob.provenance, previous);
+            let secrets: HashSet<(&str, &str)> = (before.findings.iter())
+                .map(|b| (b.rule.as_str(), b.fingerprint.as_str()))
+                .collect();
+            let allowed: HashSet<(&str, &str)> = (before.suppressed.iter())
+                .map(|b| (b.rule.as_str(), b.marker))
+                .collect();
+            found.retain(|f| !secrets.contains(&(f.rule.as_str(), f.fingerprint.as_str())));
+            suppressed.retain(|s| !allowed.contains(&(s.rule.as_str(), s.marker)));
+        }
+        if !suppressed.is_empty() {
+            lock(&self.suppressed).extend(suppressed);
+        }
+        if !found.is_empty() {
+            lock(&self.findings).extend(found);
+        }
+    }
+
+    fn skipped(&self, skipped: Skipped) {
+        lock(&self.skipped).push(skipped);
+    }
+
+    fn problem(&self, problem: Problem) {
+        lock(&self.problems).push(problem);
+    }
+
+    fn warning(&self, warning: FileWarning) {
+        lock(&self.file_warnings).push(warning);
+    }
+}
+
+/// Scan what `source` feeds: collect, sort, then run the source's own post-pass.
+pub fn collect(scanning: &Scanning<'_>, source: &mut dyn Source) -> Result<Outcome, Error> {
+    let collector = Collector::new(scanning);
+    source.feed(&collector)?;
+    let mut outcome = collector.into_outcome(source.scope());
+    if source.reports_suppressed() {
+        outcome
+            .suppressed
+            .sort_by(|a, b| (&a.path, a.line, &a.rule).cmp(&(&b.path, b.line, &b.rule)));
+    } else {
+        outcome.suppressed.clear();
+    }
+    // Sorted before the post-pass too, so what it keeps of equal findings does not depend on
+    // the order the walker threads finished in.
+    outcome
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    source.finish(&mut outcome);
+    outcome
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    outcome.skipped.sort();
+    outcome.problems.sort();
+    outcome.file_warnings.sort();
+    outcome.notes.sort();
+    Ok(outcome)
+}
+
+/// The base side's part in a range scan: the changes the range makes to the files that decide
+/// how it is scanned become warnings, and a baseline inside the repository is the base
+/// commit's (one the base does not have accepts nothing). Returns that baseline, when the base
+/// decides it.
+pub fn apply_base_side(
+    base: &BaseSide,
+    baseline: Option<&Path>,
+    outcome: &mut Outcome,
+) -> Result<Option<Baseline>, Error> {
+    outcome.warnings.extend(base.gate_changes(baseline)?);
+    let Some(file) = baseline else {
+        return Ok(None);
+    };
+    Ok(match base.file(file) {
+        AtBase::Outside => None,
+        AtBase::Absent { path } => {
+            outcome.warnings.push(format!(
+                "the baseline `{path}` is not in the base commit {}: it accepts nothing in this range",
+                base.short_id()
+            ));
+            Some(Baseline::default())
+        }
+        AtBase::Text { path, text } => {
+            let name = format!("{path} (at base commit {})", base.short_id());
+            Some(Baseline::parse(Path::new(&name), &text)?)
+        }
+    })
+}
+
+/// A `--baseline` to filter findings with.
+#[derive(Debug, Clone)]
+pub struct BaselineFilter {
+    pub file: PathBuf,
+    /// List entries that match nothing any more.
+    pub report_unused: bool,
+}
+
+/// Findings already in the baseline are accepted: not reported, not failing the run. The
+/// baseline is `at_base` when a range's base side decided it, else the file. With
+/// `report_unused`, entries that match nothing any more are listed.
+pub fn apply_baseline(
+    outcome: &mut Outcome,
+    filter: &BaselineFilter,
+    at_base: Option<Baseline>,
+) -> Result<(), Error> {
+    let baseline = match at_base {
+        Some(at_base) => at_base,
+        None => Baseline::load(&filter.file)?,
+    };
+    // Listed against every finding, before the accepted ones are dropped.
+    let unused: Vec<String> = if filter.report_unused {
+        (baseline.unused(&outcome.findings).iter())
+            .map(|entry| {
+                format!(
+                    "unused baseline entry: {} {} {} matches nothing any more (remove it)",
+                    entry.path, entry.rule, entry.fingerprint
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let before = outcome.findings.len();
+    outcome.findings.retain(|f| !baseline.contains(f));
+    let accepted = before - outcome.findings.len();
+    if accepted > 0 {
+        outcome.warnings.push(format!(
+            "{accepted} findings are in the baseline {} and not reported",
+            filter.file.display()
+        ));
+    }
+    outcome.warnings.extend(unused);
+    Ok(())
+}
