@@ -30,16 +30,7 @@ pub mod scan;
 
 use cli::{Cli, Command, RulesCommand};
 
-/// The exit-code contract that hooks and CI rely on. An error wins over findings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExitStatus {
-    /// Nothing found.
-    Clean = 0,
-    /// Secrets (or failed checks) found.
-    Findings = 1,
-    /// Bad usage, bad configuration, or an input the user named could not be scanned.
-    Error = 2,
-}
+pub use pipeline::ExitStatus;
 
 /// An error that stops a command.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]

@@ -43,9 +43,8 @@ pub fn run(args: &JournalArgs) -> Result<ExitStatus, Error> {
             outcome.integrity.extend(verify_run(run));
         }
     }
-    let mut redacted = false;
     if let Some(target) = &args.redact_to {
-        redacted = redacted_copy(
+        outcome.findings_redacted = redacted_copy(
             &scanning,
             settings.max_file_size,
             source.roots(),
@@ -53,17 +52,7 @@ pub fn run(args: &JournalArgs) -> Result<ExitStatus, Error> {
             &mut outcome,
         )?;
     }
-    let integrity_errors = outcome.integrity_errors();
-    let status = super::report(outcome, None, &args.common, started)?;
-    // With --redact-to, the findings are what the copy was made to remove: once it is written
-    // and re-scanned clean, they do not fail the run (integrity errors and problems still do).
-    Ok(
-        if redacted && status == ExitStatus::Findings && integrity_errors == 0 {
-            ExitStatus::Clean
-        } else {
-            status
-        },
-    )
+    super::report(outcome, None, &args.common, started)
 }
 
 /// Write the redacted copy into a staging directory inside `target`, scan it, and move it into

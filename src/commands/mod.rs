@@ -291,14 +291,8 @@ pub fn report(
     drop(reporter);
     output.commit()?;
 
-    let failed = outcome.failing_findings(common.strict) > 0
-        || outcome.integrity_errors() > 0
-        || outcome.hygiene_failures(common.strict) > 0;
-    Ok(if !outcome.problems.is_empty() {
-        ExitStatus::Error
-    } else if failed && !common.exit_zero {
-        ExitStatus::Findings
-    } else {
-        ExitStatus::Clean
-    })
+    Ok(outcome.exit_status(crate::pipeline::ExitPolicy {
+        strict: common.strict,
+        exit_zero: common.exit_zero,
+    }))
 }

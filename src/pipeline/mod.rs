@@ -6,6 +6,7 @@
 //! Commands only choose a source and wire the outcome to a reporter; nothing here knows clap
 //! or an output format.
 
+pub mod exit;
 pub mod hygiene;
 pub mod sources;
 
@@ -25,6 +26,7 @@ use crate::journal::RunProblem;
 use crate::rules::RuleSet;
 use crate::scan::{ScanOptions, Scanner, Suppression, SyntaxNote};
 
+pub use exit::{ExitPolicy, ExitStatus};
 pub use sources::Source;
 
 /// What was scanned. Reporters read it instead of guessing from which counts are set.
@@ -135,6 +137,9 @@ pub struct Outcome {
     pub integrity: Vec<RunProblem>,
     /// Repository hygiene problems.
     pub hygiene: Vec<HygieneProblem>,
+    /// The findings were removed into a redacted copy that re-scanned clean (`journal
+    /// --redact-to`): they are reported, but do not fail the run.
+    pub findings_redacted: bool,
 }
 
 impl Outcome {
@@ -411,4 +416,147 @@ pub fn apply_baseline(
     }
     outcome.warnings.extend(unused);
     Ok(())
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::finding::{Finding, Provenance, Snippet};
+    use crate::rules::{RuleKind, Severity};
+
+    /// A finding of `kind` and `severity` in `a.txt`.
+    pub(crate) fn finding(kind: RuleKind, severity: Severity) -> Finding {
+        Finding {
+            rule: "some-rule".to_owned(),
+            kind,
+            description: String::new(),
+            severity,
+            path: "a.txt".to_owned(),
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 2,
+            fingerprint: "0123456789abcdef".to_owned(),
+            preview: "[REDACTED]".to_owned(),
+            snippet: Snippet {
+                text: String::new(),
+                highlight_start: 0,
+                highlight_len: 0,
+            },
+            provenance: Provenance::File {
+                path: "a.txt".to_owned(),
+            },
+            json_pointer: None,
+            span: (0, 1),
+            secret: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::finding;
+    use super::*;
+    use crate::baseline::Entry;
+    use crate::rules::{RuleKind, Severity};
+
+    fn at(path: &str, fingerprint: &str) -> Finding {
+        let mut f = finding(RuleKind::Token, Severity::High);
+        f.path = path.to_owned();
+        f.fingerprint = fingerprint.to_owned();
+        f
+    }
+
+    fn baseline_of(entries: &[(&str, &str)]) -> Baseline {
+        Baseline {
+            entries: (entries.iter())
+                .map(|(path, fingerprint)| Entry {
+                    path: (*path).to_owned(),
+                    rule: "some-rule".to_owned(),
+                    fingerprint: (*fingerprint).to_owned(),
+                })
+                .collect(),
+            ..Baseline::default()
+        }
+    }
+
+    fn kept(outcome: &Outcome) -> Vec<(&str, &str)> {
+        (outcome.findings.iter())
+            .map(|f| (f.path.as_str(), f.fingerprint.as_str()))
+            .collect()
+    }
+
+    fn filter(report_unused: bool) -> BaselineFilter {
+        BaselineFilter {
+            file: PathBuf::from("base.json"),
+            report_unused,
+        }
+    }
+
+    #[test]
+    fn a_baseline_accepts_its_findings_and_says_how_many() {
+        let mut outcome = Outcome {
+            findings: vec![at("a", "1"), at("b", "2"), at("c", "3")],
+            ..Outcome::default()
+        };
+        let baseline = baseline_of(&[("a", "1"), ("c", "3")]);
+        apply_baseline(&mut outcome, &filter(false), Some(baseline)).expect("filtered");
+        assert_eq!(kept(&outcome), vec![("b", "2")]);
+        assert_eq!(
+            outcome.warnings,
+            vec!["2 findings are in the baseline base.json and not reported"]
+        );
+    }
+
+    #[test]
+    fn the_same_secret_elsewhere_is_not_accepted() {
+        // An entry names path, rule and fingerprint: the secret copied to a new file is new.
+        let mut outcome = Outcome {
+            findings: vec![at("copy", "1")],
+            ..Outcome::default()
+        };
+        apply_baseline(
+            &mut outcome,
+            &filter(false),
+            Some(baseline_of(&[("a", "1")])),
+        )
+        .expect("filtered");
+        assert_eq!(kept(&outcome), vec![("copy", "1")]);
+        assert!(outcome.warnings.is_empty());
+    }
+
+    #[test]
+    fn unused_entries_are_listed_only_when_asked() {
+        let found = || Outcome {
+            findings: vec![at("a", "1")],
+            ..Outcome::default()
+        };
+        let baseline = || baseline_of(&[("a", "1"), ("gone", "9")]);
+        let mut quiet = found();
+        apply_baseline(&mut quiet, &filter(false), Some(baseline())).expect("filtered");
+        assert_eq!(quiet.warnings.len(), 1);
+        let mut listed = found();
+        apply_baseline(&mut listed, &filter(true), Some(baseline())).expect("filtered");
+        assert_eq!(
+            listed.warnings,
+            vec![
+                "1 findings are in the baseline base.json and not reported".to_owned(),
+                "unused baseline entry: gone some-rule 9 matches nothing any more (remove it)"
+                    .to_owned(),
+            ]
+        );
+        assert!(listed.findings.is_empty());
+    }
+
+    #[test]
+    fn a_missing_baseline_file_is_an_error_not_an_empty_baseline() {
+        let mut outcome = Outcome {
+            findings: vec![at("a", "1")],
+            ..Outcome::default()
+        };
+        let missing = BaselineFilter {
+            file: PathBuf::from("/nonexistent/leakgate-baseline.json"),
+            report_unused: false,
+        };
+        assert!(apply_baseline(&mut outcome, &missing, None).is_err());
+    }
 }
