@@ -43,16 +43,10 @@ fn sandbox_off_fails_and_softer_settings_warn() {
         "README.md",
         "Never set sandbox_mode = \"danger-full-access\" or ALLOWED_PATHS=/ in production.\n",
     );
-    let (code, messages) = {
-        let output = soft
-            .leakgate()
-            .args(["scan", "--format", "json"])
-            .output()
-            .expect("run");
-        (output.status.code(), json_lines(&output.stdout))
-    };
-    assert_eq!(code, Some(0), "warnings alone do not fail the run");
-    let mut rules: Vec<String> = findings(&messages)
+    let run = run_json(soft.leakgate().arg("scan"));
+    assert_eq!(run.status, Some(0), "warnings alone do not fail the run");
+    let mut rules: Vec<String> = run
+        .findings()
         .iter()
         .map(|f| f["rule"].as_str().unwrap_or_default().to_owned())
         .collect();
@@ -67,7 +61,7 @@ fn sandbox_off_fails_and_softer_settings_warn() {
             "agent-workflow-restricted-python",
         ]
     );
-    assert!(findings(&messages).iter().all(|f| f["kind"] == "policy"));
+    assert!(run.findings().iter().all(|f| f["kind"] == "policy"));
     soft.leakgate().args(["scan", "--strict"]).assert().code(1);
 }
 
@@ -80,15 +74,10 @@ fn allow_secret_logs_is_a_finding_in_env_files_and_ci() {
         "env:\n  BABYSITTER_ALLOW_SECRET_LOGS: '1'\n",
     );
     tree.write("ok.env", "BABYSITTER_ALLOW_SECRET_LOGS=0\n");
-    let output = tree
-        .leakgate()
-        .args(["scan", "--format", "json"])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    let messages = json_lines(&output.stdout);
+    let run = run_json(tree.leakgate().arg("scan"));
+    assert_eq!(run.status, Some(1));
     assert_eq!(
-        locations(&messages),
+        run.locations(),
         vec![
             (".env.ci".to_owned(), 1),
             (".github/workflows/ci.yml".to_owned(), 2)

@@ -8,17 +8,6 @@ use std::time::Duration;
 
 use common::*;
 
-fn errors(messages: &[serde_json::Value]) -> Vec<&serde_json::Value> {
-    messages.iter().filter(|m| m["type"] == "error").collect()
-}
-
-fn error_paths(messages: &[serde_json::Value]) -> Vec<String> {
-    errors(messages)
-        .iter()
-        .map(|m| m["path"].as_str().unwrap_or_default().to_owned())
-        .collect()
-}
-
 fn ghp(seed: u64) -> String {
     fake("ghp_", seed, 36, ALNUM)
 }
@@ -61,32 +50,30 @@ fn a_named_fifo_socket_or_stdin_pipe_is_an_error_not_a_skip() {
     let _socket =
         std::os::unix::net::UnixListener::bind(tree.child("sock")).expect("bind a socket");
 
-    let output = tree
-        .leakgate()
-        .args(["scan", "pipe", "sock", "clean.txt", "--format", "json"])
-        .timeout(Duration::from_secs(30))
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(2), "named but not scanned");
-    let messages = json_lines(&output.stdout);
-    assert_eq!(error_paths(&messages), vec!["pipe", "sock"]);
-    let message = errors(&messages)[0]["message"].as_str().unwrap_or_default();
+    let run = run_json(
+        tree.leakgate()
+            .args(["scan", "pipe", "sock", "clean.txt"])
+            .timeout(Duration::from_secs(30)),
+    );
+    assert_eq!(run.status, Some(2), "named but not scanned");
+    assert_eq!(run.paths_of("error"), vec!["pipe", "sock"]);
+    let message = run.of_type("error")[0]["message"]
+        .as_str()
+        .unwrap_or_default();
     assert!(
         message.contains("leakgate scan -"),
         "says what to do: {message}"
     );
-    assert_eq!(summary(&messages)["files_scanned"], 1);
+    assert_eq!(run.summary()["files_scanned"], 1);
 
     // Inside a directory the walk finds them: counted skips, the scan is clean.
-    let output = tree
-        .leakgate()
-        .args(["scan", ".", "--format", "json"])
-        .timeout(Duration::from_secs(30))
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(0));
-    let messages = json_lines(&output.stdout);
-    assert_eq!(summary(&messages)["skipped"]["not_regular_file"], 2);
+    let run = run_json(
+        tree.leakgate()
+            .args(["scan", "."])
+            .timeout(Duration::from_secs(30)),
+    );
+    assert_eq!(run.status, Some(0));
+    assert_eq!(run.summary()["skipped"]["not_regular_file"], 2);
 }
 
 #[cfg(unix)]
@@ -94,15 +81,14 @@ fn a_named_fifo_socket_or_stdin_pipe_is_an_error_not_a_skip() {
 fn dev_stdin_on_a_pipe_and_process_substitution_are_errors() {
     let tree = Tree::new();
     let secret = format!("API_TOKEN={}\n", password(1));
-    let output = tree
-        .leakgate()
-        .args(["scan", "/dev/stdin", "--format", "json"])
-        .write_stdin(secret.clone())
-        .timeout(Duration::from_secs(30))
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(2));
-    assert_eq!(error_paths(&json_lines(&output.stdout)), vec!["/dev/stdin"]);
+    let run = run_json(
+        tree.leakgate()
+            .args(["scan", "/dev/stdin"])
+            .write_stdin(secret.clone())
+            .timeout(Duration::from_secs(30)),
+    );
+    assert_eq!(run.status, Some(2));
+    assert_eq!(run.paths_of("error"), vec!["/dev/stdin"]);
 
     // `leakgate scan <(cat file)` from a shell: a /dev/fd pipe.
     tree.write("s.env", &secret);
@@ -116,15 +102,16 @@ fn dev_stdin_on_a_pipe_and_process_substitution_are_errors() {
         .current_dir(tree.path())
         .output()
         .expect("bash");
-    assert_eq!(output.status.code(), Some(2));
-    let messages = json_lines(&output.stdout);
+    let run = JsonRun::from(output);
+    assert_eq!(run.status, Some(2));
     assert!(
-        error_paths(&messages)
+        run.paths_of("error")
             .iter()
             .all(|p| p.starts_with("/dev/fd/") || p.starts_with("/proc/")),
-        "{messages:?}"
+        "{:?}",
+        run.messages
     );
-    assert_eq!(errors(&messages).len(), 1);
+    assert_eq!(run.of_type("error").len(), 1);
 }
 
 #[cfg(unix)]
@@ -141,17 +128,10 @@ fn an_unreadable_named_file_is_an_error() {
     )
     .expect("chmod");
     // Root reads anything: drop to nobody, as the other permission tests do.
-    let mut cmd = leakgate_unprivileged(tree.path());
-    let output = cmd
-        .current_dir(tree.path())
-        .env("TERM", "dumb")
-        .args(["scan", "locked.env", "--format", "json"])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(2));
-    let messages = json_lines(&output.stdout);
-    assert_eq!(error_paths(&messages), vec!["locked.env"]);
-    assert_eq!(errors(&messages)[0]["message"], "permission denied");
+    let run = run_json(leakgate_unprivileged(tree.path()).args(["scan", "locked.env"]));
+    assert_eq!(run.status, Some(2));
+    assert_eq!(run.paths_of("error"), vec!["locked.env"]);
+    assert_eq!(run.of_type("error")[0]["message"], "permission denied");
 }
 
 // ---- 2. `leakgate scan -` ----
@@ -160,33 +140,30 @@ fn an_unreadable_named_file_is_an_error() {
 fn dash_scans_standard_input() {
     let tree = Tree::new();
     let token = ghp(3);
-    let output = tree
-        .leakgate()
-        .args(["scan", "-", "--format", "json"])
-        .write_stdin(format!("first line\nexport GH={token}\n"))
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    let messages = json_lines(&output.stdout);
-    assert_eq!(locations(&messages), vec![("-".to_owned(), 2)]);
-    assert_eq!(positions(&messages)[0], ("github-pat".to_owned(), 2, 11));
-    assert_eq!(summary(&messages)["files_scanned"], 1);
-    assert!(!String::from_utf8_lossy(&output.stdout).contains(&token));
+    let run = run_json(
+        tree.leakgate()
+            .args(["scan", "-"])
+            .write_stdin(format!("first line\nexport GH={token}\n")),
+    );
+    assert_eq!(run.status, Some(1));
+    assert_eq!(run.locations(), vec![("-".to_owned(), 2)]);
+    assert_eq!(
+        positions(&run.messages)[0],
+        ("github-pat".to_owned(), 2, 11)
+    );
+    assert_eq!(run.summary()["files_scanned"], 1);
+    assert!(!run.stdout.contains(&token));
 
     // With other paths too.
     tree.write("a.env", format!("API_TOKEN={}\n", password(4)));
-    let (code, messages) = {
-        let output = tree
-            .leakgate()
-            .args(["scan", "a.env", "-", "--format", "json"])
-            .write_stdin(format!("{token}\n"))
-            .output()
-            .expect("run");
-        (output.status.code(), json_lines(&output.stdout))
-    };
-    assert_eq!(code, Some(1));
+    let run = run_json(
+        tree.leakgate()
+            .args(["scan", "a.env", "-"])
+            .write_stdin(format!("{token}\n")),
+    );
+    assert_eq!(run.status, Some(1));
     assert_eq!(
-        locations(&messages),
+        run.locations(),
         vec![("-".to_owned(), 1), ("a.env".to_owned(), 1)]
     );
 }
@@ -197,14 +174,13 @@ fn stdin_filename_selects_json_awareness_path_rules_and_allowlists() {
     let token = ghp(5);
     let json = format!("{{\"auth\": {{\"token\": \"{token}\"}}}}\n");
     let run = |args: &[&str], input: &str| {
-        let output = tree
-            .leakgate()
-            .args(["scan", "-", "--format", "json"])
-            .args(args)
-            .write_stdin(input.to_owned())
-            .output()
-            .expect("run");
-        (output.status.code(), json_lines(&output.stdout))
+        let run = run_json(
+            tree.leakgate()
+                .args(["scan", "-"])
+                .args(args)
+                .write_stdin(input.to_owned()),
+        );
+        (run.status, run.messages)
     };
 
     let (code, messages) = run(&["--stdin-filename", "config/app.json"], &json);
@@ -236,17 +212,15 @@ fn stdin_filename_selects_json_awareness_path_rules_and_allowlists() {
 fn stdin_over_the_size_limit_is_an_error_not_a_truncation() {
     let tree = Tree::new();
     let input = format!("{}\n{}\n", "x".repeat(4096), ghp(6));
-    let output = tree
-        .leakgate()
-        .args(["scan", "-", "--max-file-size", "1KiB", "--format", "json"])
-        .write_stdin(input)
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(2));
-    let messages = json_lines(&output.stdout);
-    assert_eq!(error_paths(&messages), vec!["-"]);
+    let run = run_json(
+        tree.leakgate()
+            .args(["scan", "-", "--max-file-size", "1KiB"])
+            .write_stdin(input),
+    );
+    assert_eq!(run.status, Some(2));
+    assert_eq!(run.paths_of("error"), vec!["-"]);
     assert!(
-        errors(&messages)[0]["message"]
+        run.of_type("error")[0]["message"]
             .as_str()
             .unwrap_or_default()
             .contains("--max-file-size")
@@ -299,16 +273,14 @@ fn blobs_missing_from_a_partial_clone_are_errors() {
     let (origin, clone) = partial_clone();
     let blob = origin.git(&["rev-parse", "HEAD:s.env"]);
     let run = |args: &[&str]| {
-        let output = clone
-            .leakgate()
-            .current_dir(clone.child("c"))
-            .env("HOME", clone.path())
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .args(args)
-            .args(["--format", "json"])
-            .output()
-            .expect("run");
-        (output.status.code(), json_lines(&output.stdout))
+        run_json(
+            clone
+                .leakgate()
+                .current_dir(clone.child("c"))
+                .env("HOME", clone.path())
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .args(args),
+        )
     };
     for args in [
         &["scan", "--range", "HEAD~1..HEAD"][..],
@@ -316,9 +288,10 @@ fn blobs_missing_from_a_partial_clone_are_errors() {
         &["check", "--range", "HEAD~1..HEAD"],
         &["scan", "--history"],
     ] {
-        let (code, messages) = run(args);
-        assert_eq!(code, Some(2), "{args:?}: {messages:?}");
-        let errors = errors(&messages);
+        let run = run(args);
+        let messages = &run.messages;
+        assert_eq!(run.status, Some(2), "{args:?}: {messages:?}");
+        let errors = run.of_type("error");
         let error = errors
             .iter()
             .find(|m| m["path"] == "s.env")
@@ -343,10 +316,12 @@ fn a_corrupt_object_is_an_error() {
         .join(&blob[2..]);
     std::fs::remove_file(&object).expect("remove object");
     std::fs::write(&object, b"this is not a zlib stream at all").expect("corrupt object");
-    let (code, messages) = repo.scan_json(&["scan", "--range", "HEAD~1..HEAD"]);
-    assert_eq!(code, Some(2), "{messages:?}");
-    assert_eq!(error_paths(&messages), vec!["s.env"]);
-    let message = errors(&messages)[0]["message"].as_str().unwrap_or_default();
+    let run = run_json(repo.leakgate().args(["scan", "--range", "HEAD~1..HEAD"]));
+    assert_eq!(run.status, Some(2), "{:?}", run.messages);
+    assert_eq!(run.paths_of("error"), vec!["s.env"]);
+    let message = run.of_type("error")[0]["message"]
+        .as_str()
+        .unwrap_or_default();
     assert!(message.contains(&blob), "{message}");
 }
 
@@ -483,14 +458,10 @@ fn utf16_and_bom_text_is_decoded_with_editor_positions() {
             false,
         ),
     );
-    let output = tree
-        .leakgate()
-        .args(["scan", "--format", "json"])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    let messages = json_lines(&output.stdout);
-    let got: Vec<(String, u64, u64)> = findings(&messages)
+    let run = run_json(tree.leakgate().arg("scan"));
+    assert_eq!(run.status, Some(1));
+    let got: Vec<(String, u64, u64)> = run
+        .findings()
         .iter()
         .map(|f| {
             (
@@ -512,13 +483,14 @@ fn utf16_and_bom_text_is_decoded_with_editor_positions() {
             at("le.env", 3, 6),
         ]
     );
-    let json = findings(&messages)
+    let json = run
+        .findings()
         .into_iter()
         .find(|f| f["path"] == "creds.json")
         .expect("creds.json");
     assert_eq!(json["json_pointer"], "/deploy/token");
-    assert_eq!(summary(&messages)["files_skipped"], 0);
-    assert!(!String::from_utf8_lossy(&output.stdout).contains(&token));
+    assert_eq!(run.summary()["files_skipped"], 0);
+    assert!(!run.stdout.contains(&token));
 }
 
 #[test]
@@ -561,22 +533,16 @@ fn a_huge_sparse_binary_file_is_not_read_whole() {
     // With 400 MB of address space, reading the file whole cannot even allocate. The walk finds
     // it (a file named on the command line is read whole: the user asked for its bytes).
     let binary = assert_cmd::cargo::cargo_bin("leakgate");
-    let output = std::process::Command::new("prlimit")
-        .arg("--as=400000000")
-        .arg(&binary)
-        .args(["scan", ".", "--max-file-size", "2GiB", "--format", "json"])
-        .args(["-j", "1"])
-        .current_dir(tree.path())
-        .output()
-        .expect("prlimit");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let run = run_json(
+        assert_cmd::Command::new("prlimit")
+            .arg("--as=400000000")
+            .arg(&binary)
+            .args(["scan", ".", "--max-file-size", "2GiB"])
+            .args(["-j", "1"])
+            .current_dir(tree.path()),
     );
-    let messages = json_lines(&output.stdout);
-    assert_eq!(summary(&messages)["skipped"]["binary"], 1);
+    assert_eq!(run.status, Some(0), "{}", run.stderr);
+    assert_eq!(run.summary()["skipped"]["binary"], 1);
 }
 
 #[test]
@@ -597,15 +563,13 @@ fn a_long_single_line_is_scanned_in_linear_time() {
     let token = ghp(15);
     line.push_str(&format!(" var t=\"{token}\"; end\n"));
     tree.write("bundle.min.js", &line);
-    let output = tree
-        .leakgate()
-        .args(["scan", "bundle.min.js", "--format", "json"])
-        .timeout(Duration::from_secs(90))
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(1), "finished, with the finding");
-    let messages = json_lines(&output.stdout);
-    let found = findings(&messages);
+    let run = run_json(
+        tree.leakgate()
+            .args(["scan", "bundle.min.js"])
+            .timeout(Duration::from_secs(90)),
+    );
+    assert_eq!(run.status, Some(1), "finished, with the finding");
+    let found = run.findings();
     let token_finding = found
         .iter()
         .find(|f| f["rule"] == "github-pat")
@@ -619,7 +583,7 @@ fn a_long_single_line_is_scanned_in_linear_time() {
         snippet.starts_with('…') && snippet.chars().count() < 200,
         "{snippet}"
     );
-    assert!(!String::from_utf8_lossy(&output.stdout).contains(&token));
+    assert!(!run.stdout.contains(&token));
 }
 
 #[test]
@@ -631,13 +595,12 @@ fn a_utf16_file_in_run_data_is_redacted_in_its_own_encoding() {
     let secret = password(16);
     let text = format!("line one\r\nAPI_TOKEN={secret}\r\nend\r\n");
     tree.write(&format!("{run}/task.log"), utf16(&text, false));
-    let output = tree
-        .leakgate()
-        .args(["journal", ".a5c", "--redact-to", "out", "--format", "json"])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(0), "a successful redaction");
-    assert_eq!(locations(&json_lines(&output.stdout)).len(), 1);
+    let redacted = run_json(
+        tree.leakgate()
+            .args(["journal", ".a5c", "--redact-to", "out"]),
+    );
+    assert_eq!(redacted.status, Some(0), "a successful redaction");
+    assert_eq!(redacted.locations().len(), 1);
     let copy = std::fs::read(tree.child(&format!("out/{run}/task.log"))).expect("copied");
     assert!(
         copy.starts_with(&[0xFF, 0xFE]),
@@ -695,55 +658,34 @@ fn a_named_binary_file_is_scanned_and_a_walked_one_is_a_counted_skip() {
     tree.write("dir/app.bin", &blob);
 
     // Named: its bytes are scanned, and the secret blocks.
-    let output = tree
-        .leakgate()
-        .args(["scan", "dir/app.bin", "--format", "json"])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    let messages = json_lines(&output.stdout);
-    assert_eq!(locations(&messages), vec![("dir/app.bin".to_owned(), 2)]);
-    assert!(!String::from_utf8_lossy(&output.stdout).contains(&token));
+    let run = run_json(tree.leakgate().args(["scan", "dir/app.bin"]));
+    assert_eq!(run.status, Some(1));
+    assert_eq!(run.locations(), vec![("dir/app.bin".to_owned(), 2)]);
+    assert!(!run.stdout.contains(&token));
 
     // Found by the walk: a counted skip, as binary files in a tree always are.
-    let output = tree
-        .leakgate()
-        .args(["scan", "dir", "--format", "json"])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(0));
-    let messages = json_lines(&output.stdout);
-    assert_eq!(summary(&messages)["skipped"]["binary"], 1);
+    let run = run_json(tree.leakgate().args(["scan", "dir"]));
+    assert_eq!(run.status, Some(0));
+    assert_eq!(run.summary()["skipped"]["binary"], 1);
 
     // The same bytes on standard input are scanned too.
-    let output = tree
-        .leakgate()
-        .args(["scan", "-", "--format", "json"])
-        .write_stdin(blob)
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(1));
+    let run = run_json(tree.leakgate().args(["scan", "-"]).write_stdin(blob));
+    assert_eq!(run.status, Some(1));
 }
 
 #[test]
 fn a_named_file_over_the_size_limit_is_an_error() {
     let tree = Tree::new();
     tree.write("big.env", format!("{}\n", "x".repeat(2048)));
-    let output = tree
-        .leakgate()
-        .args([
-            "scan",
-            "big.env",
-            "--max-file-size",
-            "1KiB",
-            "--format",
-            "json",
-        ])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(2));
-    let messages = json_lines(&output.stdout);
-    assert_eq!(error_paths(&messages), vec!["big.env".to_owned()]);
-    let message = errors(&messages)[0]["message"].as_str().unwrap_or_default();
+    let run = run_json(
+        tree.leakgate()
+            .args(["scan", "big.env", "--max-file-size", "1KiB"]),
+    );
+    assert_eq!(run.status, Some(2));
+    assert_eq!(run.paths_of("error"), vec!["big.env".to_owned()]);
+    let message = run.of_type("error")[0]["message"]
+        .as_str()
+        .unwrap_or_default();
+
     assert!(message.contains("--max-file-size"), "{message}");
 }

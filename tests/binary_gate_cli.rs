@@ -31,13 +31,8 @@ fn ci_free(cmd: &mut assert_cmd::Command) -> &mut assert_cmd::Command {
 
 /// `leakgate <args> --format json` outside CI: exit code, parsed messages, raw stdout.
 fn run(repo: &TestRepo, args: &[&str]) -> (Option<i32>, Vec<serde_json::Value>, String) {
-    let output = ci_free(&mut repo.leakgate())
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .expect("run");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    (output.status.code(), json_lines(&output.stdout), stdout)
+    let run = run_json(ci_free(&mut repo.leakgate()).args(args));
+    (run.status, run.messages, run.stdout)
 }
 
 fn rules(messages: &[serde_json::Value]) -> Vec<String> {
@@ -125,20 +120,15 @@ fn check_in_ci_scans_binary_blobs_of_the_pull_request() {
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.write("assets/logo.png", png_with(&[format!("token={token}")]));
     repo.commit_all("feature");
-    let output = repo
-        .leakgate()
-        .env("CI", "true")
-        .env("GITHUB_BASE_REF", "main")
-        .args(["check", "--format", "json"])
-        .output()
-        .expect("run");
-    let messages = json_lines(&output.stdout);
-    assert_eq!(output.status.code(), Some(1), "{messages:?}");
-    assert_eq!(
-        locations(&messages),
-        vec![("assets/logo.png".to_owned(), 4)]
+    let run = run_json(
+        repo.leakgate()
+            .env("CI", "true")
+            .env("GITHUB_BASE_REF", "main")
+            .arg("check"),
     );
-    assert!(!String::from_utf8_lossy(&output.stdout).contains(&token));
+    assert_eq!(run.status, Some(1), "{:?}", run.messages);
+    assert_eq!(run.locations(), vec![("assets/logo.png".to_owned(), 4)]);
+    assert!(!run.stdout.contains(&token));
 }
 
 #[test]

@@ -38,20 +38,16 @@ fn pre_commit_checks_the_staged_change_and_hygiene() {
     repo.write("app.py", format!("TOKEN = '{}'\n", password(100)));
     repo.write("prod.env.key", fake_pem(101));
     repo.git(&["add", "-f", "app.py", "prod.env.key"]);
-    let output = ci_free(&mut repo.leakgate())
-        .args(["check", "--format", "json"])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    let messages = json_lines(&output.stdout);
+    let run = run_json(ci_free(&mut repo.leakgate()).arg("check"));
+    assert_eq!(run.status, Some(1));
     assert_eq!(
-        locations(&messages),
+        run.locations(),
         vec![("app.py".to_owned(), 1), ("prod.env.key".to_owned(), 1)],
         "the key is a secret too"
     );
-    let hygiene: Vec<_> = messages
+    let hygiene: Vec<_> = run
+        .of_type("hygiene")
         .iter()
-        .filter(|m| m["type"] == "hygiene")
         .map(|m| (m["code"].clone(), m["path"].clone()))
         .collect();
     assert_eq!(
@@ -70,21 +66,19 @@ fn in_ci_it_checks_the_pull_request_range() {
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.write("new.py", format!("API_KEY = '{}'\n", password(103)));
     repo.commit_all("feature");
-    let output = repo
-        .leakgate()
-        .env("CI", "true")
-        .env("GITHUB_BASE_REF", "main")
-        .args(["check", "--format", "json"])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    let messages = json_lines(&output.stdout);
+    let run = run_json(
+        repo.leakgate()
+            .env("CI", "true")
+            .env("GITHUB_BASE_REF", "main")
+            .arg("check"),
+    );
+    assert_eq!(run.status, Some(1));
     assert_eq!(
-        locations(&messages),
+        run.locations(),
         vec![("new.py".to_owned(), 1)],
         "only what the pull request adds"
     );
-    assert_eq!(summary(&messages)["commits"], 1);
+    assert_eq!(run.summary()["commits"], 1);
     // --staged wins over CI detection (a hook running in CI).
     let staged = repo
         .leakgate()
@@ -109,20 +103,19 @@ fn all_audits_the_tree_journals_and_hygiene() {
     );
     repo.write(".a5c/runs/01JAAAAAAAAAAAAAAAAAAAAAAA/journal/.keep", "");
     repo.commit_all("base");
-    let output = ci_free(&mut repo.leakgate())
-        .env("HOME", repo.path())
-        .args(["check", "--all", "--format", "json"])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    let messages = json_lines(&output.stdout);
-    let paths: Vec<String> = locations(&messages).into_iter().map(|(p, _)| p).collect();
+    let run = run_json(
+        ci_free(&mut repo.leakgate())
+            .env("HOME", repo.path())
+            .args(["check", "--all"]),
+    );
+    assert_eq!(run.status, Some(1));
+    let paths: Vec<String> = run.locations().into_iter().map(|(p, _)| p).collect();
     assert!(paths.iter().any(|p| p == "config.py"), "{paths:?}");
     assert!(
         paths.iter().any(|p| p.ends_with("run.json")),
         "ignored run data is audited: {paths:?}"
     );
-    assert_eq!(summary(&messages)["runs"], 1);
+    assert_eq!(run.summary()["runs"], 1);
 }
 
 #[test]
@@ -134,17 +127,16 @@ fn an_audit_scans_run_data_in_the_tree_once() {
         format!("{{\"prompt\": \"use {}\"}}\n", fake("ghp_", 106, 36, ALNUM)),
     );
     repo.write(".a5c/runs/01JAAAAAAAAAAAAAAAAAAAAAAA/journal/.keep", "");
-    let output = ci_free(&mut repo.leakgate())
-        .env("HOME", repo.path())
-        .args(["check", "--all", "--format", "json"])
-        .output()
-        .expect("run");
-    let messages = json_lines(&output.stdout);
-    let found = findings(&messages);
+    let run = run_json(
+        ci_free(&mut repo.leakgate())
+            .env("HOME", repo.path())
+            .args(["check", "--all"]),
+    );
+    let found = run.findings();
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(
         found[0]["provenance"]["kind"], "journal",
         "labelled by run as the tree is walked"
     );
-    assert_eq!(summary(&messages)["files_scanned"], 2);
+    assert_eq!(run.summary()["files_scanned"], 2);
 }

@@ -25,14 +25,9 @@ fn tree_with_findings() -> (Tree, String) {
 }
 
 fn rules_found(tree: &Tree, args: &[&str]) -> (Option<i32>, Vec<String>) {
-    let output = tree
-        .leakgate()
-        .args(["scan", "--format", "json"])
-        .args(args)
-        .output()
-        .expect("run");
-    let messages = json_lines(&output.stdout);
-    let mut found: Vec<String> = findings(&messages)
+    let run = run_json(tree.leakgate().arg("scan").args(args));
+    let mut found: Vec<String> = run
+        .findings()
         .iter()
         .map(|f| {
             format!(
@@ -44,7 +39,7 @@ fn rules_found(tree: &Tree, args: &[&str]) -> (Option<i32>, Vec<String>) {
         })
         .collect();
     found.sort();
-    (output.status.code(), found)
+    (run.status, found)
 }
 
 #[test]
@@ -69,13 +64,13 @@ fn configuration_tunes_rules_and_allowlists() {
         ),
     );
     // The nearest .leakgate.toml applies from a subdirectory too.
-    let sub = tree
-        .leakgate()
-        .current_dir(tree.child("src"))
-        .args(["scan", ".", "--format", "json"])
-        .output()
-        .expect("run");
-    let sub_found = findings(&json_lines(&sub.stdout)).len();
+    let sub = run_json(
+        tree.leakgate()
+            .current_dir(tree.child("src"))
+            .args(["scan", "."]),
+    );
+    let sub_found = sub.findings().len();
+
     assert_eq!(sub_found, 2, "found from src/: db.env and internal.py");
     let (code, after) = rules_found(&tree, &[]);
     assert_eq!(code, Some(1));

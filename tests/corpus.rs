@@ -49,14 +49,10 @@ fn corpus_findings_match_the_labels_exactly() {
     // Scan a copy: the corpus itself sits under the project's .leakgateignore.
     let tree = common::Tree::new();
     copy_tree(&corpus, tree.path());
-    let output = tree
-        .leakgate()
-        .args(["scan", ".", "--format", "json", "--no-ignore"])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    let messages = common::json_lines(&output.stdout);
-    let found: BTreeSet<String> = common::findings(&messages)
+    let run = common::run_json(tree.leakgate().args(["scan", ".", "--no-ignore"]));
+    assert_eq!(run.status, Some(1));
+    let found: BTreeSet<String> = run
+        .findings()
         .iter()
         .map(|f| format!("{}:{}", f["path"].as_str().unwrap_or_default(), f["line"]))
         .collect();

@@ -68,12 +68,7 @@ fn a_fingerprint_is_not_an_unsalted_hash_of_the_secret() {
     // human and SARIF reports carry the same fingerprint as JSON.
     let tree = Tree::new();
     tree.write("settings.env", format!("DB_PASSWORD={secret}\n"));
-    let output = tree
-        .leakgate()
-        .args(["scan", ".", "--format", "json"])
-        .output()
-        .expect("run");
-    let outside = fingerprints(&json_lines(&output.stdout));
+    let outside = fingerprints(&run_json(tree.leakgate().args(["scan", "."])).messages);
     assert_ne!(outside[0].1, unsalted(rule, &secret));
     let sarif = tree
         .leakgate()
@@ -92,15 +87,15 @@ fn fingerprints_are_salted_per_repository_and_equal_in_every_full_clone() {
     let clones = Tree::new();
     let clone_dir = clones.child("clone");
     first.git(&["clone", "-q", ".", clone_dir.to_str().expect("utf-8 path")]);
-    let clone_output = leakgate()
-        .current_dir(&clone_dir)
-        .env("HOME", clones.path())
-        .args(["scan", ".", "--format", "json"])
-        .output()
-        .expect("run");
+    let in_clone = run_json(
+        leakgate()
+            .current_dir(&clone_dir)
+            .env("HOME", clones.path())
+            .args(["scan", "."]),
+    );
 
     let in_first = fingerprints(&first.scan_json(&["scan", "."]).1);
-    let in_clone = fingerprints(&json_lines(&clone_output.stdout));
+    let in_clone = fingerprints(&in_clone.messages);
     let in_other = fingerprints(&other.scan_json(&["scan", "."]).1);
     assert_eq!(in_first.len(), 1);
     assert_eq!(in_first, in_clone, "stable across clones");
@@ -144,25 +139,19 @@ fn a_baseline_records_its_salt_and_holds_in_a_shallow_clone() {
         shallow.to_str().expect("utf-8 path"),
     ]);
     let run = |args: &[&str]| {
-        leakgate()
-            .current_dir(&shallow)
-            .env("HOME", clones.path())
-            .args(args)
-            .args(["--format", "json"])
-            .output()
-            .expect("run")
+        run_json(
+            leakgate()
+                .current_dir(&shallow)
+                .env("HOME", clones.path())
+                .args(args),
+        )
     };
     let accepted = run(&["scan", ".", "--baseline", ".leakgate-baseline.json"]);
-    assert_eq!(
-        accepted.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&accepted.stdout)
-    );
+    assert_eq!(accepted.status, Some(0), "{}", accepted.stdout);
     // Without --baseline, the repository's baseline file still supplies the salt.
     let plain = run(&["scan", "."]);
     assert_eq!(
-        fingerprints(&json_lines(&plain.stdout))[0].1,
+        fingerprints(&plain.messages)[0].1,
         recorded,
         "the shallow clone shows the baseline's fingerprint"
     );

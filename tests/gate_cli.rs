@@ -77,17 +77,16 @@ fn a_range_is_scanned_with_the_base_sides_configuration_and_ignore_files() {
     }
 
     // `check` in CI plans the same range from GITHUB_BASE_REF and reads the same base side.
-    let output = repo
-        .leakgate()
-        .env("CI", "true")
-        .env("GITHUB_BASE_REF", "main")
-        .args(["check", "--format", "json"])
-        .output()
-        .expect("run");
-    let messages = json_lines(&output.stdout);
-    assert_eq!(output.status.code(), Some(1), "{messages:?}");
-    assert_eq!(locations(&messages), expected);
-    assert!(warnings(&messages).len() >= 3, "{messages:?}");
+    let run = run_json(
+        repo.leakgate()
+            .env("CI", "true")
+            .env("GITHUB_BASE_REF", "main")
+            .arg("check"),
+    );
+    let messages = &run.messages;
+    assert_eq!(run.status, Some(1), "{messages:?}");
+    assert_eq!(run.locations(), expected);
+    assert!(warnings(messages).len() >= 3, "{messages:?}");
 
     // The human report says it too.
     let output = repo
@@ -419,15 +418,10 @@ fn configuration_files_are_scanned_except_their_declared_examples() {
         "sub/.leakgate.toml",
         format!("{config}# deploy token {parked}\n"),
     );
-    let output = tree
-        .leakgate()
-        .args(["scan", ".", "--format", "json"])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    let messages = json_lines(&output.stdout);
-    assert_eq!(locations(&messages), vec![loc("sub/.leakgate.toml", 7)]);
-    assert_eq!(findings(&messages)[0]["rule"], "github-pat");
+    let run = run_json(tree.leakgate().args(["scan", "."]));
+    assert_eq!(run.status, Some(1));
+    assert_eq!(run.locations(), vec![loc("sub/.leakgate.toml", 7)]);
+    assert_eq!(run.findings()[0]["rule"], "github-pat");
 
     // A configuration that is not in effect cannot exempt its own text: a nested
     // `.leakgate.toml` declaring a real secret as a custom rule's example still reports it.
@@ -438,14 +432,9 @@ fn configuration_files_are_scanned_except_their_declared_examples() {
             "[[rules.custom]]\nid = \"gh\"\ndescription = \"d\"\nkeywords = [\"ghp_\"]\nregex = '''ghp_[A-Za-z0-9]{{36}}'''\nexamples = [\"{parked}\"]\n"
         ),
     );
-    let output = hiding
-        .leakgate()
-        .args(["scan", ".", "--format", "json", "--isolated"])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    let messages = json_lines(&output.stdout);
-    assert_eq!(locations(&messages), vec![loc("sub/.leakgate.toml", 6)]);
+    let run = run_json(hiding.leakgate().args(["scan", ".", "--isolated"]));
+    assert_eq!(run.status, Some(1));
+    assert_eq!(run.locations(), vec![loc("sub/.leakgate.toml", 6)]);
 
     // A file that does not parse declares nothing: a secret in it is reported.
     let broken = Tree::new();
@@ -453,12 +442,7 @@ fn configuration_files_are_scanned_except_their_declared_examples() {
         "sub/.leakgate.toml",
         format!("examples = [\"{example}\"\n# {parked}\n"),
     );
-    let output = broken
-        .leakgate()
-        .args(["scan", "sub", "--format", "json", "--isolated"])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    let messages = json_lines(&output.stdout);
-    assert_eq!(locations(&messages), vec![loc("sub/.leakgate.toml", 2)]);
+    let run = run_json(broken.leakgate().args(["scan", "sub", "--isolated"]));
+    assert_eq!(run.status, Some(1));
+    assert_eq!(run.locations(), vec![loc("sub/.leakgate.toml", 2)]);
 }

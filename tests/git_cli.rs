@@ -151,17 +151,9 @@ fn staged_handles_renames_odd_paths_worktrees_and_detached_head() {
         .status()
         .expect("git add");
     assert!(status.success());
-    let output = repo
-        .leakgate()
-        .current_dir(&wt)
-        .args(["scan", "--staged", "--format", "json"])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    assert_eq!(
-        locations(&json_lines(&output.stdout)),
-        vec![loc("wt.env", 1)]
-    );
+    let run = run_json(repo.leakgate().current_dir(&wt).args(["scan", "--staged"]));
+    assert_eq!(run.status, Some(1));
+    assert_eq!(run.locations(), vec![loc("wt.env", 1)]);
 }
 
 #[test]

@@ -104,16 +104,11 @@ fn gaps_local_only_coverage_and_tracked_files_are_reported() {
         "sub/.gitignore",
     ]);
     repo.git(&["commit", "-q", "-m", "x"]);
-    let output = repo
-        .leakgate()
-        .args(["gitignore", "--format", "json"])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    let messages = json_lines(&output.stdout);
-    let mut problems: Vec<(String, String)> = messages
+    let run = run_json(repo.leakgate().arg("gitignore"));
+    assert_eq!(run.status, Some(1));
+    let mut problems: Vec<(String, String)> = run
+        .of_type("hygiene")
         .iter()
-        .filter(|m| m["type"] == "hygiene")
         .map(|m| {
             (
                 m["code"].as_str().unwrap_or_default().to_owned(),
@@ -142,7 +137,7 @@ fn gaps_local_only_coverage_and_tracked_files_are_reported() {
         ],
         "a tracked certificate is not a secret file"
     );
-    let text = String::from_utf8_lossy(&output.stdout);
+    let text = &run.stdout;
     assert!(
         text.contains(".config/git/ignore (your global excludes file"),
         "{text}"
@@ -235,18 +230,14 @@ fn credential_files_readable_by_others_are_warned_about() {
     }
     chmod("auth.json", 0o600);
     repo.commit_all("base");
-    let output = repo
-        .leakgate()
-        .args(["gitignore", "--format", "json"])
-        .output()
-        .expect("run");
+    let run = run_json(repo.leakgate().arg("gitignore"));
     assert_eq!(
-        output.status.code(),
+        run.status,
         Some(0),
         "permission warnings do not fail without --strict"
     );
-    let messages = json_lines(&output.stdout);
-    let mut flagged: Vec<String> = messages
+    let mut flagged: Vec<String> = run
+        .messages
         .iter()
         .filter(|m| m["code"] == "credential-file-permissions")
         .map(|m| m["path"].as_str().unwrap_or_default().to_owned())

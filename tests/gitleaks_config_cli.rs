@@ -73,26 +73,13 @@ regexes = ['''acme_x''']
         ),
     );
 
-    let output = tree
-        .leakgate()
-        .args([
-            "scan",
-            "src",
-            "--config",
-            ".gitleaks.toml",
-            "--format",
-            "json",
-        ])
-        .output()
-        .expect("run");
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let run = run_json(
+        tree.leakgate()
+            .args(["scan", "src", "--config", ".gitleaks.toml"]),
     );
-    let messages = json_lines(&output.stdout);
-    let rules: Vec<(String, u64)> = findings(&messages)
+    assert_eq!(run.status, Some(1), "{}", run.stderr);
+    let rules: Vec<(String, u64)> = run
+        .findings()
         .iter()
         .map(|f| {
             (
@@ -110,7 +97,7 @@ regexes = ['''acme_x''']
         "stopword `sandbox` allowlists line 2, the line regex line 4"
     );
 
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = &run.stderr;
     for expected in [
         "disabledRules `generic-api-key`",
         "rule `acme-path-only`: `path` (a regex on file paths) is not translated",

@@ -56,14 +56,9 @@ fn write_run(tree: &Tree, root: &str) -> Vec<String> {
 fn journal_names_run_event_and_pointer_and_redacts() {
     let tree = Tree::new();
     let secrets = write_run(&tree, ".a5c");
-    let output = tree
-        .leakgate()
-        .args(["journal", ".a5c", "--format", "json"])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    let messages = json_lines(&output.stdout);
-    let found = findings(&messages);
+    let run = run_json(tree.leakgate().args(["journal", ".a5c"]));
+    assert_eq!(run.status, Some(1));
+    let found = run.findings();
     let described: Vec<(String, String, String)> = found
         .iter()
         .map(|f| {
@@ -108,7 +103,7 @@ fn journal_names_run_event_and_pointer_and_redacts() {
         ]
     );
     assert!(found.iter().all(|f| f["provenance"]["run_id"] == RUN));
-    assert_eq!(summary(&messages)["runs"], 1);
+    assert_eq!(run.summary()["runs"], 1);
 
     let human = tree
         .leakgate()
@@ -129,10 +124,7 @@ fn journal_names_run_event_and_pointer_and_redacts() {
         "{text}"
     );
     for secret in &secrets {
-        assert!(
-            !text.contains(secret.as_str())
-                && !String::from_utf8_lossy(&output.stdout).contains(secret.as_str())
-        );
+        assert!(!text.contains(secret.as_str()) && !run.stdout.contains(secret.as_str()));
     }
 }
 
@@ -144,22 +136,20 @@ fn journal_discovers_repo_and_global_roots() {
     write_run(&repo.tree, ".a5c");
     let custom = Tree::new();
     write_run(&custom, "elsewhere");
-    let output = repo
-        .leakgate()
-        .current_dir(repo.path())
-        .env("HOME", home.path())
-        .env("BABYSITTER_RUNS_DIR", custom.path().join("elsewhere/runs"))
-        .args(["journal", "--format", "json"])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    let messages = json_lines(&output.stdout);
+    let run = run_json(
+        repo.leakgate()
+            .current_dir(repo.path())
+            .env("HOME", home.path())
+            .env("BABYSITTER_RUNS_DIR", custom.path().join("elsewhere/runs"))
+            .arg("journal"),
+    );
+    assert_eq!(run.status, Some(1));
     assert_eq!(
-        summary(&messages)["runs"],
+        run.summary()["runs"],
         3,
         "repo, global and $BABYSITTER_RUNS_DIR runs"
     );
-    assert_eq!(findings(&messages).len(), 12);
+    assert_eq!(run.findings().len(), 12);
 
     // Nothing anywhere: said so, exit 0.
     let empty = Tree::new();
@@ -206,20 +196,13 @@ fn legacy_layouts_transcripts_and_symlinks() {
     std::os::unix::fs::symlink(outside.path(), tree.child(&format!("{legacy}/escape")))
         .expect("symlink");
 
-    let output = tree
-        .leakgate()
-        .args([
-            "journal",
-            ".a5c",
-            "transcripts/session.jsonl",
-            "--format",
-            "json",
-        ])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    let messages = json_lines(&output.stdout);
-    let paths: Vec<String> = findings(&messages)
+    let run = run_json(
+        tree.leakgate()
+            .args(["journal", ".a5c", "transcripts/session.jsonl"]),
+    );
+    assert_eq!(run.status, Some(1));
+    let paths: Vec<String> = run
+        .findings()
         .iter()
         .map(|f| f["path"].as_str().unwrap_or_default().to_owned())
         .collect();
@@ -230,7 +213,7 @@ fn legacy_layouts_transcripts_and_symlinks() {
             "transcripts/session.jsonl".to_owned()
         ]
     );
-    assert_eq!(summary(&messages)["runs"], 1);
+    assert_eq!(run.summary()["runs"], 1);
     assert!(Path::new(&tree.child(&format!("{legacy}/escape"))).exists());
 }
 
@@ -339,26 +322,18 @@ fn redacted_copy_is_valid_verifies_and_leaves_originals_alone() {
 }
 
 fn integrity_codes(tree: &Tree) -> (Option<i32>, Vec<String>) {
-    let output = tree
-        .leakgate()
-        .args([
-            "journal",
-            ".a5c",
-            "--verify",
-            "--format",
-            "json",
-            "--exit-zero",
-        ])
-        .output()
-        .expect("run");
-    let messages = json_lines(&output.stdout);
-    let mut codes: Vec<String> = messages
+    let run = run_json(
+        tree.leakgate()
+            .args(["journal", ".a5c", "--verify", "--exit-zero"]),
+    );
+    let mut codes: Vec<String> = run
+        .of_type("integrity")
         .iter()
-        .filter(|m| m["type"] == "integrity" && m["severity"] != "info")
+        .filter(|m| m["severity"] != "info")
         .map(|m| m["code"].as_str().unwrap_or_default().to_owned())
         .collect();
     codes.sort();
-    (output.status.code(), codes)
+    (run.status, codes)
 }
 
 #[test]

@@ -101,16 +101,9 @@ fn integrity_messages_name_files_and_codes_never_values() {
         &blob_value,
     );
 
-    let output = tree
-        .leakgate()
-        .args(["journal", ".a5c", "--verify", "--format", "json"])
-        .output()
-        .expect("run");
-    let messages = json_lines(&output.stdout);
-    let integrity: Vec<&serde_json::Value> = messages
-        .iter()
-        .filter(|m| m["type"] == "integrity")
-        .collect();
+    let run = run_json(tree.leakgate().args(["journal", ".a5c", "--verify"]));
+    let integrity = run.of_type("integrity");
+
     let mut codes: Vec<&str> = integrity
         .iter()
         .map(|m| m["code"].as_str().unwrap_or_default())

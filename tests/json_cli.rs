@@ -21,14 +21,10 @@ fn escaped_secrets_in_json_are_found_with_pointers() {
         unicode_escaped(&token)
     );
     tree.write("run/journal/000001.01JDDDDDDDDDDDDDDDDDDDDDD1.json", &event);
-    let output = tree
-        .leakgate()
-        .args(["scan", "--format", "json"])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    let messages = json_lines(&output.stdout);
-    let found: Vec<(String, u64, String)> = findings(&messages)
+    let run = run_json(tree.leakgate().arg("scan"));
+    assert_eq!(run.status, Some(1));
+    let found: Vec<(String, u64, String)> = run
+        .findings()
         .iter()
         .map(|f| {
             (
@@ -51,9 +47,9 @@ fn escaped_secrets_in_json_are_found_with_pointers() {
         ]
     );
     // The column is where the escaped secret starts in the file.
-    let first = findings(&messages)[0];
+    let first = run.findings()[0];
     assert_eq!(first["column"], 32);
-    let text = String::from_utf8_lossy(&output.stdout);
+    let text = &run.stdout;
     assert!(
         !text.contains(&token)
             && !text.contains(&secret)
@@ -76,15 +72,10 @@ fn json_lines_with_a_truncated_line_are_reported_and_still_scanned() {
         "broken.json",
         format!("{{\"config\": {{\"api_key\": \"{}\",\n", password(85)),
     );
-    let output = tree
-        .leakgate()
-        .args(["scan", "--format", "json"])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    let messages = json_lines(&output.stdout);
+    let run = run_json(tree.leakgate().arg("scan"));
+    assert_eq!(run.status, Some(1));
     assert_eq!(
-        locations(&messages),
+        run.locations(),
         vec![
             loc("broken.json", 1),
             loc("session.jsonl", 1),
@@ -92,9 +83,9 @@ fn json_lines_with_a_truncated_line_are_reported_and_still_scanned() {
         ],
         "the truncated file and the line after the truncated line are still scanned"
     );
-    let invalid: Vec<_> = messages
+    let invalid: Vec<_> = run
+        .of_type("invalid_json")
         .iter()
-        .filter(|m| m["type"] == "invalid_json")
         .map(|m| (m["path"].clone(), m["line"].clone()))
         .collect();
     assert_eq!(
@@ -104,7 +95,7 @@ fn json_lines_with_a_truncated_line_are_reported_and_still_scanned() {
             ("session.jsonl".into(), 2.into())
         ]
     );
-    assert_eq!(summary(&messages)["invalid_json"], 2);
+    assert_eq!(run.summary()["invalid_json"], 2);
 }
 
 fn loc(path: &str, line: u64) -> (String, u64) {
@@ -146,20 +137,10 @@ fn hostile_json_gets_an_answer_not_a_crash() {
     let mut bad_utf8 = b"{\"a\": \"caf\xe9 \xff\"}\n".to_vec();
     bad_utf8.extend_from_slice(format!("{{\"api_key\": \"{}\"}}\n", password(88)).as_bytes());
     tree.write("latin1.jsonl", bad_utf8);
-    let output = tree
-        .leakgate()
-        .args(["scan", "--format", "json"])
-        .output()
-        .expect("run");
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let messages = json_lines(&output.stdout);
-    assert_eq!(locations(&messages), vec![loc("latin1.jsonl", 2)]);
-    assert_eq!(summary(&messages)["invalid_json"], 0);
+    let run = run_json(tree.leakgate().arg("scan"));
+    assert_eq!(run.status, Some(1), "{}", run.stderr);
+    assert_eq!(run.locations(), vec![loc("latin1.jsonl", 2)]);
+    assert_eq!(run.summary()["invalid_json"], 0);
 }
 
 #[test]
@@ -175,33 +156,23 @@ fn a_huge_single_line_json_string_is_scanned_or_skipped_with_a_reason() {
             unicode_escaped(&token)
         ),
     );
-    let output = tree
-        .leakgate()
-        .args(["journal", "big.json", "--format", "json"])
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    let messages = json_lines(&output.stdout);
-    assert_eq!(findings(&messages).len(), 1);
-    assert_eq!(findings(&messages)[0]["json_pointer"], "/log");
+    let run = run_json(
+        tree.leakgate()
+            .args(["journal", "big.json"])
+            .timeout(std::time::Duration::from_secs(60)),
+    );
+    assert_eq!(run.status, Some(1));
+    assert_eq!(run.findings().len(), 1);
+    assert_eq!(run.findings()[0]["json_pointer"], "/log");
     // Over the size limit a file the user named is not scanned: an error that says so.
-    let output = tree
-        .leakgate()
-        .args([
-            "journal",
-            "big.json",
-            "--max-file-size",
-            "1MiB",
-            "--format",
-            "json",
-        ])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(2));
-    let messages = json_lines(&output.stdout);
-    let errors: Vec<_> = messages.iter().filter(|m| m["type"] == "error").collect();
+    let run = run_json(
+        tree.leakgate()
+            .args(["journal", "big.json", "--max-file-size", "1MiB"]),
+    );
+    assert_eq!(run.status, Some(2));
+    let errors = run.of_type("error");
     assert_eq!(errors.len(), 1);
+
     assert_eq!(errors[0]["path"], "big.json");
     assert!(
         errors[0]["message"]

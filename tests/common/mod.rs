@@ -93,6 +93,66 @@ pub fn json_lines(stdout: &[u8]) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// One run of the built binary with `--format json` appended: its exit code, its JSON Lines
+/// parsed, and its raw output (a test that a secret is absent checks the raw bytes too).
+pub struct JsonRun {
+    pub status: Option<i32>,
+    pub messages: Vec<serde_json::Value>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Run `cmd` with `--format json` appended (so `cmd` must not pass `--format` itself) and parse
+/// its standard output; a line that is not JSON fails the test, naming the line.
+pub fn run_json(cmd: &mut Command) -> JsonRun {
+    JsonRun::from(
+        cmd.args(["--format", "json"])
+            .output()
+            .expect("run leakgate"),
+    )
+}
+
+/// The output of a run that asked for `--format json` some other way (through a shell, say).
+impl From<std::process::Output> for JsonRun {
+    fn from(output: std::process::Output) -> Self {
+        JsonRun {
+            status: output.status.code(),
+            messages: json_lines(&output.stdout),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+impl JsonRun {
+    /// The messages whose `type` is `kind` (`finding`, `error`, `warning`, `hygiene`, ...).
+    pub fn of_type(&self, kind: &str) -> Vec<&serde_json::Value> {
+        self.messages.iter().filter(|m| m["type"] == kind).collect()
+    }
+
+    pub fn findings(&self) -> Vec<&serde_json::Value> {
+        findings(&self.messages)
+    }
+
+    /// The summary, which must be the last message.
+    pub fn summary(&self) -> &serde_json::Value {
+        summary(&self.messages)
+    }
+
+    /// (path, line) of each finding.
+    pub fn locations(&self) -> Vec<(String, u64)> {
+        locations(&self.messages)
+    }
+
+    /// The `path` of each message of type `kind`, in output order.
+    pub fn paths_of(&self, kind: &str) -> Vec<String> {
+        self.of_type(kind)
+            .iter()
+            .map(|m| m["path"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+}
+
 pub fn findings(messages: &[serde_json::Value]) -> Vec<&serde_json::Value> {
     messages.iter().filter(|m| m["type"] == "finding").collect()
 }
@@ -158,13 +218,8 @@ impl TestRepo {
 
     /// `leakgate <args> --format json`: exit code and parsed messages.
     pub fn scan_json(&self, args: &[&str]) -> (Option<i32>, Vec<serde_json::Value>) {
-        let output = self
-            .leakgate()
-            .args(args)
-            .args(["--format", "json"])
-            .output()
-            .expect("run");
-        (output.status.code(), json_lines(&output.stdout))
+        let run = run_json(self.leakgate().args(args));
+        (run.status, run.messages)
     }
 }
 
