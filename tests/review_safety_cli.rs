@@ -25,32 +25,29 @@ fn many_findings_on_one_line_take_linear_time() {
     let tokens: Vec<String> = (0..count).map(ghp).collect();
     tree.write("dump.txt", format!("{}\n", tokens.join(" ")));
     let started = Instant::now();
-    let output = tree
-        .leakgate()
-        .args(["scan", "dump.txt", "--format", "json"])
-        .timeout(Duration::from_secs(120))
-        .output()
-        .expect("run");
+    let run = run_json(
+        tree.leakgate()
+            .args(["scan", "dump.txt"])
+            .timeout(Duration::from_secs(120)),
+    );
     assert_eq!(
-        output.status.code(),
+        run.status,
         Some(1),
         "finished with the findings (after {:?})",
         started.elapsed()
     );
-    let messages = json_lines(&output.stdout);
     // As many as when each token has a line of its own (a few random ones look like
     // placeholders and are rightly not reported either way).
     tree.write("lines.txt", tokens.join("\n"));
-    let reference = tree
-        .leakgate()
-        .args(["scan", "lines.txt", "--format", "json"])
-        .timeout(Duration::from_secs(120))
-        .output()
-        .expect("run");
-    let expected = findings(&json_lines(&reference.stdout)).len();
+    let reference = run_json(
+        tree.leakgate()
+            .args(["scan", "lines.txt"])
+            .timeout(Duration::from_secs(120)),
+    );
+    let expected = reference.findings().len();
     assert!(expected as u64 > count * 99 / 100, "{expected}");
-    assert_eq!(findings(&messages).len(), expected);
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(run.findings().len(), expected);
+    let stdout = &run.stdout;
     assert!(
         tokens
             .iter()
@@ -112,19 +109,15 @@ fn directories_that_cannot_be_read_are_errors_in_every_format() {
         (vec!["scan", "sealed"], vec!["sealed"]),
         (vec!["scan", "."], vec!["open/locked", "sealed"]),
     ] {
-        let output = leakgate_unprivileged(tree.path())
-            .args(&args)
-            .args(["--format", "json"])
-            .output()
-            .expect("run");
-        assert_eq!(output.status.code(), Some(2), "{args:?}");
-        let messages = json_lines(&output.stdout);
-        let mut errors: Vec<&str> = messages
-            .iter()
-            .filter(|m| m["type"] == "error")
+        let run = run_json(leakgate_unprivileged(tree.path()).args(&args));
+        assert_eq!(run.status, Some(2), "{args:?}");
+        let mut errors: Vec<&str> = run
+            .of_type("error")
+            .into_iter()
             .filter_map(|m| m["path"].as_str())
             .collect();
         errors.sort_unstable();
+
         assert_eq!(errors, expected, "{args:?}");
         for format in ["sarif", "github", "junit", "human"] {
             let output = leakgate_unprivileged(tree.path())

@@ -84,19 +84,10 @@ fn provider_tree(tree: &Tree) -> Vec<(&'static str, &'static str, String)> {
 fn finds_every_provider_family_and_exits_1() {
     let tree = Tree::new();
     let families = provider_tree(&tree);
-    let output = tree
-        .leakgate()
-        .args(["scan", ".", "--format", "json"])
-        .output()
-        .expect("run");
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "stderr: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let messages = json_lines(&output.stdout);
-    let found: BTreeMap<String, String> = findings(&messages)
+    let run = run_json(tree.leakgate().args(["scan", "."]));
+    assert_eq!(run.status, Some(1), "stderr: {}", run.stderr);
+    let found: BTreeMap<String, String> = run
+        .findings()
         .iter()
         .map(|f| {
             (
@@ -112,12 +103,8 @@ fn finds_every_provider_family_and_exits_1() {
             "{file} should be found by {rule}; found {found:?}"
         );
     }
-    assert_eq!(
-        findings(&messages).len(),
-        families.len(),
-        "one finding per file"
-    );
-    assert_eq!(summary(&messages)["findings"], families.len());
+    assert_eq!(run.findings().len(), families.len(), "one finding per file");
+    assert_eq!(run.summary()["findings"], families.len());
 }
 
 #[test]
@@ -296,13 +283,8 @@ fn overlapping_rules_give_one_finding_from_the_most_specific() {
         random(22, 74, ALNUM)
     );
     tree.write(".env", format!("OPENAI_API_KEY=\"{key}\"\n"));
-    let output = tree
-        .leakgate()
-        .args(["scan", "--format", "json"])
-        .output()
-        .expect("run");
-    let messages = json_lines(&output.stdout);
-    let found = findings(&messages);
+    let run = run_json(tree.leakgate().arg("scan"));
+    let found = run.findings();
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0]["rule"], "openai-project-key");
     assert_eq!(found[0]["preview"], "sk-proj-[REDACTED]");
@@ -321,24 +303,14 @@ fn binary_and_oversized_files_are_skipped_and_counted() {
     tree.write("tool.bin", binary);
     tree.write("big.txt", format!("{}\n{token}\n", "x".repeat(4096)));
     tree.write("small.txt", "hello\n");
-    let output = tree
-        .leakgate()
-        .args(["scan", "--format", "json", "--max-file-size", "1KiB"])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(0));
-    let messages = json_lines(&output.stdout);
-    let s = summary(&messages);
+    let run = run_json(tree.leakgate().args(["scan", "--max-file-size", "1KiB"]));
+    assert_eq!(run.status, Some(0));
+    let s = run.summary();
     assert_eq!(s["files_scanned"], 1);
     assert_eq!(s["files_skipped"], 2);
     assert_eq!(s["skipped"]["binary"], 1);
     assert_eq!(s["skipped"]["too_large"], 1);
-    let skipped: Vec<_> = messages
-        .iter()
-        .filter(|m| m["type"] == "skipped")
-        .map(|m| m["path"].clone())
-        .collect();
-    assert_eq!(skipped, vec!["big.txt", "tool.bin"]);
+    assert_eq!(run.paths_of("skipped"), vec!["big.txt", "tool.bin"]);
 
     let human = tree
         .leakgate()
@@ -357,13 +329,9 @@ fn invalid_utf8_and_crlf_are_scanned_with_the_same_positions() {
     let mut latin1 = b"caf\xe9 \xff\xfe\n  token ".to_vec();
     latin1.extend_from_slice(token.as_bytes());
     tree.write("latin1.txt", latin1);
-    let output = tree
-        .leakgate()
-        .args(["scan", "--format", "json"])
-        .output()
-        .expect("run");
-    let messages = json_lines(&output.stdout);
-    let positions: Vec<(String, u64, u64, u64)> = findings(&messages)
+    let run = run_json(tree.leakgate().arg("scan"));
+    let positions: Vec<(String, u64, u64, u64)> = run
+        .findings()
         .iter()
         .map(|f| {
             let n = |k: &str| f[k].as_u64().unwrap_or_default();
@@ -403,38 +371,25 @@ fn fifos_and_symlink_loops_do_not_hang_or_escape() {
     outside.write("secret.env", format!("DB_PASSWORD={}\n", password(32)));
     std::os::unix::fs::symlink(outside.path(), tree.child("escape")).expect("symlink");
 
-    let output = tree
-        .leakgate()
-        .args(["scan", "--format", "json"])
-        .timeout(Duration::from_secs(20))
-        .output()
-        .expect("run");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "nothing outside the tree is scanned"
-    );
-    let messages = json_lines(&output.stdout);
-    let s = summary(&messages);
+    let run = run_json(tree.leakgate().arg("scan").timeout(Duration::from_secs(20)));
+    assert_eq!(run.status, Some(0), "nothing outside the tree is scanned");
+    let s = run.summary();
     assert_eq!(s["files_scanned"], 1);
     assert_eq!(s["skipped"]["not_regular_file"], 1);
     assert_eq!(s["skipped"]["symlink"], 4);
 
     // Named explicitly, a FIFO (not opened) and a looping link are errors: not scanned.
-    let output = tree
-        .leakgate()
-        .args(["scan", "pipe", "a", "--format", "json"])
-        .timeout(Duration::from_secs(20))
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(2));
-    let messages = json_lines(&output.stdout);
+    let run = run_json(
+        tree.leakgate()
+            .args(["scan", "pipe", "a"])
+            .timeout(Duration::from_secs(20)),
+    );
+    assert_eq!(run.status, Some(2));
     for path in ["a", "pipe"] {
         assert!(
-            messages
-                .iter()
-                .any(|m| m["type"] == "error" && m["path"] == path),
-            "{path}: {messages:?}"
+            run.of_type("error").iter().any(|m| m["path"] == path),
+            "{path}: {:?}",
+            run.messages
         );
     }
 }
@@ -493,13 +448,9 @@ fn inline_allow_comments_suppress_findings() {
             secret(44)
         ),
     );
-    let output = tree
-        .leakgate()
-        .args(["scan", "--format", "json"])
-        .output()
-        .expect("run");
-    let messages = json_lines(&output.stdout);
-    let lines: Vec<u64> = findings(&messages)
+    let run = run_json(tree.leakgate().arg("scan"));
+    let lines: Vec<u64> = run
+        .findings()
         .iter()
         .filter_map(|f| f["line"].as_u64())
         .collect();
@@ -516,22 +467,16 @@ fn ignore_files_hidden_files_and_git_dir() {
     tree.write(".leakgateignore", "fixtures/\n");
     tree.write("fixtures/fake.env", secret(52));
     tree.write(".git/config.env", secret(53));
-    let paths = |args: &[&str]| -> Vec<String> {
-        let output = tree.leakgate().args(args).output().expect("run");
-        let messages = json_lines(&output.stdout);
-        findings(&messages)
-            .iter()
-            .map(|f| f["path"].as_str().unwrap_or_default().to_owned())
-            .collect()
-    };
-    assert_eq!(paths(&["scan", "--format", "json"]), vec![".env"]);
+    let paths =
+        |args: &[&str]| -> Vec<String> { run_json(tree.leakgate().args(args)).paths_of("finding") };
+    assert_eq!(paths(&["scan"]), vec![".env"]);
     assert_eq!(
-        paths(&["scan", "--format", "json", "--no-ignore"]),
+        paths(&["scan", "--no-ignore"]),
         vec![".env", "build/out.env"]
     );
     // A file named on the command line is scanned even if an ignore file lists it.
     assert_eq!(
-        paths(&["scan", "fixtures/fake.env", "--format", "json"]),
+        paths(&["scan", "fixtures/fake.env"]),
         vec!["fixtures/fake.env"]
     );
 }
@@ -664,13 +609,11 @@ fn a_closed_pipe_exits_quietly() {
 
 #[test]
 fn rules_list_and_check() {
-    let output = leakgate()
-        .args(["rules", "list", "--format", "json"])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(0));
-    let rules = json_lines(&output.stdout);
+    let run = run_json(leakgate().args(["rules", "list"]));
+    assert_eq!(run.status, Some(0));
+    let rules = run.messages;
     assert!(rules.len() >= 40);
+
     for rule in &rules {
         assert!(
             rule["id"].is_string() && rule["keywords"].as_array().is_some_and(|k| !k.is_empty())

@@ -90,15 +90,8 @@ fn every_key_written_in_json_lines_is_documented() {
     let mut written = BTreeSet::new();
     let mut kinds = BTreeSet::new();
     for args in runs {
-        let output = repo
-            .tree
-            .leakgate()
-            .args(&args)
-            .args(["--format", "json"])
-            .env_remove("CI")
-            .output()
-            .expect("run");
-        for message in json_lines(&output.stdout) {
+        let run = run_json(repo.tree.leakgate().args(&args).env_remove("CI"));
+        for message in run.messages {
             let kind = message["type"].as_str().unwrap_or_default().to_owned();
             let mut keys = BTreeSet::new();
             key_paths(&message, "", &mut keys);

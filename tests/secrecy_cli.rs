@@ -952,11 +952,10 @@ fn no_output_of_any_command_or_format_shows_a_planted_secret() {
     };
 
     // --show-secrets shows every secret a scan finds: the check below can see a leak.
-    let shown = lg(&["scan", "--show-secrets", "--format", "json"])
-        .output()
-        .expect("run");
-    let messages = json_lines(&shown.stdout);
-    let seen = Detector::new(&plan).scan(&shown.stdout);
+    let shown = run_json(&mut lg(&["scan", "--show-secrets"]));
+    let messages = shown.messages;
+    let seen = Detector::new(&plan).scan(shown.stdout.as_bytes());
+
     let mut unseen: Vec<&str> = plan
         .planted
         .iter()

@@ -48,14 +48,8 @@ fn every_format(tree: &Tree, args: &[&str]) -> (Vec<Option<i32>>, String) {
 }
 
 fn scan_json(tree: &Tree, args: &[&str]) -> (Option<i32>, Vec<serde_json::Value>) {
-    let output = tree
-        .leakgate()
-        .args(["scan"])
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .expect("run");
-    (output.status.code(), json_lines(&output.stdout))
+    let run = run_json(tree.leakgate().arg("scan").args(args));
+    (run.status, run.messages)
 }
 
 fn snippets(messages: &[serde_json::Value]) -> Vec<String> {
@@ -384,18 +378,16 @@ fn a_baselined_pem_key_does_not_silence_another_key_in_the_same_file() {
             .code(0);
         // Rotated: a new key, same kind, same file.
         repo.write("deploy/.env", key(600));
-        let output = repo
-            .leakgate()
-            .args(["scan", "--baseline", ".leakgate-baseline.json"])
-            .args(["--format", "json"])
-            .output()
-            .expect("run");
+        let run = run_json(
+            repo.leakgate()
+                .args(["scan", "--baseline", ".leakgate-baseline.json"]),
+        );
         assert_eq!(
-            output.status.code(),
+            run.status,
             Some(1),
             "multi-line {multi_line}: the new key is reported"
         );
-        assert_eq!(findings(&json_lines(&output.stdout)).len(), 1);
+        assert_eq!(run.findings().len(), 1);
     }
 }
 
@@ -508,21 +500,20 @@ fn json_pointers_are_linear_in_nesting_depth() {
         deep_json(40_000, "a", &format!("x\\n{token}")),
     );
     let started = Instant::now();
-    let output = tree
-        .leakgate()
-        .args(["scan", "deep", "--format", "json"])
-        .timeout(Duration::from_secs(60))
-        .output()
-        .expect("run");
+    let run = run_json(
+        tree.leakgate()
+            .args(["scan", "deep"])
+            .timeout(Duration::from_secs(60)),
+    );
     let elapsed = started.elapsed();
     assert!(
         elapsed < Duration::from_secs(60),
         "took {elapsed:?} (timed out)"
     );
-    assert_eq!(output.status.code(), Some(1));
-    let messages = json_lines(&output.stdout);
-    let found = findings(&messages);
-    assert_eq!(found.len(), 3, "{messages:?}");
+    assert_eq!(run.status, Some(1));
+    let found = run.findings();
+    assert_eq!(found.len(), 3, "{:?}", run.messages);
+
     for f in found {
         let pointer = f["json_pointer"].as_str().unwrap_or_default();
         assert!(
@@ -532,9 +523,9 @@ fn json_pointers_are_linear_in_nesting_depth() {
         );
     }
     assert!(
-        output.stdout.len() < 64 * 1024,
+        run.stdout.len() < 64 * 1024,
         "output stays small: {}",
-        output.stdout.len()
+        run.stdout.len()
     );
 }
 
