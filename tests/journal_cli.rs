@@ -393,3 +393,43 @@ fn verify_finds_tampering_gaps_and_truncation() {
     );
     assert!(text.contains("3 integrity errors"), "{text}");
 }
+
+#[cfg(unix)]
+#[test]
+fn verify_reports_an_event_it_cannot_read_as_an_error() {
+    // Root reads anything, so the run is verified as nobody when the tests run as root: an
+    // unreadable event must be an integrity error, never a run that verifies clean.
+    use std::os::unix::fs::PermissionsExt;
+    let tree = Tree::new();
+    write_run(&tree, ".a5c");
+    std::fs::set_permissions(tree.path(), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod dir");
+    let event = format!(".a5c/runs/{RUN}/journal/000002.01JDDDDDDDDDDDDDDDDDDDDDD2.json");
+    std::fs::set_permissions(tree.child(&event), std::fs::Permissions::from_mode(0o000))
+        .expect("chmod");
+    let run = run_json(leakgate_unprivileged(tree.path()).args(["journal", ".a5c", "--verify"]));
+    assert_eq!(run.status, Some(2), "{}{}", run.stdout, run.stderr);
+    let problems: Vec<(&str, &str, &str)> = run
+        .of_type("integrity")
+        .iter()
+        .filter(|m| m["severity"] != "info")
+        .map(|m| {
+            (
+                m["code"].as_str().unwrap_or_default(),
+                m["severity"].as_str().unwrap_or_default(),
+                m["path"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        problems,
+        [(
+            "unreadable-file",
+            "error",
+            "journal/000002.01JDDDDDDDDDDDDDDDDDDDDDD2.json"
+        )]
+    );
+    assert_eq!(run.summary()["integrity_errors"], 1);
+    // The scan could not read it either: an error that names it.
+    assert_eq!(run.paths_of("error"), [event]);
+}
