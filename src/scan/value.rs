@@ -1085,79 +1085,119 @@ mod tests {
     }
 
     #[test]
-    fn placeholders_and_references_are_rejected() {
-        for value in [
-            "",
-            "${DB_PASSWORD}",
-            "$PASSWORD",
-            "{{ .Values.password }}",
-            "<your-api-key>",
-            "%(password)s",
-            "process.env.API_KEY",
-            "changeme",
-            "example",
-            "xxxxxxxx",
-            "********",
-            "null",
-            "None",
-            "true",
-            "test",
-            "123e4567-e89b-12d3-a456-426614174000",
-            "YOUR_API_KEY_HERE",
-            "DB_PASSWORD",
-            "my-app-secret",
-            "Passwort",
-            "3600",
-            "30s",
-            "/run/secrets/db",
-            "https://oauth2.googleapis.com/token",
-            "password123",
-            "hunter2",
-            "NextPageToken",
-            "fs.s3.consistent",
-            "Access-Control-Allow-Credentials",
-            "webdavgeneratedpassword2",
-            "[0-9A-Fa-f]{1,4}",
-            "share-{portfolio_id}",
-            "attr_%s",
-            "arn:aws:iam::aws:policy/X",
-            "CRAM-MD5",
-            "abcd1234defg5678",
-            "fileb://ImportToken.bin",
-            "1024u32",
-            "0xC002002F_u32",
-            "-2147217308i32",
-            ":tcflag_t",
-            "sk_test_8sCQNHQthj94WZ4aayA4UCGp",
-            "user-{0}-x",
-            "a2cs3456-67cd-890b-1cd2-c3a4567d89f1",
+    fn rejected_values_are_named_by_the_check_that_caught_them() {
+        for (value, reason) in [
+            ("", EMPTY),
+            ("${DB_PASSWORD}", PLACEHOLDER),
+            ("$PASSWORD", REFERENCE),
+            ("{{ .Values.password }}", PLACEHOLDER),
+            ("<your-api-key>", PLACEHOLDER),
+            ("<api-token>", ANGLE),
+            ("%(password)s", REFERENCE),
+            ("process.env.API_KEY", REFERENCE),
+            ("changeme", PLACEHOLDER),
+            ("example", PLACEHOLDER),
+            ("xxxxxxxx", PLACEHOLDER),
+            ("********", PLACEHOLDER),
+            ("AKIAIOSFODNN7EXAMPLE", DOCUMENTED),
+            ("Zq8vT3mmmmmmL9", RUN),
+            ("null", SHORT),
+            ("None", SHORT),
+            ("true", SHORT),
+            ("test", SHORT),
+            ("Zq8v T3mL9x", WHITESPACE),
+            ("Zq8vT3mL\u{e9}9x", NON_ASCII),
+            ("123e4567-e89b-12d3-a456-426614174000", UUID),
+            ("YOUR_API_KEY_HERE", PLACEHOLDER),
+            ("DB_PASSWORD", VARIABLE),
+            ("my-app-secret", WORDY),
+            ("Passwort", WORDY),
+            ("3600", SHORT),
+            ("30s", SHORT),
+            ("86400s", DURATION),
+            ("2024-01-15", NUMBER),
+            ("/run/secrets/db", REFERENCE),
+            ("/srv/q9x/zk2.pem", PATH),
+            ("k8s-x9q.internal", PATH),
+            ("https://oauth2.googleapis.com/token", REFERENCE),
+            ("password123", STOPWORD),
+            ("hunter2", STOPWORD),
+            ("NextPageToken", WORDY),
+            ("fs.s3.consistent", WORDY),
+            ("Access-Control-Allow-Credentials", WORDY),
+            ("webdavgeneratedpassword2", WORDY),
+            ("[0-9A-Fa-f]{1,4}", PATTERN),
+            ("share-{portfolio_id}", PATTERN),
+            ("attr_%s", PATTERN),
+            ("arn:aws:iam::aws:policy/X", URL),
+            ("CRAM-MD5", VARIABLE),
+            ("abcd1234defg5678", SEQUENCE),
+            ("fileb://ImportToken.bin", URL),
+            ("1024u32", NUMERIC_LITERAL),
+            ("0xC002002F_u32", NUMERIC_LITERAL),
+            ("-2147217308i32", NUMERIC_LITERAL),
+            (":tcflag_t", SYMBOL),
+            ("sk_test_8sCQNHQthj94WZ4aayA4UCGp", TEST_KEY),
+            ("user-{0}-x", PATTERN),
+            ("a2cs3456-67cd-890b-1cd2-c3a4567d89f1", UUID),
+            ("1a1a1a1b", LOW_ENTROPY),
         ] {
-            assert!(generic(value).is_some(), "{value:?} should be rejected");
+            assert_eq!(generic(value), reason, "{value:?}");
         }
     }
 
     #[test]
-    fn unquoted_expressions_are_rejected() {
-        for value in [
-            "self.token",
-            "get_password()",
-            "config.api_key",
-            "request.form",
-            "apiKey",
-            "os.environ",
-            "crt_s3_creds",
-            "base64.b64encode",
+    fn unquoted_expressions_are_named_as_code() {
+        for (value, reason) in [
+            ("self.token", REFERENCE),
+            ("get_password()", EXPRESSION),
+            ("config.api_key", REFERENCE),
+            ("request.form", REFERENCE),
+            ("apiKey", STOPWORD),
+            ("os.environ", REFERENCE),
+            ("crt_s3_creds", EXPRESSION),
+            ("base64.b64encode", EXPRESSION),
+            ("DB_PASSWORD", EXPRESSION),
+            ("Zk2mP9xQ4vL8", KEPT),
+            ("KeJWaktrCEtfFAWt", KEPT),
+            ("ya29.a0AfH6SMBx7Kq2mZ9vLp3Rt8Wn", KEPT),
         ] {
-            assert!(unquoted(value).is_some(), "{value} is code");
+            assert_eq!(unquoted(value), reason, "{value}");
         }
-        let call = ValueContext {
-            followed_by: b"()",
+        // Quoted, the same text is a literal: judged by what it is.
+        assert_eq!(generic("get_password()"), WORDY);
+        assert_eq!(generic("crt_s3_creds"), KEPT);
+        assert_eq!(generic("DB_PASSWORD"), VARIABLE);
+        let before = |followed_by: &'static [u8], quoted| ValueContext {
+            quoted,
+            followed_by,
             ..ValueContext::default()
         };
-        assert!(generic_value_reason(b"b64decode", call, 2.5).is_some());
-        assert_eq!(unquoted("Zk2mP9xQ4vL8"), None);
-        assert_eq!(unquoted("KeJWaktrCEtfFAWt"), None);
-        assert_eq!(unquoted("ya29.a0AfH6SMBx7Kq2mZ9vLp3Rt8Wn"), None);
+        assert_eq!(
+            generic_value_reason(b"b64decode", before(b"()", false), 2.5),
+            CALL
+        );
+        assert_eq!(
+            generic_value_reason(b"b64decode", before(b"", false), 2.5),
+            WORDY
+        );
+        let random = b"Zk2mP9xQ4vL8";
+        assert_eq!(
+            generic_value_reason(random, before(b"[0", false), 2.5),
+            CALL
+        );
+        assert_eq!(
+            generic_value_reason(random, before(b".x", false), 2.5),
+            CALL
+        );
+        assert_eq!(generic_value_reason(random, before(b"(", true), 2.5), KEPT);
+        for next in [&b"<b"[..], b"{{", b"$S", b"%s"] {
+            assert_eq!(
+                generic_value_reason(random, before(next, true), 2.5),
+                TEMPLATE
+            );
+        }
+        assert_eq!(generic_value_reason(random, before(b"</", true), 2.5), KEPT);
     }
 
     #[test]
@@ -1168,8 +1208,15 @@ mod tests {
             line,
             followed_by: b"",
         };
-        assert!(generic_value_reason(hex, on(b"commit_token: 3f2a"), 2.5).is_some());
-        assert_eq!(generic_value_reason(hex, on(b"api_token: 3f2a"), 2.5), None);
+        assert_eq!(
+            generic_value_reason(hex, on(b"commit_token: 3f2a"), 2.5),
+            DIGEST
+        );
+        assert_eq!(
+            generic_value_reason(hex, on(b"CHECKSUM_KEY=3f2a"), 2.5),
+            DIGEST
+        );
+        assert_eq!(generic_value_reason(hex, on(b"api_token: 3f2a"), 2.5), KEPT);
     }
 
     #[test]
@@ -1179,9 +1226,33 @@ mod tests {
             "AAAAAAAA",
             "Zq8vT3mL9xK2pR7w".repeat(20)
         );
-        assert_eq!(placeholder_reason(body.as_bytes()), None);
-        assert!(placeholder_reason(format!("{body}...").as_bytes()).is_some());
-        assert!(placeholder_reason(b"sk-proj-AAAAAAAAAAAAAAAAAAAAAAAA").is_some());
+        assert_eq!(placeholder_reason(body.as_bytes()), KEPT);
+        assert_eq!(
+            placeholder_reason(format!("{body}...").as_bytes()),
+            PLACEHOLDER
+        );
+        assert_eq!(placeholder_reason(b"sk-proj-AAAAAAAAAAAAAAAAAAAAAAAA"), RUN);
+        assert_eq!(placeholder_reason(b"<Zq8vT3mL9x>"), ANGLE);
+        assert_eq!(placeholder_reason(b"AKIAIOSFODNN7EXAMPLE"), DOCUMENTED);
+    }
+
+    /// Every check in the table names at least one value in these tests: a check added without
+    /// a test, or one whose reason no input reaches any more, fails here.
+    #[test]
+    fn every_check_names_some_value() {
+        let too_long = "Zq8vT3mL9xK2pR7w".repeat(33);
+        let mut named: Vec<Option<&str>> = JUDGED
+            .iter()
+            .flat_map(|(value, _)| judge_in_every_context(value))
+            .collect();
+        named.push(generic(&too_long));
+        for check in CHECKS {
+            assert!(
+                named.contains(&Some(check.reason)),
+                "no test value is named {:?}",
+                check.reason
+            );
+        }
     }
 
     // The reasons, spelled out here rather than taken from the code, so that renaming,
