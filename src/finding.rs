@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 
+use crate::mask::REDACTED;
 use crate::rules::Severity;
 
 /// Where scanned bytes came from. Every input source yields one of these with its bytes, so the
@@ -192,8 +193,6 @@ impl Finding {
         (&self.path, self.line, self.column, &self.rule)
     }
 }
-
-pub const REDACTED: &str = "[REDACTED]";
 
 /// The preview of a secret: the longest of the rule's keywords that starts it (its known,
 /// non-random prefix), as written in the secret, then `[REDACTED]`. A prefix that would leave

@@ -9,6 +9,9 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+/// What output shows in place of hidden text: a secret, a credential-shaped run, a masked name.
+pub const REDACTED: &str = "[REDACTED]";
+
 /// Where a form of a found secret occurs, and which secret (the index given to
 /// [`SecretForms::new`]) it is a form of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -335,7 +338,7 @@ pub fn mask_text(text: &[u8], forms: &SecretForms) -> String {
         }
         if start >= cursor {
             out.push_str(&String::from_utf8_lossy(&text[cursor..start]));
-            out.push_str(crate::finding::REDACTED);
+            out.push_str(REDACTED);
         }
         cursor = end;
     }

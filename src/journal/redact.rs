@@ -566,7 +566,7 @@ fn redact(
             Source::Finding(f) => format!("[REDACTED:{}:{}]", f.rule, f.fingerprint),
             Source::Repeat(owner) => owners
                 .get(*owner)
-                .map_or_else(|| crate::finding::REDACTED.to_owned(), Owner::marker),
+                .map_or_else(|| crate::mask::REDACTED.to_owned(), Owner::marker),
         };
         out.extend_from_slice(&original[cursor..start]);
         out.extend_from_slice(marker.as_bytes());
