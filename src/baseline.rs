@@ -19,10 +19,10 @@ use serde::{Deserialize, Serialize};
 use crate::finding::Finding;
 use crate::fingerprint::Salt;
 
-pub const DEFAULT_FILE: &str = ".leakgate-baseline.json";
+pub const DEFAULT_FILE: &str = crate::fingerprint::BASELINE_FILE;
 
 /// The format written and read: salted fingerprints, the salt recorded.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = crate::fingerprint::SALTED_BASELINE_VERSION;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -248,14 +248,35 @@ impl Baseline {
     }
 }
 
-/// The salt recorded in a version-2 baseline, or `None` when the file is absent, unreadable or
-/// not version 2 (a scan then derives its salt otherwise; `--baseline` reports the error).
-///
-/// Only a regular file is read: a FIFO or device given as the file to write (`leakgate baseline
-/// --file`) must not be opened for reading, which would block or consume it.
-pub fn read_salt(path: &Path) -> Option<Salt> {
-    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
-        return None;
+/// The salt recorded in a version-2 baseline file: read by the fingerprint module, which needs
+/// it to discover a scan's salt and sits below baselines.
+pub use crate::fingerprint::read_baseline_salt as read_salt;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The salt a baseline records is the one salt discovery reads back; a version-1 baseline,
+    /// a missing file, an unknown version or a broken salt gives none.
+    #[test]
+    fn the_salt_written_is_the_salt_read() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(DEFAULT_FILE);
+        let salt = Salt::parse("team-salt-0123").expect("salt");
+        Baseline::from_findings(&[], &salt)
+            .write(&path)
+            .expect("write");
+        assert_eq!(read_salt(&path), Some(salt));
+
+        assert_eq!(read_salt(&dir.path().join("absent.json")), None);
+        for text in [
+            r#"{"version": 1, "entries": []}"#,
+            r#"{"version": 2, "salt": "", "entries": []}"#,
+            r#"{"version": 3, "salt": "x", "entries": []}"#,
+            "not json",
+        ] {
+            std::fs::write(&path, text).expect("write");
+            assert_eq!(read_salt(&path), None, "{text}");
+        }
     }
-    Baseline::load(path).ok()?.salt()
 }

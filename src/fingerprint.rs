@@ -309,9 +309,41 @@ fn longest_earlier_match(s: &[u8], at: usize) -> usize {
         .unwrap_or(0)
 }
 
+/// The baseline file a repository keeps at its root, whose recorded salt is the repository's
+/// (`leakgate baseline` writes it there by default).
+pub const BASELINE_FILE: &str = ".leakgate-baseline.json";
+
+/// The baseline format that records its salt (version 1 baselines had none).
+pub const SALTED_BASELINE_VERSION: u32 = 2;
+
+/// What salt discovery reads of a baseline file: its version and salt, nothing of its entries
+/// (a baseline is parsed whole only to filter findings, by the baseline module).
+#[derive(serde::Deserialize)]
+struct SaltRecord {
+    version: u64,
+    salt: String,
+}
+
+/// The salt recorded in a version-2 baseline, or `None` when the file is absent, unreadable or
+/// not a version-2 baseline with a valid salt (a scan then derives its salt otherwise;
+/// `--baseline` reports the error).
+///
+/// Only a regular file is read: a FIFO or device given as the file to write (`leakgate baseline
+/// --file`) must not be opened for reading, which would block or consume it.
+pub fn read_baseline_salt(path: &Path) -> Option<Salt> {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    let record: SaltRecord = serde_json::from_str(&text).ok()?;
+    (record.version == u64::from(SALTED_BASELINE_VERSION))
+        .then(|| Salt::parse(&record.salt))
+        .flatten()
+}
+
 /// Find the salt for a scan (see [`SaltSource::Discover`]).
 fn discover_salt(dir: &Path, baseline: Option<&Path>) -> Salt {
-    if let Some(salt) = baseline.and_then(crate::baseline::read_salt) {
+    if let Some(salt) = baseline.and_then(read_baseline_salt) {
         return salt;
     }
     let repo = git2::Repository::discover(dir).ok();
@@ -335,7 +367,7 @@ fn repository_baseline_salt(dir: &Path, repo: Option<&git2::Repository>) -> Opti
     let root = repo
         .and_then(git2::Repository::workdir)
         .map_or_else(|| dir.to_owned(), Path::to_owned);
-    crate::baseline::read_salt(&root.join(crate::baseline::DEFAULT_FILE))
+    read_baseline_salt(&root.join(BASELINE_FILE))
 }
 
 /// `git-root:<id>` of the commit reached by following first parents from HEAD to the start,
