@@ -1,7 +1,7 @@
 //! leakgate: keeps secrets out of git and out of AI-agent run journals.
 //!
 //! The data flows one way: [`cli`] → [`config`] → [`rules`] (a compiled [`rules::RuleSet`]) →
-//! [`input`] (bytes plus [`finding::Provenance`]: working tree, git, agent journals via
+//! [`input`] (bytes plus [`input::Provenance`]: working tree, git, agent journals via
 //! [`journal`]) → [`scan`] (matches) → [`finding`] → [`report`]. [`hygiene`] checks repository
 //! hygiene and [`baseline`] accepted findings. What output may show is decided by [`mask`]
 //! (what to hide), [`escape`] (untrusted text for terminals and CI logs) and [`fingerprint`]

@@ -74,11 +74,7 @@ fn module_graph(src: &Path) -> Graph {
             continue;
         };
         let text = std::fs::read_to_string(file).expect("read a source file");
-        let shown = file
-            .strip_prefix(src)
-            .unwrap_or(file)
-            .display()
-            .to_string();
+        let shown = file.strip_prefix(src).unwrap_or(file).display().to_string();
         let edges = graph.entry(from.clone()).or_default();
         for to in referenced(&text) {
             if to != from && modules.contains(&to) {

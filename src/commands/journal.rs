@@ -87,7 +87,7 @@ fn redacted_copy(
     )?;
     if let Some(first) = recheck.findings.first() {
         // Name the file by its place in the copy, not the staging directory that is removed.
-        let staged = crate::finding::display_path(staging.path());
+        let staged = crate::input::display_path(staging.path());
         let place = first
             .path
             .strip_prefix(staged.as_str())

@@ -132,7 +132,7 @@ pub fn refuse_output_over_findings(
     output: Option<&Path>,
     findings: &[crate::finding::Finding],
 ) -> Result<(), Error> {
-    use crate::finding::Provenance;
+    use crate::input::Provenance;
     let Some((output, target)) = replaceable_output(output) else {
         return Ok(());
     };

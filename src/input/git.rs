@@ -29,7 +29,7 @@ use git2::{
 use super::index_diff::{self, EntryKind};
 use super::text::{self, Encoding};
 use super::{AddedLines, Blob, FileWarning, Problem, Sink, SkipReason, Skipped};
-use crate::finding::{CommitInfo, Finding, Provenance};
+use super::{CommitInfo, Provenance};
 
 /// Why a git source could not be read.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -355,16 +355,18 @@ fn count_commits(repo: &Repository, range: Range) -> Result<u64, GitError> {
     Ok(commits_in(repo, range)?.len() as u64)
 }
 
-/// Replace each finding's commit with the one that added its line (git blame between the
-/// range's base and head), so a pull request's report names who added the secret and when.
-pub fn attribute(
+/// Replace the commit of each commit provenance with the one that added its line (git blame
+/// between the range's base and head), so a pull request's report names who added the secret
+/// and when. Takes `(provenance, 1-based line)` pairs, e.g. of findings; other provenances are
+/// left as they are.
+pub fn attribute<'p>(
     repo: &Repository,
     range: Range,
-    findings: &mut [Finding],
+    located: impl IntoIterator<Item = (&'p mut Provenance, usize)>,
 ) -> Result<(), GitError> {
     let mut blames: HashMap<String, Option<git2::Blame<'_>>> = HashMap::new();
-    for finding in findings.iter_mut() {
-        let Provenance::Commit { path, commit, .. } = &mut finding.provenance else {
+    for (provenance, line) in located {
+        let Provenance::Commit { path, commit, .. } = provenance else {
             continue;
         };
         let blame = blames.entry(path.clone()).or_insert_with(|| {
@@ -373,7 +375,7 @@ pub fn attribute(
             repo.blame_file(Path::new(path.as_str()), Some(&mut options))
                 .ok()
         });
-        let Some(hunk) = blame.as_ref().and_then(|b| b.get_line(finding.line)) else {
+        let Some(hunk) = blame.as_ref().and_then(|b| b.get_line(line)) else {
             continue;
         };
         if let Ok(origin) = repo.find_commit(hunk.final_commit_id()) {

@@ -1,23 +1,25 @@
 //! Inputs: where scanned bytes come from. Each source hands a [`Sink`] the bytes of one blob
-//! with its [`crate::finding::Provenance`], or says why it skipped one.
+//! with its [`Provenance`], or says why it skipped one.
 //!
 //! Every source decodes what it reads with [`text`] (UTF-16 and BOMs), so the scanner sees the
 //! same text whichever mode produced it.
 //!
 //! Sources: the working tree ([`walk`], and standard input) and git ([`git`]: the staged change, a commit range,
-//! history). Agent run data is walked like the working tree and relabelled by
-//! [`crate::journal::JournalSink`].
+//! history). Agent run data is walked like the working tree and relabelled on its way to the
+//! scanner by the journal module, a layer above that wraps a [`Sink`] (inputs know nothing of
+//! journals).
 
 pub mod base_side;
 pub mod git;
 mod index_diff;
 pub mod leakgateignore;
+mod provenance;
 pub mod text;
 pub mod walk;
 
 use serde::Serialize;
 
-use crate::finding::Provenance;
+pub use provenance::{CommitInfo, Provenance, display_path};
 
 /// Why a file was not scanned. Every skip is counted and reported, never silent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

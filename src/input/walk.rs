@@ -21,7 +21,7 @@ use ignore::{WalkBuilder, WalkState};
 
 use super::text::{self, BINARY_PROBE};
 use super::{Blob, Problem, Sink, SkipReason, Skipped};
-use crate::finding::{Provenance, display_path};
+use super::{Provenance, display_path};
 
 /// The ignore file with leakgate's own allowlist of paths (gitignore syntax).
 pub const LEAKGATE_IGNORE_FILE: &str = ".leakgateignore";

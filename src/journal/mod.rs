@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::finding::{Provenance, display_path};
 use crate::input::{Blob, Problem, Sink, Skipped};
+use crate::input::{Provenance, display_path};
 
 /// A run directory: SDK layout (`run.json` + `journal/`) or the legacy JSONL layout
 /// (`journal.jsonl` + `state.json`).

@@ -29,7 +29,8 @@ use std::path::{Component, Path, PathBuf};
 use serde::Serialize;
 
 use super::checksum::{self, ChecksumVerdict};
-use crate::finding::{Finding, display_path};
+use crate::finding::Finding;
+use crate::input::display_path;
 use crate::input::text::{self, Encoding};
 use crate::mask::SecretForms;
 

@@ -420,7 +420,8 @@ pub fn apply_baseline(
 
 #[cfg(test)]
 pub(crate) mod testing {
-    use crate::finding::{Finding, Provenance, Snippet};
+    use crate::finding::{Finding, Snippet};
+    use crate::input::Provenance;
     use crate::rules::{RuleKind, Severity};
 
     /// A finding of `kind` and `severity` in `a.txt`.

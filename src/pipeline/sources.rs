@@ -9,12 +9,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::{Outcome, Scope};
 use crate::Error;
-use crate::finding::{Finding, Provenance};
+use crate::finding::Finding;
 use crate::hygiene::gitignore::{Decision, IgnoreRules, UserDirs};
-use crate::input::Sink;
 use crate::input::git;
 use crate::input::leakgateignore::IgnoreFiles;
 use crate::input::walk::{WalkOptions, scan_stdin, walk};
+use crate::input::{Provenance, Sink};
 use crate::journal::{self, JournalSink, RunDir};
 
 /// Something to scan. [`super::collect`] calls `feed` once, then `finish` on the sorted outcome.
@@ -147,7 +147,11 @@ impl Source for Range {
         outcome.counts.binary_scanned = self.totals.binary as usize;
         if let (false, Some((repo, range))) = (self.per_commit, &self.opened) {
             // Attribution only adds detail: a failure leaves the head commit on each finding.
-            let _ = git::attribute(repo, *range, &mut outcome.findings);
+            let located = outcome
+                .findings
+                .iter_mut()
+                .map(|f| (&mut f.provenance, f.line));
+            let _ = git::attribute(repo, *range, located);
         }
     }
 }

@@ -90,7 +90,7 @@ impl HumanReporter {
     }
 
     fn finding(&mut self, f: &Finding) -> io::Result<()> {
-        if let crate::finding::Provenance::Journal { run_id, .. } = &f.provenance
+        if let crate::input::Provenance::Journal { run_id, .. } = &f.provenance
             && self.current_run.as_ref() != Some(run_id)
         {
             let header = self.paint(
@@ -143,7 +143,7 @@ impl HumanReporter {
             "^".repeat(f.snippet.highlight_len.max(1))
         );
         writeln!(self.out, "{pad} {bar} {}", self.paint(&marker, style))?;
-        if let crate::finding::Provenance::Journal {
+        if let crate::input::Provenance::Journal {
             seq: Some(seq),
             event_type,
             ..

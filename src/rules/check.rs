@@ -2,7 +2,7 @@
 //! every negative example none. Run by `leakgate rules check` and by the test suite.
 
 use super::{Rule, RuleSet, RuleSpec};
-use crate::finding::Provenance;
+use crate::input::Provenance;
 use crate::scan::{ScanOptions, Scanner};
 
 #[derive(Debug)]

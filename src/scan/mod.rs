@@ -11,7 +11,8 @@
 pub mod json;
 pub mod value;
 
-use crate::finding::{self, Finding, Mask, Provenance, Secret};
+use crate::finding::{self, Finding, Mask, Secret};
+use crate::input::Provenance;
 use crate::mask::SecretForms;
 use crate::rules::{Rule, RuleKind, RuleSet, SecretGroup};
 

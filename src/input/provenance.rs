@@ -1,0 +1,101 @@
+//! [`Provenance`]: what every source hands the scanner with a blob's bytes, and every finding
+//! carries to the reporters. It lives with the sources that make it; the scanner, findings and
+//! reporters only read it.
+
+use serde::Serialize;
+
+/// Where scanned bytes came from. Every input source yields one of these with its bytes, so the
+/// scanner and the reporters never need to know which mode produced a finding.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Provenance {
+    /// A file in the working tree.
+    File { path: String },
+    /// A file's staged content (the git index), with its blob id.
+    Staged { path: String, blob: String },
+    /// A file in a commit: for range scans, the commit that added the finding's line.
+    Commit {
+        path: String,
+        blob: String,
+        commit: CommitInfo,
+    },
+    /// A file of an agent run (`.a5c/runs/<run_id>/…`); for a journal event, its seq and type.
+    Journal {
+        path: String,
+        run_id: String,
+        seq: Option<u64>,
+        event_type: Option<String>,
+    },
+}
+
+/// A commit as reports show it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct CommitInfo {
+    pub id: String,
+    /// `Name <email>`.
+    pub author: String,
+    /// RFC 3339, UTC.
+    pub date: String,
+}
+
+impl Provenance {
+    pub fn file(path: &std::path::Path) -> Self {
+        Provenance::File {
+            path: display_path(path),
+        }
+    }
+
+    /// The path shown to the user.
+    pub fn path(&self) -> &str {
+        match self {
+            Provenance::File { path }
+            | Provenance::Staged { path, .. }
+            | Provenance::Commit { path, .. }
+            | Provenance::Journal { path, .. } => path,
+        }
+    }
+
+    /// Replace the shown path and the commit author (for reports that mask names).
+    pub fn mask_names(&mut self, path: Option<String>, author: Option<String>) {
+        let own = match self {
+            Provenance::File { path }
+            | Provenance::Staged { path, .. }
+            | Provenance::Commit { path, .. }
+            | Provenance::Journal { path, .. } => path,
+        };
+        if let Some(path) = path {
+            *own = path;
+        }
+        if let Provenance::Journal { run_id, .. } = self
+            && let std::borrow::Cow::Owned(shown) = crate::mask::mask_name(run_id)
+        {
+            *run_id = shown;
+        }
+        if let (Provenance::Commit { commit, .. }, Some(author)) = (self, author) {
+            commit.author = author;
+        }
+    }
+
+    /// Does a name this provenance carries besides its path (a journal's run id) need masking?
+    pub fn has_masked_names(&self) -> bool {
+        matches!(self, Provenance::Journal { run_id, .. }
+            if matches!(crate::mask::mask_name(run_id), std::borrow::Cow::Owned(_)))
+    }
+
+    pub fn commit(&self) -> Option<&CommitInfo> {
+        match self {
+            Provenance::Commit { commit, .. } => Some(commit),
+            _ => None,
+        }
+    }
+}
+
+/// A path as shown in reports: lossy UTF-8, without a leading `./`.
+pub fn display_path(path: &std::path::Path) -> String {
+    let text = path.to_string_lossy();
+    let mut text: &str = &text;
+    while let Some(rest) = text.strip_prefix("./") {
+        text = rest;
+    }
+    text.to_owned()
+}
