@@ -45,7 +45,7 @@ pub fn settings_at(
         cwd,
         nearest: base.map(|b| b.config()).unwrap_or_default(),
     };
-    let loaded = crate::config::load(&sources)?;
+    let loaded = crate::config::load(&sources, &crate::scan::examples::Examples)?;
     if !loaded.untranslated.is_empty() {
         let mut err = io::stderr().lock();
         writeln!(
@@ -79,7 +79,7 @@ pub fn settings_at(
         None => None,
     };
     Ok(Some(Settings {
-        rules: crate::rules::RuleSet::from_config(&loaded.config)?,
+        rules: loaded.config.rule_set()?,
         max_file_size: common
             .max_file_size
             .or(configured_size)

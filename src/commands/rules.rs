@@ -6,7 +6,8 @@ use super::Output;
 use crate::cli::ColorChoice;
 use crate::escape::{Escaped, escape};
 use crate::report::Format;
-use crate::rules::{RuleSet, check};
+use crate::rules::RuleSet;
+use crate::scan::examples;
 use crate::{Error, ExitStatus};
 
 pub fn list(format: Format) -> Result<ExitStatus, Error> {
@@ -48,7 +49,7 @@ pub fn list(format: Format) -> Result<ExitStatus, Error> {
 
 pub fn check() -> Result<ExitStatus, Error> {
     let rules = configured_rules()?;
-    let report = check::check_rules(rules.rules());
+    let report = examples::check_rules(rules.rules());
     let (output, mut out) = Output::open(None, ColorChoice::Never)?;
     for failure in &report.failures {
         writeln!(
@@ -79,11 +80,14 @@ pub fn check() -> Result<ExitStatus, Error> {
 /// The rules as the nearest `.leakgate.toml` adjusts them (custom rules included).
 fn configured_rules() -> Result<RuleSet, Error> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| std::path::PathBuf::from("."));
-    let loaded = crate::config::load(&crate::config::Sources {
-        explicit: None,
-        isolated: false,
-        cwd,
-        nearest: crate::config::Nearest::OnDisk,
-    })?;
-    Ok(RuleSet::from_config(&loaded.config)?)
+    let loaded = crate::config::load(
+        &crate::config::Sources {
+            explicit: None,
+            isolated: false,
+            cwd,
+            nearest: crate::config::Nearest::OnDisk,
+        },
+        &examples::Examples,
+    )?;
+    Ok(loaded.config.rule_set()?)
 }

@@ -86,6 +86,15 @@ struct GitleaksAllowlist {
     other: BTreeMap<String, toml::Value>,
 }
 
+/// What a translated rule's id starts with: `gitleaks-<id>`, so it cannot clash with a leakgate
+/// rule's.
+const ID_PREFIX: &str = "gitleaks-";
+
+/// A translated rule's id as the gitleaks file wrote it.
+pub fn written_id(id: &str) -> &str {
+    id.strip_prefix(ID_PREFIX).unwrap_or(id)
+}
+
 /// Does this text look like a gitleaks configuration (rather than a `.leakgate.toml`)?
 pub fn is_gitleaks(name: &str, text: &str) -> bool {
     name.ends_with("gitleaks.toml")
@@ -212,7 +221,7 @@ fn translate_into(
             }
         }
         config.rules.custom.push(RuleSpec {
-            id: format!("gitleaks-{}", rule.id),
+            id: format!("{ID_PREFIX}{}", rule.id),
             description: rule
                 .description
                 .unwrap_or_else(|| format!("gitleaks rule {}", rule.id)),

@@ -31,7 +31,13 @@
 //! ```
 //!
 //! Every table rejects unknown keys, and errors point at the line and column (miette), showing
-//! the file with its values masked ([`mask`]).
+//! the file with its values masked ([`mask`]). What a file holds is validated as it will be used:
+//! allowlist patterns by compiling them as the scanner does ([`AllowlistConfig::compile`]), and
+//! custom rules, from a `.leakgate.toml` or translated from gitleaks, by one validator
+//! ([`check_custom_rule`]).
+//!
+//! Configuration depends on rules, never the reverse: [`Config::rule_set`] builds the
+//! [`RuleSet`] a scan uses.
 
 pub mod gitleaks;
 pub mod mask;
@@ -41,7 +47,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::rules::{RuleSpec, Severity};
+use crate::rules::{
+    GlobalAllowlist, Rule, RuleError, RuleSet, RuleSpec, SecretAllowlist, Severity,
+};
 
 pub const CONFIG_FILE: &str = ".leakgate.toml";
 
@@ -178,8 +186,49 @@ fn nearest_on_disk(dir: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// Load and layer the configuration files.
-pub fn load(sources: &Sources<'_>) -> Result<Loaded, Box<ConfigError>> {
+/// Runs a custom rule on its own examples: each example must give a finding of the rule, each
+/// negative example none. Matching is the scanner's job, and the scanner sits above
+/// configuration (it reads it), so whoever loads a configuration hands the check in: the
+/// scanner's example check (`scan::examples::Examples`) does it.
+pub trait ExampleCheck {
+    /// The first failure, naming the example by its number (never its text: examples look
+    /// like real secrets).
+    fn check(&self, rule: &Rule) -> Result<(), String>;
+}
+
+/// Where a custom rule was written, which decides only whether it must carry examples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleSource {
+    /// `[[rules.custom]]` in a `.leakgate.toml`: examples are required.
+    Leakgate,
+    /// Translated from a gitleaks configuration, which has no examples to carry.
+    Gitleaks,
+}
+
+/// The one validator of a custom rule, wherever it was written: the rule compiles (id,
+/// keywords, regex, path globs, allowlist regexes: [`Rule::validate`]), carries examples when
+/// written for leakgate, and matches each example and no negative one (`examples`). The message
+/// names what failed, never an example or a pattern.
+pub fn check_custom_rule(
+    spec: &RuleSpec,
+    origin: &str,
+    written: RuleSource,
+    examples: &dyn ExampleCheck,
+) -> Result<(), String> {
+    let rule = Rule::from_spec(spec.clone(), origin.to_owned());
+    rule.validate()?;
+    if written == RuleSource::Leakgate && spec.examples.is_empty() {
+        return Err("has no examples".to_owned());
+    }
+    examples.check(&rule)
+}
+
+/// Load and layer the configuration files, checking each custom rule against its examples
+/// with `examples` (see [`ExampleCheck`]).
+pub fn load(
+    sources: &Sources<'_>,
+    examples: &dyn ExampleCheck,
+) -> Result<Loaded, Box<ConfigError>> {
     let mut loaded = Loaded::default();
     if sources.isolated {
         return Ok(loaded);
@@ -190,14 +239,14 @@ pub fn load(sources: &Sources<'_>) -> Result<Loaded, Box<ConfigError>> {
             found: Some((name, text)),
             ..
         } => {
-            merge(&mut loaded.config, parse(name, text)?);
+            merge(&mut loaded.config, parse(name, text, examples)?);
             loaded.files.push(PathBuf::from(name));
             None
         }
         Nearest::Committed { found: None, above } => above.as_deref().and_then(nearest_on_disk),
     };
     if let Some(nearest) = on_disk {
-        let config = parse_file(&nearest)?;
+        let config = parse_file(&nearest, examples)?;
         merge(&mut loaded.config, config);
         loaded.files.push(nearest);
     }
@@ -208,22 +257,11 @@ pub fn load(sources: &Sources<'_>) -> Result<Loaded, Box<ConfigError>> {
             // A gitleaks configuration, for migration: translate what maps onto leakgate.
             let (config, untranslated) = gitleaks::translate(explicit, &text)
                 .map_err(|e| ConfigError::new(&name, &text, e.message, e.span))?;
-            for spec in &config.rules.custom {
-                crate::rules::Rule::from_spec(spec.clone(), name.clone())
-                    .validate()
-                    .map_err(|message| {
-                        ConfigError::new(
-                            &name,
-                            &text,
-                            format!("rule `{}`: {message}", spec.id),
-                            None,
-                        )
-                    })?;
-            }
+            validate(&config, &name, &text, RuleSource::Gitleaks, examples)?;
             loaded.untranslated.extend(untranslated);
             config
         } else {
-            parse(&name, &text)?
+            parse(&name, &text, examples)?
         };
         merge(&mut loaded.config, config);
         loaded.files.push(explicit.to_owned());
@@ -231,8 +269,8 @@ pub fn load(sources: &Sources<'_>) -> Result<Loaded, Box<ConfigError>> {
     Ok(loaded)
 }
 
-fn parse_file(path: &Path) -> Result<Config, Box<ConfigError>> {
-    parse(&path.display().to_string(), &read(path)?)
+fn parse_file(path: &Path, examples: &dyn ExampleCheck) -> Result<Config, Box<ConfigError>> {
+    parse(&path.display().to_string(), &read(path)?, examples)
 }
 
 fn read(path: &Path) -> Result<String, Box<ConfigError>> {
@@ -240,44 +278,111 @@ fn read(path: &Path) -> Result<String, Box<ConfigError>> {
     std::fs::read_to_string(path).map_err(|e| ConfigError::new(&name, "", e.to_string(), None))
 }
 
-/// Parse and check one configuration text: TOML, known keys, valid regexes and globs.
-pub fn parse(name: &str, text: &str) -> Result<Config, Box<ConfigError>> {
-    let error = |message: String, span: Option<std::ops::Range<usize>>| {
-        ConfigError::new(name, text, message, span)
-    };
-    let config: Config =
-        toml::from_str(text).map_err(|e| error(e.message().to_owned(), e.span()))?;
+/// Parse and check one configuration text: TOML, known keys, allowlist patterns that compile,
+/// custom rules that pass [`check_custom_rule`].
+pub fn parse(
+    name: &str,
+    text: &str,
+    examples: &dyn ExampleCheck,
+) -> Result<Config, Box<ConfigError>> {
+    let config: Config = toml::from_str(text)
+        .map_err(|e| ConfigError::new(name, text, e.message().to_owned(), e.span()))?;
+    validate(&config, name, text, RuleSource::Leakgate, examples)?;
+    Ok(config)
+}
+
+/// Check what a configuration read from `name` holds, as it will be used: its allowlist
+/// compiled as the scanner compiles it, each custom rule through the one validator. Errors point
+/// at the pattern or rule in `text` where it can be found there.
+fn validate(
+    config: &Config,
+    name: &str,
+    text: &str,
+    written: RuleSource,
+    examples: &dyn ExampleCheck,
+) -> Result<(), Box<ConfigError>> {
     let locate = |needle: &str| text.find(needle).map(|at| at..at + needle.len());
-    for pattern in config
-        .allowlist
-        .regexes
-        .iter()
-        .chain(&config.allowlist.lines)
-    {
-        if let Err(e) = regex::bytes::Regex::new(pattern) {
-            return Err(error(format!("bad allowlist regex: {e}"), locate(pattern)));
+    if let Err(e) = config.allowlist.compile() {
+        let mut message = e.to_string();
+        if written == RuleSource::Gitleaks {
+            message.push_str(
+                " (translated from the gitleaks allowlists: leakgate's regex syntax differs from Go's in places)",
+            );
         }
-    }
-    for pattern in &config.allowlist.paths {
-        if let Err(e) = globset::Glob::new(pattern) {
-            // The kind only: globset's message quotes the whole glob.
-            return Err(error(
-                format!("bad path glob: {}", e.kind()),
-                locate(pattern),
-            ));
-        }
+        return Err(ConfigError::new(name, text, message, locate(&e.pattern)));
     }
     for spec in &config.rules.custom {
-        let rule = crate::rules::Rule::from_spec(spec.clone(), name.to_owned());
-        let report = crate::rules::check::check_rules(std::slice::from_ref(&rule));
-        if let Some(failure) = report.failures.first() {
-            return Err(error(
-                format!("custom rule `{}`: {}", failure.rule, failure.message),
-                locate(&spec.id),
+        if let Err(message) = check_custom_rule(spec, name, written, examples) {
+            // The id as written: quoted, and without the prefix a translation adds.
+            let id = match written {
+                RuleSource::Leakgate => spec.id.as_str(),
+                RuleSource::Gitleaks => gitleaks::written_id(&spec.id),
+            };
+            let span = ['"', '\''].iter().find_map(|quote| {
+                text.find(&format!("{quote}{id}{quote}"))
+                    .map(|at| at + 1..at + 1 + id.len())
+            });
+            return Err(ConfigError::new(
+                name,
+                text,
+                format!("custom rule `{}`: {message}", spec.id),
+                span,
             ));
         }
     }
-    Ok(config)
+    Ok(())
+}
+
+/// An allowlist pattern that does not compile: the key, which pattern of it (1-based), and why.
+/// It shows no pattern (one may be an allowlisted secret); `pattern` is kept to point at it.
+#[derive(Debug, thiserror::Error)]
+#[error("bad {what} {position} in `{key}`: {reason}; fix it or remove it")]
+pub struct AllowlistError {
+    pub key: &'static str,
+    what: &'static str,
+    position: usize,
+    reason: crate::rules::PatternError,
+    pub pattern: String,
+}
+
+impl AllowlistConfig {
+    /// Compile the allowlist as the scanner uses it: regexes with [`crate::rules::compile_regex`],
+    /// globs with [`crate::rules::compile_globs`]. Loading a file validates it by calling this,
+    /// so what loads is what runs.
+    pub fn compile(&self) -> Result<GlobalAllowlist, AllowlistError> {
+        let failed = |key, what, patterns: &[String], e: crate::rules::PatternError| {
+            let position = e.position.unwrap_or(1);
+            AllowlistError {
+                key,
+                what,
+                position,
+                pattern: patterns
+                    .get(position.saturating_sub(1))
+                    .cloned()
+                    .unwrap_or_default(),
+                reason: e,
+            }
+        };
+        let regex = "allowlist regex";
+        let secrets = SecretAllowlist::compile(&self.regexes, &self.stopwords)
+            .map_err(|e| failed("allowlist.regexes", regex, &self.regexes, e))?;
+        let lines = self
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(index, pattern)| {
+                crate::rules::compile_regex(pattern)
+                    .map_err(|e| failed("allowlist.lines", regex, &self.lines, e.at(index + 1)))
+            })
+            .collect::<Result<_, _>>()?;
+        let paths = crate::rules::compile_globs(&self.paths)
+            .map_err(|e| failed("allowlist.paths", "path glob", &self.paths, e))?;
+        Ok(GlobalAllowlist {
+            secrets,
+            lines,
+            paths,
+        })
+    }
 }
 
 /// Layer `over` onto `base`: lists extend, maps and scalars override.
@@ -296,6 +401,59 @@ fn merge(base: &mut Config, over: Config) {
 }
 
 impl Config {
+    /// The built-in rules adjusted by this configuration: custom rules added, disabled ones
+    /// removed, severities changed, the global allowlist attached.
+    pub fn rule_set(&self) -> Result<RuleSet, RuleError> {
+        let mut rules = crate::rules::builtin_rules()?;
+        rules.extend(
+            self.rules
+                .custom
+                .iter()
+                .cloned()
+                .map(|spec| Rule::from_spec(spec, CONFIG_FILE.into())),
+        );
+        for id in self.rules.disable.iter().chain(self.rules.severity.keys()) {
+            if !rules.iter().any(|r| r.id() == id) {
+                return Err(RuleError::Invalid {
+                    file: CONFIG_FILE.into(),
+                    id: id.clone(),
+                    message: "no rule has this id (see `leakgate rules list`)".into(),
+                });
+            }
+        }
+        rules.retain(|r| !self.rules.disable.contains(&r.spec.id));
+        for rule in &mut rules {
+            if let Some(severity) = self.rules.severity.get(&rule.spec.id) {
+                rule.spec.severity = *severity;
+            }
+        }
+        // Loading compiled the allowlist already; a configuration built otherwise is checked
+        // here, and a pattern that does not compile is an error, never dropped.
+        let allowlist = self.allowlist.compile().map_err(|e| RuleError::Invalid {
+            file: CONFIG_FILE.into(),
+            id: e.key.into(),
+            message: e.to_string(),
+        })?;
+        Ok(RuleSet::new(rules)?
+            .with_allowlist(allowlist)
+            .with_declared_texts(self.declared_texts()))
+    }
+
+    /// Texts this configuration declares on purpose (its custom rules' examples and negative
+    /// examples, its allowlist patterns): not findings inside a `.leakgate.toml`.
+    fn declared_texts(&self) -> Vec<String> {
+        let allow = &self.allowlist;
+        self.rules
+            .custom
+            .iter()
+            .flat_map(|spec| spec.examples.iter().chain(&spec.negative_examples))
+            .chain(&allow.regexes)
+            .chain(&allow.stopwords)
+            .chain(&allow.lines)
+            .cloned()
+            .collect()
+    }
+
     /// The effective configuration as TOML, for `--dump-config`.
     pub fn dump(&self, files: &[PathBuf]) -> String {
         let mut text = String::from("# effective leakgate configuration\n");

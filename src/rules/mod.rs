@@ -4,8 +4,12 @@
 //! schema). A [`RuleSet`] compiles them into one aho-corasick automaton over every rule's
 //! keywords; each rule's regex is compiled lazily, the first time its keyword occurs, so that
 //! start-up stays in single-digit milliseconds.
-
-pub mod check;
+//!
+//! Rules are data plus compilation and know nothing of configuration: the configuration module
+//! builds a [`RuleSet`] (custom rules added, some disabled, a [`GlobalAllowlist`] attached) and
+//! validates what it reads by compiling it with the functions here ([`compile_regex`],
+//! [`compile_globs`]), the ones the scanner's matchers are built with. Checking rules against
+//! their examples needs the scanner, so it lives with it (`scan::examples`).
 
 use std::sync::OnceLock;
 
@@ -136,45 +140,163 @@ pub struct Rule {
     pub spec: RuleSpec,
     /// Where the rule came from (a file name), for error messages.
     pub origin: String,
-    regex: OnceLock<Result<Regex, String>>,
-    allow_regexes: OnceLock<Vec<Regex>>,
+    regex: OnceLock<Result<Regex, PatternError>>,
+    allowlist: OnceLock<Result<SecretAllowlist, PatternError>>,
     paths: OnceLock<Option<globset::GlobSet>>,
-    stopwords_lower: Vec<String>,
 }
 
 /// The size limit for one compiled rule regex; generous, since rules are few.
 const REGEX_SIZE_LIMIT: usize = 64 << 20;
 
-fn build_regex(pattern: &str) -> Result<Regex, String> {
+/// Why a pattern (a regex or a path glob) does not compile: the reason only, never the pattern,
+/// which may be a secret someone allowlisted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}")]
+pub struct PatternError {
+    /// Which pattern of a list (1-based), when one of a list failed.
+    pub position: Option<usize>,
+    reason: String,
+}
+
+impl PatternError {
+    /// The error as that of the `position`th (1-based) pattern of a list.
+    pub fn at(self, position: usize) -> Self {
+        PatternError {
+            position: Some(position),
+            ..self
+        }
+    }
+}
+
+/// Compile a regex the way every matcher of a rule set is compiled (on bytes, no Unicode
+/// classes, size-limited): rule regexes, allowlist regexes on secrets and on lines. Validating a
+/// pattern is compiling it here, so what a check accepts is what a scan runs.
+pub fn compile_regex(pattern: &str) -> Result<Regex, PatternError> {
     RegexBuilder::new(pattern)
         .unicode(false)
         .size_limit(REGEX_SIZE_LIMIT)
         .dfa_size_limit(REGEX_SIZE_LIMIT)
         .build()
-        .map_err(|e| e.to_string())
+        .map_err(|e| PatternError {
+            position: None,
+            reason: match e {
+                // The parser's message quotes the pattern above its reason; keep the reason.
+                regex::Error::Syntax(text) => text
+                    .rsplit("error: ")
+                    .next()
+                    .unwrap_or("invalid pattern")
+                    .trim()
+                    .to_owned(),
+                regex::Error::CompiledTooBig(limit) => {
+                    format!("the compiled pattern exceeds the size limit of {limit} bytes")
+                }
+                _ => "invalid pattern".to_owned(),
+            },
+        })
+}
+
+/// Path globs as one set, compiled the way every path filter is (gitignore-style: a glob
+/// without `/` matches at any depth, `*` does not cross `/`); `None` when there are none.
+pub fn compile_globs(patterns: &[String]) -> Result<Option<globset::GlobSet>, PatternError> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = globset::GlobSetBuilder::new();
+    for (index, pattern) in patterns.iter().enumerate() {
+        let pattern = if pattern.contains('/') {
+            pattern.clone()
+        } else {
+            format!("**/{pattern}")
+        };
+        let glob = globset::GlobBuilder::new(&pattern)
+            .literal_separator(true)
+            .build()
+            // The kind only: globset's message quotes the whole glob.
+            .map_err(|e| PatternError {
+                position: Some(index + 1),
+                reason: e.kind().to_string(),
+            })?;
+        builder.add(glob);
+    }
+    builder.build().map(Some).map_err(|e| PatternError {
+        position: None,
+        reason: e.kind().to_string(),
+    })
+}
+
+/// Secrets allowed despite matching: regexes on the secret, and stopwords (case-insensitive
+/// substrings of it). A rule has one (its `allowlist`); so does the configuration, for every
+/// rule ([`GlobalAllowlist`]).
+#[derive(Debug, Default)]
+pub struct SecretAllowlist {
+    regexes: Vec<Regex>,
+    stopwords_lower: Vec<String>,
+}
+
+impl SecretAllowlist {
+    /// Compile the regexes ([`compile_regex`]); the first that does not compile is the error,
+    /// with its position among `regexes`.
+    pub fn compile(regexes: &[String], stopwords: &[String]) -> Result<Self, PatternError> {
+        Ok(SecretAllowlist {
+            regexes: regexes
+                .iter()
+                .enumerate()
+                .map(|(index, p)| compile_regex(p).map_err(|e| e.at(index + 1)))
+                .collect::<Result<_, _>>()?,
+            stopwords_lower: stopwords.iter().map(|s| s.to_ascii_lowercase()).collect(),
+        })
+    }
+
+    /// Does a stopword or a regex cover this secret?
+    pub fn covers(&self, secret: &[u8]) -> bool {
+        if !self.stopwords_lower.is_empty() {
+            let lower = secret.to_ascii_lowercase();
+            if self
+                .stopwords_lower
+                .iter()
+                .any(|w| memchr::memmem::find(&lower, w.as_bytes()).is_some())
+            {
+                return true;
+            }
+        }
+        self.regexes.iter().any(|r| r.is_match(secret))
+    }
+}
+
+/// What the configuration allows whatever the rule: secrets ([`SecretAllowlist`]), lines a
+/// secret is on, and paths never reported. Its own type, not a rule: it has no regex or
+/// keywords, so it never matches anything itself.
+#[derive(Debug, Default)]
+pub struct GlobalAllowlist {
+    pub secrets: SecretAllowlist,
+    /// Regexes on the whole line a secret is on.
+    pub lines: Vec<Regex>,
+    /// Files never reported.
+    pub paths: Option<globset::GlobSet>,
 }
 
 impl Rule {
-    /// A rule from its spec, compiled lazily.
+    /// A rule from its spec, compiled lazily: [`Rule::validate`] compiles it now.
     pub fn from_spec(spec: RuleSpec, origin: String) -> Self {
         Self::new(spec, origin)
     }
 
     fn new(spec: RuleSpec, origin: String) -> Self {
-        let stopwords_lower = spec
-            .allowlist
-            .stopwords
-            .iter()
-            .map(|s| s.to_ascii_lowercase())
-            .collect();
         Rule {
             spec,
             origin,
             regex: OnceLock::new(),
-            allow_regexes: OnceLock::new(),
+            allowlist: OnceLock::new(),
             paths: OnceLock::new(),
-            stopwords_lower,
         }
+    }
+
+    /// The rule's own allowlist, compiled on first use (rules are many and few have one).
+    fn allowlist(&self) -> &Result<SecretAllowlist, PatternError> {
+        self.allowlist.get_or_init(|| {
+            let spec = &self.spec.allowlist;
+            SecretAllowlist::compile(&spec.regexes, &spec.stopwords)
+        })
     }
 
     pub fn id(&self) -> &str {
@@ -182,11 +304,10 @@ impl Rule {
     }
 
     /// The compiled regex, or why it does not compile.
-    pub fn regex(&self) -> Result<&Regex, &str> {
+    pub fn regex(&self) -> Result<&Regex, &PatternError> {
         self.regex
-            .get_or_init(|| build_regex(&self.spec.regex))
+            .get_or_init(|| compile_regex(&self.spec.regex))
             .as_ref()
-            .map_err(String::as_str)
     }
 
     /// The secret's capture group: `secret` if named, else group 1, else the whole match.
@@ -200,34 +321,23 @@ impl Rule {
         }
     }
 
-    /// True if the rule's allowlist (regexes or stopwords) covers this secret.
+    /// True if the rule's allowlist (regexes or stopwords) covers this secret. An allowlist
+    /// that does not compile allows nothing (the finding is reported); it never gets this far,
+    /// since every rule is validated first: built-in ones by `rules check` and the test suite,
+    /// every other by the configuration's rule validator.
     pub fn allowlisted(&self, secret: &[u8]) -> bool {
-        if !self.stopwords_lower.is_empty() {
-            let lower = secret.to_ascii_lowercase();
-            if self
-                .stopwords_lower
-                .iter()
-                .any(|w| memchr::memmem::find(&lower, w.as_bytes()).is_some())
-            {
-                return true;
-            }
-        }
-        let regexes = self.allow_regexes.get_or_init(|| {
-            self.spec
-                .allowlist
-                .regexes
-                .iter()
-                .filter_map(|p| build_regex(p).ok())
-                .collect()
-        });
-        regexes.iter().any(|r| r.is_match(secret))
+        self.allowlist()
+            .as_ref()
+            .is_ok_and(|allowlist| allowlist.covers(secret))
     }
 
-    /// Does the rule apply to a file at `path`? Rules without `paths` apply everywhere.
+    /// Does the rule apply to a file at `path`? Rules without `paths` apply everywhere, and so
+    /// does one whose paths do not compile (caught by [`Rule::validate`] first): a wrong glob
+    /// must not hide a secret.
     pub fn applies_to(&self, path: &str) -> bool {
         match self
             .paths
-            .get_or_init(|| build_globs(&self.spec.paths).ok().flatten())
+            .get_or_init(|| compile_globs(&self.spec.paths).ok().flatten())
         {
             None => true,
             Some(set) => set.is_match(path),
@@ -244,37 +354,20 @@ impl Rule {
             return Err("every rule needs at least one non-empty keyword".into());
         }
         self.regex().map_err(|e| format!("bad regex: {e}"))?;
-        build_globs(&self.spec.paths)?;
-        for pattern in &self.spec.allowlist.regexes {
-            build_regex(pattern).map_err(|e| format!("bad allowlist regex `{pattern}`: {e}"))?;
-        }
-        if self.spec.kind == RuleKind::Assignment {
-            // An assignment rule without a `key` group only gets the value checks; that is
-            // allowed (e.g. `Bearer <token>`), so nothing to check here.
-        }
+        let position = |e: &PatternError| e.position.unwrap_or(1);
+        compile_globs(&self.spec.paths)
+            .map_err(|e| format!("bad path glob {} in `paths`: {e}", position(&e)))?;
+        let allow = &self.spec.allowlist;
+        SecretAllowlist::compile(&allow.regexes, &allow.stopwords).map_err(|e| {
+            format!(
+                "bad allowlist regex {} in `allowlist.regexes`: {e}",
+                position(&e)
+            )
+        })?;
+        // An assignment rule without a `key` group only gets the value checks; that is allowed
+        // (e.g. `Bearer <token>`), so there is nothing more to check.
         Ok(())
     }
-}
-
-/// `paths` globs as one set; `None` when the rule has none. `*.toml` matches at any depth.
-fn build_globs(patterns: &[String]) -> Result<Option<globset::GlobSet>, String> {
-    if patterns.is_empty() {
-        return Ok(None);
-    }
-    let mut builder = globset::GlobSetBuilder::new();
-    for pattern in patterns {
-        let pattern = if pattern.contains('/') {
-            pattern.clone()
-        } else {
-            format!("**/{pattern}")
-        };
-        let glob = globset::GlobBuilder::new(&pattern)
-            .literal_separator(true)
-            .build()
-            .map_err(|e| format!("bad path glob `{pattern}`: {e}"))?;
-        builder.add(glob);
-    }
-    builder.build().map(Some).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -288,11 +381,8 @@ pub enum SecretGroup {
 #[derive(Debug)]
 pub struct RuleSet {
     rules: Vec<Rule>,
-    /// Allowlists from the configuration, for every rule: secret regexes and stopwords, and
-    /// paths never reported.
-    global_allowlist: Option<Rule>,
-    allowed_lines: Vec<Regex>,
-    allowed_paths: Option<globset::GlobSet>,
+    /// The configuration's allowlist, for every rule.
+    allowlist: GlobalAllowlist,
     /// Texts the configuration in effect declares on purpose (its custom rules' examples and
     /// negative examples, its allowlist patterns): not findings inside a `.leakgate.toml`.
     declared_texts: Vec<String>,
@@ -302,9 +392,9 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
-    /// The rules compiled into the binary.
+    /// The rules compiled into the binary, as they are: no configuration.
     pub fn builtin() -> Result<Self, RuleError> {
-        Self::from_config(&crate::config::Config::default())
+        Self::new(builtin_rules()?)
     }
 
     pub fn new(rules: Vec<Rule>) -> Result<Self, RuleError> {
@@ -352,122 +442,41 @@ impl RuleSet {
             rules,
             prefilter,
             rules_by_keyword,
-            global_allowlist: None,
-            allowed_lines: Vec::new(),
-            allowed_paths: None,
+            allowlist: GlobalAllowlist::default(),
             declared_texts: Vec::new(),
         })
     }
 
-    /// The built-in rules adjusted by the configuration: custom rules added, disabled ones
-    /// removed, severities changed, global allowlists attached.
-    pub fn from_config(config: &crate::config::Config) -> Result<Self, RuleError> {
-        let mut rules = Vec::new();
-        for (file, text) in BUILTIN_RULE_FILES {
-            rules.extend(parse_rule_file(file, text)?);
+    /// The set with the configuration's allowlist, for every rule.
+    pub fn with_allowlist(self, allowlist: GlobalAllowlist) -> Self {
+        RuleSet { allowlist, ..self }
+    }
+
+    /// The set with the texts the configuration declares on purpose (see
+    /// [`RuleSet::declared_texts`]).
+    pub fn with_declared_texts(self, declared_texts: Vec<String>) -> Self {
+        RuleSet {
+            declared_texts,
+            ..self
         }
-        rules.extend(
-            config
-                .rules
-                .custom
-                .iter()
-                .cloned()
-                .map(|spec| Rule::new(spec, ".leakgate.toml".into())),
-        );
-        for id in config
-            .rules
-            .disable
-            .iter()
-            .chain(config.rules.severity.keys())
-        {
-            if !rules.iter().any(|r| r.id() == id) {
-                return Err(RuleError::Invalid {
-                    file: ".leakgate.toml".into(),
-                    id: id.clone(),
-                    message: "no rule has this id (see `leakgate rules list`)".into(),
-                });
-            }
-        }
-        rules.retain(|r| !config.rules.disable.contains(&r.spec.id));
-        for rule in &mut rules {
-            if let Some(severity) = config.rules.severity.get(&rule.spec.id) {
-                rule.spec.severity = *severity;
-            }
-        }
-        let mut set = Self::new(rules)?;
-        let allow = &config.allowlist;
-        set.declared_texts = config
-            .rules
-            .custom
-            .iter()
-            .flat_map(|spec| spec.examples.iter().chain(&spec.negative_examples))
-            .chain(&allow.regexes)
-            .chain(&allow.stopwords)
-            .chain(&allow.lines)
-            .cloned()
-            .collect();
-        if !allow.regexes.is_empty() || !allow.stopwords.is_empty() {
-            let spec = RuleSpec {
-                id: "<allowlist>".into(),
-                description: String::new(),
-                keywords: Vec::new(),
-                regex: String::new(),
-                kind: RuleKind::Token,
-                severity: Severity::Low,
-                min_entropy: None,
-                multiline: false,
-                paths: Vec::new(),
-                allowlist: AllowlistSpec {
-                    regexes: allow.regexes.clone(),
-                    stopwords: allow.stopwords.clone(),
-                },
-                examples: Vec::new(),
-                negative_examples: Vec::new(),
-            };
-            set.global_allowlist = Some(Rule::new(spec, ".leakgate.toml".into()));
-        }
-        // Compiled as they are used (bytes, no Unicode classes, size-limited): a pattern the
-        // configuration check accepted can still fail here, and is an error, never dropped.
-        set.allowed_lines = allow
-            .lines
-            .iter()
-            .map(|pattern| {
-                build_regex(pattern).map_err(|message| RuleError::Invalid {
-                    file: ".leakgate.toml".into(),
-                    id: "allowlist.lines".into(),
-                    // The reason only: the parser's message quotes the pattern, which
-                    // may hold what it allows.
-                    message: format!(
-                        "bad allowlist regex: {}",
-                        message
-                            .rsplit("error: ")
-                            .next()
-                            .unwrap_or("invalid pattern")
-                    ),
-                })
-            })
-            .collect::<Result<_, _>>()?;
-        set.allowed_paths = build_globs(&allow.paths).map_err(|message| RuleError::Invalid {
-            file: ".leakgate.toml".into(),
-            id: "allowlist.paths".into(),
-            message,
-        })?;
-        Ok(set)
     }
 
     /// Is this secret allowlisted by the configuration, whatever the rule?
     pub fn globally_allowed(&self, secret: &[u8], line: &[u8]) -> bool {
-        self.global_allowlist
-            .as_ref()
-            .is_some_and(|rule| rule.allowlisted(secret))
-            || self.allowed_lines.iter().any(|regex| regex.is_match(line))
+        self.allowlist.secrets.covers(secret)
+            || self
+                .allowlist
+                .lines
+                .iter()
+                .any(|regex| regex.is_match(line))
     }
 
     /// Is this file allowlisted (never reported)? The configuration's `allowlist.paths`.
     /// leakgate's own configuration file is scanned like any other (a change must not hide a
     /// secret in a `.leakgate.toml`); only its rules' examples are left out, by the scanner.
     pub fn path_allowed(&self, path: &str) -> bool {
-        self.allowed_paths
+        self.allowlist
+            .paths
             .as_ref()
             .is_some_and(|set| set.is_match(path))
     }
@@ -493,6 +502,15 @@ impl RuleSet {
     pub fn rules_for_keyword(&self, pattern: usize) -> &[usize] {
         &self.rules_by_keyword[pattern]
     }
+}
+
+/// The rules of every built-in rules file (not yet compiled).
+pub fn builtin_rules() -> Result<Vec<Rule>, RuleError> {
+    let mut rules = Vec::new();
+    for (file, text) in BUILTIN_RULE_FILES {
+        rules.extend(parse_rule_file(file, text)?);
+    }
+    Ok(rules)
 }
 
 /// Parse one rules file into rules (not yet compiled).

@@ -8,6 +8,7 @@
 //! honoured: what they silence is returned as [`Suppression`]s (rule and line, never the secret),
 //! so that a scan of a change can show a reviewer what the change silenced.
 
+pub mod examples;
 pub mod json;
 pub mod value;
 
