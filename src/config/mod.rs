@@ -306,7 +306,7 @@ fn validate(
         let mut message = e.to_string();
         if written == RuleSource::Gitleaks {
             message.push_str(
-                " (translated from the gitleaks allowlists: leakgate's regex syntax differs from Go's in places)",
+                " (counting the gitleaks allowlists' regexes in order; leakgate's regex syntax differs from Go's in places)",
             );
         }
         return Err(ConfigError::new(name, text, message, locate(&e.pattern)));

@@ -355,12 +355,16 @@ impl Rule {
         }
         self.regex().map_err(|e| format!("bad regex: {e}"))?;
         let position = |e: &PatternError| e.position.unwrap_or(1);
-        compile_globs(&self.spec.paths)
-            .map_err(|e| format!("bad path glob {} in `paths`: {e}", position(&e)))?;
+        compile_globs(&self.spec.paths).map_err(|e| {
+            format!(
+                "bad path glob {} in `paths`: {e}; fix it or remove it",
+                position(&e)
+            )
+        })?;
         let allow = &self.spec.allowlist;
         SecretAllowlist::compile(&allow.regexes, &allow.stopwords).map_err(|e| {
             format!(
-                "bad allowlist regex {} in `allowlist.regexes`: {e}",
+                "bad allowlist regex {} in `allowlist.regexes`: {e}; fix it or remove it",
                 position(&e)
             )
         })?;
