@@ -466,3 +466,301 @@ impl Config {
         text + &toml::to_string_pretty(self).unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use super::*;
+
+    /// Records which custom rules it was asked about; fails the ones named in `failing`. (The
+    /// real check runs the scanner, which sits above configuration.)
+    #[derive(Default)]
+    struct Recording {
+        checked: RefCell<Vec<String>>,
+        failing: Vec<&'static str>,
+    }
+
+    impl ExampleCheck for Recording {
+        fn check(&self, rule: &Rule) -> Result<(), String> {
+            self.checked.borrow_mut().push(rule.id().to_owned());
+            match self.failing.contains(&rule.id()) {
+                true => Err("example 1 does not match".to_owned()),
+                false => Ok(()),
+            }
+        }
+    }
+
+    /// A directory holding `project/.leakgate.toml` (the nearest file, from `project/sub`) and
+    /// the files given with `--config`.
+    struct Layers {
+        dir: tempfile::TempDir,
+    }
+
+    impl Layers {
+        fn new(nearest: &str) -> Self {
+            let dir = tempfile::tempdir().expect("temp dir");
+            std::fs::create_dir_all(dir.path().join("project/sub")).expect("mkdir");
+            std::fs::write(dir.path().join("project").join(CONFIG_FILE), nearest).expect("write");
+            Layers { dir }
+        }
+
+        fn file(&self, name: &str, text: &str) -> PathBuf {
+            let path = self.dir.path().join(name);
+            std::fs::write(&path, text).expect("write");
+            path
+        }
+
+        fn load(&self, explicit: Option<&Path>, isolated: bool) -> Loaded {
+            self.try_load(explicit, isolated, &Recording::default())
+                .expect("the configuration loads")
+        }
+
+        fn try_load(
+            &self,
+            explicit: Option<&Path>,
+            isolated: bool,
+            examples: &dyn ExampleCheck,
+        ) -> Result<Loaded, Box<ConfigError>> {
+            load(
+                &Sources {
+                    explicit,
+                    isolated,
+                    cwd: self.dir.path().join("project/sub"),
+                    nearest: Nearest::OnDisk,
+                },
+                examples,
+            )
+        }
+    }
+
+    const NEAREST: &str = r#"
+[scan]
+max_file_size = "1MiB"
+
+[rules]
+disable = ["jwt"]
+severity = { generic-assignment = "low", github-pat = "medium" }
+
+[allowlist]
+paths = ["fixtures/**"]
+stopwords = ["dummy"]
+
+[gitignore]
+required = ["*.p12"]
+"#;
+
+    #[test]
+    fn config_wins_over_the_nearest_file_for_scalars_and_map_keys_and_lists_add_up() {
+        let layers = Layers::new(NEAREST);
+        let explicit = layers.file(
+            "team.toml",
+            r#"
+[scan]
+max_file_size = "5MiB"
+
+[rules]
+disable = ["discord-webhook-url"]
+severity = { generic-assignment = "high" }
+
+[allowlist]
+paths = ["vendor/**"]
+lines = ['''example_config\(''']
+
+[gitignore]
+required = ["*.pfx"]
+"#,
+        );
+        let loaded = layers.load(Some(&explicit), false);
+        let config = &loaded.config;
+        assert_eq!(
+            loaded.files,
+            vec![
+                layers.dir.path().join("project").join(CONFIG_FILE),
+                explicit
+            ]
+        );
+        assert_eq!(config.scan.max_file_size.as_deref(), Some("5MiB"));
+        assert_eq!(config.rules.disable, ["jwt", "discord-webhook-url"]);
+        assert_eq!(
+            config.rules.severity.get("generic-assignment"),
+            Some(&Severity::High)
+        );
+        assert_eq!(
+            config.rules.severity.get("github-pat"),
+            Some(&Severity::Medium)
+        );
+        assert_eq!(config.allowlist.paths, ["fixtures/**", "vendor/**"]);
+        assert_eq!(config.allowlist.stopwords, ["dummy"]);
+        assert_eq!(config.allowlist.lines, [r"example_config\("]);
+        assert_eq!(config.gitignore.required, ["*.p12", "*.pfx"]);
+
+        // What the scan gets: the rules and allowlist of both layers.
+        let rules = config.rule_set().expect("rule set");
+        assert!(rules.rules().iter().all(|r| r.id() != "jwt"));
+        assert!(rules.path_allowed("fixtures/a/key.pem") && rules.path_allowed("vendor/x.js"));
+        assert!(rules.globally_allowed(b"my-dummy-token", b""));
+        assert!(rules.globally_allowed(b"zz", b"x = example_config(zz)"));
+    }
+
+    #[test]
+    fn a_config_file_alone_keeps_the_nearest_file_and_isolated_ignores_every_file() {
+        let layers = Layers::new(NEAREST);
+        let loaded = layers.load(None, false);
+        assert_eq!(loaded.config.scan.max_file_size.as_deref(), Some("1MiB"));
+        assert_eq!(loaded.files.len(), 1);
+
+        let explicit = layers.file("team.toml", "[rules]\ndisable = [\"discord-webhook-url\"]\n");
+        let loaded = layers.load(Some(&explicit), true);
+        assert!(loaded.files.is_empty(), "{:?}", loaded.files);
+        assert!(loaded.config.rules.disable.is_empty());
+        assert!(loaded.config.scan.max_file_size.is_none());
+        assert!(loaded.config.allowlist.paths.is_empty());
+    }
+
+    #[test]
+    fn a_gitleaks_config_is_translated_and_layered_over_the_nearest_file() {
+        let layers = Layers::new(NEAREST);
+        let explicit = layers.file(
+            ".gitleaks.toml",
+            r#"
+[[rules]]
+id = "acme"
+regex = '''acme_[a-z0-9]{16}'''
+keywords = ["acme_"]
+
+[allowlist]
+stopwords = ["sandbox"]
+regexes = ['''^AKIA[A-Z0-9]{12}TEST$''']
+paths = ['''fixtures/''']
+"#,
+        );
+        let check = Recording::default();
+        let loaded = layers
+            .try_load(Some(&explicit), false, &check)
+            .expect("loads");
+        let config = &loaded.config;
+        // The nearest file still counts; the gitleaks file adds to it.
+        assert_eq!(config.scan.max_file_size.as_deref(), Some("1MiB"));
+        assert_eq!(config.rules.disable, ["jwt"]);
+        assert_eq!(config.allowlist.stopwords, ["dummy", "sandbox"]);
+        assert_eq!(config.allowlist.regexes, ["^AKIA[A-Z0-9]{12}TEST$"]);
+        // Gitleaks path regexes are not globs: listed as untranslated, not layered.
+        assert_eq!(config.allowlist.paths, ["fixtures/**"]);
+        assert!(loaded.untranslated.iter().any(|l| l.contains("`paths`")));
+        let ids: Vec<&str> = config.rules.custom.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["gitleaks-acme"]);
+        // The translated rule went through the one validator, example check included.
+        assert_eq!(*check.checked.borrow(), ["gitleaks-acme"]);
+        assert!(
+            config
+                .rule_set()
+                .expect("rule set")
+                .rules()
+                .iter()
+                .any(|r| r.id() == "gitleaks-acme")
+        );
+    }
+
+    /// `.leakgate.toml` custom rules and gitleaks rules go through the same validator: both
+    /// are compiled and example-checked; only a leakgate rule must carry examples.
+    #[test]
+    fn custom_rules_from_either_file_go_through_one_validator() {
+        let spec = |examples: Vec<String>| RuleSpec {
+            id: "mine".into(),
+            description: "d".into(),
+            keywords: vec!["zz_".into()],
+            regex: "zz_[0-9]{8}".into(),
+            kind: crate::rules::RuleKind::Token,
+            severity: Severity::High,
+            min_entropy: None,
+            multiline: false,
+            paths: Vec::new(),
+            allowlist: Default::default(),
+            examples,
+            negative_examples: Vec::new(),
+        };
+        let failing = Recording {
+            failing: vec!["mine"],
+            ..Recording::default()
+        };
+        for written in [RuleSource::Leakgate, RuleSource::Gitleaks] {
+            let with = spec(vec!["zz_12345678".into()]);
+            assert_eq!(
+                check_custom_rule(&with, "f", written, &failing),
+                Err("example 1 does not match".to_owned()),
+                "{written:?}"
+            );
+            let bad = RuleSpec {
+                regex: "zz_(".into(),
+                ..with.clone()
+            };
+            let message = check_custom_rule(&bad, "f", written, &failing).expect_err("bad regex");
+            assert!(message.starts_with("bad regex:"), "{message}");
+            let bad_glob = RuleSpec {
+                paths: vec!["{a,b".into()],
+                ..with
+            };
+            let message =
+                check_custom_rule(&bad_glob, "f", written, &failing).expect_err("bad glob");
+            assert!(
+                message.starts_with("bad path glob 1 in `paths`"),
+                "{message}"
+            );
+        }
+        let none = Recording::default();
+        assert_eq!(
+            check_custom_rule(&spec(Vec::new()), "f", RuleSource::Leakgate, &none),
+            Err("has no examples".to_owned())
+        );
+        assert_eq!(
+            check_custom_rule(&spec(Vec::new()), "f", RuleSource::Gitleaks, &none),
+            Ok(())
+        );
+    }
+
+    /// What loads is what runs: for every allowlist pattern, loading accepts it exactly when
+    /// the rule set a scan uses compiles it.
+    #[test]
+    fn allowlist_patterns_load_exactly_when_they_compile_for_the_scan() {
+        let regexes = [
+            r"^ok$",
+            r"(unclosed",
+            r"\p{Greek}",
+            r"\w+",
+            r"(?u)\w",
+            "[[:alpha:]]",
+        ];
+        let globs = ["*.pem", "a**", "[z-a]", "dir/**/x", "{a,b", "[!x]y", "**"];
+        for (key, patterns) in [
+            ("regexes", &regexes[..]),
+            ("lines", &regexes[..]),
+            ("paths", &globs[..]),
+        ] {
+            for pattern in patterns {
+                let text = format!("[allowlist]\n{key} = ['''{pattern}''']\n");
+                let loads = parse(CONFIG_FILE, &text, &Recording::default()).is_ok();
+                let config: Config = toml::from_str(&text).expect("toml");
+                let compiles = config.rule_set().is_ok();
+                assert_eq!(loads, compiles, "{key} = {pattern}");
+            }
+        }
+        // And the set is not trivially one-sided.
+        assert!(
+            parse(
+                CONFIG_FILE,
+                "[allowlist]\nlines = ['''\\p{Greek}''']\n",
+                &Recording::default()
+            )
+            .is_err()
+        );
+        assert!(
+            parse(
+                CONFIG_FILE,
+                "[allowlist]\npaths = ['''*.pem''']\n",
+                &Recording::default()
+            )
+            .is_ok()
+        );
+    }
+}
