@@ -610,7 +610,10 @@ required = ["*.pfx"]
         assert_eq!(loaded.config.scan.max_file_size.as_deref(), Some("1MiB"));
         assert_eq!(loaded.files.len(), 1);
 
-        let explicit = layers.file("team.toml", "[rules]\ndisable = [\"discord-webhook-url\"]\n");
+        let explicit = layers.file(
+            "team.toml",
+            "[rules]\ndisable = [\"discord-webhook-url\"]\n",
+        );
         let loaded = layers.load(Some(&explicit), true);
         assert!(loaded.files.is_empty(), "{:?}", loaded.files);
         assert!(loaded.config.rules.disable.is_empty());
