@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 
+use crate::diagnostic::Level;
 use crate::input::Provenance;
 use crate::mask::REDACTED;
 use crate::rules::Severity;
@@ -96,6 +97,25 @@ impl Finding {
     /// The order reports use: path, line, column, rule.
     pub fn sort_key(&self) -> (&str, usize, usize, &str) {
         (&self.path, self.line, self.column, &self.rule)
+    }
+
+    /// The one place a finding's level is decided (every reporter and the exit code use it):
+    /// a secret is an error whatever its rule's severity (a low-severity token is still a
+    /// leaked credential, and fails the run); a policy finding (a risky setting, not a
+    /// secret) is an error when its rule is high severity and a warning otherwise, failing the
+    /// run only with `--strict`. `severity` stays a separate attribute (SARIF
+    /// `security-severity`, JSON `severity`).
+    pub fn level(&self) -> Level {
+        level(self.kind, self.severity)
+    }
+}
+
+/// The level of a finding of a rule of this kind and severity (see [`Finding::level`]); a
+/// silenced finding's rule is described at the level its findings would have.
+pub fn level(kind: crate::rules::RuleKind, severity: Severity) -> Level {
+    match kind {
+        crate::rules::RuleKind::Policy if severity != Severity::High => Level::Warning,
+        _ => Level::Error,
     }
 }
 

@@ -16,6 +16,7 @@ pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod diagnostic;
 pub mod escape;
 pub mod finding;
 pub mod fingerprint;

@@ -59,7 +59,7 @@ fn file_names_and_json_keys_are_escaped_in_the_human_report() {
         format!("TOKEN={token} # \u{200f}note\u{2028}\n"),
     );
     // A key holding ESC and a newline (as JSON escapes), and a file that does not parse, so its
-    // name is printed once more in the warning.
+    // name is printed once more in the note.
     tree.write(
         "keys.json",
         format!("{{\"a\\u001b[31m\\nb\": \"{token}\"}}\n"),
@@ -73,7 +73,7 @@ fn file_names_and_json_keys_are_escaped_in_the_human_report() {
     assert_eq!(output.status.code(), Some(1));
     assert_printed_escaped(&output, r"--> evil\x1b[2J\nerror: fake\u{202e}hs.txt:1:7");
     assert_printed_escaped(&output, r"keys.json:1:21 at /a\x1b[31m\nb");
-    assert_printed_escaped(&output, r"warning: broken\x1b]0;title\x07.json:2:1");
+    assert_printed_escaped(&output, r"note: broken\x1b]0;title\x07.json:2:1");
 }
 
 #[test]
@@ -223,7 +223,7 @@ fn github_format_lines_cannot_inject_workflow_commands() {
     let tree = Tree::new();
     let token = fake("ghp_", 703, 36, ALNUM);
     // Both files hold a secret and do not parse as JSON, so each name is printed twice: in an
-    // annotation on stdout and in a warning on stderr.
+    // annotation on stdout and in a note on stderr.
     tree.write(
         "x\n::stop-commands::token.json",
         format!("{{\"t\": \"{token}\",\n"),
@@ -250,7 +250,7 @@ fn github_format_lines_cannot_inject_workflow_commands() {
     }
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains(r"warning: x\n::stop-commands::token.json:2:1"),
+        stderr.contains(r"note: x\n::stop-commands::token.json:2:1"),
         "{stderr}"
     );
 }

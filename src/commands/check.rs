@@ -82,10 +82,10 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
         None => None,
     };
     let required = hygiene::required_patterns(&settings.config.gitignore.required);
-    outcome.hygiene = match plan {
+    outcome.diagnostics.extend(match plan {
         Plan::PreCommit => pipeline::hygiene::quick(&repo, &required)?,
         _ => pipeline::hygiene::full(&repo, &required)?,
-    };
+    });
     outcome.scope = Scope::Check(plan);
     super::report(outcome, at_base, &args.common, started)
 }

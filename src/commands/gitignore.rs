@@ -19,7 +19,7 @@ pub fn run(args: &GitignoreArgs) -> Result<ExitStatus, Error> {
     let required = hygiene::required_patterns(&settings.config.gitignore.required);
     let repo = git::open(Path::new("."))?;
     let mut outcome = Outcome::of(Scope::Hygiene);
-    outcome.hygiene = crate::pipeline::hygiene::full(&repo, &required)?;
+    outcome.diagnostics = crate::pipeline::hygiene::full(&repo, &required)?;
 
     if args.fix {
         let root = repo.workdir().ok_or_else(|| GitError::Read {
@@ -35,17 +35,15 @@ pub fn run(args: &GitignoreArgs) -> Result<ExitStatus, Error> {
         hygiene::fixable_gitignore(root).map_err(write_error)?;
         let lines = hygiene::fix_lines(root, &missing);
         if hygiene::append_block(root, &lines).map_err(write_error)? {
-            outcome.warnings.push(format!(
+            // Report what is left after the fix.
+            outcome.diagnostics = crate::pipeline::hygiene::full(&repo, &required)?;
+            outcome.warn(format!(
                 "added {} to .gitignore: {}",
                 plural(lines.len()),
                 lines.join(", ")
             ));
-            // Report what is left after the fix.
-            outcome.hygiene = crate::pipeline::hygiene::full(&repo, &required)?;
         } else {
-            outcome
-                .warnings
-                .push(".gitignore already has every required line; nothing to fix".to_owned());
+            outcome.warn(".gitignore already has every required line; nothing to fix");
         }
     }
     super::report(outcome, None, &args.common, started)

@@ -7,8 +7,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::cli::JournalArgs;
+use crate::diagnostic::Diagnostic;
 use crate::input::walk::WalkOptions;
-use crate::journal::{self, Layout, RunDir, RunProblem};
+use crate::journal::{self, Layout};
 use crate::pipeline::sources::{Journal, Tree};
 use crate::pipeline::{self, Outcome, Scanning};
 use crate::{Error, ExitStatus};
@@ -40,7 +41,7 @@ pub fn run(args: &JournalArgs) -> Result<ExitStatus, Error> {
     let mut outcome = pipeline::collect(&scanning, &mut source)?;
     if args.verify {
         for run in source.runs().iter().filter(|r| r.layout == Layout::Sdk) {
-            outcome.integrity.extend(verify_run(run));
+            outcome.diagnostics.extend(journal::verify(run));
         }
     }
     if let Some(target) = &args.redact_to {
@@ -66,9 +67,8 @@ fn redacted_copy(
     results: &mut Outcome,
 ) -> Result<bool, Error> {
     let unscanned = results
-        .skipped
-        .iter()
-        .map(|s| (s.path.clone(), s.reason.as_str().to_owned()))
+        .skipped()
+        .map(|(path, reason)| (path.to_owned(), reason.as_str().to_owned()))
         .collect();
     let staging = journal::redact::Staging::begin(target)?;
     let manifest =
@@ -92,22 +92,22 @@ fn redacted_copy(
             .path
             .strip_prefix(staged.as_str())
             .map_or(first.path.as_str(), |p| p.trim_start_matches('/'));
-        results.problems.push(crate::input::Problem {
-            path: target.display().to_string(),
-            message: format!(
+        results.diagnostics.push(Diagnostic::unreadable(
+            target.display().to_string(),
+            format!(
                 "the redacted copy still contained {} secrets, so it was not written (first: {}:{} {})",
                 recheck.findings.len(),
                 place,
                 first.line,
                 first.rule
             ),
-        });
+        ));
         return Ok(false);
     }
     staging.publish()?;
     let count =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    results.warnings.push(format!(
+    results.warn(format!(
         "redacted copy written to {}: {}, {} replaced, {} recomputed, {} left out (see {})",
         target.display(),
         count(manifest.files_copied, "file", "files"),
@@ -117,25 +117,4 @@ fn redacted_copy(
         journal::redact::MANIFEST
     ));
     Ok(true)
-}
-
-/// Integrity problems of one SDK run.
-fn verify_run(run: &RunDir) -> Vec<RunProblem> {
-    use crate::journal::ProblemSeverity;
-    use crate::journal::verify::IntegritySeverity;
-    journal::verify::verify_run(std::path::Path::new(&run.path))
-        .into_iter()
-        .map(|problem| RunProblem {
-            run_id: run.id.clone(),
-            run: run.path.clone(),
-            code: problem.code.to_owned(),
-            severity: match problem.severity {
-                IntegritySeverity::Error => ProblemSeverity::Error,
-                IntegritySeverity::Warning => ProblemSeverity::Warning,
-                IntegritySeverity::Info => ProblemSeverity::Info,
-            },
-            path: problem.path,
-            message: problem.message,
-        })
-        .collect()
 }

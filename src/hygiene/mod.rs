@@ -9,9 +9,9 @@ pub mod gitignore;
 
 use std::path::Path;
 
-use serde::Serialize;
-
 use gitignore::{Decision, IgnoreRules, Source};
+
+use crate::diagnostic::{Code, Diagnostic, HygieneCode};
 
 /// A pattern that must be ignored, and a file name that stands for it.
 #[derive(Debug, Clone)]
@@ -89,21 +89,12 @@ const ENV_TEMPLATES: &[&str] = &[
 /// The marker line of the block `--fix` writes.
 pub const FIX_MARKER: &str = "# Added by `leakgate gitignore --fix`: files that hold secrets";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum HygieneSeverity {
-    Warning,
-    Error,
-}
-
-/// One hygiene problem, with what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct HygieneProblem {
-    pub code: &'static str,
-    pub severity: HygieneSeverity,
-    pub path: String,
-    pub message: String,
-    pub fix: String,
+/// One hygiene problem, with what to do about it: a [`Diagnostic`] of a [`HygieneCode`], at
+/// `path`, with a fix (its level is the code's).
+fn problem(code: HygieneCode, path: String, message: String, fix: String) -> Diagnostic {
+    Diagnostic::new(Code::Hygiene(code), message)
+        .at(path)
+        .with_fix(fix)
 }
 
 /// Check which required patterns git would not ignore, trying each at the root, in a new
@@ -112,7 +103,7 @@ pub struct HygieneProblem {
 pub fn check_coverage(
     rules: &IgnoreRules,
     required: &[Required],
-) -> (Vec<HygieneProblem>, Vec<Required>) {
+) -> (Vec<Diagnostic>, Vec<Required>) {
     check_coverage_in(rules, required, &sample_dirs(rules.root()))
 }
 
@@ -121,7 +112,7 @@ pub fn check_coverage_in(
     rules: &IgnoreRules,
     required: &[Required],
     dirs: &[String],
-) -> (Vec<HygieneProblem>, Vec<Required>) {
+) -> (Vec<Diagnostic>, Vec<Required>) {
     let mut problems = Vec::new();
     let mut missing = Vec::new();
     for req in required {
@@ -146,37 +137,34 @@ pub fn check_coverage_in(
                 _ => None,
             });
         if root_decision == Decision::NotIgnored {
-            problems.push(HygieneProblem {
-                code: "gitignore-gap",
-                severity: HygieneSeverity::Error,
-                path: ".gitignore".to_owned(),
-                message: format!(
+            problems.push(problem(
+                HygieneCode::GitignoreGap,
+                ".gitignore".to_owned(),
+                format!(
                     "git would not ignore `{}`: nothing covers `{}`",
                     at(""),
                     req.pattern
                 ),
-                fix: format!("add the line `{}` to .gitignore", req.pattern),
-            });
+                format!("add the line `{}` to .gitignore", req.pattern),
+            ));
             missing.push(req.clone());
         } else if let Some(dir) = not_ignored.first() {
-            problems.push(HygieneProblem {
-                code: "gitignore-reincluded",
-                severity: HygieneSeverity::Error,
-                path: format!("{dir}/.gitignore"),
-                message: format!("`{}` is ignored at the root but not in `{dir}/`: its .gitignore re-includes it", req.pattern),
-                fix: format!("remove the `!` line that matches `{}` from {dir}/.gitignore", req.sample),
-            });
+            problems.push(problem(
+                HygieneCode::GitignoreReincluded,
+                format!("{dir}/.gitignore"),
+                format!("`{}` is ignored at the root but not in `{dir}/`: its .gitignore re-includes it", req.pattern),
+                format!("remove the `!` line that matches `{}` from {dir}/.gitignore", req.sample),
+            ));
         } else if let Some(source) = local_only {
-            problems.push(HygieneProblem {
-                code: "gitignore-local-only",
-                severity: HygieneSeverity::Warning,
-                path: ".gitignore".to_owned(),
-                message: format!("`{}` is ignored only by {}", req.pattern, describe(&source)),
-                fix: format!(
+            problems.push(problem(
+                HygieneCode::GitignoreLocalOnly,
+                ".gitignore".to_owned(),
+                format!("`{}` is ignored only by {}", req.pattern, describe(&source)),
+                format!(
                     "add the line `{}` to .gitignore so the whole team is covered",
                     req.pattern
                 ),
-            });
+            ));
             missing.push(req.clone());
         }
     }
@@ -221,11 +209,7 @@ pub fn sample_dirs(root: &Path) -> Vec<String> {
 /// A `tracked-secret-file` problem for `path` (holding `what`), if its name or content says it
 /// holds secrets. `in_history` says whether it is already committed (then the secret must be
 /// rotated) or only about to be.
-pub fn tracked_secret_problem(
-    path: &str,
-    content: &[u8],
-    in_history: bool,
-) -> Option<HygieneProblem> {
+pub fn tracked_secret_problem(path: &str, content: &[u8], in_history: bool) -> Option<Diagnostic> {
     let what = sensitive_tracked(path, content)?;
     let quoted = path.replace('\'', r"'\''");
     let (message, fix) = if in_history {
@@ -239,13 +223,12 @@ pub fn tracked_secret_problem(
             format!("git rm --cached '{quoted}' and add it to .gitignore"),
         )
     };
-    Some(HygieneProblem {
-        code: "tracked-secret-file",
-        severity: HygieneSeverity::Error,
-        path: path.to_owned(),
+    Some(problem(
+        HygieneCode::TrackedSecretFile,
+        path.to_owned(),
         message,
         fix,
-    })
+    ))
 }
 
 /// Is this tracked path a file that holds secrets by its nature? `content` is its staged blob.
@@ -274,7 +257,7 @@ pub fn sensitive_tracked(path: &str, content: &[u8]) -> Option<&'static str> {
 /// file in the work tree whose name says it holds credentials (ignored ones too: that is where
 /// they live), skipping `.git` and `node_modules`.
 #[cfg(unix)]
-pub fn loose_permissions(root: &Path) -> Vec<HygieneProblem> {
+pub fn loose_permissions(root: &Path) -> Vec<Diagnostic> {
     use std::os::unix::fs::PermissionsExt;
     let mut problems = Vec::new();
     let walker = ignore::WalkBuilder::new(root)
@@ -313,22 +296,19 @@ pub fn loose_permissions(root: &Path) -> Vec<HygieneProblem> {
         let Ok(meta) = entry.metadata() else { continue };
         let mode = meta.permissions().mode() & 0o777;
         if holds && mode & 0o077 != 0 {
-            problems.push(HygieneProblem {
-                code: "credential-file-permissions",
-                severity: HygieneSeverity::Warning,
-                path: rel.clone(),
-                message: format!(
-                    "`{rel}` holds credentials and others can read it (mode {mode:04o})"
-                ),
-                fix: format!("chmod 600 '{}'", rel.replace('\'', r"'\''")),
-            });
+            problems.push(problem(
+                HygieneCode::CredentialFilePermissions,
+                rel.clone(),
+                format!("`{rel}` holds credentials and others can read it (mode {mode:04o})"),
+                format!("chmod 600 '{}'", rel.replace('\'', r"'\''")),
+            ));
         }
     }
     problems
 }
 
 #[cfg(not(unix))]
-pub fn loose_permissions(_root: &Path) -> Vec<HygieneProblem> {
+pub fn loose_permissions(_root: &Path) -> Vec<Diagnostic> {
     Vec::new()
 }
 

@@ -28,8 +28,9 @@ use git2::{
 
 use super::index_diff::{self, EntryKind};
 use super::text::{self, Encoding};
-use super::{AddedLines, Blob, FileWarning, Problem, Sink, SkipReason, Skipped};
+use super::{AddedLines, Blob, Sink, SkipReason};
 use super::{CommitInfo, Provenance};
+use crate::diagnostic::Diagnostic;
 
 /// Why a git source could not be read.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -125,13 +126,8 @@ pub fn staged(start: &Path, max_file_size: u64, sink: &dyn Sink) -> Result<GitTo
                 if !sink.wants(&path) {
                     continue;
                 }
-                let skip = |reason| {
-                    sink.skipped(Skipped {
-                        path: path.clone(),
-                        reason,
-                        detail: None,
-                    })
-                };
+                let skip =
+                    |reason| sink.diagnostic(Diagnostic::skipped(path.clone(), reason, None));
                 match change.kind {
                     EntryKind::Submodule => skip(SkipReason::Submodule),
                     EntryKind::Symlink => skip(SkipReason::Symlink),
@@ -439,11 +435,7 @@ fn feed_diff(
             continue;
         }
         let skip = |reason, detail: Option<String>| {
-            sink.skipped(Skipped {
-                path: path.clone(),
-                reason,
-                detail,
-            })
+            sink.diagnostic(Diagnostic::skipped(path.clone(), reason, detail))
         };
         match new.mode() {
             FileMode::Commit => {
@@ -466,15 +458,15 @@ fn feed_diff(
         let old = match old_id.map(|id| repo.find_blob(id)).transpose() {
             Ok(old) => old,
             Err(error) => {
-                sink.problem(Problem {
-                    path: path.clone(),
-                    message: format!(
+                sink.diagnostic(Diagnostic::unreadable(
+                    path.clone(),
+                    format!(
                         "cannot read the previous version of blob {} ({}), so it was not \
                          scanned; {UNREADABLE_HELP}",
                         new.id(),
                         error.message()
                     ),
-                });
+                ));
                 continue;
             }
         };
@@ -483,15 +475,15 @@ fn feed_diff(
             Some(old) => match changed_lines(diff, delta_index, (&blob, &data), old) {
                 Ok(added) => added,
                 Err(error) => {
-                    sink.problem(Problem {
-                        path: path.clone(),
-                        message: format!(
+                    sink.diagnostic(Diagnostic::unreadable(
+                        path.clone(),
+                        format!(
                             "cannot diff blob {} against its previous version ({}), so it was \
                              not scanned; {UNREADABLE_HELP}",
                             new.id(),
                             error.message()
                         ),
-                    });
+                    ));
                     continue;
                 }
             },
@@ -552,18 +544,18 @@ fn read_blob<'r>(
         }
     };
     if size > max_file_size {
-        sink.skipped(Skipped {
-            path: path.to_owned(),
-            reason: SkipReason::TooLarge,
-            detail: Some(format!("{size} bytes")),
-        });
-        sink.warning(FileWarning {
-            path: path.to_owned(),
-            message: format!(
+        sink.diagnostic(Diagnostic::skipped(
+            path.to_owned(),
+            SkipReason::TooLarge,
+            Some(format!("{size} bytes")),
+        ));
+        sink.diagnostic(Diagnostic::not_scanned(
+            path,
+            format!(
                 "not scanned: the change adds {size} bytes, over --max-file-size \
                  ({max_file_size} bytes); raise the limit to scan it"
             ),
-        });
+        ));
         return None;
     }
     match repo.find_blob(id) {
@@ -577,13 +569,13 @@ fn read_blob<'r>(
 
 /// A blob git cannot give us: an error naming the path and the blob, never a skip.
 fn unreadable_blob(id: Oid, path: &str, error: &git2::Error, sink: &dyn Sink) {
-    sink.problem(Problem {
-        path: path.to_owned(),
-        message: format!(
+    sink.diagnostic(Diagnostic::unreadable(
+        path.to_owned(),
+        format!(
             "cannot read blob {id} ({}), so it was not scanned; {UNREADABLE_HELP}",
             error.message()
         ),
-    });
+    ));
 }
 
 /// A blob as the scanner sees it. Text is decoded ([`text`]: UTF-16, BOMs). A binary blob (a NUL
@@ -821,11 +813,11 @@ pub fn feed_history_blob(
         }
     };
     if size > max_file_size {
-        sink.skipped(Skipped {
-            path: path.to_owned(),
-            reason: SkipReason::TooLarge,
-            detail: Some(format!("{size} bytes")),
-        });
+        sink.diagnostic(Diagnostic::skipped(
+            path.to_owned(),
+            SkipReason::TooLarge,
+            Some(format!("{size} bytes")),
+        ));
         return false;
     }
     let blob = match repo.find_blob(id) {

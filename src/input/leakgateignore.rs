@@ -17,7 +17,7 @@ use ignore::Match;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use super::walk::LEAKGATE_IGNORE_FILE;
-use super::{Blob, Problem, Sink, Skipped};
+use super::{Blob, Sink};
 use crate::input::git::GitError;
 
 /// Where the `.leakgateignore` files are read from.
@@ -231,16 +231,8 @@ impl Sink for IgnoringSink<'_> {
         self.inner.blob(blob);
     }
 
-    fn skipped(&self, skipped: Skipped) {
-        self.inner.skipped(skipped);
-    }
-
-    fn problem(&self, problem: Problem) {
-        self.inner.problem(problem);
-    }
-
-    fn warning(&self, warning: super::FileWarning) {
-        self.inner.warning(warning);
+    fn diagnostic(&self, diagnostic: crate::diagnostic::Diagnostic) {
+        self.inner.diagnostic(diagnostic);
     }
 
     fn wants(&self, path: &str) -> bool {

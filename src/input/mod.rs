@@ -17,75 +17,11 @@ mod provenance;
 pub mod text;
 pub mod walk;
 
-use serde::Serialize;
+use crate::diagnostic::Diagnostic;
 
 pub use provenance::{CommitInfo, Provenance, display_path};
 
-/// Why a file was not scanned. Every skip is counted and reported, never silent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SkipReason {
-    /// A NUL byte in the first 8 KiB.
-    Binary,
-    /// Larger than `--max-file-size`.
-    TooLarge,
-    /// Gone before it could be read (it vanished during the scan). A file or directory that is
-    /// there and cannot be read is a [`Problem`], not a skip: its content is unknown.
-    Unreadable,
-    /// A FIFO, socket or device: opening one could hang or have side effects.
-    NotRegularFile,
-    /// Symbolic links are not followed (no escapes from the tree, no loops).
-    Symlink,
-    /// A git submodule: its content lives in another repository.
-    Submodule,
-}
-
-impl SkipReason {
-    pub const ALL: [SkipReason; 5] = [
-        SkipReason::Binary,
-        SkipReason::TooLarge,
-        SkipReason::Unreadable,
-        SkipReason::NotRegularFile,
-        SkipReason::Symlink,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SkipReason::Binary => "binary",
-            SkipReason::TooLarge => "too large",
-            SkipReason::Unreadable => "unreadable",
-            SkipReason::NotRegularFile => "not a regular file",
-            SkipReason::Symlink => "symlink",
-            SkipReason::Submodule => "submodule",
-        }
-    }
-}
-
-/// A file that was not scanned, and why.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Skipped {
-    pub path: String,
-    pub reason: SkipReason,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-}
-
-/// A problem with an input the user named, or one a git scan could not read (a missing path, a
-/// FIFO, a blob absent from a partial clone). It does not stop the scan, but the exit code
-/// becomes 2.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Problem {
-    pub path: String,
-    pub message: String,
-}
-
-/// Something about one input that every report must show although it does not fail the run: a
-/// file a change adds that is over `--max-file-size`, so its content was not scanned.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct FileWarning {
-    pub path: String,
-    pub message: String,
-}
+pub use crate::diagnostic::SkipReason;
 
 /// The 1-based line numbers a change adds to a file, as sorted inclusive ranges.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -129,13 +65,15 @@ pub struct Blob<'a> {
 pub trait Sink: Sync {
     /// One blob, to be scanned.
     fn blob(&self, blob: Blob<'_>);
-    fn skipped(&self, skipped: Skipped);
-    fn problem(&self, problem: Problem);
+    /// Whatever else a source has to say about its inputs, each a [`Diagnostic`]: a file it
+    /// skipped ([`crate::diagnostic::Code::Skipped`], counted, never silent), an input it
+    /// could not read ([`crate::diagnostic::Code::Unreadable`]: the scan goes on, the exit
+    /// code becomes 2), a file a change adds whose content it did not scan
+    /// ([`crate::diagnostic::Code::NotScanned`], a warning every format shows).
+    fn diagnostic(&self, diagnostic: Diagnostic);
     /// Whether a source should read the file at this repository path at all: git sources ask
     /// before reading a blob, so a path `.leakgateignore` lists costs nothing and is not counted.
     fn wants(&self, _path: &str) -> bool {
         true
     }
-    /// A warning about one input, shown in every format (see [`FileWarning`]).
-    fn warning(&self, warning: FileWarning);
 }

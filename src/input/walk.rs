@@ -20,8 +20,9 @@ use std::path::{Path, PathBuf};
 use ignore::{WalkBuilder, WalkState};
 
 use super::text::{self, BINARY_PROBE};
-use super::{Blob, Problem, Sink, SkipReason, Skipped};
+use super::{Blob, Sink, SkipReason};
 use super::{Provenance, display_path};
+use crate::diagnostic::Diagnostic;
 
 /// The ignore file with leakgate's own allowlist of paths (gitignore syntax).
 pub const LEAKGATE_IGNORE_FILE: &str = ".leakgateignore";
@@ -39,18 +40,18 @@ pub fn walk(paths: &[PathBuf], options: &WalkOptions, sink: &dyn Sink) {
     let mut roots = Vec::new();
     for path in paths {
         match std::fs::metadata(path) {
-            Err(error) => sink.problem(Problem {
-                path: display_path(path),
-                message: describe_io_error(&error),
-            }),
+            Err(error) => sink.diagnostic(Diagnostic::unreadable(
+                display_path(path),
+                describe_io_error(&error),
+            )),
             Ok(meta) if meta.is_dir() => roots.push(path.clone()),
             // A file the user named is scanned even if an ignore file lists it.
             Ok(meta) if meta.is_file() => scan_file(path, Origin::Named, options, sink),
             // Not opened at all: opening a socket fails, a device may have side effects.
-            Ok(meta) => sink.problem(Problem {
-                path: display_path(path),
-                message: not_regular_message(file_kind(&meta)),
-            }),
+            Ok(meta) => sink.diagnostic(Diagnostic::unreadable(
+                display_path(path),
+                not_regular_message(file_kind(&meta)),
+            )),
         }
     }
     let Some((first, rest)) = roots.split_first() else {
@@ -86,19 +87,19 @@ pub fn walk(paths: &[PathBuf], options: &WalkOptions, sink: &dyn Sink) {
                     }
                     let path = entry.path();
                     if file_type.is_symlink() {
-                        sink.skipped(Skipped {
-                            path: display_path(path),
-                            reason: SkipReason::Symlink,
-                            detail: None,
-                        });
+                        sink.diagnostic(Diagnostic::skipped(
+                            display_path(path),
+                            SkipReason::Symlink,
+                            None,
+                        ));
                     } else if file_type.is_file() {
                         scan_file(path, Origin::Walked, options, sink);
                     } else {
-                        sink.skipped(Skipped {
-                            path: display_path(path),
-                            reason: SkipReason::NotRegularFile,
-                            detail: None,
-                        });
+                        sink.diagnostic(Diagnostic::skipped(
+                            display_path(path),
+                            SkipReason::NotRegularFile,
+                            None,
+                        ));
                     }
                 }
                 Err(error) => report_walk_error(&error, sink),
@@ -116,19 +117,21 @@ fn report_walk_error(error: &ignore::Error, sink: &dyn Sink) {
         .map(display_path)
         .unwrap_or_else(|| "<unknown>".into());
     match walk_io_error(error) {
-        Some(io) if io.kind() != std::io::ErrorKind::NotFound => sink.problem(Problem {
-            path,
-            message: format!(
-                "{}: the directory was not scanned; make it readable, or list it in \
+        Some(io) if io.kind() != std::io::ErrorKind::NotFound => {
+            sink.diagnostic(Diagnostic::unreadable(
+                path,
+                format!(
+                    "{}: the directory was not scanned; make it readable, or list it in \
                  .leakgateignore",
-                describe_io_error(io)
-            ),
-        }),
-        _ => sink.skipped(Skipped {
+                    describe_io_error(io)
+                ),
+            ))
+        }
+        _ => sink.diagnostic(Diagnostic::skipped(
             path,
-            reason: SkipReason::Unreadable,
-            detail: Some(error.to_string()),
-        }),
+            SkipReason::Unreadable,
+            Some(error.to_string()),
+        )),
     }
 }
 
@@ -163,19 +166,8 @@ enum Origin {
 
 fn scan_file(path: &Path, origin: Origin, options: &WalkOptions, sink: &dyn Sink) {
     let shown = display_path(path);
-    let skip = |reason, detail| {
-        sink.skipped(Skipped {
-            path: shown.clone(),
-            reason,
-            detail,
-        })
-    };
-    let problem = |message: String| {
-        sink.problem(Problem {
-            path: shown.clone(),
-            message,
-        })
-    };
+    let skip = |reason, detail| sink.diagnostic(Diagnostic::skipped(shown.clone(), reason, detail));
+    let problem = |message: String| sink.diagnostic(Diagnostic::unreadable(shown.clone(), message));
     let read = ReadOptions {
         max_size: options.max_file_size,
         // The user asked for this file: binary or not, its bytes are scanned (rules match
@@ -293,12 +285,7 @@ fn read_text(
 /// silent truncation; a binary stream is scanned as raw bytes, as a named binary file is.
 pub fn scan_stdin(name: Option<&str>, max_size: u64, sink: &dyn Sink) {
     let shown = name.unwrap_or("-").to_owned();
-    let problem = |message: String| {
-        sink.problem(Problem {
-            path: shown.clone(),
-            message,
-        })
-    };
+    let problem = |message: String| sink.diagnostic(Diagnostic::unreadable(shown.clone(), message));
     let options = ReadOptions {
         max_size,
         keep_binary: true,

@@ -9,9 +9,8 @@ pub mod verify;
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
-use crate::input::{Blob, Problem, Sink, Skipped};
+use crate::diagnostic::Diagnostic;
+use crate::input::{Blob, Sink};
 use crate::input::{Provenance, display_path};
 
 /// A run directory: SDK layout (`run.json` + `journal/`) or the legacy JSONL layout
@@ -30,34 +29,12 @@ pub enum Layout {
     LegacyJsonl,
 }
 
-/// How much an integrity problem matters: errors fail the run (exit 1), warnings and notes
-/// are reported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ProblemSeverity {
-    Info,
-    Warning,
-    Error,
-}
-
-/// An integrity problem in one run, as reported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RunProblem {
-    pub run_id: String,
-    /// The run directory.
-    pub run: String,
-    /// A stable code per kind of problem (`checksum-mismatch`, `seq-gap`, …).
-    pub code: String,
-    pub severity: ProblemSeverity,
-    /// The file, relative to the run directory.
-    pub path: String,
-    pub message: String,
-}
-
-impl RunProblem {
-    pub fn is_error(&self) -> bool {
-        self.severity == ProblemSeverity::Error
-    }
+/// The integrity problems of one SDK-format run (`journal --verify`), each naming the run.
+pub fn verify(run: &RunDir) -> Vec<Diagnostic> {
+    verify::verify_run(Path::new(&run.path))
+        .into_iter()
+        .map(|problem| problem.in_run(run.id.clone(), run.path.clone()))
+        .collect()
 }
 
 /// Where run data lives when no path is given, as the SDK resolves it: the repository's
@@ -202,16 +179,8 @@ impl Sink for JournalSink<'_> {
         self.inner.blob(Blob { provenance, ..blob });
     }
 
-    fn skipped(&self, skipped: Skipped) {
-        self.inner.skipped(skipped);
-    }
-
-    fn problem(&self, problem: Problem) {
-        self.inner.problem(problem);
-    }
-
-    fn warning(&self, warning: crate::input::FileWarning) {
-        self.inner.warning(warning);
+    fn diagnostic(&self, diagnostic: Diagnostic) {
+        self.inner.diagnostic(diagnostic);
     }
 }
 
@@ -252,9 +221,7 @@ mod tests {
         struct Nothing;
         impl Sink for Nothing {
             fn blob(&self, _: Blob<'_>) {}
-            fn skipped(&self, _: Skipped) {}
-            fn problem(&self, _: Problem) {}
-            fn warning(&self, _: crate::input::FileWarning) {}
+            fn diagnostic(&self, _: Diagnostic) {}
         }
         let run = |path: &str| RunDir {
             path: path.into(),

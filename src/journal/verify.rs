@@ -1,7 +1,9 @@
 //! Integrity checks for one SDK-format run directory (`run.json` + `journal/`): event
 //! checksums, the seq/ULID/time order of the journal, truncation against the cached head in
 //! `state/state.json`, effect bookkeeping, content-addressed blob names and the refs events make
-//! to other files of the run. Every problem carries a stable code:
+//! to other files of the run. Every problem is a [`Diagnostic`] with a stable
+//! [`IntegrityCode`]; its severity is the code's level, decided once in [`crate::diagnostic`]
+//! (a test keeps this table in step with it; `info` is the JSON name of a note):
 //!
 //! | Code | Severity | Meaning |
 //! |---|---|---|
@@ -51,29 +53,8 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::checksum::{self, ChecksumVerdict};
+use crate::diagnostic::{Code, Diagnostic, IntegrityCode};
 use crate::mask::{is_sha256_hex, is_ulid};
-
-/// How much an integrity problem matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum IntegritySeverity {
-    Info,
-    Warning,
-    Error,
-}
-
-/// One integrity problem in a run directory.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct IntegrityProblem {
-    /// A stable code from the table at the top of this module, e.g. `checksum-mismatch`.
-    pub code: &'static str,
-    pub severity: IntegritySeverity,
-    /// The file the problem is in, relative to the run dir (`journal/000003.<ulid>.json`,
-    /// `state/state.json`, ...); `.` for the run dir itself.
-    pub path: String,
-    /// A human sentence. Never includes field values that could be secrets.
-    pub message: String,
-}
 
 /// Event and state files above this are reported, not read: they are parsed whole, and real
 /// events stay far below it (the SDK spills task values over 1 MiB to blobs).
@@ -97,8 +78,9 @@ const REF_KEYS: [&str; 6] = [
 ];
 
 /// Check one SDK-format run directory (contains run.json and journal/). Never panics on bad
-/// input; unreadable files become problems.
-pub fn verify_run(run_dir: &Path) -> Vec<IntegrityProblem> {
+/// input; unreadable files become problems. Each problem is a [`Diagnostic`] of an
+/// [`IntegrityCode`] with the file's path within the run directory; the caller names the run.
+pub fn verify_run(run_dir: &Path) -> Vec<Diagnostic> {
     let mut problems = Problems::default();
     // Containment is judged against the real path, so a run reached through a symlinked
     // parent is still "inside" itself.
@@ -106,8 +88,7 @@ pub fn verify_run(run_dir: &Path) -> Vec<IntegrityProblem> {
         Ok(root) => root,
         Err(error) => {
             problems.push(
-                "unreadable-file",
-                IntegritySeverity::Error,
+                IntegrityCode::UnreadableFile,
                 ".",
                 format!("the run directory cannot be opened: {error}"),
             );
@@ -142,28 +123,20 @@ struct Run {
 }
 
 #[derive(Default)]
-struct Problems(Vec<IntegrityProblem>);
+struct Problems(Vec<Diagnostic>);
 
 impl Problems {
-    fn push(
-        &mut self,
-        code: &'static str,
-        severity: IntegritySeverity,
-        path: impl Into<String>,
-        message: impl Into<String>,
-    ) {
-        self.0.push(IntegrityProblem {
-            code,
-            severity,
-            path: path.into(),
-            message: message.into(),
-        });
+    /// A problem in the file at `path` (relative to the run dir: `journal/000003.<ulid>.json`,
+    /// `state/state.json`, ...; `.` for the run dir itself). The message never includes a
+    /// field value that could be a secret.
+    fn push(&mut self, code: IntegrityCode, path: impl Into<String>, message: impl Into<String>) {
+        self.0
+            .push(Diagnostic::new(Code::Integrity(code), message).at(path));
     }
 
     fn unreadable(&mut self, path: &str, error: &io::Error) {
         self.push(
-            "unreadable-file",
-            IntegritySeverity::Error,
+            IntegrityCode::UnreadableFile,
             path,
             format!("cannot be read, so it was not checked: {error}"),
         );
@@ -171,15 +144,14 @@ impl Problems {
 
     fn outside(&mut self, path: &str) {
         self.push(
-            "symlink-outside-run",
-            IntegritySeverity::Warning,
+            IntegrityCode::SymlinkOutsideRun,
             path,
             "is a symlink to a place outside the run directory; not followed",
         );
     }
 
     /// Grouped by file (a stable sort keeps each file's problems in the order found).
-    fn into_sorted(mut self) -> Vec<IntegrityProblem> {
+    fn into_sorted(mut self) -> Vec<Diagnostic> {
         self.0.sort_by(|a, b| a.path.cmp(&b.path));
         self.0
     }
@@ -291,8 +263,7 @@ fn read_document(run: &Run, path: &Path, shown: &str, problems: &mut Problems) -
         }
         Entry::Dir(_) | Entry::Special => {
             problems.push(
-                "unexpected-file",
-                IntegritySeverity::Warning,
+                IntegrityCode::UnexpectedFile,
                 shown,
                 "is not a regular file",
             );
@@ -307,8 +278,7 @@ fn read_document(run: &Run, path: &Path, shown: &str, problems: &mut Problems) -
         }
         Err(ReadFailure::TooLarge(length)) => {
             problems.push(
-                "file-too-large",
-                IntegritySeverity::Warning,
+                IntegrityCode::FileTooLarge,
                 shown,
                 format!("is {length} bytes, over the {MAX_DOCUMENT_BYTES}-byte limit; not checked"),
             );
@@ -378,8 +348,7 @@ fn read_journal(run: &Run, problems: &mut Problems) -> Option<Vec<JournalEvent>>
         Entry::Dir(journal) => journal,
         Entry::Missing => {
             problems.push(
-                "no-journal",
-                IntegritySeverity::Error,
+                IntegrityCode::NoJournal,
                 "journal",
                 "the run has no journal/ directory",
             );
@@ -387,8 +356,7 @@ fn read_journal(run: &Run, problems: &mut Problems) -> Option<Vec<JournalEvent>>
         }
         Entry::File(_) | Entry::Special => {
             problems.push(
-                "no-journal",
-                IntegritySeverity::Error,
+                IntegrityCode::NoJournal,
                 "journal",
                 "journal is not a directory",
             );
@@ -418,8 +386,7 @@ fn read_journal(run: &Run, problems: &mut Problems) -> Option<Vec<JournalEvent>>
         let shown = format!("journal/{}", safe_name(&shown_name));
         if shown_name.contains(".tmp-") {
             problems.push(
-                "temp-leftover",
-                IntegritySeverity::Warning,
+                IntegrityCode::TempLeftover,
                 shown,
                 "an atomic write that was never renamed into place (a crash), or a stray copy",
             );
@@ -430,8 +397,7 @@ fn read_journal(run: &Run, problems: &mut Problems) -> Option<Vec<JournalEvent>>
         if parsed_name.is_none() {
             let is_directory = matches!(inspect(run, &full), Entry::Dir(_));
             problems.push(
-                "unexpected-file",
-                IntegritySeverity::Warning,
+                IntegrityCode::UnexpectedFile,
                 shown.as_str(),
                 if is_directory {
                     "a directory inside journal/"
@@ -466,8 +432,7 @@ fn read_journal(run: &Run, problems: &mut Problems) -> Option<Vec<JournalEvent>>
     }
     if event_files == 0 {
         problems.push(
-            "empty-journal",
-            IntegritySeverity::Warning,
+            IntegrityCode::EmptyJournal,
             "journal",
             "journal/ holds no event file",
         );
@@ -486,28 +451,24 @@ fn report_checksum(verdict: ChecksumVerdict, shown: &str, problems: &mut Problem
         ChecksumVerdict::Valid {
             crlf_normalized: true,
         } => problems.push(
-            "crlf-line-endings",
-            IntegritySeverity::Info,
+            IntegrityCode::CrlfLineEndings,
             shown,
             "the checksum verifies once CRLF line endings are turned back into LF \
              (a git autocrlf checkout, not an edit)",
         ),
         ChecksumVerdict::GentyTypeHash => problems.push(
-            "nonstandard-writer",
-            IntegritySeverity::Info,
+            IntegrityCode::NonstandardWriter,
             shown,
             "written by the genty fallback journal: its checksum is the SHA-256 of the event \
              type only, so the event's content is not covered by it",
         ),
         ChecksumVerdict::Missing => problems.push(
-            "checksum-missing",
-            IntegritySeverity::Warning,
+            IntegrityCode::ChecksumMissing,
             shown,
             "the event has no checksum, so its content cannot be verified",
         ),
         ChecksumVerdict::Mismatch { .. } => problems.push(
-            "checksum-mismatch",
-            IntegritySeverity::Error,
+            IntegrityCode::ChecksumMismatch,
             shown,
             // Neither value is shown: the recorded one is a field (anything can be planted
             // there), and the computed one is a hash of the event, secrets included.
@@ -515,8 +476,7 @@ fn report_checksum(verdict: ChecksumVerdict, shown: &str, problems: &mut Problem
              it was written",
         ),
         ChecksumVerdict::Unreadable(why) => problems.push(
-            "invalid-event",
-            IntegritySeverity::Error,
+            IntegrityCode::InvalidEvent,
             shown,
             format!("not a readable event ({why})"),
         ),
@@ -537,8 +497,7 @@ fn check_writers(run: &Run, events: &[JournalEvent], problems: &mut Problems) {
             seen_sdk_version = true;
         } else if seen_sdk_version && lacks_sdk_version(event) {
             problems.push(
-                "nonstandard-writer",
-                IntegritySeverity::Info,
+                IntegrityCode::NonstandardWriter,
                 event.path.as_str(),
                 "valid checksum but no sdkVersion, after events that carry one: written by \
                  another writer (the adapters gateway or the genty runtime), not a sign of \
@@ -563,8 +522,7 @@ fn check_writers(run: &Run, events: &[JournalEvent], problems: &mut Problems) {
         .count();
     if !backups.is_empty() && rewritten > 0 {
         problems.push(
-            "nonstandard-writer",
-            IntegritySeverity::Info,
+            IntegrityCode::NonstandardWriter,
             "journal",
             format!(
                 "{rewritten} events have no sdkVersion and a repair backup exists ({}): the \
@@ -591,8 +549,7 @@ fn check_sequence(events: &[JournalEvent], problems: &mut Problems) {
                 format!("seqs {expected} to {} are missing", seq - 1)
             };
             problems.push(
-                "seq-gap",
-                IntegritySeverity::Error,
+                IntegrityCode::SeqGap,
                 files[0].path.as_str(),
                 format!("{missing} before this file: events were deleted from the journal"),
             );
@@ -601,8 +558,7 @@ fn check_sequence(events: &[JournalEvent], problems: &mut Problems) {
         if let [first, rest @ ..] = files.as_slice() {
             for duplicate in rest {
                 problems.push(
-                    "seq-duplicate",
-                    IntegritySeverity::Warning,
+                    IntegrityCode::SeqDuplicate,
                     duplicate.path.as_str(),
                     format!(
                         "seq {seq} is also used by {}; SDKs before 2026-05-20 assigned duplicate \
@@ -622,8 +578,7 @@ fn check_order(events: &[JournalEvent], problems: &mut Problems) {
         let [previous, event] = pair else { continue };
         if !previous.genty && !event.genty && event.ulid <= previous.ulid {
             problems.push(
-                "ulid-order",
-                IntegritySeverity::Warning,
+                IntegrityCode::UlidOrder,
                 event.path.as_str(),
                 format!(
                     "ULID {} is not greater than {} of the previous file ({}): the SDK's ULIDs \
@@ -642,8 +597,7 @@ fn check_order(events: &[JournalEvent], problems: &mut Problems) {
         ) {
             if at < before {
                 problems.push(
-                    "recorded-at-order",
-                    IntegritySeverity::Warning,
+                    IntegrityCode::RecordedAtOrder,
                     event.path.as_str(),
                     format!(
                         "recordedAt {at} is earlier than {before} of the previous file ({})",
@@ -682,8 +636,7 @@ fn check_contents(run: &Run, events: &[JournalEvent], problems: &mut Problems) {
         if let Some((ended_by, ended_in)) = terminal {
             if !BOOKKEEPING_EVENTS.contains(&event_type) {
                 problems.push(
-                    "event-after-terminal",
-                    IntegritySeverity::Warning,
+                    IntegrityCode::EventAfterTerminal,
                     event.path.as_str(),
                     format!(
                         "{} after the run ended with {ended_by} ({ended_in}); old SDKs could \
@@ -705,8 +658,7 @@ fn check_contents(run: &Run, events: &[JournalEvent], problems: &mut Problems) {
                 if let Some(effect_id) = effect_id {
                     if let Some(first) = requested.get(effect_id) {
                         problems.push(
-                            "duplicate-effect",
-                            IntegritySeverity::Error,
+                            IntegrityCode::DuplicateEffect,
                             event.path.as_str(),
                             format!("its effectId was already requested in {first}"),
                         );
@@ -725,8 +677,7 @@ fn check_contents(run: &Run, events: &[JournalEvent], problems: &mut Problems) {
                         "has no effectId"
                     };
                     problems.push(
-                        "orphan-resolution",
-                        IntegritySeverity::Error,
+                        IntegrityCode::OrphanResolution,
                         event.path.as_str(),
                         format!(
                             "{event_type} {which}, which no earlier EFFECT_REQUESTED asked for: \
@@ -754,8 +705,7 @@ fn check_invocation_hash(event: &JournalEvent, data: &Map<String, Value>, proble
     let computed = checksum::sha256_hex(key.as_bytes());
     if !computed.eq_ignore_ascii_case(recorded) {
         problems.push(
-            "invocation-hash",
-            IntegritySeverity::Error,
+            IntegrityCode::InvocationHash,
             event.path.as_str(),
             "invocationHash is not the SHA-256 of the event's invocationKey (neither is shown: \
              the key can hold a secret, and its SHA-256 would confirm a guess)",
@@ -805,8 +755,7 @@ fn check_ref(run: &Run, event_path: &str, key: &str, reference: &str, problems: 
                 RefEscape::ParentDir => "climbs out of the run directory with ..",
             };
             problems.push(
-                "ref-outside-run",
-                IntegritySeverity::Warning,
+                IntegrityCode::RefOutsideRun,
                 event_path,
                 format!("{key} {how}; not followed"),
             );
@@ -815,8 +764,7 @@ fn check_ref(run: &Run, event_path: &str, key: &str, reference: &str, problems: 
     };
     if components.is_empty() {
         problems.push(
-            "missing-ref",
-            IntegritySeverity::Warning,
+            IntegrityCode::MissingRef,
             event_path,
             format!("{key} does not name a file"),
         );
@@ -828,20 +776,17 @@ fn check_ref(run: &Run, event_path: &str, key: &str, reference: &str, problems: 
     match inspect(run, &target) {
         Entry::File(_) | Entry::Dir(_) | Entry::Special => {}
         Entry::Missing => problems.push(
-            "missing-ref",
-            IntegritySeverity::Warning,
+            IntegrityCode::MissingRef,
             event_path,
             format!("{key} names a file that does not exist"),
         ),
         Entry::Outside => problems.push(
-            "ref-outside-run",
-            IntegritySeverity::Warning,
+            IntegrityCode::RefOutsideRun,
             event_path,
             format!("{key} resolves outside the run directory through a symlink; not followed"),
         ),
         Entry::Failed(error) => problems.push(
-            "unreadable-file",
-            IntegritySeverity::Error,
+            IntegrityCode::UnreadableFile,
             event_path,
             format!("{key} cannot be checked: {error}"),
         ),
@@ -864,8 +809,7 @@ fn check_state_head(run: &Run, events: &[JournalEvent], problems: &mut Problems)
         Ok(state) => state,
         Err(error) => {
             problems.push(
-                "invalid-state",
-                IntegritySeverity::Warning,
+                IntegrityCode::InvalidState,
                 SHOWN,
                 format!("not valid JSON ({error}), so truncation could not be checked"),
             );
@@ -881,8 +825,7 @@ fn check_state_head(run: &Run, events: &[JournalEvent], problems: &mut Problems)
         head.get("ulid").and_then(Value::as_str),
     ) else {
         problems.push(
-            "invalid-state",
-            IntegritySeverity::Warning,
+            IntegrityCode::InvalidState,
             SHOWN,
             "journalHead has no numeric seq and string ulid, so truncation could not be checked",
         );
@@ -897,8 +840,7 @@ fn check_state_head(run: &Run, events: &[JournalEvent], problems: &mut Problems)
     let last_seq = events.iter().map(|event| event.seq).max();
     match last_seq {
         None => problems.push(
-            "journal-truncated",
-            IntegritySeverity::Error,
+            IntegrityCode::JournalTruncated,
             SHOWN,
             format!(
                 "journalHead names seq {seq} ({ulid}) but the journal has no event files: \
@@ -906,8 +848,7 @@ fn check_state_head(run: &Run, events: &[JournalEvent], problems: &mut Problems)
             ),
         ),
         Some(last) if seq > last => problems.push(
-            "journal-truncated",
-            IntegritySeverity::Error,
+            IntegrityCode::JournalTruncated,
             SHOWN,
             format!(
                 "journalHead names seq {seq} ({ulid}) but the last event file is seq {last}: \
@@ -920,8 +861,7 @@ fn check_state_head(run: &Run, events: &[JournalEvent], problems: &mut Problems)
                 .any(|event| event.seq == seq && event.ulid == ulid)
             {
                 problems.push(
-                    "journal-truncated",
-                    IntegritySeverity::Error,
+                    IntegrityCode::JournalTruncated,
                     SHOWN,
                     format!(
                         "journalHead names seq {seq} ({ulid}) but no event file has that seq and \
@@ -1053,8 +993,7 @@ fn check_blob(run: &Run, path: &Path, shown: &str, expected: &str, problems: &mu
     };
     if !computed.eq_ignore_ascii_case(expected) {
         problems.push(
-            "blob-hash",
-            IntegritySeverity::Error,
+            IntegrityCode::BlobHash,
             shown,
             // Not the computed hash: a blob can be one short value, and its SHA-256 would
             // confirm a guess.
@@ -1066,6 +1005,7 @@ fn check_blob(run: &Run, path: &Path, shown: &str, expected: &str, problems: &mu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Level;
     use serde_json::json;
 
     /// The SDK's envelope, in its key order.
@@ -1294,14 +1234,14 @@ mod tests {
             self.file("state/state.json", state.to_string().as_bytes());
         }
 
-        fn problems(&self) -> Vec<IntegrityProblem> {
+        fn problems(&self) -> Vec<Diagnostic> {
             verify_run(&self.root)
         }
 
         fn codes(&self) -> Vec<&'static str> {
             self.problems()
                 .into_iter()
-                .map(|problem| problem.code)
+                .map(|problem| problem.code.as_str())
                 .collect()
         }
     }
@@ -1363,11 +1303,14 @@ mod tests {
         fs::write(&path, edited).expect("write event");
         let problems = run.problems();
         assert_eq!(
-            problems.iter().map(|p| p.code).collect::<Vec<_>>(),
+            problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
             ["checksum-mismatch"]
         );
-        assert_eq!(problems[0].severity, IntegritySeverity::Error);
-        assert_eq!(problems[0].path, journal_path(&events[3]));
+        assert_eq!(problems[0].level(), Level::Error);
+        assert_eq!(
+            problems[0].path.clone().unwrap_or_default(),
+            journal_path(&events[3])
+        );
     }
 
     #[test]
@@ -1409,10 +1352,10 @@ mod tests {
         fs::write(&path, text.replace('\n', "\r\n")).expect("write event");
         let problems = run.problems();
         assert_eq!(
-            problems.iter().map(|p| p.code).collect::<Vec<_>>(),
+            problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
             ["crlf-line-endings"]
         );
-        assert_eq!(problems[0].severity, IntegritySeverity::Info);
+        assert_eq!(problems[0].level(), Level::Note);
     }
 
     #[test]
@@ -1430,10 +1373,10 @@ mod tests {
         run.file(&journal_path(event), genty.as_bytes());
         let problems = run.problems();
         assert_eq!(
-            problems.iter().map(|p| p.code).collect::<Vec<_>>(),
+            problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
             ["nonstandard-writer"]
         );
-        assert_eq!(problems[0].severity, IntegritySeverity::Info);
+        assert_eq!(problems[0].level(), Level::Note);
     }
 
     #[test]
@@ -1460,10 +1403,13 @@ mod tests {
         let run = TestRun::write(&events);
         let problems = run.problems();
         assert_eq!(
-            problems.iter().map(|p| p.code).collect::<Vec<_>>(),
+            problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
             ["nonstandard-writer"]
         );
-        assert_eq!(problems[0].path, journal_path(&events[3]));
+        assert_eq!(
+            problems[0].path.clone().unwrap_or_default(),
+            journal_path(&events[3])
+        );
     }
 
     #[test]
@@ -1479,10 +1425,10 @@ mod tests {
         );
         let problems = run.problems();
         assert_eq!(
-            problems.iter().map(|p| p.code).collect::<Vec<_>>(),
+            problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
             ["nonstandard-writer"]
         );
-        assert_eq!(problems[0].path, "journal");
+        assert_eq!(problems[0].path.clone().unwrap_or_default(), "journal");
         assert!(problems[0].message.contains("journal.bak.1767225600000"));
     }
 
@@ -1550,11 +1496,14 @@ mod tests {
         fs::remove_file(run.path(&journal_path(&events[1]))).expect("delete event");
         let problems = run.problems();
         assert_eq!(
-            problems.iter().map(|p| p.code).collect::<Vec<_>>(),
+            problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
             ["seq-gap"]
         );
-        assert_eq!(problems[0].path, journal_path(&events[2]));
-        assert_eq!(problems[0].severity, IntegritySeverity::Error);
+        assert_eq!(
+            problems[0].path.clone().unwrap_or_default(),
+            journal_path(&events[2])
+        );
+        assert_eq!(problems[0].level(), Level::Error);
     }
 
     #[test]
@@ -1566,7 +1515,7 @@ mod tests {
         let run = TestRun::write(&events);
         let problems = run.problems();
         assert_eq!(
-            problems.iter().map(|p| p.code).collect::<Vec<_>>(),
+            problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
             ["seq-gap"]
         );
         assert!(problems[0].message.contains("seqs 1 to 2"));
@@ -1581,11 +1530,14 @@ mod tests {
         events[6].seq = 6;
         let problems = TestRun::write(&events).problems();
         assert_eq!(
-            problems.iter().map(|p| p.code).collect::<Vec<_>>(),
+            problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
             ["seq-duplicate"]
         );
-        assert_eq!(problems[0].severity, IntegritySeverity::Warning);
-        assert_eq!(problems[0].path, journal_path(&events[6]));
+        assert_eq!(problems[0].level(), Level::Warning);
+        assert_eq!(
+            problems[0].path.clone().unwrap_or_default(),
+            journal_path(&events[6])
+        );
         assert!(problems[0].message.contains("not proof of tampering"));
     }
 
@@ -1610,10 +1562,13 @@ mod tests {
         run.state_head(9, &ulid(90));
         let problems = run.problems();
         assert_eq!(
-            problems.iter().map(|p| p.code).collect::<Vec<_>>(),
+            problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
             ["journal-truncated"]
         );
-        assert_eq!(problems[0].path, "state/state.json");
+        assert_eq!(
+            problems[0].path.clone().unwrap_or_default(),
+            "state/state.json"
+        );
     }
 
     #[test]
@@ -1668,7 +1623,7 @@ mod tests {
         events.insert(4, again);
         let problems = TestRun::write(&plan(events)).problems();
         assert_eq!(
-            problems.iter().map(|p| p.code).collect::<Vec<_>>(),
+            problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
             ["duplicate-effect"]
         );
         // It names the earlier file, never the effectId (a field value).
@@ -1706,10 +1661,10 @@ mod tests {
         events[3].data["effectId"] = json!("01JZZZZZZZZZZZZZZZZZZZZZZZ");
         let problems = TestRun::write(&events).problems();
         assert_eq!(
-            problems.iter().map(|p| p.code).collect::<Vec<_>>(),
+            problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
             ["orphan-resolution"]
         );
-        assert_eq!(problems[0].severity, IntegritySeverity::Error);
+        assert_eq!(problems[0].level(), Level::Error);
     }
 
     #[test]
@@ -1729,10 +1684,13 @@ mod tests {
         let events = plan(events);
         let problems = TestRun::write(&events).problems();
         assert_eq!(
-            problems.iter().map(|p| p.code).collect::<Vec<_>>(),
+            problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
             ["event-after-terminal"]
         );
-        assert_eq!(problems[0].path, journal_path(&events[6]));
+        assert_eq!(
+            problems[0].path.clone().unwrap_or_default(),
+            journal_path(&events[6])
+        );
     }
 
     #[test]
@@ -1749,7 +1707,7 @@ mod tests {
         events[3].data["stderrRef"] = json!("/var/tmp/stderr.log");
         let problems = TestRun::write(&events).problems();
         assert_eq!(
-            problems.iter().map(|p| p.code).collect::<Vec<_>>(),
+            problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
             ["ref-outside-run", "ref-outside-run"]
         );
     }
@@ -1778,11 +1736,11 @@ mod tests {
         std::os::unix::fs::symlink(&target, &extra).expect("symlink event");
         let problems = run.problems();
         assert_eq!(
-            problems.iter().map(|p| p.code).collect::<Vec<_>>(),
+            problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
             ["ref-outside-run", "symlink-outside-run"]
         );
         assert_eq!(
-            problems[1].path,
+            problems[1].path.clone().unwrap_or_default(),
             "journal/000007.01J00000000000000000000070.json"
         );
     }
@@ -1807,10 +1765,13 @@ mod tests {
         // Reported and skipped, so its mismatching blob is never read.
         let problems = run.problems();
         assert_eq!(
-            problems.iter().map(|p| p.code).collect::<Vec<_>>(),
+            problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
             ["symlink-outside-run"]
         );
-        assert_eq!(problems[0].path, "tasks/01JEEEEEEEEEEEEEEEEEEEEEEE");
+        assert_eq!(
+            problems[0].path.clone().unwrap_or_default(),
+            "tasks/01JEEEEEEEEEEEEEEEEEEEEEEE"
+        );
     }
 
     #[cfg(unix)]
@@ -1839,10 +1800,10 @@ mod tests {
         }
         let problems = run.problems();
         assert_eq!(
-            problems.iter().map(|p| p.code).collect::<Vec<_>>(),
+            problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
             ["unreadable-file"]
         );
-        assert_eq!(problems[0].severity, IntegritySeverity::Error);
+        assert_eq!(problems[0].level(), Level::Error);
     }
 
     #[test]
@@ -1856,12 +1817,15 @@ mod tests {
         run.file(&format!("blobs/{claimed}"), b"replaced");
         let problems = run.problems();
         assert_eq!(
-            problems.iter().map(|p| p.code).collect::<Vec<_>>(),
+            problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
             ["blob-hash", "blob-hash"]
         );
-        assert_eq!(problems[0].path, format!("blobs/{claimed}"));
         assert_eq!(
-            problems[1].path,
+            problems[0].path.clone().unwrap_or_default(),
+            format!("blobs/{claimed}")
+        );
+        assert_eq!(
+            problems[1].path.clone().unwrap_or_default(),
             format!("tasks/{EFFECT}/blobs/inputs-{claimed}.json")
         );
     }
@@ -1885,10 +1849,10 @@ mod tests {
         fs::remove_dir_all(run.path("journal")).expect("remove journal");
         let problems = run.problems();
         assert_eq!(
-            problems.iter().map(|p| p.code).collect::<Vec<_>>(),
+            problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
             ["no-journal"]
         );
-        assert_eq!(problems[0].severity, IntegritySeverity::Error);
+        assert_eq!(problems[0].level(), Level::Error);
     }
 
     #[test]
@@ -1897,7 +1861,7 @@ mod tests {
         assert_eq!(
             verify_run(&temp.path().join("absent"))
                 .into_iter()
-                .map(|p| p.code)
+                .map(|p| p.code.as_str())
                 .collect::<Vec<_>>(),
             ["unreadable-file"]
         );
@@ -1905,15 +1869,34 @@ mod tests {
 
     #[test]
     fn problems_serialise_with_lowercase_severity() {
-        let problem = IntegrityProblem {
-            code: "seq-gap",
-            severity: IntegritySeverity::Error,
-            path: "journal/000003.01J00000000000000000000030.json".to_owned(),
-            message: "seq 2 is missing".to_owned(),
-        };
+        let problem = Diagnostic::new(Code::Integrity(IntegrityCode::SeqGap), "seq 2 is missing")
+            .at("journal/000003.01J00000000000000000000030.json")
+            .in_run("R", "runs/R");
         let json = serde_json::to_value(&problem).expect("serialises");
         assert_eq!(json["severity"], "error");
         assert_eq!(json["code"], "seq-gap");
+    }
+
+    /// The table at the top of this module is what users read: each code's severity there is
+    /// the level `crate::diagnostic` gives it, and every code is in it.
+    #[test]
+    fn the_code_table_matches_the_levels() {
+        let source = include_str!("verify.rs");
+        for code in IntegrityCode::ALL {
+            let row = format!("//! | `{}` | ", code.as_str());
+            let at = source
+                .find(&row)
+                .unwrap_or_else(|| panic!("{} is not in the table", code.as_str()));
+            let severity = source[at + row.len()..]
+                .split(' ')
+                .next()
+                .unwrap_or_default();
+            let expected = match Code::Integrity(code).level() {
+                Level::Note => "info",
+                level => level.as_str(),
+            };
+            assert_eq!(severity, expected, "{}", code.as_str());
+        }
     }
 
     #[test]

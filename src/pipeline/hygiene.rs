@@ -3,15 +3,13 @@
 
 use std::path::Path;
 
+use crate::diagnostic::Diagnostic;
 use crate::hygiene::gitignore::{IgnoreRules, UserDirs};
-use crate::hygiene::{self, HygieneProblem, Required};
+use crate::hygiene::{self, Required};
 use crate::input::git::{self, GitError};
 
 /// Coverage gaps (every directory), tracked secret files, loose permissions.
-pub fn full(
-    repo: &git2::Repository,
-    required: &[Required],
-) -> Result<Vec<HygieneProblem>, GitError> {
+pub fn full(repo: &git2::Repository, required: &[Required]) -> Result<Vec<Diagnostic>, GitError> {
     let rules = IgnoreRules::load(repo, &UserDirs::from_env()).ok_or_else(|| GitError::Read {
         message: "a bare repository has no work tree to check".into(),
     })?;
@@ -31,16 +29,13 @@ pub fn full(
         };
         problems.extend(hygiene::tracked_secret_problem(&path, &content, true));
     }
-    problems.sort();
+    crate::diagnostic::sort(&mut problems);
     Ok(problems)
 }
 
 /// Pre-commit hygiene: root gitignore coverage, and secret files this commit would start
 /// tracking.
-pub fn quick(
-    repo: &git2::Repository,
-    required: &[Required],
-) -> Result<Vec<HygieneProblem>, GitError> {
+pub fn quick(repo: &git2::Repository, required: &[Required]) -> Result<Vec<Diagnostic>, GitError> {
     let mut problems = Vec::new();
     if let Some(rules) = IgnoreRules::load_scoped(repo, &UserDirs::from_env(), false) {
         let dirs = [String::new(), "leakgate-check/nested".to_owned()];
@@ -53,6 +48,6 @@ pub fn quick(
             .unwrap_or_default();
         problems.extend(hygiene::tracked_secret_problem(&path, &content, false));
     }
-    problems.sort();
+    crate::diagnostic::sort(&mut problems);
     Ok(problems)
 }

@@ -17,14 +17,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::Error;
 use crate::baseline::Baseline;
+use crate::diagnostic::{Code, Diagnostic, Level};
 use crate::finding::Finding;
 use crate::fingerprint::{Fingerprinter, SaltSource};
-use crate::hygiene::HygieneProblem;
 use crate::input::base_side::{AtBase, BaseSide};
-use crate::input::{Blob, FileWarning, Problem, Sink, Skipped};
-use crate::journal::RunProblem;
+use crate::input::{Blob, Sink, SkipReason};
 use crate::rules::RuleSet;
-use crate::scan::{ScanOptions, Scanner, Suppression, SyntaxNote};
+use crate::scan::{ScanOptions, Scanner, Suppression};
 
 pub use exit::{ExitPolicy, ExitStatus};
 pub use sources::Source;
@@ -125,18 +124,9 @@ pub struct Outcome {
     /// Range scans: findings on lines the range adds that an inline allow comment silenced,
     /// reported as notes so a reviewer sees them.
     pub suppressed: Vec<Suppression>,
-    pub skipped: Vec<Skipped>,
-    pub problems: Vec<Problem>,
-    /// JSON files that did not parse (their raw bytes were scanned anyway).
-    pub notes: Vec<SyntaxNote>,
-    /// Warnings about one input each (a changed file too large to scan), shown in every format.
-    pub file_warnings: Vec<FileWarning>,
-    /// Things the user should know that are not errors (a shallow clone's history stops early).
-    pub warnings: Vec<String>,
-    /// Journal integrity problems (`--verify`).
-    pub integrity: Vec<RunProblem>,
-    /// Repository hygiene problems.
-    pub hygiene: Vec<HygieneProblem>,
+    /// Everything else to report, each at the level its code decides: skipped files, inputs
+    /// not scanned, invalid JSON, warnings, journal integrity and repository hygiene problems.
+    pub diagnostics: Vec<Diagnostic>,
     /// The findings were removed into a redacted copy that re-scanned clean (`journal
     /// --redact-to`): they are reported, but do not fail the run.
     pub findings_redacted: bool,
@@ -151,26 +141,29 @@ impl Outcome {
         }
     }
 
+    /// A warning about the run (not about one input).
+    pub fn warn(&mut self, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::warning(message));
+    }
+
+    /// How many diagnostics have a code `which` accepts.
+    pub fn count(&self, which: impl Fn(Code) -> bool) -> usize {
+        self.diagnostics.iter().filter(|d| which(d.code)).count()
+    }
+
+    /// Integrity problems of level error.
     pub fn integrity_errors(&self) -> usize {
-        self.integrity.iter().filter(|p| p.is_error()).count()
-    }
-
-    /// Hygiene problems that fail the run: errors, and warnings too with `--strict`.
-    pub fn hygiene_failures(&self, strict: bool) -> usize {
-        self.hygiene
-            .iter()
-            .filter(|p| strict || p.severity == crate::hygiene::HygieneSeverity::Error)
+        (self.diagnostics.iter())
+            .filter(|d| matches!(d.code, Code::Integrity(_)) && d.level() == Level::Error)
             .count()
     }
 
-    /// Findings that fail the run: every secret; a policy finding below high severity is a
-    /// warning unless `--strict`.
-    pub fn failing_findings(&self, strict: bool) -> usize {
-        use crate::rules::{RuleKind, Severity};
-        self.findings
-            .iter()
-            .filter(|f| strict || f.kind != RuleKind::Policy || f.severity == Severity::High)
-            .count()
+    /// The files a source skipped, with why.
+    pub fn skipped(&self) -> impl Iterator<Item = (&str, SkipReason)> {
+        self.diagnostics.iter().filter_map(|d| {
+            d.skip_reason()
+                .map(|reason| (d.path.as_deref().unwrap_or_default(), reason))
+        })
     }
 }
 
@@ -201,10 +194,7 @@ impl<'a> Scanning<'a> {
 pub struct Collector<'a> {
     scanner: Scanner<'a>,
     findings: Mutex<Vec<Finding>>,
-    skipped: Mutex<Vec<Skipped>>,
-    problems: Mutex<Vec<Problem>>,
-    file_warnings: Mutex<Vec<FileWarning>>,
-    notes: Mutex<Vec<SyntaxNote>>,
+    diagnostics: Mutex<Vec<Diagnostic>>,
     suppressed: Mutex<Vec<Suppression>>,
     files: AtomicU64,
     bytes: AtomicU64,
@@ -234,10 +224,7 @@ impl<'a> Collector<'a> {
                 },
             ),
             findings: Mutex::default(),
-            skipped: Mutex::default(),
-            problems: Mutex::default(),
-            file_warnings: Mutex::default(),
-            notes: Mutex::default(),
+            diagnostics: Mutex::default(),
             suppressed: Mutex::default(),
             files: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
@@ -255,10 +242,7 @@ impl<'a> Collector<'a> {
             },
             findings: into_inner(self.findings),
             suppressed: into_inner(self.suppressed),
-            skipped: into_inner(self.skipped),
-            problems: into_inner(self.problems),
-            notes: into_inner(self.notes),
-            file_warnings: into_inner(self.file_warnings),
+            diagnostics: into_inner(self.diagnostics),
             ..Outcome::default()
         }
     }
@@ -271,7 +255,7 @@ impl Sink for Collector<'_> {
             .fetch_add(blob.data.len() as u64, Ordering::Relaxed);
         let report = self.scanner.scan_blob(&blob.provenance, blob.data);
         if !report.notes.is_empty() {
-            lock(&self.notes).extend(report.notes);
+            lock(&self.diagnostics).extend(report.notes);
         }
         let mut found = report.findings;
         let mut suppressed = report.suppressed;
@@ -302,16 +286,8 @@ impl Sink for Collector<'_> {
         }
     }
 
-    fn skipped(&self, skipped: Skipped) {
-        lock(&self.skipped).push(skipped);
-    }
-
-    fn problem(&self, problem: Problem) {
-        lock(&self.problems).push(problem);
-    }
-
-    fn warning(&self, warning: FileWarning) {
-        lock(&self.file_warnings).push(warning);
+    fn diagnostic(&self, diagnostic: Diagnostic) {
+        lock(&self.diagnostics).push(diagnostic);
     }
 }
 
@@ -336,10 +312,7 @@ pub fn collect(scanning: &Scanning<'_>, source: &mut dyn Source) -> Result<Outco
     outcome
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    outcome.skipped.sort();
-    outcome.problems.sort();
-    outcome.file_warnings.sort();
-    outcome.notes.sort();
+    crate::diagnostic::sort(&mut outcome.diagnostics);
     Ok(outcome)
 }
 
@@ -352,14 +325,16 @@ pub fn apply_base_side(
     baseline: Option<&Path>,
     outcome: &mut Outcome,
 ) -> Result<Option<Baseline>, Error> {
-    outcome.warnings.extend(base.gate_changes(baseline)?);
+    for warning in base.gate_changes(baseline)? {
+        outcome.warn(warning);
+    }
     let Some(file) = baseline else {
         return Ok(None);
     };
     Ok(match base.file(file) {
         AtBase::Outside => None,
         AtBase::Absent { path } => {
-            outcome.warnings.push(format!(
+            outcome.warn(format!(
                 "the baseline `{path}` is not in the base commit {}: it accepts nothing in this range",
                 base.short_id()
             ));
@@ -409,12 +384,14 @@ pub fn apply_baseline(
     outcome.findings.retain(|f| !baseline.contains(f));
     let accepted = before - outcome.findings.len();
     if accepted > 0 {
-        outcome.warnings.push(format!(
+        outcome.warn(format!(
             "{accepted} findings are in the baseline {} and not reported",
             filter.file.display()
         ));
     }
-    outcome.warnings.extend(unused);
+    for warning in unused {
+        outcome.warn(warning);
+    }
     Ok(())
 }
 
@@ -480,6 +457,14 @@ mod tests {
         }
     }
 
+    /// The messages of the outcome's warnings, in order.
+    fn warnings(outcome: &Outcome) -> Vec<&str> {
+        (outcome.diagnostics.iter())
+            .filter(|d| d.code == Code::Warning)
+            .map(|d| d.message.as_str())
+            .collect()
+    }
+
     fn kept(outcome: &Outcome) -> Vec<(&str, &str)> {
         (outcome.findings.iter())
             .map(|f| (f.path.as_str(), f.fingerprint.as_str()))
@@ -503,7 +488,7 @@ mod tests {
         apply_baseline(&mut outcome, &filter(false), Some(baseline)).expect("filtered");
         assert_eq!(kept(&outcome), vec![("b", "2")]);
         assert_eq!(
-            outcome.warnings,
+            warnings(&outcome),
             vec!["2 findings are in the baseline base.json and not reported"]
         );
     }
@@ -522,7 +507,7 @@ mod tests {
         )
         .expect("filtered");
         assert_eq!(kept(&outcome), vec![("copy", "1")]);
-        assert!(outcome.warnings.is_empty());
+        assert!(warnings(&outcome).is_empty());
     }
 
     #[test]
@@ -534,11 +519,11 @@ mod tests {
         let baseline = || baseline_of(&[("a", "1"), ("gone", "9")]);
         let mut quiet = found();
         apply_baseline(&mut quiet, &filter(false), Some(baseline())).expect("filtered");
-        assert_eq!(quiet.warnings.len(), 1);
+        assert_eq!(warnings(&quiet).len(), 1);
         let mut listed = found();
         apply_baseline(&mut listed, &filter(true), Some(baseline())).expect("filtered");
         assert_eq!(
-            listed.warnings,
+            warnings(&listed),
             vec![
                 "1 findings are in the baseline base.json and not reported".to_owned(),
                 "unused baseline entry: gone some-rule 9 matches nothing any more (remove it)"

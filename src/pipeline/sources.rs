@@ -250,7 +250,9 @@ impl Source for History {
     fn finish(&mut self, outcome: &mut Outcome) {
         outcome.counts.commits = Some(self.commits);
         outcome.counts.binary_scanned = self.binary;
-        outcome.warnings.append(&mut self.warnings);
+        for warning in self.warnings.drain(..) {
+            outcome.warn(warning);
+        }
         keep_earliest_per_secret(&mut outcome.findings, &self.order);
     }
 }
@@ -328,7 +330,7 @@ impl Source for Journal {
             let places: Vec<String> = (self.looked_at.iter())
                 .map(|p| p.display().to_string())
                 .collect();
-            outcome.warnings.push(format!(
+            outcome.warn(format!(
                 "no agent run data found; looked in: {}",
                 places.join(", ")
             ));

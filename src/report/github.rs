@@ -1,6 +1,10 @@
-//! GitHub Actions workflow commands: one `::error file=…,line=…::…` annotation per finding (on
-//! the pull request's lines), per journal integrity problem and per hygiene problem, with the
-//! message redacted, followed by the human summary on stderr so the job log still reads well.
+//! GitHub Actions workflow commands: one annotation per finding (on the pull request's lines)
+//! and per diagnostic (hygiene, integrity, an input not scanned, a warning, invalid JSON), as
+//! `::error`, `::warning` or `::notice` by its level (`Finding::level`, `Code::level`), with
+//! the message redacted, followed by the human summary on stderr so the job log still reads
+//! well. Skipped files are counted in one notice (each file has its own with `--verbose`, or
+//! when it vanished during the scan), as the summary lists them: a tree of images does not
+//! bury the annotations that matter.
 //!
 //! The runner executes any line of the job log that starts with `::` and any `##[…]` in a line,
 //! and the text here comes from what was scanned (a file may be named
@@ -13,11 +17,14 @@ use std::io::{self, Write};
 
 use super::human::HumanReporter;
 use super::{Message, ReportOptions, Reporter};
+use crate::diagnostic::{Code, Diagnostic, Level};
 use crate::escape::{escape, guard_log_line};
-use crate::rules::{RuleKind, Severity};
+use crate::input::SkipReason;
 
 pub struct GithubReporter {
     out: Box<dyn Write + Send>,
+    /// `--verbose`: every skipped file is a notice, not only the count.
+    verbose: bool,
     /// Prints everything but annotations (errors, warnings, the summary) the human way.
     summary: HumanReporter,
 }
@@ -30,6 +37,7 @@ impl GithubReporter {
     ) -> Self {
         GithubReporter {
             out,
+            verbose: options.verbose,
             summary: HumanReporter::new(
                 Box::new(CommandSafe::new(summary_out)),
                 ReportOptions {
@@ -117,20 +125,105 @@ impl Write for CommandSafe {
     }
 }
 
+/// The workflow command for a level: the level is decided by `Finding::level` and
+/// `Code::level`; this only names it the way GitHub does.
+fn command(level: Level) -> &'static str {
+    match level {
+        Level::Error => "error",
+        Level::Warning => "warning",
+        Level::Note => "notice",
+    }
+}
+
+impl GithubReporter {
+    /// One annotation per diagnostic, at its level. What the readable summary on stderr also
+    /// shows (errors, warnings, invalid JSON, skipped files) goes there too.
+    fn diagnostic(&mut self, message: &Message<'_>, d: &Diagnostic) -> io::Result<()> {
+        let command = command(d.level());
+        let path = d.path.as_deref().unwrap_or_default();
+        let title = format!("leakgate: {}", d.code.as_str());
+        match d.code {
+            Code::Integrity(_) => {
+                let run_id = d.run.as_ref().map_or("", |run| run.id.as_str());
+                let file = d.full_path().unwrap_or_default();
+                return self.annotation(
+                    command,
+                    &[("file", &file), ("title", &title)],
+                    &format!("run {run_id}: {path}: {}", d.message),
+                );
+            }
+            Code::Hygiene(_) => {
+                let mut properties = vec![("title", title.as_str())];
+                if !path.is_empty() {
+                    properties.insert(0, ("file", path));
+                }
+                return self.annotation(
+                    command,
+                    &properties,
+                    &format!(
+                        "{} (fix: {})",
+                        d.message,
+                        d.fix.as_deref().unwrap_or_default()
+                    ),
+                );
+            }
+            Code::Unreadable => self.annotation(
+                command,
+                &[("file", path), ("title", "leakgate: not scanned")],
+                &format!("cannot scan {path}: {}", d.message),
+            )?,
+            Code::NotScanned => self.annotation(
+                command,
+                &[("file", path), ("title", "leakgate")],
+                &format!("{path}: {}", d.message),
+            )?,
+            Code::Warning => self.annotation(command, &[("title", "leakgate")], &d.message)?,
+            Code::InvalidJson => {
+                let at = d
+                    .position
+                    .unwrap_or(crate::diagnostic::Position { line: 0, column: 0 });
+                let (line, col) = (at.line.to_string(), at.column.to_string());
+                self.annotation(
+                    command,
+                    &[
+                        ("file", path),
+                        ("line", &line),
+                        ("col", &col),
+                        ("title", &title),
+                    ],
+                    &format!("{} (scanned as plain text)", d.message),
+                )?
+            }
+            // As the readable summary lists them: each one with --verbose, or when it vanished
+            // during the scan; the rest are counted in one notice with the summary.
+            Code::Skipped(reason) => {
+                if self.verbose || reason == SkipReason::Unreadable {
+                    let detail = d
+                        .detail
+                        .as_deref()
+                        .map(|detail| format!(" ({detail})"))
+                        .unwrap_or_default();
+                    self.annotation(
+                        command,
+                        &[("file", path), ("title", "leakgate: skipped")],
+                        &format!("not scanned: {}{detail}", reason.as_str()),
+                    )?;
+                }
+            }
+        }
+        self.summary.report(message)
+    }
+}
+
 impl Reporter for GithubReporter {
     fn report(&mut self, message: &Message<'_>) -> io::Result<()> {
         match message {
             Message::Finding(f) => {
-                let command = if f.kind == RuleKind::Policy && f.severity != Severity::High {
-                    "warning"
-                } else {
-                    "error"
-                };
                 let (line, col) = (f.line.to_string(), f.column.to_string());
                 let (end_line, end_col) = (f.end_line.to_string(), f.end_column.to_string());
                 let title = format!("leakgate: {}", f.rule);
                 self.annotation(
-                    command,
+                    command(f.level()),
                     &[
                         ("file", &f.path),
                         ("line", &line),
@@ -145,40 +238,7 @@ impl Reporter for GithubReporter {
                     ),
                 )
             }
-            Message::Integrity(p) => {
-                let command = match p.severity {
-                    crate::journal::ProblemSeverity::Error => "error",
-                    crate::journal::ProblemSeverity::Warning => "warning",
-                    crate::journal::ProblemSeverity::Info => "notice",
-                };
-                let file = if p.path.is_empty() {
-                    p.run.clone()
-                } else {
-                    format!("{}/{}", p.run.trim_end_matches('/'), p.path)
-                };
-                let title = format!("leakgate: {}", p.code);
-                self.annotation(
-                    command,
-                    &[("file", &file), ("title", &title)],
-                    &format!("run {}: {}: {}", p.run_id, p.path, p.message),
-                )
-            }
-            Message::Hygiene(p) => {
-                let command = match p.severity {
-                    crate::hygiene::HygieneSeverity::Error => "error",
-                    crate::hygiene::HygieneSeverity::Warning => "warning",
-                };
-                let title = format!("leakgate: {}", p.code);
-                let mut properties = vec![("title", title.as_str())];
-                if !p.path.is_empty() {
-                    properties.insert(0, ("file", p.path.as_str()));
-                }
-                self.annotation(
-                    command,
-                    &properties,
-                    &format!("{} (fix: {})", p.message, p.fix),
-                )
-            }
+            Message::Diagnostic(d) => self.diagnostic(message, d),
             // A notice on the line, so the pull request shows what it silenced.
             Message::Suppressed(s) => {
                 let line = s.line.to_string();
@@ -189,29 +249,14 @@ impl Reporter for GithubReporter {
                     &s.message(),
                 )
             }
-            // Errors and warnings are annotations too (a reviewer sees them on the pull request),
-            // and are also printed in the readable summary.
-            Message::Error(problem) => {
-                self.annotation(
-                    "error",
-                    &[("file", &problem.path), ("title", "leakgate: not scanned")],
-                    &format!("cannot scan {}: {}", problem.path, problem.message),
-                )?;
+            Message::Summary(summary) => {
+                if !self.verbose
+                    && let Some(text) = summary.skipped_text()
+                {
+                    self.annotation("notice", &[("title", "leakgate: skipped")], &text)?;
+                }
                 self.summary.report(message)
             }
-            Message::FileWarning(warning) => {
-                self.annotation(
-                    "warning",
-                    &[("file", &warning.path), ("title", "leakgate")],
-                    &format!("{}: {}", warning.path, warning.message),
-                )?;
-                self.summary.report(message)
-            }
-            Message::Warning { message: text } => {
-                self.annotation("warning", &[("title", "leakgate")], text)?;
-                self.summary.report(message)
-            }
-            other => self.summary.report(other),
         }
     }
 

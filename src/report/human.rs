@@ -19,35 +19,19 @@ use std::io::{self, Write};
 use owo_colors::{OwoColorize, Style};
 
 use super::{Message, ReportOptions, Reporter, Summary};
+use crate::diagnostic::{Code, Diagnostic, Level};
 use crate::escape::{Escaped, escape};
 use crate::finding::Finding;
-use crate::input::{Problem, SkipReason, Skipped};
+use crate::input::SkipReason;
 use crate::pipeline::Scanned;
-use crate::rules::{RuleKind, Severity};
 
-/// How a message is labelled: `error` fails the run, `warning` and `note` inform.
-#[derive(Clone, Copy)]
-enum Level {
-    Error,
-    Warning,
-    Note,
-}
-
-impl Level {
-    fn label(self) -> &'static str {
-        match self {
-            Level::Error => "error",
-            Level::Warning => "warning",
-            Level::Note => "note",
-        }
-    }
-
-    fn style(self) -> Style {
-        match self {
-            Level::Error => Style::new().red().bold(),
-            Level::Warning => Style::new().yellow().bold(),
-            Level::Note => Style::new().cyan().bold(),
-        }
+/// How a level is painted. The level itself is decided by `Finding::level` and `Code::level`,
+/// never here: `error` fails the run, `warning` only with `--strict`, `note` informs.
+fn style(level: Level) -> Style {
+    match level {
+        Level::Error => Style::new().red().bold(),
+        Level::Warning => Style::new().yellow().bold(),
+        Level::Note => Style::new().cyan().bold(),
     }
 }
 
@@ -74,10 +58,10 @@ impl HumanReporter {
     fn head(&self, level: Level, code: Option<&str>) -> String {
         match code {
             Some(code) => self.paint(
-                &format!("{}[{}]", level.label(), Escaped(code)),
-                level.style(),
+                &format!("{}[{}]", level.as_str(), Escaped(code)),
+                style(level),
             ),
-            None => self.paint(level.label(), level.style()),
+            None => self.paint(level.as_str(), style(level)),
         }
     }
 
@@ -100,16 +84,8 @@ impl HumanReporter {
             writeln!(self.out, "{header}\n")?;
             self.current_run = Some(run_id.clone());
         }
-        // Every finding fails the run, so it reads as an error; only low-severity rules (noisier
-        // evidence) are labelled as warnings.
-        let warning_only = f.severity == Severity::Low
-            || (f.kind == RuleKind::Policy && f.severity != Severity::High);
-        let level = if warning_only {
-            Level::Warning
-        } else {
-            Level::Error
-        };
-        let style = level.style();
+        let level = f.level();
+        let style = style(level);
         let blue = Style::new().blue().bold();
         let head = self.head(level, Some(&f.rule));
         let description = self.paint(&escape(&f.description), Style::new().bold());
@@ -175,29 +151,88 @@ impl HumanReporter {
         writeln!(self.out)
     }
 
-    fn skipped(&mut self, s: &Skipped) {
-        if self.options.verbose || s.reason == SkipReason::Unreadable {
-            let detail = s
+    /// A skipped file is listed after the findings when `--verbose`, or always when it
+    /// vanished during the scan; the summary counts every one.
+    fn skipped(&mut self, d: &Diagnostic, reason: SkipReason) {
+        if self.options.verbose || reason == SkipReason::Unreadable {
+            let detail = d
                 .detail
                 .as_deref()
                 .map(|d| format!(" ({})", Escaped(d)))
                 .unwrap_or_default();
             self.notes.push(format!(
                 "skipped {}: {}{detail}",
-                Escaped(&s.path),
-                s.reason.as_str()
+                Escaped(d.path.as_deref().unwrap_or_default()),
+                reason.as_str()
             ));
         }
     }
 
-    fn error(&mut self, p: &Problem) -> io::Result<()> {
-        let head = self.head(Level::Error, None);
-        writeln!(
-            self.out,
-            "{head}: cannot scan {}: {}",
-            Escaped(&p.path),
-            Escaped(&p.message)
-        )
+    fn diagnostic(&mut self, d: &Diagnostic) -> io::Result<()> {
+        let level = d.level();
+        let path = d.path.as_deref().unwrap_or_default();
+        match d.code {
+            Code::Skipped(reason) => {
+                self.skipped(d, reason);
+                Ok(())
+            }
+            Code::Unreadable => {
+                let head = self.head(level, None);
+                writeln!(
+                    self.out,
+                    "{head}: cannot scan {}: {}",
+                    Escaped(path),
+                    Escaped(&d.message)
+                )
+            }
+            Code::InvalidJson => {
+                let head = self.head(level, None);
+                let at = d
+                    .position
+                    .unwrap_or(crate::diagnostic::Position { line: 0, column: 0 });
+                writeln!(
+                    self.out,
+                    "{head}: {}:{}:{}: {} (scanned as plain text)",
+                    Escaped(path),
+                    at.line,
+                    at.column,
+                    Escaped(&d.message)
+                )
+            }
+            Code::NotScanned | Code::Warning => {
+                let head = self.head(level, None);
+                match &d.path {
+                    Some(path) => writeln!(
+                        self.out,
+                        "{head}: {}: {}",
+                        Escaped(path),
+                        Escaped(&d.message)
+                    ),
+                    None => writeln!(self.out, "{head}: {}", Escaped(&d.message)),
+                }
+            }
+            Code::Hygiene(code) => {
+                let head = self.head(level, Some(code.as_str()));
+                let help = self.paint("= help:", Style::new().bold());
+                writeln!(
+                    self.out,
+                    "{head}: {}\n  {help} {}\n",
+                    Escaped(&d.message),
+                    Escaped(d.fix.as_deref().unwrap_or_default())
+                )
+            }
+            Code::Integrity(code) => {
+                let head = self.head(level, Some(code.as_str()));
+                let run_id = d.run.as_ref().map_or("", |run| run.id.as_str());
+                writeln!(
+                    self.out,
+                    "{head}: run {}: {}: {}",
+                    Escaped(run_id),
+                    Escaped(path),
+                    Escaped(&d.message)
+                )
+            }
+        }
     }
 
     fn summary(&mut self, s: &Summary) -> io::Result<()> {
@@ -210,15 +245,15 @@ impl HumanReporter {
                     "no hygiene problems: every secret file pattern is ignored and none is tracked",
                     Style::new().green().bold(),
                 ),
-                1 => self.paint("1 hygiene problem", Level::Error.style()),
-                n => self.paint(&format!("{n} hygiene problems"), Level::Error.style()),
+                1 => self.paint("1 hygiene problem", style(Level::Error)),
+                n => self.paint(&format!("{n} hygiene problems"), style(Level::Error)),
             };
             return writeln!(self.out, "{line}");
         }
         let findings = match s.findings {
             0 => self.paint("no secrets found", Style::new().green().bold()),
-            1 => self.paint("1 finding", Level::Error.style()),
-            n => self.paint(&format!("{n} findings"), Level::Error.style()),
+            1 => self.paint("1 finding", style(Level::Error)),
+            n => self.paint(&format!("{n} findings"), style(Level::Error)),
         };
         let size = bytesize::ByteSize(s.bytes_scanned).display().si();
         let files = plural(s.files_scanned, "file", "files");
@@ -312,11 +347,7 @@ impl Reporter for HumanReporter {
     fn report(&mut self, message: &Message<'_>) -> io::Result<()> {
         match message {
             Message::Finding(f) => self.finding(f),
-            Message::Skipped(s) => {
-                self.skipped(s);
-                Ok(())
-            }
-            Message::Error(p) => self.error(p),
+            Message::Diagnostic(d) => self.diagnostic(d),
             Message::Suppressed(s) => {
                 let head = self.head(Level::Note, Some("inline-allow"));
                 writeln!(
@@ -325,59 +356,6 @@ impl Reporter for HumanReporter {
                     Escaped(&s.path),
                     s.line,
                     Escaped(&s.message())
-                )
-            }
-            Message::Integrity(problem) => {
-                let level = match problem.severity {
-                    crate::journal::ProblemSeverity::Error => Level::Error,
-                    crate::journal::ProblemSeverity::Warning => Level::Warning,
-                    crate::journal::ProblemSeverity::Info => Level::Note,
-                };
-                let head = self.head(level, Some(&problem.code));
-                writeln!(
-                    self.out,
-                    "{head}: run {}: {}: {}",
-                    Escaped(&problem.run_id),
-                    Escaped(&problem.path),
-                    Escaped(&problem.message)
-                )
-            }
-            Message::Hygiene(problem) => {
-                let level = match problem.severity {
-                    crate::hygiene::HygieneSeverity::Error => Level::Error,
-                    crate::hygiene::HygieneSeverity::Warning => Level::Warning,
-                };
-                let head = self.head(level, Some(problem.code));
-                let help = self.paint("= help:", Style::new().bold());
-                writeln!(
-                    self.out,
-                    "{head}: {}\n  {help} {}\n",
-                    Escaped(&problem.message),
-                    Escaped(&problem.fix)
-                )
-            }
-            Message::InvalidJson(note) => {
-                let head = self.head(Level::Warning, None);
-                writeln!(
-                    self.out,
-                    "{head}: {}:{}:{}: {} (scanned as plain text)",
-                    Escaped(&note.path),
-                    note.line,
-                    note.column,
-                    Escaped(&note.message)
-                )
-            }
-            Message::Warning { message } => {
-                let head = self.head(Level::Warning, None);
-                writeln!(self.out, "{head}: {}", Escaped(message))
-            }
-            Message::FileWarning(warning) => {
-                let head = self.head(Level::Warning, None);
-                writeln!(
-                    self.out,
-                    "{head}: {}: {}",
-                    Escaped(&warning.path),
-                    Escaped(&warning.message)
                 )
             }
             Message::Summary(s) => self.summary(s),

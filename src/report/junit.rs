@@ -1,16 +1,21 @@
-//! JUnit XML, for CI systems that show test reports: one failing test case per finding (and per
-//! hygiene or integrity problem), or one passing case when nothing was found.
+//! JUnit XML, for CI systems that show test reports: one failing test case per error-level
+//! finding or diagnostic (a secret, a hygiene or integrity error), an `<error>` case per input
+//! that could not be scanned, a skipped case per warning-level one and per note worth a look
+//! (a finding an inline allow silenced, invalid JSON, the count of files not scanned), or one
+//! passing case when there is nothing to say. Levels are `Finding::level`'s and
+//! `Code::level`'s: a case fails exactly when what it reports fails the run.
 
 use std::io::{self, Write};
 
 use super::{Message, Reporter};
+use crate::diagnostic::{Code, Diagnostic, Level};
 
 pub struct JunitReporter {
     out: Box<dyn Write + Send>,
     /// (name, classname, failure message) per failing case.
     failures: Vec<(String, String, String)>,
-    /// (name, classname, message) per skipped case: findings inline allow comments silenced,
-    /// and warnings (nothing failed, but something was not checked).
+    /// (name, classname, message) per skipped case: warnings and notes (nothing failed, but
+    /// something was not checked, or is worth a look).
     skipped: Vec<(String, String, String)>,
     /// (name, message) per input that could not be scanned: an `<error>` case.
     errors: Vec<(String, String)>,
@@ -44,45 +49,91 @@ fn xml_escape(text: &str) -> String {
         .collect()
 }
 
+impl JunitReporter {
+    /// A case that fails at level error and is skipped otherwise.
+    fn case(&mut self, level: Level, case: (String, String, String)) {
+        match level {
+            Level::Error => self.failures.push(case),
+            Level::Warning | Level::Note => self.skipped.push(case),
+        }
+    }
+
+    fn diagnostic(&mut self, d: &Diagnostic) {
+        let path = d.path.as_deref().unwrap_or_default();
+        let level = d.level();
+        match d.code {
+            Code::Hygiene(code) => self.case(
+                level,
+                (
+                    format!("{path} {}", code.as_str()),
+                    format!("leakgate.{}", code.as_str()),
+                    format!("{} ({})", d.message, d.fix.as_deref().unwrap_or_default()),
+                ),
+            ),
+            Code::Integrity(code) => self.case(
+                level,
+                (
+                    format!("{} {}", d.full_path().unwrap_or_default(), code.as_str()),
+                    format!("leakgate.{}", code.as_str()),
+                    d.message.clone(),
+                ),
+            ),
+            Code::Unreadable => self
+                .errors
+                .push((format!("{path} not scanned"), d.message.clone())),
+            Code::NotScanned => self.case(
+                level,
+                (
+                    format!("{path} warning"),
+                    "leakgate.warning".to_owned(),
+                    d.message.clone(),
+                ),
+            ),
+            Code::Warning => self.case(
+                level,
+                (
+                    "warning".to_owned(),
+                    "leakgate.warning".to_owned(),
+                    d.message.clone(),
+                ),
+            ),
+            Code::InvalidJson => {
+                let at = d.position.map(|p| (p.line, p.column)).unwrap_or_default();
+                self.case(
+                    level,
+                    (
+                        format!("{path}:{}:{} invalid JSON", at.0, at.1),
+                        "leakgate.invalid-json".to_owned(),
+                        format!("{} (scanned as plain text)", d.message),
+                    ),
+                );
+            }
+            // Counted in one case with the summary.
+            Code::Skipped(_) => {}
+        }
+    }
+}
+
 impl Reporter for JunitReporter {
     fn report(&mut self, message: &Message<'_>) -> io::Result<()> {
         match message {
-            Message::Finding(f) => self.failures.push((
-                format!("{}:{}:{} {}", f.path, f.line, f.column, f.rule),
-                format!("leakgate.{}", f.rule),
-                format!(
-                    "{}: {} (fingerprint {})",
-                    f.description, f.preview, f.fingerprint
+            Message::Finding(f) => self.case(
+                f.level(),
+                (
+                    format!("{}:{}:{} {}", f.path, f.line, f.column, f.rule),
+                    format!("leakgate.{}", f.rule),
+                    format!(
+                        "{}: {} (fingerprint {})",
+                        f.description, f.preview, f.fingerprint
+                    ),
                 ),
-            )),
+            ),
             Message::Suppressed(s) => self.skipped.push((
                 format!("{}:{} {}", s.path, s.line, s.rule),
                 format!("leakgate.{}", s.rule),
                 s.message(),
             )),
-            Message::Hygiene(p) => self.failures.push((
-                format!("{} {}", p.path, p.code),
-                format!("leakgate.{}", p.code),
-                format!("{} ({})", p.message, p.fix),
-            )),
-            Message::Integrity(p) => self.failures.push((
-                format!("{}/{} {}", p.run, p.path, p.code),
-                format!("leakgate.{}", p.code),
-                p.message.clone(),
-            )),
-            Message::Error(p) => self
-                .errors
-                .push((format!("{} not scanned", p.path), p.message.clone())),
-            Message::FileWarning(w) => self.skipped.push((
-                format!("{} warning", w.path),
-                "leakgate.warning".to_owned(),
-                w.message.clone(),
-            )),
-            Message::Warning { message } => self.skipped.push((
-                "warning".to_owned(),
-                "leakgate.warning".to_owned(),
-                (*message).to_owned(),
-            )),
+            Message::Diagnostic(d) => self.diagnostic(d),
             Message::Summary(summary) => {
                 if let Some(text) = summary.skipped_text() {
                     self.skipped.push((
@@ -92,7 +143,6 @@ impl Reporter for JunitReporter {
                     ));
                 }
             }
-            _ => {}
         }
         Ok(())
     }

@@ -55,29 +55,24 @@ use std::io;
 
 use serde::Serialize;
 
+use crate::diagnostic::{Code, Diagnostic};
 use crate::finding::Finding;
-use crate::input::{Problem, SkipReason, Skipped};
+use crate::input::SkipReason;
 use crate::pipeline::{Outcome, Scope};
 
-/// Everything a reporter can be told.
+/// Everything a reporter can be told: a finding, a silenced finding, a [`Diagnostic`]
+/// (everything else a run has to say, each at the level its code decides), and the summary.
 #[derive(Debug, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Message<'a> {
     Finding(&'a Finding),
     /// A finding an inline allow comment on a line the change adds silenced.
     Suppressed(&'a crate::scan::Suppression),
-    Skipped(&'a Skipped),
-    Error(&'a Problem),
-    Warning {
-        message: &'a str,
-    },
-    /// A warning about one input: JSON `{"type": "warning", "path": …, "message": …}`.
-    #[serde(rename = "warning")]
-    FileWarning(&'a crate::input::FileWarning),
-    InvalidJson(&'a crate::scan::SyntaxNote),
-    Integrity(&'a crate::journal::RunProblem),
-    Hygiene(&'a crate::hygiene::HygieneProblem),
     Summary(&'a Summary),
+    /// Written with the `type` and keys of its kind (`skipped`, `error`, `invalid_json`,
+    /// `warning`, `hygiene`, `integrity`): see [`Diagnostic`]'s `Serialize`.
+    #[serde(untagged)]
+    Diagnostic(&'a Diagnostic),
 }
 
 /// Totals for the end of a report.
@@ -148,10 +143,10 @@ impl Summary {
             binary_scanned: counts.binary_scanned,
             runs: counts.runs,
             integrity_errors: outcome.integrity_errors(),
-            hygiene_problems: outcome.hygiene.len(),
+            hygiene_problems: outcome.count(|code| matches!(code, Code::Hygiene(_))),
             scope: outcome.scope.clone(),
-            errors: outcome.problems.len(),
-            invalid_json: outcome.notes.len(),
+            errors: outcome.count(|code| code == Code::Unreadable),
+            invalid_json: outcome.count(|code| code == Code::InvalidJson),
             suppressed: outcome.suppressed.len(),
             ..Summary::default()
         }
@@ -204,27 +199,15 @@ pub fn outcome(
     for suppression in &outcome.suppressed {
         reporter.report(&Message::Suppressed(suppression))?;
     }
-    for problem in &outcome.integrity {
-        reporter.report(&Message::Integrity(problem))?;
-    }
-    for problem in &outcome.hygiene {
-        reporter.report(&Message::Hygiene(problem))?;
-    }
-    for problem in &outcome.problems {
-        reporter.report(&Message::Error(problem))?;
-    }
-    for note in &outcome.notes {
-        reporter.report(&Message::InvalidJson(note))?;
-    }
-    for warning in &outcome.file_warnings {
-        reporter.report(&Message::FileWarning(warning))?;
-    }
-    for warning in &outcome.warnings {
-        reporter.report(&Message::Warning { message: warning })?;
-    }
-    for skipped in &outcome.skipped {
-        summary.count_skip(skipped.reason);
-        reporter.report(&Message::Skipped(skipped))?;
+    // Commands add diagnostics after the scan (hygiene, integrity, the base side's
+    // warnings): put them in report order here, once.
+    let mut diagnostics: Vec<&Diagnostic> = outcome.diagnostics.iter().collect();
+    diagnostics.sort_by(|a, b| a.report_order(b));
+    for diagnostic in diagnostics {
+        if let Some(reason) = diagnostic.skip_reason() {
+            summary.count_skip(reason);
+        }
+        reporter.report(&Message::Diagnostic(diagnostic))?;
     }
     summary.elapsed_ms = elapsed.as_millis();
     reporter.report(&Message::Summary(&summary))?;
@@ -362,73 +345,34 @@ impl Reporter for MaskedNames {
                 }
                 None => self.inner.report(message),
             },
-            Message::Skipped(skipped) => match masked(&skipped.path) {
-                Some(path) => {
-                    let shown = Skipped {
-                        path,
-                        ..(*skipped).clone()
-                    };
-                    self.inner.report(&Message::Skipped(&shown))
-                }
-                None => self.inner.report(message),
-            },
-            Message::Error(problem) => match masked(&problem.path) {
-                Some(path) => {
-                    let shown = Problem {
-                        path,
-                        ..(*problem).clone()
-                    };
-                    self.inner.report(&Message::Error(&shown))
-                }
-                None => self.inner.report(message),
-            },
-            Message::FileWarning(warning) => match masked(&warning.path) {
-                Some(path) => {
-                    let shown = crate::input::FileWarning {
-                        path,
-                        ..(*warning).clone()
-                    };
-                    self.inner.report(&Message::FileWarning(&shown))
-                }
-                None => self.inner.report(message),
-            },
-            Message::InvalidJson(note) => match masked(&note.path) {
-                Some(path) => {
-                    let shown = crate::scan::SyntaxNote {
-                        path,
-                        ..(*note).clone()
-                    };
-                    self.inner.report(&Message::InvalidJson(&shown))
-                }
-                None => self.inner.report(message),
-            },
-            Message::Hygiene(problem) => match masked(&problem.path) {
-                Some(path) => {
-                    let shown = crate::hygiene::HygieneProblem {
-                        path,
-                        ..(*problem).clone()
-                    };
-                    self.inner.report(&Message::Hygiene(&shown))
-                }
-                None => self.inner.report(message),
-            },
-            // Integrity problems name their files through `journal::verify::safe_name`
-            // already; the run they belong to is a directory name like any other.
-            Message::Integrity(problem) => {
-                let run_id = masked(&problem.run_id);
-                let run = masked(&problem.run);
-                if run_id.is_none() && run.is_none() {
+            Message::Diagnostic(diagnostic) => {
+                // Integrity problems name their files through `journal::verify::safe_name`
+                // already; the run they belong to is a directory name like any other.
+                let path = match diagnostic.code {
+                    Code::Integrity(_) => None,
+                    _ => diagnostic.path.as_deref().and_then(masked),
+                };
+                let run = diagnostic.run.as_ref().and_then(|run| {
+                    let (id, dir) = (masked(&run.id), masked(&run.dir));
+                    (id.is_some() || dir.is_some()).then(|| crate::diagnostic::RunRef {
+                        id: id.unwrap_or_else(|| run.id.clone()),
+                        dir: dir.unwrap_or_else(|| run.dir.clone()),
+                    })
+                });
+                if path.is_none() && run.is_none() {
                     return self.inner.report(message);
                 }
-                let shown = crate::journal::RunProblem {
-                    run_id: run_id.unwrap_or_else(|| problem.run_id.clone()),
-                    run: run.unwrap_or_else(|| problem.run.clone()),
-                    ..(*problem).clone()
-                };
-                self.inner.report(&Message::Integrity(&shown))
+                let mut shown = (*diagnostic).clone();
+                if let Some(path) = path {
+                    shown.path = Some(path);
+                }
+                if let Some(run) = run {
+                    shown.run = Some(run);
+                }
+                self.inner.report(&Message::Diagnostic(&shown))
             }
-            // A plain warning and the summary carry no name.
-            Message::Warning { .. } | Message::Summary(_) => self.inner.report(message),
+            // The summary carries no name.
+            Message::Summary(_) => self.inner.report(message),
         }
     }
 

@@ -6,6 +6,17 @@
 //! terminal: a SARIF viewer may print them to one. A finding an inline allow comment in the
 //! scanned change silenced is a `note` result marked as suppressed in source, so the record
 //! shows what the change silenced without opening an alert.
+//!
+//! Every level is the one `Finding::level` and `Code::level` decide. What fails a run is a
+//! result, so a run that exits 1 never uploads a file without results: hygiene and integrity
+//! problems are results of their own rules (`leakgate/hygiene/gitignore-gap`,
+//! `leakgate/integrity/checksum-mismatch`), located at the file they are about. An input that
+//! could not be scanned is a result of `leakgate/input/unreadable` at level `error` (GitHub code
+//! scanning shows results as alerts, and shows a third-party tool's notifications nowhere), and
+//! also an `error` tool execution notification with `executionSuccessful: false`, for SARIF
+//! consumers that read those. Warnings (a file a change adds not scanned, a shallow history,
+//! a baseline note), invalid JSON and the count of skipped files are tool execution
+//! notifications: they inform, and would only be noise as alerts.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -13,6 +24,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::{Message, Reporter};
+use crate::diagnostic::{Code, Diagnostic, Level};
 use crate::escape::escape;
 use crate::finding::Finding;
 use crate::rules::{RuleKind, Severity};
@@ -22,6 +34,8 @@ pub struct SarifReporter {
     out: Box<dyn Write + Send>,
     findings: Vec<Finding>,
     suppressed: Vec<Suppression>,
+    /// Diagnostics that are results: hygiene, integrity, inputs not scanned.
+    diagnostics: Vec<Diagnostic>,
     /// Errors and warnings, as `toolExecutionNotifications` of the run's invocation.
     notifications: Vec<Value>,
     /// An input could not be scanned: the invocation did not succeed.
@@ -34,6 +48,7 @@ impl SarifReporter {
             out,
             findings: Vec::new(),
             suppressed: Vec::new(),
+            diagnostics: Vec::new(),
             notifications: Vec::new(),
             failed: false,
         }
@@ -59,10 +74,37 @@ fn security_severity(severity: Severity) -> &'static str {
     }
 }
 
-fn level(severity: Severity) -> &'static str {
-    match severity {
-        Severity::High | Severity::Medium => "error",
-        Severity::Low => "warning",
+/// SARIF's name for a level (decided by `Finding::level` and `Code::level`, never here).
+fn level(level: Level) -> &'static str {
+    match level {
+        Level::Error => "error",
+        Level::Warning => "warning",
+        Level::Note => "note",
+    }
+}
+
+/// The SARIF rule id of a diagnostic: `leakgate/<domain>/<code>`.
+fn diagnostic_rule(code: Code) -> String {
+    format!("leakgate/{}/{}", code.domain(), code.as_str())
+}
+
+/// What to do about a diagnostic's rule, for its `help`.
+fn diagnostic_help(code: Code) -> &'static str {
+    match code {
+        Code::Hygiene(_) => {
+            "A file that holds secrets must be ignored by git and must not be tracked. The \
+             result's message says what to change; `leakgate gitignore --fix` adds missing \
+             lines to .gitignore."
+        }
+        Code::Integrity(_) => {
+            "The agent run's journal does not verify: it may have been edited, truncated or \
+             corrupted after it was written. See `leakgate journal --verify` for what each \
+             code means."
+        }
+        _ => {
+            "leakgate could not scan this input, so the run did not check everything it was \
+             asked to: make it readable, or exclude it (.leakgateignore)."
+        }
     }
 }
 
@@ -97,36 +139,87 @@ fn help_text(rule: &str) -> String {
 impl SarifReporter {
     fn document(&self) -> Value {
         // Every rule a result names: (description, severity, kind).
-        let mut rules: BTreeMap<&str, (&str, Severity, RuleKind)> = BTreeMap::new();
+        let mut rules: BTreeMap<String, RuleEntry<'_>> = BTreeMap::new();
         for f in &self.findings {
-            rules
-                .entry(f.rule.as_str())
-                .or_insert((&f.description, f.severity, f.kind));
+            rules.entry(f.rule.clone()).or_insert(RuleEntry::Scan(
+                &f.description,
+                f.severity,
+                f.kind,
+            ));
         }
         for s in &self.suppressed {
-            rules
-                .entry(s.rule.as_str())
-                .or_insert((&s.description, s.severity, s.kind));
+            rules.entry(s.rule.clone()).or_insert(RuleEntry::Scan(
+                &s.description,
+                s.severity,
+                s.kind,
+            ));
         }
-        let index: BTreeMap<&str, usize> =
-            rules.keys().enumerate().map(|(i, id)| (*id, i)).collect();
+        for d in &self.diagnostics {
+            rules
+                .entry(diagnostic_rule(d.code))
+                .or_insert(RuleEntry::Diagnostic(d.code));
+        }
+        let index: BTreeMap<&str, usize> = rules
+            .keys()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i))
+            .collect();
         let driver_rules: Vec<Value> = rules
             .iter()
-            .map(|(id, (description, severity, kind))| {
-                json!({
+            .map(|(id, entry)| match entry {
+                RuleEntry::Scan(description, severity, kind) => json!({
                     "id": id,
                     "name": id,
                     "shortDescription": {"text": escape(description)},
                     "fullDescription": {"text": escape(&format!("{description} (leakgate rule {id})"))},
                     "help": {"text": help_text(id), "markdown": help_text(id)},
-                    "defaultConfiguration": {"level": level(*severity)},
+                    "defaultConfiguration": {"level": level(crate::finding::level(*kind, *severity))},
                     "properties": {
                         "security-severity": security_severity(*severity),
                         "tags": ["security", "secret", format!("{kind:?}").to_lowercase()],
                     },
-                })
+                }),
+                RuleEntry::Diagnostic(code) => json!({
+                    "id": id,
+                    "name": id,
+                    "shortDescription": {"text": code.title()},
+                    "fullDescription": {"text": format!("{} (leakgate {id})", code.title())},
+                    "help": {"text": diagnostic_help(*code), "markdown": diagnostic_help(*code)},
+                    "defaultConfiguration": {"level": level(code.level())},
+                    "properties": {"tags": ["security", code.domain()]},
+                }),
             })
             .collect();
+        let diagnostics = self.diagnostics.iter().map(|d| {
+            let rule = diagnostic_rule(d.code);
+            let text = match (&d.code, &d.fix, &d.run) {
+                (_, Some(fix), _) => format!("{} (fix: {fix})", d.message),
+                (_, None, Some(run)) => format!(
+                    "run {}: {}: {}",
+                    run.id,
+                    d.path.as_deref().unwrap_or_default(),
+                    d.message
+                ),
+                (Code::Unreadable, None, None) => format!(
+                    "cannot scan {}: {}",
+                    d.path.as_deref().unwrap_or_default(),
+                    d.message
+                ),
+                _ => d.message.clone(),
+            };
+            let mut result = json!({
+                "ruleId": rule,
+                "ruleIndex": index[rule.as_str()],
+                "level": level(d.level()),
+                "message": {"text": escape(&text)},
+            });
+            if let Some(path) = d.full_path().filter(|p| !p.is_empty()) {
+                result["locations"] = json!([{
+                    "physicalLocation": {"artifactLocation": {"uri": artifact_uri(&path)}},
+                }]);
+            }
+            result
+        });
         let suppressed = self.suppressed.iter().map(|s| {
             json!({
                 "ruleId": s.rule,
@@ -152,7 +245,7 @@ impl SarifReporter {
                 json!({
                     "ruleId": f.rule,
                     "ruleIndex": index[f.rule.as_str()],
-                    "level": level(f.severity),
+                    "level": level(f.level()),
                     "message": {"text": escape(&format!("{}: {}", f.description, f.preview))},
                     "locations": [{
                         "physicalLocation": {
@@ -169,6 +262,7 @@ impl SarifReporter {
                 })
             })
             .chain(suppressed)
+            .chain(diagnostics)
             .collect();
         json!({
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -191,31 +285,64 @@ impl SarifReporter {
     }
 }
 
+/// A driver rule: one of the scan's rules, or a diagnostic code's.
+enum RuleEntry<'a> {
+    /// Description, severity, kind.
+    Scan(&'a str, Severity, RuleKind),
+    Diagnostic(Code),
+}
+
+impl SarifReporter {
+    fn diagnostic(&mut self, d: &Diagnostic) {
+        let path = d.path.as_deref();
+        match d.code {
+            Code::Hygiene(_) | Code::Integrity(_) => self.diagnostics.push(d.clone()),
+            Code::Unreadable => {
+                self.failed = true;
+                self.diagnostics.push(d.clone());
+                self.notify(
+                    level(d.level()),
+                    path,
+                    format!("cannot scan {}: {}", path.unwrap_or_default(), d.message),
+                );
+            }
+            Code::NotScanned => self.notify(
+                level(d.level()),
+                path,
+                format!("{}: {}", path.unwrap_or_default(), d.message),
+            ),
+            Code::Warning => self.notify(level(d.level()), None, d.message.clone()),
+            Code::InvalidJson => {
+                let at = d.position.map(|p| (p.line, p.column)).unwrap_or_default();
+                self.notify(
+                    level(d.level()),
+                    path,
+                    format!(
+                        "{}:{}:{}: {} (scanned as plain text)",
+                        path.unwrap_or_default(),
+                        at.0,
+                        at.1,
+                        d.message
+                    ),
+                );
+            }
+            // Counted in one notification with the summary.
+            Code::Skipped(_) => {}
+        }
+    }
+}
+
 impl Reporter for SarifReporter {
     fn report(&mut self, message: &Message<'_>) -> io::Result<()> {
         match message {
             Message::Finding(finding) => self.findings.push((*finding).clone()),
             Message::Suppressed(s) => self.suppressed.push((*s).clone()),
-            Message::Error(problem) => {
-                self.failed = true;
-                self.notify(
-                    "error",
-                    Some(&problem.path),
-                    format!("cannot scan {}: {}", problem.path, problem.message),
-                );
-            }
-            Message::FileWarning(warning) => self.notify(
-                "warning",
-                Some(&warning.path),
-                format!("{}: {}", warning.path, warning.message),
-            ),
-            Message::Warning { message } => self.notify("warning", None, (*message).to_owned()),
+            Message::Diagnostic(d) => self.diagnostic(d),
             Message::Summary(summary) => {
                 if let Some(text) = summary.skipped_text() {
                     self.notify("note", None, text);
                 }
             }
-            _ => {}
         }
         Ok(())
     }

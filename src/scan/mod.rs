@@ -12,6 +12,7 @@ pub mod examples;
 pub mod json;
 pub mod value;
 
+use crate::diagnostic::{Code, Diagnostic};
 use crate::finding::{self, Finding, Mask, Secret};
 use crate::input::Provenance;
 use crate::mask::SecretForms;
@@ -63,15 +64,6 @@ struct Candidate {
     string: Option<usize>,
 }
 
-/// A syntax error in a JSON file: reported, and the raw bytes are scanned anyway.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-pub struct SyntaxNote {
-    pub path: String,
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-}
-
 /// A finding an inline allow comment silenced: where, which rule and which comment. Nothing of
 /// the secret (not even a fingerprint).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -105,7 +97,9 @@ impl Suppression {
 #[derive(Debug, Default)]
 pub struct BlobReport {
     pub findings: Vec<Finding>,
-    pub notes: Vec<SyntaxNote>,
+    /// Syntax errors in a JSON file ([`Code::InvalidJson`] notes): reported, and the raw
+    /// bytes are scanned anyway.
+    pub notes: Vec<Diagnostic>,
     /// Findings inline allow comments silenced.
     pub suppressed: Vec<Suppression>,
 }
@@ -192,7 +186,7 @@ impl<'r> Scanner<'r> {
         data: &[u8],
         options: json::LexOptions<'_>,
         candidates: &mut Vec<Candidate>,
-    ) -> (Vec<SyntaxNote>, json::Lexed) {
+    ) -> (Vec<Diagnostic>, json::Lexed) {
         // One pass records the escaped strings (to decode) and the strings raw matches sit in.
         let mut wanted: Vec<usize> = candidates.iter().map(|c| c.start).collect();
         wanted.sort_unstable();
@@ -234,12 +228,12 @@ impl<'r> Scanner<'r> {
             .iter()
             .map(|error| {
                 let (line, column) = lines.position(data, error.offset.min(data.len()));
-                SyntaxNote {
-                    path: provenance.path().to_owned(),
-                    line,
-                    column,
-                    message: format!("invalid JSON: {}", error.message),
-                }
+                Diagnostic::new(
+                    Code::InvalidJson,
+                    format!("invalid JSON: {}", error.message),
+                )
+                .at(provenance.path())
+                .at_position(line, column)
             })
             .collect();
         (notes, lexed)
