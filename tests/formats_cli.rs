@@ -199,3 +199,48 @@ fn sarif_and_junit_say_what_was_not_scanned() {
     let xml = String::from_utf8_lossy(&junit.stdout);
     assert!(xml.contains("1 file was not scanned (1 binary)"), "{xml}");
 }
+
+/// Diagnostics are SARIF results of their own rules: the document stays valid with hygiene,
+/// integrity and unreadable-input results in it.
+#[test]
+fn sarif_with_diagnostic_results_is_valid() {
+    let repo = TestRepo::new();
+    repo.write("README.md", "hello\n");
+    repo.commit_all("base");
+    let run = ".a5c/runs/01JAAAAAAAAAAAAAAAAAAAAAAA";
+    repo.write(&format!("{run}/run.json"), "{\"processId\": \"demo\"}\n");
+    repo.write(
+        &format!("{run}/journal/000002.01JDDDDDDDDDDDDDDDDDDDDDD2.json"),
+        sdk_event("RUN_COMPLETED", 1, serde_json::json!({})),
+    );
+    for (args, code) in [
+        (vec!["check"], 1),
+        (vec!["journal", ".a5c", "missing", "--verify"], 2),
+    ] {
+        let out = repo.tree.child("leakgate.sarif");
+        let status = repo
+            .leakgate()
+            .env_remove("CI")
+            .env_remove("GITHUB_ACTIONS")
+            .env_remove("GITHUB_BASE_REF")
+            .args(&args)
+            .args(["--format", "sarif", "--output"])
+            .arg(&out)
+            .output()
+            .expect("run");
+        assert_eq!(status.status.code(), Some(code), "{args:?}");
+        validate(&out, &sarif_schema());
+        let document: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&out).expect("sarif")).expect("json");
+        let rules: Vec<&str> = document["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .filter_map(|r| r["ruleId"].as_str())
+            .collect();
+        assert!(
+            rules.iter().any(|r| r.starts_with("leakgate/")),
+            "{args:?}: {rules:?}"
+        );
+    }
+}

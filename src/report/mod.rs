@@ -36,6 +36,10 @@
 //!   was not scanned). Every format shows warnings: SARIF as tool
 //!   execution notifications of level `warning`, `github` as `::warning` annotations, JUnit as
 //!   skipped test cases.
+//!
+//! Every message but the summary and silenced findings is a [`Diagnostic`] (or a
+//! [`Finding`]); its level comes from `Code::level` (or `Finding::level`) and every format
+//! renders that level, never its own.
 //! - `"summary"`: always last: `findings`, `files_scanned`, `bytes_scanned`, `files_skipped`
 //!   (total), `skipped` (count per reason), `errors`, `invalid_json`, `elapsed_ms`, and for `--staged` scans
 //!   `lines_added`; for `--range` scans also `commits`, and `suppressed` when not zero; for git
@@ -292,9 +296,10 @@ fn format_reporter(
 }
 
 /// Hides credential-shaped runs in the names every message carries before any format sees
-/// them: paths through [`crate::mask::mask_name`] (a file or directory named after a token is
-/// shown with `[masked]`, as integrity messages name files), and a finding's commit author
-/// through [`crate::mask::mask_text`], as snippets are masked.
+/// them: paths, and the texts of diagnostics that may quote them, through
+/// [`crate::mask::mask_name`] (a file or directory named after a token is shown with
+/// `[masked]`, as integrity messages name files), and a finding's commit author through
+/// [`crate::mask::mask_text`], as snippets are masked.
 struct MaskedNames {
     inner: Box<dyn Reporter>,
 }
@@ -346,30 +351,37 @@ impl Reporter for MaskedNames {
                 None => self.inner.report(message),
             },
             Message::Diagnostic(diagnostic) => {
-                // Integrity problems name their files through `journal::verify::safe_name`
-                // already; the run they belong to is a directory name like any other.
-                let path = match diagnostic.code {
-                    Code::Integrity(_) => None,
-                    _ => diagnostic.path.as_deref().and_then(masked),
-                };
-                let run = diagnostic.run.as_ref().and_then(|run| {
-                    let (id, dir) = (masked(&run.id), masked(&run.dir));
-                    (id.is_some() || dir.is_some()).then(|| crate::diagnostic::RunRef {
-                        id: id.unwrap_or_else(|| run.id.clone()),
-                        dir: dir.unwrap_or_else(|| run.dir.clone()),
-                    })
-                });
-                if path.is_none() && run.is_none() {
-                    return self.inner.report(message);
-                }
                 let mut shown = (*diagnostic).clone();
-                if let Some(path) = path {
-                    shown.path = Some(path);
+                let mut changed = false;
+                let mut mask = |text: &mut String| {
+                    if let Some(masked) = masked(text) {
+                        *text = masked;
+                        changed = true;
+                    }
+                };
+                // Integrity problems name their files through `journal::verify::safe_name`
+                // already. Any other diagnostic's texts may quote its path (a hygiene message
+                // and its fix name the file; an I/O error names what it could not read), so
+                // they are masked as the path is.
+                if !matches!(shown.code, Code::Integrity(_)) {
+                    for text in [&mut shown.path, &mut shown.fix, &mut shown.detail]
+                        .into_iter()
+                        .flatten()
+                    {
+                        mask(text);
+                    }
+                    mask(&mut shown.message);
                 }
-                if let Some(run) = run {
-                    shown.run = Some(run);
+                // The run they belong to is a directory name like any other.
+                if let Some(run) = &mut shown.run {
+                    mask(&mut run.id);
+                    mask(&mut run.dir);
                 }
-                self.inner.report(&Message::Diagnostic(&shown))
+                if changed {
+                    self.inner.report(&Message::Diagnostic(&shown))
+                } else {
+                    self.inner.report(message)
+                }
             }
             // The summary carries no name.
             Message::Summary(_) => self.inner.report(message),
