@@ -328,3 +328,38 @@ fn hygiene_messages_do_not_print_a_token_named_file() {
         "--show-secrets shows names as they are"
     );
 }
+
+/// An integrity warning (a temp file an interrupted write left) is a warning like any other:
+/// it does not fail the run, and `--strict` makes it fail, as it does a hygiene warning.
+#[test]
+fn strict_fails_on_an_integrity_warning() {
+    let tree = Tree::new();
+    let run_dir = format!(".a5c/runs/{RUN}");
+    tree.write(
+        &format!("{run_dir}/run.json"),
+        "{\"processId\": \"demo\"}\n",
+    );
+    tree.write(
+        &format!("{run_dir}/journal/000001.01JDDDDDDDDDDDDDDDDDDDDDD1.json"),
+        sdk_event("RUN_CREATED", 0, serde_json::json!({})),
+    );
+    tree.write(
+        &format!("{run_dir}/journal/000002.01JDDDDDDDDDDDDDDDDDDDDDD2.json.tmp-1234"),
+        "{",
+    );
+    let plain = run(
+        tree.leakgate(),
+        &["journal", ".a5c", "--verify", "--color", "never"],
+    );
+    assert_eq!(plain.code, Some(0), "{}", plain.stdout);
+    assert!(
+        plain.stdout.contains("warning[temp-leftover]"),
+        "{}",
+        plain.stdout
+    );
+    let strict = run(
+        tree.leakgate(),
+        &["journal", ".a5c", "--verify", "--strict"],
+    );
+    assert_eq!(strict.code, Some(1), "{}", strict.stdout);
+}
