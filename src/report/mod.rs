@@ -25,7 +25,8 @@
 //! - `"integrity"`: `run_id`, `run`, `code`, `severity` (`error`|`warning`|`info`), `path`,
 //!   `message`: a journal integrity problem found by `leakgate journal --verify`.
 //! - `"hygiene"`: `code` (`gitignore-gap`|`gitignore-reincluded`|`gitignore-local-only`|
-//!   `tracked-secret-file`), `severity` (`error`|`warning`), `path`, `message`, `fix`.
+//!   `tracked-secret-file`|`credential-file-permissions`), `severity` (`error`|`warning`),
+//!   `path`, `message`, `fix`.
 //! - `"suppressed"`: `path`, `line`, `rule`, `description`, `severity`, `marker` (the comment:
 //!   `leakgate:allow`, `gitleaks:allow`, `pragma: allowlist secret`,
 //!   `leakgate:allow-next-line`): `--range` scans only, a finding on a line the range adds that
