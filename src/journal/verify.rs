@@ -1787,25 +1787,6 @@ mod tests {
         assert_eq!(run.codes(), ["unexpected-file"]);
     }
 
-    #[cfg(unix)]
-    #[test]
-    fn permission_denied_is_a_problem() {
-        use std::os::unix::fs::PermissionsExt;
-        let events = clean_plan();
-        let run = TestRun::write(&events);
-        let path = run.path(&journal_path(&events[1]));
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o000)).expect("chmod");
-        if fs::read(&path).is_ok() {
-            return; // running as root: permissions are not enforced
-        }
-        let problems = run.problems();
-        assert_eq!(
-            problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
-            ["unreadable-file"]
-        );
-        assert_eq!(problems[0].level(), Level::Error);
-    }
-
     #[test]
     fn mismatching_blobs_are_reported() {
         let run = TestRun::clean();
