@@ -235,6 +235,7 @@ fn translate_into(
             allowlist: rule_allow,
             examples: Vec::new(),
             negative_examples: Vec::new(),
+            revoke: None,
         });
     }
     Ok(())

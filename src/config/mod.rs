@@ -682,6 +682,7 @@ paths = ['''fixtures/''']
             allowlist: Default::default(),
             examples,
             negative_examples: Vec::new(),
+            revoke: None,
         };
         let failing = Recording {
             failing: vec!["mine"],

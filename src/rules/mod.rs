@@ -83,6 +83,10 @@ pub struct RuleSpec {
     pub examples: Vec<String>,
     #[serde(default)]
     pub negative_examples: Vec<String>,
+    /// Where the secret is revoked or rotated: an `https://` URL of the provider's own page.
+    /// After a leak it is the first thing a user needs, so every report carries it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoke: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -354,6 +358,14 @@ impl Rule {
             return Err("every rule needs at least one non-empty keyword".into());
         }
         self.regex().map_err(|e| format!("bad regex: {e}"))?;
+        if let Some(url) = &self.spec.revoke
+            && !is_https_url(url)
+        {
+            return Err(
+                "`revoke` must be an https:// URL of the provider's page for revoking or rotating the secret"
+                    .into(),
+            );
+        }
         let position = |e: &PatternError| e.position.unwrap_or(1);
         compile_globs(&self.spec.paths).map_err(|e| {
             format!(
@@ -372,6 +384,13 @@ impl Rule {
         // (e.g. `Bearer <token>`), so there is nothing more to check.
         Ok(())
     }
+}
+
+/// An `https://` URL with a host and nothing a terminal or a CI log could act on.
+fn is_https_url(url: &str) -> bool {
+    url.strip_prefix("https://").is_some_and(|rest| {
+        !rest.is_empty() && !rest.starts_with('/') && rest.bytes().all(|b| b.is_ascii_graphic())
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -532,4 +551,24 @@ pub fn parse_rule_file(file: &str, text: &str) -> Result<Vec<Rule>, RuleError> {
         .into_iter()
         .map(|spec| Rule::new(spec, file.to_owned()))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_https_url;
+
+    #[test]
+    fn revoke_urls_are_https_with_a_host_and_nothing_else() {
+        assert!(is_https_url("https://github.com/settings/tokens"));
+        for bad in [
+            "http://github.com/settings/tokens",
+            "https://",
+            "https:///path",
+            "https://host/with space",
+            "https://host/\u{1b}[31m",
+            "javascript:alert(1)",
+        ] {
+            assert!(!is_https_url(bad), "{bad:?} accepted");
+        }
+    }
 }
