@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::pipeline::check::{Asked, PlanOptions};
 use crate::report::Format;
 
 #[derive(Debug, Parser)]
@@ -200,20 +201,63 @@ pub struct JournalArgs {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// A full audit: the working tree, agent run data, and repository hygiene.
-    #[arg(long, conflicts_with_all = ["range", "staged"])]
+    #[arg(long, conflicts_with_all = ["range", "staged", "history"])]
     pub all: bool,
 
     /// Check the staged change (pre-commit) even where CI is detected: for hooks.
-    #[arg(long, conflicts_with = "range")]
+    #[arg(long, conflicts_with_all = ["range", "history", "no_ignore"])]
     pub staged: bool,
 
     /// Check this range (BASE..HEAD) instead of the staged change; in CI the pull request's
-    /// range is found from GITHUB_BASE_REF.
-    #[arg(long, value_name = "BASE..HEAD", value_parser = parse_range)]
+    /// range is found from GITHUB_BASE_REF, a push's from the event payload.
+    #[arg(long, value_name = "BASE..HEAD", value_parser = parse_range, conflicts_with = "no_ignore")]
     pub range: Option<String>,
+
+    /// Check every blob reachable from any ref (the earliest commit of each secret), and
+    /// repository hygiene.
+    #[arg(long, conflicts_with_all = ["range", "no_ignore"])]
+    pub history: bool,
+
+    /// With --history: only what is not reachable from REF.
+    #[arg(long, value_name = "REF", requires = "history")]
+    pub since: Option<String>,
+
+    /// With --range: scan every commit on its own, so a secret added and removed inside the
+    /// range is still reported.
+    #[arg(long, requires = "range")]
+    pub per_commit: bool,
+
+    /// With --all: also scan files that .gitignore, .ignore and git's excludes leave out
+    /// (.leakgateignore still applies).
+    #[arg(long, requires = "all")]
+    pub no_ignore: bool,
 
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+impl CheckArgs {
+    /// What the flags ask `check` for, and the options that refine it.
+    pub fn plan_request(&self) -> (Asked, PlanOptions) {
+        let asked = if self.all {
+            Asked::All
+        } else if let Some(range) = &self.range {
+            Asked::Range(range.clone())
+        } else if self.history {
+            Asked::History {
+                since: self.since.clone(),
+            }
+        } else if self.staged {
+            Asked::Staged
+        } else {
+            Asked::Auto
+        };
+        let options = PlanOptions {
+            per_commit: self.per_commit,
+            no_ignore: self.no_ignore,
+        };
+        (asked, options)
+    }
 }
 
 #[derive(Debug, Args)]

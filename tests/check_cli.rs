@@ -140,3 +140,120 @@ fn an_audit_scans_run_data_in_the_tree_once() {
     );
     assert_eq!(run.summary()["files_scanned"], 2);
 }
+
+/// A repository whose history once held a secret that HEAD no longer has, with no .gitignore
+/// (a hygiene gap every full check reports).
+fn repo_with_a_removed_secret(seed: u64) -> (TestRepo, String) {
+    let repo = TestRepo::new();
+    repo.write("README.md", "hello\n");
+    let base = repo.commit_all("base");
+    repo.write("app.py", format!("TOKEN = '{}'\n", password(seed)));
+    repo.commit_all("add a secret");
+    repo.write("app.py", "TOKEN = read_from_vault()\n");
+    repo.commit_all("remove it");
+    (repo, base)
+}
+
+fn hygiene_codes(messages: &[serde_json::Value]) -> Vec<String> {
+    messages
+        .iter()
+        .filter(|m| m["type"] == "hygiene")
+        .map(|m| m["code"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn history_checks_every_commit_and_hygiene() {
+    let (repo, _) = repo_with_a_removed_secret(110);
+    let output = ci_free(&mut repo.leakgate())
+        .args(["check", "--history", "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let messages = json_lines(&output.stdout);
+    assert_eq!(locations(&messages), vec![("app.py".to_owned(), 1)]);
+    assert_eq!(findings(&messages)[0]["provenance"]["kind"], "commit");
+    assert!(
+        hygiene_codes(&messages).contains(&"gitignore-gap".to_owned()),
+        "{messages:?}"
+    );
+    assert_eq!(summary(&messages)["commits"], 3);
+    assert_eq!(
+        summary(&messages)["scope"],
+        "the history of every ref and repository hygiene"
+    );
+}
+
+#[test]
+fn a_range_checked_per_commit_reports_what_the_range_added_and_removed() {
+    let (repo, base) = repo_with_a_removed_secret(111);
+    let range = format!("{base}..HEAD");
+    let (whole, messages) = repo.scan_json(&["check", "--range", &range]);
+    assert!(findings(&messages).is_empty(), "gone at HEAD: {messages:?}");
+    assert_eq!(whole, Some(1), "hygiene still fails: {messages:?}");
+    let (code, messages) = repo.scan_json(&["check", "--range", &range, "--per-commit"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(locations(&messages), vec![("app.py".to_owned(), 1)]);
+}
+
+#[test]
+fn in_ci_a_push_checks_what_it_pushed() {
+    let (repo, base) = repo_with_a_removed_secret(112);
+    repo.write(".gitignore", FULL_GITIGNORE);
+    repo.write("later.py", format!("API_KEY = '{}'\n", password(113)));
+    let head = repo.commit_all("later");
+    let event = repo.path().join("event.json");
+    std::fs::write(
+        &event,
+        serde_json::json!({ "before": base, "after": head }).to_string(),
+    )
+    .expect("write event");
+    let output = ci_free(&mut repo.leakgate())
+        .env("CI", "true")
+        .env("GITHUB_EVENT_NAME", "push")
+        .env("GITHUB_EVENT_PATH", &event)
+        .args(["check", "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let messages = json_lines(&output.stdout);
+    assert_eq!(locations(&messages), vec![("later.py".to_owned(), 1)]);
+    assert_eq!(
+        summary(&messages)["scope"],
+        format!("the range {base}..{head} and repository hygiene (CI)")
+    );
+    assert_eq!(summary(&messages)["commits"], 3);
+}
+
+#[test]
+fn an_audit_without_ignores_scans_ignored_files() {
+    let repo = TestRepo::new();
+    repo.write(".gitignore", format!("{FULL_GITIGNORE}build/\n"));
+    repo.write("build/out.py", format!("API_KEY = '{}'\n", password(114)));
+    repo.commit_all("base");
+    let (code, messages) = repo.scan_json(&["check", "--all"]);
+    assert_eq!((code, findings(&messages).len()), (Some(0), 0));
+    let (code, messages) = repo.scan_json(&["check", "--all", "--no-ignore"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(locations(&messages), vec![("build/out.py".to_owned(), 1)]);
+}
+
+#[test]
+fn an_audit_without_ignores_scans_ignored_run_data_once() {
+    let repo = TestRepo::new();
+    repo.write(".gitignore", FULL_GITIGNORE);
+    repo.write(
+        ".a5c/runs/01JAAAAAAAAAAAAAAAAAAAAAAA/run.json",
+        format!("{{\"prompt\": \"use {}\"}}\n", fake("ghp_", 115, 36, ALNUM)),
+    );
+    repo.write(".a5c/runs/01JAAAAAAAAAAAAAAAAAAAAAAA/journal/.keep", "");
+    repo.commit_all("base");
+    let output = ci_free(&mut repo.leakgate())
+        .args(["check", "--all", "--no-ignore", "--format", "json"])
+        .output()
+        .expect("run");
+    let messages = json_lines(&output.stdout);
+    let found = findings(&messages);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["provenance"]["kind"], "journal");
+}

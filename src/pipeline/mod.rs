@@ -6,6 +6,7 @@
 //! Commands only choose a source and wire the outcome to a reporter; nothing here knows clap
 //! or an output format.
 
+pub mod check;
 pub mod exit;
 pub mod hygiene;
 pub mod sources;
@@ -25,6 +26,7 @@ use crate::input::{Blob, Sink, SkipReason};
 use crate::rules::RuleSet;
 use crate::scan::{ScanOptions, Scanner, Suppression};
 
+pub use check::Plan;
 pub use exit::{ExitPolicy, ExitStatus};
 pub use sources::Source;
 
@@ -48,17 +50,6 @@ pub enum Scope {
     Check(Plan),
 }
 
-/// What `leakgate check` checks where it runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Plan {
-    /// The staged change, root gitignore coverage and secret files the commit starts tracking.
-    PreCommit,
-    /// The range a pull request (or push) adds, and the full hygiene checks.
-    PullRequest(String),
-    /// The working tree, agent run data and the full hygiene checks.
-    Audit,
-}
-
 /// The shape of what was scanned, which decides how a summary counts it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scanned {
@@ -77,26 +68,22 @@ pub enum Scanned {
 impl Scope {
     pub fn scanned(&self) -> Scanned {
         match self {
-            Scope::WorkingTree | Scope::Journal | Scope::Check(Plan::Audit) => Scanned::Files,
+            Scope::WorkingTree | Scope::Journal | Scope::Check(Plan::Audit { .. }) => {
+                Scanned::Files
+            }
             Scope::Staged | Scope::Check(Plan::PreCommit) => Scanned::Staged,
-            Scope::Range | Scope::Check(Plan::PullRequest(_)) => Scanned::Range,
-            Scope::History => Scanned::History,
+            Scope::Range | Scope::Check(Plan::Range { .. }) => Scanned::Range,
+            Scope::History | Scope::Check(Plan::History { .. }) => Scanned::History,
             Scope::Hygiene => Scanned::Nothing,
         }
     }
 
     /// For `check`, a sentence saying what it decided to check (the summary's `scope`).
     pub fn description(&self) -> Option<String> {
-        let Scope::Check(plan) = self else {
-            return None;
-        };
-        Some(match plan {
-            Plan::PreCommit => "the staged change and gitignore coverage (pre-commit)".to_owned(),
-            Plan::PullRequest(spec) => format!("the range {spec} and repository hygiene (CI)"),
-            Plan::Audit => {
-                "the working tree, agent run data and repository hygiene (full audit)".to_owned()
-            }
-        })
+        match self {
+            Scope::Check(plan) => Some(plan.description()),
+            _ => None,
+        }
     }
 }
 

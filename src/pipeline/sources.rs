@@ -338,9 +338,10 @@ impl Source for Journal {
     }
 }
 
-/// `check`'s full audit: the working tree and agent run data, every file scanned once. Run
-/// data inside the work tree is labelled as it is walked with the tree; what git ignores (the
-/// usual case) or what lies outside the tree is walked on its own, ignores off.
+/// `check`'s full audit: the working tree (walked with `walk`'s ignore setting) and agent run
+/// data, every file scanned once. Run data inside the work tree is labelled as it is walked
+/// with the tree; what git ignores (the usual case) or what lies outside the tree is walked
+/// on its own, ignores off.
 pub struct Audit {
     runs: Vec<RunDir>,
     /// Agent-data roots that need a walk of their own.
@@ -356,14 +357,12 @@ impl Audit {
             .unwrap_or_else(|| PathBuf::from("."));
         let cwd = std::env::current_dir().unwrap_or(root);
         let (journal_roots, _) = journal::default_roots(&cwd);
-        let (labelled_roots, separate_roots) = split_journal_roots(repo, &cwd, &journal_roots);
+        let (labelled_roots, separate_roots) =
+            split_journal_roots(repo, &cwd, &journal_roots, walk.respect_vcs_ignores);
         Audit {
             runs: journal::find_runs(&labelled_roots),
             separate_roots,
-            walk: WalkOptions {
-                respect_vcs_ignores: true,
-                ..walk
-            },
+            walk,
         }
     }
 }
@@ -391,11 +390,13 @@ impl Source for Audit {
 
 /// Split agent-data roots for the audit: all of them, as walked (roots inside the current
 /// directory made relative, so run labels match the tree walk's paths), and those that need a
-/// walk of their own (outside the current directory, or ignored by git).
+/// walk of their own (outside the current directory, or ignored by git when the tree walk
+/// honours ignores).
 fn split_journal_roots(
     repo: &git2::Repository,
     cwd: &Path,
     roots: &[PathBuf],
+    tree_walk_ignores: bool,
 ) -> (Vec<PathBuf>, Vec<PathBuf>) {
     let rules = IgnoreRules::load(repo, &UserDirs::from_env());
     let top = repo.workdir().and_then(|w| w.canonicalize().ok());
@@ -422,7 +423,7 @@ fn split_journal_roots(
             _ => true,
         };
         labelled.push(relative.to_path_buf());
-        if ignored {
+        if ignored && tree_walk_ignores {
             separate.push(relative.to_path_buf());
         }
     }
