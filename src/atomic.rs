@@ -1,5 +1,5 @@
 //! How leakgate writes files: the one mechanism behind reports (`--output`, streamed through
-//! `commands::Output`), baselines, redacted copies, `.gitignore` fixes and hooks.
+//! `report::output::Output`), baselines, redacted copies, `.gitignore` fixes and hooks.
 //!
 //! - A regular file is written atomically: the content goes to a temporary file beside it,
 //!   which is renamed over it once complete. A reader sees the old file or the new one, never

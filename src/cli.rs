@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::pipeline::check::{Asked, PlanOptions};
 use crate::report::Format;
+use crate::report::output::{Color, Destination, OutputSpec};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -60,8 +61,8 @@ pub enum Command {
 pub enum RulesCommand {
     /// List every rule: id, severity, kind, keywords and description.
     List {
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+        format: FormatArg,
     },
     /// Run every rule's examples (must match) and negative examples (must not); exit 1 on any
     /// failure.
@@ -74,6 +75,69 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+impl From<ColorChoice> for Color {
+    fn from(choice: ColorChoice) -> Self {
+        match choice {
+            ColorChoice::Auto => Color::Auto,
+            ColorChoice::Always => Color::Always,
+            ColorChoice::Never => Color::Never,
+        }
+    }
+}
+
+/// The output formats `--format` accepts (clap's view of [`Format`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Readable diagnostics with a summary.
+    Human,
+    /// JSON Lines: one object per message (schema in the README).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning (upload-sarif).
+    Sarif,
+    /// GitHub workflow commands (annotations on the lines), plus a readable summary on stderr.
+    /// Chosen by default when GITHUB_ACTIONS=true.
+    Github,
+    /// JUnit XML, for CI systems that show test reports.
+    Junit,
+}
+
+impl From<FormatArg> for Format {
+    fn from(format: FormatArg) -> Self {
+        match format {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Github => Format::Github,
+            FormatArg::Junit => Format::Junit,
+        }
+    }
+}
+
+/// An `--output` value: `FILE` (the `--format` report), or `FORMAT=FILE` (one more report).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputArg {
+    pub format: Option<Format>,
+    pub path: PathBuf,
+}
+
+impl From<std::ffi::OsString> for OutputArg {
+    fn from(text: std::ffi::OsString) -> Self {
+        // Only a known format name before the first `=` makes it FORMAT=FILE; any other
+        // value (a path that is not UTF-8 included) is a file name.
+        let split = text.to_str().and_then(|text| {
+            let (name, path) = text.split_once('=')?;
+            Some(OutputArg {
+                format: Some(Format::named(name)?),
+                path: PathBuf::from(path),
+            })
+        });
+        split.unwrap_or(OutputArg {
+            format: None,
+            path: PathBuf::from(text),
+        })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -127,10 +191,20 @@ pub struct ScanArgs {
 pub struct CommonArgs {
     /// Output format (default: human; github inside GitHub Actions).
     #[arg(long, value_enum)]
-    pub format: Option<Format>,
-    /// Write the report to FILE (atomically) instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub format: Option<FormatArg>,
+    /// Write the report to FILE (atomically) instead of standard output. FORMAT=FILE writes
+    /// one more report of the same run, in FORMAT, to FILE; repeat it for several
+    /// (`--format github --output sarif=leakgate.sarif`).
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "[FORMAT=]FILE",
+        value_parser = clap::builder::TypedValueParser::map(clap::builder::OsStringValueParser::new(), OutputArg::from)
+    )]
+    pub output: Vec<OutputArg>,
+    /// Also write a SARIF report of the same run to FILE (the same as --output sarif=FILE).
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
     /// Exit 0 even when secrets are found (report-only runs). Errors still exit 2.
     #[arg(long)]
     pub exit_zero: bool,
@@ -175,6 +249,36 @@ pub struct CommonArgs {
     /// List every skipped file, not only the counts.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+}
+
+impl CommonArgs {
+    /// Every report the flags ask for: the `--format` report (to standard output, or the
+    /// `--output` without a format), then each `--output FORMAT=FILE` and `--sarif`.
+    pub fn output_spec(&self) -> OutputSpec {
+        let main = Destination {
+            format: Format::resolve(self.format.map(Format::from)),
+            path: (self.output.iter())
+                .find(|o| o.format.is_none())
+                .map(|o| o.path.clone()),
+        };
+        let extra = (self.output.iter())
+            .filter_map(|o| {
+                o.format.map(|format| Destination {
+                    format,
+                    path: Some(o.path.clone()),
+                })
+            })
+            .chain(self.sarif.iter().map(|path| Destination {
+                format: Format::Sarif,
+                path: Some(path.clone()),
+            }));
+        OutputSpec {
+            reports: std::iter::once(main).chain(extra).collect(),
+            color: self.color.into(),
+            verbose: self.verbose,
+            show_secrets: self.show_secrets,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -294,6 +398,23 @@ fn parse_range(text: &str) -> Result<String, String> {
 /// (exit 2) as clap does.
 pub fn parse() -> Cli {
     let cli = Cli::try_parse().unwrap_or_else(|error| exit_on(error));
+    let common = match &cli.command {
+        Command::Check(args) => Some(("check", &args.common)),
+        Command::Scan(args) => Some(("scan", &args.common)),
+        Command::Baseline { scan, .. } => Some(("baseline", &scan.common)),
+        Command::Journal(args) => Some(("journal", &args.common)),
+        Command::Gitignore(args) => Some(("gitignore", &args.common)),
+        _ => None,
+    };
+    if let Some((name, common)) = common
+        && common.output.iter().filter(|o| o.format.is_none()).count() > 1
+    {
+        usage_error(
+            name,
+            "--output FILE without a format is the --format report and can be given once; \
+             name the format of the others (--output json=FILE)",
+        );
+    }
     let scan = match &cli.command {
         Command::Scan(args) => Some(("scan", args)),
         Command::Baseline { scan: args, .. } => Some(("baseline", args)),
@@ -309,18 +430,23 @@ pub fn parse() -> Cli {
             None
         };
         if let Some(problem) = problem {
-            use clap::CommandFactory;
-            let mut command = Cli::command();
-            command.build();
-            let command = command.find_subcommand_mut(name).cloned();
-            exit_on(
-                command
-                    .unwrap_or_else(Cli::command)
-                    .error(clap::error::ErrorKind::ArgumentConflict, problem),
-            );
+            usage_error(name, problem);
         }
     }
     cli
+}
+
+/// Exit with a usage error for subcommand `name`, as clap reports its own.
+fn usage_error(name: &str, problem: &str) -> ! {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    command.build();
+    let command = command.find_subcommand_mut(name).cloned();
+    exit_on(
+        command
+            .unwrap_or_else(Cli::command)
+            .error(clap::error::ErrorKind::ArgumentConflict, problem),
+    );
 }
 
 /// Print a usage error and exit 2, with every credential-shaped run of what was typed masked:

@@ -88,7 +88,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
         Command::InstallHook { force } => commands::install_hook::run(force),
         Command::Rules {
             command: RulesCommand::List { format },
-        } => commands::rules::list(format),
+        } => commands::rules::list(format.into()),
         Command::Rules {
             command: RulesCommand::Check,
         } => commands::rules::check(),

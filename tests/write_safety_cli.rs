@@ -439,6 +439,139 @@ fn output_that_cannot_be_written_exits_2_and_leaves_nothing() {
     assert_eq!(files_under(reports.path()), Vec::<String>::new());
 }
 
+// ---------------------------------------------------------------- several outputs
+
+#[test]
+fn one_run_writes_every_format_asked_for() {
+    let tree = Tree::new();
+    tree.write("app.env", format!("GITHUB_TOKEN={}\n", token(310)));
+    let reports = tempfile::tempdir().expect("dir");
+    let sarif = reports.path().join("leakgate.sarif");
+    let junit = reports.path().join("report.xml");
+    let human = reports.path().join("report.txt");
+    let output = tree
+        .leakgate()
+        .args(["scan", ".", "--format", "json", "--sarif"])
+        .arg(&sarif)
+        .arg("--output")
+        .arg(format!("junit={}", junit.display()))
+        .arg("-o")
+        .arg(format!("human={}", human.display()))
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    // The --format report still goes to standard output.
+    assert_eq!(findings(&json_lines(&output.stdout)).len(), 1);
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&sarif).expect("sarif written")).expect("json");
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().map(Vec::len),
+        Some(1),
+        "{sarif}"
+    );
+    let junit = std::fs::read_to_string(&junit).expect("junit written");
+    assert!(
+        junit.contains("<testsuites") && junit.contains("app.env"),
+        "{junit}"
+    );
+    let human = std::fs::read_to_string(&human).expect("human written");
+    assert!(human.contains("1 finding"), "{human}");
+    for text in [junit.as_str(), human.as_str()] {
+        assert!(!text.contains(&token(310)), "no secret in any report");
+    }
+    assert_eq!(
+        files_under(reports.path()),
+        ["leakgate.sarif", "report.txt", "report.xml"],
+        "no temp file left"
+    );
+}
+
+#[test]
+fn every_extra_output_is_guarded_like_output() {
+    let tree = Tree::new();
+    let env = format!("GITHUB_TOKEN={}\n", token(311));
+    tree.write("app.env", &env);
+    tree.write("README", "hello\n");
+    let refused = |args: &[&str]| {
+        let output = tree.leakgate().args(args).output().expect("run");
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains("path of its own"),
+            "{}",
+            stderr(&output)
+        );
+        assert_eq!(
+            std::fs::read_to_string(tree.child("app.env")).expect("read"),
+            env
+        );
+        assert_eq!(
+            std::fs::read_to_string(tree.child("README")).expect("read"),
+            "hello\n"
+        );
+    };
+    // Over a file the command scans, or one holding a secret the scan found.
+    refused(&["scan", "README", "--sarif", "README"]);
+    refused(&["scan", "README", "-o", "json=README"]);
+    refused(&["scan", ".", "--sarif", "app.env"]);
+    refused(&["scan", ".", "-o", "junit=app.env"]);
+    // Two reports into one file: one would replace the other.
+    std::fs::write(tree.child("r.out"), "old\n").expect("write");
+    refused(&["scan", "README", "-o", "r.out", "--sarif", "r.out"]);
+    refused(&[
+        "scan",
+        "README",
+        "-o",
+        "json=new.out",
+        "-o",
+        "sarif=./new.out",
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(tree.child("r.out")).expect("read"),
+        "old\n"
+    );
+    assert!(!tree.child("new.out").exists());
+
+    // An extra output into a FIFO is written into, not replaced.
+    let pipes = tempfile::tempdir().expect("dir");
+    let fifo = pipes.path().join("sarif.fifo");
+    mkfifo(&fifo);
+    let received = read_fifo(&fifo);
+    let output = tree
+        .leakgate()
+        .args(["scan", "README", "--color", "never", "--sarif"])
+        .arg(&fifo)
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(is_fifo(&fifo), "the FIFO was replaced by a file");
+    let content = received.recv_timeout(PATIENCE).expect("the reader got it");
+    let sarif: serde_json::Value = serde_json::from_slice(&content).expect("sarif");
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("no secrets found"));
+}
+
+#[test]
+fn output_without_a_format_names_the_format_report_once() {
+    let tree = clean_tree();
+    let output = tree
+        .leakgate()
+        .args(["scan", "src", "-o", "a.txt", "-o", "b.txt"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("can be given once"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!tree.child("a.txt").exists() && !tree.child("b.txt").exists());
+}
+
 // ---------------------------------------------------------------- baseline --file
 
 #[test]

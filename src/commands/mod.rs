@@ -8,12 +8,11 @@ pub mod journal;
 pub mod rules;
 pub mod scan;
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::cli::ColorChoice;
 use crate::pipeline::Outcome;
-use crate::report::{self, Format, ReportOptions};
+use crate::report;
 use crate::{Error, ExitStatus};
 
 /// What every scanning command needs from the flags and the configuration files.
@@ -88,17 +87,13 @@ pub fn settings_at(
     }))
 }
 
-/// Refuse an `--output` that is one of the files the command reads (a file named to scan, the
-/// baseline, the configuration): the report would replace it, destroying the original (the
-/// `.env` being scanned, the team's baseline). Checked before anything is scanned or written.
+/// Refuse a report file over what the command reads (`named`: the files it scans; the
+/// baseline; the configuration). Checked before anything is scanned or written.
 pub fn refuse_output_over_input(
     common: &crate::cli::CommonArgs,
     named: &[PathBuf],
 ) -> Result<(), Error> {
-    let Some((output, target)) = replaceable_output(common.output.as_deref()) else {
-        return Ok(());
-    };
-    let inputs = named
+    let inputs: Vec<(&Path, &str)> = named
         .iter()
         .map(|p| (p.as_path(), "a file this command scans"))
         .chain(
@@ -112,155 +107,12 @@ pub fn refuse_output_over_input(
                 .config
                 .as_deref()
                 .map(|p| (p, "the configuration this command reads")),
-        );
-    for (input, what) in inputs {
-        if std::fs::metadata(input).is_ok_and(|meta| same_file(&target, &meta)) {
-            return Err(refused_output(
-                output,
-                format!("it is {what}: the report would replace it"),
-                "nothing was scanned or changed",
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Refuse an `--output` over a working-tree file this scan found a secret in (`scan . -o .env`,
-/// or a symlink to it): the report would replace the file, and the credential with it. Checked
-/// once the findings are known, before the report is opened.
-pub fn refuse_output_over_findings(
-    output: Option<&Path>,
-    findings: &[crate::finding::Finding],
-) -> Result<(), Error> {
-    use crate::input::Provenance;
-    let Some((output, target)) = replaceable_output(output) else {
-        return Ok(());
-    };
-    let mut paths: Vec<&str> = findings
-        .iter()
-        .filter_map(|f| match &f.provenance {
-            Provenance::File { path } | Provenance::Journal { path, .. } => Some(path.as_str()),
-            _ => None,
-        })
+        )
         .collect();
-    paths.sort_unstable();
-    paths.dedup();
-    if paths
-        .iter()
-        .any(|p| std::fs::metadata(p).is_ok_and(|meta| same_file(&target, &meta)))
-    {
-        return Err(refused_output(
-            output,
-            "it holds a secret this scan found: the report would replace it".to_owned(),
-            "nothing was changed there",
-        ));
-    }
-    Ok(())
+    Ok(common.output_spec().refuse_over_inputs(&inputs)?)
 }
 
-/// `--output` with its `stat`, when it names an existing regular file: only such a file can be
-/// replaced (a FIFO or terminal is written into), so only it needs guarding.
-fn replaceable_output(output: Option<&Path>) -> Option<(&Path, std::fs::Metadata)> {
-    let output = output?;
-    let target = std::fs::metadata(output)
-        .ok()
-        .filter(std::fs::Metadata::is_file)?;
-    Some((output, target))
-}
-
-/// The error refusing an `--output` that would replace something it must not: `reason` says
-/// what, `outcome` what was (not) done.
-fn refused_output(output: &Path, reason: String, outcome: &str) -> Error {
-    crate::atomic::WriteError {
-        path: output.to_owned(),
-        source: io::Error::new(io::ErrorKind::AlreadyExists, reason),
-        help: format!("give --output a path of its own; {outcome}"),
-    }
-    .into()
-}
-
-/// Do two `stat` results name the same file (a hard link or symlink to it included)?
-#[cfg(unix)]
-fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    a.dev() == b.dev() && a.ino() == b.ino()
-}
-
-#[cfg(not(unix))]
-fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
-    // Without inode numbers: the same size and modification time is the best available guess,
-    // and refusing a write is the safe side of a wrong one.
-    a.len() == b.len() && a.modified().ok() == b.modified().ok()
-}
-
-/// Where a report goes: standard output, or `--output FILE` written through
-/// [`crate::atomic::AtomicFile`] (a regular file appears atomically when complete; a symlink is
-/// written through; a FIFO or terminal is written into).
-pub struct Output {
-    target: Option<(crate::atomic::AtomicFile, PathBuf)>,
-    pub color: bool,
-}
-
-impl Output {
-    /// Open the destination and decide on colors.
-    pub fn open(
-        path: Option<&Path>,
-        color: ColorChoice,
-    ) -> Result<(Self, Box<dyn Write + Send>), Error> {
-        let color_ok = |is_terminal: bool| match color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                is_terminal
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
-            }
-        };
-        match path {
-            None => {
-                let stdout = io::stdout();
-                let color = color_ok(stdout.is_terminal());
-                Ok((
-                    Output {
-                        target: None,
-                        color,
-                    },
-                    Box::new(io::BufWriter::new(stdout)),
-                ))
-            }
-            Some(path) => {
-                let failed = |source| crate::atomic::WriteError::new(path, source);
-                let file = crate::atomic::AtomicFile::create(
-                    path,
-                    &crate::atomic::WriteOptions::default(),
-                )
-                .map_err(failed)?;
-                let handle = file.handle().map_err(failed)?;
-                // `--output /dev/tty` is a terminal too.
-                let color = color_ok(handle.is_terminal());
-                Ok((
-                    Output {
-                        target: Some((file, path.to_owned())),
-                        color,
-                    },
-                    Box::new(io::BufWriter::new(handle)),
-                ))
-            }
-        }
-    }
-
-    /// Put the finished report in place. The reporter's writer must be flushed (its
-    /// `finish`) first: an unflushed tail would be lost, not reported.
-    pub fn commit(self) -> Result<(), Error> {
-        if let Some((file, path)) = self.target {
-            file.commit()
-                .map_err(|source| crate::atomic::WriteError::new(&path, source))?;
-        }
-        Ok(())
-    }
-}
-
-/// Report an outcome in the chosen format and decide the exit status. `at_base` is the
+/// Report an outcome in every format asked for and decide the exit status. `at_base` is the
 /// baseline a range's base side decided (see [`crate::pipeline::apply_base_side`]).
 pub fn report(
     mut outcome: Outcome,
@@ -268,8 +120,9 @@ pub fn report(
     common: &crate::cli::CommonArgs,
     started: std::time::Instant,
 ) -> Result<ExitStatus, Error> {
+    let spec = common.output_spec();
     // Every finding counts here, those a baseline accepts too.
-    refuse_output_over_findings(common.output.as_deref(), &outcome.findings)?;
+    spec.refuse_over_findings(&outcome.findings)?;
     if let Some(file) = &common.baseline {
         let filter = crate::pipeline::BaselineFilter {
             file: file.clone(),
@@ -277,20 +130,9 @@ pub fn report(
         };
         crate::pipeline::apply_baseline(&mut outcome, &filter, at_base)?;
     }
-    let (output, writer) = Output::open(common.output.as_deref(), common.color)?;
-    let mut reporter = report::reporter(
-        Format::resolve(common.format),
-        writer,
-        ReportOptions {
-            color: output.color,
-            verbose: common.verbose,
-            show_secrets: common.show_secrets,
-        },
-    );
-    report::outcome(reporter.as_mut(), &outcome, started.elapsed())?;
-    drop(reporter);
-    output.commit()?;
-
+    let mut opened = spec.open()?;
+    report::outcome(opened.reporter(), &outcome, started.elapsed())?;
+    opened.commit()?;
     Ok(outcome.exit_status(crate::pipeline::ExitPolicy {
         strict: common.strict,
         exit_zero: common.exit_zero,

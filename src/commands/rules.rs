@@ -2,17 +2,16 @@
 
 use std::io::Write;
 
-use super::Output;
-use crate::cli::ColorChoice;
 use crate::escape::{Escaped, escape};
 use crate::report::Format;
+use crate::report::output::{Color, Output};
 use crate::rules::RuleSet;
 use crate::scan::examples;
 use crate::{Error, ExitStatus};
 
 pub fn list(format: Format) -> Result<ExitStatus, Error> {
     let rules = configured_rules()?;
-    let (output, mut out) = Output::open(None, ColorChoice::Never)?;
+    let (output, mut out) = Output::open(None, Color::Never)?;
     for rule in rules.rules() {
         let spec = &rule.spec;
         match format {
@@ -50,7 +49,7 @@ pub fn list(format: Format) -> Result<ExitStatus, Error> {
 pub fn check() -> Result<ExitStatus, Error> {
     let rules = configured_rules()?;
     let report = examples::check_rules(rules.rules());
-    let (output, mut out) = Output::open(None, ColorChoice::Never)?;
+    let (output, mut out) = Output::open(None, Color::Never)?;
     for failure in &report.failures {
         writeln!(
             out,

@@ -53,6 +53,7 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod output;
 pub mod sarif;
 
 use std::collections::BTreeMap;
@@ -225,8 +226,8 @@ pub trait Reporter: Send {
     fn finish(&mut self) -> io::Result<()>;
 }
 
-/// The output formats `--format` accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// The output formats (`--format`, `--output FORMAT=FILE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Readable diagnostics with a summary.
     Human,
@@ -242,6 +243,30 @@ pub enum Format {
 }
 
 impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::Human,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Junit,
+    ];
+
+    /// The name `--format` and `--output FORMAT=FILE` use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Junit => "junit",
+        }
+    }
+
+    /// The format of this name.
+    pub fn named(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == name)
+    }
+
     /// The format asked for, or the default for where leakgate runs: GitHub annotations inside
     /// GitHub Actions, readable diagnostics elsewhere.
     pub fn resolve(asked: Option<Format>) -> Format {
