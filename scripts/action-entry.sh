@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The GitHub Action's entry point (action.yml): decide what to scan from the event, make sure
-# the commits are there, run leakgate for annotations and SARIF, and exit with its status.
+# The GitHub Action's entry point (action.yml): map the inputs and the event to `leakgate check`
+# flags, make sure the commits are there, and run `leakgate check` once: it writes the
+# annotations and the SARIF file from the same run, checks repository hygiene too, and its exit
+# status is the step's. What is checked and how is decided by leakgate, not here.
 # Tested locally by tests/action_cli.rs with a real repository and event payload.
 #
 # The payload is data from outside: a commit id in it must be 40 (SHA-1) or 64 (SHA-256) hex
@@ -80,7 +82,7 @@ ensure_merge_base() {
   git merge-base --end-of-options "$base" "$head" >/dev/null 2>&1
 }
 
-scan_args=()
+check_args=()
 if [ "$mode" = auto ]; then
   case "$event" in
     pull_request|pull_request_target) mode=range ;;
@@ -126,23 +128,23 @@ case "$mode" in
       exit 2
     fi
     # leakgate scans from the merge base, so force pushes and rebased branches work too.
-    scan_args=(--range "$base..$head")
+    check_args=(--range "$base..$head")
     ;;
-  history) scan_args=(--history) ;;
-  tree) scan_args=(.) ;;
+  history) check_args=(--history) ;;
+  tree) check_args=(--all) ;;
   *) echo "::error title=leakgate::unknown mode '$mode' (auto, range, history, tree)"; exit 2 ;;
 esac
 
-[ -n "${INPUT_CONFIG:-}" ] && scan_args+=(--config "$INPUT_CONFIG")
+[ -n "${INPUT_CONFIG:-}" ] && check_args+=(--config "$INPUT_CONFIG")
 read -r -a extra <<< "${INPUT_ARGS:-}"
-lenient=()
-[ "${INPUT_FAIL_ON_FINDINGS:-true}" = true ] || lenient=(--exit-zero)
+[ "${INPUT_FAIL_ON_FINDINGS:-true}" = true ] || check_args+=(--exit-zero)
+outputs=()
+[ -z "$sarif" ] || outputs=(--sarif "$sarif")
 
-echo "leakgate: leakgate scan ${scan_args[*]} ${extra[*]:-}"
+echo "leakgate: leakgate check ${check_args[*]} ${extra[*]:-}"
 status=0
-"$leakgate" scan "${scan_args[@]}" "${extra[@]}" "${lenient[@]}" --format github || status=$?
-if [ -n "$sarif" ] && [ "$status" -ne 2 ]; then
-  "$leakgate" scan "${scan_args[@]}" "${extra[@]}" --format sarif --output "$sarif" --exit-zero >/dev/null
-  [ -n "${GITHUB_OUTPUT:-}" ] && echo "sarif-file=$sarif" >> "$GITHUB_OUTPUT"
+"$leakgate" check "${check_args[@]}" "${extra[@]}" --format github "${outputs[@]}" || status=$?
+if [ -n "$sarif" ] && [ "$status" -ne 2 ] && [ -n "${GITHUB_OUTPUT:-}" ]; then
+  echo "sarif-file=$sarif" >> "$GITHUB_OUTPUT"
 fi
 exit "$status"

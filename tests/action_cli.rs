@@ -67,9 +67,15 @@ fn run_action(
     }
 }
 
-/// main with an old secret; a PR branch adding a new one.
+/// Every pattern leakgate's hygiene checks require: a repository with it has no hygiene problem.
+const FULL_GITIGNORE: &str =
+    ".env\n.env.*\n!.env.example\n.a5c/\n*.pem\n*.key\ncredentials.json\n*.secrets\n";
+
+/// main with an old secret; a PR branch adding a new one. Its .gitignore covers every secret
+/// file, so what fails a run here is a finding.
 fn pull_request_repo() -> (TestRepo, String, String) {
     let repo = TestRepo::new();
+    repo.write(".gitignore", FULL_GITIGNORE);
     repo.write("old.py", format!("TOKEN = '{}'\n", password(150)));
     let base = repo.commit_all("base");
     repo.git(&["checkout", "-q", "-b", "pr"]);
@@ -121,6 +127,117 @@ fn pull_request_event_annotates_the_added_lines_and_writes_sarif() {
     );
     assert_eq!(lenient.code, Some(0));
     assert!(lenient.stdout.contains("::error file=new.py"));
+}
+
+/// A `leakgate` that logs each invocation's arguments to `log` and runs the real binary.
+fn counting_wrapper(dir: &Tree, log: &Path) -> std::path::PathBuf {
+    let real = assert_cmd::cargo::cargo_bin("leakgate");
+    dir.write(
+        "leakgate",
+        format!(
+            "#!/bin/sh\necho \"$*\" >> '{}'\nexec '{}' \"$@\"\n",
+            log.display(),
+            real.display()
+        ),
+    );
+    let wrapper = dir.child("leakgate");
+    std::fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("chmod");
+    wrapper
+}
+
+#[test]
+fn one_check_run_writes_annotations_and_sarif_and_checks_hygiene() {
+    let (repo, base, head) = pull_request_repo();
+    // The pull request also stops ignoring .env files: a hygiene problem CI now reports.
+    repo.write(".gitignore", FULL_GITIGNORE.replace(".env\n", ""));
+    let head_with_gap = repo.commit_all("stop ignoring .env");
+    let bin = Tree::new();
+    let log = bin.child("invocations.log");
+    let wrapper = counting_wrapper(&bin, &log);
+    let run = run_action(
+        &repo,
+        "pull_request",
+        serde_json::json!({"pull_request": {"base": {"sha": base}, "head": {"sha": head_with_gap}}}),
+        &[("LEAKGATE_BIN", &wrapper.display().to_string())],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    let log = std::fs::read_to_string(&log).expect("log");
+    assert_eq!(
+        log.lines().collect::<Vec<_>>(),
+        vec![format!(
+            "check --range {base}..{head_with_gap} --format github --sarif leakgate.sarif"
+        )],
+        "one run of check"
+    );
+    assert_ne!(head, head_with_gap);
+    assert!(
+        run.stdout.contains("::error file=new.py,line=1,"),
+        "annotations: {}",
+        run.stdout
+    );
+    let sarif: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo.path().join("leakgate.sarif")).expect("sarif"),
+    )
+    .expect("json");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert!(
+        results.iter().any(|r| r.to_string().contains("new.py")),
+        "{sarif}"
+    );
+    assert!(
+        run.stdout.contains("gitignore-gap") && run.stdout.contains("`.env`"),
+        "hygiene runs in CI: {}",
+        run.stdout
+    );
+    assert!(
+        run.outputs.contains("sarif-file=leakgate.sarif"),
+        "{}",
+        run.outputs
+    );
+}
+
+#[test]
+fn every_mode_maps_onto_one_check_run() {
+    let (repo, base, head) = pull_request_repo();
+    let bin = Tree::new();
+    let log = bin.child("invocations.log");
+    let wrapper = counting_wrapper(&bin, &log);
+    let wrapper = wrapper.display().to_string();
+    for (mode, event, expected) in [
+        ("auto", "schedule", "check --history".to_owned()),
+        ("history", "push", "check --history".to_owned()),
+        ("tree", "pull_request", "check --all".to_owned()),
+        ("auto", "workflow_run", "check --all".to_owned()),
+        ("range", "push", format!("check --range {base}..{head}")),
+    ] {
+        let _ = std::fs::remove_file(&log);
+        let run = run_action(
+            &repo,
+            event,
+            serde_json::json!({"before": base, "after": head}),
+            &[
+                ("LEAKGATE_BIN", wrapper.as_str()),
+                ("INPUT_MODE", mode),
+                ("INPUT_SARIF_FILE", ""),
+                ("INPUT_FAIL_ON_FINDINGS", "false"),
+                ("INPUT_ARGS", "--max-file-size 1MiB"),
+            ],
+        );
+        assert_eq!(run.code, Some(0), "{mode}/{event}: {}", run.stdout);
+        let log = std::fs::read_to_string(&log).expect("log");
+        assert_eq!(
+            log.lines().collect::<Vec<_>>(),
+            vec![format!(
+                "{expected} --exit-zero --max-file-size 1MiB --format github"
+            )],
+            "{mode}/{event}"
+        );
+        assert!(run.stdout.contains("::error file=new.py"), "{}", run.stdout);
+    }
 }
 
 #[test]
