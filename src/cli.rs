@@ -44,11 +44,16 @@ pub enum Command {
         #[arg(long, value_name = "FILE", default_value = crate::baseline::DEFAULT_FILE)]
         file: PathBuf,
     },
-    /// Install a git pre-commit hook that runs `leakgate scan --staged` (honours core.hooksPath).
+    /// Install a git pre-commit hook that runs `leakgate scan --staged`, or with --check
+    /// `leakgate check --staged` (honours core.hooksPath).
     InstallHook {
         /// Replace an existing hook; the old one is kept as pre-commit.leakgate-backup.
         #[arg(long)]
         force: bool,
+        /// Install a hook that runs `leakgate check --staged`: the staged secrets plus
+        /// gitignore coverage and secret files the commit starts tracking.
+        #[arg(long)]
+        check: bool,
     },
     /// List the rules, or check every rule against its examples.
     Rules {

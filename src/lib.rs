@@ -20,6 +20,7 @@ pub mod diagnostic;
 pub mod escape;
 pub mod finding;
 pub mod fingerprint;
+pub mod hook;
 pub mod hygiene;
 pub mod input;
 pub mod journal;
@@ -58,7 +59,7 @@ pub enum Error {
 
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Hook(#[from] commands::install_hook::HookError),
+    Hook(#[from] hook::HookError),
 
     /// A file leakgate was asked to write (a report, a `.gitignore` fix) could not be written;
     /// nothing was changed in its place.
@@ -85,7 +86,14 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
         Command::Baseline { scan, file } => commands::scan::write_baseline(&scan, &file),
         Command::Journal(args) => commands::journal::run(&args),
         Command::Gitignore(args) => commands::gitignore::run(&args),
-        Command::InstallHook { force } => commands::install_hook::run(force),
+        Command::InstallHook { force, check } => commands::install_hook::run(&hook::HookOptions {
+            force,
+            runs: if check {
+                hook::HookRuns::Check
+            } else {
+                hook::HookRuns::Scan
+            },
+        }),
         Command::Rules {
             command: RulesCommand::List { format },
         } => commands::rules::list(format.into()),

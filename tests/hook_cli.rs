@@ -222,3 +222,53 @@ fn pre_commit_framework_runs_the_published_check_hook() {
         Some(".env\n.env.*\n!.env.example\n.a5c/\n*.pem\n*.key\ncredentials.json\n*.secrets\n"),
     );
 }
+
+#[test]
+fn install_hook_check_installs_the_check_hook() {
+    let repo = TestRepo::new();
+    repo.write(
+        ".gitignore",
+        ".env\n.env.*\n!.env.example\n.a5c/\n*.pem\n*.key\ncredentials.json\n*.secrets\n",
+    );
+    repo.commit_all("ignore secret files");
+    let output = repo
+        .leakgate()
+        .args(["install-hook", "--check"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let hook = std::fs::read_to_string(repo.path().join(".git/hooks/pre-commit")).expect("hook");
+    assert!(hook.contains("check --staged"), "{hook}");
+    assert_blocks_secrets(&repo, None);
+
+    // What only check sees: a commit that starts tracking an env file, secret or not.
+    repo.write(".env", "DEBUG=1\n");
+    repo.git(&["add", "-f", ".env"]);
+    let (code, output) = commit(&repo, &["-q", "-m", "track .env"], None);
+    assert_eq!(code, Some(1), "{output}");
+    assert!(output.contains("tracked-secret-file"), "{output}");
+
+    // The plain hook lets that commit through: reinstalling switches, without a backup (the
+    // hook being replaced is leakgate's own).
+    let output = repo
+        .leakgate()
+        .args(["install-hook"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0));
+    let hook = std::fs::read_to_string(repo.path().join(".git/hooks/pre-commit")).expect("hook");
+    assert!(hook.contains("scan --staged"), "{hook}");
+    assert!(
+        !repo
+            .path()
+            .join(".git/hooks/pre-commit.leakgate-backup")
+            .exists()
+    );
+    let (code, output) = commit(&repo, &["-q", "-m", "track .env"], None);
+    assert_eq!(code, Some(0), "{output}");
+}

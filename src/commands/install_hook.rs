@@ -1,163 +1,31 @@
-//! `leakgate install-hook`: a plain git pre-commit hook for people who do not use the
-//! pre-commit framework. It honours `core.hooksPath`, refuses to replace another hook unless
-//! `--force` (and then keeps a backup), and writes as `crate::atomic` does: atomically, through
-//! a symlinked hook to the script it points to, keeping an existing hook's mode (plus execute
-//! permission). A hook path that is not a regular file (a FIFO, a device, a directory) is
-//! refused, even with `--force`: it is not a hook leakgate should read or replace.
+//! `leakgate install-hook`: install the pre-commit hook ([`crate::hook`]) and say what was done.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::input::git::{self, GitError};
+use crate::escape::path as shown;
+use crate::hook::{self, HookOptions, Installed};
 use crate::{Error, ExitStatus};
 
-/// Marks a hook file as ours, so reinstalling is not "overwriting someone else's hook".
-const MARKER: &str = "# Installed by `leakgate install-hook`";
-
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-pub enum HookError {
-    #[error("a pre-commit hook already exists at {}", path.display())]
-    #[diagnostic(
-        code(leakgate::hook::exists),
-        help(
-            "run `leakgate install-hook --force` to replace it (the old hook is kept as a backup), or call `leakgate scan --staged` from it"
-        )
-    )]
-    Exists { path: PathBuf },
-
-    #[error("{} is not a regular file", path.display())]
-    #[diagnostic(
-        code(leakgate::hook::not_a_file),
-        help(
-            "git runs a hook from a regular file (or a symlink to one): remove what is there, then run `leakgate install-hook` again"
-        )
-    )]
-    NotAFile { path: PathBuf },
-
-    #[error(
-        "core.hooksPath is set to `{}`, which cannot be resolved here",
-        crate::escape::Escaped(configured)
-    )]
-    #[diagnostic(
-        code(leakgate::hook::hooks_path),
-        help(
-            "git runs hooks only from there, so a hook anywhere else would never run: set core.hooksPath to an absolute path or one relative to the work tree (`~user/` is not supported), then run `leakgate install-hook` again"
-        )
-    )]
-    HooksPath { configured: String },
-
-    #[error("cannot write the hook at {}", path.display())]
-    #[diagnostic(
-        code(leakgate::hook::write),
-        help("check that the hooks directory is writable")
-    )]
-    Write {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-}
-
-/// The hooks directory git will use for this repository. A core.hooksPath that is set but cannot
-/// be resolved is an error, never a fall back to `.git/hooks`: git would not run a hook there,
-/// and the user would believe commits are checked.
-fn hooks_dir(repo: &git2::Repository) -> Result<PathBuf, Error> {
-    let config = repo.config().map_err(GitError::from)?;
-    let Ok(raw) = config.get_string("core.hooksPath") else {
-        return Ok(repo.commondir().join("hooks"));
-    };
-    let Ok(configured) = config.get_path("core.hooksPath") else {
-        return Err(HookError::HooksPath { configured: raw }.into());
-    };
-    if configured.is_absolute() {
-        return Ok(configured);
-    }
-    // A relative hooksPath is relative to where hooks run: the top of the work tree.
-    let base = repo.workdir().unwrap_or_else(|| repo.path());
-    Ok(base.join(configured))
-}
-
-fn hook_script() -> String {
-    let exe = std::env::current_exe()
-        .ok()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
-    let quoted = exe.replace('\'', r"'\''");
-    format!(
-        "#!/bin/sh\n{MARKER}: refuse commits that add secrets.\n\
-         # It scans only the staged change. To skip it once: git commit --no-verify\n\
-         LEAKGATE='{quoted}'\n\
-         [ -x \"$LEAKGATE\" ] || LEAKGATE=leakgate\n\
-         exec \"$LEAKGATE\" scan --staged\n"
-    )
-}
-
-pub fn run(force: bool) -> Result<ExitStatus, Error> {
-    let repo = git::open(Path::new("."))?;
-    let dir = hooks_dir(&repo)?;
-    let path = dir.join("pre-commit");
-    let script = hook_script();
-    let write_error = |source| HookError::Write {
-        path: path.clone(),
-        source,
-    };
+pub fn run(options: &HookOptions) -> Result<ExitStatus, Error> {
+    let installed = hook::install(Path::new("."), options)?;
     let mut out = std::io::stdout().lock();
-
-    // Reading a FIFO would wait forever: look at what is there before opening it.
-    if std::fs::metadata(&path).is_ok_and(|meta| !meta.is_file()) {
-        return Err(HookError::NotAFile { path }.into());
-    }
-    if let Ok(existing) = std::fs::read_to_string(&path) {
-        if existing == script {
-            writeln!(
-                out,
-                "leakgate pre-commit hook already installed at {}",
-                crate::escape::path(&path)
-            )?;
-            return Ok(ExitStatus::Clean);
-        }
-        if !existing.contains(MARKER) {
-            if !force {
-                return Err(HookError::Exists { path }.into());
+    match installed {
+        Installed::Already { path } => writeln!(
+            out,
+            "leakgate pre-commit hook already installed at {}",
+            shown(&path)
+        )?,
+        Installed::Written { path, backup } => {
+            if let Some(backup) = backup {
+                writeln!(out, "kept the previous hook as {}", shown(&backup))?;
             }
-            let backup = backup_path(&path);
-            std::fs::copy(&path, &backup).map_err(write_error)?;
             writeln!(
                 out,
-                "kept the previous hook as {}",
-                crate::escape::path(&backup)
+                "installed the leakgate pre-commit hook at {}",
+                shown(&path)
             )?;
         }
-    } else if path.exists() {
-        // Present but unreadable (or not a file): never clobber what we cannot read.
-        if !force {
-            return Err(HookError::Exists { path }.into());
-        }
     }
-
-    // Executable, and in place only once complete.
-    let options = crate::atomic::WriteOptions {
-        executable: true,
-        create_parents: true,
-        ..crate::atomic::WriteOptions::default()
-    };
-    crate::atomic::write(&path, script.as_bytes(), &options).map_err(write_error)?;
-    writeln!(
-        out,
-        "installed the leakgate pre-commit hook at {}",
-        crate::escape::path(&path)
-    )?;
     Ok(ExitStatus::Clean)
-}
-
-/// `pre-commit.leakgate-backup`, or `…-backup.2`, … : never overwrite an earlier backup.
-fn backup_path(hook: &Path) -> PathBuf {
-    let base = hook.with_file_name("pre-commit.leakgate-backup");
-    if !base.exists() {
-        return base;
-    }
-    (2..)
-        .map(|n| hook.with_file_name(format!("pre-commit.leakgate-backup.{n}")))
-        .find(|p| !p.exists())
-        .unwrap_or(base)
 }
