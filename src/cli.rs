@@ -8,8 +8,10 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::pipeline::check::{Asked, PlanOptions};
-use crate::report::Format;
+use crate::pipeline::sources::Stdin;
+use crate::pipeline::{BaselineFilter, ConfigRequest, ExitPolicy, SourceRequest};
 use crate::report::output::{Color, Destination, OutputSpec};
+use crate::report::{Delivery, Format};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -191,6 +193,35 @@ pub struct ScanArgs {
     pub common: CommonArgs,
 }
 
+impl ScanArgs {
+    /// What the flags ask to scan.
+    pub fn source_request(&self) -> SourceRequest {
+        if self.staged {
+            return SourceRequest::Staged;
+        }
+        if let Some(spec) = &self.range {
+            return SourceRequest::Range {
+                spec: spec.clone(),
+                per_commit: self.per_commit,
+            };
+        }
+        if self.history {
+            return SourceRequest::History {
+                since: self.since.clone(),
+            };
+        }
+        let (stdin, paths): (Vec<&PathBuf>, Vec<&PathBuf>) =
+            self.paths.iter().partition(|p| p.as_os_str() == "-");
+        SourceRequest::Tree {
+            paths: paths.into_iter().cloned().collect(),
+            stdin: (!stdin.is_empty()).then(|| Stdin {
+                name: self.stdin_filename.clone(),
+            }),
+            no_ignore: self.no_ignore,
+        }
+    }
+}
+
 /// Flags every scanning command shares: what to report, where, and how.
 #[derive(Debug, Args)]
 pub struct CommonArgs {
@@ -256,7 +287,44 @@ pub struct CommonArgs {
     pub verbose: bool,
 }
 
+/// The flags every scanning command shares, as plain records for the library.
+#[derive(Debug, Clone)]
+pub struct Common {
+    pub config: ConfigRequest,
+    pub delivery: Delivery,
+    pub show_secrets: bool,
+    /// Worker threads; 0 is one per core.
+    pub threads: usize,
+    /// `--dump-config`: print the effective configuration instead of scanning.
+    pub dump_config: bool,
+}
+
 impl CommonArgs {
+    /// The plain records the library takes.
+    pub fn common(&self) -> Common {
+        Common {
+            config: ConfigRequest {
+                explicit: self.config.clone(),
+                isolated: self.isolated,
+                max_file_size: self.max_file_size,
+            },
+            delivery: Delivery {
+                output: self.output_spec(),
+                baseline: self.baseline.as_ref().map(|file| BaselineFilter {
+                    file: file.clone(),
+                    report_unused: self.report_unused,
+                }),
+                exit: ExitPolicy {
+                    strict: self.strict,
+                    exit_zero: self.exit_zero,
+                },
+            },
+            show_secrets: self.show_secrets,
+            threads: self.threads.unwrap_or(0),
+            dump_config: self.dump_config,
+        }
+    }
+
     /// Every report the flags ask for: the `--format` report (to standard output, or the
     /// `--output` without a format), then each `--output FORMAT=FILE` and `--sarif`.
     pub fn output_spec(&self) -> OutputSpec {
@@ -470,9 +538,6 @@ fn exit_on(error: clap::Error) -> ! {
     std::process::exit(crate::ExitStatus::Error as i32);
 }
 
-pub fn parse_size(text: &str) -> Result<u64, String> {
-    text.trim()
-        .parse::<bytesize::ByteSize>()
-        .map(|size| size.as_u64())
-        .map_err(|e| format!("`{text}` is not a size (try 10MiB or 1048576): {e}"))
+fn parse_size(text: &str) -> Result<u64, String> {
+    crate::pipeline::settings::parse_size(text)
 }

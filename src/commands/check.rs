@@ -11,12 +11,14 @@ use crate::hygiene;
 use crate::input::base_side::BaseSide;
 use crate::input::git;
 use crate::pipeline::check::Ci;
-use crate::pipeline::{self, Plan, Scanning, Scope};
+use crate::pipeline::{self, Plan, Scope};
 use crate::{Error, ExitStatus};
 
 pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
     let started = Instant::now();
-    super::refuse_output_over_input(&args.common, &[])?;
+    let common = args.common.common();
+    let config = common.config.explicit.as_deref();
+    common.delivery.refuse_over_inputs(&[], config)?;
     // Opened now for the plan; not a repository is an error only once the configuration
     // is loaded (`--dump-config` works anywhere).
     let repo = git::open(Path::new("."));
@@ -29,29 +31,19 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
     };
     let plan = Plan::decide(&asked, options, &Ci::from_env(), &has_commit);
     let base = plan.range().map(BaseSide::resolve).transpose()?;
-    let Some(settings) = super::settings_at(&args.common, base.as_ref())? else {
+    let Some(settings) = super::settings(&common, base.as_ref())? else {
         return Ok(ExitStatus::Clean);
     };
     let repo = repo?;
-    let scanning = Scanning::new(
-        &settings.rules,
-        args.common.show_secrets,
-        args.common.baseline.as_deref(),
-    );
-    let mut source = plan.source(
-        &repo,
-        settings.max_file_size,
-        args.common.threads.unwrap_or(0),
-    );
-    let mut outcome = pipeline::collect(&scanning, source.as_mut())?;
+    let mut source = plan.source(&repo, settings.max_file_size, common.threads);
+    let mut outcome = pipeline::collect(&super::scanning(&settings, &common), source.as_mut())?;
+    let baseline = common.delivery.baseline.as_ref().map(|b| b.file.as_path());
     let at_base = match &base {
-        Some(base) => {
-            pipeline::apply_base_side(base, args.common.baseline.as_deref(), &mut outcome)?
-        }
+        Some(base) => pipeline::apply_base_side(base, baseline, &mut outcome)?,
         None => None,
     };
     let required = hygiene::required_patterns(&settings.config.gitignore.required);
     outcome.diagnostics.extend(plan.hygiene(&repo, &required)?);
     outcome.scope = Scope::Check(plan);
-    super::report(outcome, at_base, &args.common, started)
+    crate::report::deliver(outcome, at_base, &common.delivery, started)
 }

@@ -13,7 +13,8 @@ use crate::{Error, ExitStatus};
 
 pub fn run(args: &GitignoreArgs) -> Result<ExitStatus, Error> {
     let started = Instant::now();
-    let Some(settings) = super::settings(&args.common)? else {
+    let common = args.common.common();
+    let Some(settings) = super::settings(&common, None)? else {
         return Ok(ExitStatus::Clean);
     };
     let required = hygiene::required_patterns(&settings.config.gitignore.required);
@@ -46,7 +47,7 @@ pub fn run(args: &GitignoreArgs) -> Result<ExitStatus, Error> {
             outcome.warn(".gitignore already has every required line; nothing to fix");
         }
     }
-    super::report(outcome, None, &args.common, started)
+    crate::report::deliver(outcome, None, &common.delivery, started)
 }
 
 fn plural(n: usize) -> String {

@@ -9,6 +9,8 @@
 pub mod check;
 pub mod exit;
 pub mod hygiene;
+pub mod journal;
+pub mod settings;
 pub mod sources;
 
 use std::path::{Path, PathBuf};
@@ -28,7 +30,8 @@ use crate::scan::{ScanOptions, Scanner, Suppression};
 
 pub use check::Plan;
 pub use exit::{ExitPolicy, ExitStatus};
-pub use sources::Source;
+pub use settings::{ConfigRequest, Settings};
+pub use sources::{Source, SourceRequest};
 
 /// What was scanned. Reporters read it instead of guessing from which counts are set.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -17,6 +17,62 @@ use crate::input::walk::{WalkOptions, scan_stdin, walk};
 use crate::input::{Provenance, Sink};
 use crate::journal::{self, JournalSink, RunDir};
 
+/// What `scan` (and `baseline`) were asked to scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceRequest {
+    /// Working-tree paths, and standard input when `stdin` is set.
+    Tree {
+        paths: Vec<PathBuf>,
+        stdin: Option<Stdin>,
+        /// Walk what `.gitignore`, `.ignore` and git's excludes leave out too.
+        no_ignore: bool,
+    },
+    Staged,
+    Range {
+        spec: String,
+        per_commit: bool,
+    },
+    History {
+        since: Option<String>,
+    },
+}
+
+impl SourceRequest {
+    /// The range whose base side configures the scan, if any.
+    pub fn range(&self) -> Option<&str> {
+        match self {
+            SourceRequest::Range { spec, .. } => Some(spec),
+            _ => None,
+        }
+    }
+
+    /// The source that reads what was asked for.
+    pub fn source(&self, max_file_size: u64, threads: usize) -> Box<dyn Source> {
+        match self {
+            SourceRequest::Tree {
+                paths,
+                stdin,
+                no_ignore,
+            } => Box::new(Tree {
+                paths: paths.clone(),
+                stdin: stdin.clone(),
+                walk: WalkOptions {
+                    max_file_size,
+                    respect_vcs_ignores: !no_ignore,
+                    threads,
+                },
+            }),
+            SourceRequest::Staged => Box::new(Staged::new(max_file_size)),
+            SourceRequest::Range { spec, per_commit } => {
+                Box::new(Range::new(spec, *per_commit, max_file_size))
+            }
+            SourceRequest::History { since } => {
+                Box::new(History::new(since.as_deref(), max_file_size, threads))
+            }
+        }
+    }
+}
+
 /// Something to scan. [`super::collect`] calls `feed` once, then `finish` on the sorted outcome.
 pub trait Source {
     /// What this source scans, for the outcome.
@@ -41,6 +97,7 @@ pub struct Tree {
 }
 
 /// Standard input as a source, under the name `--stdin-filename` gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stdin {
     pub name: Option<String>,
 }

@@ -220,6 +220,56 @@ pub fn outcome(
     reporter.finish()
 }
 
+/// How a run's outcome is delivered: the reports to write, the baseline that filters it, and
+/// the policy that turns it into an exit status.
+#[derive(Debug, Clone, Default)]
+pub struct Delivery {
+    pub output: output::OutputSpec,
+    pub baseline: Option<crate::pipeline::BaselineFilter>,
+    pub exit: crate::pipeline::ExitPolicy,
+}
+
+impl Delivery {
+    /// Refuse a report file over what the command reads: `named` (the files it scans),
+    /// `config` (the configuration file given) and the baseline. Checked before anything is
+    /// scanned or written.
+    pub fn refuse_over_inputs(
+        &self,
+        named: &[std::path::PathBuf],
+        config: Option<&std::path::Path>,
+    ) -> Result<(), crate::atomic::WriteError> {
+        let inputs: Vec<(&std::path::Path, &str)> = (named.iter())
+            .map(|p| (p.as_path(), "a file this command scans"))
+            .chain(
+                (self.baseline.iter())
+                    .map(|b| (b.file.as_path(), "the baseline this command reads")),
+            )
+            .chain(config.map(|p| (p, "the configuration this command reads")))
+            .collect();
+        self.output.refuse_over_inputs(&inputs)
+    }
+}
+
+/// Deliver a run's outcome: refuse a report file over a secret it found, filter it through
+/// the baseline (`at_base`: the one a range's base side decided), write every report, and
+/// decide the exit status.
+pub fn deliver(
+    mut outcome: Outcome,
+    at_base: Option<crate::baseline::Baseline>,
+    delivery: &Delivery,
+    started: std::time::Instant,
+) -> Result<crate::ExitStatus, crate::Error> {
+    // Every finding counts here, those a baseline accepts too.
+    delivery.output.refuse_over_findings(&outcome.findings)?;
+    if let Some(filter) = &delivery.baseline {
+        crate::pipeline::apply_baseline(&mut outcome, filter, at_base)?;
+    }
+    let mut opened = delivery.output.open()?;
+    self::outcome(opened.reporter(), &outcome, started.elapsed())?;
+    opened.commit()?;
+    Ok(outcome.exit_status(delivery.exit))
+}
+
 pub trait Reporter: Send {
     fn report(&mut self, message: &Message<'_>) -> io::Result<()>;
     /// Flush whatever is buffered; called once after the summary.
