@@ -56,6 +56,9 @@ pub enum Command {
         /// gitignore coverage and secret files the commit starts tracking.
         #[arg(long)]
         check: bool,
+        /// How to say what was done (default: human).
+        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+        format: FormatArg,
     },
     /// List the rules, or check every rule against its examples.
     Rules {
@@ -465,6 +468,19 @@ fn parse_range(text: &str) -> Result<String, String> {
         ));
     }
     Ok(text.to_owned())
+}
+
+/// A report in `format` on standard output, for commands that only announce (rules list,
+/// install-hook).
+pub fn stdout_report(format: FormatArg) -> OutputSpec {
+    OutputSpec {
+        reports: vec![Destination {
+            format: format.into(),
+            path: None,
+        }],
+        color: Color::Never,
+        ..OutputSpec::default()
+    }
 }
 
 /// Parse the command line, with the checks clap cannot express, exiting with usage errors

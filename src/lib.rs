@@ -86,17 +86,24 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
         Command::Baseline { scan, file } => commands::scan::write_baseline(&scan, &file),
         Command::Journal(args) => commands::journal::run(&args),
         Command::Gitignore(args) => commands::gitignore::run(&args),
-        Command::InstallHook { force, check } => commands::install_hook::run(&hook::HookOptions {
+        Command::InstallHook {
             force,
-            runs: if check {
-                hook::HookRuns::Check
-            } else {
-                hook::HookRuns::Scan
+            check,
+            format,
+        } => commands::install_hook::run(
+            &hook::HookOptions {
+                force,
+                runs: if check {
+                    hook::HookRuns::Check
+                } else {
+                    hook::HookRuns::Scan
+                },
             },
-        }),
+            &cli::stdout_report(format),
+        ),
         Command::Rules {
             command: RulesCommand::List { format },
-        } => commands::rules::list(format.into()),
+        } => commands::rules::list(&cli::stdout_report(format)),
         Command::Rules {
             command: RulesCommand::Check,
         } => commands::rules::check(),

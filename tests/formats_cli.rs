@@ -244,3 +244,41 @@ fn sarif_with_diagnostic_results_is_valid() {
         );
     }
 }
+
+/// `rules list` honours `--format` through the reporter seam: SARIF lists every rule as a
+/// driver rule (with no results), valid against the official schema; JSON has one `rule`
+/// message per rule.
+#[test]
+fn rules_list_speaks_every_format() {
+    let tree = Tree::new();
+    let listed = run_json(tree.leakgate().args(["rules", "list"]));
+    assert_eq!(listed.status, Some(0));
+    let ids: Vec<&str> = (listed.messages.iter())
+        .map(|m| {
+            assert_eq!(m["type"], "rule", "{m}");
+            m["id"].as_str().unwrap_or_default()
+        })
+        .collect();
+    assert!(ids.len() >= 40, "{ids:?}");
+
+    let out = tree.child("rules.sarif");
+    let sarif = tree
+        .leakgate()
+        .args(["rules", "list", "--format", "sarif"])
+        .output()
+        .expect("run");
+    assert_eq!(sarif.status.code(), Some(0));
+    std::fs::write(&out, &sarif.stdout).expect("write");
+    validate(&out, &sarif_schema());
+    let document: serde_json::Value = serde_json::from_slice(&sarif.stdout).expect("json");
+    let run = &document["runs"][0];
+    let mut driver: Vec<&str> = (run["tool"]["driver"]["rules"].as_array().expect("rules"))
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    let mut expected = ids.clone();
+    driver.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(driver, expected);
+    assert_eq!(run["results"].as_array().map(Vec::len), Some(0));
+}

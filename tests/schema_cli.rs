@@ -86,6 +86,9 @@ fn every_key_written_in_json_lines_is_documented() {
         vec!["journal", ".a5c", "--verify"],
         vec!["gitignore"],
         vec!["check", "--all"],
+        vec!["rules", "list"],
+        vec!["baseline", ".", "--file", "team-baseline.json"],
+        vec!["install-hook"],
     ];
     let mut written = BTreeSet::new();
     let mut kinds = BTreeSet::new();
@@ -109,6 +112,8 @@ fn every_key_written_in_json_lines_is_documented() {
         "hygiene",
         "warning",
         "summary",
+        "rule",
+        "notice",
     ] {
         assert!(
             kinds.contains(kind),

@@ -1,31 +1,40 @@
-//! `leakgate install-hook`: install the pre-commit hook ([`crate::hook`]) and say what was done.
+//! `leakgate install-hook`: install the pre-commit hook ([`crate::hook`]) and say what was done,
+//! in the format asked for.
 
-use std::io::Write;
 use std::path::Path;
 
-use crate::escape::path as shown;
 use crate::hook::{self, HookOptions, Installed};
+use crate::report::output::OutputSpec;
+use crate::report::{self, Message, Notice};
 use crate::{Error, ExitStatus};
 
-pub fn run(options: &HookOptions) -> Result<ExitStatus, Error> {
-    let installed = hook::install(Path::new("."), options)?;
-    let mut out = std::io::stdout().lock();
-    match installed {
-        Installed::Already { path } => writeln!(
-            out,
-            "leakgate pre-commit hook already installed at {}",
-            shown(&path)
-        )?,
+pub fn run(options: &HookOptions, output: &OutputSpec) -> Result<ExitStatus, Error> {
+    let notices = match hook::install(Path::new("."), options)? {
+        Installed::Already { path } => vec![Notice::about(
+            &path,
+            format!(
+                "leakgate pre-commit hook already installed at {}",
+                path.display()
+            ),
+        )],
         Installed::Written { path, backup } => {
-            if let Some(backup) = backup {
-                writeln!(out, "kept the previous hook as {}", shown(&backup))?;
-            }
-            writeln!(
-                out,
-                "installed the leakgate pre-commit hook at {}",
-                shown(&path)
-            )?;
+            let kept = backup.map(|backup| {
+                Notice::about(
+                    &backup,
+                    format!("kept the previous hook as {}", backup.display()),
+                )
+            });
+            let written = Notice::about(
+                &path,
+                format!(
+                    "installed the leakgate pre-commit hook at {}",
+                    path.display()
+                ),
+            );
+            kept.into_iter().chain([written]).collect()
         }
-    }
+    };
+    let messages: Vec<Message<'_>> = notices.iter().map(Message::Notice).collect();
+    report::announce(output, &messages)?;
     Ok(ExitStatus::Clean)
 }

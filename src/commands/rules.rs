@@ -2,47 +2,18 @@
 
 use std::io::Write;
 
-use crate::escape::{Escaped, escape};
-use crate::report::Format;
-use crate::report::output::{Color, Output};
+use crate::escape::Escaped;
+use crate::report::output::{Color, Output, OutputSpec};
+use crate::report::{self, Message, RuleInfo};
 use crate::rules::RuleSet;
 use crate::scan::examples;
 use crate::{Error, ExitStatus};
 
-pub fn list(format: Format) -> Result<ExitStatus, Error> {
+pub fn list(output: &OutputSpec) -> Result<ExitStatus, Error> {
     let rules = configured_rules()?;
-    let (output, mut out) = Output::open(None, Color::Never)?;
-    for rule in rules.rules() {
-        let spec = &rule.spec;
-        match format {
-            Format::Json => {
-                serde_json::to_writer(
-                    &mut out,
-                    &serde_json::json!({
-                        "id": spec.id,
-                        "description": spec.description,
-                        "severity": spec.severity,
-                        "kind": spec.kind,
-                        "keywords": spec.keywords,
-                        "file": rule.origin,
-                    }),
-                )
-                .map_err(std::io::Error::from)?;
-                writeln!(out)?;
-            }
-            _ => writeln!(
-                out,
-                "{:<34} {:<7} {:<11} {}  [{}]",
-                escape(&spec.id),
-                spec.severity.as_str(),
-                format!("{:?}", spec.kind).to_lowercase(),
-                Escaped(&spec.description),
-                Escaped(&spec.keywords.join(", "))
-            )?,
-        }
-    }
-    out.flush()?;
-    output.commit()?;
+    let infos: Vec<RuleInfo<'_>> = rules.rules().iter().map(RuleInfo::of).collect();
+    let messages: Vec<Message<'_>> = infos.iter().map(Message::Rule).collect();
+    report::announce(output, &messages)?;
     Ok(ExitStatus::Clean)
 }
 

@@ -10,6 +10,7 @@ use crate::cli::{Common, ScanArgs};
 use crate::fingerprint::{Fingerprinter, Salt, SaltSource};
 use crate::input::base_side::BaseSide;
 use crate::pipeline::{self, Scanning, SourceRequest};
+use crate::report::{self, Message, Notice};
 use crate::{Error, ExitStatus};
 
 pub fn run(args: &ScanArgs) -> Result<ExitStatus, Error> {
@@ -37,6 +38,9 @@ pub fn write_baseline(args: &ScanArgs, file: &Path) -> Result<ExitStatus, Error>
     let (common, request): (Common, SourceRequest) = (args.common.common(), args.source_request());
     let base = request.range().map(BaseSide::resolve).transpose()?;
     Baseline::refuse_to_replace_other_files(file)?;
+    let config = common.config.explicit.as_deref();
+    common.delivery.refuse_over_inputs(&args.paths, config)?;
+    (common.delivery.output).refuse_over_inputs(&[(file, "the baseline this command writes")])?;
     let Some(settings) = super::settings(&common, base.as_ref())? else {
         return Ok(ExitStatus::Clean);
     };
@@ -62,12 +66,14 @@ pub fn write_baseline(args: &ScanArgs, file: &Path) -> Result<ExitStatus, Error>
     let outcome = pipeline::collect(&scanning, source.as_mut())?;
     let baseline = Baseline::from_findings(&outcome.findings, &salt);
     baseline.write(file)?;
-    use std::io::Write;
-    writeln!(
-        std::io::stdout(),
-        "wrote {} entries to {} (no secrets: rule, fingerprint and path only)",
-        baseline.entries.len(),
-        crate::escape::path(file)
-    )?;
+    let notice = Notice::about(
+        file,
+        format!(
+            "wrote {} entries to {} (no secrets: rule, fingerprint and path only)",
+            baseline.entries.len(),
+            file.display()
+        ),
+    );
+    report::announce(&common.delivery.output, &[Message::Notice(&notice)])?;
     Ok(ExitStatus::Clean)
 }

@@ -249,6 +249,11 @@ impl Reporter for GithubReporter {
                     &s.message(),
                 )
             }
+            // A rule list is for reading: the readable form, on the summary's stream.
+            Message::Rule(_) => self.summary.report(message),
+            Message::Notice(notice) => {
+                self.annotation("notice", &[("title", "leakgate")], &notice.message)
+            }
             Message::Summary(summary) => {
                 if !self.verbose
                     && let Some(text) = summary.skipped_text()

@@ -359,6 +359,16 @@ impl Reporter for HumanReporter {
                 )
             }
             Message::Summary(s) => self.summary(s),
+            Message::Rule(rule) => writeln!(
+                self.out,
+                "{:<34} {:<7} {:<11} {}  [{}]",
+                escape(rule.id),
+                rule.severity.as_str(),
+                format!("{:?}", rule.kind).to_lowercase(),
+                Escaped(rule.description),
+                Escaped(&rule.keywords.join(", "))
+            ),
+            Message::Notice(notice) => writeln!(self.out, "{}", Escaped(&notice.message)),
         }
     }
 

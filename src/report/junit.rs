@@ -134,6 +134,8 @@ impl Reporter for JunitReporter {
                 s.message(),
             )),
             Message::Diagnostic(d) => self.diagnostic(d),
+            // A rule list or a command's notice is no test outcome.
+            Message::Rule(_) | Message::Notice(_) => {}
             Message::Summary(summary) => {
                 if let Some(text) = summary.skipped_text() {
                     self.skipped.push((

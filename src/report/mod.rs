@@ -46,6 +46,10 @@
 //!   `lines_added`; for `--range` scans also `commits`, and `suppressed` when not zero; for git
 //!   scans `binary_scanned` when not zero (binary blobs, among `files_scanned`, scanned as raw
 //!   bytes).
+//! - `"rule"` (`leakgate rules list`): `id`, `description`, `severity`, `kind`, `keywords`,
+//!   `file`, and `revoke` when the rule names the provider's page for revoking a leaked secret.
+//! - `"notice"` (`leakgate baseline`, `leakgate install-hook`): `message`, and `path`: the
+//!   file written.
 //!
 //! Findings are sorted by path, line, column and rule, so output is deterministic.
 
@@ -75,10 +79,75 @@ pub enum Message<'a> {
     /// A finding an inline allow comment on a line the change adds silenced.
     Suppressed(&'a crate::scan::Suppression),
     Summary(&'a Summary),
+    /// `leakgate rules list`: one rule.
+    Rule(&'a RuleInfo<'a>),
+    /// Something a command did that is not a scan result: a baseline or a hook written.
+    Notice(&'a Notice),
     /// Written with the `type` and keys of its kind (`skipped`, `error`, `invalid_json`,
-    /// `warning`, `hygiene`, `integrity`): see [`Diagnostic`]'s `Serialize`.
+    /// `warning`, `hygiene`, `integrity`): see [`Diagnostic`]'s `Serialize`. (Untagged
+    /// variants come last.)
     #[serde(untagged)]
     Diagnostic(&'a Diagnostic),
+}
+
+/// A rule as `leakgate rules list` shows it.
+#[derive(Debug, Serialize)]
+pub struct RuleInfo<'a> {
+    pub id: &'a str,
+    pub description: &'a str,
+    pub severity: crate::rules::Severity,
+    pub kind: crate::rules::RuleKind,
+    pub keywords: &'a [String],
+    /// Where the rule comes from: a built-in `rules/*.toml` file or a configuration file.
+    pub file: &'a str,
+    /// Where a leaked secret of this rule is revoked or rotated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoke: Option<&'a str>,
+}
+
+impl<'a> RuleInfo<'a> {
+    pub fn of(rule: &'a crate::rules::Rule) -> Self {
+        let spec = &rule.spec;
+        RuleInfo {
+            id: &spec.id,
+            description: &spec.description,
+            severity: spec.severity,
+            kind: spec.kind,
+            keywords: &spec.keywords,
+            file: &rule.origin,
+            revoke: spec.revoke.as_deref(),
+        }
+    }
+}
+
+/// What a command did, in a sentence (`message`, which names the file if there is one) and,
+/// for machines, the file it wrote (`path`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Notice {
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+impl Notice {
+    pub fn about(path: &std::path::Path, message: String) -> Self {
+        Notice {
+            message,
+            path: Some(path.display().to_string()),
+        }
+    }
+}
+
+/// Send `messages` (rules, notices: not a scan) to every report of `spec`, then put the reports
+/// in place.
+pub fn announce(spec: &output::OutputSpec, messages: &[Message<'_>]) -> Result<(), crate::Error> {
+    let mut opened = spec.open()?;
+    for message in messages {
+        opened.reporter().report(message)?;
+    }
+    opened.reporter().finish()?;
+    opened.commit()?;
+    Ok(())
 }
 
 /// Totals for the end of a report.
@@ -460,7 +529,19 @@ impl Reporter for MaskedNames {
                 }
             }
             // The summary carries no name.
-            Message::Summary(_) => self.inner.report(message),
+            Message::Summary(_) | Message::Rule(_) => self.inner.report(message),
+            Message::Notice(notice) => {
+                let text = masked(&notice.message);
+                let path = notice.path.as_deref().and_then(masked);
+                if text.is_none() && path.is_none() {
+                    return self.inner.report(message);
+                }
+                let shown = Notice {
+                    message: text.unwrap_or_else(|| notice.message.clone()),
+                    path: path.or_else(|| notice.path.clone()),
+                };
+                self.inner.report(&Message::Notice(&shown))
+            }
         }
     }
 

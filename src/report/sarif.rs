@@ -40,6 +40,8 @@ pub struct SarifReporter {
     notifications: Vec<Value>,
     /// An input could not be scanned: the invocation did not succeed.
     failed: bool,
+    /// `rules list`: rules for the driver, with no results.
+    listed: Vec<(String, String, Severity, RuleKind)>,
 }
 
 impl SarifReporter {
@@ -51,6 +53,7 @@ impl SarifReporter {
             diagnostics: Vec::new(),
             notifications: Vec::new(),
             failed: false,
+            listed: Vec::new(),
         }
     }
 
@@ -153,6 +156,11 @@ impl SarifReporter {
                 s.severity,
                 s.kind,
             ));
+        }
+        for (id, description, severity, kind) in &self.listed {
+            rules
+                .entry(id.clone())
+                .or_insert(RuleEntry::Scan(description, *severity, *kind));
         }
         for d in &self.diagnostics {
             rules
@@ -343,6 +351,13 @@ impl Reporter for SarifReporter {
                     self.notify("note", None, text);
                 }
             }
+            Message::Rule(rule) => self.listed.push((
+                rule.id.to_owned(),
+                rule.description.to_owned(),
+                rule.severity,
+                rule.kind,
+            )),
+            Message::Notice(notice) => self.notify("note", None, notice.message.clone()),
         }
         Ok(())
     }
