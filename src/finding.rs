@@ -81,6 +81,10 @@ pub struct Finding {
         serialize_with = "serialize_secret"
     )]
     pub secret: Option<Secret>,
+    /// Where the provider revokes or rotates a secret of this rule (the rule's `revoke`): after
+    /// a leak, the first thing a user needs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoke: Option<String>,
 }
 
 fn serialize_secret<S: serde::Serializer>(

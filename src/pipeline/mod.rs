@@ -416,6 +416,7 @@ pub(crate) mod testing {
             json_pointer: None,
             span: (0, 1),
             secret: None,
+            revoke: None,
         }
     }
 }

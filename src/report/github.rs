@@ -232,10 +232,16 @@ impl Reporter for GithubReporter {
                         ("endColumn", &end_col),
                         ("title", &title),
                     ],
-                    &format!(
-                        "{}: {} (fingerprint {})",
-                        f.description, f.preview, f.fingerprint
-                    ),
+                    &match &f.revoke {
+                        Some(url) => format!(
+                            "{}: {} (fingerprint {}); revoke or rotate it: {url}",
+                            f.description, f.preview, f.fingerprint
+                        ),
+                        None => format!(
+                            "{}: {} (fingerprint {})",
+                            f.description, f.preview, f.fingerprint
+                        ),
+                    },
                 )
             }
             Message::Diagnostic(d) => self.diagnostic(message, d),

@@ -142,6 +142,14 @@ impl HumanReporter {
                 Escaped(&commit.date)
             )?;
         }
+        if let Some(url) = &f.revoke {
+            writeln!(
+                self.out,
+                "{pad} {} revoke or rotate it: {}",
+                self.paint("= help:", Style::new().bold()),
+                Escaped(url)
+            )?;
+        }
         writeln!(
             self.out,
             "{pad} {} not a secret? add `leakgate:allow` to the line, or the path to .leakgateignore (fingerprint {})",

@@ -16,6 +16,7 @@
 //!   "path": …}`; for `--staged` `{"kind": "staged", "path": …, "blob": <index blob id>}`; for
 //!   `--range` `{"kind": "commit", "path": …, "blob": …, "commit": {"id", "author", "date"}}`,
 //!   the commit that added the line),
+//!   `revoke` (the provider's page for revoking or rotating the secret) when the rule names one,
 //!   and `secret` only with `--show-secrets`.
 //! - `"skipped"`: `path`, `reason` (`binary`|`too_large`|`unreadable`|`not_regular_file`|
 //!   `symlink`|`submodule`), optional `detail`.

@@ -41,7 +41,7 @@ pub struct SarifReporter {
     /// An input could not be scanned: the invocation did not succeed.
     failed: bool,
     /// `rules list`: rules for the driver, with no results.
-    listed: Vec<(String, String, Severity, RuleKind)>,
+    listed: Vec<(String, String, Severity, RuleKind, Option<String>)>,
 }
 
 impl SarifReporter {
@@ -130,9 +130,13 @@ pub fn artifact_uri(path: &str) -> String {
     }
 }
 
-fn help_text(rule: &str) -> String {
+fn help_text(rule: &str, revoke: Option<&str>) -> String {
+    let rotate = match revoke {
+        Some(url) => format!("rotate it (the provider revokes it at {}): ", escape(url)),
+        None => "rotate it: ".to_owned(),
+    };
     format!(
-        "Remove the secret from the file and rotate it: anyone who saw the code has it. \
+        "Remove the secret from the file and {rotate}anyone who saw the code has it. \
          If it is not a secret, add `leakgate:allow` to the line, list the path in .leakgateignore, \
          or add its fingerprint to the baseline. Rule: {}.",
         escape(rule)
@@ -148,6 +152,7 @@ impl SarifReporter {
                 &f.description,
                 f.severity,
                 f.kind,
+                f.revoke.as_deref(),
             ));
         }
         for s in &self.suppressed {
@@ -155,12 +160,16 @@ impl SarifReporter {
                 &s.description,
                 s.severity,
                 s.kind,
+                None,
             ));
         }
-        for (id, description, severity, kind) in &self.listed {
-            rules
-                .entry(id.clone())
-                .or_insert(RuleEntry::Scan(description, *severity, *kind));
+        for (id, description, severity, kind, revoke) in &self.listed {
+            rules.entry(id.clone()).or_insert(RuleEntry::Scan(
+                description,
+                *severity,
+                *kind,
+                revoke.as_deref(),
+            ));
         }
         for d in &self.diagnostics {
             rules
@@ -175,18 +184,24 @@ impl SarifReporter {
         let driver_rules: Vec<Value> = rules
             .iter()
             .map(|(id, entry)| match entry {
-                RuleEntry::Scan(description, severity, kind) => json!({
-                    "id": id,
-                    "name": id,
-                    "shortDescription": {"text": escape(description)},
-                    "fullDescription": {"text": escape(&format!("{description} (leakgate rule {id})"))},
-                    "help": {"text": help_text(id), "markdown": help_text(id)},
-                    "defaultConfiguration": {"level": level(crate::finding::level(*kind, *severity))},
-                    "properties": {
-                        "security-severity": security_severity(*severity),
-                        "tags": ["security", "secret", format!("{kind:?}").to_lowercase()],
-                    },
-                }),
+                RuleEntry::Scan(description, severity, kind, revoke) => {
+                    let mut rule = json!({
+                        "id": id,
+                        "name": id,
+                        "shortDescription": {"text": escape(description)},
+                        "fullDescription": {"text": escape(&format!("{description} (leakgate rule {id})"))},
+                        "help": {"text": help_text(id, *revoke), "markdown": help_text(id, *revoke)},
+                        "defaultConfiguration": {"level": level(crate::finding::level(*kind, *severity))},
+                        "properties": {
+                            "security-severity": security_severity(*severity),
+                            "tags": ["security", "secret", format!("{kind:?}").to_lowercase()],
+                        },
+                    });
+                    if let Some(url) = revoke {
+                        rule["helpUri"] = json!(url);
+                    }
+                    rule
+                }
                 RuleEntry::Diagnostic(code) => json!({
                     "id": id,
                     "name": id,
@@ -295,8 +310,8 @@ impl SarifReporter {
 
 /// A driver rule: one of the scan's rules, or a diagnostic code's.
 enum RuleEntry<'a> {
-    /// Description, severity, kind.
-    Scan(&'a str, Severity, RuleKind),
+    /// Description, severity, kind, where to revoke a leaked secret.
+    Scan(&'a str, Severity, RuleKind, Option<&'a str>),
     Diagnostic(Code),
 }
 
@@ -356,6 +371,7 @@ impl Reporter for SarifReporter {
                 rule.description.to_owned(),
                 rule.severity,
                 rule.kind,
+                rule.revoke.map(str::to_owned),
             )),
             Message::Notice(notice) => self.notify("note", None, notice.message.clone()),
         }

@@ -493,6 +493,7 @@ impl<'r> Scanner<'r> {
                 secret: self.options.show_secrets.then(|| Secret::new(secret)),
                 json_pointer,
                 span: (candidate.start, candidate.end),
+                revoke: rule.spec.revoke.clone(),
             });
         }
         out
