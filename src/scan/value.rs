@@ -59,7 +59,12 @@ const PLACEHOLDER_MARKERS: &[&[u8]] = &[
 /// Documented example credentials that appear in provider docs and countless tutorials.
 #[rustfmt::skip]
 const DOCUMENTED_EXAMPLES: &[&[u8]] = &[
+    // AWS's documentation keys.
     b"akiaiosfodnn7example", b"wjalrxutnfemi/k7mdeng/bpxrficyexamplekey",
+    // Well-known keys of local emulators, published by their vendors so that every developer
+    // uses the same one: Azurite (Azure Storage) and the Azure Cosmos DB emulator.
+    b"eby8vdm02xnocqflquwjpllmetlcdxj1ouzft50usrz6ifsufq2uvercz4i6tq/k1szfptotr/kbhbeksogmgw==",
+    b"c2y6ydjf5/r+ob0n8a7cgv30vrdjiwehlm+4qdu5de2nq9nduvtqobd4b8mggypmbiznqymsecagqy67xiw/jw==",
 ];
 
 /// Secrets longer than this are blobs (key files), judged by fewer placeholder markers.
@@ -1200,6 +1205,13 @@ mod tests {
         assert_eq!(placeholder_reason(b"sk-proj-AAAAAAAAAAAAAAAAAAAAAAAA"), RUN);
         assert_eq!(placeholder_reason(b"<Zq8vT3mL9x>"), ANGLE);
         assert_eq!(placeholder_reason(b"AKIAIOSFODNN7EXAMPLE"), DOCUMENTED);
+        // The emulators' published keys, as written (mixed case).
+        for emulator in [
+            "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+            "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==",
+        ] {
+            assert_eq!(placeholder_reason(emulator.as_bytes()), DOCUMENTED);
+        }
     }
 
     /// Every check in the table names at least one value in these tests: a check added without
