@@ -72,6 +72,11 @@ pub struct Finding {
     /// secret, e.g. `/data/error/message`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub json_pointer: Option<String>,
+    /// For a paired credential (a rule with `requires`): where its partner is, the other half
+    /// without which the secret is not reported (an AWS secret key's key id). Positions only,
+    /// never the partner's text.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
     /// Byte range of the secret in the scanned blob (for redacted copies); not reported.
     #[serde(skip)]
     pub span: (usize, usize),
@@ -85,6 +90,15 @@ pub struct Finding {
     /// a leak, the first thing a user needs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revoke: Option<String>,
+}
+
+/// Where the other half of a paired credential is, in the same file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Related {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
 }
 
 fn serialize_secret<S: serde::Serializer>(

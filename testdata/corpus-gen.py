@@ -12,6 +12,7 @@ import random
 import shutil
 import string
 import sys
+import zlib
 
 SEED = 20240611
 rng = random.Random(SEED)
@@ -87,12 +88,25 @@ def google_key():
     return "AIza" + rc(35, B64URL)
 
 
+def github_checksummed(prefix):
+    # GitHub's token format (also npm's): 30 random base62 characters, then their CRC32 in
+    # base62 (0-9A-Za-z), zero-padded to 6 ("Behind GitHub's new authentication token
+    # formats", GitHub engineering blog). rc(36) keeps the RNG stream of earlier corpora.
+    body = rc(36)[:30]
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    n, sum62 = zlib.crc32(body.encode()), ""
+    for _ in range(6):
+        n, d = divmod(n, 62)
+        sum62 = digits[d] + sum62
+    return prefix + body + sum62
+
+
 def ghp():
-    return "ghp_" + rc(36)
+    return github_checksummed("ghp_")
 
 
 def gho():
-    return "gho_" + rc(36)
+    return github_checksummed("gho_")
 
 
 def github_pat():
@@ -129,7 +143,7 @@ def aws_secret():
 
 
 def npm_tok():
-    return "npm_" + rc(36)
+    return github_checksummed("npm_")
 
 
 def pypi_tok():

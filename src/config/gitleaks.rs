@@ -236,6 +236,8 @@ fn translate_into(
             examples: Vec::new(),
             negative_examples: Vec::new(),
             revoke: None,
+            checksum: None,
+            requires: None,
         });
     }
     Ok(())

@@ -683,6 +683,8 @@ paths = ['''fixtures/''']
             examples,
             negative_examples: Vec::new(),
             revoke: None,
+            checksum: None,
+            requires: None,
         };
         let failing = Recording {
             failing: vec!["mine"],

@@ -414,6 +414,7 @@ pub(crate) mod testing {
                 path: "a.txt".to_owned(),
             },
             json_pointer: None,
+            related: Vec::new(),
             span: (0, 1),
             secret: None,
             revoke: None,

@@ -48,7 +48,9 @@
 //!   scans `binary_scanned` when not zero (binary blobs, among `files_scanned`, scanned as raw
 //!   bytes).
 //! - `"rule"` (`leakgate rules list`): `id`, `description`, `severity`, `kind`, `keywords`,
-//!   `file`, and `revoke` when the rule names the provider's page for revoking a leaked secret.
+//!   `file`, and `revoke` when the rule names the provider's page for revoking a leaked secret,
+//!   `checksum` when its secrets carry one, `requires` (`regex`, `within_lines`) for a paired
+//!   rule.
 //! - `"notice"` (`leakgate baseline`, `leakgate install-hook`): `message`, and `path`: the
 //!   file written.
 //!
@@ -104,6 +106,12 @@ pub struct RuleInfo<'a> {
     /// Where a leaked secret of this rule is revoked or rotated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revoke: Option<&'a str>,
+    /// The checksum its secrets must pass (`github-crc32`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checksum: Option<crate::rules::Checksum>,
+    /// A paired credential's partner: its regex and how many lines away it may be.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requires: Option<&'a crate::rules::RequiresSpec>,
 }
 
 impl<'a> RuleInfo<'a> {
@@ -117,6 +125,8 @@ impl<'a> RuleInfo<'a> {
             keywords: &spec.keywords,
             file: &rule.origin,
             revoke: spec.revoke.as_deref(),
+            checksum: spec.checksum,
+            requires: spec.requires.as_ref(),
         }
     }
 }

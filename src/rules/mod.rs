@@ -17,6 +17,9 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use regex::bytes::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 
+pub mod checksum;
+pub use checksum::Checksum;
+
 /// The rule files compiled into the binary, as (file name, TOML text).
 pub const BUILTIN_RULE_FILES: &[(&str, &str)] =
     &include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
@@ -87,7 +90,31 @@ pub struct RuleSpec {
     /// After a leak it is the first thing a user needs, so every report carries it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoke: Option<String>,
+    /// The checksum the secret must pass (`"github-crc32"`, …): a match whose checksum does
+    /// not verify is not reported (see [`Checksum`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checksum: Option<Checksum>,
+    /// The partner a paired credential needs within a few lines (an AWS secret key's key id):
+    /// without it the secret is not reported by this rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires: Option<RequiresSpec>,
 }
+
+/// The second half of a paired credential (`[rule.requires]`): a regex that must match within
+/// `within_lines` lines of the secret (before or after it, the secret's own line included).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequiresSpec {
+    /// What the partner looks like. Its location is the group named `partner`, else group 1,
+    /// else the whole match.
+    pub regex: String,
+    /// How many lines away from the secret's line the partner may be (0: the same line).
+    pub within_lines: usize,
+}
+
+/// The most lines a partner may be away: the scanner searches that many lines around every
+/// keyword, so it stays a window, not the file.
+pub const MAX_WITHIN_LINES: usize = 50;
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -145,6 +172,8 @@ pub struct Rule {
     /// Where the rule came from (a file name), for error messages.
     pub origin: String,
     regex: OnceLock<Result<Regex, PatternError>>,
+    /// The partner's regex, for a rule with `requires`.
+    partner: OnceLock<Result<Regex, PatternError>>,
     allowlist: OnceLock<Result<SecretAllowlist, PatternError>>,
     paths: OnceLock<Option<globset::GlobSet>>,
 }
@@ -290,6 +319,7 @@ impl Rule {
             spec,
             origin,
             regex: OnceLock::new(),
+            partner: OnceLock::new(),
             allowlist: OnceLock::new(),
             paths: OnceLock::new(),
         }
@@ -312,6 +342,30 @@ impl Rule {
         self.regex
             .get_or_init(|| compile_regex(&self.spec.regex))
             .as_ref()
+    }
+
+    /// The compiled regex of the partner a paired rule requires (`None` for other rules), or
+    /// why it does not compile.
+    pub fn partner_regex(&self) -> Option<Result<&Regex, &PatternError>> {
+        let requires = self.spec.requires.as_ref()?;
+        Some(
+            self.partner
+                .get_or_init(|| compile_regex(&requires.regex))
+                .as_ref(),
+        )
+    }
+
+    /// How many lines from the secret a paired rule's partner may be; `None` for other rules.
+    pub fn within_lines(&self) -> Option<usize> {
+        self.spec
+            .requires
+            .as_ref()
+            .map(|r| r.within_lines.min(MAX_WITHIN_LINES))
+    }
+
+    /// Does this secret pass the rule's checksum (always, for a rule without one)?
+    pub fn checksum_verifies(&self, secret: &[u8]) -> bool {
+        self.spec.checksum.is_none_or(|c| c.verifies(secret))
     }
 
     /// The secret's capture group: `secret` if named, else group 1, else the whole match.
@@ -358,6 +412,20 @@ impl Rule {
             return Err("every rule needs at least one non-empty keyword".into());
         }
         self.regex().map_err(|e| format!("bad regex: {e}"))?;
+        if let Some(requires) = &self.spec.requires {
+            if let Some(Err(e)) = self.partner_regex() {
+                return Err(format!("bad regex in `requires.regex`: {e}"));
+            }
+            if requires.within_lines > MAX_WITHIN_LINES {
+                return Err(format!(
+                    "`requires.within_lines` is {}; at most {MAX_WITHIN_LINES} lines are searched around a secret",
+                    requires.within_lines
+                ));
+            }
+            if self.spec.multiline {
+                return Err("a rule with `requires` cannot be `multiline`".into());
+            }
+        }
         if let Some(url) = &self.spec.revoke
             && !is_https_url(url)
         {

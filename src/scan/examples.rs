@@ -74,12 +74,32 @@ fn check_examples(rule: &Rule, report: &mut CheckReport) {
     let provenance = Provenance::File {
         path: format!("<{id} example>"),
     };
+    // The rule without its checksum: says why an example of the right shape is not found.
+    let unchecked = rule.spec.checksum.and_then(|_| {
+        let spec = RuleSpec {
+            paths: Vec::new(),
+            checksum: None,
+            ..rule.spec.clone()
+        };
+        RuleSet::new(vec![Rule::from_spec(spec, rule.origin.clone())]).ok()
+    });
     for (index, example) in rule.spec.examples.iter().enumerate() {
         report.examples += 1;
         if scanner.scan(&provenance, example.as_bytes()).is_empty() {
-            report
-                .failures
-                .push(fail(format!("example {} does not match", index + 1)));
+            let bad_checksum = unchecked.as_ref().is_some_and(|set| {
+                !Scanner::new(set, ScanOptions::default())
+                    .scan(&provenance, example.as_bytes())
+                    .is_empty()
+            });
+            // The scheme's name is left out: a configuration error masks what its file says.
+            report.failures.push(fail(if bad_checksum {
+                format!(
+                    "example {} does not match: it has the rule's shape but its checksum does not verify",
+                    index + 1
+                )
+            } else {
+                format!("example {} does not match", index + 1)
+            }));
         }
     }
     for (index, example) in rule.spec.negative_examples.iter().enumerate() {
@@ -157,5 +177,35 @@ negative_examples = ["dmo_a1b2c3d4e5f6"]
         .expect("parse");
         let report = check_rules(&rules);
         assert_eq!(report.failures.len(), 2);
+    }
+
+    #[test]
+    fn an_example_whose_checksum_fails_is_reported_as_such() {
+        use crate::rules::checksum::{base62, crc32};
+        let random = "Zk3MvT9qLw2RcX8bNp5HyJ4dFg7sAe";
+        let good = format!("dmo_{random}{}", base62(crc32(random.as_bytes()), 6));
+        let bad = format!("dmo_{random}a1B2c3");
+        let rules = crate::rules::parse_rule_file(
+            "t.toml",
+            &format!(
+                r#"
+[[rule]]
+id = "demo"
+description = "demo"
+keywords = ["dmo_"]
+regex = '''dmo_[A-Za-z0-9]{{36}}'''
+checksum = "github-crc32"
+examples = ["{good}", "{bad}"]
+negative_examples = ["{bad}"]
+"#
+            ),
+        )
+        .expect("parse");
+        let report = check_rules(&rules);
+        let messages: Vec<&str> = report.failures.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["example 2 does not match: it has the rule's shape but its checksum does not verify"]
+        );
     }
 }

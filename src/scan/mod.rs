@@ -62,6 +62,8 @@ struct Candidate {
     /// The string the secret sits in (an index into the lexed strings of a JSON file); its
     /// pointer is built only for the findings that are kept.
     string: Option<usize>,
+    /// For a paired credential: the byte range of the partner its rule requires.
+    related: Option<(usize, usize)>,
 }
 
 /// A finding an inline allow comment silenced: where, which rule and which comment. Nothing of
@@ -213,11 +215,16 @@ impl<'r> Scanner<'r> {
             for found in self.candidates(&decoded, provenance.path()) {
                 let start = string.start + map[found.start];
                 let end = string.start + map[found.end];
+                let related = found.related.map(|(s, e)| {
+                    let s = string.start + map[s];
+                    (s, (string.start + map[e]).max(s + 1))
+                });
                 candidates.push(Candidate {
                     decoded: Some(decoded[found.start..found.end].to_vec()),
                     string: Some(index),
                     start,
                     end: end.max(start + 1),
+                    related,
                     ..found
                 });
             }
@@ -243,6 +250,10 @@ impl<'r> Scanner<'r> {
     fn candidates(&self, data: &[u8], path: &str) -> Vec<Candidate> {
         let regions = self.regions(data);
         let mut out = Vec::new();
+        // Secrets of a checksummed format whose checksum failed: not that provider's token, so
+        // no other rule reports the very same text as a secret either (`NPM_TOKEN=npm_…` with
+        // a wrong checksum is a placeholder or a test value, not a generic secret).
+        let mut failed_checksums: Vec<(usize, usize)> = Vec::new();
         for (rule_index, rule_regions) in regions.iter().enumerate() {
             if rule_regions.is_empty() {
                 continue;
@@ -264,6 +275,17 @@ impl<'r> Scanner<'r> {
             let mut locations = regex.capture_locations();
             for &(from, to) in rule_regions {
                 let hay = &data[from..to];
+                // A paired rule's partners near this region, found once for all its candidates.
+                let mut partners = match (rule.partner_regex(), rule.within_lines()) {
+                    (Some(Ok(partner)), Some(lines)) => {
+                        Some(Partners::find(data, (from, to), partner, lines))
+                    }
+                    // A partner regex that does not compile finds nothing (it never gets this
+                    // far: every rule is validated first).
+                    (Some(Err(_)), _) => continue,
+                    _ => None,
+                };
+                let mut secret_lines = partners.as_ref().map(|p| p.line_counter());
                 let mut at = 0;
                 let mut nested_until = 0;
                 while at <= hay.len() {
@@ -294,17 +316,32 @@ impl<'r> Scanner<'r> {
                             line: line_near(data, start),
                             followed_by: &data[end..(end + 2).min(data.len())],
                         };
-                        if start < end
+                        let checksum_ok = start < end && rule.checksum_verifies(&data[start..end]);
+                        if start < end && !checksum_ok {
+                            failed_checksums.push((start, end));
+                        }
+                        let related = if checksum_ok
                             && !inside_redaction_marker(data, start)
                             && !self.rules.globally_allowed(&data[start..end], context.line)
                             && accept(rule, key, &data[start..end], context)
                         {
+                            match (&mut partners, &mut secret_lines) {
+                                (Some(partners), Some(lines)) => {
+                                    partners.nearest(data, (start, end), lines).map(Some)
+                                }
+                                _ => Some(None),
+                            }
+                        } else {
+                            None
+                        };
+                        if let Some(related) = related {
                             out.push(Candidate {
                                 rule: rule_index,
                                 start,
                                 end,
                                 decoded: None,
                                 string: None,
+                                related,
                             });
                             accepted = true;
                         }
@@ -321,6 +358,12 @@ impl<'r> Scanner<'r> {
                     at = next.max(at + 1);
                 }
             }
+        }
+        if !failed_checksums.is_empty() {
+            out.retain(|c| {
+                self.rules.rule(c.rule).spec.checksum.is_some()
+                    || !failed_checksums.contains(&(c.start, c.end))
+            });
         }
         out
     }
@@ -369,8 +412,12 @@ impl<'r> Scanner<'r> {
             {
                 continue;
             }
-            let multiline = self.rules.rule(rule_index).spec.multiline;
-            let region = region_around(data, hit.start(), hit.end(), multiline);
+            let rule = self.rules.rule(rule_index);
+            let region = match rule.within_lines() {
+                // A paired rule: its keyword may sit on either half's line (or near both).
+                Some(lines) => lines_around(data, (hit.start(), hit.end()), lines),
+                None => region_around(data, hit.start(), hit.end(), rule.spec.multiline),
+            };
             match list.last_mut() {
                 Some(last) if region.0 <= last.1 && region.1 >= last.0 => {
                     last.0 = last.0.min(region.0);
@@ -434,6 +481,20 @@ impl<'r> Scanner<'r> {
                 .map(|(c, m)| (self.rules.rule(c.rule).id(), m.as_slice()))
                 .collect::<Vec<_>>(),
         );
+        // Where each paired secret's partner is: positions counted in one forward pass over
+        // the partners in byte order (they need not be in the secrets' order).
+        let mut partners: Vec<(usize, usize)> = kept
+            .iter()
+            .enumerate()
+            .filter_map(|(index, c)| c.related.map(|(start, _)| (start, index)))
+            .collect();
+        partners.sort_unstable();
+        let mut related: Vec<Vec<finding::Related>> = vec![Vec::new(); kept.len()];
+        let mut partner_lines = LineCounter::default();
+        for (start, index) in partners {
+            let (line, column) = partner_lines.position(data, start);
+            related[index].push(finding::Related { line, column });
+        }
         let mut lines = LineCounter::default();
         let mut bounds = LineBounds::default();
         let mut out = Vec::with_capacity(kept.len());
@@ -492,6 +553,7 @@ impl<'r> Scanner<'r> {
                 provenance: provenance.clone(),
                 secret: self.options.show_secrets.then(|| Secret::new(secret)),
                 json_pointer,
+                related: std::mem::take(&mut related[index]),
                 span: (candidate.start, candidate.end),
                 revoke: rule.spec.revoke.clone(),
             });
@@ -739,6 +801,128 @@ fn region_around(data: &[u8], hit_start: usize, hit_end: usize, multiline: bool)
     )
 }
 
+/// The lines within `lines` lines of a range (the range's own lines included), where a paired
+/// rule looks for its secret or its partner. Each side reaches no further than `lines + 1`
+/// long-line windows, so a file of very long lines costs a window, not the file.
+fn lines_around(data: &[u8], (start, end): (usize, usize), lines: usize) -> (usize, usize) {
+    let reach = (lines + 1) * LONG_LINE_WINDOW;
+    let lo = start.saturating_sub(reach);
+    let hi = end.saturating_add(reach).min(data.len());
+    let from = memchr::memrchr_iter(b'\n', &data[lo..start])
+        .nth(lines)
+        .map_or(lo, |i| lo + i + 1);
+    let to = memchr::memchr_iter(b'\n', &data[end..hi])
+        .nth(lines)
+        .map_or(hi, |i| end + i);
+    (from, to.max(end))
+}
+
+/// Line numbers (relative to a fixed start) of offsets visited mostly in ascending order:
+/// each step counts the newlines between the last offset and the next, so a region's offsets
+/// cost the region once.
+#[derive(Debug, Clone, Copy)]
+struct RelativeLines {
+    offset: usize,
+    line: usize,
+}
+
+impl RelativeLines {
+    fn line(&mut self, data: &[u8], offset: usize) -> usize {
+        if offset >= self.offset {
+            self.line += memchr::memchr_iter(b'\n', &data[self.offset..offset]).count();
+        } else {
+            self.line -= memchr::memchr_iter(b'\n', &data[offset..self.offset]).count();
+        }
+        self.offset = offset;
+        self.line
+    }
+}
+
+/// The partners a paired rule's regex finds around one region: byte ranges with their line
+/// numbers, in order.
+struct Partners {
+    /// Where line numbers count from.
+    origin: usize,
+    lines: usize,
+    found: Vec<((usize, usize), usize)>,
+}
+
+impl Partners {
+    /// Every partner within `lines` lines of `region` (one search for all its candidates).
+    fn find(data: &[u8], region: (usize, usize), partner: &regex::bytes::Regex, lines: usize) -> Self {
+        let (from, to) = lines_around(data, region, lines);
+        let group = if partner.capture_names().any(|n| n == Some("partner")) {
+            partner
+                .capture_names()
+                .position(|n| n == Some("partner"))
+                .unwrap_or(0)
+        } else if partner.captures_len() > 1 {
+            1
+        } else {
+            0
+        };
+        let mut counter = RelativeLines {
+            offset: from,
+            line: 0,
+        };
+        let found = partner
+            .captures_iter(&data[from..to])
+            .filter_map(|captures| captures.get(group))
+            .filter(|m| !m.is_empty())
+            .map(|m| {
+                let span = (from + m.start(), from + m.end());
+                (span, counter.line(data, span.0))
+            })
+            .collect();
+        Partners {
+            origin: from,
+            lines,
+            found,
+        }
+    }
+
+    /// A counter for the line numbers of the region's candidates.
+    fn line_counter(&self) -> RelativeLines {
+        RelativeLines {
+            offset: self.origin,
+            line: 0,
+        }
+    }
+
+    /// The partner nearest the secret at `secret` (fewest lines away, the one before on a
+    /// tie), if one is within the rule's lines and does not overlap the secret itself.
+    fn nearest(
+        &self,
+        data: &[u8],
+        secret: (usize, usize),
+        lines: &mut RelativeLines,
+    ) -> Option<(usize, usize)> {
+        if secret.0 < self.origin {
+            return None;
+        }
+        let line = lines.line(data, secret.0);
+        let reach = (self.lines + 1) * LONG_LINE_WINDOW;
+        let at = self.found.partition_point(|((start, _), _)| *start < secret.0);
+        // Partners do not overlap one another: only the few touching the secret are skipped.
+        let before = self.found[..at]
+            .iter()
+            .rev()
+            .find(|((_, end), _)| *end <= secret.0);
+        let after = self.found[at..]
+            .iter()
+            .find(|((start, _), _)| *start >= secret.1);
+        [before, after]
+            .into_iter()
+            .flatten()
+            .filter(|((start, end), partner_line)| {
+                line.abs_diff(*partner_line) <= self.lines
+                    && end.abs_diff(secret.0).min(start.abs_diff(secret.1)) <= reach
+            })
+            .min_by_key(|(_, partner_line)| line.abs_diff(*partner_line))
+            .map(|(span, _)| *span)
+    }
+}
+
 /// The byte range of the line containing `offset`, without its `\n`.
 fn line_bounds(data: &[u8], offset: usize) -> (usize, usize) {
     let start = memchr::memrchr(b'\n', &data[..offset]).map_or(0, |i| i + 1);
@@ -858,8 +1042,15 @@ fn resolve_overlaps(rules: &RuleSet, mut candidates: Vec<Candidate>) -> Vec<Cand
     for candidate in candidates {
         match kept.last_mut() {
             Some(last) if candidate.start < last.end => {
+                // The same secret found by a paired rule and another: whichever is kept shows
+                // where its partner is.
+                let same = (candidate.start, candidate.end) == (last.start, last.end);
+                let related = last.related.or(candidate.related.filter(|_| same));
                 if rank(&candidate) > rank(last) {
                     *last = candidate;
+                }
+                if same {
+                    last.related = last.related.or(related);
                 }
             }
             _ => kept.push(candidate),

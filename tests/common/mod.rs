@@ -26,9 +26,39 @@ pub fn random(seed: u64, len: usize, alphabet: &[u8]) -> String {
         .collect()
 }
 
-/// A fake secret of a provider's shape: `prefix` then random characters.
+/// A fake secret of a provider's shape: `prefix` then random characters. A GitHub-format token
+/// (`ghp_`, `gho_`, `ghu_`, `ghs_`, `npm_` and 36 base62 characters) ends in the checksum its
+/// provider documents, as a real one does: 30 random characters, then their CRC32 in base62.
 pub fn fake(prefix: &str, seed: u64, len: usize, alphabet: &[u8]) -> String {
-    format!("{prefix}{}", random(seed, len, alphabet))
+    let body = random(seed, len, alphabet);
+    if len == 36
+        && alphabet == ALNUM
+        && ["ghp_", "gho_", "ghu_", "ghs_", "npm_"].contains(&prefix)
+    {
+        return github_token(prefix, &body[..30]);
+    }
+    format!("{prefix}{body}")
+}
+
+/// `prefix`, the random part, then GitHub's checksum of it: its CRC32 (IEEE) in base62
+/// (`0-9A-Za-z`), six characters, zero-padded ("Behind GitHub's new authentication token
+/// formats", GitHub's engineering blog).
+pub fn github_token(prefix: &str, random_part: &str) -> String {
+    const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut crc = !0u32;
+    for &byte in random_part.as_bytes() {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    let mut value = !crc;
+    let mut digits = [b'0'; 6];
+    for digit in digits.iter_mut().rev() {
+        *digit = BASE62[(value % 62) as usize];
+        value /= 62;
+    }
+    format!("{prefix}{random_part}{}", String::from_utf8_lossy(&digits))
 }
 
 /// A multi-line PEM private key with a random body.

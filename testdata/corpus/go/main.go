@@ -23,7 +23,7 @@ var defaultDB = DBConfig{
 	Name:     "inventory",
 }
 
-const githubToken = "ghp_xp1vIM4SPzcVT4gH3yjrewei0qMSXi3K5FLi"
+const githubToken = "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"
 
 func main() {
 	dsn := os.Getenv("DATABASE_URL")

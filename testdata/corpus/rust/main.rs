@@ -6,7 +6,7 @@ const TOKEN_EXPIRY: u64 = 3600;
 const TOKEN_URL: &str = "https://oauth2.googleapis.com/token";
 
 const CLIENT_SECRET: &str = "twJABbs-u.nmV4wReooavIlwD";
-static GITHUB_OAUTH_TOKEN: &str = "gho_h7hJntQD3Z5UzDkiYZK72r6dnRjxONVEEGRg";
+static GITHUB_OAUTH_TOKEN: &str = "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";
 
 struct Config {
     client_id: String,

@@ -7,7 +7,7 @@ ENVIRONMENT=${1:-staging}
 REGISTRY=registry.example-corp.com
 PASSWORD_FILE=/run/secrets/db
 
-export GITHUB_TOKEN=ghp_IbPD4DlSn8qJpmkhp38vG69lPvoSxJwcogy9
+export GITHUB_TOKEN=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
 export DB_PASSWORD="$(cat "$PASSWORD_FILE")"
 export DEPLOY_TOKEN="${DEPLOY_TOKEN:?DEPLOY_TOKEN must be set}"
 
