@@ -58,6 +58,15 @@ fn every_key_written_in_json_lines_is_documented() {
         format!("{{\"db\": {{\"password\": \"{}\"}}}}\n", password(8103)),
     );
     repo.write("broken.json", "{\"a\": \n");
+    // A paired credential: its finding carries `related`.
+    repo.write(
+        "pair.py",
+        format!(
+            "creds = (\"{}\",\n         \"{}\")\n",
+            fake("AKIA", 8106, 16, UPPER32),
+            random(8107, 40, BASE64)
+        ),
+    );
     repo.write("logo.png", [0x89u8, b'P', b'N', b'G', 0, 0, 0]);
     repo.write(".env", format!("API_KEY={}\n", password(8104)));
     repo.commit_all("change");

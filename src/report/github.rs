@@ -232,16 +232,20 @@ impl Reporter for GithubReporter {
                         ("endColumn", &end_col),
                         ("title", &title),
                     ],
-                    &match &f.revoke {
-                        Some(url) => format!(
-                            "{}: {} (fingerprint {}); revoke or rotate it: {url}",
-                            f.description, f.preview, f.fingerprint
-                        ),
-                        None => format!(
-                            "{}: {} (fingerprint {})",
-                            f.description, f.preview, f.fingerprint
-                        ),
-                    },
+                    &format!(
+                        "{}: {} (fingerprint {}){}{}",
+                        f.description,
+                        f.preview,
+                        f.fingerprint,
+                        f.related
+                            .iter()
+                            .map(|r| format!("; paired with line {}, column {}", r.line, r.column))
+                            .collect::<String>(),
+                        f.revoke
+                            .as_ref()
+                            .map(|url| format!("; revoke or rotate it: {url}"))
+                            .unwrap_or_default()
+                    ),
                 )
             }
             Message::Diagnostic(d) => self.diagnostic(message, d),

@@ -119,6 +119,16 @@ impl HumanReporter {
             "^".repeat(f.snippet.highlight_len.max(1))
         );
         writeln!(self.out, "{pad} {bar} {}", self.paint(&marker, style))?;
+        for related in &f.related {
+            writeln!(
+                self.out,
+                "{pad} {} paired with the credential's other half at {}:{}:{}",
+                self.paint("= note:", Style::new().bold()),
+                Escaped(&f.path),
+                related.line,
+                related.column
+            )?;
+        }
         if let crate::input::Provenance::Journal {
             seq: Some(seq),
             event_type,

@@ -17,7 +17,8 @@
 //!   `--range` `{"kind": "commit", "path": …, "blob": …, "commit": {"id", "author", "date"}}`,
 //!   the commit that added the line),
 //!   `revoke` (the provider's page for revoking or rotating the secret) when the rule names one,
-//!   and `secret` only with `--show-secrets`.
+//!   `related` only for a paired credential (`[{"line": …, "column": …}]`: where the other half
+//!   its rule requires is, in the same file), and `secret` only with `--show-secrets`.
 //! - `"skipped"`: `path`, `reason` (`binary`|`too_large`|`unreadable`|`not_regular_file`|
 //!   `symlink`|`submodule`), optional `detail`.
 //! - `"error"`: `path`, `message`: an input the user named could not be scanned.

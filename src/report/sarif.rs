@@ -265,7 +265,7 @@ impl SarifReporter {
             .findings
             .iter()
             .map(|f| {
-                json!({
+                let mut result = json!({
                     "ruleId": f.rule,
                     "ruleIndex": index[f.rule.as_str()],
                     "level": level(f.level()),
@@ -282,7 +282,26 @@ impl SarifReporter {
                         },
                     }],
                     "partialFingerprints": {"leakgate/v2": f.fingerprint},
-                })
+                });
+                // A paired credential: where its other half is.
+                if !f.related.is_empty() {
+                    result["relatedLocations"] = f
+                        .related
+                        .iter()
+                        .enumerate()
+                        .map(|(id, r)| {
+                            json!({
+                                "id": id + 1,
+                                "message": {"text": "the other half of this credential"},
+                                "physicalLocation": {
+                                    "artifactLocation": {"uri": artifact_uri(&f.path)},
+                                    "region": {"startLine": r.line, "startColumn": r.column},
+                                },
+                            })
+                        })
+                        .collect();
+                }
+                result
             })
             .chain(suppressed)
             .chain(diagnostics)

@@ -1026,15 +1026,18 @@ fn suppressed_inline(data: &[u8], (start, end): (usize, usize)) -> Option<&'stat
 }
 
 /// Keep one candidate per overlapping group: a provider (`token`) rule beats a generic
-/// assignment, then the longer secret wins, then the rule listed first.
+/// assignment, then the longer secret wins, then a rule that needs no partner (adding a paired
+/// rule changes no existing finding's rule or fingerprint: it lends the finding its partner's
+/// location instead), then the rule listed first.
 fn resolve_overlaps(rules: &RuleSet, mut candidates: Vec<Candidate>) -> Vec<Candidate> {
     candidates.sort_by_key(|c| (c.start, c.end, c.rule));
     candidates.dedup_by_key(|c| (c.start, c.end, c.rule));
     let rank = |c: &Candidate| {
-        let kind = rules.rule(c.rule).spec.kind;
+        let rule = rules.rule(c.rule);
         (
-            kind == RuleKind::Token,
+            rule.spec.kind == RuleKind::Token,
             c.end - c.start,
+            rule.spec.requires.is_none(),
             std::cmp::Reverse(c.rule),
         )
     };
