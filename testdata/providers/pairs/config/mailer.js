@@ -1,0 +1,7 @@
+module.exports = {
+  host: "smtp.acme.io",
+  auth: {
+    user: "alerts@acme.io",
+    pass: "TpBBkSaX^K^bLX",
+  },
+};
