@@ -19,10 +19,7 @@ fn a_token_is_reported_only_when_its_checksum_verifies() {
     let pat = fake("ghp_", 9101, 36, ALNUM);
     let npm = fake("npm_", 9102, 36, ALNUM);
     let tree = Tree::new();
-    tree.write(
-        "real.env",
-        format!("GITHUB_TOKEN={pat}\nNPM_TOKEN={npm}\n"),
-    );
+    tree.write("real.env", format!("GITHUB_TOKEN={pat}\nNPM_TOKEN={npm}\n"));
     let run = run_json(tree.leakgate().args(["scan", "real.env"]));
     assert_eq!(run.status, Some(1), "{}", run.stderr);
     let rules: Vec<&str> = run
@@ -69,7 +66,9 @@ fn rules_check_names_an_example_whose_checksum_fails() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(2), "{stdout}{stderr}");
     assert!(
-        stderr.contains("example 2 does not match: it has the rule's shape but its checksum does not verify"),
+        stderr.contains(
+            "example 2 does not match: it has the rule's shape but its checksum does not verify"
+        ),
         "{stderr}"
     );
     assert!(
@@ -94,14 +93,13 @@ fn an_unknown_checksum_is_a_rule_error() {
         ".leakgate.toml",
         "[[rules.custom]]\nid = \"mine\"\ndescription = \"d\"\nkeywords = [\"zz_\"]\nregex = '''zz_[0-9]{8}'''\nchecksum = \"luhn-ish\"\nexamples = [\"zz_12345678\"]\n",
     );
-    let output = tree
-        .leakgate()
-        .args(["scan", "."])
-        .output()
-        .expect("runs");
+    let output = tree.leakgate().args(["scan", "."]).output().expect("runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("github-crc32"), "lists the known schemes: {stderr}");
+    assert!(
+        stderr.contains("github-crc32"),
+        "lists the known schemes: {stderr}"
+    );
 }
 
 #[test]

@@ -37,7 +37,10 @@ fn both_halves_give_one_finding_with_both_locations_in_every_format() {
     assert_eq!(pairs.len(), 1, "{:?}", run.findings());
     let f = pairs[0];
     // The secret half is the finding's position; the key id is on line 2, column 11.
-    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(5), Some(11)));
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(5), Some(11))
+    );
     assert_eq!(f["related"], serde_json::json!([{"line": 2, "column": 11}]));
     // The key id is its own provider finding; the pair is reported once.
     let rules: Vec<&str> = run
@@ -141,7 +144,9 @@ examples = ['''acme.connect("tn_4242", "acs_Zk3MvT9qLw2RcX8bNp5HyJ4dFg7sAe1u")''
 "#,
     );
     if requires {
-        rule.push_str("\n[rules.custom.requires]\nregex = '''\\btn_[0-9]{4}\\b'''\nwithin_lines = 2\n");
+        rule.push_str(
+            "\n[rules.custom.requires]\nregex = '''\\btn_[0-9]{4}\\b'''\nwithin_lines = 2\n",
+        );
     }
     rule
 }
@@ -202,7 +207,10 @@ fn another_rule_reporting_the_same_secret_keeps_it_and_shows_the_partner() {
         .map(|f| f["rule"].as_str().unwrap_or_default())
         .collect();
     assert_eq!(rules, ["aws-access-key-id", "aws-secret-access-key"]);
-    assert_eq!(found[1]["related"], serde_json::json!([{"line": 1, "column": 19}]));
+    assert_eq!(
+        found[1]["related"],
+        serde_json::json!([{"line": 1, "column": 19}])
+    );
 }
 
 #[test]
@@ -212,16 +220,11 @@ fn a_pair_rule_that_searches_too_far_is_a_rule_error() {
         ".leakgate.toml",
         acme_rule(true).replace("within_lines = 2", "within_lines = 5000"),
     );
-    let output = tree
-        .leakgate()
-        .args(["scan", "."])
-        .output()
-        .expect("runs");
+    let output = tree.leakgate().args(["scan", "."]).output().expect("runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("at most 50 lines"), "{stderr}");
 }
-
 
 #[test]
 fn many_candidates_without_a_partner_scan_in_linear_time() {
@@ -232,7 +235,10 @@ fn many_candidates_without_a_partner_scan_in_linear_time() {
     let mut text = String::new();
     for line in 0..1000u64 {
         for i in 0..40u64 {
-            text.push_str(&format!("asia \"{}\", ", random(line * 100 + i, 40, BASE64)));
+            text.push_str(&format!(
+                "asia \"{}\", ",
+                random(line * 100 + i, 40, BASE64)
+            ));
         }
         text.push('\n');
     }

@@ -242,7 +242,13 @@ fn bech32(secret: &[u8]) -> bool {
 }
 
 fn bech32_polymod(values: &[u8]) -> u32 {
-    const GENERATOR: [u32; 5] = [0x3b6a_57b2, 0x2650_8e6d, 0x1ea1_19fa, 0x3d42_33dd, 0x2a14_62b3];
+    const GENERATOR: [u32; 5] = [
+        0x3b6a_57b2,
+        0x2650_8e6d,
+        0x1ea1_19fa,
+        0x3d42_33dd,
+        0x2a14_62b3,
+    ];
     let mut check = 1u32;
     for &value in values {
         let top = check >> 25;

@@ -849,7 +849,12 @@ struct Partners {
 
 impl Partners {
     /// Every partner within `lines` lines of `region` (one search for all its candidates).
-    fn find(data: &[u8], region: (usize, usize), partner: &regex::bytes::Regex, lines: usize) -> Self {
+    fn find(
+        data: &[u8],
+        region: (usize, usize),
+        partner: &regex::bytes::Regex,
+        lines: usize,
+    ) -> Self {
         let (from, to) = lines_around(data, region, lines);
         let group = if partner.capture_names().any(|n| n == Some("partner")) {
             partner
@@ -902,7 +907,9 @@ impl Partners {
         }
         let line = lines.line(data, secret.0);
         let reach = (self.lines + 1) * LONG_LINE_WINDOW;
-        let at = self.found.partition_point(|((start, _), _)| *start < secret.0);
+        let at = self
+            .found
+            .partition_point(|((start, _), _)| *start < secret.0);
         // Partners do not overlap one another: only the few touching the secret are skipped.
         let before = self.found[..at]
             .iter()

@@ -31,9 +31,7 @@ pub fn random(seed: u64, len: usize, alphabet: &[u8]) -> String {
 /// provider documents, as a real one does: 30 random characters, then their CRC32 in base62.
 pub fn fake(prefix: &str, seed: u64, len: usize, alphabet: &[u8]) -> String {
     let body = random(seed, len, alphabet);
-    if len == 36
-        && alphabet == ALNUM
-        && ["ghp_", "gho_", "ghu_", "ghs_", "npm_"].contains(&prefix)
+    if len == 36 && alphabet == ALNUM && ["ghp_", "gho_", "ghu_", "ghs_", "npm_"].contains(&prefix)
     {
         return github_token(prefix, &body[..30]);
     }
@@ -49,7 +47,11 @@ pub fn github_token(prefix: &str, random_part: &str) -> String {
     for &byte in random_part.as_bytes() {
         crc ^= u32::from(byte);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     let mut value = !crc;
