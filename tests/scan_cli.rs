@@ -183,6 +183,7 @@ error[github-pat]: GitHub classic personal access token (ghp_)
   |
 2 | GITHUB_TOKEN = \"ghp_[REDACTED]\"
   |                 ^^^^^^^^^^^^^^
+  = help: revoke or rotate it: https://github.com/settings/tokens
   = help: not a secret? add `leakgate:allow` to the line, or the path to .leakgateignore (fingerprint {fingerprint})
 
 1 finding: scanned 1 file (68 B) in <elapsed>
