@@ -77,6 +77,11 @@ pub struct Finding {
     /// never the partner's text.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Related>,
+    /// How the secret was decoded before a rule matched it (`base64`, `percent-encoding`,
+    /// `json-escape`, outermost first, joined by `+`); absent when it was found as written.
+    /// Its position is then that of the encoded text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decoded: Option<Decoding>,
     /// Byte range of the secret in the scanned blob (for redacted copies); not reported.
     #[serde(skip)]
     pub span: (usize, usize),
@@ -108,6 +113,64 @@ fn serialize_secret<S: serde::Serializer>(
     match secret {
         Some(secret) => s.serialize_str(secret.expose()),
         None => s.serialize_none(),
+    }
+}
+
+/// An encoding a decoder removes before the rules read a text (see `crate::scan::decode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Base64,
+    PercentEncoding,
+    JsonEscape,
+}
+
+impl Encoding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::Base64 => "base64",
+            Encoding::PercentEncoding => "percent-encoding",
+            Encoding::JsonEscape => "json-escape",
+        }
+    }
+}
+
+/// The encodings a secret was found under, outermost first: `base64` for a Basic header,
+/// `json-escape+base64` for one written inside an escaped string.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Decoding(Vec<Encoding>);
+
+impl Decoding {
+    pub fn of(encoding: Encoding) -> Self {
+        Decoding(vec![encoding])
+    }
+
+    /// This decoding, found inside text that `outer` decoded.
+    pub fn inside(mut self, outer: Encoding) -> Self {
+        self.0.insert(0, outer);
+        self
+    }
+
+    pub fn encodings(&self) -> &[Encoding] {
+        &self.0
+    }
+
+    /// `decoded from base64`, `decoded from json-escape, then base64`: for readable formats.
+    pub fn note(&self) -> String {
+        let names: Vec<&str> = self.0.iter().map(|e| e.as_str()).collect();
+        format!("decoded from {}", names.join(", then "))
+    }
+}
+
+impl std::fmt::Display for Decoding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.0.iter().map(|e| e.as_str()).collect();
+        f.write_str(&names.join("+"))
+    }
+}
+
+impl Serialize for Decoding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 

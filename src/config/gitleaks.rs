@@ -238,6 +238,7 @@ fn translate_into(
             revoke: None,
             checksum: None,
             requires: None,
+            context: None,
         });
     }
     Ok(())

@@ -685,6 +685,7 @@ paths = ['''fixtures/''']
             revoke: None,
             checksum: None,
             requires: None,
+            context: None,
         };
         let failing = Recording {
             failing: vec!["mine"],

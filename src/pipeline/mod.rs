@@ -415,6 +415,7 @@ pub(crate) mod testing {
             },
             json_pointer: None,
             related: Vec::new(),
+            decoded: None,
             span: (0, 1),
             secret: None,
             revoke: None,

@@ -98,6 +98,20 @@ pub struct RuleSpec {
     /// without it the secret is not reported by this rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires: Option<RequiresSpec>,
+    /// The rule reads only text a decoder took from this context (`basic-auth`: the
+    /// `user:password` of a decoded Basic credential), never text as written; its keywords are
+    /// not used (the decoder decides where it runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<RuleContext>,
+}
+
+/// Where a decoder found a text, for the rules that read only such text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleContext {
+    /// `user:password`, decoded from an `Authorization: Basic` value, a Docker registry
+    /// `auth` or a `basic_auth` field.
+    BasicAuth,
 }
 
 /// The second half of a paired credential (`[rule.requires]`): a regex that must match within
@@ -408,7 +422,10 @@ impl Rule {
         if self.spec.id.trim().is_empty() {
             return Err("empty id".into());
         }
-        if self.spec.keywords.is_empty() || self.spec.keywords.iter().any(|k| k.is_empty()) {
+        let needs_keywords = self.spec.context.is_none();
+        if (needs_keywords && self.spec.keywords.is_empty())
+            || self.spec.keywords.iter().any(|k| k.is_empty())
+        {
             return Err("every rule needs at least one non-empty keyword".into());
         }
         self.regex().map_err(|e| format!("bad regex: {e}"))?;
@@ -480,6 +497,8 @@ pub struct RuleSet {
     prefilter: AhoCorasick,
     /// For each prefilter pattern, the rules that listed it as a keyword.
     rules_by_keyword: Vec<Vec<usize>>,
+    /// The rules that read only decoded text of a context, with it: never in the prefilter.
+    context_rules: Vec<(RuleContext, usize)>,
 }
 
 impl RuleSet {
@@ -501,7 +520,12 @@ impl RuleSet {
         }
         let mut keywords: Vec<String> = Vec::new();
         let mut rules_by_keyword: Vec<Vec<usize>> = Vec::new();
+        let mut context_rules = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
+            if let Some(context) = rule.spec.context {
+                context_rules.push((context, index));
+                continue;
+            }
             for keyword in &rule.spec.keywords {
                 let lower = keyword.to_ascii_lowercase();
                 match keywords.iter().position(|k| *k == lower) {
@@ -533,6 +557,7 @@ impl RuleSet {
             rules,
             prefilter,
             rules_by_keyword,
+            context_rules,
             allowlist: GlobalAllowlist::default(),
             declared_texts: Vec::new(),
         })
@@ -592,6 +617,14 @@ impl RuleSet {
 
     pub fn rules_for_keyword(&self, pattern: usize) -> &[usize] {
         &self.rules_by_keyword[pattern]
+    }
+
+    /// The rules that read the decoded text of `context` (and nothing else).
+    pub fn rules_in_context(&self, context: RuleContext) -> impl Iterator<Item = usize> + '_ {
+        self.context_rules
+            .iter()
+            .filter(move |(c, _)| *c == context)
+            .map(|&(_, index)| index)
     }
 }
 

@@ -8,15 +8,17 @@
 //! honoured: what they silence is returned as [`Suppression`]s (rule and line, never the secret),
 //! so that a scan of a change can show a reviewer what the change silenced.
 
+pub mod decode;
 pub mod examples;
 pub mod json;
 pub mod value;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::finding::{self, Finding, Mask, Secret};
+use crate::finding::{self, Decoding, Encoding, Finding, Mask, Secret};
 use crate::input::Provenance;
 use crate::mask::SecretForms;
 use crate::rules::{Rule, RuleKind, RuleSet, SecretGroup};
+use decode::{Budget, DecodeOptions, ViewKind};
 
 /// On a line longer than this, a rule's regex sees only this many bytes on each side of a
 /// keyword (minified files have megabyte-long lines).
@@ -57,8 +59,11 @@ struct Candidate {
     /// string: the raw range its decoded text came from).
     start: usize,
     end: usize,
-    /// The secret as decoded from a JSON string, when it differs from the raw bytes.
+    /// The secret as decoded (from a JSON string, or by a [`decode`] decoder), when it differs
+    /// from the raw bytes.
     decoded: Option<Vec<u8>>,
+    /// The encodings a decoder took off to find it (not a JSON file's own string escapes).
+    decoding: Option<Decoding>,
     /// The string the secret sits in (an index into the lexed strings of a JSON file); its
     /// pointer is built only for the findings that are kept.
     string: Option<usize>,
@@ -130,7 +135,28 @@ impl<'r> Scanner<'r> {
         if self.rules.path_allowed(provenance.path()) {
             return BlobReport::default();
         }
-        let mut candidates = self.candidates(data, provenance.path());
+        let mut budget = Budget::for_input(data.len());
+        let json = json::json_kind(provenance.path());
+        let mut candidates = self.candidates_deep(
+            data,
+            provenance.path(),
+            Decoded {
+                view: ViewKind::Text,
+                options: DecodeOptions {
+                    json_escapes: json.is_none(),
+                },
+                depth: decode::MAX_DEPTH,
+            },
+            &mut budget,
+        );
+        // What was found decoded is also checked against the configuration's line allowlist
+        // as its line is written (a decoded text's lines are not the file's).
+        candidates.retain(|c| {
+            c.decoding.is_none()
+                || !self
+                    .rules
+                    .globally_allowed(c.decoded.as_deref().unwrap_or_default(), line_near(data, c.start))
+        });
         if is_config_file(provenance.path()) && !candidates.is_empty() {
             // Only what the configuration in effect declares (in range mode, the base side's):
             // a `.leakgate.toml` a change adds or edits cannot exempt its own text.
@@ -139,11 +165,22 @@ impl<'r> Scanner<'r> {
         }
         let mut notes = Vec::new();
         let mut lexed = None;
-        if let Some(options) = json::json_kind(provenance.path()) {
+        if let Some(options) = json {
             let (json_notes, strings) =
-                self.json_candidates(provenance, data, options, &mut candidates);
+                self.json_candidates(provenance, data, options, &mut candidates, &mut budget);
             notes = json_notes;
             lexed = Some(strings);
+        }
+        if budget.exhausted() {
+            notes.push(
+                Diagnostic::new(
+                    Code::Warning,
+                    "decoding stopped at its budget (twice the file's size): the rest of its \
+                     encoded text (base64, percent-encoding, JSON escapes) was scanned only as \
+                     written",
+                )
+                .at(provenance.path()),
+            );
         }
         if candidates.is_empty() {
             return BlobReport {
@@ -188,6 +225,7 @@ impl<'r> Scanner<'r> {
         data: &[u8],
         options: json::LexOptions<'_>,
         candidates: &mut Vec<Candidate>,
+        budget: &mut Budget,
     ) -> (Vec<Diagnostic>, json::Lexed) {
         // One pass records the escaped strings (to decode) and the strings raw matches sit in.
         let mut wanted: Vec<usize> = candidates.iter().map(|c| c.start).collect();
@@ -212,7 +250,15 @@ impl<'r> Scanner<'r> {
         }
         for (index, string) in lexed.strings.iter().enumerate().filter(|(_, s)| s.escaped) {
             let (decoded, map) = json::decode_nested(&data[string.start..string.end]);
-            for found in self.candidates(&decoded, provenance.path()) {
+            // Its escapes are off; what else it holds is decoded as a file's text is.
+            let deep = Decoded {
+                view: ViewKind::Text,
+                options: DecodeOptions {
+                    json_escapes: false,
+                },
+                depth: decode::MAX_DEPTH,
+            };
+            for found in self.candidates_deep(&decoded, provenance.path(), deep, budget) {
                 let start = string.start + map[found.start];
                 let end = string.start + map[found.end];
                 let related = found.related.map(|(s, e)| {
@@ -220,7 +266,12 @@ impl<'r> Scanner<'r> {
                     (s, (string.start + map[e]).max(s + 1))
                 });
                 candidates.push(Candidate {
-                    decoded: Some(decoded[found.start..found.end].to_vec()),
+                    decoded: Some(
+                        found
+                            .decoded
+                            .clone()
+                            .unwrap_or_else(|| decoded[found.start..found.end].to_vec()),
+                    ),
                     string: Some(index),
                     start,
                     end: end.max(start + 1),
@@ -246,9 +297,80 @@ impl<'r> Scanner<'r> {
         (notes, lexed)
     }
 
-    /// Every candidate in `data`, unordered, overlaps not yet resolved.
-    fn candidates(&self, data: &[u8], path: &str) -> Vec<Candidate> {
-        let regions = self.regions(data);
+    /// Every candidate in `data` and in the texts the decoders find in it (see [`decode`]),
+    /// `how.depth` levels deep, in `data`'s offsets; unordered, overlaps not yet resolved.
+    /// Candidates of the encoded form of a value a decoder understands whole are dropped: its
+    /// decoded text judges it.
+    fn candidates_deep(
+        &self,
+        data: &[u8],
+        path: &str,
+        how: Decoded,
+        budget: &mut Budget,
+    ) -> Vec<Candidate> {
+        let mut own = self.candidates(data, path, how.view);
+        if how.depth == 0 {
+            return own;
+        }
+        let mut replaced: Vec<(usize, usize)> = Vec::new();
+        let mut found = Vec::new();
+        for layer in decode::layers(data, how.options, budget) {
+            let inner = Decoded {
+                view: layer.kind,
+                depth: how.depth - 1,
+                ..how
+            };
+            for candidate in self.candidates_deep(&layer.text, path, inner, budget) {
+                let Some((start, end, view)) = layer.locate(candidate.start, candidate.end)
+                else {
+                    continue;
+                };
+                let decoding = match candidate.decoding {
+                    Some(decoding) => decoding.inside(view.encoding),
+                    None => Decoding::of(view.encoding),
+                };
+                found.push(Candidate {
+                    start,
+                    end: end.max(start + 1),
+                    decoded: Some(candidate.decoded.unwrap_or_else(|| {
+                        layer.text[candidate.start..candidate.end].to_vec()
+                    })),
+                    decoding: Some(decoding),
+                    string: None,
+                    // A partner in the same decoded text: where its encoded form is.
+                    related: candidate
+                        .related
+                        .and_then(|(s, e)| layer.locate(s, e))
+                        .map(|(s, e, _)| (s, e)),
+                    rule: candidate.rule,
+                });
+            }
+            replaced.extend(
+                layer
+                    .views
+                    .iter()
+                    .filter(|v| v.authoritative)
+                    .map(|v| v.source),
+            );
+        }
+        if !replaced.is_empty() {
+            replaced.sort_unstable();
+            own.retain(|c| !overlaps_any(&replaced, c.start, c.end));
+        }
+        own.extend(found);
+        own
+    }
+
+    /// Every candidate in `data` (text as written, or one a decoder produced: `view`),
+    /// unordered, overlaps not yet resolved.
+    fn candidates(&self, data: &[u8], path: &str, view: ViewKind) -> Vec<Candidate> {
+        let mut regions = self.regions(data);
+        // Rules of a decoder's context read all of its text, and nothing else.
+        if let Some(context) = view.context() {
+            for rule in self.rules.rules_in_context(context) {
+                regions[rule] = vec![(0, data.len())];
+            }
+        }
         let mut out = Vec::new();
         // Secrets of a checksummed format whose checksum failed: not that provider's token, so
         // no other rule reports the very same text as a secret either (`NPM_TOKEN=npm_…` with
@@ -312,18 +434,27 @@ impl<'r> Scanner<'r> {
                             },
                         );
                         let context = value::ValueContext {
-                            quoted,
+                            quoted: quoted || view.literal(),
                             line: line_near(data, start),
                             followed_by: &data[end..(end + 2).min(data.len())],
                         };
-                        let checksum_ok = start < end && rule.checksum_verifies(&data[start..end]);
+                        // A password or token in a URL or a query is judged decoded
+                        // (`p%40ss` is `p@ss`, `%3Ctoken%3E` a placeholder).
+                        let decoded = (start < end
+                            && memchr::memchr(b'%', &data[start..end]).is_some()
+                            && in_url(data, start))
+                        .then(|| decode::percent_decode(&data[start..end], 0))
+                        .flatten()
+                        .map(|(decoded, _)| decoded);
+                        let secret = decoded.as_deref().unwrap_or(&data[start..end]);
+                        let checksum_ok = start < end && rule.checksum_verifies(secret);
                         if start < end && !checksum_ok {
                             failed_checksums.push((start, end));
                         }
                         let related = if checksum_ok
                             && !inside_redaction_marker(data, start)
-                            && !self.rules.globally_allowed(&data[start..end], context.line)
-                            && accept(rule, key, &data[start..end], context)
+                            && !self.rules.globally_allowed(secret, context.line)
+                            && accept(rule, key, secret, context)
                         {
                             match (&mut partners, &mut secret_lines) {
                                 (Some(partners), Some(lines)) => {
@@ -339,7 +470,10 @@ impl<'r> Scanner<'r> {
                                 rule: rule_index,
                                 start,
                                 end,
-                                decoded: None,
+                                decoding: decoded
+                                    .is_some()
+                                    .then(|| Decoding::of(Encoding::PercentEncoding)),
+                                decoded,
                                 string: None,
                                 related,
                             });
@@ -554,6 +688,7 @@ impl<'r> Scanner<'r> {
                 secret: self.options.show_secrets.then(|| Secret::new(secret)),
                 json_pointer,
                 related: std::mem::take(&mut related[index]),
+                decoded: candidate.decoding.clone(),
                 span: (candidate.start, candidate.end),
                 revoke: rule.spec.revoke.clone(),
             });
@@ -713,6 +848,33 @@ fn inside_redaction_marker(data: &[u8], offset: usize) -> bool {
         Some(at) => !before[at..].contains(&b']'),
         None => false,
     }
+}
+
+/// Options for [`Scanner::candidates_deep`]: what the text is, which decoders run on it, and
+/// how many levels deep.
+#[derive(Debug, Clone, Copy)]
+struct Decoded {
+    view: ViewKind,
+    options: DecodeOptions,
+    depth: usize,
+}
+
+/// Does `start..end` overlap one of `sorted` (disjoint ranges, sorted)?
+fn overlaps_any(sorted: &[(usize, usize)], start: usize, end: usize) -> bool {
+    let after = sorted.partition_point(|r| r.0 < end.max(start + 1));
+    sorted[..after].last().is_some_and(|r| r.1 > start)
+}
+
+/// Does the value at `start` stand in a URL or a query string: after `://`, `?` or `&` in the
+/// run of URL characters that leads to it?
+fn in_url(data: &[u8], start: usize) -> bool {
+    let lead = data[start.saturating_sub(LONG_LINE_WINDOW)..start]
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b'\'' | b'`' | b'<' | b'>'))
+        .count();
+    let run = &data[start - lead..start];
+    memchr::memmem::find(run, b"://").is_some() || memchr::memchr2(b'?', b'&', run).is_some()
 }
 
 /// Is this leakgate's own configuration file (at any depth)?
@@ -1037,7 +1199,8 @@ fn suppressed_inline(data: &[u8], (start, end): (usize, usize)) -> Option<&'stat
 /// rule changes no existing finding's rule or fingerprint: it lends the finding its partner's
 /// location instead), then the rule listed first.
 fn resolve_overlaps(rules: &RuleSet, mut candidates: Vec<Candidate>) -> Vec<Candidate> {
-    candidates.sort_by_key(|c| (c.start, c.end, c.rule));
+    // At one span and rule, what a decoder found first: its secret is the decoded one.
+    candidates.sort_by_key(|c| (c.start, c.end, c.rule, c.decoding.is_none()));
     candidates.dedup_by_key(|c| (c.start, c.end, c.rule));
     let rank = |c: &Candidate| {
         let rule = rules.rule(c.rule);

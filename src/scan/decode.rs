@@ -1,0 +1,889 @@
+//! Decoders: secrets written under an encoding (base64, percent-encoding, JSON string escapes)
+//! are found, decoded, and handed back to the scanner as text its rules read, with a map from
+//! each decoded byte to where it was written, so that a finding points at the encoded text.
+//!
+//! What is decoded is decided by where it stands, and found in one linear pass per decoder:
+//! a Kubernetes `Secret`'s `data:` values, a Docker registry `"auth"`, an `Authorization:
+//! Basic` value or a `basic_auth` field (base64); a base64 run of [`MIN_BASE64_RUN`] characters
+//! or more that decodes to text; a URL query or form body holding `%XX` escapes; and, in files
+//! that are not JSON (those are decoded string by string already, see [`super::json`]), a line
+//! holding JSON escapes (`\"`, `\u0041`). Nothing else is decoded, so a file with none of
+//! these costs one fast search each.
+//!
+//! A value a decoder understands whole (a Basic credential, a Docker `auth`, a Secret's data
+//! value) is judged by its decoded text alone: what the rules found in its encoded form is
+//! dropped ([`View::authoritative`]), so `Basic dXNlcjpwYXNzd29yZA==` (`user:password`) is a
+//! placeholder, not a secret. Everything else is decoded as well as read as written.
+//!
+//! Bounds: decoded text is decoded again, at most [`MAX_DEPTH`] levels in all (a Docker config
+//! inside a Secret is two), and a file's decoded bytes, all levels together, may not exceed its
+//! [`Budget`]. No decoder writes more than it reads, so the budget stops only what no real file
+//! needs; a nested or repeated encoding (a decompression bomb's trick) costs linear time and
+//! memory, and the scanner reports a file whose budget ran out.
+
+use crate::finding::Encoding;
+use crate::rules::RuleContext;
+
+/// How many levels of encoding are taken off, one inside the other.
+pub const MAX_DEPTH: usize = 2;
+/// A bare base64 run (one no context vouches for) is decoded from this many characters on: a
+/// 24-character run decodes to 18 bytes, room for a short token.
+pub const MIN_BASE64_RUN: usize = 24;
+/// A Basic credential's value is decoded from this many characters on (`a:bcde`).
+const MIN_BASIC_VALUE: usize = 8;
+
+/// What a decoded text is: which rules read it, and how its values are judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewKind {
+    /// Text as written, or decoded from code or markup (a query string, a line with JSON
+    /// escapes, a long base64 run): read as any text is.
+    Text,
+    /// `key: value` lines whose values a decoder produced (a Kubernetes Secret's `data`): each
+    /// value is a literal, never code.
+    Values,
+    /// `user:password` from a Basic credential: literal, and also read by the rules of context
+    /// `basic-auth`.
+    BasicAuth,
+}
+
+impl ViewKind {
+    /// The values in it are data, not code (`token = self.token` cannot occur).
+    pub fn literal(self) -> bool {
+        self != ViewKind::Text
+    }
+
+    /// The rules of this context read it too.
+    pub fn context(self) -> Option<RuleContext> {
+        match self {
+            ViewKind::BasicAuth => Some(RuleContext::BasicAuth),
+            ViewKind::Text | ViewKind::Values => None,
+        }
+    }
+}
+
+/// One decoded text inside a [`Layer`].
+#[derive(Debug, Clone)]
+pub struct View {
+    /// Its range in the layer's text (a `\n` follows it).
+    pub start: usize,
+    pub end: usize,
+    /// The encoded text it was decoded from, in the parent text.
+    pub source: (usize, usize),
+    pub encoding: Encoding,
+    /// The decoded text replaces the encoded one: what rules found in the encoded form is
+    /// dropped (a Basic value, a Docker `auth`, a Secret's data value).
+    pub authoritative: bool,
+    /// Decoded byte for byte (percent-encoding, JSON escapes): where its `end - start + 1`
+    /// entries start in the layer's map. Base64 has none: a match anywhere in it is reported
+    /// at the whole encoded value.
+    exact: Option<usize>,
+}
+
+/// Every view of one kind decoded from one parent text, one after the other (each followed by
+/// `\n`), so that the rules read them in one pass.
+#[derive(Debug)]
+pub struct Layer {
+    pub kind: ViewKind,
+    pub text: Vec<u8>,
+    pub views: Vec<View>,
+    /// For the bytes of exact views (and one past each end): the parent offset it came from.
+    map: Vec<usize>,
+}
+
+impl Layer {
+    fn new(kind: ViewKind) -> Self {
+        Layer {
+            kind,
+            text: Vec::new(),
+            views: Vec::new(),
+            map: Vec::new(),
+        }
+    }
+
+    /// Where `text[start..end]` came from in the parent text, and the view it starts in.
+    pub fn locate(&self, start: usize, end: usize) -> Option<(usize, usize, &View)> {
+        let first = self.view_at(start)?;
+        let last = self.view_at(end.saturating_sub(1).max(start))?;
+        let from = match first.exact {
+            Some(at) => self.map[at + (start - first.start).min(first.end - first.start)],
+            None => first.source.0,
+        };
+        let to = match last.exact {
+            Some(at) => self.map[at + end.saturating_sub(last.start).min(last.end - last.start)],
+            None => last.source.1,
+        };
+        Some((from, to.max(from), first))
+    }
+
+    /// The view holding `offset` (its trailing `\n` included).
+    fn view_at(&self, offset: usize) -> Option<&View> {
+        let at = self.views.partition_point(|v| v.end < offset);
+        self.views.get(at).filter(|v| v.start <= offset)
+    }
+
+    /// Add a view decoded as a whole (base64), after `prefix` (a Secret's key, so that rules
+    /// see `password: <decoded>`). False when the budget is spent.
+    fn push_whole(&mut self, found: &Found, budget: &mut Budget) -> bool {
+        if !budget.take(found.prefix.len() + found.decoded.len() + 1) {
+            return false;
+        }
+        let start = self.text.len();
+        self.text.extend_from_slice(&found.prefix);
+        self.text.extend_from_slice(&found.decoded);
+        self.views.push(View {
+            start,
+            end: self.text.len(),
+            source: found.source,
+            encoding: Encoding::Base64,
+            authoritative: found.authoritative,
+            exact: None,
+        });
+        self.text.push(b'\n');
+        true
+    }
+
+    /// Add a view decoded byte for byte: `map[i]` is the parent offset of `decoded[i]`'s
+    /// encoded form, with one more entry for the end. False when the budget is spent.
+    fn push_exact(
+        &mut self,
+        decoded: &[u8],
+        map: &[usize],
+        source: (usize, usize),
+        encoding: Encoding,
+        budget: &mut Budget,
+    ) -> bool {
+        if !budget.take(decoded.len() + 1) {
+            return false;
+        }
+        let start = self.text.len();
+        self.text.extend_from_slice(decoded);
+        self.views.push(View {
+            start,
+            end: self.text.len(),
+            source,
+            encoding,
+            authoritative: false,
+            exact: Some(self.map.len()),
+        });
+        self.map.extend_from_slice(map);
+        self.text.push(b'\n');
+        true
+    }
+}
+
+/// How many decoded bytes a file may produce, all levels together.
+#[derive(Debug)]
+pub struct Budget {
+    left: usize,
+    exhausted: bool,
+}
+
+impl Budget {
+    /// Twice the file's size and a mebibyte: more than any real file's encoded text decodes to.
+    pub fn for_input(len: usize) -> Self {
+        Self::bytes(len.saturating_mul(2).saturating_add(1 << 20))
+    }
+
+    pub fn bytes(left: usize) -> Self {
+        Budget {
+            left,
+            exhausted: false,
+        }
+    }
+
+    fn take(&mut self, bytes: usize) -> bool {
+        if bytes > self.left {
+            self.exhausted = true;
+            return false;
+        }
+        self.left -= bytes;
+        true
+    }
+
+    /// Some encoded text was not decoded because the budget ran out (it was read as written).
+    pub fn exhausted(&self) -> bool {
+        self.exhausted
+    }
+}
+
+/// Options for [`layers`].
+#[derive(Debug, Clone, Copy)]
+pub struct DecodeOptions {
+    /// Decode the JSON escapes of lines that hold them. Off for JSON files and the strings
+    /// decoded from them, whose escapes [`super::json`] has taken off already.
+    pub json_escapes: bool,
+}
+
+/// The texts the decoders find in `text`, by kind (only kinds with at least one view).
+pub fn layers(text: &[u8], options: DecodeOptions, budget: &mut Budget) -> Vec<Layer> {
+    let mut found = Vec::new();
+    basic_credentials(text, &mut found);
+    docker_auth(text, &mut found);
+    kubernetes_secret_data(text, &mut found);
+    base64_runs(text, &mut found);
+    // One decoding per encoded span: what a context vouches for before a bare run.
+    found.sort_by_key(|f| (f.source.0, f.order));
+    let mut text_layer = Layer::new(ViewKind::Text);
+    let mut values = Layer::new(ViewKind::Values);
+    let mut basic = Layer::new(ViewKind::BasicAuth);
+    let mut covered = 0;
+    for f in &found {
+        if f.source.0 < covered {
+            continue;
+        }
+        covered = f.source.1;
+        let layer = match f.kind {
+            ViewKind::Text => &mut text_layer,
+            ViewKind::Values => &mut values,
+            ViewKind::BasicAuth => &mut basic,
+        };
+        if !layer.push_whole(f, budget) {
+            break;
+        }
+    }
+    percent_encoded(text, &mut text_layer, budget);
+    if options.json_escapes {
+        json_escaped_lines(text, &mut text_layer, budget);
+    }
+    [text_layer, values, basic]
+        .into_iter()
+        .filter(|l| !l.views.is_empty())
+        .collect()
+}
+
+/// A base64 value a detector found and decoded.
+#[derive(Debug)]
+struct Found {
+    source: (usize, usize),
+    kind: ViewKind,
+    /// Written before the decoded text in its view (a Secret's `key: `).
+    prefix: Vec<u8>,
+    decoded: Vec<u8>,
+    authoritative: bool,
+    /// Which detector: at one start, the lower wins.
+    order: u8,
+}
+
+/// The value of a base64 character, in the standard or the URL-safe alphabet.
+fn sextet(byte: u8) -> Option<u32> {
+    Some(match byte {
+        b'A'..=b'Z' => byte - b'A',
+        b'a'..=b'z' => byte - b'a' + 26,
+        b'0'..=b'9' => byte - b'0' + 52,
+        b'+' | b'-' => 62,
+        b'/' | b'_' => 63,
+        _ => return None,
+    } as u32)
+}
+
+fn is_base64_byte(byte: u8) -> bool {
+    sextet(byte).is_some()
+}
+
+/// Decode base64 (either alphabet, `=` padding optional) that encodes text: UTF-8 without
+/// control characters other than tab, CR and LF. `None` for anything else, found at the
+/// first byte that is not text (binary data costs a few bytes, not its length), or when the
+/// encoding is not canonical (bits left over), which real encoders never produce.
+pub fn base64_text(encoded: &[u8]) -> Option<Vec<u8>> {
+    let padding = encoded.iter().rev().take_while(|b| **b == b'=').count();
+    if padding > 2 {
+        return None;
+    }
+    let body = &encoded[..encoded.len() - padding];
+    if body.is_empty() || body.len() % 4 == 1 || (padding > 0 && encoded.len() % 4 != 0) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(body.len() / 4 * 3 + 2);
+    let mut bits: u32 = 0;
+    let mut held = 0;
+    for &byte in body {
+        bits = (bits << 6) | sextet(byte)?;
+        held += 6;
+        if held >= 8 {
+            held -= 8;
+            let decoded = (bits >> held) as u8;
+            bits &= (1 << held) - 1;
+            if decoded < 0x20 && !matches!(decoded, b'\t' | b'\n' | b'\r') || decoded == 0x7f {
+                return None;
+            }
+            out.push(decoded);
+        }
+    }
+    if bits != 0 {
+        return None;
+    }
+    std::str::from_utf8(&out).ok()?;
+    Some(out)
+}
+
+/// The base64 value starting at `at` (its characters, then up to two `=`): its end.
+fn base64_value_end(text: &[u8], at: usize) -> usize {
+    let chars = text[at..].iter().take_while(|b| is_base64_byte(**b)).count();
+    let padding = text[at + chars..]
+        .iter()
+        .take(2)
+        .take_while(|b| **b == b'=')
+        .count();
+    at + chars + padding
+}
+
+/// Decoded Basic credentials: printable `user:password` on one line, with a user.
+fn basic_shape(decoded: &[u8]) -> bool {
+    decoded.iter().position(|b| *b == b':').is_some_and(|at| at > 0)
+        && decoded.iter().all(|b| !b.is_ascii_control())
+}
+
+/// `Authorization: Basic <base64>` (any header or string holding `Basic <base64>`) and
+/// `basic_auth`-like fields (`basicAuth: <base64>`, `"basic-auth" = "Basic <base64>"`).
+fn basic_credentials(text: &[u8], found: &mut Vec<Found>) {
+    let mut from = 0;
+    while let Some(hit) = find_ascii_ci(&text[from..], b"basic") {
+        let at = from + hit;
+        from = at + 5;
+        if at > 0 && text[at - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        let mut i = at + 5;
+        if text.get(i).is_some_and(|b| matches!(b, b' ' | b'\t')) {
+            // `Basic <base64>`.
+            i += skip(&text[i..], |b| matches!(b, b' ' | b'\t'));
+        } else {
+            // A field: `basic[_-.]auth…` then `:`, `=`, `=>` or `:=`, maybe `Basic `.
+            i += usize::from(text.get(i).is_some_and(|b| matches!(b, b'_' | b'-' | b'.')));
+            if !text
+                .get(i..i + 4)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"auth"))
+            {
+                continue;
+            }
+            i += 4;
+            i += skip(&text[i..], |b| b.is_ascii_alphanumeric() || b == b'_');
+            i += skip(&text[i..], |b| matches!(b, b'"' | b'\'' | b'\\' | b']' | b' ' | b'\t'));
+            let assign = skip(&text[i..], |b| matches!(b, b':' | b'=' | b'>'));
+            if assign == 0 || assign > 2 {
+                continue;
+            }
+            i += assign;
+            i += skip(&text[i..], |b| matches!(b, b'"' | b'\'' | b'\\' | b' ' | b'\t'));
+            if text
+                .get(i..i + 6)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"basic "))
+            {
+                i += 6;
+            }
+        }
+        push_basic(text, i, 0, found);
+    }
+}
+
+/// A Docker registry credential: `"auth": "<base64>"` (`~/.docker/config.json`,
+/// `.dockerconfigjson`), its quotes escaped or not.
+fn docker_auth(text: &[u8], found: &mut Vec<Found>) {
+    for at in memchr::memmem::find_iter(text, b"\"auth") {
+        let mut i = at + 5;
+        i += usize::from(text.get(i) == Some(&b'\\'));
+        if text.get(i) != Some(&b'"') {
+            continue;
+        }
+        i += 1;
+        i += skip(&text[i..], |b| matches!(b, b' ' | b'\t'));
+        if text.get(i) != Some(&b':') {
+            continue;
+        }
+        i += 1;
+        i += skip(&text[i..], |b| matches!(b, b' ' | b'\t' | b'\\'));
+        if text.get(i) != Some(&b'"') {
+            continue;
+        }
+        push_basic(text, i + 1, 1, found);
+    }
+}
+
+/// The base64 value at `at`, when it decodes to Basic credentials.
+fn push_basic(text: &[u8], at: usize, order: u8, found: &mut Vec<Found>) {
+    let end = base64_value_end(text, at);
+    if end - at < MIN_BASIC_VALUE {
+        return;
+    }
+    if let Some(decoded) = base64_text(&text[at..end]).filter(|d| basic_shape(d)) {
+        found.push(Found {
+            source: (at, end),
+            kind: ViewKind::BasicAuth,
+            prefix: Vec::new(),
+            decoded,
+            authoritative: true,
+            order,
+        });
+    }
+}
+
+/// The values of a Kubernetes `Secret`'s `data:` (base64 by definition), in YAML documents
+/// that declare `kind: Secret` and in JSON text that does.
+fn kubernetes_secret_data(text: &[u8], found: &mut Vec<Found>) {
+    let marks: Vec<usize> = memchr::memmem::find_iter(text, b"Secret")
+        .filter(|&at| declares_secret_kind(text, at))
+        .collect();
+    if marks.is_empty() {
+        return;
+    }
+    // YAML: each document (`---` separates them) that holds a mark.
+    let mut starts = vec![0];
+    starts.extend(
+        memchr::memmem::find_iter(text, b"\n---")
+            .map(|at| at + 1)
+            .filter(|&at| {
+                text.get(at + 3)
+                    .is_none_or(|b| matches!(b, b'\n' | b'\r' | b' ' | b'\t' | b'#'))
+            }),
+    );
+    starts.push(text.len());
+    for pair in starts.windows(2) {
+        let (start, end) = (pair[0], pair[1]);
+        let first = marks.partition_point(|&m| m < start);
+        if marks.get(first).is_some_and(|&m| m < end) {
+            yaml_data(text, start, end, found);
+        }
+    }
+    json_data(text, found);
+}
+
+/// Is the `Secret` at `at` the value of a `kind` key (`kind: Secret`, `"kind": "Secret"`)?
+fn declares_secret_kind(text: &[u8], at: usize) -> bool {
+    if text
+        .get(at + 6)
+        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    {
+        return false;
+    }
+    let before = &text[..at];
+    let quotes = |b: u8| matches!(b, b'"' | b'\'' | b'\\' | b' ' | b'\t');
+    let mut i = before.len() - before.iter().rev().take_while(|b| quotes(**b)).count();
+    if i == 0 || before[i - 1] != b':' {
+        return false;
+    }
+    i -= 1;
+    i -= before[..i].iter().rev().take_while(|b| quotes(**b)).count();
+    before[..i].ends_with(b"kind") && (i == 4 || !before[i - 5].is_ascii_alphanumeric())
+}
+
+/// The entries of each `data:` block in the YAML document `text[start..end]`.
+fn yaml_data(text: &[u8], start: usize, end: usize, found: &mut Vec<Found>) {
+    let mut data_indent: Option<usize> = None;
+    let mut line_start = start;
+    while line_start < end {
+        let line_end = memchr::memchr(b'\n', &text[line_start..end]).map_or(end, |n| line_start + n);
+        let line = &text[line_start..line_end];
+        let indent = skip(line, |b| b == b' ');
+        let content = trim_end(&line[indent..]);
+        let next = line_end + 1;
+        if content.is_empty() || content[0] == b'#' {
+            line_start = next;
+            continue;
+        }
+        if let Some(block) = data_indent {
+            if indent > block {
+                yaml_entry(line_start + indent, content, found);
+                line_start = next;
+                continue;
+            }
+            data_indent = None;
+        }
+        if content == b"data:" || content.starts_with(b"data: #") {
+            data_indent = Some(indent);
+        }
+        line_start = next;
+    }
+}
+
+/// `key: <base64>` (the key and the value may be quoted): `content`, at `at` in the text.
+fn yaml_entry(at: usize, content: &[u8], found: &mut Vec<Found>) {
+    let Some(colon) = memchr::memchr(b':', content) else {
+        return;
+    };
+    let key = trim_quotes(&content[..colon]);
+    let mut value_at = colon + 1;
+    value_at += skip(&content[value_at..], |b| b == b' ');
+    let mut value = &content[value_at..];
+    if let [quote @ (b'"' | b'\''), inner @ .., last] = value
+        && last == quote
+    {
+        value = inner;
+        value_at += 1;
+    }
+    push_value(key, at + value_at, value, found);
+}
+
+/// The entries of every `"data": { … }` object in JSON text.
+fn json_data(text: &[u8], found: &mut Vec<Found>) {
+    let mut scanned = 0;
+    for at in memchr::memmem::find_iter(text, b"\"data\"") {
+        if at < scanned {
+            continue;
+        }
+        let mut i = at + 6;
+        i += skip(&text[i..], json_space);
+        if text.get(i) != Some(&b':') {
+            continue;
+        }
+        i += 1;
+        i += skip(&text[i..], json_space);
+        if text.get(i) != Some(&b'{') {
+            continue;
+        }
+        i += 1;
+        // `"key": "value"` pairs until `}`; anything else ends the object.
+        loop {
+            i += skip(&text[i..], |b| json_space(b) || b == b',');
+            let Some((key, after_key)) = json_plain_string(text, i) else {
+                break;
+            };
+            i = after_key + skip(&text[after_key..], json_space);
+            if text.get(i) != Some(&b':') {
+                break;
+            }
+            i += 1;
+            i += skip(&text[i..], json_space);
+            let Some((value, after_value)) = json_plain_string(text, i) else {
+                break;
+            };
+            push_value(&text[key.0..key.1], value.0, &text[value.0..value.1], found);
+            i = after_value;
+        }
+        scanned = i;
+    }
+}
+
+/// A Secret's data value: decoded, it is read as `key: <decoded>`.
+fn push_value(key: &[u8], at: usize, value: &[u8], found: &mut Vec<Found>) {
+    if key.is_empty() || value.is_empty() || !value.iter().all(|b| is_base64_byte(*b) || *b == b'=') {
+        return;
+    }
+    if let Some(decoded) = base64_text(value) {
+        let mut prefix = key.to_vec();
+        prefix.extend_from_slice(b": ");
+        found.push(Found {
+            source: (at, at + value.len()),
+            kind: ViewKind::Values,
+            prefix,
+            decoded,
+            authoritative: true,
+            order: 2,
+        });
+    }
+}
+
+/// A JSON string without escapes at `at` (its opening quote): its contents' range and the
+/// offset after its closing quote.
+fn json_plain_string(text: &[u8], at: usize) -> Option<((usize, usize), usize)> {
+    if text.get(at) != Some(&b'"') {
+        return None;
+    }
+    let len = memchr::memchr2(b'"', b'\\', &text[at + 1..])?;
+    let end = at + 1 + len;
+    (text[end] == b'"').then_some(((at + 1, end), end + 1))
+}
+
+fn json_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// Base64 runs of [`MIN_BASE64_RUN`] characters or more that decode to text.
+///
+/// Only every `MIN_BASE64_RUN`th byte is looked at until one is a base64 character (a run that
+/// long holds one of them), and then only the run around it: prose and code cost a fraction
+/// of their length.
+fn base64_runs(text: &[u8], found: &mut Vec<Found>) {
+    let mut probe = MIN_BASE64_RUN - 1;
+    while probe < text.len() {
+        if !is_base64_byte(text[probe]) {
+            probe += MIN_BASE64_RUN;
+            continue;
+        }
+        let start = probe - text[..probe].iter().rev().take_while(|b| is_base64_byte(**b)).count();
+        let end = base64_value_end(text, start);
+        let chars = text[start..end].iter().filter(|b| **b != b'=').count();
+        if chars >= MIN_BASE64_RUN
+            && let Some(decoded) = base64_text(&text[start..end])
+        {
+            found.push(Found {
+                source: (start, end),
+                kind: ViewKind::Text,
+                prefix: Vec::new(),
+                decoded,
+                authoritative: false,
+                order: 3,
+            });
+        }
+        probe = end.max(probe + 1) + MIN_BASE64_RUN - 1;
+    }
+}
+
+/// A byte of a URL, a query or a form body as written in text (not white space or a quote).
+fn url_byte(b: u8) -> bool {
+    b.is_ascii_graphic() && !matches!(b, b'"' | b'\'' | b'`' | b'<' | b'>' | b'\\')
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+/// `%XX` at `at`?
+fn percent_escape_at(text: &[u8], at: usize) -> Option<u8> {
+    let high = hex_value(*text.get(at + 1)?)?;
+    let low = hex_value(*text.get(at + 2)?)?;
+    Some(high << 4 | low)
+}
+
+/// `text` with its `%XX` escapes from `from` on decoded, and the offset in `text` each
+/// decoded byte came from (plus one for the end); `None` if nothing was decoded.
+pub fn percent_decode(text: &[u8], from: usize) -> Option<(Vec<u8>, Vec<usize>)> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len() + 1);
+    out.extend_from_slice(&text[..from]);
+    map.extend(0..from);
+    let mut i = from;
+    let mut changed = false;
+    while i < text.len() {
+        if text[i] == b'%'
+            && let Some(byte) = percent_escape_at(text, i)
+        {
+            out.push(byte);
+            map.push(i);
+            i += 3;
+            changed = true;
+            continue;
+        }
+        out.push(text[i]);
+        map.push(i);
+        i += 1;
+    }
+    map.push(text.len());
+    changed.then_some((out, map))
+}
+
+/// Runs of URL characters holding `%XX` escapes in a part that carries values: a URL's query
+/// and fragment (from its `?`), or a form body or query written alone (`a=b&c=d`). A URL's
+/// user and password are decoded by the scanner before their checks instead (`p%40ss`), so
+/// that a decoded `@` cannot end the password early.
+fn percent_encoded(text: &[u8], layer: &mut Layer, budget: &mut Budget) {
+    let mut done = 0;
+    for at in memchr::memchr_iter(b'%', text) {
+        if at < done || percent_escape_at(text, at).is_none() {
+            continue;
+        }
+        let start = at - text[..at].iter().rev().take_while(|b| url_byte(**b)).count();
+        let end = at + skip(&text[at..], url_byte);
+        done = end;
+        let run = &text[start..end];
+        let from = match memchr::memmem::find(run, b"://") {
+            Some(scheme) => match memchr::memchr(b'?', &run[scheme..]) {
+                Some(query) => scheme + query,
+                None => continue,
+            },
+            None if memchr::memchr(b'=', run).is_some() => 0,
+            None => continue,
+        };
+        if let Some((decoded, map)) = percent_decode(run, from) {
+            let map: Vec<usize> = map.into_iter().map(|i| start + i).collect();
+            if !layer.push_exact(&decoded, &map, (start, end), Encoding::PercentEncoding, budget) {
+                return;
+            }
+        }
+    }
+}
+
+/// Lines holding JSON string escapes (`\"`, `\u0041`), decoded (three levels at most, as
+/// JSON strings are: [`super::json::decode_nested`]).
+fn json_escaped_lines(text: &[u8], layer: &mut Layer, budget: &mut Budget) {
+    let mut done = 0;
+    for at in memchr::memchr_iter(b'\\', text) {
+        if at < done {
+            continue;
+        }
+        let escape = match text.get(at + 1) {
+            Some(b'"') => true,
+            Some(b'u') => text
+                .get(at + 2..at + 6)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)),
+            _ => false,
+        };
+        if !escape {
+            continue;
+        }
+        let start = memchr::memrchr(b'\n', &text[..at]).map_or(0, |n| n + 1);
+        let end = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |n| at + n);
+        done = end;
+        let (decoded, map) = super::json::decode_nested(&text[start..end]);
+        let map: Vec<usize> = map.into_iter().map(|i| start + i).collect();
+        if !layer.push_exact(&decoded, &map, (start, end), Encoding::JsonEscape, budget) {
+            return;
+        }
+    }
+}
+
+/// Case-insensitive search for an ASCII lowercase `needle`.
+fn find_ascii_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let first = needle[0];
+    let mut from = 0;
+    while let Some(n) = memchr::memchr2(first, first.to_ascii_uppercase(), &hay[from..]) {
+        let at = from + n;
+        if hay
+            .get(at..at + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+        {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// How many leading bytes of `bytes` satisfy `keep`.
+fn skip(bytes: &[u8], keep: impl Fn(u8) -> bool) -> usize {
+    bytes.iter().take_while(|b| keep(**b)).count()
+}
+
+fn trim_end(bytes: &[u8]) -> &[u8] {
+    let kept = bytes.len() - bytes.iter().rev().take_while(|b| b.is_ascii_whitespace()).count();
+    &bytes[..kept]
+}
+
+fn trim_quotes(bytes: &[u8]) -> &[u8] {
+    match bytes {
+        [quote @ (b'"' | b'\''), inner @ .., last] if last == quote => inner,
+        _ => bytes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b64(text: &str) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let bytes = text.as_bytes();
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = chunk.iter().fold(0u32, |n, b| n << 8 | *b as u32) << (8 * (3 - chunk.len()));
+            for i in 0..=chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            }
+        }
+        while out.len() % 4 != 0 {
+            out.push('=');
+        }
+        out
+    }
+
+    fn decode_all(text: &str) -> Vec<Layer> {
+        layers(
+            text.as_bytes(),
+            DecodeOptions { json_escapes: true },
+            &mut Budget::for_input(text.len()),
+        )
+    }
+
+    #[test]
+    fn base64_text_decodes_text_only() {
+        assert_eq!(base64_text(b64("user:pa55word!").as_bytes()).as_deref(), Some(&b"user:pa55word!"[..]));
+        assert_eq!(base64_text(b"dXNlcjpwYXNz").as_deref(), Some(&b"user:pass"[..]), "no padding");
+        assert_eq!(base64_text(b"AAECAwQFBgc="), None, "binary");
+        assert_eq!(base64_text(b"abcde"), None, "impossible length");
+        assert_eq!(base64_text(b"dXNlcjpwYXN="), None, "bits left over");
+    }
+
+    #[test]
+    fn basic_header_maps_to_the_encoded_value() {
+        let encoded = b64("deploy:Zq8wLm2vXr");
+        let text = format!("curl -H 'Authorization: Basic {encoded}' https://x\n");
+        let layers = decode_all(&text);
+        let basic: Vec<&Layer> = layers.iter().filter(|l| l.kind == ViewKind::BasicAuth).collect();
+        assert_eq!(basic.len(), 1);
+        assert_eq!(basic[0].text, b"deploy:Zq8wLm2vXr\n");
+        let at = text.find(&encoded).expect("in text");
+        let (start, end, view) = basic[0].locate(7, 17).expect("inside");
+        assert_eq!((start, end), (at, at + encoded.len()));
+        assert!(view.authoritative);
+    }
+
+    #[test]
+    fn basic_auth_fields_and_docker_auths() {
+        let encoded = b64("ci:Zq8wLm2vXr");
+        for text in [
+            format!("basic_auth: {encoded}\n"),
+            format!("\"basicAuth\" => \"Basic {encoded}\""),
+            format!("{{\"auths\":{{\"r.io\":{{\"auth\":\"{encoded}\"}}}}}}"),
+            format!("x = \"{{\\\"auth\\\": \\\"{encoded}\\\"}}\""),
+        ] {
+            let layers = decode_all(&text);
+            assert!(
+                layers.iter().any(|l| l.kind == ViewKind::BasicAuth && l.text == b"ci:Zq8wLm2vXr\n"),
+                "{text}"
+            );
+        }
+        assert!(decode_all("Basic settings are here").is_empty());
+    }
+
+    #[test]
+    fn kubernetes_data_values_read_with_their_key() {
+        let yaml = format!(
+            "apiVersion: v1\nkind: Secret\ndata:\n  DB_PASSWORD: {}\n  'user': {}\nstringData:\n  x: {}\n---\nkind: ConfigMap\ndata:\n  p: {}\n",
+            b64("s3cr3t-Value"),
+            b64("app"),
+            b64("plain"),
+            b64("other"),
+        );
+        let values: Vec<Vec<u8>> = decode_all(&yaml)
+            .into_iter()
+            .filter(|l| l.kind == ViewKind::Values)
+            .map(|l| l.text)
+            .collect();
+        assert_eq!(values, [b"DB_PASSWORD: s3cr3t-Value\nuser: app\n".to_vec()]);
+        let json = format!(
+            "{{\"kind\": \"Secret\", \"data\": {{\"token\": \"{}\", \"n\": \"{}\"}}}}",
+            b64("abc-def-ghi"),
+            b64("x1")
+        );
+        let values: Vec<Vec<u8>> = decode_all(&json)
+            .into_iter()
+            .filter(|l| l.kind == ViewKind::Values)
+            .map(|l| l.text)
+            .collect();
+        assert_eq!(values, [b"token: abc-def-ghi\nn: x1\n".to_vec()]);
+    }
+
+    #[test]
+    fn percent_and_json_escapes_map_byte_for_byte() {
+        let text = "go https://h/p?t=a%2Fb%2Bc&x=1 now";
+        let layers = decode_all(text);
+        assert_eq!(layers[0].text, b"https://h/p?t=a/b+c&x=1\n");
+        let at = 14; // `a/b+c` in the view
+        let (start, end, _) = layers[0].locate(at, at + 5).expect("inside");
+        assert_eq!(&text[start..end], "a%2Fb%2Bc");
+
+        let text = "s = \"{\\\"k\\\": \\u0041}\"";
+        let layers = decode_all(text);
+        assert_eq!(layers[0].text, b"s = \"{\"k\": A}\"\n");
+        let (start, end, _) = layers[0].locate(11, 12).expect("inside");
+        assert_eq!(&text[start..end], "\\u0041");
+    }
+
+    #[test]
+    fn bare_runs_decode_only_to_text() {
+        let secret_line = "aws_secret_access_key = AbCdEfGh1234567890";
+        let encoded = b64(secret_line);
+        let layers = decode_all(&format!("blob: {encoded}\nother: {}\n", "QUFB".repeat(2)));
+        assert_eq!(layers.len(), 1);
+        assert_eq!(layers[0].text, format!("{secret_line}\n").into_bytes());
+        assert!(!layers[0].views[0].authoritative);
+    }
+
+    #[test]
+    fn the_budget_stops_decoding() {
+        let text = format!("a {}\n", b64(&"k".repeat(300)));
+        let mut budget = Budget::bytes(100);
+        let layers = layers(text.as_bytes(), DecodeOptions { json_escapes: true }, &mut budget);
+        assert!(layers.is_empty());
+        assert!(budget.exhausted());
+    }
+}
