@@ -189,6 +189,15 @@ impl Finding {
     pub fn level(&self) -> Level {
         level(self.kind, self.severity)
     }
+
+    /// ` (decoded from base64)` when a decoder found the secret, else nothing: for the formats
+    /// that say it in the finding's one-line message.
+    pub fn decoded_suffix(&self) -> String {
+        self.decoded
+            .as_ref()
+            .map(|d| format!(" ({})", d.note()))
+            .unwrap_or_default()
+    }
 }
 
 /// The level of a finding of a rule of this kind and severity (see [`Finding::level`]); a

@@ -233,9 +233,10 @@ impl Reporter for GithubReporter {
                         ("title", &title),
                     ],
                     &format!(
-                        "{}: {} (fingerprint {}){}{}",
+                        "{}: {}{} (fingerprint {}){}{}",
                         f.description,
                         f.preview,
+                        f.decoded_suffix(),
                         f.fingerprint,
                         f.related
                             .iter()

@@ -142,6 +142,14 @@ impl HumanReporter {
                 self.paint("= note:", Style::new().bold())
             )?;
         }
+        if let Some(decoded) = &f.decoded {
+            writeln!(
+                self.out,
+                "{pad} {} {}",
+                self.paint("= note:", Style::new().bold()),
+                decoded.note()
+            )?;
+        }
         if let Some(commit) = f.provenance.commit() {
             writeln!(
                 self.out,

@@ -123,8 +123,11 @@ impl Reporter for JunitReporter {
                     format!("{}:{}:{} {}", f.path, f.line, f.column, f.rule),
                     format!("leakgate.{}", f.rule),
                     format!(
-                        "{}: {} (fingerprint {})",
-                        f.description, f.preview, f.fingerprint
+                        "{}: {}{} (fingerprint {})",
+                        f.description,
+                        f.preview,
+                        f.decoded_suffix(),
+                        f.fingerprint
                     ),
                 ),
             ),

@@ -18,7 +18,10 @@
 //!   the commit that added the line),
 //!   `revoke` (the provider's page for revoking or rotating the secret) when the rule names one,
 //!   `related` only for a paired credential (`[{"line": …, "column": …}]`: where the other half
-//!   its rule requires is, in the same file), and `secret` only with `--show-secrets`.
+//!   its rule requires is, in the same file),
+//!   `decoded` when a decoder found the secret under an encoding (`base64`, `percent-encoding`,
+//!   `json-escape`, outermost first, joined by `+`: `json-escape+base64`; its position is then
+//!   the encoded text's), and `secret` only with `--show-secrets`.
 //! - `"skipped"`: `path`, `reason` (`binary`|`too_large`|`unreadable`|`not_regular_file`|
 //!   `symlink`|`submodule`), optional `detail`.
 //! - `"error"`: `path`, `message`: an input the user named could not be scanned.

@@ -269,7 +269,7 @@ impl SarifReporter {
                     "ruleId": f.rule,
                     "ruleIndex": index[f.rule.as_str()],
                     "level": level(f.level()),
-                    "message": {"text": escape(&format!("{}: {}", f.description, f.preview))},
+                    "message": {"text": escape(&format!("{}: {}{}", f.description, f.preview, f.decoded_suffix()))},
                     "locations": [{
                         "physicalLocation": {
                             "artifactLocation": {"uri": artifact_uri(&f.path)},

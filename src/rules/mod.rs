@@ -99,8 +99,9 @@ pub struct RuleSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires: Option<RequiresSpec>,
     /// The rule reads only text a decoder took from this context (`basic-auth`: the
-    /// `user:password` of a decoded Basic credential), never text as written; its keywords are
-    /// not used (the decoder decides where it runs).
+    /// `user:password` of a decoded Basic credential), never text as written; its keywords
+    /// name where such text is found but do not enter the prefilter (the decoder decides
+    /// where the rule runs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<RuleContext>,
 }
@@ -422,10 +423,7 @@ impl Rule {
         if self.spec.id.trim().is_empty() {
             return Err("empty id".into());
         }
-        let needs_keywords = self.spec.context.is_none();
-        if (needs_keywords && self.spec.keywords.is_empty())
-            || self.spec.keywords.iter().any(|k| k.is_empty())
-        {
+        if self.spec.keywords.is_empty() || self.spec.keywords.iter().any(|k| k.is_empty()) {
             return Err("every rule needs at least one non-empty keyword".into());
         }
         self.regex().map_err(|e| format!("bad regex: {e}"))?;

@@ -325,17 +325,21 @@ impl<'r> Scanner<'r> {
                 else {
                     continue;
                 };
-                let decoding = match candidate.decoding {
-                    Some(decoding) => decoding.inside(view.encoding),
-                    None => Decoding::of(view.encoding),
+                let secret = candidate
+                    .decoded
+                    .unwrap_or_else(|| layer.text[candidate.start..candidate.end].to_vec());
+                // A secret written as is beside encoded text (a token in a query that also
+                // holds `%2F`) was not decoded.
+                let (decoded, decoding) = match candidate.decoding {
+                    None if data.get(start..end) == Some(secret.as_slice()) => (None, None),
+                    None => (Some(secret), Some(Decoding::of(view.encoding))),
+                    Some(decoding) => (Some(secret), Some(decoding.inside(view.encoding))),
                 };
                 found.push(Candidate {
                     start,
                     end: end.max(start + 1),
-                    decoded: Some(candidate.decoded.unwrap_or_else(|| {
-                        layer.text[candidate.start..candidate.end].to_vec()
-                    })),
-                    decoding: Some(decoding),
+                    decoded,
+                    decoding,
                     string: None,
                     // A partner in the same decoded text: where its encoded form is.
                     related: candidate
