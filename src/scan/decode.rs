@@ -336,11 +336,17 @@ fn basic_shape(decoded: &[u8]) -> bool {
 /// `Authorization: Basic <base64>` (any header or string holding `Basic <base64>`) and
 /// `basic_auth`-like fields (`basicAuth: <base64>`, `"basic-auth" = "Basic <base64>"`).
 fn basic_credentials(text: &[u8], found: &mut Vec<Found>) {
-    let mut from = 0;
-    while let Some(hit) = find_ascii_ci(&text[from..], b"basic") {
-        let at = from + hit;
-        from = at + 5;
-        if at > 0 && text[at - 1].is_ascii_alphanumeric() {
+    // `asic` and `ASIC` are rare, where `b` is not: two fast searches, then the `b` checked.
+    let mut hits: Vec<usize> = memchr::memmem::find_iter(text, b"asic")
+        .chain(memchr::memmem::find_iter(text, b"ASIC"))
+        .filter(|&at| at > 0 && text[at - 1].eq_ignore_ascii_case(&b'b'))
+        .map(|at| at - 1)
+        .collect();
+    hits.sort_unstable();
+    for at in hits {
+        if !text[at..at + 5].eq_ignore_ascii_case(b"basic")
+            || (at > 0 && text[at - 1].is_ascii_alphanumeric())
+        {
             continue;
         }
         let mut i = at + 5;
@@ -719,23 +725,6 @@ fn json_escaped_lines(text: &[u8], layer: &mut Layer, budget: &mut Budget) {
             return;
         }
     }
-}
-
-/// Case-insensitive search for an ASCII lowercase `needle`.
-fn find_ascii_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    let first = needle[0];
-    let mut from = 0;
-    while let Some(n) = memchr::memchr2(first, first.to_ascii_uppercase(), &hay[from..]) {
-        let at = from + n;
-        if hay
-            .get(at..at + needle.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
-        {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
 }
 
 /// How many leading bytes of `bytes` satisfy `keep`.

@@ -360,3 +360,32 @@ pub fn leakgate_unprivileged(dir: &Path) -> Command {
         .env("TERM", "dumb");
     cmd
 }
+
+/// `text` in standard base64 with padding (the encoders of Kubernetes, Docker and HTTP Basic).
+pub fn base64(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().fold(0u32, |n, b| n << 8 | u32::from(*b)) << (8 * (3 - chunk.len()));
+        for i in 0..=chunk.len() {
+            out.push(BASE64[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    while out.len() % 4 != 0 {
+        out.push('=');
+    }
+    out
+}
+
+/// `text` with every byte but letters and digits percent-encoded (`%2F`).
+pub fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
