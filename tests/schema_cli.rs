@@ -67,6 +67,14 @@ fn every_key_written_in_json_lines_is_documented() {
             random(8107, 40, BASE64)
         ),
     );
+    // A secret found decoded (`decoded`).
+    repo.write(
+        "deploy.sh",
+        format!(
+            "curl -H 'Authorization: Basic {}' https://ci.internal\n",
+            base64(&format!("deploy:{}", password(8108)))
+        ),
+    );
     repo.write("logo.png", [0x89u8, b'P', b'N', b'G', 0, 0, 0]);
     repo.write(".env", format!("API_KEY={}\n", password(8104)));
     repo.commit_all("change");
