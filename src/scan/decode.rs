@@ -276,8 +276,19 @@ fn sextet(byte: u8) -> Option<u32> {
     } as u32)
 }
 
+/// [`sextet`] is some, as a table: the bare-run search asks it of most bytes it looks at.
+static BASE64_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = (byte as u8).is_ascii_alphanumeric() || matches!(byte as u8, b'+' | b'/' | b'-' | b'_');
+        byte += 1;
+    }
+    table
+};
+
 fn is_base64_byte(byte: u8) -> bool {
-    sextet(byte).is_some()
+    BASE64_BYTES[usize::from(byte)]
 }
 
 /// Decode base64 (either alphabet, `=` padding optional) that encodes text: UTF-8 without
@@ -606,8 +617,9 @@ fn base64_runs(text: &[u8], found: &mut Vec<Found>) {
             continue;
         }
         let start = probe - text[..probe].iter().rev().take_while(|b| is_base64_byte(**b)).count();
-        let end = base64_value_end(text, start);
-        let chars = text[start..end].iter().filter(|b| **b != b'=').count();
+        let chars_end = probe + skip(&text[probe..], is_base64_byte);
+        let chars = chars_end - start;
+        let end = chars_end + skip(&text[chars_end..(chars_end + 2).min(text.len())], |b| b == b'=');
         if chars >= MIN_BASE64_RUN
             && let Some(decoded) = base64_text(&text[start..end])
         {
