@@ -33,7 +33,12 @@ fn columns(line: &str, needle: &str) -> (u64, u64) {
     (at + 1, at + 1 + needle.len() as u64)
 }
 
-fn finding(rule: &str, line: u64, (column, end): (u64, u64), decoded: &str) -> (String, u64, u64, u64, String) {
+fn finding(
+    rule: &str,
+    line: u64,
+    (column, end): (u64, u64),
+    decoded: &str,
+) -> (String, u64, u64, u64, String) {
     (rule.to_owned(), line, column, end, decoded.to_owned())
 }
 
@@ -54,7 +59,9 @@ fn basic_credentials_are_judged_by_their_decoded_password() {
     );
     tree.write("deploy.sh", &curl);
     let docker_auth = base64(&format!("robot$ci:{}", password(1102)));
-    let docker = format!("{{\n  \"auths\": {{\n    \"registry.acme.io\": {{\"auth\": \"{docker_auth}\"}}\n  }}\n}}\n");
+    let docker = format!(
+        "{{\n  \"auths\": {{\n    \"registry.acme.io\": {{\"auth\": \"{docker_auth}\"}}\n  }}\n}}\n"
+    );
     tree.write(".docker/config.json", &docker);
     let field_value = base64(&format!("metrics:{}", password(1103)));
     let helm = format!("prometheus:\n  basic_auth: \"{field_value}\"\n");
@@ -65,16 +72,31 @@ fn basic_credentials_are_judged_by_their_decoded_password() {
     let line = |text: &str, n: usize| text.lines().nth(n - 1).expect("line").to_owned();
     assert_eq!(
         found_in(&run, "deploy.sh"),
-        [finding("basic-auth-credentials", 1, columns(&line(&curl, 1), &real), "base64")],
+        [finding(
+            "basic-auth-credentials",
+            1,
+            columns(&line(&curl, 1), &real),
+            "base64"
+        )],
         "a real password is reported at its encoded value; user:password and the RFC's example are placeholders once decoded"
     );
     assert_eq!(
         found_in(&run, ".docker/config.json"),
-        [finding("basic-auth-credentials", 3, columns(&line(&docker, 3), &docker_auth), "base64")]
+        [finding(
+            "basic-auth-credentials",
+            3,
+            columns(&line(&docker, 3), &docker_auth),
+            "base64"
+        )]
     );
     assert_eq!(
         found_in(&run, "values.yaml"),
-        [finding("basic-auth-credentials", 2, columns(&line(&helm, 2), &field_value), "base64")]
+        [finding(
+            "basic-auth-credentials",
+            2,
+            columns(&line(&helm, 2), &field_value),
+            "base64"
+        )]
     );
 }
 
@@ -108,20 +130,43 @@ fn kubernetes_secret_data_is_decoded_in_yaml_and_json() {
     assert_eq!(
         found_in(&run, "k8s/secret.yaml"),
         [
-            finding("generic-assignment", 6, columns(&line(&yaml, 6), &db), "base64"),
+            finding(
+                "generic-assignment",
+                6,
+                columns(&line(&yaml, 6), &db),
+                "base64"
+            ),
             finding("github-pat", 7, columns(&line(&yaml, 7), &token), "base64"),
-            finding("basic-auth-credentials", 9, columns(&line(&yaml, 9), &registry), "base64+base64"),
+            finding(
+                "basic-auth-credentials",
+                9,
+                columns(&line(&yaml, 9), &registry),
+                "base64+base64"
+            ),
         ],
         "a placeholder decodes to nothing to report; a ConfigMap's data is not base64 by definition"
     );
     let api_token = base64(&github_token(1204));
-    let at = json.lines().position(|l| l.contains(&api_token)).expect("line") + 1;
+    let at = json
+        .lines()
+        .position(|l| l.contains(&api_token))
+        .expect("line")
+        + 1;
     let found = found_in(&run, "k8s/secret.json");
     assert_eq!(
         found,
-        [finding("github-pat", at as u64, columns(&line(&json, at), &api_token), "base64")]
+        [finding(
+            "github-pat",
+            at as u64,
+            columns(&line(&json, at), &api_token),
+            "base64"
+        )]
     );
-    let pointer = run.findings().iter().find(|f| f["path"] == "k8s/secret.json").map(|f| f["json_pointer"].clone());
+    let pointer = run
+        .findings()
+        .iter()
+        .find(|f| f["path"] == "k8s/secret.json")
+        .map(|f| f["json_pointer"].clone());
     assert_eq!(pointer, Some(serde_json::json!("/data/api-token")));
 }
 
@@ -151,8 +196,18 @@ fn percent_encoded_passwords_and_query_tokens_are_decoded() {
     assert_eq!(
         found_in(&run, "app.env"),
         [
-            finding("url-credentials", 1, columns(&line(1), &encoded_password), "percent-encoding"),
-            finding("slack-webhook-url", 4, columns(&line(4), &encoded_webhook), "percent-encoding"),
+            finding(
+                "url-credentials",
+                1,
+                columns(&line(1), &encoded_password),
+                "percent-encoding"
+            ),
+            finding(
+                "slack-webhook-url",
+                4,
+                columns(&line(4), &encoded_webhook),
+                "percent-encoding"
+            ),
         ],
         "`changeme!` and `${{DB_PASSWORD}}` are a placeholder and a reference once decoded"
     );
@@ -167,14 +222,21 @@ fn json_escapes_in_code_are_decoded() {
     let js = format!("const body = \"{{\\\"access_token\\\":\\\"{escaped_token}\\\"}}\";\n");
     tree.write("client.js", &js);
     let secret = password(1402);
-    let py = format!("payload = \"{{\\\"user\\\": \\\"svc\\\", \\\"password\\\": \\\"{secret}\\\"}}\"\n");
+    let py = format!(
+        "payload = \"{{\\\"user\\\": \\\"svc\\\", \\\"password\\\": \\\"{secret}\\\"}}\"\n"
+    );
     tree.write("seed.py", &py);
 
     let run = run_json(tree.leakgate().args(["scan", "."]));
     assert_eq!(run.status, Some(1), "{}", run.stderr);
     assert_eq!(
         found_in(&run, "client.js"),
-        [finding("github-pat", 1, columns(&js, &escaped_token), "json-escape")]
+        [finding(
+            "github-pat",
+            1,
+            columns(&js, &escaped_token),
+            "json-escape"
+        )]
     );
     let generic = found_in(&run, "seed.py");
     assert_eq!(generic.len(), 1, "{generic:?}");
@@ -190,12 +252,20 @@ fn long_base64_runs_that_decode_to_a_secret_are_scanned() {
     tree.write("ci.yml", &text);
     // Binary data (an image) in base64 is not text, and long runs of words are not base64.
     let image: String = random(1502, 400, BASE64);
-    tree.write("logo.txt", format!("data:image/png;base64,{image}\nAbstractSingletonProxyFactoryBeanDefinitionReader\n"));
+    tree.write(
+        "logo.txt",
+        format!(
+            "data:image/png;base64,{image}\nAbstractSingletonProxyFactoryBeanDefinitionReader\n"
+        ),
+    );
 
     let run = run_json(tree.leakgate().args(["scan", "."]));
     assert_eq!(run.status, Some(1), "{}", run.stderr);
     let line = text.lines().nth(1).expect("line");
-    assert_eq!(found_in(&run, "ci.yml"), [finding("github-pat", 2, columns(line, &blob), "base64")]);
+    assert_eq!(
+        found_in(&run, "ci.yml"),
+        [finding("github-pat", 2, columns(line, &blob), "base64")]
+    );
     assert!(found_in(&run, "logo.txt").is_empty());
 }
 
@@ -233,14 +303,22 @@ fn neither_the_decoded_secret_nor_its_encoded_form_is_ever_shown() {
         let all = String::from_utf8_lossy(&all);
         for (index, form) in shown.iter().enumerate() {
             // Any 12 characters in a row of a form would be a leak.
-            let leaked = (0..=form.len().saturating_sub(12)).any(|at| all.contains(&form[at..(at + 12).min(form.len())]));
+            let leaked = (0..=form.len().saturating_sub(12))
+                .any(|at| all.contains(&form[at..(at + 12).min(form.len())]));
             assert!(!leaked, "{format}: form {index} shows");
         }
     }
     // The check can see them: --show-secrets shows each decoded secret.
     let run = run_json(tree.leakgate().args(["scan", ".", "--show-secrets"]));
-    let secrets: Vec<&str> = run.findings().iter().filter_map(|f| f["secret"].as_str()).collect();
-    assert_eq!(secrets, [secret.as_str(), token.as_str(), password(1603).as_str()]);
+    let secrets: Vec<&str> = run
+        .findings()
+        .iter()
+        .filter_map(|f| f["secret"].as_str())
+        .collect();
+    assert_eq!(
+        secrets,
+        [secret.as_str(), token.as_str(), password(1603).as_str()]
+    );
 }
 
 #[test]
@@ -258,7 +336,10 @@ fn nesting_stops_at_two_levels_and_a_bomb_costs_linear_time() {
     let run = run_json(tree.leakgate().args(["scan", "."]));
     assert_eq!(found_in(&run, "two.txt").len(), 1);
     assert_eq!(found_in(&run, "two.txt")[0].4, "base64+base64");
-    assert!(found_in(&run, "three.txt").is_empty(), "three levels are past the limit");
+    assert!(
+        found_in(&run, "three.txt").is_empty(),
+        "three levels are past the limit"
+    );
 
     // A bomb: every line nests eight levels deep, and lines whose JSON escapes, query and
     // base64 all decode, over and over; megabytes of it.
@@ -289,7 +370,10 @@ fn nesting_stops_at_two_levels_and_a_bomb_costs_linear_time() {
     let (small, _) = time("small.bomb", 1 << 20);
     let (large, run) = time("large.bomb", 8 << 20);
     assert_eq!(run.status, Some(0), "{}", run.stderr);
-    assert_eq!(run.summary()["bytes_scanned"].as_u64(), Some(bomb(8 << 20).len() as u64));
+    assert_eq!(
+        run.summary()["bytes_scanned"].as_u64(),
+        Some(bomb(8 << 20).len() as u64)
+    );
     assert!(
         large < small * 24 + Duration::from_secs(2),
         "8x the input took {large:?} against {small:?}: not linear"

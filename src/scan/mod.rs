@@ -153,9 +153,10 @@ impl<'r> Scanner<'r> {
         // as its line is written (a decoded text's lines are not the file's).
         candidates.retain(|c| {
             c.decoding.is_none()
-                || !self
-                    .rules
-                    .globally_allowed(c.decoded.as_deref().unwrap_or_default(), line_near(data, c.start))
+                || !self.rules.globally_allowed(
+                    c.decoded.as_deref().unwrap_or_default(),
+                    line_near(data, c.start),
+                )
         });
         if is_config_file(provenance.path()) && !candidates.is_empty() {
             // Only what the configuration in effect declares (in range mode, the base side's):
@@ -321,8 +322,7 @@ impl<'r> Scanner<'r> {
                 ..how
             };
             for candidate in self.candidates_deep(&layer.text, path, inner, budget) {
-                let Some((start, end, view)) = layer.locate(candidate.start, candidate.end)
-                else {
+                let Some((start, end, view)) = layer.locate(candidate.start, candidate.end) else {
                     continue;
                 };
                 let secret = candidate
