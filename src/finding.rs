@@ -116,7 +116,8 @@ fn serialize_secret<S: serde::Serializer>(
     }
 }
 
-/// An encoding a decoder removes before the rules read a text (see `crate::scan::decode`).
+/// An encoding a decoder removes before the rules read a text (the decoders are in
+/// `src/scan/decode.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
     Base64,
