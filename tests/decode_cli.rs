@@ -42,7 +42,7 @@ fn finding(
     (rule.to_owned(), line, column, end, decoded.to_owned())
 }
 
-fn github_token(seed: u64) -> String {
+fn gh_token(seed: u64) -> String {
     fake("ghp_", seed, 36, ALNUM)
 }
 
@@ -104,7 +104,7 @@ fn basic_credentials_are_judged_by_their_decoded_password() {
 fn kubernetes_secret_data_is_decoded_in_yaml_and_json() {
     let tree = Tree::new();
     let db = base64(&password(1201));
-    let token = base64(&github_token(1202));
+    let token = base64(&gh_token(1202));
     let placeholder = base64("changeme");
     let registry = base64(&format!(
         "{{\"auths\":{{\"r.acme.io\":{{\"auth\":\"{}\"}}}}}}",
@@ -119,7 +119,7 @@ fn kubernetes_secret_data_is_decoded_in_yaml_and_json() {
     let manifest = serde_json::json!({
         "apiVersion": "v1",
         "kind": "Secret",
-        "data": {"api-token": base64(&github_token(1204)), "password": base64("password")},
+        "data": {"api-token": base64(&gh_token(1204)), "password": base64("password")},
     });
     let json = serde_json::to_string_pretty(&manifest).expect("json");
     tree.write("k8s/secret.json", &json);
@@ -146,7 +146,7 @@ fn kubernetes_secret_data_is_decoded_in_yaml_and_json() {
         ],
         "a placeholder decodes to nothing to report; a ConfigMap's data is not base64 by definition"
     );
-    let api_token = base64(&github_token(1204));
+    let api_token = base64(&gh_token(1204));
     let at = json
         .lines()
         .position(|l| l.contains(&api_token))
@@ -216,7 +216,7 @@ fn percent_encoded_passwords_and_query_tokens_are_decoded() {
 #[test]
 fn json_escapes_in_code_are_decoded() {
     let tree = Tree::new();
-    let token = github_token(1401);
+    let token = gh_token(1401);
     // `\u0067` is `g`: the token is not in the file as written.
     let escaped_token = format!("\\u0067{}", &token[1..]);
     let js = format!("const body = \"{{\\\"access_token\\\":\\\"{escaped_token}\\\"}}\";\n");
@@ -247,7 +247,7 @@ fn json_escapes_in_code_are_decoded() {
 #[test]
 fn long_base64_runs_that_decode_to_a_secret_are_scanned() {
     let tree = Tree::new();
-    let blob = base64(&format!("export GITHUB_TOKEN={}\n", github_token(1501)));
+    let blob = base64(&format!("export GITHUB_TOKEN={}\n", gh_token(1501)));
     let text = format!("# bootstrap\nrun: echo {blob} | base64 -d | sh\n");
     tree.write("ci.yml", &text);
     // Binary data (an image) in base64 is not text, and long runs of words are not base64.
@@ -274,7 +274,7 @@ fn neither_the_decoded_secret_nor_its_encoded_form_is_ever_shown() {
     let tree = Tree::new();
     let secret = password(1601);
     let basic = base64(&format!("deploy:{secret}"));
-    let token = github_token(1602);
+    let token = gh_token(1602);
     let k8s_value = base64(&token);
     let encoded_password = percent_encode(&password(1603));
     tree.write(
@@ -324,7 +324,7 @@ fn neither_the_decoded_secret_nor_its_encoded_form_is_ever_shown() {
 #[test]
 fn nesting_stops_at_two_levels_and_a_bomb_costs_linear_time() {
     let tree = Tree::new();
-    let line = format!("token = \"{}\"", github_token(1701));
+    let line = format!("token = \"{}\"", gh_token(1701));
     let mut nested = vec![line.clone()];
     for _ in 0..8 {
         let inner = nested.last().expect("level").clone();
