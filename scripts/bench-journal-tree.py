@@ -46,6 +46,7 @@ import hashlib
 import json
 import os
 import random
+import zlib
 import re
 import shutil
 import string
@@ -71,6 +72,18 @@ PASSWORD_CHARS = string.ascii_letters + string.digits + "!#%*+-_"
 # hand-edited files do). The marker never occurs in the corpus.
 ESC_RE = re.compile("\u27e6u([0-9a-f]{4})\u27e7")
 
+
+
+def github_checksummed(random_part):
+    """The random part then GitHub's checksum of it (CRC32 in base62, six digits), as in
+    bench-tree.py: leakgate verifies it."""
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    value = zlib.crc32(random_part.encode())
+    out = ""
+    for _ in range(6):
+        out = digits[value % 62] + out
+        value //= 62
+    return random_part + out
 
 def esc(ch):
     """The marker that dump() turns into the \\uXXXX escape of `ch`."""
@@ -282,8 +295,8 @@ def make_secrets(seed):
         json.dumps({"sub": "svc-deployer", "iat": 1772323200, "scope": "deploy:write"}).encode()
     )
     return {
-        "gh_prompt": "gh" + "p_" + rand(rng, B62, 36),
-        "gh_escaped": "gh" + "p_" + rand(rng, B62, 36),
+        "gh_prompt": "gh" + "p_" + github_checksummed(rand(rng, B62, 30)),
+        "gh_escaped": "gh" + "p_" + github_checksummed(rand(rng, B62, 30)),
         "openai": "sk-" + "proj-" + rand(rng, B62, 56),
         "anthropic": "sk-" + "ant-" + "api03-" + rand(rng, B62, 93) + "A" + "A",
         "aws_id": "AK" + "IA" + rand(rng, B32_UPPER, 16),

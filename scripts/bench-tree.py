@@ -33,6 +33,7 @@ import hashlib
 import json
 import os
 import random
+import zlib
 import shutil
 import string
 import sys
@@ -142,10 +143,22 @@ def rand(rng, alphabet, n):
     return "".join(rng.choice(alphabet) for _ in range(n))
 
 
+def github_checksummed(random_part):
+    """The random part then GitHub's checksum of it: its CRC32 in base62, six digits (GitHub's
+    token format; leakgate verifies it, so a token without it is not a token)."""
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    value = zlib.crc32(random_part.encode())
+    out = ""
+    for _ in range(6):
+        out = digits[value % 62] + out
+        value //= 62
+    return random_part + out
+
+
 def planted_files(seed):
     """Return [(relative path, content)] for the five planted secrets, from a fixed seed."""
     rng = random.Random(seed)
-    github = "gh" + "p_" + rand(rng, B62, 36)
+    github = "gh" + "p_" + github_checksummed(rand(rng, B62, 30))
     aws_id = "AK" + "IA" + rand(rng, B32_UPPER, 16)
     db_url_password = rand(rng, PASSWORD_CHARS, 20)
     env_password = rand(rng, PASSWORD_CHARS, 18)
