@@ -89,3 +89,25 @@ fn a_revoke_that_is_not_an_https_url_is_a_config_error() {
         "{stderr}"
     );
 }
+
+/// A revoke URL comes from a configuration file: a token pasted into it is masked in reports
+/// like any other credential-shaped name.
+#[test]
+fn a_token_in_a_custom_revoke_url_is_masked() {
+    let tree = tree_with_custom_rule();
+    let config = std::fs::read_to_string(tree.child(".leakgate.toml")).expect("read");
+    let token = random(77, 24, ALNUM);
+    let url = format!("https://acme.example/revoke?t={token}");
+    tree.write(".leakgate.toml", config.replace(URL, &url));
+    for format in ["json", "human", "github", "sarif"] {
+        let output = tree
+            .leakgate()
+            .args(["scan", "app.env", "--color", "never", "--format", format])
+            .output()
+            .expect("run");
+        assert_eq!(output.status.code(), Some(1), "{format}");
+        let shown = String::from_utf8_lossy(&output.stdout);
+        assert!(!shown.contains(&token), "{format}: {shown}");
+        assert!(shown.contains("acme.example/revoke"), "{format}: {shown}");
+    }
+}

@@ -486,9 +486,13 @@ impl Reporter for MaskedNames {
                     );
                     (shown != c.author).then_some(shown)
                 });
+                // A custom rule's revoke URL comes from a configuration file: a token pasted
+                // into it (`?token=…`) is masked like any other name.
+                let revoke = finding.revoke.as_deref().and_then(masked);
                 if path.is_none()
                     && provenance.is_none()
                     && author.is_none()
+                    && revoke.is_none()
                     && !finding.provenance.has_masked_names()
                 {
                     return self.inner.report(message);
@@ -496,6 +500,9 @@ impl Reporter for MaskedNames {
                 let mut shown = (*finding).clone();
                 if let Some(path) = path {
                     shown.path = path;
+                }
+                if revoke.is_some() {
+                    shown.revoke = revoke;
                 }
                 shown.provenance.mask_names(provenance, author);
                 self.inner.report(&Message::Finding(&shown))
