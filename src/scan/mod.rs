@@ -824,13 +824,15 @@ fn accept(
     if rule.spec.kind == RuleKind::Policy {
         return true;
     }
-    if value::placeholder_reason(secret).is_some() {
-        return false;
-    }
     let min_entropy = rule.spec.min_entropy.unwrap_or(0.0);
     match rule.spec.kind {
-        RuleKind::Token => value::shannon_entropy(secret) >= min_entropy,
+        RuleKind::Token => {
+            value::placeholder_reason(secret).is_none()
+                && value::shannon_entropy(secret) >= min_entropy
+        }
         RuleKind::Policy => true,
+        // The generic checks include every placeholder check (which look at the value alone,
+        // not its context): judging them once is enough.
         RuleKind::Assignment => {
             key.is_none_or(value::key_names_secret)
                 && value::generic_value_reason(secret, context, min_entropy).is_none()
