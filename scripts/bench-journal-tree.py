@@ -46,12 +46,13 @@ import hashlib
 import json
 import os
 import random
-import zlib
 import re
 import shutil
 import string
 import sys
 import sysconfig
+
+from bench_tokens import github_checksummed
 
 SDK_VERSION = "6.0.0"
 LAYOUT_VERSION = "2026.01-storage-preview"
@@ -73,17 +74,6 @@ PASSWORD_CHARS = string.ascii_letters + string.digits + "!#%*+-_"
 ESC_RE = re.compile("\u27e6u([0-9a-f]{4})\u27e7")
 
 
-
-def github_checksummed(random_part):
-    """The random part then GitHub's checksum of it (CRC32 in base62, six digits), as in
-    bench-tree.py: leakgate verifies it."""
-    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-    value = zlib.crc32(random_part.encode())
-    out = ""
-    for _ in range(6):
-        out = digits[value % 62] + out
-        value //= 62
-    return random_part + out
 
 def esc(ch):
     """The marker that dump() turns into the \\uXXXX escape of `ch`."""

@@ -79,6 +79,7 @@ RECIPE_KEY=$(
         python3 --version
         python3 scripts/bench-journal-tree.py key
         sha256sum <scripts/bench-journal-tree.py
+        sha256sum <scripts/bench_tokens.py
     } | sha256sum | cut -c1-16
 )
 

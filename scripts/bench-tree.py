@@ -33,10 +33,11 @@ import hashlib
 import json
 import os
 import random
-import zlib
 import shutil
 import string
 import sys
+
+from bench_tokens import github_checksummed
 
 # Text source extensions copied into the tree.
 EXTENSIONS = {
@@ -141,18 +142,6 @@ PASSWORD_CHARS = string.ascii_letters + string.digits + "!#%*+-_"
 
 def rand(rng, alphabet, n):
     return "".join(rng.choice(alphabet) for _ in range(n))
-
-
-def github_checksummed(random_part):
-    """The random part then GitHub's checksum of it: its CRC32 in base62, six digits (GitHub's
-    token format; leakgate verifies it, so a token without it is not a token)."""
-    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-    value = zlib.crc32(random_part.encode())
-    out = ""
-    for _ in range(6):
-        out = digits[value % 62] + out
-        value //= 62
-    return random_part + out
 
 
 def planted_files(seed):

@@ -119,6 +119,7 @@ print(sorted({(d.metadata["Name"] or "?") + "==" + d.version for d in m.distribu
         [[ ${#CARGO_LOCK_ARGS[@]} -gt 0 ]] && sha256sum <Cargo.lock
         echo "npm ${NPM_PACKAGES[*]} before=$NPM_BEFORE"
         sha256sum <scripts/bench-tree.py
+        sha256sum <scripts/bench_tokens.py
     } | sha256sum | cut -c1-16
 )
 
