@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::diagnostic::Level;
 use crate::input::Provenance;
 use crate::mask::REDACTED;
-use crate::rules::Severity;
+use crate::rules::{Confidence, Severity};
 
 /// Secret bytes, held only when `--show-secrets` is given. Its `Debug` never prints them, so a
 /// stray `{:?}` in a log or a panic message cannot leak one.
@@ -53,6 +53,8 @@ pub struct Finding {
     pub kind: crate::rules::RuleKind,
     pub description: String,
     pub severity: Severity,
+    /// How sure the scanner is that this is a live credential (see [`Confidence`]).
+    pub confidence: Confidence,
     pub path: String,
     /// 1-based line of the secret's first byte.
     pub line: usize,

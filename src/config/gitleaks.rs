@@ -229,6 +229,7 @@ fn translate_into(
             regex,
             kind: RuleKind::Token,
             severity: Severity::High,
+            confidence: None,
             min_entropy: rule.entropy,
             multiline: false,
             paths: Vec::new(),

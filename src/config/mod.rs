@@ -676,6 +676,7 @@ paths = ['''fixtures/''']
             regex: "zz_[0-9]{8}".into(),
             kind: crate::rules::RuleKind::Token,
             severity: Severity::High,
+            confidence: None,
             min_entropy: None,
             multiline: false,
             paths: Vec::new(),

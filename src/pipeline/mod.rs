@@ -398,6 +398,7 @@ pub(crate) mod testing {
             kind,
             description: String::new(),
             severity,
+            confidence: crate::rules::Confidence::High,
             path: "a.txt".to_owned(),
             line: 1,
             column: 1,

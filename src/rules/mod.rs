@@ -60,6 +60,36 @@ impl Severity {
     }
 }
 
+/// How sure leakgate is that a finding is a live credential: `high` for a provider format (or a
+/// decoded credential), `medium` for a generic secret-named key with a random-looking value,
+/// `low` for a weak literal password or a value in a test fixture. Confidence, not severity,
+/// decides whether a finding blocks (`--min-confidence`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+
+    /// One level lower (a test fixture's credential); `low` stays `low`.
+    pub fn lowered(self) -> Confidence {
+        match self {
+            Confidence::High => Confidence::Medium,
+            Confidence::Medium | Confidence::Low => Confidence::Low,
+        }
+    }
+}
+
 /// A rule as written in a rules file.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -72,6 +102,10 @@ pub struct RuleSpec {
     pub kind: RuleKind,
     #[serde(default)]
     pub severity: Severity,
+    /// How sure a match of this rule is; when absent, decided by its kind (see
+    /// [`RuleSpec::confidence`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
     #[serde(default)]
     pub min_entropy: Option<f64>,
     #[serde(default)]
@@ -104,6 +138,17 @@ pub struct RuleSpec {
     /// where the rule runs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<RuleContext>,
+}
+
+impl RuleSpec {
+    /// The rule's own confidence, else its kind's: a provider format is `high`, a generic
+    /// assignment `medium` (a policy finding is a fact about a setting: `high`).
+    pub fn confidence(&self) -> Confidence {
+        self.confidence.unwrap_or(match self.kind {
+            RuleKind::Token | RuleKind::Policy => Confidence::High,
+            RuleKind::Assignment => Confidence::Medium,
+        })
+    }
 }
 
 /// Where a decoder found a text, for the rules that read only such text.

@@ -676,6 +676,7 @@ impl<'r> Scanner<'r> {
                 kind: rule.spec.kind,
                 description: rule.spec.description.clone(),
                 severity: rule.spec.severity,
+                confidence: rule.spec.confidence(),
                 path: provenance.path().to_owned(),
                 line: line_number,
                 column,
