@@ -1,7 +1,8 @@
 //! Embeds every `rules/*.toml` file into the binary, sorted by name so builds are reproducible,
-//! twice: as written (for errors that point into a file, and `rules check`) and translated to
-//! one JSON document, which start-up reads several times faster than TOML (every run of the
-//! pre-commit hook and the agent guard pays it).
+//! three times: as written (for errors that point into a file), translated to one JSON document
+//! without the examples, which start-up reads several times faster than TOML (every run of the
+//! pre-commit hook and the agent guard pays it), and the examples alone, as JSON, which only
+//! `rules check` reads.
 use std::{env, fs, path::Path};
 
 fn main() {
@@ -15,6 +16,7 @@ fn main() {
     files.sort();
     let mut out = String::from("[\n");
     let mut parsed = Vec::new();
+    let mut examples = Vec::new();
     for path in &files {
         let name = path
             .file_name()
@@ -29,11 +31,25 @@ fn main() {
         let text = fs::read_to_string(path).expect("read rule file");
         // A file that is not TOML is reported, pointing at the spot, by the binary's own
         // parser (`RuleSet::builtin` falls back to the TOML text): keep the build going.
-        let rules = text
+        let mut rules = text
             .parse::<toml::Table>()
             .ok()
             .and_then(|mut table| table.remove("rule"))
-            .unwrap_or(toml::Value::Array(Vec::new()));
+            .and_then(|rules| serde_json::to_value(rules).ok())
+            .unwrap_or(serde_json::Value::Array(Vec::new()));
+        for rule in rules.as_array_mut().into_iter().flatten() {
+            let Some(rule) = rule.as_object_mut() else {
+                continue;
+            };
+            let positive = rule.remove("examples");
+            let negative = rule.remove("negative_examples");
+            examples.push(serde_json::json!({
+                "file": name,
+                "id": rule.get("id"),
+                "examples": positive.unwrap_or_default(),
+                "negative_examples": negative.unwrap_or_default(),
+            }));
+        }
         parsed.push(serde_json::json!({"file": name, "rule": rules}));
     }
     out.push(']');
@@ -42,4 +58,7 @@ fn main() {
     let json = serde_json::to_string(&parsed).expect("rules as JSON");
     fs::write(Path::new(&out_dir).join("builtin_rules.json"), json)
         .expect("write builtin_rules.json");
+    let json = serde_json::to_string(&examples).expect("examples as JSON");
+    fs::write(Path::new(&out_dir).join("builtin_examples.json"), json)
+        .expect("write builtin_examples.json");
 }

@@ -11,14 +11,17 @@
 //! [`compile_globs`]), the ones the scanner's matchers are built with. Checking rules against
 //! their examples needs the scanner, so it lives with it (`scan::examples`).
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use regex::bytes::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 
 pub mod checksum;
+pub mod prefilter;
+
 pub use checksum::Checksum;
+pub use prefilter::{Hit, KeywordPrefilter};
 
 /// The rule files compiled into the binary, as (file name, TOML text).
 pub const BUILTIN_RULE_FILES: &[(&str, &str)] =
@@ -537,7 +540,7 @@ pub struct RuleSet {
     /// Texts the configuration in effect declares on purpose (its custom rules' examples and
     /// negative examples, its allowlist patterns): not findings inside a `.leakgate.toml`.
     declared_texts: Vec<String>,
-    prefilter: AhoCorasick,
+    prefilter: KeywordPrefilter,
     /// For each prefilter pattern, the rules that listed it as a keyword.
     rules_by_keyword: Vec<Vec<usize>>,
     /// The rules that read only decoded text of a context, with it: never in the prefilter.
@@ -563,6 +566,7 @@ impl RuleSet {
         }
         let mut keywords: Vec<String> = Vec::new();
         let mut rules_by_keyword: Vec<Vec<usize>> = Vec::new();
+        let mut keyword_index: HashMap<String, usize> = HashMap::new();
         let mut context_rules = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
             if let Some(context) = rule.spec.context {
@@ -571,31 +575,25 @@ impl RuleSet {
             }
             for keyword in &rule.spec.keywords {
                 let lower = keyword.to_ascii_lowercase();
-                match keywords.iter().position(|k| *k == lower) {
-                    Some(p) => {
+                match keyword_index.get(&lower) {
+                    Some(&p) => {
                         if !rules_by_keyword[p].contains(&index) {
                             rules_by_keyword[p].push(index);
                         }
                     }
                     None => {
+                        keyword_index.insert(lower.clone(), keywords.len());
                         keywords.push(lower);
                         rules_by_keyword.push(vec![index]);
                     }
                 }
             }
         }
-        // A DFA, explicitly: above ~100 patterns the crate would pick a slower NFA by default,
-        // and this automaton sees every byte scanned.
-        let prefilter = AhoCorasick::builder()
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&keywords)
-            .map_err(|e| RuleError::Invalid {
-                file: "<all>".into(),
-                id: "<keywords>".into(),
-                message: e.to_string(),
-            })?;
+        let prefilter = KeywordPrefilter::new(&keywords).map_err(|e| RuleError::Invalid {
+            file: "<all>".into(),
+            id: "<keywords>".into(),
+            message: e.to_string(),
+        })?;
         Ok(RuleSet {
             rules,
             prefilter,
@@ -654,7 +652,7 @@ impl RuleSet {
         &self.rules[index]
     }
 
-    pub fn prefilter(&self) -> &AhoCorasick {
+    pub fn prefilter(&self) -> &KeywordPrefilter {
         &self.prefilter
     }
 
@@ -675,13 +673,48 @@ impl RuleSet {
 /// times faster than parsing the TOML, and start-up pays it on every run.
 const BUILTIN_RULES_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/builtin_rules.json"));
 
+/// The built-in rules' examples, apart: only `rules check` reads them (see build.rs).
+const BUILTIN_EXAMPLES_JSON: &str =
+    include_str!(concat!(env!("OUT_DIR"), "/builtin_examples.json"));
+
+/// The examples of one built-in rule.
+#[derive(Debug, Deserialize)]
+pub struct BuiltinExamples {
+    pub file: String,
+    pub id: String,
+    pub examples: Vec<String>,
+    pub negative_examples: Vec<String>,
+}
+
+/// The examples and negative examples of every built-in rule, which the rules that
+/// [`builtin_rules`] gives do not carry (start-up need not read them).
+pub fn builtin_examples() -> Vec<BuiltinExamples> {
+    match serde_json::from_str::<Vec<BuiltinExamples>>(BUILTIN_EXAMPLES_JSON) {
+        Ok(examples) => examples,
+        // The rules file that does not fit the schema fails `builtin_rules` first, with the
+        // TOML parser pointing at the spot; from TOML here too.
+        Err(_) => BUILTIN_RULE_FILES
+            .iter()
+            .filter_map(|(file, text)| parse_rule_file(file, text).ok())
+            .flatten()
+            .map(|rule| BuiltinExamples {
+                id: rule.spec.id,
+                file: rule.origin,
+                examples: rule.spec.examples,
+                negative_examples: rule.spec.negative_examples,
+            })
+            .collect(),
+    }
+}
+
 #[derive(Deserialize)]
 struct BuiltinFile {
     file: String,
     rule: Vec<RuleSpec>,
 }
 
-/// The rules of every built-in rules file (not yet compiled).
+/// The rules of every built-in rules file (not yet compiled), without their examples (see
+/// [`builtin_examples`]).
 pub fn builtin_rules() -> Result<Vec<Rule>, RuleError> {
     match serde_json::from_str::<Vec<BuiltinFile>>(BUILTIN_RULES_JSON) {
         Ok(files) => Ok(files
@@ -728,7 +761,18 @@ mod tests {
     /// The JSON start-up reads is the TOML as written: the same rules, fields and order.
     #[test]
     fn builtin_json_is_the_toml() {
-        let from_json = super::builtin_rules().expect("built-in rules");
+        let mut from_json = super::builtin_rules().expect("built-in rules");
+        let examples = super::builtin_examples();
+        assert_eq!(examples.len(), from_json.len());
+        for (rule, examples) in from_json.iter_mut().zip(examples) {
+            assert_eq!(
+                (&rule.origin, &rule.spec.id),
+                (&examples.file, &examples.id)
+            );
+            assert!(rule.spec.examples.is_empty() && rule.spec.negative_examples.is_empty());
+            rule.spec.examples = examples.examples;
+            rule.spec.negative_examples = examples.negative_examples;
+        }
         let mut from_toml = Vec::new();
         for (file, text) in super::BUILTIN_RULE_FILES {
             from_toml.extend(super::parse_rule_file(file, text).expect("TOML"));

@@ -6,7 +6,9 @@
 
 use super::{ScanOptions, Scanner};
 use crate::input::Provenance;
-use crate::rules::{Rule, RuleSet, RuleSpec};
+use std::collections::HashMap;
+
+use crate::rules::{BuiltinExamples, Rule, RuleSet, RuleSpec};
 
 #[derive(Debug)]
 pub struct CheckFailure {
@@ -26,11 +28,30 @@ pub struct CheckReport {
 /// Check every rule: it compiles ([`Rule::validate`]), has examples, and matches them and
 /// none of its negative examples.
 pub fn check_rules(rules: &[Rule]) -> CheckReport {
+    // Built-in rules are loaded without their examples (start-up does not need them).
+    let builtin = crate::rules::builtin_examples();
+    let builtin: HashMap<(&str, &str), &BuiltinExamples> = builtin
+        .iter()
+        .map(|e| ((e.file.as_str(), e.id.as_str()), e))
+        .collect();
     let mut report = CheckReport {
         rules: rules.len(),
         ..CheckReport::default()
     };
     for rule in rules {
+        let with_examples;
+        let rule = match builtin.get(&(rule.origin.as_str(), rule.id())) {
+            Some(e) if rule.spec.examples.is_empty() && rule.spec.negative_examples.is_empty() => {
+                let spec = RuleSpec {
+                    examples: e.examples.clone(),
+                    negative_examples: e.negative_examples.clone(),
+                    ..rule.spec.clone()
+                };
+                with_examples = Rule::from_spec(spec, rule.origin.clone());
+                &with_examples
+            }
+            _ => rule,
+        };
         if let Err(message) = rule.validate() {
             report.failures.push(CheckFailure {
                 rule: rule.id().to_owned(),

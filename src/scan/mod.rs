@@ -516,22 +516,20 @@ impl<'r> Scanner<'r> {
         let prefilter = self.rules.prefilter();
         let mut from = 0;
         while from < data.len() {
-            let Some(first) = prefilter.find(aho_corasick::Input::new(data).range(from..)) else {
+            let Some(first) = prefilter.find(data, from) else {
                 break;
             };
             let (line_start, line_end) = line_bounds_within(
                 data,
-                first.start(),
-                first.start().saturating_sub(LONG_LINE_WINDOW),
-                (first.end() + LONG_LINE_WINDOW).min(data.len()),
+                first.start,
+                first.start.saturating_sub(LONG_LINE_WINDOW),
+                (first.end + LONG_LINE_WINDOW).min(data.len()),
             );
-            let window = (line_start, line_end.max(first.end()));
-            let hits = prefilter
-                .find_overlapping_iter(aho_corasick::Input::new(data).range(window.0..window.1));
-            for hit in hits {
+            let window = (line_start, line_end.max(first.end));
+            prefilter.for_each_hit(data, window.0, window.1, |hit| {
                 self.add_regions_for_hit(data, hit, &mut regions);
-            }
-            from = window.1.max(first.end());
+            });
+            from = window.1.max(first.end);
         }
         regions
     }
@@ -539,22 +537,22 @@ impl<'r> Scanner<'r> {
     fn add_regions_for_hit(
         &self,
         data: &[u8],
-        hit: aho_corasick::Match,
+        hit: crate::rules::Hit,
         regions: &mut [Vec<(usize, usize)>],
     ) {
-        for &rule_index in self.rules.rules_for_keyword(hit.pattern().as_usize()) {
+        for &rule_index in self.rules.rules_for_keyword(hit.keyword) {
             let list = &mut regions[rule_index];
             if let Some(last) = list.last()
-                && hit.start() >= last.0
-                && hit.end() <= last.1
+                && hit.start >= last.0
+                && hit.end <= last.1
             {
                 continue;
             }
             let rule = self.rules.rule(rule_index);
             let region = match rule.within_lines() {
                 // A paired rule: its keyword may sit on either half's line (or near both).
-                Some(lines) => lines_around(data, (hit.start(), hit.end()), lines),
-                None => region_around(data, hit.start(), hit.end(), rule.spec.multiline),
+                Some(lines) => lines_around(data, (hit.start, hit.end), lines),
+                None => region_around(data, hit.start, hit.end, rule.spec.multiline),
             };
             match list.last_mut() {
                 Some(last) if region.0 <= last.1 && region.1 >= last.0 => {
