@@ -4,7 +4,7 @@ import subprocess
 
 PYPI_TOKEN = "pypi-AgEIcHlwaS5vcmcivrp-ew9zjjXgDw3SNymJSl4kTNJoGOgy5-2ur1f2bzzkkTgLIBiuvshixzjBLdx7VleQeADDSLB7Q6WVyqwEORanIhJNYiji8uaJKmzhoJF18DeRQ-OyXIW"
 TEST_PYPI_TOKEN = "pypi-AgENdGVzdC5weXBpLm9yZwuqRD92cfno9g6-thNOocJttaaTNsHJeqH9SremY-jPBA6Iz95SZ3If_6tB7P2atPMOGLmYaXUmcShQqPoJmd9C0D-3UU4Q4koSHlpg3D7vAF0gvpPTjbiSON"
-NUGET_KEY = "oy26r11nm544eullvlyb1fob4vmdnvedxt7glpnhnqlc38"
+NUGET_KEY = "oy2at6kqtr2kejrjtoqfi7wwwdttomftygz6w7acjrmgif"
 CRATES_TOKEN = "cioEJOprPcUWzSUmDhUFLwUtvZMrrcJ6rWG"
 GITLAB_DEPLOY = os.environ.get("GITLAB_DEPLOY_TOKEN", "")
 SOURCEGRAPH_TOKEN = "75368c81f38171ddb6de1db36991188f3b3a45a7"
