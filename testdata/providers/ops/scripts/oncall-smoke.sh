@@ -29,3 +29,8 @@ curl -s https://rest.messagebird.com/balance -H "Authorization: AccessKey test_g
 curl -s -u MA9N5WVMZ7GSWIZUG9QO:Vb1RvdOMts5TbxL9OuAfXtDHyx3CVpuCnW0y03UD https://api.plivo.com/v1/Account/
 # Zendesk's documented example token: not a finding
 curl -s https://acme.zendesk.com/api/v2/users.json -u jdoe@example.com/token:6wiIBWbGkBMo1mRDMuVwkw1EPsNkeUj95PIz2akv
+
+# Sumo Logic search API with an access ID and key; Lightstep via its launcher variable
+curl -s -u "suiEEXjJXNQnvm:ljOusY5dr4cdYYbsBDdQj1ZuGMiJhV1zE6dm9wfz65zOjArH8SH6nBnZgya3EXu3" https://api.sumologic.com/api/v1/collectors
+export LS_ACCESS_TOKEN=uUHgv1x+Fu/1MF4Inw6iQlu7ndFkkyKM8KtZsBPJ3AoIeCT3Cy/zY9Kwghl1CoK+saDh/bRSwZQp93nl7gm+
+export LS_ACCESS_TOKEN=<YOUR_TOKEN>
