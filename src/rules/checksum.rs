@@ -386,12 +386,20 @@ mod tests {
     #[test]
     fn packagist_tokens_verify_as_documented() {
         // Built as Private Packagist's docs compute it: crc32(prefix . random), 8 hex digits.
-        let body = format!("packagist_ort_{}", "3f9a0c1e7b5d2846".repeat(4).get(..60).unwrap_or(""));
+        let body = format!(
+            "packagist_ort_{}",
+            "3f9a0c1e7b5d2846".repeat(4).get(..60).unwrap_or("")
+        );
         let token = format!("{body}{:08x}", crc32(body.as_bytes()));
         assert!(Checksum::PackagistCrc32.verifies(token.as_bytes()));
         // A checksum with leading zeros keeps them (`str_pad` to 8).
         let zero_led = (0u32..)
-            .map(|i| format!("packagist_uut_{:060x}", u128::from(i) * 0x9e37_79b9_7f4a_7c15))
+            .map(|i| {
+                format!(
+                    "packagist_uut_{:060x}",
+                    u128::from(i) * 0x9e37_79b9_7f4a_7c15
+                )
+            })
             .find(|b| crc32(b.as_bytes()) < 0x1000_0000)
             .unwrap_or_default();
         let padded = format!("{zero_led}{:08x}", crc32(zero_led.as_bytes()));
