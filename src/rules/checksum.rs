@@ -36,6 +36,11 @@ pub enum Checksum {
     /// Bech32 (BIP 173): human-readable part, `1`, data, then a 6-character checksum; used by
     /// age secret keys (`AGE-SECRET-KEY-1…`, age's specification).
     Bech32,
+    /// Private Packagist authentication tokens (`packagist_ort_…`, `_out_`, `_uut_`, `_cut_`):
+    /// the prefix, 60 random hex characters, then the CRC32 (IEEE) of prefix and random part in
+    /// lowercase hex, zero-padded to 8 characters (Private Packagist docs, "Composer
+    /// Authentication", "How to calculate the checksum").
+    PackagistCrc32,
 }
 
 impl Checksum {
@@ -47,6 +52,7 @@ impl Checksum {
             Checksum::NkeyCrc16 => "nkey-crc16",
             Checksum::Base58check => "base58check",
             Checksum::Bech32 => "bech32",
+            Checksum::PackagistCrc32 => "packagist-crc32",
         }
     }
 
@@ -64,6 +70,7 @@ impl Checksum {
             Checksum::NkeyCrc16 => nkey_crc16(secret),
             Checksum::Base58check => base58check(secret),
             Checksum::Bech32 => bech32(secret),
+            Checksum::PackagistCrc32 => packagist_crc32(secret),
         }
     }
 }
@@ -142,6 +149,20 @@ fn grafana_crc32(secret: &[u8]) -> bool {
         .map(|b| format!("{b:02x}"))
         .collect();
     checksum == expected.as_bytes()
+}
+
+fn packagist_crc32(secret: &[u8]) -> bool {
+    // The checksum covers the prefix too, so the split is by length from the end: the random
+    // part is 60 characters, the checksum 8, both lowercase hex as the docs' `dechex` writes.
+    let Some(split) = secret.len().checked_sub(8) else {
+        return false;
+    };
+    let (body, checksum) = secret.split_at(split);
+    let is_hex = |b: &u8| b.is_ascii_digit() || (b'a'..=b'f').contains(b);
+    if body.len() < 60 || !body[body.len() - 60..].iter().all(is_hex) {
+        return false;
+    }
+    format!("{:08x}", crc32(body)).as_bytes() == checksum
 }
 
 fn nkey_crc16(secret: &[u8]) -> bool {
@@ -360,6 +381,40 @@ mod tests {
         assert!(Checksum::Bech32.verifies(b"abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxw"));
         assert!(!Checksum::Bech32.verifies(b"abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxx"));
         assert!(!Checksum::Bech32.verifies(b"A12uEL5L"), "mixed case");
+    }
+
+    #[test]
+    fn packagist_tokens_verify_as_documented() {
+        // Built as Private Packagist's docs compute it: crc32(prefix . random), 8 hex digits.
+        let body = format!(
+            "packagist_ort_{}",
+            "3f9a0c1e7b5d2846".repeat(4).get(..60).unwrap_or("")
+        );
+        let token = format!("{body}{:08x}", crc32(body.as_bytes()));
+        assert!(Checksum::PackagistCrc32.verifies(token.as_bytes()));
+        // A checksum with leading zeros keeps them (`str_pad` to 8).
+        let zero_led = (0u32..)
+            .map(|i| {
+                format!(
+                    "packagist_uut_{:060x}",
+                    u128::from(i) * 0x9e37_79b9_7f4a_7c15
+                )
+            })
+            .find(|b| crc32(b.as_bytes()) < 0x1000_0000)
+            .unwrap_or_default();
+        let padded = format!("{zero_led}{:08x}", crc32(zero_led.as_bytes()));
+        assert!(padded.ends_with(&format!("{:08x}", crc32(zero_led.as_bytes()))));
+        assert!(padded[padded.len() - 8..].starts_with('0'), "{padded}");
+        assert!(Checksum::PackagistCrc32.verifies(padded.as_bytes()));
+        // Another prefix with the same random part and checksum: the prefix is covered.
+        let other = token.replacen("_ort_", "_out_", 1);
+        assert!(!Checksum::PackagistCrc32.verifies(other.as_bytes()));
+        let mut flipped = token.clone().into_bytes();
+        flipped[20] = if flipped[20] == b'a' { b'b' } else { b'a' };
+        assert!(!Checksum::PackagistCrc32.verifies(&flipped));
+        assert!(!Checksum::PackagistCrc32.verifies(token.to_uppercase().as_bytes()));
+        assert!(!Checksum::PackagistCrc32.verifies(&token.as_bytes()[..70]));
+        assert!(!Checksum::PackagistCrc32.verifies(b"packagist_"));
     }
 
     #[test]
