@@ -8,7 +8,9 @@
 //!
 //! `--format json` writes one JSON object per line. Every object has a `type`:
 //!
-//! - `"finding"`: `rule`, `description`, `severity` (`high`|`medium`|`low`), `path`, `line`,
+//! - `"finding"`: `rule`, `description`, `severity` (`high`|`medium`|`low`), `confidence`
+//!   (`high`|`medium`|`low`: how sure, one level lower in a test fixture, then `test_fixture:
+//!   true`), `path`, `line`,
 //!   `column` (1-based, in characters), `end_line`, `end_column` (exclusive), `fingerprint`
 //!   (16 hex digits, salted per repository, stable across moves and clones: see
 //!   [`crate::fingerprint`]), `preview` (known prefix then `[REDACTED]`),
@@ -50,8 +52,10 @@
 //!   (total), `skipped` (count per reason), `errors`, `invalid_json`, `elapsed_ms`, and for `--staged` scans
 //!   `lines_added`; for `--range` scans also `commits`, and `suppressed` when not zero; for git
 //!   scans `binary_scanned` when not zero (binary blobs, among `files_scanned`, scanned as raw
-//!   bytes).
-//! - `"rule"` (`leakgate rules list`): `id`, `description`, `severity`, `kind`, `keywords`,
+//!   bytes); always `by_confidence` (the reported findings per level), `min_confidence` (the
+//!   level a finding needed) and `below_min_confidence` (findings left out, per level below it).
+//! - `"rule"` (`leakgate rules list`): `id`, `description`, `severity`, `kind`, `confidence`,
+//!   `keywords`,
 //!   `file`, and `revoke` when the rule names the provider's page for revoking a leaked secret,
 //!   `checksum` when its secrets carry one, `requires` (`regex`, `within_lines`) for a paired
 //!   rule.
