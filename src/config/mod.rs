@@ -657,6 +657,23 @@ required = ["*.pfx"]
     }
 
     #[test]
+    fn confidence_keys_layer_like_the_others() {
+        let layers = Layers::new(
+            "[confidence]\nmin = \"high\"\ntest_paths = [\"qa/\"]\nbuiltin_test_paths = false\n",
+        );
+        let explicit = layers.file(
+            "team.toml",
+            "[confidence]\nmin = \"medium\"\ntest_paths = [\"e2e/\"]\n",
+        );
+        let config = layers.load(Some(&explicit), false).config.confidence;
+        assert_eq!(config.min, Some(Confidence::Medium));
+        assert_eq!(config.test_paths, ["qa/", "e2e/"]);
+        assert_eq!(config.builtin_test_paths, Some(false));
+        let fixtures = config.test_fixtures().expect("compiles");
+        assert!(fixtures.contains("e2e/a.py") && !fixtures.contains("tests/a.py"));
+    }
+
+    #[test]
     fn a_config_file_alone_keeps_the_nearest_file_and_isolated_ignores_every_file() {
         let layers = Layers::new(NEAREST);
         let loaded = layers.load(None, false);
