@@ -12,6 +12,7 @@ use crate::pipeline::sources::Stdin;
 use crate::pipeline::{BaselineFilter, ConfigRequest, ExitPolicy, SourceRequest};
 use crate::report::output::{Color, Destination, OutputSpec};
 use crate::report::{Delivery, Format};
+use crate::rules::Confidence;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -121,6 +122,27 @@ impl From<FormatArg> for Format {
             FormatArg::Sarif => Format::Sarif,
             FormatArg::Github => Format::Github,
             FormatArg::Junit => Format::Junit,
+        }
+    }
+}
+
+/// The levels `--min-confidence` accepts (clap's view of [`Confidence`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConfidenceArg {
+    /// Everything found: weak literal passwords, test fixtures' values.
+    Low,
+    /// Generic secret-named keys with random-looking values, and up.
+    Medium,
+    /// Provider formats and decoded credentials only.
+    High,
+}
+
+impl From<ConfidenceArg> for Confidence {
+    fn from(level: ConfidenceArg) -> Self {
+        match level {
+            ConfidenceArg::Low => Confidence::Low,
+            ConfidenceArg::Medium => Confidence::Medium,
+            ConfidenceArg::High => Confidence::High,
         }
     }
 }
@@ -260,6 +282,11 @@ pub struct CommonArgs {
     /// hygiene warnings (a pattern ignored only by your global excludes file).
     #[arg(long)]
     pub strict: bool,
+    /// Report (and fail on) only findings at least this sure; the rest are counted in the
+    /// summary. Default: low for scan and journal, medium for check (or [confidence] min in
+    /// .leakgate.toml).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_confidence: Option<ConfidenceArg>,
     /// Show the secrets themselves in the output. Never use this in CI logs.
     #[arg(long)]
     pub show_secrets: bool,
@@ -310,6 +337,7 @@ impl CommonArgs {
                 explicit: self.config.clone(),
                 isolated: self.isolated,
                 max_file_size: self.max_file_size,
+                min_confidence: self.min_confidence.map(Confidence::from),
             },
             delivery: Delivery {
                 output: self.output_spec(),
@@ -317,9 +345,11 @@ impl CommonArgs {
                     file: file.clone(),
                     report_unused: self.report_unused,
                 }),
+                // The command sets `min_confidence` once the configuration is read.
                 exit: ExitPolicy {
                     strict: self.strict,
                     exit_zero: self.exit_zero,
+                    ..ExitPolicy::default()
                 },
             },
             show_secrets: self.show_secrets,

@@ -53,8 +53,14 @@ pub struct Finding {
     pub kind: crate::rules::RuleKind,
     pub description: String,
     pub severity: Severity,
-    /// How sure the scanner is that this is a live credential (see [`Confidence`]).
+    /// How sure the scanner is that this is a live credential (see [`Confidence`]): the rule's,
+    /// one level lower in a test fixture.
     pub confidence: Confidence,
+    /// The finding's path is a test fixture's (`tests/`, `*_test.go`, …: see
+    /// `pipeline::confidence`), which lowered its confidence by one level. Test credentials
+    /// still leak, so it is reported, not skipped.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub test_fixture: bool,
     pub path: String,
     /// 1-based line of the secret's first byte.
     pub line: usize,
@@ -188,9 +194,22 @@ impl Finding {
     /// leaked credential, and fails the run); a policy finding (a risky setting, not a
     /// secret) is an error when its rule is high severity and a warning otherwise, failing the
     /// run only with `--strict`. `severity` stays a separate attribute (SARIF
-    /// `security-severity`, JSON `severity`).
+    /// `security-severity`, JSON `severity`). Confidence does not change the level: a finding
+    /// below `--min-confidence` is not reported at all, and every one reported blocks (see
+    /// `pipeline::exit`).
     pub fn level(&self) -> Level {
         level(self.kind, self.severity)
+    }
+
+    /// `high confidence`, or `low confidence, test fixture` when a test fixture's path lowered
+    /// it: the words every readable format shows beside the rule.
+    pub fn confidence_text(&self) -> String {
+        let fixture = if self.test_fixture {
+            ", test fixture"
+        } else {
+            ""
+        };
+        format!("{} confidence{fixture}", self.confidence.as_str())
     }
 
     /// ` (decoded from base64)` when a decoder found the secret, else nothing: for the formats
@@ -200,6 +219,59 @@ impl Finding {
             .as_ref()
             .map(|d| format!(" ({})", d.note()))
             .unwrap_or_default()
+    }
+}
+
+/// How many findings there are of each confidence: the summary's `by_confidence`, and what
+/// `--min-confidence` left out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ByConfidence {
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+}
+
+impl ByConfidence {
+    /// The counts of `findings`.
+    pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Self {
+        let mut counts = ByConfidence::default();
+        for finding in findings {
+            counts.add(finding.confidence);
+        }
+        counts
+    }
+
+    pub fn add(&mut self, confidence: Confidence) {
+        *self.slot(confidence) += 1;
+    }
+
+    pub fn get(&self, confidence: Confidence) -> usize {
+        match confidence {
+            Confidence::High => self.high,
+            Confidence::Medium => self.medium,
+            Confidence::Low => self.low,
+        }
+    }
+
+    fn slot(&mut self, confidence: Confidence) -> &mut usize {
+        match confidence {
+            Confidence::High => &mut self.high,
+            Confidence::Medium => &mut self.medium,
+            Confidence::Low => &mut self.low,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.high + self.medium + self.low
+    }
+
+    /// The levels with a count, highest first: `[(High, 3), (Low, 2)]`.
+    pub fn nonzero(&self) -> Vec<(Confidence, usize)> {
+        [Confidence::High, Confidence::Medium, Confidence::Low]
+            .into_iter()
+            .map(|c| (c, self.get(c)))
+            .filter(|&(_, n)| n > 0)
+            .collect()
     }
 }
 

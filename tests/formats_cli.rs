@@ -122,7 +122,7 @@ fn github_annotations_are_the_default_inside_actions() {
     assert!(stdout.starts_with(expected), "{stdout}");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("1 finding: scanned 1 file"),
+        stderr.contains("1 finding (1 high): scanned 1 file"),
         "a readable summary alongside: {stderr}"
     );
     for secret in &secrets {

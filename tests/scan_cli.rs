@@ -178,7 +178,7 @@ fn human_report_matches_expected_output() {
     let elapsed = regex_replace_elapsed(&stdout);
     let expected = format!(
         "\
-error[github-pat]: GitHub classic personal access token (ghp_)
+error[github-pat]: GitHub classic personal access token (ghp_) [high confidence]
  --> app/config.py:2:17
   |
 2 | GITHUB_TOKEN = \"ghp_[REDACTED]\"
@@ -186,7 +186,7 @@ error[github-pat]: GitHub classic personal access token (ghp_)
   = help: revoke or rotate it: https://github.com/settings/tokens
   = help: not a secret? add `leakgate:allow` to the line, or the path to .leakgateignore (fingerprint {fingerprint})
 
-1 finding: scanned 1 file (68 B) in <elapsed>
+1 finding (1 high): scanned 1 file (68 B) in <elapsed>
 "
     );
     assert_eq!(elapsed, expected);
@@ -430,7 +430,10 @@ fn unreadable_files_are_reported_and_the_scan_goes_on() {
         stdout.contains("error: cannot scan locked.env: permission denied"),
         "{stdout}"
     );
-    assert!(stdout.contains("1 finding: scanned 1 file"), "{stdout}");
+    assert!(
+        stdout.contains("1 finding (1 medium): scanned 1 file"),
+        "{stdout}"
+    );
     assert!(stdout.contains("1 error"), "{stdout}");
 }
 

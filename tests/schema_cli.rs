@@ -75,6 +75,11 @@ fn every_key_written_in_json_lines_is_documented() {
             base64(&format!("deploy:{}", password(8108)))
         ),
     );
+    // A secret in a test fixture (`test_fixture`).
+    repo.write(
+        "tests/settings.env",
+        format!("API_TOKEN={}\n", password(8109)),
+    );
     repo.write("logo.png", [0x89u8, b'P', b'N', b'G', 0, 0, 0]);
     repo.write(".env", format!("API_KEY={}\n", password(8104)));
     repo.commit_all("change");

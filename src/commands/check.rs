@@ -11,12 +11,13 @@ use crate::hygiene;
 use crate::input::base_side::BaseSide;
 use crate::input::git;
 use crate::pipeline::check::Ci;
+use crate::pipeline::confidence;
 use crate::pipeline::{self, Plan, Scope};
 use crate::{Error, ExitStatus};
 
 pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
     let started = Instant::now();
-    let common = args.common.common();
+    let mut common = args.common.common();
     let config = common.config.explicit.as_deref();
     common.delivery.refuse_over_inputs(&[], config)?;
     // Opened now for the plan; not a repository is an error only once the configuration
@@ -34,6 +35,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
     let Some(settings) = super::settings(&common, base.as_ref())? else {
         return Ok(ExitStatus::Clean);
     };
+    common.delivery.exit.min_confidence = settings.min_confidence(confidence::CHECK_DEFAULT);
     let repo = repo?;
     let mut source = plan.source(&repo, settings.max_file_size, common.threads);
     let mut outcome = pipeline::collect(&super::scanning(&settings, &common), source.as_mut())?;

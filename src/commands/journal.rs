@@ -9,18 +9,20 @@ use std::time::Instant;
 use crate::cli::JournalArgs;
 use crate::input::walk::WalkOptions;
 use crate::journal::{self, Layout};
+use crate::pipeline::confidence;
 use crate::pipeline::journal::redacted_copy;
 use crate::pipeline::{self, sources::Journal};
 use crate::{Error, ExitStatus};
 
 pub fn run(args: &JournalArgs) -> Result<ExitStatus, Error> {
     let started = Instant::now();
-    let common = args.common.common();
+    let mut common = args.common.common();
     let config = common.config.explicit.as_deref();
     common.delivery.refuse_over_inputs(&args.paths, config)?;
     let Some(settings) = super::settings(&common, None)? else {
         return Ok(ExitStatus::Clean);
     };
+    common.delivery.exit.min_confidence = settings.min_confidence(confidence::SCAN_DEFAULT);
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let mut source = Journal::new(
         &args.paths,

@@ -42,5 +42,5 @@ pub fn settings(common: &Common, base: Option<&BaseSide>) -> Result<Option<Setti
 /// How the settings scan: fingerprints salted by the baseline given (else found from here).
 pub fn scanning<'a>(settings: &'a Settings, common: &Common) -> Scanning<'a> {
     let baseline = common.delivery.baseline.as_ref().map(|b| b.file.as_path());
-    Scanning::new(&settings.rules, common.show_secrets, baseline)
+    Scanning::new(settings, common.show_secrets, baseline)
 }

@@ -9,13 +9,14 @@ use crate::baseline::{Baseline, BaselineError};
 use crate::cli::{Common, ScanArgs};
 use crate::fingerprint::{Fingerprinter, Salt, SaltSource};
 use crate::input::base_side::BaseSide;
+use crate::pipeline::confidence;
 use crate::pipeline::{self, Scanning, SourceRequest};
 use crate::report::{self, Message, Notice};
 use crate::{Error, ExitStatus};
 
 pub fn run(args: &ScanArgs) -> Result<ExitStatus, Error> {
     let started = Instant::now();
-    let (common, request) = (args.common.common(), args.source_request());
+    let (mut common, request) = (args.common.common(), args.source_request());
     let config = common.config.explicit.as_deref();
     common.delivery.refuse_over_inputs(&args.paths, config)?;
     // A range is scanned with its base side's configuration, ignore files and baseline.
@@ -23,6 +24,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, Error> {
     let Some(settings) = super::settings(&common, base.as_ref())? else {
         return Ok(ExitStatus::Clean);
     };
+    common.delivery.exit.min_confidence = settings.min_confidence(confidence::SCAN_DEFAULT);
     let mut source = request.source(settings.max_file_size, common.threads);
     let mut outcome = pipeline::collect(&super::scanning(&settings, &common), source.as_mut())?;
     let baseline = common.delivery.baseline.as_ref().map(|b| b.file.as_path());
@@ -59,6 +61,7 @@ pub fn write_baseline(args: &ScanArgs, file: &Path) -> Result<ExitStatus, Error>
     };
     let scanning = Scanning {
         rules: &settings.rules,
+        test_fixtures: &settings.test_fixtures,
         show_secrets: common.show_secrets,
         fingerprints: Arc::new(Fingerprinter::new(SaltSource::Fixed(salt.clone()))),
     };

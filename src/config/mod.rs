@@ -28,6 +28,11 @@
 //!
 //! [gitignore]
 //! required = ["*.p12"]                       # extra patterns `leakgate gitignore` requires
+//!
+//! [confidence]
+//! min = "medium"                             # --min-confidence, for every command
+//! test_paths = ["qa/", "*.stories.ts"]       # more test-fixture globs (one level lower)
+//! builtin_test_paths = true                  # false: only `test_paths` are fixtures
 //! ```
 //!
 //! Every table rejects unknown keys, and errors point at the line and column (miette), showing
@@ -41,6 +46,7 @@
 
 pub mod gitleaks;
 pub mod mask;
+pub mod test_paths;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -48,7 +54,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::rules::{
-    GlobalAllowlist, Rule, RuleError, RuleSet, RuleSpec, SecretAllowlist, Severity,
+    Confidence, GlobalAllowlist, Rule, RuleError, RuleSet, RuleSpec, SecretAllowlist, Severity,
 };
 
 pub const CONFIG_FILE: &str = ".leakgate.toml";
@@ -64,6 +70,8 @@ pub struct Config {
     pub allowlist: AllowlistConfig,
     #[serde(default)]
     pub gitignore: GitignoreConfig,
+    #[serde(default)]
+    pub confidence: ConfidenceConfig,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -105,6 +113,30 @@ pub struct GitignoreConfig {
     /// Patterns required on top of the built-in ones.
     #[serde(default)]
     pub required: Vec<String>,
+}
+
+/// How sure a finding must be to be reported, and which paths are test fixtures (a finding
+/// there is one level less sure).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfidenceConfig {
+    /// Findings below this are not reported and do not fail the run (`--min-confidence`
+    /// wins); unset, each command has its own default (`scan` low, `check` medium).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<Confidence>,
+    /// Test-fixture globs on top of the built-in ones (gitignore-style).
+    #[serde(default)]
+    pub test_paths: Vec<String>,
+    /// `false`: the built-in test-fixture globs do not apply, only `test_paths`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub builtin_test_paths: Option<bool>,
+}
+
+impl ConfidenceConfig {
+    /// The test-fixture globs this configuration asks for, compiled.
+    pub fn test_fixtures(&self) -> Result<test_paths::TestFixtures, crate::rules::PatternError> {
+        test_paths::TestFixtures::new(self.builtin_test_paths.unwrap_or(true), &self.test_paths)
+    }
 }
 
 /// A configuration file that cannot be used, pointing at the spot. The source it shows is the
@@ -302,6 +334,18 @@ fn validate(
     examples: &dyn ExampleCheck,
 ) -> Result<(), Box<ConfigError>> {
     let locate = |needle: &str| text.find(needle).map(|at| at..at + needle.len());
+    if let Err(e) = config.confidence.test_fixtures() {
+        let position = e.position.unwrap_or(1);
+        let pattern = config.confidence.test_paths.get(position.saturating_sub(1));
+        return Err(ConfigError::new(
+            name,
+            text,
+            format!(
+                "bad path glob {position} in `confidence.test_paths`: {e}; fix it or remove it"
+            ),
+            pattern.and_then(|p| locate(p)),
+        ));
+    }
     if let Err(e) = config.allowlist.compile() {
         let mut message = e.to_string();
         if written == RuleSource::Gitleaks {
@@ -398,6 +442,15 @@ fn merge(base: &mut Config, over: Config) {
     base.allowlist.lines.extend(over.allowlist.lines);
     base.allowlist.stopwords.extend(over.allowlist.stopwords);
     base.gitignore.required.extend(over.gitignore.required);
+    if over.confidence.min.is_some() {
+        base.confidence.min = over.confidence.min;
+    }
+    base.confidence
+        .test_paths
+        .extend(over.confidence.test_paths);
+    if over.confidence.builtin_test_paths.is_some() {
+        base.confidence.builtin_test_paths = over.confidence.builtin_test_paths;
+    }
 }
 
 impl Config {
@@ -601,6 +654,23 @@ required = ["*.pfx"]
         assert!(rules.path_allowed("fixtures/a/key.pem") && rules.path_allowed("vendor/x.js"));
         assert!(rules.globally_allowed(b"my-dummy-token", b""));
         assert!(rules.globally_allowed(b"zz", b"x = example_config(zz)"));
+    }
+
+    #[test]
+    fn confidence_keys_layer_like_the_others() {
+        let layers = Layers::new(
+            "[confidence]\nmin = \"high\"\ntest_paths = [\"qa/\"]\nbuiltin_test_paths = false\n",
+        );
+        let explicit = layers.file(
+            "team.toml",
+            "[confidence]\nmin = \"medium\"\ntest_paths = [\"e2e/\"]\n",
+        );
+        let config = layers.load(Some(&explicit), false).config.confidence;
+        assert_eq!(config.min, Some(Confidence::Medium));
+        assert_eq!(config.test_paths, ["qa/", "e2e/"]);
+        assert_eq!(config.builtin_test_paths, Some(false));
+        let fixtures = config.test_fixtures().expect("compiles");
+        assert!(fixtures.contains("e2e/a.py") && !fixtures.contains("tests/a.py"));
     }
 
     #[test]

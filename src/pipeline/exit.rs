@@ -3,9 +3,16 @@
 //! fails the run, else 0. `--exit-zero` turns 1 into 0, never 2 into 0. What fails the run is
 //! read from the levels `Finding::level` and `Code::level` decide, as every format shows them:
 //! an error always; with `--strict`, a warning-level finding, hygiene or integrity problem too.
+//!
+//! Confidence, not severity, decides whether a secret blocks: a finding below
+//! `--min-confidence` does not fail the run (nor is it reported: `report::deliver` leaves it out
+//! and counts it), whatever its rule's severity; every secret at or above it does. A policy
+//! finding (a setting, not a secret) keeps its own rule: high severity fails, below it only
+//! with `--strict`.
 
 use super::Outcome;
 use crate::diagnostic::{Code, Level};
+use crate::rules::Confidence;
 
 /// What the process exits with. An error wins over findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,14 +25,27 @@ pub enum ExitStatus {
     Error = 2,
 }
 
-/// How an outcome maps to an exit status: `--strict` and `--exit-zero`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// How an outcome maps to an exit status: `--strict`, `--exit-zero` and `--min-confidence`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExitPolicy {
     /// Warnings fail the run too: policy findings below high severity, hygiene and integrity
     /// warnings.
     pub strict: bool,
     /// Report-only: what would exit 1 exits 0. Errors still exit 2.
     pub exit_zero: bool,
+    /// Findings below this confidence do not fail the run (and are not reported).
+    pub min_confidence: Confidence,
+}
+
+impl Default for ExitPolicy {
+    /// Everything found fails the run: `scan`'s default.
+    fn default() -> Self {
+        ExitPolicy {
+            strict: false,
+            exit_zero: false,
+            min_confidence: Confidence::Low,
+        }
+    }
 }
 
 impl Outcome {
@@ -38,7 +58,9 @@ impl Outcome {
             |level: Level| level == Level::Error || (policy.strict && level == Level::Warning);
         // Findings moved into a redacted copy that re-scanned clean are what the copy was
         // made to remove: they do not fail the run (integrity errors still do).
-        let findings = !self.findings_redacted && self.findings.iter().any(|f| fails(f.level()));
+        let findings = !self.findings_redacted
+            && (self.findings.iter())
+                .any(|f| f.confidence >= policy.min_confidence && fails(f.level()));
         // Warnings about the run or an input (a shallow clone, a file not scanned) inform even
         // with --strict: they say what was not checked, not that something is wrong.
         let diagnostics = self.diagnostics.iter().any(|d| match d.code {
@@ -76,14 +98,15 @@ mod tests {
     const PLAIN: ExitPolicy = ExitPolicy {
         strict: false,
         exit_zero: false,
+        min_confidence: Confidence::Low,
     };
     const STRICT: ExitPolicy = ExitPolicy {
         strict: true,
-        exit_zero: false,
+        ..PLAIN
     };
     const EXIT_ZERO: ExitPolicy = ExitPolicy {
-        strict: false,
         exit_zero: true,
+        ..PLAIN
     };
 
     #[test]
@@ -102,6 +125,45 @@ mod tests {
             assert_eq!(outcome.exit_status(PLAIN), ExitStatus::Findings);
             assert_eq!(outcome.exit_status(EXIT_ZERO), ExitStatus::Clean);
         }
+    }
+
+    #[test]
+    fn confidence_not_severity_decides_whether_a_secret_blocks() {
+        let at = |confidence: Confidence, severity: Severity| {
+            let mut f = finding(RuleKind::Assignment, severity);
+            f.confidence = confidence;
+            Outcome {
+                findings: vec![f],
+                ..Outcome::default()
+            }
+        };
+        let medium = ExitPolicy {
+            min_confidence: Confidence::Medium,
+            ..PLAIN
+        };
+        // A low-confidence secret blocks `scan` (min low) but not `check` (min medium), even
+        // at high severity; a medium one blocks both, even at low severity.
+        let low = at(Confidence::Low, Severity::High);
+        assert_eq!(low.exit_status(PLAIN), ExitStatus::Findings);
+        assert_eq!(low.exit_status(medium), ExitStatus::Clean);
+        assert_eq!(
+            low.exit_status(ExitPolicy {
+                strict: true,
+                ..medium
+            }),
+            ExitStatus::Clean
+        );
+        let sure = at(Confidence::Medium, Severity::Low);
+        assert_eq!(sure.exit_status(medium), ExitStatus::Findings);
+        let high = ExitPolicy {
+            min_confidence: Confidence::High,
+            ..PLAIN
+        };
+        assert_eq!(sure.exit_status(high), ExitStatus::Clean);
+        assert_eq!(
+            at(Confidence::High, Severity::Low).exit_status(high),
+            ExitStatus::Findings
+        );
     }
 
     #[test]

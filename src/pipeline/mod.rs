@@ -7,6 +7,7 @@
 //! or an output format.
 
 pub mod check;
+pub mod confidence;
 pub mod exit;
 pub mod hygiene;
 pub mod journal;
@@ -120,6 +121,8 @@ pub struct Outcome {
     /// The findings were removed into a redacted copy that re-scanned clean (`journal
     /// --redact-to`): they are reported, but do not fail the run.
     pub findings_redacted: bool,
+    /// What `--min-confidence` left out of `findings`, counted for every summary.
+    pub hidden: confidence::Hidden,
 }
 
 impl Outcome {
@@ -157,19 +160,23 @@ impl Outcome {
     }
 }
 
-/// How blobs are scanned: the rules, whether secrets may be shown, how fingerprints are salted.
+/// How blobs are scanned: the rules, whether secrets may be shown, how fingerprints are salted,
+/// which paths are test fixtures.
 pub struct Scanning<'a> {
     pub rules: &'a RuleSet,
     pub show_secrets: bool,
     pub fingerprints: Arc<Fingerprinter>,
+    pub test_fixtures: &'a confidence::TestFixtures,
 }
 
 impl<'a> Scanning<'a> {
-    /// Fingerprints salted by the baseline given, else found from the current directory (the
-    /// repository's baseline file, its root commit, or the default salt).
-    pub fn new(rules: &'a RuleSet, show_secrets: bool, baseline: Option<&Path>) -> Self {
+    /// The settings' rules and test fixtures, with fingerprints salted by the baseline given,
+    /// else found from the current directory (the repository's baseline file, its root commit,
+    /// or the default salt).
+    pub fn new(settings: &'a Settings, show_secrets: bool, baseline: Option<&Path>) -> Self {
         Scanning {
-            rules,
+            rules: &settings.rules,
+            test_fixtures: &settings.test_fixtures,
             show_secrets,
             fingerprints: Arc::new(Fingerprinter::new(SaltSource::Discover {
                 dir: PathBuf::from("."),
@@ -299,6 +306,15 @@ pub fn collect(scanning: &Scanning<'_>, source: &mut dyn Source) -> Result<Outco
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     source.finish(&mut outcome);
+    // At the path each finding is reported at, once the post-pass chose it.
+    let roots = source.walked_roots();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    confidence::lower_test_fixtures(&mut outcome.findings, scanning.test_fixtures, &|path| {
+        match &roots {
+            Some(roots) => confidence::relative_to_roots(path, roots, &cwd),
+            None => std::borrow::Cow::Borrowed(path),
+        }
+    });
     outcome
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -399,6 +415,7 @@ pub(crate) mod testing {
             description: String::new(),
             severity,
             confidence: crate::rules::Confidence::High,
+            test_fixture: false,
             path: "a.txt".to_owned(),
             line: 1,
             column: 1,

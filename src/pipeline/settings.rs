@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use crate::Error;
 use crate::config::{Config, ConfigError, Loaded};
 use crate::input::base_side::BaseSide;
-use crate::rules::RuleSet;
+use crate::pipeline::confidence::TestFixtures;
+use crate::rules::{Confidence, RuleSet};
 
 /// The default size limit for scanned files.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
@@ -22,13 +23,28 @@ pub struct ConfigRequest {
     pub isolated: bool,
     /// `--max-file-size`, over the configuration's.
     pub max_file_size: Option<u64>,
+    /// `--min-confidence`, over the configuration's.
+    pub min_confidence: Option<Confidence>,
 }
 
 /// The configuration and what was built from it.
 pub struct Settings {
     pub rules: RuleSet,
     pub max_file_size: u64,
+    /// Which paths are test fixtures (a finding there is one level less sure).
+    pub test_fixtures: TestFixtures,
+    /// `--min-confidence`, else the configuration's; `None` leaves it to the command
+    /// ([`Settings::min_confidence`]).
+    pub min_confidence: Option<Confidence>,
     pub config: Config,
+}
+
+impl Settings {
+    /// The confidence a finding needs to be reported: the flag's, the configuration's, else
+    /// the command's own default (`scan` shows everything, `check` blocks on medium and up).
+    pub fn min_confidence(&self, default: Confidence) -> Confidence {
+        self.min_confidence.unwrap_or(default)
+    }
 }
 
 /// Load the layered configuration, as the base side of a range has it when `base` is given
@@ -64,12 +80,25 @@ pub fn settings(loaded: Loaded, request: &ConfigRequest) -> Result<Settings, Err
         })?),
         None => None,
     };
+    // Loading validated the globs; a configuration built otherwise is checked here.
+    let test_fixtures = loaded.config.confidence.test_fixtures().map_err(|e| {
+        ConfigError::new(
+            &(loaded.files.last())
+                .map(|f| f.display().to_string())
+                .unwrap_or_default(),
+            "",
+            format!("bad path glob in `confidence.test_paths`: {e}"),
+            None,
+        )
+    })?;
     Ok(Settings {
         rules: loaded.config.rule_set()?,
         max_file_size: request
             .max_file_size
             .or(configured_size)
             .unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        test_fixtures,
+        min_confidence: request.min_confidence.or(loaded.config.confidence.min),
         config: loaded.config,
     })
 }

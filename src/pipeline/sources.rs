@@ -87,6 +87,12 @@ pub trait Source {
     fn finish(&mut self, outcome: &mut Outcome) {
         let _ = outcome;
     }
+    /// The directories a working-tree source walks, below which its paths are judged as test
+    /// fixtures or not (`confidence::relative_to_roots`); `None` for git sources, whose
+    /// paths are the repository's.
+    fn walked_roots(&self) -> Option<Vec<PathBuf>> {
+        None
+    }
 }
 
 /// Working-tree paths, and standard input when `stdin` is set.
@@ -105,6 +111,10 @@ pub struct Stdin {
 impl Source for Tree {
     fn scope(&self) -> Scope {
         Scope::WorkingTree
+    }
+
+    fn walked_roots(&self) -> Option<Vec<PathBuf>> {
+        Some(self.paths.clone())
     }
 
     fn feed(&mut self, sink: &dyn Sink) -> Result<(), Error> {
@@ -375,6 +385,10 @@ impl Source for Journal {
         Scope::Journal
     }
 
+    fn walked_roots(&self) -> Option<Vec<PathBuf>> {
+        Some(self.roots.clone())
+    }
+
     fn feed(&mut self, sink: &dyn Sink) -> Result<(), Error> {
         let labelled = JournalSink::new(sink, &self.runs);
         walk(&self.roots, &self.walk, &labelled);
@@ -427,6 +441,10 @@ impl Audit {
 impl Source for Audit {
     fn scope(&self) -> Scope {
         Scope::WorkingTree
+    }
+
+    fn walked_roots(&self) -> Option<Vec<PathBuf>> {
+        Some(self.separate_roots.clone())
     }
 
     fn feed(&mut self, sink: &dyn Sink) -> Result<(), Error> {

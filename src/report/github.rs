@@ -2,7 +2,8 @@
 //! and per diagnostic (hygiene, integrity, an input not scanned, a warning, invalid JSON), as
 //! `::error`, `::warning` or `::notice` by its level (`Finding::level`, `Code::level`), with
 //! the message redacted, followed by the human summary on stderr so the job log still reads
-//! well. Skipped files are counted in one notice (each file has its own with `--verbose`, or
+//! well. Each finding's message says its confidence (`high confidence`); findings below
+//! `--min-confidence` are counted in one notice. Skipped files are counted in one notice (each file has its own with `--verbose`, or
 //! when it vanished during the scan), as the summary lists them: a tree of images does not
 //! bury the annotations that matter.
 //!
@@ -233,11 +234,12 @@ impl Reporter for GithubReporter {
                         ("title", &title),
                     ],
                     &format!(
-                        "{}: {}{} (fingerprint {}){}{}",
+                        "{}: {}{} (fingerprint {}, {}){}{}",
                         f.description,
                         f.preview,
                         f.decoded_suffix(),
                         f.fingerprint,
+                        f.confidence_text(),
                         f.related
                             .iter()
                             .map(|r| format!("; paired with line {}, column {}", r.line, r.column))
@@ -270,6 +272,9 @@ impl Reporter for GithubReporter {
                     && let Some(text) = summary.skipped_text()
                 {
                     self.annotation("notice", &[("title", "leakgate: skipped")], &text)?;
+                }
+                if let Some(text) = summary.hidden_text() {
+                    self.annotation("notice", &[("title", "leakgate: min-confidence")], &text)?;
                 }
                 self.summary.report(message)
             }

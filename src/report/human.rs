@@ -89,10 +89,11 @@ impl HumanReporter {
         let blue = Style::new().blue().bold();
         let head = self.head(level, Some(&f.rule));
         let description = self.paint(&escape(&f.description), Style::new().bold());
+        let confidence = self.paint(&format!("[{}]", f.confidence_text()), Style::new().dimmed());
         let gutter = f.line.to_string().len();
         let pad = " ".repeat(gutter);
         let bar = self.paint("|", blue);
-        writeln!(self.out, "{head}: {description}")?;
+        writeln!(self.out, "{head}: {description} {confidence}")?;
         let pointer = f
             .json_pointer
             .as_deref()
@@ -276,10 +277,27 @@ impl HumanReporter {
             };
             return writeln!(self.out, "{line}");
         }
+        // By confidence, highest first: `12 findings (3 high, 7 medium, 2 low)`.
+        let levels: Vec<String> = (s.by_confidence.nonzero().iter())
+            .map(|(level, n)| format!("{n} {}", level.as_str()))
+            .collect();
         let findings = match s.findings {
+            0 if s.below_min_confidence.below.total() > 0 => self.paint(
+                &format!(
+                    "no findings of {} confidence or higher",
+                    s.below_min_confidence.min().as_str()
+                ),
+                Style::new().green().bold(),
+            ),
             0 => self.paint("no secrets found", Style::new().green().bold()),
-            1 => self.paint("1 finding", style(Level::Error)),
-            n => self.paint(&format!("{n} findings"), style(Level::Error)),
+            1 => self.paint(
+                &format!("1 finding ({})", levels.join(", ")),
+                style(Level::Error),
+            ),
+            n => self.paint(
+                &format!("{n} findings ({})", levels.join(", ")),
+                style(Level::Error),
+            ),
         };
         let size = bytesize::ByteSize(s.bytes_scanned).display().si();
         let files = plural(s.files_scanned, "file", "files");
@@ -351,6 +369,9 @@ impl HumanReporter {
             ));
         }
         writeln!(self.out, "{line}")?;
+        if let Some(hidden) = s.hidden_text() {
+            writeln!(self.out, "{}", self.paint(&hidden, Style::new().dimmed()))?;
+        }
         if let Some(scope) = s.scope.description() {
             writeln!(
                 self.out,
@@ -387,10 +408,11 @@ impl Reporter for HumanReporter {
             Message::Summary(s) => self.summary(s),
             Message::Rule(rule) => writeln!(
                 self.out,
-                "{:<34} {:<7} {:<11} {}  [{}]",
+                "{:<34} {:<7} {:<11} {:<6} {}  [{}]",
                 escape(rule.id),
                 rule.severity.as_str(),
                 format!("{:?}", rule.kind).to_lowercase(),
+                rule.confidence.as_str(),
                 Escaped(rule.description),
                 Escaped(&rule.keywords.join(", "))
             ),

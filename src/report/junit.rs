@@ -2,7 +2,8 @@
 //! finding or diagnostic (a secret, a hygiene or integrity error), an `<error>` case per input
 //! that could not be scanned, a skipped case per warning-level one and per note worth a look
 //! (a finding an inline allow silenced, invalid JSON, the count of files not scanned), or one
-//! passing case when there is nothing to say. Levels are `Finding::level`'s and
+//! passing case when there is nothing to say. A finding's message says its confidence; the
+//! findings below `--min-confidence` are counted in one skipped case. Levels are `Finding::level`'s and
 //! `Code::level`'s: a case fails exactly when what it reports fails the run.
 
 use std::io::{self, Write};
@@ -123,11 +124,12 @@ impl Reporter for JunitReporter {
                     format!("{}:{}:{} {}", f.path, f.line, f.column, f.rule),
                     format!("leakgate.{}", f.rule),
                     format!(
-                        "{}: {}{} (fingerprint {})",
+                        "{}: {}{} (fingerprint {}, {})",
                         f.description,
                         f.preview,
                         f.decoded_suffix(),
-                        f.fingerprint
+                        f.fingerprint,
+                        f.confidence_text()
                     ),
                 ),
             ),
@@ -144,6 +146,14 @@ impl Reporter for JunitReporter {
                     self.skipped.push((
                         "files not scanned".to_owned(),
                         "leakgate.skipped".to_owned(),
+                        text,
+                    ));
+                }
+                // Not failures (they do not fail the run), but never silently absent.
+                if let Some(text) = summary.hidden_text() {
+                    self.skipped.push((
+                        "findings below --min-confidence".to_owned(),
+                        "leakgate.min-confidence".to_owned(),
                         text,
                     ));
                 }

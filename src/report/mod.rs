@@ -8,7 +8,9 @@
 //!
 //! `--format json` writes one JSON object per line. Every object has a `type`:
 //!
-//! - `"finding"`: `rule`, `description`, `severity` (`high`|`medium`|`low`), `path`, `line`,
+//! - `"finding"`: `rule`, `description`, `severity` (`high`|`medium`|`low`), `confidence`
+//!   (`high`|`medium`|`low`: how sure, one level lower in a test fixture, then `test_fixture:
+//!   true`), `path`, `line`,
 //!   `column` (1-based, in characters), `end_line`, `end_column` (exclusive), `fingerprint`
 //!   (16 hex digits, salted per repository, stable across moves and clones: see
 //!   [`crate::fingerprint`]), `preview` (known prefix then `[REDACTED]`),
@@ -50,8 +52,10 @@
 //!   (total), `skipped` (count per reason), `errors`, `invalid_json`, `elapsed_ms`, and for `--staged` scans
 //!   `lines_added`; for `--range` scans also `commits`, and `suppressed` when not zero; for git
 //!   scans `binary_scanned` when not zero (binary blobs, among `files_scanned`, scanned as raw
-//!   bytes).
-//! - `"rule"` (`leakgate rules list`): `id`, `description`, `severity`, `kind`, `keywords`,
+//!   bytes); always `by_confidence` (the reported findings per level), `min_confidence` (the
+//!   level a finding needed) and `below_min_confidence` (findings left out, per level below it).
+//! - `"rule"` (`leakgate rules list`): `id`, `description`, `severity`, `kind`, `confidence`,
+//!   `keywords`,
 //!   `file`, and `revoke` when the rule names the provider's page for revoking a leaked secret,
 //!   `checksum` when its secrets carry one, `requires` (`regex`, `within_lines`) for a paired
 //!   rule.
@@ -73,9 +77,11 @@ use std::io;
 use serde::Serialize;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::finding::Finding;
+use crate::finding::{ByConfidence, Finding};
 use crate::input::SkipReason;
+use crate::pipeline::confidence::Hidden;
 use crate::pipeline::{Outcome, Scope};
+use crate::rules::Confidence;
 
 /// Everything a reporter can be told: a finding, a silenced finding, a [`Diagnostic`]
 /// (everything else a run has to say, each at the level its code decides), and the summary.
@@ -104,6 +110,8 @@ pub struct RuleInfo<'a> {
     pub description: &'a str,
     pub severity: crate::rules::Severity,
     pub kind: crate::rules::RuleKind,
+    /// How sure a match of the rule is, before a test fixture's path lowers it.
+    pub confidence: Confidence,
     pub keywords: &'a [String],
     /// Where the rule comes from: a built-in `rules/*.toml` file or a configuration file.
     pub file: &'a str,
@@ -126,6 +134,7 @@ impl<'a> RuleInfo<'a> {
             description: &spec.description,
             severity: spec.severity,
             kind: spec.kind,
+            confidence: spec.confidence(),
             keywords: &spec.keywords,
             file: &rule.origin,
             revoke: spec.revoke.as_deref(),
@@ -204,7 +213,40 @@ pub struct Summary {
     /// Range scans: findings on added lines that inline allow comments silenced.
     #[serde(skip_serializing_if = "is_zero")]
     pub suppressed: usize,
+    /// The reported findings by confidence (`{"high": 1, "medium": 0, "low": 2}`).
+    pub by_confidence: ByConfidence,
+    /// The confidence a finding needed to be reported (`--min-confidence`; `None`, written
+    /// `low`, when nothing was filtered).
+    #[serde(serialize_with = "serialize_min")]
+    pub min_confidence: Option<Confidence>,
+    /// The findings left out because they are below `min_confidence`, by confidence: one key
+    /// per level below it (`{"low": 3}` for medium; `{}` for low, which hides nothing).
+    #[serde(serialize_with = "serialize_below")]
+    pub below_min_confidence: Hidden,
     pub elapsed_ms: u128,
+}
+
+fn serialize_min<S: serde::Serializer>(
+    min: &Option<Confidence>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(min.unwrap_or(Confidence::Low).as_str())
+}
+
+fn serialize_below<S: serde::Serializer>(
+    hidden: &Hidden,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let levels: Vec<Confidence> = [Confidence::Medium, Confidence::Low]
+        .into_iter()
+        .filter(|c| *c < hidden.min())
+        .collect();
+    let mut map = serializer.serialize_map(Some(levels.len()))?;
+    for level in levels {
+        map.serialize_entry(level.as_str(), &hidden.below.get(level))?;
+    }
+    map.end()
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -238,8 +280,41 @@ impl Summary {
             errors: outcome.count(|code| code == Code::Unreadable),
             invalid_json: outcome.count(|code| code == Code::InvalidJson),
             suppressed: outcome.suppressed.len(),
+            by_confidence: ByConfidence::of(&outcome.findings),
+            min_confidence: outcome.hidden.min,
+            below_min_confidence: outcome.hidden,
             ..Summary::default()
         }
+    }
+
+    /// What `--min-confidence` left out, in a sentence for every readable format:
+    /// `3 low-confidence findings below --min-confidence medium not shown`. `None` when
+    /// nothing was left out.
+    pub fn hidden_text(&self) -> Option<String> {
+        let hidden = &self.below_min_confidence;
+        let total = hidden.below.total();
+        if total == 0 {
+            return None;
+        }
+        let min = hidden.min().as_str();
+        let levels = hidden.below.nonzero();
+        let what = match levels.as_slice() {
+            [(level, n)] => format!(
+                "{n} {}-confidence {}",
+                level.as_str(),
+                if *n == 1 { "finding" } else { "findings" }
+            ),
+            _ => {
+                let parts: Vec<String> = (levels.iter())
+                    .map(|(level, n)| format!("{n} {}", level.as_str()))
+                    .collect();
+                format!("{total} findings ({})", parts.join(", "))
+            }
+        };
+        let low = Confidence::Low.as_str();
+        Some(format!(
+            "{what} below --min-confidence {min} not shown (see them with --min-confidence {low})"
+        ))
     }
 
     pub fn count_skip(&mut self, reason: SkipReason) {
@@ -348,6 +423,12 @@ pub fn deliver(
     if let Some(filter) = &delivery.baseline {
         crate::pipeline::apply_baseline(&mut outcome, filter, at_base)?;
     }
+    // Below --min-confidence: counted, not reported (the exit status agrees: see
+    // `pipeline::exit`).
+    outcome.hidden = crate::pipeline::confidence::hide_below(
+        &mut outcome.findings,
+        delivery.exit.min_confidence,
+    );
     let mut opened = delivery.output.open()?;
     self::outcome(opened.reporter(), &outcome, started.elapsed())?;
     opened.commit()?;

@@ -17,6 +17,13 @@
 //! consumers that read those. Warnings (a file a change adds not scanned, a shallow history,
 //! a baseline note), invalid JSON and the count of skipped files are tool execution
 //! notifications: they inform, and would only be noise as alerts.
+//!
+//! Confidence is each result's `rank` (SARIF's 0–100 "priority or importance": high 90,
+//! medium 60, low 30, see [`rank`]) and `properties.confidence` (with `properties.testFixture`
+//! when a test fixture's path lowered it). Every result reported blocks, so its level stays
+//! `error`: a finding below `--min-confidence` is not a result at all, and the run's
+//! `properties` count those (`belowMinConfidence`) beside the threshold (`minConfidence`) and
+//! the results by confidence (`findingsByConfidence`); a note notification says it in words.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -27,7 +34,7 @@ use super::{Message, Reporter};
 use crate::diagnostic::{Code, Diagnostic, Level};
 use crate::escape::escape;
 use crate::finding::Finding;
-use crate::rules::{RuleKind, Severity};
+use crate::rules::{Confidence, RuleKind, Severity};
 use crate::scan::Suppression;
 
 pub struct SarifReporter {
@@ -42,6 +49,8 @@ pub struct SarifReporter {
     failed: bool,
     /// `rules list`: rules for the driver, with no results.
     listed: Vec<(String, String, Severity, RuleKind, Option<String>)>,
+    /// The run's confidence counts, from the summary: `properties` of the run.
+    confidence: Option<Value>,
 }
 
 impl SarifReporter {
@@ -54,6 +63,7 @@ impl SarifReporter {
             notifications: Vec::new(),
             failed: false,
             listed: Vec::new(),
+            confidence: None,
         }
     }
 
@@ -74,6 +84,16 @@ fn security_severity(severity: Severity) -> &'static str {
         Severity::High => "8.5",
         Severity::Medium => "6.0",
         Severity::Low => "3.0",
+    }
+}
+
+/// A result's `rank` (SARIF: 0.0 to 100.0, higher is more important) for a confidence:
+/// high 90, medium 60, low 30, so a viewer sorting by rank lists the surest findings first.
+pub fn rank(confidence: Confidence) -> f64 {
+    match confidence {
+        Confidence::High => 90.0,
+        Confidence::Medium => 60.0,
+        Confidence::Low => 30.0,
     }
 }
 
@@ -282,7 +302,12 @@ impl SarifReporter {
                         },
                     }],
                     "partialFingerprints": {"leakgate/v2": f.fingerprint},
+                    "rank": rank(f.confidence),
+                    "properties": {"confidence": f.confidence.as_str()},
                 });
+                if f.test_fixture {
+                    result["properties"]["testFixture"] = json!(true);
+                }
                 // A paired credential: where its other half is.
                 if !f.related.is_empty() {
                     result["relatedLocations"] = f
@@ -306,7 +331,7 @@ impl SarifReporter {
             .chain(suppressed)
             .chain(diagnostics)
             .collect();
-        json!({
+        let mut document = json!({
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",
             "runs": [{
@@ -323,7 +348,11 @@ impl SarifReporter {
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }],
-        })
+        });
+        if let Some(properties) = &self.confidence {
+            document["runs"][0]["properties"] = properties.clone();
+        }
+        document
     }
 }
 
@@ -384,6 +413,20 @@ impl Reporter for SarifReporter {
                 if let Some(text) = summary.skipped_text() {
                     self.notify("note", None, text);
                 }
+                if let Some(text) = summary.hidden_text() {
+                    self.notify("note", None, text);
+                }
+                let below = &summary.below_min_confidence;
+                let below: serde_json::Map<String, Value> = [Confidence::Medium, Confidence::Low]
+                    .into_iter()
+                    .filter(|c| *c < below.min())
+                    .map(|c| (c.as_str().to_owned(), json!(below.below.get(c))))
+                    .collect();
+                self.confidence = Some(json!({
+                    "minConfidence": summary.below_min_confidence.min().as_str(),
+                    "findingsByConfidence": summary.by_confidence,
+                    "belowMinConfidence": below,
+                }));
             }
             Message::Rule(rule) => self.listed.push((
                 rule.id.to_owned(),

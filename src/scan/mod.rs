@@ -675,6 +675,7 @@ impl<'r> Scanner<'r> {
                 description: rule.spec.description.clone(),
                 severity: rule.spec.severity,
                 confidence: rule.spec.confidence(),
+                test_fixture: false,
                 path: provenance.path().to_owned(),
                 line: line_number,
                 column,
