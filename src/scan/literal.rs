@@ -18,9 +18,9 @@ use super::value;
 pub struct LiteralContext<'a> {
     /// The value was written in quotes.
     pub quoted: bool,
-    /// The file is source code, where an unquoted value after a key is an identifier
-    /// (`Password: pw,` in Go), not a literal as in YAML, INI, `.env` or a shell command.
-    pub in_code: bool,
+    /// An unquoted value after a key is a literal in this file: configuration or a shell
+    /// script (see [`unquoted_values_are_literals`]).
+    pub unquoted_literals: bool,
     /// The rule's `key` group, when it has one (`db_password`, `--password`).
     pub key: Option<&'a [u8]>,
 }
@@ -82,24 +82,36 @@ const NOT_PASSWORDS: &[&str] = &[
     "noop",
 ];
 
-/// File name extensions of source code, where an unquoted value is an identifier.
+/// File name extensions of configuration files and shell scripts, where a value written
+/// without quotes is a literal (`password: arvj` in YAML, `passwd=arvj` in INI).
 #[rustfmt::skip]
-const CODE_EXTENSIONS: &[&str] = &[
-    "go", "py", "pyi", "js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx", "java", "kt", "kts",
-    "scala", "groovy", "gradle", "cs", "fs", "vb", "rb", "php", "rs", "c", "h", "cc", "cpp", "cxx",
-    "hpp", "hh", "m", "mm", "swift", "dart", "lua", "pl", "pm", "r", "jl", "ex", "exs", "erl",
-    "hs", "clj", "elm", "vue", "svelte", "ipynb",
+const LITERAL_EXTENSIONS: &[&str] = &[
+    "yaml", "yml", "ini", "cfg", "conf", "cnf", "properties", "env", "toml", "tfvars", "hcl",
+    "sh", "bash", "zsh", "ksh", "fish", "ps1", "bat", "cmd", "xml", "config", "plist",
+    "pgpass", "netrc", "npmrc", "pypirc", "service", "desktop",
 ];
 
-/// Is the file at `path` source code (by its extension)?
-pub fn is_code_path(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.rsplit_once('.').is_some_and(|(stem, extension)| {
-        !stem.is_empty()
-            && CODE_EXTENSIONS
-                .iter()
-                .any(|e| e.eq_ignore_ascii_case(extension))
-    })
+/// File names (without an extension, or whatever it is) of the same kind.
+#[rustfmt::skip]
+const LITERAL_NAMES: &[&str] = &[
+    "dockerfile", "containerfile", "makefile", ".env", ".pgpass", ".netrc", "_netrc", ".npmrc",
+    ".pypirc", ".my.cnf", "jenkinsfile", "procfile", "vagrantfile",
+];
+
+/// Is the file at `path` configuration or a shell script, where an unquoted value after a key
+/// is a literal? (In source code it is an identifier: `Password: pw,` in Go; in prose, a
+/// word: `one pass: about 3 ms`.)
+pub fn unquoted_values_are_literals(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    if LITERAL_NAMES.contains(&name.as_str())
+        || name.starts_with(".env.")
+        || name.starts_with("dockerfile.")
+        || name.ends_with(".dockerfile")
+    {
+        return true;
+    }
+    name.rsplit_once('.')
+        .is_some_and(|(stem, extension)| !stem.is_empty() && LITERAL_EXTENSIONS.contains(&extension))
 }
 
 /// Does `key` name a password (`db_password`, `adminPwd`, `--password`, `PGPASSWORD`,
@@ -148,10 +160,10 @@ pub fn weak_literal_reason(secret: &[u8], context: LiteralContext<'_>) -> Option
     {
         return Some("the key does not name a password");
     }
-    // A value after a key is a literal only in quotes, in code; where the rule's own pattern
-    // delimits the value (a URL's password, `mysql -p…`), it is one as it stands.
-    if !context.quoted && context.in_code && context.key.is_some() {
-        return Some("unquoted in code: an identifier");
+    // A value after a key is a literal only in quotes, but in configuration; where the rule's
+    // own pattern delimits the value (a URL's password, `mysql -p…`), it is one as it stands.
+    if !context.quoted && !context.unquoted_literals && context.key.is_some() {
+        return Some("unquoted outside configuration: an identifier or a word");
     }
     if secret.len() < 4 {
         return Some("too short even for a weak password");
@@ -234,7 +246,7 @@ mod tests {
             secret.as_bytes(),
             LiteralContext {
                 quoted: true,
-                in_code: true,
+                unquoted_literals: false,
                 key: Some(key.as_bytes()),
             },
         )
@@ -294,19 +306,23 @@ mod tests {
     }
 
     #[test]
-    fn unquoted_values_are_literals_only_outside_code() {
-        let unquoted = |in_code| {
+    fn unquoted_values_are_literals_only_in_configuration() {
+        let unquoted = |path| {
             weak_literal_reason(
                 b"arvj",
                 LiteralContext {
                     quoted: false,
-                    in_code,
+                    unquoted_literals: unquoted_values_are_literals(path),
                     key: Some(b"password"),
                 },
             )
         };
-        assert_eq!(unquoted(false), None);
-        assert!(unquoted(true).is_some());
+        for config in ["app.yaml", "deploy/.env", ".env.local", "db.ini", "run.sh", "Dockerfile"] {
+            assert_eq!(unquoted(config), None, "{config}");
+        }
+        for other in ["main.go", "App.java", "README.md", "notes.txt", ".yaml"] {
+            assert!(unquoted(other).is_some(), "{other}");
+        }
     }
 
     #[test]
@@ -316,15 +332,5 @@ mod tests {
         assert!(is_weak_shape(b"QTHNZZKQ"));
         assert!(!is_weak_shape(b"hWq8kLm2"));
         assert!(!is_weak_shape(b"xkqmzvbw12"));
-    }
-
-    #[test]
-    fn code_paths_are_known_by_extension() {
-        assert!(is_code_path("src/main.go"));
-        assert!(is_code_path("a/B.Java"));
-        assert!(!is_code_path("config/app.yaml"));
-        assert!(!is_code_path(".env"));
-        assert!(!is_code_path("deploy.sh"));
-        assert!(!is_code_path(".py"));
     }
 }

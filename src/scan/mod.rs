@@ -381,8 +381,9 @@ impl<'r> Scanner<'r> {
             }
         }
         let mut out = Vec::new();
-        // In source code an unquoted value is an identifier, never a weak literal password.
-        let in_code = literal::is_code_path(path);
+        // Outside configuration an unquoted value is an identifier or a word, never a weak
+        // literal password.
+        let unquoted_literals = literal::unquoted_values_are_literals(path);
         // Secrets of a checksummed format whose checksum failed: not that provider's token, so
         // no other rule reports the very same text as a secret either (`NPM_TOKEN=npm_…` with
         // a wrong checksum is a placeholder or a test value, not a generic secret).
@@ -464,7 +465,7 @@ impl<'r> Scanner<'r> {
                         }
                         let literal = literal::LiteralContext {
                             quoted: context.quoted,
-                            in_code: in_code && !view.literal(),
+                            unquoted_literals: unquoted_literals || view.literal(),
                             key,
                         };
                         let confidence = (checksum_ok
@@ -863,7 +864,12 @@ fn accept(
             } else {
                 // Too weak for a generated secret; where only a password can stand, a weak
                 // literal is still one (at the rule's lower confidence).
-                return weak.filter(|_| literal::weak_literal_reason(secret, literal).is_none());
+                // (Only a weak one: a long value of mixed characters was rejected for what it
+                // is, a template, a path, an identifier.)
+                return weak.filter(|_| {
+                    literal::is_weak_shape(secret)
+                        && literal::weak_literal_reason(secret, literal).is_none()
+                });
             }
         }
     };
