@@ -18,6 +18,9 @@ use super::value;
 pub struct LiteralContext<'a> {
     /// The value was written in quotes.
     pub quoted: bool,
+    /// Its quote was a backtick: a code span in prose and docstrings (`` Pass :meth:`peek` ``)
+    /// or a shell command more often than a JavaScript string.
+    pub backticks: bool,
     /// An unquoted value after a key is a literal in this file: configuration or a shell
     /// script (see [`unquoted_values_are_literals`]).
     pub unquoted_literals: bool,
@@ -165,6 +168,9 @@ pub fn weak_literal_reason(secret: &[u8], context: LiteralContext<'_>) -> Option
     if !context.quoted && !context.unquoted_literals && context.key.is_some() {
         return Some("unquoted outside configuration: an identifier or a word");
     }
+    if context.backticks {
+        return Some("in backticks: code in prose, or a command");
+    }
     if secret.len() < 4 {
         return Some("too short even for a weak password");
     }
@@ -246,6 +252,7 @@ mod tests {
             secret.as_bytes(),
             LiteralContext {
                 quoted: true,
+                backticks: false,
                 unquoted_literals: false,
                 key: Some(key.as_bytes()),
             },
@@ -312,6 +319,7 @@ mod tests {
                 b"arvj",
                 LiteralContext {
                     quoted: false,
+                    backticks: false,
                     unquoted_literals: unquoted_values_are_literals(path),
                     key: Some(b"password"),
                 },

@@ -465,6 +465,7 @@ impl<'r> Scanner<'r> {
                         }
                         let literal = literal::LiteralContext {
                             quoted: context.quoted,
+                            backticks: quoted && start > 0 && data[start - 1] == b'`',
                             unquoted_literals: unquoted_literals || view.literal(),
                             key,
                         };
