@@ -21,11 +21,14 @@ pub struct LiteralContext<'a> {
     /// Its quote was a backtick: a code span in prose and docstrings (`` Pass :meth:`peek` ``)
     /// or a shell command more often than a JavaScript string.
     pub backticks: bool,
-    /// An unquoted value after a key is a literal in this file: configuration or a shell
-    /// script (see [`unquoted_values_are_literals`]).
+    /// An unquoted value after a key is a literal here: in configuration or a shell script
+    /// (see [`unquoted_values_are_literals`]), or inside a string literal of code (a
+    /// connection string's `Password=…;`).
     pub unquoted_literals: bool,
     /// The rule's `key` group, when it has one (`db_password`, `--password`).
     pub key: Option<&'a [u8]>,
+    /// The bytes right after the value (`(` makes an unquoted `getenv` a call).
+    pub followed_by: &'a [u8],
 }
 
 /// Words that end a key naming a password (the only keys where a weak value is a credential:
@@ -113,8 +116,27 @@ pub fn unquoted_values_are_literals(path: &str) -> bool {
     {
         return true;
     }
-    name.rsplit_once('.')
-        .is_some_and(|(stem, extension)| !stem.is_empty() && LITERAL_EXTENSIONS.contains(&extension))
+    name.rsplit_once('.').is_some_and(|(stem, extension)| {
+        !stem.is_empty() && LITERAL_EXTENSIONS.contains(&extension)
+    })
+}
+
+/// Does the key at `offset` stand inside a string literal of its line: after an odd number of
+/// unescaped double quotes (or single quotes) since the line's start, `line_start`, not
+/// counting the key's own opening quote (`'password' => …`)?
+pub fn inside_string(data: &[u8], line_start: usize, offset: usize) -> bool {
+    let mut before = &data[line_start..offset];
+    if let [rest @ .., b'"' | b'\'' | b'`'] = before {
+        before = rest;
+    }
+    let unescaped = |quote: u8| {
+        before
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == quote && (i == 0 || before[i - 1] != b'\\'))
+            .count()
+    };
+    unescaped(b'"') % 2 == 1 || unescaped(b'\'') % 2 == 1
 }
 
 /// Does `key` name a password (`db_password`, `adminPwd`, `--password`, `PGPASSWORD`,
@@ -167,6 +189,9 @@ pub fn weak_literal_reason(secret: &[u8], context: LiteralContext<'_>) -> Option
     // own pattern delimits the value (a URL's password, `mysql -p…`), it is one as it stands.
     if !context.quoted && !context.unquoted_literals && context.key.is_some() {
         return Some("unquoted outside configuration: an identifier or a word");
+    }
+    if !context.quoted && matches!(context.followed_by.first(), Some(b'(' | b'[' | b'.')) {
+        return Some("an expression: a call or an index");
     }
     if context.backticks {
         return Some("in backticks: code in prose, or a command");
@@ -255,6 +280,7 @@ mod tests {
                 backticks: false,
                 unquoted_literals: false,
                 key: Some(key.as_bytes()),
+                followed_by: b"",
             },
         )
     }
@@ -322,15 +348,32 @@ mod tests {
                     backticks: false,
                     unquoted_literals: unquoted_values_are_literals(path),
                     key: Some(b"password"),
+                    followed_by: b"",
                 },
             )
         };
-        for config in ["app.yaml", "deploy/.env", ".env.local", "db.ini", "run.sh", "Dockerfile"] {
+        for config in [
+            "app.yaml",
+            "deploy/.env",
+            ".env.local",
+            "db.ini",
+            "run.sh",
+            "Dockerfile",
+        ] {
             assert_eq!(unquoted(config), None, "{config}");
         }
         for other in ["main.go", "App.java", "README.md", "notes.txt", ".yaml"] {
             assert!(unquoted(other).is_some(), "{other}");
         }
+    }
+
+    #[test]
+    fn a_value_inside_a_string_literal_is_known() {
+        let line = br#"const string Db = "Server=db;Password=qthn;"; x = pw"#;
+        let at = |needle: &[u8]| memchr::memmem::find(line, needle).unwrap_or(0);
+        assert!(inside_string(line, 0, at(b"qthn")));
+        assert!(!inside_string(line, 0, at(b"pw")));
+        assert!(!inside_string(br#"say("\"") + pw"#, 0, 14));
     }
 
     #[test]

@@ -466,8 +466,28 @@ impl<'r> Scanner<'r> {
                         let literal = literal::LiteralContext {
                             quoted: context.quoted,
                             backticks: quoted && start > 0 && data[start - 1] == b'`',
-                            unquoted_literals: unquoted_literals || view.literal(),
+                            unquoted_literals: unquoted_literals
+                                || view.literal()
+                                // `key=value` packed inside a string of code: a
+                                // connection string's `Password=…;`, a query's `pwd=…&`
+                                // (not prose in a docstring: `secret: where it goes`).
+                                || key_span.is_some_and(|(key_start, key_end)| {
+                                    let key_start = from + key_start;
+                                    let key_end = from + key_end;
+                                    if data.get(key_end) != Some(&b'=') || start != key_end + 1
+                                    {
+                                        return false;
+                                    }
+                                    let (line_start, _) = line_bounds_within(
+                                        data,
+                                        key_start,
+                                        key_start.saturating_sub(LONG_LINE_WINDOW),
+                                        key_start,
+                                    );
+                                    literal::inside_string(data, line_start, key_start)
+                                }),
                             key,
+                            followed_by: context.followed_by,
                         };
                         let confidence = (checksum_ok
                             && !inside_redaction_marker(data, start)
