@@ -864,7 +864,13 @@ fn accept(
         .weak_literals
         .filter(|_| literal.key.is_none_or(literal::key_names_password));
     let confidence = match weak {
-        Some(weak) if literal::is_weak_shape(secret) => weak.min(rule.spec.confidence()),
+        // Judged as the weak literal it is, even when the generic checks took it (`sha256`).
+        Some(weak) if literal::is_weak_shape(secret) => {
+            if literal::weak_literal_reason(secret, literal).is_some() {
+                return None;
+            }
+            weak.min(rule.spec.confidence())
+        }
         _ => rule.spec.confidence(),
     };
     let min_entropy = rule.spec.min_entropy.unwrap_or(0.0);
