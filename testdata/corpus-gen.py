@@ -2274,6 +2274,248 @@ INSERT INTO api_tokens (token, user_id) VALUES ('""" + uuid4() + """', 1);
 """)
 
 
+# ================================================================ recall (issue 12)
+def recall_files():
+    """Credentials in real code that have no provider format: short and all-letter passwords
+    where only a password can stand, URL credentials in any scheme and inside format strings,
+    credential constructors, Basic values in YAML lists, escaped JSON, salts, JWKs, otpauth,
+    .pgpass, generic keys of unknown providers; placeholders of each beside them. Their own
+    RNG, so that the files above stay byte-identical."""
+    r = random.Random(SEED + 12)
+
+    def weak(lo=4, hi=8):
+        # Letters only, as the people-labelled data is obfuscated; never a word we drop.
+        while True:
+            v = "".join(r.choice(LO) for _ in range(r.randint(lo, hi)))
+            if not any(w in v for w in ("pass", "pwd", "secret", "test", "admin", "root")):
+                return v
+
+    def rnd(n, alphabet=ALNUM):
+        return "".join(r.choice(alphabet) for _ in range(n))
+
+    def b64(text):
+        return base64.b64encode(text.encode()).decode()
+
+    f = F("go/natsclient_test.go")
+    f.a("""package natsclient
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/nats-io/nats.go"
+)
+
+func TestConnect(t *testing.T) {
+	port := startServer(t)""")
+    p = weak(8, 8)
+    f.s('\tnc, err := nats.Connect(fmt.Sprintf("nats://clientA:%s@127.0.0.1:%%d", port))' % p, "url-credentials", p)
+    f.a("""	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	// built from parts: nothing to find
+	url := fmt.Sprintf("nats://%s:%s@%s:%d", user, pass, host, port)
+	_ = url
+}
+
+func TestProxyAuth(t *testing.T) {
+	req, _ := http.NewRequest("GET", "http://proxy.internal/healthz", nil)""")
+    p = weak()
+    f.s('\treq.SetBasicAuth("monitor", "%s")' % p, "password", p)
+    f.a('\tcfg := Config{User: "svc", Password: password, Host: host}')
+    p = weak()
+    f.s('\tother := Config{User: "svc", Password: "%s", Host: "db"}' % p, "password", p)
+    f.a("""	_, _ = cfg, other
+}""")
+
+    f = F("python/ctfd_config.py")
+    f.a("""import os
+
+import requests
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")""")
+    p = weak(4, 4)
+    f.s('    SQLALCHEMY_DATABASE_URI = "mysql+pymysql://ctfd:%s@db/ctfd"' % p, "url-credentials", p)
+    f.a("""    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    REDIS_URL = "redis://{}:{}@{}:6379".format(REDIS_USER, REDIS_PASS, REDIS_HOST)
+    DSN = "postgresql://%(user)s:%(password)s@%(host)s/app" % settings
+    TOKEN_TYPE = "bearer\"""")
+    salt = rnd(22)
+    f.s('    PASSWORD_SALT = "%s"' % salt, "salt", salt)
+    f.a("""    SALT_ROUNDS = 12
+
+
+def fetch_status(url):""")
+    p = weak()
+    f.s('    return requests.get(url, auth=("status", "%s"), timeout=5)' % p, "password", p)
+    f.a("""
+
+def fetch_private(url, user, pw):
+    return requests.get(url, auth=(user, pw), timeout=5)""")
+
+    f = F("java/MailSender.java")
+    f.a("""package com.acme.mail;
+
+import javax.mail.Authenticator;
+import javax.mail.PasswordAuthentication;
+
+public class MailSender {
+    private String password;
+    private static final String PASSWORD_PARAM = "password";
+
+    Authenticator authenticator() {
+        return new Authenticator() {
+            @Override
+            protected PasswordAuthentication getPasswordAuthentication() {""")
+    p = weak()
+    f.s('                return new PasswordAuthentication("alerts@acme.io", "%s".toCharArray());' % p, "password", p)
+    f.a("""            }
+        };
+    }
+
+    DataSource dataSource() {
+        HikariDataSource ds = new HikariDataSource();
+        ds.setUsername("mailer");""")
+    p = weak()
+    f.s('        ds.setPassword("%s");' % p, "password", p)
+    f.a("""        HikariDataSource replica = new HikariDataSource();
+        replica.setPassword(System.getenv("REPLICA_PASSWORD"));""")
+    p = weak()
+    f.s('        String url = "jdbc:sqlserver://sql01:1433;databaseName=mail;user=sa;password=%s;encrypt=true";' % p, "db-url", p)
+    f.a("""        return ds;
+    }
+}""")
+
+    f = F("node/webhooks.ts")
+    f.a("""import amqp from "amqplib";
+
+const host = process.env.MQ_HOST ?? "localhost";""")
+    p = weak()
+    f.s('const brokerUrl = `amqp://app:%s@${host}:5672`;' % p, "url-credentials", p)
+    f.a("""const cacheUrl = `redis://:${process.env.REDIS_PASSWORD}@${host}:6379`;
+
+export const adminLogin = {
+  username: "ops",
+  password: process.env.ADMIN_PASSWORD,
+};
+""")
+    p = weak()
+    f.s('export const fixtureUser = { username: "fixture", password: "%s" };' % p, "password", p)
+    t = rnd(32)
+    f.s('const cannedResponse = "{\\"access_token\\":\\"%s\\",\\"token_type\\":\\"bearer\\"}";' % t, "generic", t)
+    f.a("""
+export interface Credentials {
+  username: string;
+  password?: string;
+}""")
+
+    f = F("ruby/mailer_config.rb")
+    f.a("""Rails.application.configure do
+  config.action_mailer.delivery_method = :smtp
+  config.action_mailer.smtp_settings = {
+    address: "smtp.acme.io",
+    user_name: "alerts",""")
+    p = weak()
+    f.s("    password: '%s'," % p, "password", p)
+    f.a("""    authentication: :login
+  }
+  config.cache_store = :redis_cache_store, { url: ENV.fetch("REDIS_URL") }""")
+    p = weak()
+    f.s('  config.session_store :redis_store, servers: ["redis://:%s@cache.internal:6379/0/session"]' % p, "url-credentials", p)
+    f.a("""  config.x.admin_password = ENV["ADMIN_PASSWORD"]
+end""")
+
+    f = F("csharp/ShareClient.cs")
+    f.a("""using System.Net;
+
+namespace Acme.Shares
+{
+    public class ShareClient
+    {
+        public ICredentials Credentials(string user, string password) =>
+            new NetworkCredential(user, password);
+""")
+    p = weak()
+    f.s('        public ICredentials Service() => new NetworkCredential("svc-share", "%s", "CORP");' % p, "password", p)
+    p = weak()
+    f.s('        const string Db = "Server=sql01;Database=shares;User Id=share;Password=%s;";' % p, "password", p)
+    f.a("""        const string Template = "Server={0};Database=shares;User Id={1};Password={2};";
+    }
+}""")
+
+    f = F("k8s/ingress-auth.yaml")
+    f.a("""apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: gateway
+data:
+  upstreams.yaml: |
+    routes:
+      - path: /metrics
+        headers:""")
+    p = weak()
+    f.s("          - 'Authorization: Basic %s'" % b64("scraper:" + p), "basic-auth", b64("scraper:" + p))
+    f.a("""      - path: /public
+        headers: []
+    users:""")
+    p = weak()
+    f.s("      - {user: svc, password: %s}" % p, "password", p)
+    f.a("""      - {user: ci, password: ${CI_PASSWORD}}
+      - {user: guest, password: changeme}""")
+
+    f = F("json/wallet-keys.json")
+    d = rnd(43, B64URL)
+    f.a('{\n  "keys": [\n    {')
+    f.a('      "kty": "OKP",\n      "crv": "Ed25519",\n      "kid": "%s",\n      "x": "%s",' % (rnd(12), rnd(43, B64URL)))
+    f.s('      "d": "%s"' % d, "jwk", d)
+    f.a('    }\n  ],\n  "issuer": "https://id.acme.io",\n  "password_policy": "strong"\n}')
+
+    f = F("python/jwk_fixture.py")
+    d = rnd(43, B64URL)
+    f.a('"""Signing key for the local identity provider."""\n')
+    f.s("SIGNING_KEY = {'kty': 'EC', 'crv': 'P-256', 'x': '%s', 'y': '%s', 'd': '%s'}" % (rnd(43, B64URL), rnd(43, B64URL), d), "jwk", d)
+    f.a("PUBLIC_KEY = {'kty': 'EC', 'crv': 'P-256', 'x': '%s', 'y': '%s'}" % (rnd(43, B64URL), rnd(43, B64URL)))
+
+    f = F("misc/.pgpass")
+    p = weak(6, 8)
+    f.s("db.acme.io:5432:billing:svc_billing:%s" % p, "password", p)
+    f.a("# replica, read-only\nlocalhost:5432:*:postgres:postgres")
+
+    f = F("misc/odbc.ini")
+    f.a("[warehouse]\nDriver = ODBC Driver 18 for SQL Server\nServer = dwh.acme.io\nUID = reporting")
+    p = weak()
+    f.s("PWD = %s" % p, "password", p)
+    f.a("\n[local]\nDriver = SQLite3\nDatabase = /var/lib/app/local.db\nPWD =")
+
+    f = F("shell/restore-db.sh")
+    f.a("#!/usr/bin/env bash\nset -euo pipefail\n")
+    p = weak()
+    f.s("mysql -h db.internal -u restore -p%s app < dump.sql" % p, "password", p)
+    f.a("mysql -h db.internal -u restore -p app < dump.sql")
+    p = weak()
+    f.s("sshpass -p %s scp dump.sql backup@vault.internal:/srv/dumps/" % p, "password", p)
+    p = weak()
+    f.s("PGPASSWORD=%s psql -h pg.internal -U app -c 'select 1'" % p, "password", p)
+    f.a('PGPASSWORD="$PG_PASS" psql -h pg.internal -U app -c "select 1"')
+
+    f = F("docs/mfa.md")
+    f.a("# Enrolling the shared on-call phone\n\nScan this once, then delete the page:\n")
+    s32 = rnd(32, B32)
+    f.s("    otpauth://totp/Acme:oncall@acme.io?secret=%s&issuer=Acme" % s32, "otp", s32)
+    f.a("\nThe documentation example `otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP` is not a secret.")
+
+    f = F("env/.env.integrations")
+    f.a("# third-party services without a provider rule")
+    k = rnd(32)
+    f.s("ACME_MAPS_API_KEY=%s" % k, "generic", k)
+    k = rnd(40)
+    f.s("QUUX_SECRET_KEY=%s" % k, "generic", k)
+    f.a("QUUX_KEY_ID=%s\nQUUX_PUBLIC_KEY=%s\nQUUX_TOKEN_URL=https://auth.quux.io/token" % (rnd(20), rnd(40)))
+
+
 # ================================================================ main
 README = """# leakgate evaluation corpus
 
@@ -2318,7 +2560,8 @@ targets (exclude them when scanning, or ignore findings in them).
 def main():
     for fn in [python_files, node_files, go_files, java_files, ruby_files, php_files, shell_files,
                docker_files, k8s_files, terraform_files, env_files, ini_toml_files, xml_json_files,
-               ci_files, docs_files, lockfiles, web_files, csharp_rust_files, misc_files]:
+               ci_files, docs_files, lockfiles, web_files, csharp_rust_files, misc_files,
+               recall_files]:
         fn()
 
     paths = [f.path for f in FILES]

@@ -230,6 +230,7 @@ fn translate_into(
             kind: RuleKind::Token,
             severity: Severity::High,
             confidence: None,
+            weak_literals: None,
             min_entropy: rule.entropy,
             multiline: false,
             paths: Vec::new(),

@@ -747,6 +747,7 @@ paths = ['''fixtures/''']
             kind: crate::rules::RuleKind::Token,
             severity: Severity::High,
             confidence: None,
+            weak_literals: None,
             min_entropy: None,
             multiline: false,
             paths: Vec::new(),

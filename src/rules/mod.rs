@@ -109,6 +109,12 @@ pub struct RuleSpec {
     /// [`RuleSpec::confidence`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<Confidence>,
+    /// For an assignment rule whose context leaves no doubt that the value is a password (a
+    /// key naming a password, `mysql -p`, a credential constructor's password argument): a
+    /// literal too weak for the generic checks (short, all letters) is still reported, at
+    /// this confidence, unless it is a placeholder (see `scan::literal`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weak_literals: Option<Confidence>,
     #[serde(default)]
     pub min_entropy: Option<f64>,
     #[serde(default)]

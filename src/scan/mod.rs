@@ -11,13 +11,14 @@
 pub mod decode;
 pub mod examples;
 pub mod json;
+pub mod literal;
 pub mod value;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::finding::{self, Decoding, Encoding, Finding, Mask, Secret};
 use crate::input::Provenance;
 use crate::mask::SecretForms;
-use crate::rules::{Rule, RuleKind, RuleSet, SecretGroup};
+use crate::rules::{Confidence, Rule, RuleKind, RuleSet, SecretGroup};
 use decode::{Budget, DecodeOptions, ViewKind};
 
 /// On a line longer than this, a rule's regex sees only this many bytes on each side of a
@@ -69,6 +70,9 @@ struct Candidate {
     string: Option<usize>,
     /// For a paired credential: the byte range of the partner its rule requires.
     related: Option<(usize, usize)>,
+    /// How sure the match is: its rule's confidence, or its `weak_literals` confidence for a
+    /// weak literal password.
+    confidence: Confidence,
 }
 
 /// A finding an inline allow comment silenced: where, which rule and which comment. Nothing of
@@ -347,6 +351,7 @@ impl<'r> Scanner<'r> {
                         .and_then(|(s, e)| layer.locate(s, e))
                         .map(|(s, e, _)| (s, e)),
                     rule: candidate.rule,
+                    confidence: candidate.confidence,
                 });
             }
             replaced.extend(
@@ -376,6 +381,9 @@ impl<'r> Scanner<'r> {
             }
         }
         let mut out = Vec::new();
+        // Outside configuration an unquoted value is an identifier or a word, never a weak
+        // literal password.
+        let unquoted_literals = literal::unquoted_values_are_literals(path);
         // Secrets of a checksummed format whose checksum failed: not that provider's token, so
         // no other rule reports the very same text as a secret either (`NPM_TOKEN=npm_…` with
         // a wrong checksum is a placeholder or a test value, not a generic secret).
@@ -455,21 +463,47 @@ impl<'r> Scanner<'r> {
                         if start < end && !checksum_ok {
                             failed_checksums.push((start, end));
                         }
-                        let related = if checksum_ok
+                        let literal = literal::LiteralContext {
+                            quoted: context.quoted,
+                            backticks: quoted && start > 0 && data[start - 1] == b'`',
+                            unquoted_literals: unquoted_literals
+                                || view.literal()
+                                // `key=value` packed inside a string of code: a
+                                // connection string's `Password=…;`, a query's `pwd=…&`
+                                // (not prose in a docstring: `secret: where it goes`).
+                                || key_span.is_some_and(|(key_start, key_end)| {
+                                    let key_start = from + key_start;
+                                    let key_end = from + key_end;
+                                    if data.get(key_end) != Some(&b'=') || start != key_end + 1
+                                    {
+                                        return false;
+                                    }
+                                    let (line_start, _) = line_bounds_within(
+                                        data,
+                                        key_start,
+                                        key_start.saturating_sub(LONG_LINE_WINDOW),
+                                        key_start,
+                                    );
+                                    literal::inside_string(data, line_start, key_start)
+                                }),
+                            key,
+                            followed_by: context.followed_by,
+                        };
+                        let confidence = (checksum_ok
                             && !inside_redaction_marker(data, start)
-                            && !self.rules.globally_allowed(secret, context.line)
-                            && accept(rule, key, secret, context)
-                        {
-                            match (&mut partners, &mut secret_lines) {
+                            && !self.rules.globally_allowed(secret, context.line))
+                        .then(|| accept(rule, secret, context, literal))
+                        .flatten();
+                        let related = match confidence {
+                            Some(_) => match (&mut partners, &mut secret_lines) {
                                 (Some(partners), Some(lines)) => {
                                     partners.nearest(data, (start, end), lines).map(Some)
                                 }
                                 _ => Some(None),
-                            }
-                        } else {
-                            None
+                            },
+                            None => None,
                         };
-                        if let Some(related) = related {
+                        if let (Some(related), Some(confidence)) = (related, confidence) {
                             out.push(Candidate {
                                 rule: rule_index,
                                 start,
@@ -480,6 +514,7 @@ impl<'r> Scanner<'r> {
                                 decoded,
                                 string: None,
                                 related,
+                                confidence,
                             });
                             accepted = true;
                         }
@@ -674,7 +709,7 @@ impl<'r> Scanner<'r> {
                 kind: rule.spec.kind,
                 description: rule.spec.description.clone(),
                 severity: rule.spec.severity,
-                confidence: rule.spec.confidence(),
+                confidence: candidate.confidence,
                 test_fixture: false,
                 path: provenance.path().to_owned(),
                 line: line_number,
@@ -811,33 +846,60 @@ fn fingerprinted(rule: &Rule, secret: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Does this candidate survive every check its rule asks for?
+/// Does this candidate survive every check its rule asks for, and how sure is it?
 fn accept(
     rule: &Rule,
-    key: Option<&[u8]>,
     secret: &[u8],
     context: value::ValueContext<'_>,
-) -> bool {
+    literal: literal::LiteralContext<'_>,
+) -> Option<Confidence> {
     if rule.allowlisted(secret) {
-        return false;
+        return None;
     }
-    if rule.spec.kind == RuleKind::Policy {
-        return true;
-    }
+    // A weak value where only a password can stand (the rule opts in, and a key, if the rule
+    // has one, names a password): the rule's weak confidence, not its own.
+    let weak = rule
+        .spec
+        .weak_literals
+        .filter(|_| literal.key.is_none_or(literal::key_names_password));
+    let confidence = match weak {
+        // Judged as the weak literal it is, even when the generic checks took it (`sha256`).
+        Some(weak) if literal::is_weak_shape(secret) => {
+            if literal::weak_literal_reason(secret, literal).is_some() {
+                return None;
+            }
+            weak.min(rule.spec.confidence())
+        }
+        _ => rule.spec.confidence(),
+    };
     let min_entropy = rule.spec.min_entropy.unwrap_or(0.0);
-    match rule.spec.kind {
+    let accepted = match rule.spec.kind {
+        RuleKind::Policy => true,
         RuleKind::Token => {
             value::placeholder_reason(secret).is_none()
                 && value::shannon_entropy(secret) >= min_entropy
         }
-        RuleKind::Policy => true,
         // The generic checks include every placeholder check (which look at the value alone,
         // not its context): judging them once is enough.
         RuleKind::Assignment => {
-            key.is_none_or(value::key_names_secret)
-                && value::generic_value_reason(secret, context, min_entropy).is_none()
+            if !literal.key.is_none_or(value::key_names_secret) {
+                return None;
+            }
+            if value::generic_value_reason(secret, context, min_entropy).is_none() {
+                true
+            } else {
+                // Too weak for a generated secret; where only a password can stand, a weak
+                // literal is still one (at the rule's lower confidence).
+                // (Only a weak one: a long value of mixed characters was rejected for what it
+                // is, a template, a path, an identifier.)
+                return weak.filter(|_| {
+                    literal::is_weak_shape(secret)
+                        && literal::weak_literal_reason(secret, literal).is_none()
+                });
+            }
         }
-    }
+    };
+    accepted.then_some(confidence)
 }
 
 /// Is `offset` inside a `[REDACTED:<rule>:<fingerprint>]` marker that leakgate itself wrote (a

@@ -65,6 +65,8 @@ const DOCUMENTED_EXAMPLES: &[&[u8]] = &[
     // uses the same one: Azurite (Azure Storage) and the Azure Cosmos DB emulator.
     b"eby8vdm02xnocqflquwjpllmetlcdxj1ouzft50usrz6ifsufq2uvercz4i6tq/k1szfptotr/kbhbeksogmgw==",
     b"c2y6ydjf5/r+ob0n8a7cgv30vrdjiwehlm+4qdu5de2nq9nduvtqobd4b8mggypmbiznqymsecagqy67xiw/jw==",
+    // The TOTP secret of Google Authenticator's key URI documentation and its tutorials.
+    b"jbswy3dpehpk3pxp",
 ];
 
 /// Secrets longer than this are blobs (key files), judged by fewer placeholder markers.
