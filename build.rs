@@ -30,13 +30,18 @@ fn main() {
         println!("cargo::rerun-if-changed={}", path.display());
         let text = fs::read_to_string(path).expect("read rule file");
         // A file that is not TOML is reported, pointing at the spot, by the binary's own
-        // parser (`RuleSet::builtin` falls back to the TOML text): keep the build going.
-        let mut rules = text
+        // parser: keep the build going, but write an entry the JSON loader refuses (no
+        // `rule`), so that it falls back to the TOML text and fails there. An empty list
+        // would drop the file's rules silently.
+        let Some(mut rules) = text
             .parse::<toml::Table>()
             .ok()
-            .and_then(|mut table| table.remove("rule"))
+            .map(|mut table| table.remove("rule").unwrap_or(toml::Value::Array(Vec::new())))
             .and_then(|rules| serde_json::to_value(rules).ok())
-            .unwrap_or(serde_json::Value::Array(Vec::new()));
+        else {
+            parsed.push(serde_json::json!({"file": name, "unparsable": true}));
+            continue;
+        };
         for rule in rules.as_array_mut().into_iter().flatten() {
             let Some(rule) = rule.as_object_mut() else {
                 continue;

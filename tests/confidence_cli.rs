@@ -72,7 +72,10 @@ fn a_test_fixture_is_one_level_lower_in_every_source() {
 
     // Staged.
     repo.git(&["add", "-A"]);
-    let staged = run_json(repo.leakgate().args(["scan", "--staged"]));
+    let staged = run_json(
+        repo.leakgate()
+            .args(["scan", "--staged", "--min-confidence", "low"]),
+    );
     assert_eq!(staged.status, Some(1));
     assert_eq!(judged(&staged), mixed_expected(), "staged");
 
@@ -182,10 +185,25 @@ fn check_hides_low_findings_by_default_exits_0_and_says_so() {
         serde_json::json!({"high": 0, "medium": 0, "low": 0})
     );
 
-    // `scan` shows everything, fails on a low finding, and its summary says it is low.
+    // `scan --staged` is the pre-commit hook installed before `check` existed: it blocks as
+    // `check` does, on medium and above.
     let output = repo
         .leakgate()
         .args(["scan", "--staged", "--color", "never"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("1 low-confidence finding below --min-confidence medium not shown"),
+        "{stdout}"
+    );
+
+    // A `scan` of the tree shows everything, fails on a low finding, and its summary says it
+    // is low.
+    let output = repo
+        .leakgate()
+        .args(["scan", ".", "--color", "never"])
         .output()
         .expect("run");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -194,6 +212,21 @@ fn check_hides_low_findings_by_default_exits_0_and_says_so() {
         stdout.contains("[low confidence, test fixture]"),
         "{stdout}"
     );
+    assert!(stdout.contains("1 finding (1 low): scanned"), "{stdout}");
+    let output = repo
+        .leakgate()
+        .args([
+            "scan",
+            "--staged",
+            "--min-confidence",
+            "low",
+            "--color",
+            "never",
+        ])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
     assert!(
         stdout.contains("1 finding (1 low): scanned 1 staged file"),
         "{stdout}"
@@ -226,7 +259,7 @@ fn a_low_confidence_rule_blocks_scan_but_not_check_whatever_its_severity() {
     repo.write("src/client.py", format!("KEY = \"{secret}\"\n"));
     repo.git(&["add", "-A"]);
 
-    let scan = run_json(repo.leakgate().args(["scan", "--staged"]));
+    let scan = run_json(repo.leakgate().args(["scan", "."]));
     assert_eq!(scan.status, Some(1));
     assert_eq!(
         judged(&scan),

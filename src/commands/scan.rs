@@ -9,7 +9,6 @@ use crate::baseline::{Baseline, BaselineError};
 use crate::cli::{Common, ScanArgs};
 use crate::fingerprint::{Fingerprinter, Salt, SaltSource};
 use crate::input::base_side::BaseSide;
-use crate::pipeline::confidence;
 use crate::pipeline::{self, Scanning, SourceRequest};
 use crate::report::{self, Message, Notice};
 use crate::{Error, ExitStatus};
@@ -24,7 +23,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, Error> {
     let Some(settings) = super::settings(&common, base.as_ref())? else {
         return Ok(ExitStatus::Clean);
     };
-    common.delivery.exit.min_confidence = settings.min_confidence(confidence::SCAN_DEFAULT);
+    common.delivery.exit.min_confidence = settings.min_confidence(request.default_min_confidence());
     let mut source = request.source(settings.max_file_size, common.threads);
     let mut outcome = pipeline::collect(&super::scanning(&settings, &common), source.as_mut())?;
     let baseline = common.delivery.baseline.as_ref().map(|b| b.file.as_path());

@@ -46,6 +46,16 @@ impl SourceRequest {
         }
     }
 
+    /// The `--min-confidence` a scan of this defaults to: a staged scan is the pre-commit
+    /// hook (`leakgate scan --staged` in hooks installed before `check` existed), which blocks
+    /// on medium and above like `check`; every other scan is an inventory of all it finds.
+    pub fn default_min_confidence(&self) -> crate::rules::Confidence {
+        match self {
+            SourceRequest::Staged => super::confidence::CHECK_DEFAULT,
+            _ => super::confidence::SCAN_DEFAULT,
+        }
+    }
+
     /// The source that reads what was asked for.
     pub fn source(&self, max_file_size: u64, threads: usize) -> Box<dyn Source> {
         match self {
