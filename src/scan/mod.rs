@@ -449,6 +449,8 @@ impl<'r> Scanner<'r> {
                             quoted: quoted || view.literal(),
                             line: line_near(data, start),
                             followed_by: &data[end..(end + 2).min(data.len())],
+                            preceded_by: &data[start.saturating_sub(3)..start],
+                            path,
                         };
                         // A password or token in a URL or a query is judged decoded
                         // (`p%40ss` is `p@ss`, `%3Ctoken%3E` a placeholder).
