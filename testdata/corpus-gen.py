@@ -9,6 +9,7 @@ import base64
 import json
 import os
 import random
+import re
 import shutil
 import string
 import sys
@@ -2516,6 +2517,300 @@ data:
     f.a("QUUX_KEY_ID=%s\nQUUX_PUBLIC_KEY=%s\nQUUX_TOKEN_URL=https://auth.quux.io/token" % (rnd(20), rnd(40)))
 
 
+# ================================================================ noise (hard negatives)
+def noise_files():
+    """Hard negatives: values assigned to secret-named keys that are not credentials (types,
+    identifiers, concatenations, templates, file names, algorithm names, version ranges, dotted
+    names, signing scopes, ids and slugs, grammar), in eight languages and the config formats,
+    with a few random secrets beside them that must still be found. Its own RNG, so that the
+    files above keep their bytes."""
+    nr = random.Random(1207)
+
+    def secret(n, alphabet=ALNUM + "!#%*-_"):
+        # Random, but never four letters in a row of one case: no run reads as a word.
+        while True:
+            v = "".join(nr.choice(alphabet) for _ in range(n))
+            if any(c.isdigit() for c in v) and not re.search(r"[a-z]{4}|[A-Z]{4}", v):
+                return v
+
+    f = F("noise/go/signer.go")
+    f.a('''package auth
+
+import (
+	"crypto/ed25519"
+	"fmt"
+)
+
+// Credentials are read from the keyring at start-up; nothing here holds a secret.
+type Credentials struct {
+	Token     string
+	SecretKey uintptr
+}
+
+func newSigner(cfg *Config, mcreds *Credentials, pcreds **Credentials) *Options {
+	opts := Options{
+		Password:    *pcreds,
+		SshKey:      SshKey,
+		PrivKey:     ed25519Key,
+		AuthToken:   svcSK2,
+		Credentials: mcreds,
+		Secret:      cfg.Secret,
+		Tokenizer:   TFts5Token,
+	}
+	scope := fmt.Sprintf("%s/%s/%s/s3/aws4_request", akid, date, region)
+	credential := "AKID/20260101/us-east-1/s3/aws4_request"
+	authHeader := fmt.Sprintf("Authorization: %.*s4-HMAC-SHA256 Credential=%s", 4, algo, scope)
+	secretAlgorithm := "ed25519"
+	secretKeyFile := "/etc/app/keys/signing.pem"
+	tokenURL := "https://auth.internal/oauth/token"
+	_ = ed25519.PublicKeySize
+	return &opts
+}''')
+    v = secret(28)
+    f.s('\n// The one real secret in this file.\nconst fallbackAPIToken = "%s"' % v, "generic", v)
+
+    f = F("noise/python/client.py")
+    f.a('''from typing import AnyStr, Optional
+
+import hashlib
+import os
+
+TOKEN_HASH = "sha3-256"
+secret_key_cipher = "aes-256-gcm"
+password_file = "htpasswd"
+master_secret_path = "master.passwd"
+ssh_key = "id_rsa.pub"
+token = "string.quote"
+auth_token_event = "auth.token.refresh"
+secret = "my-app-id"
+resume_token = "12.aaa-bbb-ccc"
+state_token = "rocksdb-state-id"
+password_rule = "1*tchar"
+
+
+def login(user: str, password: AnyStr, token: Optional[str] = None):
+    api_key = os.environ["API_KEY"]
+    secret_token = f"{user}-{token}"
+    password = "%(password)s"
+    auth_secret = hashlib.new("sha256")
+    return api_key, secret_token, password, auth_secret''')
+
+    f = F("noise/java/TokenService.java")
+    f.a('''package com.example.auth;
+
+import java.util.HashMap;
+import java.util.Map;
+
+public class TokenService {
+    private static final String TOKEN_HEADER = "X-Auth-Token";
+    private static final String TOKEN_TYPE = "Bearer";
+    private static final String SIGNING_KEY_ALG = "RSASSA-PSS-SHA256";
+    private static final String secretCipher = "hmac-sha512";
+    private final Map<String, String> credentials = new HashMap<>();
+    private String apiSecret = System.getenv("API_SECRET");
+
+    public String sign(String payload, String secretKey) {
+        String secretToken = config.getSecretToken();
+        String password = "user=" + username + ";password=" + secretKey;
+        String authKey = prefix + "-key-" + suffix;
+        return secretToken + password + authKey;
+    }
+}''')
+
+    f = F("noise/node/session.ts")
+    f.a('''import { createHmac } from "crypto";
+
+interface SessionOptions {
+  secretKey: Uint8Array;
+  passwordHash: string;
+}
+
+export function sessionCookie(opts: SessionOptions, expected1: string) {
+  const body = `{"password":"`+expected1+`"}`;
+  const auth = {
+    token: process.env.SESSION_TOKEN,
+    secret: config.api_key,
+    apiKey: getSecret(),
+    authToken: this.authToken,
+  };
+  const stylesheetToken = "lwc-7ns6mba7a7m";
+  const legacyStylesheetToken = "lwc-6re69sph777";
+  const secretLabel = `${opts.passwordHash}-${Date.now()}`;
+  return createHmac("sha256", opts.secretKey).update(body + JSON.stringify(auth)).digest("hex");
+}''')
+    v = secret(32)
+    f.s('\nexport const WEBHOOK_SECRET = "%s";' % v, "generic", v)
+
+    f = F("noise/ruby/accounts_controller.rb")
+    f.a('''class AccountsController < ApplicationController
+  TOKEN_TYPE = "bearer".freeze
+
+  def create
+    password = params[:password]
+    secret_token = ENV.fetch("SECRET_TOKEN")
+    api_key = "#{prefix}_#{suffix}"
+    auth = { auth_method: :plain, password_digest: BCrypt::Password.create(password) }
+    credentials = Rails.application.credentials.aws
+    token = @access_token
+    render json: { token_type: TOKEN_TYPE, auth: auth, api_key: api_key, creds: credentials, token: token, secret: secret_token }
+  end
+end''')
+
+    f = F("noise/csharp/KeyVaultOptions.cs")
+    f.a('''namespace Shop.Security
+{
+    public class KeyVaultOptions
+    {
+        public const string TokenType = "Bearer";
+        private readonly string _secretName = "kv-prod-db-password";
+        public string SecretAlgorithm { get; set; } = "RSA-OAEP-256";
+
+        public async Task<string> LoadAsync(IConfiguration configuration)
+        {
+            var token = await GetTokenAsync();
+            string apiKey = configuration["ApiKey"];
+            SecureString password = new SecureString();
+            var authSecret = "HMAC-SHA256";
+            var credentialPath = "/var/run/secrets/azure/tokens/azure-identity-token";
+            return token + apiKey + authSecret + credentialPath;
+        }
+    }
+}''')
+
+    f = F("noise/rust/config.rs")
+    f.a('''use secrecy::SecretString;
+
+pub struct Settings {
+    pub api_key: SecretString,
+    pub token: Option<String>,
+    pub secret_key: Vec<u8>,
+}
+
+const TOKEN_KIND: &str = "sha256";
+
+pub fn load(cfg: &Raw) -> Result<Settings, Error> {
+    let secret_key = hex::decode(&cfg.secret_key)?;
+    let key_algorithm = "ed25519";
+    let secret_kind = "x25519-sha256";
+    let token: Option<String> = None;
+    let password = cfg.password.clone();
+    Ok(Settings { api_key: cfg.api_key.clone().into(), token, secret_key })
+}''')
+
+    f = F("noise/php/config.php")
+    f.a('''<?php
+
+return [
+    'password' => env('DB_PASSWORD', ''),
+    'api_secret' => 'hmac-sha256',
+    'secret_cipher' => 'AES-256-CBC',
+    'token_file' => storage_path('oauth-private.key'),
+    'auth_key' => "$prefix-$suffix",
+    'secret' => "/$file_pwd",
+    'credentials' => "EXTERNAL@%HOSTIP:%POP3PORT/%TESTNUMBER",
+    'token' => sprintf('%s:%lu', $user, $expires),
+];''')
+    v = secret(24)
+    f.s("\n$fallback_password = '%s';" % v, "generic", v)
+
+    f = F("noise/config/services.yaml")
+    f.a('''auth:
+  auth_method: aws-iam
+  token_ttl: 3600s
+  password_file: /run/secrets/db_password
+  secretName: tls-ssl-minio
+  token: ${AUTH_TOKEN}
+  signing_key: HS512
+minio:
+  accessKey: console-svcacct
+  credentials: AKID/20260101/us-east-1/s3/aws4_request
+  secret_key_algorithm: aes-256-gcm
+  remote: https://accessKey:secretKey@replica-endpoint:9000/destbucket
+gssapi:
+  stub_creds: KRB5_Alice
+  password_type: String?
+''')
+    v = secret(20)
+    f.s("smtp:\n  password: %s" % v, "generic", v)
+
+    f = F("noise/config/package.json")
+    f.a('''{
+  "name": "@shop/auth-gateway",
+  "version": "1.4.0",
+  "dependencies": {
+    "@octokit/auth-token": "npm:^4.0.0",
+    "token-types": ">=2.0.0",
+    "secret-handshake": "~1.2.0",
+    "@shop/auth-lib": "workspace:*",
+    "keytar-auth": "npm:keytar@^7.9.0"
+  }
+}''')
+
+    f = F("noise/config/Cargo.toml")
+    f.a('''[package]
+name = "auth-gateway"
+version = "0.3.1"
+
+[dependencies]
+google-auth-token = "^0.2.0"
+secret-vault-value = ">=0.3.0"
+api-token-client = { path = "../auth-lib" }
+''')
+
+    f = F("noise/config/.env.example")
+    f.a('''DB_PASSWORD_FILE=/run/secrets/db_password
+JWT_SECRET_ALGORITHM=HS256
+SESSION_SECRET_NAME=prod-session-secret
+TOKEN_URL=https://auth.internal/token
+AUTH_TOKEN_HEADER=X-Auth-Token
+API_KEY=${API_KEY}
+AWS_CREDENTIAL=AKID/20260101/eu-west-1/s3/aws4_request
+SECRET_KEY_CIPHER=chacha20-poly1305
+''')
+
+    f = F("noise/config/web.config")
+    f.a('''<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <appSettings>
+    <add key="TokenType" value="Bearer" />
+    <add key="SigningKeyAlgorithm" value="RSA-OAEP-256" />
+    <add key="ApiSecret" value="hmac-sha256" />
+  </appSettings>
+  <credentials>
+    <password>${db.password}</password>
+    <signingKey>RSA-OAEP-256</signingKey>
+    <credential>AKID/20260101/us-east-1/s3/aws4_request</credential>
+    <secretFile>master.passwd</secretFile>
+  </credentials>
+</configuration>''')
+
+    f = F("noise/lockfiles/yarn.lock")
+    f.a('''# This file is generated by running "yarn install" inside your project.
+# Manual changes might be lost - proceed with caution!
+
+__metadata:
+  version: 8
+  cacheKey: 10c0
+
+"@octokit/auth-token@npm:^4.0.0":
+  version: 4.0.0
+  resolution: "@octokit/auth-token@npm:4.0.0"
+  languageName: node
+  linkType: hard
+
+"@octokit/core@npm:^5.0.0":
+  version: 5.2.0
+  resolution: "@octokit/core@npm:5.2.0"
+  dependencies:
+    "@octokit/auth-token": "npm:^4.0.0"
+    "secret-handshake": "npm:~1.2.0"
+    "token-types": "npm:>=2.0.0 <3"
+  languageName: node
+  linkType: hard
+''')
+
+
+
 # ================================================================ main
 README = """# leakgate evaluation corpus
 
@@ -2532,8 +2827,11 @@ real formats (length, alphabet, prefixes). None of them is a working credential.
 
 `<category>/<realistic file name>`: python, node, go, java, ruby, php, shell,
 docker, k8s, terraform, env, ini, toml, xml, json, ci, docs, lockfiles, web,
-csharp, rust, misc, ssh, certs, aws, sql. Most files are ordinary code or config
-around one or two planted secrets; many files contain no secret at all, only
+csharp, rust, misc, ssh, certs, aws, sql, and noise: hard negatives in eight
+languages and the config formats (types, identifiers, concatenations, format
+templates, file names, algorithm names, version ranges, dotted names, signing
+scopes, ids and slugs, grammar assigned to secret-named keys). Most files are
+ordinary code or config around one or two planted secrets; many files contain no secret at all, only
 look-alikes (placeholders, env-var references, template expressions, UUIDs,
 hashes, git SHAs, lockfile integrity hashes, data URIs, public keys and
 certificates, the AWS documentation example keys, Stripe test and publishable
@@ -2561,7 +2859,7 @@ def main():
     for fn in [python_files, node_files, go_files, java_files, ruby_files, php_files, shell_files,
                docker_files, k8s_files, terraform_files, env_files, ini_toml_files, xml_json_files,
                ci_files, docs_files, lockfiles, web_files, csharp_rust_files, misc_files,
-               recall_files]:
+               recall_files, noise_files]:
         fn()
 
     paths = [f.path for f in FILES]

@@ -477,7 +477,7 @@ static CHECKS: &[Check] = &[
     Check {
         reason: "a variable in source code",
         scope: Scope::Generic,
-        // `Creds: mcreds,` or `*pcreds` in Go or C: outside comments, a literal in source code
+        // `mcreds` or `*pcreds` assigned in Go or C: outside comments, a literal in source code
         // is quoted, so an unquoted name is a variable. A long random name is kept: it may be
         // a secret pasted into a config embedded in the code.
         applies: |s| !s.context.quoted && is_variable_in_code(s.value, s.context),
@@ -1234,7 +1234,7 @@ fn is_comment_line(line: &[u8]) -> bool {
 }
 
 /// Does `value` (its first occurrence) stand inside a string literal of `line`: after an odd
-/// number of `"`, `'` or `` ` `` (`"scheme=imaps,password=p4ssw0rd,"` is text, not code)?
+/// number of `"`, `'` or `` ` `` (in `"scheme=imaps,user=…"` the value is text, not code)?
 fn inside_string_literal(line: &[u8], value: &[u8]) -> bool {
     let Some(at) = memchr::memmem::find(line, value) else {
         return false;
@@ -1372,7 +1372,8 @@ fn is_file_name(lower: &[u8]) -> bool {
 }
 
 /// `/$file_pwd`, `$HOME/.token`, `key-$env`, `$DB_PASS`: a `$` and a variable's name (words or
-/// an upper-case name) inside the value. `kP3$vX9qLm2z` is a password: `vX9qLm2z` names nothing.
+/// an upper-case name) inside the value. `kP3$vX9qLm2z` is kept: after its `$`, `vX9qLm2z`
+/// names nothing.
 fn has_interpolated_variable(value: &[u8]) -> bool {
     value.iter().enumerate().any(|(i, b)| {
         if *b != b'$' {
@@ -1409,7 +1410,12 @@ fn is_concatenation_piece(value: &[u8], context: ValueContext<'_>) -> bool {
     if random {
         return false;
     }
-    let inner = value.trim_ascii();
+    // `` `+expected1+` `` closes one string literal and opens the next around the name.
+    let inner = value
+        .trim_ascii()
+        .strip_prefix(b"`")
+        .and_then(|v| v.strip_suffix(b"`"))
+        .unwrap_or(value.trim_ascii());
     // Both edges: base64 ends (or starts) with `+` one time in 64.
     let edged = inner.len() > 2 && inner.first() == Some(&b'+') && inner.last() == Some(&b'+');
     let name = inner.strip_prefix(b"+").unwrap_or(inner);
@@ -1995,22 +2001,22 @@ mod tests {
     const IN_CONTEXT: &[InContext] = &[
         // Unquoted names in source code are variables; in config, or in a comment, or when long
         // and random, they are values.
-        InContext { value: "mcreds", path: "cmd/ftp.go", line: "\t\tCreds: mcreds,", expected: CODE_VARIABLE, ..BARE },
-        InContext { value: "svcSK2", path: "cmd/admin_test.go", line: "  NewSecretKey: svcSK2,", expected: CODE_VARIABLE, ..BARE },
-        InContext { value: "*pcreds", path: "lib/creds.c", line: "struct Curl_creds *creds = *pcreds;", expected: CODE_VARIABLE, ..BARE },
-        InContext { value: "cfg.Secret", path: "app/Main.kt", line: "val token = cfg.Secret", expected: EXPRESSION, ..BARE },
-        InContext { value: "cfg.svcSK2", path: "app/Main.kt", line: "val token = cfg.svcSK2", expected: CODE_VARIABLE, ..BARE },
-        InContext { value: "@svcSK2", path: "app/client.rb", line: "  password: @svcSK2,", expected: CODE_VARIABLE, ..BARE },
-        InContext { value: "mcreds", path: "config/app.yml", line: "creds: mcreds", ..BARE },
-        InContext { value: "mcreds", path: "cmd/ftp.go", line: "// creds: mcreds", ..BARE },
-        InContext { value: "Zq8vT3mL9xK2pR7w", path: "cmd/ftp.go", line: "\ttoken: Zq8vT3mL9xK2pR7w", ..BARE },
-        InContext { value: "mcreds", path: "cmd/ftp.go", line: "\tCreds: \"mcreds\",", quoted: true, ..BARE },
-        InContext { value: "p4ssw0rd", path: "tests/lib1560.c", line: "  \"scheme=imaps,password=p4ssw0rd,\",", ..BARE },
+        InContext { value: "mcreds", path: "cmd/ftp.go", line: "\t\tCreds: mcreds,", expected: CODE_VARIABLE, ..BARE }, // leakgate:allow
+        InContext { value: "svcSK2", path: "cmd/admin_test.go", line: "  NewSecretKey: svcSK2,", expected: CODE_VARIABLE, ..BARE }, // leakgate:allow
+        InContext { value: "*pcreds", path: "lib/creds.c", line: "struct Curl_creds *creds = *pcreds;", expected: CODE_VARIABLE, ..BARE }, // leakgate:allow
+        InContext { value: "cfg.Secret", path: "app/Main.kt", line: "val token = cfg.Secret", expected: EXPRESSION, ..BARE }, // leakgate:allow
+        InContext { value: "cfg.svcSK2", path: "app/Main.kt", line: "val token = cfg.svcSK2", expected: CODE_VARIABLE, ..BARE }, // leakgate:allow
+        InContext { value: "@svcSK2", path: "app/client.rb", line: "  password: @svcSK2,", expected: CODE_VARIABLE, ..BARE }, // leakgate:allow
+        InContext { value: "mcreds", path: "config/app.yml", line: "creds: mcreds", ..BARE }, // leakgate:allow
+        InContext { value: "mcreds", path: "cmd/ftp.go", line: "// creds: mcreds", ..BARE }, // leakgate:allow
+        InContext { value: "Zq8vT3mL9xK2pR7w", path: "cmd/ftp.go", line: "\ttoken: Zq8vT3mL9xK2pR7w", ..BARE }, // leakgate:allow
+        InContext { value: "mcreds", path: "cmd/ftp.go", line: "\tCreds: \"mcreds\",", quoted: true, ..BARE }, // leakgate:allow
+        InContext { value: "p4ssw0rd", path: "tests/lib1560.c", line: "  \"scheme=imaps,password=p4ssw0rd,\",", ..BARE }, // leakgate:allow
         // The rest of a URL's authority, when the line holds a URL.
-        InContext { value: "secretKey@replica-endpoint:9000/destbucket", line: "mc admin bucket remote add https://accessKey:secretKey@replica-endpoint:9000/destbucket", expected: USER_AT_HOST, ..BARE },
-        InContext { value: "EXTERNAL@db.internal", line: "pop3://user;AUTH=EXTERNAL@db.internal", expected: USER_AT_HOST, ..BARE },
-        InContext { value: "secretKey@replica-endpoint:9000/destbucket", line: "key: secretKey@replica-endpoint:9000/destbucket", ..BARE },
-        InContext { value: "n4T!7qWz@e2R", line: "see https://x.io; password=n4T!7qWz@e2R", ..BARE },
+        InContext { value: "secretKey@replica-endpoint:9000/destbucket", line: "mc admin bucket remote add https://accessKey:secretKey@replica-endpoint:9000/destbucket", expected: USER_AT_HOST, ..BARE }, // leakgate:allow
+        InContext { value: "EXTERNAL@db.internal", line: "pop3://user;AUTH=EXTERNAL@db.internal", expected: USER_AT_HOST, ..BARE }, // leakgate:allow
+        InContext { value: "secretKey@replica-endpoint:9000/destbucket", line: "key: secretKey@replica-endpoint:9000/destbucket", ..BARE }, // leakgate:allow
+        InContext { value: "n4T!7qWz@e2R", line: "see https://x.io; password=n4T!7qWz@e2R", ..BARE }, // leakgate:allow
         // Literals beside a `+`: pieces of a string built in code, unless long and random.
         InContext { value: "usr9=", quoted: true, preceded_by: " \"", followed_by: " +", expected: SHORT, ..BARE },
         InContext { value: "usr9=q2", quoted: true, preceded_by: " \"", followed_by: " +", expected: CONCATENATION, ..BARE },
@@ -2368,6 +2374,7 @@ mod tests {
         ("*.pem", [KEPT, SHORT, SHORT, SHORT, SHORT, SHORT]),
         ("/$file_pwd", [KEPT, INTERPOLATED, INTERPOLATED, CALL, INTERPOLATED, TEMPLATE]),
         ("key-$env_name", [KEPT, WORDY, WORDY, CALL, WORDY, TEMPLATE]),
+        ("`+expected1+`", [KEPT, CONCATENATION, CONCATENATION, CALL, CONCATENATION, TEMPLATE]),
         ("+expected1+", [KEPT, CONCATENATION, CONCATENATION, CALL, CONCATENATION, TEMPLATE]),
         ("%.*s4-HMAC-SHA256", [KEPT, PATTERN, PATTERN, PATTERN, PATTERN, PATTERN]),
         ("EXTERNAL@%HOSTIP:%POP3PORT/%TESTNUMBER", [KEPT, PATTERN, PATTERN, PATTERN, PATTERN, PATTERN]),
