@@ -848,9 +848,11 @@ fn is_abnf_repetition(value: &[u8]) -> bool {
     if min == 0 || value.get(min) != Some(&b'*') {
         return false;
     }
+    // A rule name is written in one case (`tchar`, `HEXDIG`): `6*ZKxXwtGPx39VJ6` is random.
     let rule = &value[min + 1 + digits(min + 1)..];
-    rule.first().is_some_and(u8::is_ascii_alphabetic)
-        && rule.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+    let one_case = rule.iter().all(|b| b.is_ascii_lowercase() || *b == b'-')
+        || rule.iter().all(|b| b.is_ascii_uppercase() || *b == b'-');
+    rule.first().is_some_and(u8::is_ascii_alphabetic) && rule.len() <= 24 && one_case
 }
 
 /// `attr_%s`, `%d-%d`, `user:%v`: a printf specifier at an edge or beside punctuation. Between
@@ -1780,6 +1782,7 @@ mod tests {
             "deadbeef4c0ffee7a1b2c3d4e5f60718",
             "D|Z}<qqwK8hD#kfBF{uWM,tq^+{UzX&}35b",
             "I!*+GeD11!f+v%Lu.S1XynoyY%Hueh",
+            "6*ZKxXwtGPx39VJ6",
             "kP3$vX9qLm2z",
         ] {
             assert_eq!(generic(value), None, "{value} should pass");
@@ -2072,8 +2075,9 @@ mod tests {
             "password", "Password", "secret", "Token", "admin", "master", "dragon", "Summer",
             "welcome", "monkey", "string", "access", "sha", "key", "auth", "type",
         ];
-        let alphabets: [Vec<u8>; 5] = [
+        let alphabets: [Vec<u8>; 6] = [
             ALNUM.to_vec(),
+            [ALNUM, b"!#%^*~"].concat(),
             [ALNUM, b"!@#^&*-_+=~.:%$"].concat(),
             [ALNUM, b"+/"].concat(),
             [ALNUM, b"-_"].concat(),
