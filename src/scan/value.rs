@@ -436,10 +436,7 @@ static CHECKS: &[Check] = &[
         // Unquoted `self.token`, `get_password()`, `apiKey`: code. Before "the name of a
         // variable" and "a word or identifier", which take many of the same values, so that
         // unquoted code is named code.
-        // In a configuration file an unquoted value is a literal, not code.
-        applies: |s| {
-            !is_configuration(s.context.path) && looks_like_expression(s.value, s.context.quoted)
-        },
+        applies: |s| looks_like_expression(s.value, s.context.quoted),
     },
     Check {
         reason: "the name of a variable",
@@ -1191,21 +1188,6 @@ const CODE_EXTENSIONS: &[&str] = &[
     "cr", "nim", "zig", "sol", "r", "jl",
 ];
 
-/// Configuration formats, where values are literals whether quoted or not.
-#[rustfmt::skip]
-const CONFIGURATION_EXTENSIONS: &[&str] = &[
-    "yml", "yaml", "env", "ini", "toml", "properties", "cfg", "conf", "json", "xml", "tfvars",
-    "hcl",
-];
-
-fn is_configuration(path: &str) -> bool {
-    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    name.starts_with(".env")
-        || name.rsplit_once('.').is_some_and(|(_, extension)| {
-            CONFIGURATION_EXTENSIONS.contains(&extension.to_ascii_lowercase().as_str())
-        })
-}
-
 fn is_source_code(path: &str) -> bool {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
     name.rsplit_once('.').is_some_and(|(_, extension)| {
@@ -1314,6 +1296,7 @@ fn is_slug(value: &[u8]) -> bool {
             || (p[0].is_ascii_uppercase() && p[1..].iter().all(u8::is_ascii_lowercase))
     };
     let mut mixed = 0;
+    let mut suffix = false;
     for part in &parts {
         if part.len() > 12 {
             return false;
@@ -1322,14 +1305,24 @@ fn is_slug(value: &[u8]) -> bool {
             continue;
         }
         if part.len() > 4 {
-            return false;
+            // A generated suffix in lower case, as names of pods, deployments and environments
+            // end (`processor-production-eed09e9f`, `checkout-api-7d4b9c6f5`): two words at
+            // least before it.
+            let lower_alnum = part
+                .iter()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+            if part.len() > 10 || !lower_alnum {
+                return false;
+            }
+            suffix = true;
         }
         mixed += 1;
     }
-    mixed <= 1
-        && parts
-            .iter()
-            .any(|p| p.len() >= 3 && one_case(p) && is_word_like(&p.to_ascii_lowercase()))
+    let words = parts
+        .iter()
+        .filter(|p| p.len() >= 3 && one_case(p) && is_word_like(&p.to_ascii_lowercase()))
+        .count();
+    mixed <= 1 && words >= if suffix { 2 } else { 1 }
 }
 
 /// Files that hold secrets, by name: the value names where a secret is kept.
@@ -2371,6 +2364,9 @@ mod tests {
         ("KRB5_Alice", [KEPT, SLUG, SLUG, CALL, SLUG, TEMPLATE]),
         ("string.quote", [KEPT, SLUG, EXPRESSION, CALL, SLUG, TEMPLATE]),
         ("auth.token.refresh", [KEPT, WORDY, EXPRESSION, CALL, WORDY, TEMPLATE]),
+        ("processor-production-eed09e9f", [KEPT, SLUG, SLUG, CALL, SLUG, TEMPLATE]),
+        ("checkout-api-7d4b9c6f5", [KEPT, SLUG, SLUG, CALL, SLUG, TEMPLATE]),
+        ("web-7d4b9c6f5", [KEPT, KEPT, KEPT, CALL, KEPT, TEMPLATE]),
         ("tls-ssl-minio", [KEPT, SLUG, SLUG, CALL, SLUG, TEMPLATE]),
         ("master.passwd", [KEPT, SLUG, EXPRESSION, CALL, SLUG, TEMPLATE]),
         ("htpasswd", [KEPT, FILE_NAME, FILE_NAME, CALL, FILE_NAME, TEMPLATE]),
