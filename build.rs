@@ -36,7 +36,11 @@ fn main() {
         let Some(mut rules) = text
             .parse::<toml::Table>()
             .ok()
-            .map(|mut table| table.remove("rule").unwrap_or(toml::Value::Array(Vec::new())))
+            .map(|mut table| {
+                table
+                    .remove("rule")
+                    .unwrap_or(toml::Value::Array(Vec::new()))
+            })
             .and_then(|rules| serde_json::to_value(rules).ok())
         else {
             parsed.push(serde_json::json!({"file": name, "unparsable": true}));
