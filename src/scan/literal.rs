@@ -29,6 +29,24 @@ pub struct LiteralContext<'a> {
     pub key: Option<&'a [u8]>,
     /// The bytes right after the value (`(` makes an unquoted `getenv` a call).
     pub followed_by: &'a [u8],
+    /// The path of the file (empty for standard input without a name).
+    pub path: &'a str,
+}
+
+/// Is `key` only an abbreviation of password (`pass`, `PW`, `pwd`), with no other word?
+fn is_bare_abbreviation(key: &[u8]) -> bool {
+    let key = key.trim_ascii_start().trim_ascii_end();
+    let key = key.strip_prefix(b"--").unwrap_or(key);
+    ["pass", "pw", "pwd"]
+        .iter()
+        .any(|word| key.eq_ignore_ascii_case(word.as_bytes()))
+}
+
+/// Is the file at `path` a shell script (by its extension)?
+fn is_shell_script(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    name.rsplit_once('.')
+        .is_some_and(|(_, extension)| matches!(extension, "sh" | "bash" | "zsh" | "ksh" | "m4"))
 }
 
 /// Words that end a key naming a password (the only keys where a weak value is a credential:
@@ -190,6 +208,15 @@ pub fn weak_literal_reason(secret: &[u8], context: LiteralContext<'_>) -> Option
     if !context.quoted && !context.unquoted_literals && context.key.is_some() {
         return Some("unquoted outside configuration: an identifier or a word");
     }
+    // A key that is only an abbreviation (`pass`, `pw`, `pwd`) names a password in
+    // configuration, but in a shell script it is as often a loop's phase (`pass=conv`) or a
+    // directory: there, only a quoted value is a typed password.
+    if !context.quoted
+        && context.key.is_some_and(is_bare_abbreviation)
+        && is_shell_script(context.path)
+    {
+        return Some("an unquoted word under a bare `pass`/`pw` in a shell script");
+    }
     if !context.quoted && matches!(context.followed_by.first(), Some(b'(' | b'[' | b'.')) {
         return Some("an expression: a call or an index");
     }
@@ -281,6 +308,7 @@ mod tests {
                 unquoted_literals: false,
                 key: Some(key.as_bytes()),
                 followed_by: b"",
+                path: "app.yaml",
             },
         )
     }
@@ -339,6 +367,30 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_pass_in_a_shell_script_needs_quotes() {
+        let judged = |key: &[u8], quoted, path| {
+            weak_literal_reason(
+                b"conv",
+                LiteralContext {
+                    quoted,
+                    backticks: false,
+                    unquoted_literals: unquoted_values_are_literals(path),
+                    key: Some(key),
+                    followed_by: b"",
+                    path,
+                },
+            )
+        };
+        // `for pass in conv scan; …` / `pass=conv` in libtool's ltmain.sh: a phase.
+        assert!(judged(b"pass", false, "build-aux/ltmain.sh").is_some());
+        assert!(judged(b"PW", false, "run.bash").is_some());
+        // Quoted, or a key that says more, or configuration: a typed password.
+        assert_eq!(judged(b"pass", true, "build-aux/ltmain.sh"), None);
+        assert_eq!(judged(b"db_pass", false, "deploy.sh"), None);
+        assert_eq!(judged(b"pass", false, "deploy/.env"), None);
+    }
+
+    #[test]
     fn unquoted_values_are_literals_only_in_configuration() {
         let unquoted = |path| {
             weak_literal_reason(
@@ -349,6 +401,7 @@ mod tests {
                     unquoted_literals: unquoted_values_are_literals(path),
                     key: Some(b"password"),
                     followed_by: b"",
+                    path,
                 },
             )
         };

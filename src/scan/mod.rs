@@ -490,6 +490,7 @@ impl<'r> Scanner<'r> {
                                 }),
                             key,
                             followed_by: context.followed_by,
+                            path,
                         };
                         let confidence = (checksum_ok
                             && !inside_redaction_marker(data, start)
