@@ -279,6 +279,7 @@ pub fn range(
         sink,
         &mut totals,
     )?;
+    feed_messages(repo, &commits_in(repo, range)?, sink)?;
     Ok(totals)
 }
 
@@ -290,7 +291,9 @@ pub fn per_commit(
     sink: &dyn Sink,
 ) -> Result<GitTotals, GitError> {
     let mut totals = GitTotals::default();
-    for id in commits_in(repo, range)? {
+    let commits = commits_in(repo, range)?;
+    feed_messages(repo, &commits, sink)?;
+    for id in commits {
         let commit = repo.find_commit(id)?;
         if commit.parent_count() > 1 {
             // A merge's changes were made by the commits it merges, which are walked too.
@@ -311,6 +314,61 @@ pub fn per_commit(
         )?;
     }
     Ok(totals)
+}
+
+/// Feed the messages of `commits` (merges too) and of the annotated tags that point at one of
+/// them: people paste tokens into messages, and a message is all new.
+fn feed_messages(repo: &Repository, commits: &[Oid], sink: &dyn Sink) -> Result<(), GitError> {
+    let feed = |path: &str, object: Oid, commit: CommitInfo, message: &[u8]| {
+        if message.is_empty() {
+            return;
+        }
+        let data = text::decode(message);
+        sink.blob(Blob {
+            provenance: Provenance::Message {
+                path: path.to_owned(),
+                object: object.to_string(),
+                commit,
+            },
+            data: data.as_deref().unwrap_or(message),
+            added_lines: None,
+            previous: None,
+        });
+    };
+    for id in commits {
+        let commit = repo.find_commit(*id)?;
+        feed(
+            super::history::COMMIT_MESSAGE_PATH,
+            *id,
+            commit_info(&commit),
+            commit.message_raw_bytes(),
+        );
+    }
+    if commits.is_empty() {
+        return Ok(());
+    }
+    let in_range: std::collections::HashSet<Oid> = commits.iter().copied().collect();
+    let mut seen = std::collections::HashSet::new();
+    for reference in repo.references_glob("refs/tags/*")? {
+        let Some(target) = reference.ok().and_then(|r| r.target()) else {
+            continue;
+        };
+        let Ok(tag) = repo.find_tag(target) else {
+            continue; // a lightweight tag has no message
+        };
+        let peeled = tag.peel().ok().and_then(|o| o.peel_to_commit().ok());
+        if !peeled.is_some_and(|c| in_range.contains(&c.id())) || !seen.insert(tag.id()) {
+            continue;
+        }
+        let info = super::history::tag_info(&tag);
+        feed(
+            super::history::TAG_MESSAGE_PATH,
+            tag.id(),
+            info,
+            tag.message_bytes().unwrap_or_default(),
+        );
+    }
+    Ok(())
 }
 
 /// Feed what `commit`'s tree adds over `old_tree`, every blob attributed to `commit`.

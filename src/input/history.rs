@@ -148,15 +148,21 @@ fn describe_object(repo: &git2::Repository, id: &str) -> CommitInfo {
     if let Ok(commit) = repo.find_commit(oid) {
         return commit_info(&commit);
     }
-    let Ok(tag) = repo.find_tag(oid) else {
-        return unknown;
-    };
+    match repo.find_tag(oid) {
+        Ok(tag) => tag_info(&tag),
+        Err(_) => unknown,
+    }
+}
+
+/// An annotated tag as reports show it: its id, its tagger and date (`?` when it has none).
+pub(crate) fn tag_info(tag: &git2::Tag<'_>) -> CommitInfo {
+    let id = tag.id().to_string();
     match tag.tagger() {
         Some(tagger) => {
             let seconds = tagger.when().seconds().max(0) as u64;
             let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds);
             CommitInfo {
-                id: id.to_owned(),
+                id,
                 author: format!(
                     "{} <{}>",
                     tagger.name().unwrap_or("?"),
@@ -165,7 +171,11 @@ fn describe_object(repo: &git2::Repository, id: &str) -> CommitInfo {
                 date: humantime::format_rfc3339_seconds(when).to_string(),
             }
         }
-        None => unknown,
+        None => CommitInfo {
+            id,
+            author: "?".to_owned(),
+            date: "?".to_owned(),
+        },
     }
 }
 
