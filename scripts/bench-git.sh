@@ -3,6 +3,9 @@
 # `leakgate scan --history` (history throughput), each next to a git-native reference.
 #
 # Usage (from anywhere, no arguments):   scripts/bench-git.sh
+#        with a repository:              scripts/bench-git.sh REPO
+#   With REPO, it runs scripts/bench-history.sh instead: `leakgate scan --history` on that real
+#   repository against gitleaks and kingfisher in the same run, as ratios (see that script).
 #
 # Environment (all optional):
 #   BENCH_DIR      cache directory for the repositories         (default /tmp/leakgate-bench)
@@ -44,6 +47,10 @@
 
 set -euo pipefail
 export LC_ALL=C # decimal point "." in $EPOCHREALTIME and printf
+
+if [[ $# -gt 0 ]]; then
+    exec bash "$(dirname "${BASH_SOURCE[0]}")/bench-history.sh" "$@"
+fi
 
 # ---------------------------------------------------------------------------------------------
 # Fixed parameters: change one and the affected repository's recipe key changes, so it is rebuilt.
