@@ -102,7 +102,10 @@ fn merges_renames_and_deletions_report_each_secret_at_its_first_commit_and_path(
 fn a_directory_ignored_at_one_path_is_scanned_where_it_is_copied() {
     let repo = TestRepo::new();
     repo.write(".leakgateignore", "conf/local.env\nvendor/\n");
-    repo.write("conf/local.env", format!("DB_PASSWORD={}\n", password(1311)));
+    repo.write(
+        "conf/local.env",
+        format!("DB_PASSWORD={}\n", password(1311)),
+    );
     repo.write("conf/other.txt", "x\n");
     repo.write("vendor/lib.env", format!("API_TOKEN={}\n", password(1312)));
     repo.commit_all("ignored");
@@ -196,7 +199,10 @@ fn unreachable_objects_are_not_reported() {
     }
     // The unreachable objects are in the object database.
     let unreachable = repo.git(&["fsck", "--unreachable", "--no-reflogs"]);
-    assert!(unreachable.matches("unreachable blob").count() >= 3, "{unreachable}");
+    assert!(
+        unreachable.matches("unreachable blob").count() >= 3,
+        "{unreachable}"
+    );
 
     let (code, messages) = repo.scan_json(&["scan", "--history"]);
     assert_eq!(code, Some(0), "{messages:?}");
@@ -214,7 +220,13 @@ fn commit_and_tag_messages_are_scanned_and_never_echoed() {
     repo.write("b.txt", "b\n");
     let commit = repo.commit_all(&format!("deploy\n\nused token {in_commit} to test\n"));
     let in_tag = format!("DB_PASSWORD={}", password(1342));
-    repo.git(&["tag", "-a", "v1", "-m", &format!("release notes\n{in_tag}\n")]);
+    repo.git(&[
+        "tag",
+        "-a",
+        "v1",
+        "-m",
+        &format!("release notes\n{in_tag}\n"),
+    ]);
     let tag = repo.git(&["rev-parse", "v1"]);
 
     for args in [
@@ -241,7 +253,10 @@ fn commit_and_tag_messages_are_scanned_and_never_echoed() {
         let everything = [output.stdout.as_slice(), output.stderr.as_slice()].concat();
         let everything = String::from_utf8_lossy(&everything);
         assert!(!everything.contains(&in_commit), "{args:?} leaks a secret");
-        assert!(!everything.contains(&in_tag[12..]), "{args:?} leaks a secret");
+        assert!(
+            !everything.contains(&in_tag[12..]),
+            "{args:?} leaks a secret"
+        );
         let message = findings(&messages)
             .into_iter()
             .find(|f| f["path"] == "(commit message)")

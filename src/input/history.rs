@@ -56,7 +56,7 @@ pub const TAG_MESSAGE_PATH: &str = "(tag message)";
 
 /// Per-worker delta-base cache: enough to keep the bases of one chunk of a pack hot, small
 /// enough that every worker together stays far under the memory budget.
-const PACK_CACHE_BYTES: usize = 32 * 1024 * 1024;
+const PACK_CACHE_BYTES: usize = 16 * 1024 * 1024;
 /// Blobs a worker takes at a time: consecutive in pack order, so deltas find their bases.
 const CHUNK: usize = 256;
 
@@ -230,8 +230,10 @@ pub fn scan(
     sink: &dyn Sink,
 ) -> Result<HistoryScan, GitError> {
     let odb = open_odb(&objects_dir(repo))?;
+    // The planner's handle, and its delta cache, are dropped before the workers make theirs.
+    let planning = odb.clone();
     let mut planner = Planner {
-        odb: &odb,
+        odb: &planning,
         ignore,
         sink,
         blobs: HashMap::default(),
@@ -251,6 +253,7 @@ pub fn scan(
         mut order,
         ..
     } = planner;
+    drop(planning);
     for blob in &planned {
         order.insert(blob.id, blob.origin);
     }
@@ -299,7 +302,11 @@ struct Frame {
 impl Planner<'_> {
     /// Walk the commits oldest first (topological, then by time: what the diff-based walk
     /// used), planning each new blob. Returns how many commits were walked.
-    fn walk_commits(&mut self, repo: &git2::Repository, since: Option<&str>) -> Result<u64, GitError> {
+    fn walk_commits(
+        &mut self,
+        repo: &git2::Repository,
+        since: Option<&str>,
+    ) -> Result<u64, GitError> {
         let mut walk = repo.revwalk()?;
         walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME | git2::Sort::REVERSE)?;
         walk.push_glob("*")?;
@@ -331,7 +338,8 @@ impl Planner<'_> {
                 let data = self.read(id, Kind::Commit, "commit")?;
                 let commit = gix_object::CommitRef::from_bytes(data, gix_hash::Kind::Sha1)
                     .map_err(|e| read_error("commit", id, e))?;
-                let tree = ObjectId::from_hex(commit.tree).map_err(|e| read_error("commit", id, e))?;
+                let tree =
+                    ObjectId::from_hex(commit.tree).map_err(|e| read_error("commit", id, e))?;
                 (tree, commit.message.to_vec())
             };
             self.order.insert(*id, origin);
@@ -424,8 +432,9 @@ impl Planner<'_> {
                                 self.origins.push(Origin::Ref(id));
                                 self.order.insert(id, known);
                                 let data = self.read(&id, Kind::Tag, "tag")?;
-                                let tag = gix_object::TagRef::from_bytes(data, gix_hash::Kind::Sha1)
-                                    .map_err(|e| read_error("tag", &id, e))?;
+                                let tag =
+                                    gix_object::TagRef::from_bytes(data, gix_hash::Kind::Sha1)
+                                        .map_err(|e| read_error("tag", &id, e))?;
                                 let message = tag.message.to_vec();
                                 let target = ObjectId::from_hex(tag.target)
                                     .map_err(|e| read_error("tag", &id, e))?;
@@ -497,7 +506,9 @@ impl Planner<'_> {
     /// Subtrees walked before are skipped; what `.leakgateignore` ignores is not entered.
     fn walk_tree(&mut self, root: ObjectId, path: Vec<u8>, origin: u32) -> Result<(), GitError> {
         if self.clean_trees.contains(&root)
-            || self.ignored_trees.contains(&(root, path.clone().into_boxed_slice()))
+            || self
+                .ignored_trees
+                .contains(&(root, path.clone().into_boxed_slice()))
         {
             return Ok(());
         }
@@ -510,7 +521,8 @@ impl Planner<'_> {
                         if let Some(parent) = stack.last_mut() {
                             parent.ignored = true;
                         }
-                        self.ignored_trees.insert((done.id, done.path.into_boxed_slice()));
+                        self.ignored_trees
+                            .insert((done.id, done.path.into_boxed_slice()));
                     } else {
                         self.clean_trees.insert(done.id);
                     }
@@ -527,7 +539,10 @@ impl Planner<'_> {
                     continue;
                 }
                 full.push(b'/');
-                if self.ignored_trees.contains(&(id, full.clone().into_boxed_slice())) {
+                if self
+                    .ignored_trees
+                    .contains(&(id, full.clone().into_boxed_slice()))
+                {
                     top.ignored = true;
                     continue;
                 }
@@ -580,7 +595,9 @@ fn pack_order(odb: &gix_odb::Handle, planned: &[Planned]) -> Vec<u32> {
     let mut queued = vec![false; planned.len()];
     let mut queue = Vec::with_capacity(planned.len());
     if let Ok(all) = odb.store_ref().iter() {
-        let all = all.with_ordering(gix_odb::store::iter::Ordering::PackAscendingOffsetThenLooseLexicographical);
+        let all = all.with_ordering(
+            gix_odb::store::iter::Ordering::PackAscendingOffsetThenLooseLexicographical,
+        );
         for id in all.flatten() {
             if let Some(&i) = index.get(&id)
                 && !std::mem::replace(&mut queued[i as usize], true)
@@ -739,20 +756,30 @@ impl Progress {
             ) {
                 bar.set_style(
                     style
-                        .with_key("bytes_done", move |_: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                            let _ = write!(w, "{}", bytesize::ByteSize(shown.load(Ordering::Relaxed)));
-                        })
-                        .with_key("rates", move |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                            let seconds = state.elapsed().as_secs_f64().max(0.001);
-                            let per_second = (state.pos() as f64 / seconds).round() as u64;
-                            let bytes = (rate.load(Ordering::Relaxed) as f64 / seconds) as u64;
-                            let _ = write!(
-                                w,
-                                "{} blobs/s, {}/s",
-                                indicatif::HumanCount(per_second),
-                                bytesize::ByteSize(bytes)
-                            );
-                        }),
+                        .with_key(
+                            "bytes_done",
+                            move |_: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                                let _ = write!(
+                                    w,
+                                    "{}",
+                                    bytesize::ByteSize(shown.load(Ordering::Relaxed))
+                                );
+                            },
+                        )
+                        .with_key(
+                            "rates",
+                            move |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                                let seconds = state.elapsed().as_secs_f64().max(0.001);
+                                let per_second = (state.pos() as f64 / seconds).round() as u64;
+                                let bytes = (rate.load(Ordering::Relaxed) as f64 / seconds) as u64;
+                                let _ = write!(
+                                    w,
+                                    "{} blobs/s, {}/s",
+                                    indicatif::HumanCount(per_second),
+                                    bytesize::ByteSize(bytes)
+                                );
+                            },
+                        ),
                 );
             }
             bar

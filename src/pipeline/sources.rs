@@ -9,10 +9,10 @@ use super::{Outcome, Scope};
 use crate::Error;
 use crate::finding::Finding;
 use crate::hygiene::gitignore::{Decision, IgnoreRules, UserDirs};
-use crate::input::{git, history};
+use crate::input::Sink;
 use crate::input::leakgateignore::IgnoreFiles;
 use crate::input::walk::{WalkOptions, scan_stdin, walk};
-use crate::input::Sink;
+use crate::input::{git, history};
 use crate::journal::{self, JournalSink, RunDir};
 
 /// What `scan` (and `baseline`) were asked to scan.
