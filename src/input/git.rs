@@ -279,6 +279,7 @@ pub fn range(
         sink,
         &mut totals,
     )?;
+    feed_messages(repo, &commits_in(repo, range)?, sink)?;
     Ok(totals)
 }
 
@@ -290,7 +291,9 @@ pub fn per_commit(
     sink: &dyn Sink,
 ) -> Result<GitTotals, GitError> {
     let mut totals = GitTotals::default();
-    for id in commits_in(repo, range)? {
+    let commits = commits_in(repo, range)?;
+    feed_messages(repo, &commits, sink)?;
+    for id in commits {
         let commit = repo.find_commit(id)?;
         if commit.parent_count() > 1 {
             // A merge's changes were made by the commits it merges, which are walked too.
@@ -311,6 +314,61 @@ pub fn per_commit(
         )?;
     }
     Ok(totals)
+}
+
+/// Feed the messages of `commits` (merges too) and of the annotated tags that point at one of
+/// them: people paste tokens into messages, and a message is all new.
+fn feed_messages(repo: &Repository, commits: &[Oid], sink: &dyn Sink) -> Result<(), GitError> {
+    let feed = |path: &str, object: Oid, commit: CommitInfo, message: &[u8]| {
+        if message.is_empty() {
+            return;
+        }
+        let data = text::decode(message);
+        sink.blob(Blob {
+            provenance: Provenance::Message {
+                path: path.to_owned(),
+                object: object.to_string(),
+                commit,
+            },
+            data: data.as_deref().unwrap_or(message),
+            added_lines: None,
+            previous: None,
+        });
+    };
+    for id in commits {
+        let commit = repo.find_commit(*id)?;
+        feed(
+            super::history::COMMIT_MESSAGE_PATH,
+            *id,
+            commit_info(&commit),
+            commit.message_raw_bytes(),
+        );
+    }
+    if commits.is_empty() {
+        return Ok(());
+    }
+    let in_range: std::collections::HashSet<Oid> = commits.iter().copied().collect();
+    let mut seen = std::collections::HashSet::new();
+    for reference in repo.references_glob("refs/tags/*")? {
+        let Some(target) = reference.ok().and_then(|r| r.target()) else {
+            continue;
+        };
+        let Ok(tag) = repo.find_tag(target) else {
+            continue; // a lightweight tag has no message
+        };
+        let peeled = tag.peel().ok().and_then(|o| o.peel_to_commit().ok());
+        if !peeled.is_some_and(|c| in_range.contains(&c.id())) || !seen.insert(tag.id()) {
+            continue;
+        }
+        let info = super::history::tag_info(&tag);
+        feed(
+            super::history::TAG_MESSAGE_PATH,
+            tag.id(),
+            info,
+            tag.message_bytes().unwrap_or_default(),
+        );
+    }
+    Ok(())
 }
 
 /// Feed what `commit`'s tree adds over `old_tree`, every blob attributed to `commit`.
@@ -381,7 +439,7 @@ pub fn attribute<'p>(
     Ok(())
 }
 
-fn commit_info(commit: &git2::Commit<'_>) -> CommitInfo {
+pub(crate) fn commit_info(commit: &git2::Commit<'_>) -> CommitInfo {
     let author = commit.author();
     let seconds = commit.time().seconds().max(0) as u64;
     let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds);
@@ -494,7 +552,7 @@ fn feed_diff(
 }
 
 /// What to do about a blob git cannot give us.
-const UNREADABLE_HELP: &str = "in a partial clone (--filter) fetch the missing blobs first \
+pub(crate) const UNREADABLE_HELP: &str = "in a partial clone (--filter) fetch the missing blobs first \
      (leakgate never fetches), otherwise check the repository with `git fsck`";
 
 /// What a modified file adds. libgit2 treats UTF-16 as binary (no hunks), so when either side
@@ -692,154 +750,4 @@ fn hunk_ranges(patch: &Patch<'_>) -> Result<AddedLines, git2::Error> {
         }
     }
     Ok(AddedLines::new(ranges))
-}
-
-/// Where a blob was first seen in history: the earliest commit (in walk order) and its path.
-#[derive(Debug, Clone)]
-pub struct FirstSeen {
-    /// Position in the oldest-first walk; smaller is earlier.
-    pub order: usize,
-    pub path: String,
-    pub commit: CommitInfo,
-}
-
-/// Every distinct blob reachable from all refs (or those not reachable from `since`), with the
-/// earliest commit and path that contain it, and what the walk noticed on the way.
-pub struct HistoryPlan {
-    pub blobs: Vec<(Oid, FirstSeen)>,
-    pub commits: u64,
-    pub shallow: bool,
-}
-
-/// Walk history oldest first and note each blob the first time a commit adds it at a path
-/// `wanted` accepts (`.leakgateignore`: a blob first added under an ignored path is noted where
-/// it next appears elsewhere).
-pub fn plan_history(
-    repo: &Repository,
-    since: Option<&str>,
-    wanted: &dyn Fn(&str) -> bool,
-) -> Result<HistoryPlan, GitError> {
-    let mut walk = repo.revwalk()?;
-    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME | Sort::REVERSE)?;
-    walk.push_glob("*")?;
-    if repo.head().is_ok() {
-        walk.push_head()?;
-    }
-    if let Some(rev) = since {
-        let commit = repo
-            .revparse_single(rev)
-            .and_then(|o| o.peel_to_commit())
-            .map_err(|e| GitError::BadRevision {
-                rev: rev.to_owned(),
-                message: e.message().to_owned(),
-            })?;
-        walk.hide(commit.id())?;
-    }
-    let mut seen: HashMap<Oid, FirstSeen> = HashMap::new();
-    let mut commits = 0u64;
-    let mut options = DiffOptions::new();
-    options.include_typechange(true).skip_binary_check(true);
-    for (order, id) in walk.enumerate() {
-        let commit = repo.find_commit(id?)?;
-        commits += 1;
-        let parent_tree = match commit.parent(0) {
-            Ok(parent) => Some(parent.tree()?),
-            Err(_) => None,
-        };
-        // Tree-to-tree comparison only: no blob is read here.
-        let diff = repo.diff_tree_to_tree(
-            parent_tree.as_ref(),
-            Some(&commit.tree()?),
-            Some(&mut options),
-        )?;
-        let mut info = None;
-        for delta in diff.deltas() {
-            if !matches!(
-                delta.status(),
-                Delta::Added | Delta::Modified | Delta::Renamed | Delta::Copied | Delta::Typechange
-            ) {
-                continue;
-            }
-            let new = delta.new_file();
-            if !matches!(new.mode(), FileMode::Blob | FileMode::BlobExecutable)
-                || seen.contains_key(&new.id())
-            {
-                continue;
-            }
-            let path = new
-                .path_bytes()
-                .map(|p| String::from_utf8_lossy(p).into_owned())
-                .unwrap_or_default();
-            if !wanted(&path) {
-                continue;
-            }
-            let commit = info.get_or_insert_with(|| commit_info(&commit)).clone();
-            seen.insert(
-                new.id(),
-                FirstSeen {
-                    order,
-                    path,
-                    commit,
-                },
-            );
-        }
-    }
-    let mut blobs: Vec<(Oid, FirstSeen)> = seen.into_iter().collect();
-    blobs.sort_by_key(|(_, first)| first.order);
-    Ok(HistoryPlan {
-        blobs,
-        commits,
-        shallow: repo.is_shallow(),
-    })
-}
-
-/// Read one planned blob and feed it to `sink` (whole: history has no "added lines"). A blob
-/// that cannot be read is an error; one over the size limit a counted skip (history is an
-/// audit of everything ever committed, not a change to review). Returns whether it was a
-/// binary blob scanned as raw bytes.
-pub fn feed_history_blob(
-    repo: &Repository,
-    id: Oid,
-    first: &FirstSeen,
-    max_file_size: u64,
-    sink: &dyn Sink,
-) -> bool {
-    let path = first.path.as_str();
-    let size = match repo.odb().and_then(|odb| odb.read_header(id)) {
-        Ok((size, _)) => size as u64,
-        Err(e) => {
-            unreadable_blob(id, path, &e, sink);
-            return false;
-        }
-    };
-    if size > max_file_size {
-        sink.diagnostic(Diagnostic::skipped(
-            path.to_owned(),
-            SkipReason::TooLarge,
-            Some(format!("{size} bytes")),
-        ));
-        return false;
-    }
-    let blob = match repo.find_blob(id) {
-        Ok(blob) => blob,
-        Err(e) => {
-            unreadable_blob(id, path, &e, sink);
-            return false;
-        }
-    };
-    // Binary or not, as in the change modes: history is where a secret hidden behind a NUL
-    // byte stays for good.
-    let data = Content::of(&blob);
-    let provenance = Provenance::Commit {
-        path: first.path.clone(),
-        blob: id.to_string(),
-        commit: first.commit.clone(),
-    };
-    sink.blob(Blob {
-        provenance,
-        data: data.bytes(),
-        added_lines: None,
-        previous: None,
-    });
-    matches!(data, Content::Raw(_))
 }

@@ -147,6 +147,13 @@ impl IgnoreFiles {
         false
     }
 
+    /// Is the entry at `path` (a directory when `is_dir`) ignored on its own, its directories
+    /// being known not to be? For walks that never enter an ignored directory, as history's.
+    pub fn ignores_entry(&self, path: &str, is_dir: bool) -> bool {
+        let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+        self.decide(&parts, is_dir)
+    }
+
     /// Is the entry `parts` ignored on its own? The deepest `.leakgateignore` above it that
     /// matches decides (a `!` pattern re-includes).
     fn decide(&self, parts: &[&str], is_dir: bool) -> bool {

@@ -5,12 +5,13 @@
 //! same text whichever mode produced it.
 //!
 //! Sources: the working tree ([`walk`], and standard input) and git ([`git`]: the staged change, a commit range,
-//! history). Agent run data is walked like the working tree and relabelled on its way to the
+//! history, at pack speed in [`history`]). Agent run data is walked like the working tree and relabelled on its way to the
 //! scanner by the journal module, a layer above that wraps a [`Sink`] (inputs know nothing of
 //! journals).
 
 pub mod base_side;
 pub mod git;
+pub mod history;
 mod index_diff;
 pub mod leakgateignore;
 mod provenance;

@@ -19,6 +19,14 @@ pub enum Provenance {
         blob: String,
         commit: CommitInfo,
     },
+    /// The message of a commit or an annotated tag (people paste tokens into them): `path` says
+    /// which (`(commit message)`, `(tag message)`; never a repository path), `object` is the
+    /// commit or tag id, `commit` who wrote it and when (for a tag: the tag and its tagger).
+    Message {
+        path: String,
+        object: String,
+        commit: CommitInfo,
+    },
     /// A file of an agent run (`.a5c/runs/<run_id>/…`); for a journal event, its seq and type.
     Journal {
         path: String,
@@ -51,6 +59,7 @@ impl Provenance {
             Provenance::File { path }
             | Provenance::Staged { path, .. }
             | Provenance::Commit { path, .. }
+            | Provenance::Message { path, .. }
             | Provenance::Journal { path, .. } => path,
         }
     }
@@ -61,6 +70,7 @@ impl Provenance {
             Provenance::File { path }
             | Provenance::Staged { path, .. }
             | Provenance::Commit { path, .. }
+            | Provenance::Message { path, .. }
             | Provenance::Journal { path, .. } => path,
         };
         if let Some(path) = path {
@@ -71,7 +81,11 @@ impl Provenance {
         {
             *run_id = shown;
         }
-        if let (Provenance::Commit { commit, .. }, Some(author)) = (self, author) {
+        if let (
+            Provenance::Commit { commit, .. } | Provenance::Message { commit, .. },
+            Some(author),
+        ) = (self, author)
+        {
             commit.author = author;
         }
     }
@@ -84,7 +98,7 @@ impl Provenance {
 
     pub fn commit(&self) -> Option<&CommitInfo> {
         match self {
-            Provenance::Commit { commit, .. } => Some(commit),
+            Provenance::Commit { commit, .. } | Provenance::Message { commit, .. } => Some(commit),
             _ => None,
         }
     }

@@ -3,18 +3,16 @@
 //! for a range, the earliest commit per secret for history, the run count for agent data. A
 //! source keeps what it opened (the repository, the walk order), so no post-pass re-opens it.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::{Outcome, Scope};
 use crate::Error;
 use crate::finding::Finding;
 use crate::hygiene::gitignore::{Decision, IgnoreRules, UserDirs};
-use crate::input::git;
+use crate::input::Sink;
 use crate::input::leakgateignore::IgnoreFiles;
 use crate::input::walk::{WalkOptions, scan_stdin, walk};
-use crate::input::{Provenance, Sink};
+use crate::input::{git, history};
 use crate::journal::{self, JournalSink, RunDir};
 
 /// What `scan` (and `baseline`) were asked to scan.
@@ -234,16 +232,15 @@ impl Source for Range {
 }
 
 /// Every blob reachable from any ref (or not reachable from `since`), each distinct blob once,
-/// read in parallel with one repository handle per worker (git2 handles are not shared across
-/// threads). Its post-pass reports each secret once, from the earliest commit that has it.
+/// read in pack order on every core ([`history`]), and every commit and annotated tag message.
+/// Its post-pass reports each secret once, from the earliest commit that has it, and looks up
+/// the author and date of those commits only.
 pub struct History {
     pub since: Option<String>,
     pub max_file_size: u64,
     pub threads: usize,
-    /// Each blob's position in the oldest-first walk.
-    order: HashMap<String, usize>,
-    commits: u64,
-    binary: usize,
+    /// The repository and what the scan saw, once fed.
+    scanned: Option<(git2::Repository, history::HistoryScan)>,
     warnings: Vec<String>,
 }
 
@@ -253,9 +250,7 @@ impl History {
             since: since.map(str::to_owned),
             max_file_size,
             threads,
-            order: HashMap::new(),
-            commits: 0,
-            binary: 0,
+            scanned: None,
             warnings: Vec::new(),
         }
     }
@@ -267,80 +262,47 @@ impl Source for History {
     }
 
     fn feed(&mut self, sink: &dyn Sink) -> Result<(), Error> {
-        use rayon::prelude::*;
         use std::io::IsTerminal;
 
         let repo = git::open(Path::new("."))?;
         // History is judged by today's `.leakgateignore` files: HEAD's.
         let ignore = IgnoreFiles::at_head(&repo)?;
-        let plan = git::plan_history(&repo, self.since.as_deref(), &|path| !ignore.ignores(path))?;
-        if plan.shallow {
+        let options = history::HistoryOptions {
+            since: self.since.clone(),
+            max_file_size: self.max_file_size,
+            threads: self.threads,
+            progress: std::io::stderr().is_terminal(),
+        };
+        let scanned = history::scan(&repo, &ignore, &options, sink)?;
+        if scanned.shallow {
             self.warnings.push(format!(
                 "this is a shallow clone: history stops at the graft after {} {} (fetch the rest with `git fetch --unshallow`)",
-                plan.commits,
-                if plan.commits == 1 { "commit" } else { "commits" }
+                scanned.commits,
+                if scanned.commits == 1 { "commit" } else { "commits" }
             ));
         }
-        let progress = if std::io::stderr().is_terminal() {
-            let bar = indicatif::ProgressBar::new(plan.blobs.len() as u64);
-            if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{spinner} scanning history: {pos}/{len} blobs, {per_sec}, {eta} left",
-            ) {
-                bar.set_style(style);
-            }
-            bar
-        } else {
-            indicatif::ProgressBar::hidden()
-        };
-        let git_dir = repo.path().to_owned();
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(self.threads)
-            .build();
-        let binary = AtomicUsize::new(0);
-        let max_file_size = self.max_file_size;
-        let run = || {
-            plan.blobs.par_iter().for_each_init(
-                || git2::Repository::open(&git_dir).ok(),
-                |worker_repo, (id, first)| {
-                    if let Some(worker_repo) = worker_repo
-                        && git::feed_history_blob(worker_repo, *id, first, max_file_size, sink)
-                    {
-                        binary.fetch_add(1, Ordering::Relaxed);
-                    }
-                    progress.inc(1);
-                },
-            )
-        };
-        match pool {
-            Ok(pool) => pool.install(run),
-            Err(_) => run(),
-        }
-        progress.finish_and_clear();
-        self.order = (plan.blobs.iter())
-            .map(|(id, first)| (id.to_string(), first.order))
-            .collect();
-        self.commits = plan.commits;
-        self.binary = binary.into_inner();
+        drop(ignore);
+        self.scanned = Some((repo, scanned));
         Ok(())
     }
 
     fn finish(&mut self, outcome: &mut Outcome) {
-        outcome.counts.commits = Some(self.commits);
-        outcome.counts.binary_scanned = self.binary;
         for warning in self.warnings.drain(..) {
             outcome.warn(warning);
         }
-        keep_earliest_per_secret(&mut outcome.findings, &self.order);
+        let Some((repo, scanned)) = &self.scanned else {
+            return;
+        };
+        outcome.counts.commits = Some(scanned.commits);
+        outcome.counts.binary_scanned = scanned.binary as usize;
+        keep_earliest_per_secret(&mut outcome.findings, |f| scanned.order(&f.provenance));
+        scanned.describe(repo, outcome.findings.iter_mut().map(|f| &mut f.provenance));
     }
 }
 
 /// In history, one secret sits in many blobs (every later version of its file): report it once,
-/// from the earliest commit of the walk that has it.
-fn keep_earliest_per_secret(findings: &mut Vec<Finding>, walk_order: &HashMap<String, usize>) {
-    let order = |f: &Finding| match &f.provenance {
-        Provenance::Commit { blob, .. } => walk_order.get(blob).copied().unwrap_or(usize::MAX),
-        _ => usize::MAX,
-    };
+/// from the earliest commit of the walk that has it (`order`: smaller is earlier).
+fn keep_earliest_per_secret(findings: &mut Vec<Finding>, order: impl Fn(&Finding) -> usize) {
     findings.sort_by(|a, b| {
         (&a.rule, &a.fingerprint, order(a)).cmp(&(&b.rule, &b.fingerprint, order(b)))
     });

@@ -1,0 +1,815 @@
+//! History at pack speed (`scan --history`): every distinct blob reachable from any ref (or not
+//! reachable from `--since`), each read once, in the order the object database stores it, on
+//! every core; plus every commit message and annotated tag message.
+//!
+//! Three passes, after noseyparker's design (walking commits and diffing each against its
+//! parent, single-threaded, was the slow part):
+//!
+//! 1. **Plan** (one thread): walk the commits oldest first (the order the old traversal used,
+//!    so "earliest" means the same thing) and each commit's tree, skipping every subtree already
+//!    walked: a tree shared by thousands of commits is read once. Each blob gets the first path
+//!    and commit it appears at, which path-dependent rules, `.leakgateignore` and the earliest-
+//!    commit report need before it is scanned. Commit messages are scanned here (they are
+//!    small). Refs that point at trees or blobs (tags) are walked too.
+//! 2. **Order**: enumerate the object database (every pack, in pack-offset order, then loose
+//!    objects) and keep the planned blobs in that order, so delta bases stay in each worker's
+//!    cache. Unreachable objects are never planned, so never reported.
+//! 3. **Scan** (every core): workers take consecutive chunks of that order, each with its own
+//!    gitoxide handle and delta cache, check the size from the object header before inflating,
+//!    and feed the blob to the sink. Commit metadata (author, date) is looked up afterwards, only
+//!    for the findings ([`HistoryScan::describe`]).
+//!
+//! A planned blob the database does not have (a partial clone) is an error naming its path and
+//! id, never a skip. A tree that cannot be read stops the scan.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use gix_hash::ObjectId;
+use gix_hashtable::HashMap;
+use gix_object::{Find, FindHeader, Kind};
+
+use super::git::{GitError, UNREADABLE_HELP, commit_info};
+use super::leakgateignore::IgnoreFiles;
+use super::text;
+use super::{Blob, CommitInfo, Provenance, Sink};
+use crate::diagnostic::{Diagnostic, SkipReason};
+
+/// How a history scan runs.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryOptions {
+    /// Leave out what this revision reaches.
+    pub since: Option<String>,
+    pub max_file_size: u64,
+    /// Scanning threads (at least one).
+    pub threads: usize,
+    /// Draw a progress bar on standard error.
+    pub progress: bool,
+}
+
+/// The path shown for a finding in a commit message.
+pub const COMMIT_MESSAGE_PATH: &str = "(commit message)";
+/// The path shown for a finding in an annotated tag's message.
+pub const TAG_MESSAGE_PATH: &str = "(tag message)";
+
+/// Per-worker delta-base cache: enough to keep the bases of one chunk of a pack hot, small
+/// enough that every worker together stays far under the memory budget.
+const PACK_CACHE_BYTES: usize = 16 * 1024 * 1024;
+/// Blobs a worker takes at a time: consecutive in pack order, so deltas find their bases.
+const CHUNK: usize = 256;
+
+/// What attributes a planned object: a commit of the walk, or a ref that points at a tag, tree
+/// or blob directly (after every commit in the order, so a commit always wins).
+#[derive(Debug, Clone)]
+enum Origin {
+    Commit(ObjectId),
+    /// An annotated tag object, or the tree or blob a lightweight tag names.
+    Ref(ObjectId),
+}
+
+impl Origin {
+    fn id(&self) -> ObjectId {
+        match self {
+            Origin::Commit(id) | Origin::Ref(id) => *id,
+        }
+    }
+}
+
+/// One blob to scan: where it first appears.
+struct Planned {
+    id: ObjectId,
+    path: Box<str>,
+    /// Index into [`HistoryScan::origins`].
+    origin: u32,
+}
+
+/// What the history scan saw, and what its post-pass needs.
+pub struct HistoryScan {
+    pub commits: u64,
+    pub binary: u64,
+    pub shallow: bool,
+    /// Planned blobs (the distinct blobs of history) and their total size as stored.
+    pub blobs: u64,
+    /// The origin index of every scanned object: blobs, commits (messages) and tags.
+    order: HashMap<ObjectId, u32>,
+}
+
+impl HistoryScan {
+    /// Where `provenance` comes in the oldest-first order (smaller is earlier); anything this
+    /// scan did not produce comes last.
+    pub fn order(&self, provenance: &Provenance) -> usize {
+        let object = match provenance {
+            Provenance::Commit { blob, .. } => blob,
+            Provenance::Message { object, .. } => object,
+            _ => return usize::MAX,
+        };
+        ObjectId::from_hex(object.as_bytes())
+            .ok()
+            .and_then(|id| self.order.get(&id))
+            .map_or(usize::MAX, |&o| o as usize)
+    }
+
+    /// Fill in the author and date of the commits (or tags) `provenances` name: looked up only
+    /// now, for the few objects with findings.
+    pub fn describe<'p>(
+        &self,
+        repo: &git2::Repository,
+        provenances: impl IntoIterator<Item = &'p mut Provenance>,
+    ) {
+        let mut known: std::collections::HashMap<String, CommitInfo> = Default::default();
+        for provenance in provenances {
+            let commit = match provenance {
+                Provenance::Commit { commit, .. } | Provenance::Message { commit, .. } => commit,
+                _ => continue,
+            };
+            if !commit.author.is_empty() {
+                continue;
+            }
+            let info = known
+                .entry(commit.id.clone())
+                .or_insert_with(|| describe_object(repo, &commit.id));
+            *commit = info.clone();
+        }
+    }
+}
+
+/// A commit's or tag's author and date; `?` where git cannot say.
+fn describe_object(repo: &git2::Repository, id: &str) -> CommitInfo {
+    let unknown = CommitInfo {
+        id: id.to_owned(),
+        author: "?".to_owned(),
+        date: "?".to_owned(),
+    };
+    let Ok(oid) = git2::Oid::from_str(id) else {
+        return unknown;
+    };
+    if let Ok(commit) = repo.find_commit(oid) {
+        return commit_info(&commit);
+    }
+    match repo.find_tag(oid) {
+        Ok(tag) => tag_info(&tag),
+        Err(_) => unknown,
+    }
+}
+
+/// An annotated tag as reports show it: its id, its tagger and date (`?` when it has none).
+pub(crate) fn tag_info(tag: &git2::Tag<'_>) -> CommitInfo {
+    let id = tag.id().to_string();
+    match tag.tagger() {
+        Some(tagger) => {
+            let seconds = tagger.when().seconds().max(0) as u64;
+            let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds);
+            CommitInfo {
+                id,
+                author: format!(
+                    "{} <{}>",
+                    tagger.name().unwrap_or("?"),
+                    tagger.email().unwrap_or("?")
+                ),
+                date: humantime::format_rfc3339_seconds(when).to_string(),
+            }
+        }
+        None => CommitInfo {
+            id,
+            author: "?".to_owned(),
+            date: "?".to_owned(),
+        },
+    }
+}
+
+/// A provenance whose commit is filled in by [`HistoryScan::describe`].
+fn pending(origin: &Origin) -> CommitInfo {
+    CommitInfo {
+        id: origin.id().to_string(),
+        author: String::new(),
+        date: String::new(),
+    }
+}
+
+fn read_error(what: &str, id: &gix_hash::oid, error: impl std::fmt::Display) -> GitError {
+    GitError::Read {
+        message: format!("cannot read {what} {id}: {error}"),
+    }
+}
+
+/// The objects directory of `repo` (the common one, for a linked worktree).
+fn objects_dir(repo: &git2::Repository) -> PathBuf {
+    match std::env::var_os("GIT_OBJECT_DIRECTORY") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => repo.commondir().join("objects"),
+    }
+}
+
+fn open_odb(dir: &Path) -> Result<gix_odb::Handle, GitError> {
+    let mut odb = gix_odb::at(dir, gix_hash::Kind::Sha1).map_err(|e| GitError::Read {
+        message: format!("cannot open the object database {}: {e}", dir.display()),
+    })?;
+    odb.set_pack_cache(|| {
+        Box::new(gix_pack::cache::lru::MemoryCappedHashmap::new(
+            PACK_CACHE_BYTES,
+        ))
+    });
+    Ok(odb)
+}
+
+fn to_gix(id: git2::Oid) -> Result<ObjectId, GitError> {
+    ObjectId::try_from(id.as_bytes()).map_err(|e| GitError::Read {
+        message: format!("object id {id}: {e}"),
+    })
+}
+
+/// Scan the history of `repo` into `sink`: every blob once (as [`Provenance::Commit`] at its
+/// first path and commit), every commit message and annotated tag message. Paths `ignore`
+/// ignores are not read.
+pub fn scan(
+    repo: &git2::Repository,
+    ignore: &IgnoreFiles,
+    options: &HistoryOptions,
+    sink: &dyn Sink,
+) -> Result<HistoryScan, GitError> {
+    let odb = open_odb(&objects_dir(repo))?;
+    // The planner's handle, and its delta cache, are dropped before the workers make theirs.
+    let planning = odb.clone();
+    let mut planner = Planner {
+        odb: &planning,
+        ignore,
+        sink,
+        blobs: HashMap::default(),
+        planned: Vec::new(),
+        known_blobs: HashSet::default(),
+        clean_trees: HashSet::default(),
+        ignored_trees: HashSet::default(),
+        origins: Vec::new(),
+        order: HashMap::default(),
+        buf: Vec::new(),
+    };
+    let commits = planner.walk_commits(repo, options.since.as_deref())?;
+    planner.walk_refs(repo)?;
+    let Planner {
+        planned,
+        origins,
+        mut order,
+        ..
+    } = planner;
+    drop(planning);
+    for blob in &planned {
+        order.insert(blob.id, blob.origin);
+    }
+    let queue = pack_order(&odb, &planned);
+    let binary = scan_blobs(&odb, &planned, &queue, &origins, options, sink);
+    Ok(HistoryScan {
+        commits,
+        binary,
+        shallow: repo.is_shallow(),
+        blobs: planned.len() as u64,
+        order,
+    })
+}
+
+/// Pass 1: which blobs to scan, each at its first path and commit.
+struct Planner<'a> {
+    odb: &'a gix_odb::Handle,
+    ignore: &'a IgnoreFiles,
+    sink: &'a dyn Sink,
+    /// Planned blobs: index into `planned`.
+    blobs: HashMap<ObjectId, u32>,
+    planned: Vec<Planned>,
+    /// Blobs `--since` reaches: never scanned.
+    known_blobs: HashSet<ObjectId, gix_hashtable::hash::Builder>,
+    /// Trees every blob of which is planned (or known): never walked again.
+    clean_trees: HashSet<ObjectId, gix_hashtable::hash::Builder>,
+    /// Trees with ignored entries, by where they were walked (what is ignored depends on the
+    /// path): walked again only at another path.
+    ignored_trees: HashSet<(ObjectId, Box<[u8]>)>,
+    origins: Vec<Origin>,
+    /// Commits and tags whose messages were scanned, by origin.
+    order: HashMap<ObjectId, u32>,
+    buf: Vec<u8>,
+}
+
+/// A tree being walked: its entries, the next to look at, and whether any was ignored.
+struct Frame {
+    id: ObjectId,
+    /// The tree's path with a trailing `/` (empty at the top).
+    path: Vec<u8>,
+    entries: Vec<(gix_object::tree::EntryMode, Vec<u8>, ObjectId)>,
+    next: usize,
+    ignored: bool,
+}
+
+impl Planner<'_> {
+    /// Walk the commits oldest first (topological, then by time: what the diff-based walk
+    /// used), planning each new blob. Returns how many commits were walked.
+    fn walk_commits(
+        &mut self,
+        repo: &git2::Repository,
+        since: Option<&str>,
+    ) -> Result<u64, GitError> {
+        let mut walk = repo.revwalk()?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME | git2::Sort::REVERSE)?;
+        walk.push_glob("*")?;
+        if repo.head().is_ok() {
+            walk.push_head()?;
+        }
+        let mut hidden = None;
+        if let Some(rev) = since {
+            let commit = repo
+                .revparse_single(rev)
+                .and_then(|o| o.peel_to_commit())
+                .map_err(|e| GitError::BadRevision {
+                    rev: rev.to_owned(),
+                    message: e.message().to_owned(),
+                })?;
+            walk.hide(commit.id())?;
+            hidden = Some(commit.id());
+        }
+        let ids = walk
+            .map(|id| id.map_err(GitError::from).and_then(to_gix))
+            .collect::<Result<Vec<_>, _>>()?;
+        if hidden.is_some() {
+            self.seed_hidden_parents(&ids)?;
+        }
+        for id in &ids {
+            let origin = self.origins.len() as u32;
+            self.origins.push(Origin::Commit(*id));
+            let (tree, message) = {
+                let data = self.read(id, Kind::Commit, "commit")?;
+                let commit = gix_object::CommitRef::from_bytes(data, gix_hash::Kind::Sha1)
+                    .map_err(|e| read_error("commit", id, e))?;
+                let tree =
+                    ObjectId::from_hex(commit.tree).map_err(|e| read_error("commit", id, e))?;
+                (tree, commit.message.to_vec())
+            };
+            self.order.insert(*id, origin);
+            self.scan_message(&message, COMMIT_MESSAGE_PATH, origin);
+            self.walk_tree(tree, Vec::new(), origin)?;
+        }
+        Ok(ids.len() as u64)
+    }
+
+    /// `--since`: what the hidden parents of the walked commits hold is not new. Their trees are
+    /// marked as seen (blobs known, never scanned), as the diff against them left them out.
+    fn seed_hidden_parents(&mut self, walked: &[ObjectId]) -> Result<(), GitError> {
+        let visible: HashSet<ObjectId> = walked.iter().copied().collect();
+        let mut parents = Vec::new();
+        for id in walked {
+            let data = self.read(id, Kind::Commit, "commit")?;
+            let commit = gix_object::CommitRef::from_bytes(data, gix_hash::Kind::Sha1)
+                .map_err(|e| read_error("commit", id, e))?;
+            for parent in &commit.parents {
+                if let Ok(parent) = ObjectId::from_hex(parent)
+                    && !visible.contains(&parent)
+                {
+                    parents.push(parent);
+                }
+            }
+        }
+        for parent in parents {
+            // A parent beyond a shallow clone's graft is not there: nothing to leave out.
+            let tree = match self.odb.try_find(&parent, &mut self.buf) {
+                Ok(Some(data)) if data.kind == Kind::Commit => {
+                    gix_object::CommitRef::from_bytes(data.data, gix_hash::Kind::Sha1)
+                        .ok()
+                        .and_then(|c| ObjectId::from_hex(c.tree).ok())
+                }
+                _ => None,
+            };
+            if let Some(tree) = tree {
+                self.mark_known(tree)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Mark every tree and blob under `root` as seen, without planning anything.
+    fn mark_known(&mut self, root: ObjectId) -> Result<(), GitError> {
+        let mut stack = vec![root];
+        while let Some(id) = stack.pop() {
+            if !self.clean_trees.insert(id) {
+                continue;
+            }
+            for (mode, _, entry) in self.frame(id, Vec::new())?.entries {
+                if mode.is_tree() {
+                    stack.push(entry);
+                } else if mode.is_blob() {
+                    self.known_blobs.insert(entry);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Refs that point at annotated tags (their messages are scanned) and, through them or
+    /// directly, at trees or blobs (walked as if committed, after every commit).
+    fn walk_refs(&mut self, repo: &git2::Repository) -> Result<(), GitError> {
+        let mut refs: Vec<(String, ObjectId)> = Vec::new();
+        for reference in repo.references()? {
+            let Ok(reference) = reference else { continue };
+            let (Some(name), Some(target)) = (reference.name(), reference.target()) else {
+                continue; // symbolic refs resolve to a ref walked anyway
+            };
+            refs.push((name.to_owned(), to_gix(target)?));
+        }
+        refs.sort();
+        for (name, mut id) in refs {
+            let mut origin = None;
+            // Follow tags of tags, at most as deep as git itself would (a loop cannot hang us).
+            for _ in 0..64 {
+                let kind = match self.odb.try_header(&id) {
+                    Ok(Some(header)) => header.kind,
+                    _ => break, // a missing ref target is git's problem, not a secret
+                };
+                match kind {
+                    Kind::Commit => break,
+                    Kind::Tag => {
+                        match self.order.get(&id) {
+                            // Already followed through another ref.
+                            Some(_) => break,
+                            None => {
+                                let known = self.origins.len() as u32;
+                                self.origins.push(Origin::Ref(id));
+                                self.order.insert(id, known);
+                                let data = self.read(&id, Kind::Tag, "tag")?;
+                                let tag =
+                                    gix_object::TagRef::from_bytes(data, gix_hash::Kind::Sha1)
+                                        .map_err(|e| read_error("tag", &id, e))?;
+                                let message = tag.message.to_vec();
+                                let target = ObjectId::from_hex(tag.target)
+                                    .map_err(|e| read_error("tag", &id, e))?;
+                                self.scan_message(&message, TAG_MESSAGE_PATH, known);
+                                id = target;
+                                origin = Some(known);
+                                continue;
+                            }
+                        }
+                    }
+                    Kind::Tree | Kind::Blob => {
+                        let origin = origin.unwrap_or_else(|| {
+                            self.origins.push(Origin::Ref(id));
+                            self.origins.len() as u32 - 1
+                        });
+                        if kind == Kind::Tree {
+                            self.walk_tree(id, Vec::new(), origin)?;
+                        } else if !self.blobs.contains_key(&id) && !self.known_blobs.contains(&id) {
+                            // A blob outside any tree has no path but the ref's name.
+                            self.plan(id, name.clone().into_boxed_str(), origin);
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Read an object that must be there, of the kind expected.
+    fn read(&mut self, id: &gix_hash::oid, kind: Kind, what: &str) -> Result<&[u8], GitError> {
+        match self.odb.try_find(id, &mut self.buf) {
+            Ok(Some(data)) if data.kind == kind => Ok(data.data),
+            Ok(Some(data)) => Err(read_error(what, id, format!("it is a {}", data.kind))),
+            Ok(None) => Err(read_error(
+                what,
+                id,
+                "it is missing (a partial or damaged clone); fetch it or check the repository with `git fsck`",
+            )),
+            Err(e) => Err(read_error(what, id, e)),
+        }
+    }
+
+    fn scan_message(&self, message: &[u8], path: &str, origin: u32) {
+        if message.is_empty() {
+            return;
+        }
+        let origin_ref = &self.origins[origin as usize];
+        let provenance = Provenance::Message {
+            path: path.to_owned(),
+            object: origin_ref.id().to_string(),
+            commit: pending(origin_ref),
+        };
+        let data = text::decode(message);
+        self.sink.blob(Blob {
+            provenance,
+            data: data.as_deref().unwrap_or(message),
+            added_lines: None,
+            previous: None,
+        });
+    }
+
+    fn plan(&mut self, id: ObjectId, path: Box<str>, origin: u32) {
+        self.blobs.insert(id, self.planned.len() as u32);
+        self.planned.push(Planned { id, path, origin });
+    }
+
+    /// Walk the tree `root` at `path`, planning every blob not seen before at its path here.
+    /// Subtrees walked before are skipped; what `.leakgateignore` ignores is not entered.
+    fn walk_tree(&mut self, root: ObjectId, path: Vec<u8>, origin: u32) -> Result<(), GitError> {
+        if self.clean_trees.contains(&root)
+            || self
+                .ignored_trees
+                .contains(&(root, path.clone().into_boxed_slice()))
+        {
+            return Ok(());
+        }
+        let mut stack = vec![self.frame(root, path)?];
+        while let Some(top) = stack.last_mut() {
+            let Some((mode, name, id)) = top.entries.get(top.next) else {
+                let done = stack.pop();
+                if let Some(done) = done {
+                    if done.ignored {
+                        if let Some(parent) = stack.last_mut() {
+                            parent.ignored = true;
+                        }
+                        self.ignored_trees
+                            .insert((done.id, done.path.into_boxed_slice()));
+                    } else {
+                        self.clean_trees.insert(done.id);
+                    }
+                }
+                continue;
+            };
+            let (mode, id) = (*mode, *id);
+            let mut full = Vec::with_capacity(top.path.len() + name.len() + 1);
+            full.extend_from_slice(&top.path);
+            full.extend_from_slice(name);
+            top.next += 1;
+            if mode.is_tree() {
+                if self.clean_trees.contains(&id) {
+                    continue;
+                }
+                full.push(b'/');
+                if self
+                    .ignored_trees
+                    .contains(&(id, full.clone().into_boxed_slice()))
+                {
+                    top.ignored = true;
+                    continue;
+                }
+                let shown = String::from_utf8_lossy(&full[..full.len() - 1]).into_owned();
+                if self.ignore.ignores_entry(&shown, true) {
+                    top.ignored = true;
+                    continue;
+                }
+                let frame = self.frame(id, full)?;
+                stack.push(frame);
+            } else if mode.is_blob() {
+                if self.blobs.contains_key(&id) || self.known_blobs.contains(&id) {
+                    continue;
+                }
+                let shown = String::from_utf8_lossy(&full).into_owned();
+                if self.ignore.ignores_entry(&shown, false) {
+                    top.ignored = true;
+                    continue;
+                }
+                self.plan(id, shown.into_boxed_str(), origin);
+            }
+            // Symlinks and submodules: not scanned in history (a link's target is a path).
+        }
+        Ok(())
+    }
+
+    fn frame(&mut self, id: ObjectId, path: Vec<u8>) -> Result<Frame, GitError> {
+        let data = self.read(&id, Kind::Tree, "tree")?;
+        let entries = gix_object::TreeRefIter::from_bytes(data, gix_hash::Kind::Sha1)
+            .map(|entry| entry.map(|e| (e.mode, e.filename.to_vec(), e.oid.to_owned())))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| read_error("tree", &id, e))?;
+        Ok(Frame {
+            id,
+            path,
+            entries,
+            next: 0,
+            ignored: false,
+        })
+    }
+}
+
+/// Pass 2: the planned blobs (indices into `planned`) in the order the object database stores
+/// them: each pack by offset, then loose objects; any the enumeration did not meet (an
+/// alternate, or missing) last, where reading them says which.
+fn pack_order(odb: &gix_odb::Handle, planned: &[Planned]) -> Vec<u32> {
+    let index: HashMap<ObjectId, u32> = (planned.iter().enumerate())
+        .map(|(i, p)| (p.id, i as u32))
+        .collect();
+    let mut queued = vec![false; planned.len()];
+    let mut queue = Vec::with_capacity(planned.len());
+    if let Ok(all) = odb.store_ref().iter() {
+        let all = all.with_ordering(
+            gix_odb::store::iter::Ordering::PackAscendingOffsetThenLooseLexicographical,
+        );
+        for id in all.flatten() {
+            if let Some(&i) = index.get(&id)
+                && !std::mem::replace(&mut queued[i as usize], true)
+            {
+                queue.push(i);
+            }
+        }
+    }
+    for (i, done) in queued.iter().enumerate() {
+        if !done {
+            queue.push(i as u32);
+        }
+    }
+    queue
+}
+
+/// Pass 3: read and scan the queued blobs on `options.threads` workers. Returns how many were
+/// binary (scanned as raw bytes).
+fn scan_blobs(
+    odb: &gix_odb::Handle,
+    planned: &[Planned],
+    queue: &[u32],
+    origins: &[Origin],
+    options: &HistoryOptions,
+    sink: &dyn Sink,
+) -> u64 {
+    let progress = Progress::new(options.progress, queue.len() as u64);
+    let next = AtomicUsize::new(0);
+    let binary = AtomicU64::new(0);
+    let threads = options.threads.max(1);
+    let worker = |mut odb: gix_odb::Handle| {
+        let mut buf = Vec::new();
+        loop {
+            let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+            let Some(chunk) = queue.get(start..(start + CHUNK).min(queue.len())) else {
+                break;
+            };
+            if chunk.is_empty() {
+                break;
+            }
+            for &i in chunk {
+                let blob = &planned[i as usize];
+                let origin = &origins[blob.origin as usize];
+                let read = read_blob(&mut odb, blob, options.max_file_size, &mut buf, sink);
+                if let Some(data) = read {
+                    progress.add(data.len() as u64);
+                    if feed(blob, origin, data, sink) {
+                        binary.fetch_add(1, Ordering::Relaxed);
+                    }
+                } else {
+                    progress.add(0);
+                }
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            let odb = odb.clone();
+            scope.spawn(|| worker(odb));
+        }
+        worker(odb.clone());
+    });
+    progress.finish();
+    binary.into_inner()
+}
+
+/// Read one planned blob, or say why not: too large is a counted skip (checked from the
+/// object header, before inflating), unreadable or missing an error.
+fn read_blob<'b>(
+    odb: &mut gix_odb::Handle,
+    blob: &Planned,
+    max_file_size: u64,
+    buf: &'b mut Vec<u8>,
+    sink: &dyn Sink,
+) -> Option<&'b [u8]> {
+    let unreadable = |reason: String| {
+        sink.diagnostic(Diagnostic::unreadable(
+            blob.path.to_string(),
+            format!(
+                "cannot read blob {} ({reason}), so it was not scanned; {UNREADABLE_HELP}",
+                blob.id
+            ),
+        ));
+    };
+    match odb.try_header(&blob.id) {
+        Ok(Some(header)) if header.size > max_file_size => {
+            sink.diagnostic(Diagnostic::skipped(
+                blob.path.to_string(),
+                SkipReason::TooLarge,
+                Some(format!("{} bytes", header.size)),
+            ));
+            return None;
+        }
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            unreadable("object not found".to_owned());
+            return None;
+        }
+        Err(e) => {
+            unreadable(e.to_string());
+            return None;
+        }
+    }
+    match odb.try_find(&blob.id, buf) {
+        Ok(Some(data)) if data.kind == Kind::Blob => Some(data.data),
+        Ok(Some(data)) => {
+            unreadable(format!("it is a {}", data.kind));
+            None
+        }
+        Ok(None) => {
+            unreadable("object not found".to_owned());
+            None
+        }
+        Err(e) => {
+            unreadable(e.to_string());
+            None
+        }
+    }
+}
+
+/// Hand one blob to the sink, decoded as in the change modes (binary blobs as raw bytes: history
+/// is where a secret hidden behind a NUL byte stays for good). Returns whether it was binary.
+fn feed(blob: &Planned, origin: &Origin, data: &[u8], sink: &dyn Sink) -> bool {
+    let decoded = text::decode(data);
+    let provenance = Provenance::Commit {
+        path: blob.path.to_string(),
+        blob: blob.id.to_string(),
+        commit: pending(origin),
+    };
+    sink.blob(Blob {
+        provenance,
+        data: decoded.as_deref().unwrap_or(data),
+        added_lines: None,
+        previous: None,
+    });
+    decoded.is_none()
+}
+
+/// The progress bar: blobs, bytes and rates people can read, on standard error only when asked.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    bytes: Arc<AtomicU64>,
+    /// Blobs counted since the bar was last advanced (advancing it takes a lock).
+    pending: Mutex<u64>,
+}
+
+impl Progress {
+    fn new(show: bool, blobs: u64) -> Self {
+        let bytes = Arc::new(AtomicU64::new(0));
+        let bar = if show {
+            let bar = indicatif::ProgressBar::new(blobs);
+            let shown = Arc::clone(&bytes);
+            let rate = Arc::clone(&bytes);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{spinner} scanning history: {human_pos}/{human_len} blobs, {bytes_done} ({rates}), {eta} left",
+            ) {
+                bar.set_style(
+                    style
+                        .with_key(
+                            "bytes_done",
+                            move |_: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                                let _ = write!(
+                                    w,
+                                    "{}",
+                                    bytesize::ByteSize(shown.load(Ordering::Relaxed))
+                                );
+                            },
+                        )
+                        .with_key(
+                            "rates",
+                            move |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                                let seconds = state.elapsed().as_secs_f64().max(0.001);
+                                let per_second = (state.pos() as f64 / seconds).round() as u64;
+                                let bytes = (rate.load(Ordering::Relaxed) as f64 / seconds) as u64;
+                                let _ = write!(
+                                    w,
+                                    "{} blobs/s, {}/s",
+                                    indicatif::HumanCount(per_second),
+                                    bytesize::ByteSize(bytes)
+                                );
+                            },
+                        ),
+                );
+            }
+            bar
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        Progress {
+            bar,
+            bytes,
+            pending: Mutex::new(0),
+        }
+    }
+
+    fn add(&self, bytes: u64) {
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+        if self.bar.is_hidden() {
+            return;
+        }
+        let mut pending = self
+            .pending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *pending += 1;
+        if *pending >= 64 {
+            self.bar.inc(*pending);
+            *pending = 0;
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
