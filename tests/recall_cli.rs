@@ -243,3 +243,49 @@ fn no_output_shows_a_weak_password() {
         }
     }
 }
+
+/// A long random value of one character class is a generated secret, not a weak literal: it
+/// keeps the confidence of its rule (the weak-literal path once dropped some and lowered
+/// others, hiding them from `check`).
+#[test]
+fn long_single_class_secrets_keep_their_confidence() {
+    let tree = Tree::new();
+    let upper: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let (long_lower, url_upper, py_lower) = (
+        random(1301, 70, LOWER),
+        random(1302, 40, upper),
+        random(1303, 44, LOWER),
+    );
+    tree.write(
+        "deploy.env",
+        format!(
+            "DATABASE_URL=postgres://app:{long_lower}@db.internal:5432/app\n\
+             REDIS_URL=redis://cache:{url_upper}@cache.internal:6379\n"
+        ),
+    );
+    tree.write("settings.py", format!("password = \"{py_lower}\"\n"));
+    let run = run_json(tree.leakgate().args(["scan", "."]));
+    assert_eq!(run.status, Some(1), "{:?}", run.messages);
+    let found = found(&run);
+    let confidence_at = |path: &str, line: u64| {
+        found
+            .iter()
+            .find(|f| f.0 == path && f.1 == line)
+            .map(|f| f.3.clone())
+    };
+    assert_eq!(
+        confidence_at("deploy.env", 1).as_deref(),
+        Some("high"),
+        "{found:?}"
+    );
+    assert_eq!(
+        confidence_at("deploy.env", 2).as_deref(),
+        Some("high"),
+        "{found:?}"
+    );
+    assert_eq!(
+        confidence_at("settings.py", 1).as_deref(),
+        Some("medium"),
+        "{found:?}"
+    );
+}

@@ -629,3 +629,19 @@ fn rules_list_and_check() {
         .code(0)
         .stdout(predicate::str::contains(" 0 failed"));
 }
+
+/// A token on a very long line is found wherever it sits, even across the edge of the window
+/// the prefilter looks at around a keyword (4 KiB either side of `token`).
+#[test]
+fn a_token_across_a_long_line_window_edge_is_found() {
+    let token = fake("ghp_", 4401, 36, ALNUM);
+    for offset in 4090..4106 {
+        let tree = Tree::new();
+        let line = format!("token {}{token} end\n", "=".repeat(offset));
+        tree.write("long.txt", &line);
+        let run = run_json(tree.leakgate().args(["scan", "long.txt"]));
+        assert_eq!(run.status, Some(1), "offset {offset}: {:?}", run.messages);
+        assert_eq!(run.findings().len(), 1, "offset {offset}");
+        assert!(!run.stdout.contains(&token));
+    }
+}

@@ -16,6 +16,11 @@
 /// Set on a state id when some keyword ends in that state.
 const MATCH: u32 = 1 << 31;
 
+/// The most table cells a prefilter may have (states × byte classes, 4 bytes each: 128 MiB).
+/// The built-in keywords need ~0.2M; a configuration's custom keywords beyond this get a clear
+/// error rather than gigabytes of memory and seconds of start-up.
+const MAX_CELLS: usize = 32 << 20;
+
 /// Every keyword of a rule set, as one DFA.
 #[derive(Debug, Clone)]
 pub struct KeywordPrefilter {
@@ -30,6 +35,8 @@ pub struct KeywordPrefilter {
     ends: Vec<u32>,
     /// The length of each keyword, to give a hit its start.
     lengths: Vec<usize>,
+    /// The longest of them.
+    longest: usize,
 }
 
 /// One keyword occurrence: which keyword (its index in the list given to
@@ -53,7 +60,7 @@ impl std::fmt::Display for PrefilterError {
         match self {
             PrefilterError::Empty => f.write_str("a keyword is empty"),
             PrefilterError::TooLarge => {
-                f.write_str("the keywords are too many or too long for one prefilter")
+                f.write_str("the rules' keywords are too many or too long for one prefilter (custom rules: use fewer, shorter keywords, such as a token's fixed prefix)")
             }
         }
     }
@@ -82,6 +89,11 @@ impl KeywordPrefilter {
             classes[usize::from(upper)] = classes[usize::from(upper.to_ascii_lowercase())];
         }
         let class_of = |byte: u8| usize::from(classes[usize::from(byte)]);
+        // Every keyword byte may add a state: refuse before allocating.
+        let most_states = 1 + keywords.iter().map(|k| k.as_ref().len()).sum::<usize>();
+        if most_states.saturating_mul(stride) > MAX_CELLS {
+            return Err(PrefilterError::TooLarge);
+        }
 
         // Pass 1: the trie, in the table itself. A 0 entry is "no edge" (the root, row 0, is
         // never a child); each keyword's own end state records it.
@@ -158,12 +170,18 @@ impl KeywordPrefilter {
             starts,
             ends,
             lengths: keywords.iter().map(|k| k.as_ref().len()).collect(),
+            longest: keywords.iter().map(|k| k.as_ref().len()).max().unwrap_or(0),
         })
     }
 
     /// How many keywords it finds.
     pub fn keyword_count(&self) -> usize {
         self.lengths.len()
+    }
+
+    /// The length of its longest keyword.
+    pub fn longest_keyword(&self) -> usize {
+        self.longest
     }
 
     /// The earliest-ending keyword occurrence in `data[from..]` (the longest keyword ending
@@ -319,6 +337,22 @@ mod tests {
         let mut hits = Vec::new();
         prefilter.for_each_hit(b"xabcabc", 2, 7, |h| hits.push(h.start));
         assert_eq!(hits, vec![4]);
+    }
+
+    #[test]
+    fn keywords_too_large_for_one_table_are_refused_before_allocating() {
+        // 4,000 keywords of 1,000 bytes over 200 distinct bytes: ~800M cells, gigabytes.
+        let keywords: Vec<Vec<u8>> = (0..4000u32)
+            .map(|k| {
+                (0..1000u32)
+                    .map(|i| (33 + (k * 7 + i) % 200) as u8)
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            KeywordPrefilter::new(&keywords).err(),
+            Some(PrefilterError::TooLarge)
+        );
     }
 
     #[test]

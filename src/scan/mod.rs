@@ -567,7 +567,12 @@ impl<'r> Scanner<'r> {
             prefilter.for_each_hit(data, window.0, window.1, |hit| {
                 self.add_regions_for_hit(data, hit, &mut regions);
             });
-            from = window.1.max(first.end);
+            // A keyword may straddle a long line's window edge: look again from where it
+            // could start (the region merge absorbs a keyword seen twice).
+            let resume = window
+                .1
+                .saturating_sub(prefilter.longest_keyword().saturating_sub(1));
+            from = resume.max(first.end);
         }
         regions
     }
@@ -865,12 +870,15 @@ fn accept(
         .spec
         .weak_literals
         .filter(|_| literal.key.is_none_or(literal::key_names_password));
+    // A weak literal is reported at the lower confidence; a weak-shaped value the literal
+    // checks refuse is judged as any other value (never dropped for looking weak: a long
+    // random value of one character class is not weak, and dropping what the generic checks
+    // accept would be a silent miss).
     let confidence = match weak {
-        // Judged as the weak literal it is, even when the generic checks took it (`sha256`).
-        Some(weak) if literal::is_weak_shape(secret) => {
-            if literal::weak_literal_reason(secret, literal).is_some() {
-                return None;
-            }
+        Some(weak)
+            if literal::is_weak_shape(secret)
+                && literal::weak_literal_reason(secret, literal).is_none() =>
+        {
             weak.min(rule.spec.confidence())
         }
         _ => rule.spec.confidence(),
