@@ -87,8 +87,21 @@ fn a_test_fixture_is_one_level_lower_in_every_source() {
     repo.commit_all("add");
     let range = run_json(repo.leakgate().args(["scan", "--range", "HEAD~1..HEAD"]));
     assert_eq!(judged(&range), mixed_expected(), "range");
+    // History sees a blob at one of its paths (the same bytes may live outside a fixture
+    // too): it lowers nothing.
     let history = run_json(repo.leakgate().args(["scan", "--history"]));
-    assert_eq!(judged(&history), mixed_expected(), "history");
+    let unlowered: Vec<_> = mixed_expected()
+        .into_iter()
+        .map(|(path, rule, _, _)| {
+            let full = if rule == "github-pat" {
+                "high"
+            } else {
+                "medium"
+            };
+            (path, rule, full.to_owned(), false)
+        })
+        .collect();
+    assert_eq!(judged(&history), unlowered, "history");
 
     // Agent run data: a transcript kept under tests/ is a fixture, one elsewhere is not.
     let line = format!(
@@ -620,4 +633,26 @@ fn rules_list_shows_each_rules_confidence() {
         .find(|l| l.starts_with("acme-weak "))
         .expect("the custom rule is listed");
     assert!(line.contains(" high    token       low "), "{line}");
+}
+
+/// In history a secret is reported once, at its earliest place; if that place is a test
+/// fixture but the secret later lives outside one, it is no fixture's and keeps its confidence
+/// (`check --history` must block it).
+#[test]
+fn history_judges_a_secret_by_every_place_it_lived() {
+    let repo = TestRepo::new();
+    repo.write(".gitignore", GITIGNORE);
+    let line = format!("API_SECRET_KEY={}\n", password(9801));
+    repo.write("tests/app.env", &line);
+    repo.commit_all("fixture");
+    repo.git(&["rm", "-q", "tests/app.env"]);
+    repo.write("config/prod.env", &line);
+    repo.commit_all("move to production");
+
+    let history = run_json(ci_free(&mut repo.leakgate()).args(["check", "--history"]));
+    assert_eq!(history.status, Some(1), "{:?}", history.messages);
+    let findings = history.findings();
+    assert_eq!(findings.len(), 1, "{:?}", history.messages);
+    assert_eq!(findings[0]["confidence"], "medium");
+    assert!(!history.stdout.contains(&password(9801)));
 }

@@ -46,10 +46,11 @@ pub fn lower_test_fixtures(
 
 /// The part of a working-tree path to judge: the fixture rule judges the layout of what is
 /// scanned, not where it sits on the machine. A relative path (below the current directory,
-/// where a project is scanned from) is judged as written; an absolute one below the current
-/// directory by its part below it; any other (absolute, or reached through `..`) by its part
-/// below the directory the user named (`/home/test/app/src/a.py`, scanned as
-/// `/home/test/app`, is `src/a.py`), else by its file name alone.
+/// where a project is scanned from) is judged as written. An absolute one, or one reached
+/// through `..`, by its part below the deepest directory the user named
+/// (`/home/test/app/src/a.py`, scanned as `/home/test/app`, is `src/a.py`, even from `/home`:
+/// the `test` above what was named says nothing about the file), else below the current
+/// directory, else by its file name alone.
 pub fn relative_to_roots<'p>(path: &'p str, roots: &[PathBuf], cwd: &Path) -> Cow<'p, str> {
     let as_path = Path::new(path);
     let climbs = as_path
@@ -66,11 +67,12 @@ pub fn relative_to_roots<'p>(path: &'p str, roots: &[PathBuf], cwd: &Path) -> Co
         }
         path.strip_prefix(root)?.strip_prefix('/')
     };
-    let below = std::iter::once(cwd)
-        .filter(|_| !climbs)
-        .chain(roots.iter().map(PathBuf::as_path))
+    let below_root = roots
+        .iter()
+        .map(PathBuf::as_path)
         .filter_map(strip)
-        .max_by_key(|rest| rest.len());
+        .min_by_key(|rest| rest.len());
+    let below = below_root.or_else(|| (!climbs).then(|| strip(cwd)).flatten());
     Cow::Borrowed(below.unwrap_or_else(|| path.rsplit('/').next().unwrap_or(path)))
 }
 
@@ -128,6 +130,14 @@ mod tests {
         // A named file outside the current directory and every root: its name alone.
         assert_eq!(judged("/srv/test/a_test.go"), "a_test.go");
         assert_eq!(judged("/srv/test/a.py"), "a.py");
+        // A root named below the current directory wins over it: `scan $PWD/test/app` from
+        // the directory above judges `src/settings.env`, not `test/app/src/settings.env`.
+        let roots = [PathBuf::from("/work/project/test/app")];
+        let judged = |path| relative_to_roots(path, &roots, cwd).into_owned();
+        assert_eq!(
+            judged("/work/project/test/app/src/settings.env"),
+            "src/settings.env"
+        );
         assert_eq!(judged("../test/a.py"), "a.py");
     }
 

@@ -305,16 +305,20 @@ pub fn collect(scanning: &Scanning<'_>, source: &mut dyn Source) -> Result<Outco
     outcome
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    source.finish(&mut outcome);
-    // At the path each finding is reported at, once the post-pass chose it.
+    // Each finding judged at its own path, before the post-pass picks one of a secret's
+    // places (a secret that is also outside test fixtures keeps its full confidence, see
+    // `keep_earliest_per_secret`); not in history, where a blob is seen at one of its paths.
     let roots = source.walked_roots();
     let cwd = std::env::current_dir().unwrap_or_default();
-    confidence::lower_test_fixtures(&mut outcome.findings, scanning.test_fixtures, &|path| {
-        match &roots {
-            Some(roots) => confidence::relative_to_roots(path, roots, &cwd),
-            None => std::borrow::Cow::Borrowed(path),
-        }
-    });
+    if source.paths_are_exact() {
+        confidence::lower_test_fixtures(&mut outcome.findings, scanning.test_fixtures, &|path| {
+            match &roots {
+                Some(roots) => confidence::relative_to_roots(path, roots, &cwd),
+                None => std::borrow::Cow::Borrowed(path),
+            }
+        });
+    }
+    source.finish(&mut outcome);
     outcome
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

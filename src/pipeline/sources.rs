@@ -101,6 +101,12 @@ pub trait Source {
     fn walked_roots(&self) -> Option<Vec<PathBuf>> {
         None
     }
+    /// Whether each finding's path is the one place its bytes live, so that a test fixture's
+    /// path may lower its confidence. History scans each blob once, at its first path, though
+    /// the same blob may also live outside test fixtures: there, nothing is lowered.
+    fn paths_are_exact(&self) -> bool {
+        true
+    }
 }
 
 /// Working-tree paths, and standard input when `stdin` is set.
@@ -257,6 +263,10 @@ impl History {
 }
 
 impl Source for History {
+    fn paths_are_exact(&self) -> bool {
+        false
+    }
+
     fn scope(&self) -> Scope {
         Scope::History
     }
@@ -307,7 +317,14 @@ fn keep_earliest_per_secret(findings: &mut Vec<Finding>, order: impl Fn(&Finding
         (&a.rule, &a.fingerprint, order(a)).cmp(&(&b.rule, &b.fingerprint, order(b)))
     });
     findings.dedup_by(|later, earlier| {
-        later.rule == earlier.rule && later.fingerprint == earlier.fingerprint
+        let same = later.rule == earlier.rule && later.fingerprint == earlier.fingerprint;
+        // The secret is as sure as its surest place: one copy outside test fixtures makes
+        // it no fixture's (the earliest place may be a test file it later moved out of).
+        if same && !later.test_fixture && earlier.test_fixture {
+            earlier.confidence = later.confidence.max(earlier.confidence);
+            earlier.test_fixture = false;
+        }
+        same
     });
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }

@@ -211,8 +211,8 @@ pub fn weak_literal_reason(secret: &[u8], context: LiteralContext<'_>) -> Option
         return Some("unquoted outside configuration: an identifier or a word");
     }
     // A key that is only an abbreviation (`pass`, `pw`, `pwd`) names a password in
-    // configuration, but in a shell script it is as often a loop's phase (`pass=conv`) or a
-    // directory: there, only a quoted value is a typed password.
+    // configuration, but in a shell script it is as often a loop's phase (libtool's link
+    // passes) or a directory: there, only a quoted value is a typed password.
     if !context.quoted
         && context.key.is_some_and(is_bare_abbreviation)
         && is_shell_script(context.path)
@@ -383,7 +383,7 @@ mod tests {
                 },
             )
         };
-        // `for pass in conv scan; …` / `pass=conv` in libtool's ltmain.sh: a phase.
+        // libtool's ltmain.sh assigns its link phases to `pass`, unquoted.
         assert!(judged(b"pass", false, "build-aux/ltmain.sh").is_some());
         assert!(judged(b"PW", false, "run.bash").is_some());
         // Quoted, or a key that says more, or configuration: a typed password.
