@@ -272,9 +272,8 @@ pub fn name_run_is_credential(run: &str) -> bool {
     // UUIDs and short hex ids between dashes are identifiers tools write by design (an agent
     // transcript `<uuid>.jsonl`, Codex's `rollout-<time>-<uuid>`, Gemini's
     // `session-<time>-<8 hex>`): the run is judged without them.
-    let short_hex = |part: &str| {
-        (1..=12).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_hexdigit())
-    };
+    let short_hex =
+        |part: &str| (1..=12).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_hexdigit());
     if run.split('-').count() > 1 && run.split('-').any(short_hex) {
         let rest: Vec<&str> = run.split('-').filter(|part| !short_hex(part)).collect();
         return name_run_is_credential(&rest.join("-"));

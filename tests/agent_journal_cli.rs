@@ -125,7 +125,9 @@ fn write_home(tree: &Tree) -> Secrets {
     ]
     .concat();
     tree.write(
-        &format!("home/.codex/sessions/2025/09/18/rollout-2025-09-18T10-30-00-{CODEX_SESSION}.jsonl"),
+        &format!(
+            "home/.codex/sessions/2025/09/18/rollout-2025-09-18T10-30-00-{CODEX_SESSION}.jsonl"
+        ),
         codex,
     );
     // Codex's prompt history: one object per prompt, naming its session.
@@ -239,8 +241,7 @@ fn findings_name_agent_session_message_and_pointer() {
     assert_eq!(history.len(), 1, "{history:?}");
     assert_eq!(history[0]["line"], 2);
     assert_eq!(
-        history[0]["provenance"]["session"],
-        "0199a2b4-0000-7000-8000-000000000002",
+        history[0]["provenance"]["session"], "0199a2b4-0000-7000-8000-000000000002",
         "each history line names its own session"
     );
 
@@ -249,7 +250,10 @@ fn findings_name_agent_session_message_and_pointer() {
     assert_eq!(gemini[0]["provenance"]["agent"], "gemini");
     assert_eq!(gemini[0]["provenance"]["session"], GEMINI_SESSION);
     assert_eq!(gemini[0]["provenance"]["message"], "m-0002");
-    assert_eq!(gemini[0]["json_pointer"], "/messages/1/toolCalls/0/args/command");
+    assert_eq!(
+        gemini[0]["json_pointer"],
+        "/messages/1/toolCalls/0/args/command"
+    );
     assert_eq!(run.findings().len(), 5, "{}", run.stdout);
 
     for secret in secrets.all() {
@@ -335,10 +339,22 @@ fn missing_agent_homes_are_named_and_a_missing_home_is_an_error() {
         .map(|w| w["message"].as_str().unwrap_or_default().to_owned())
         .collect();
     assert_eq!(warnings.len(), 3, "{warnings:?}");
-    assert!(warnings.iter().any(|w| w.starts_with("Claude Code: no transcripts")
-        && w.contains(".claude does not exist")));
-    assert!(warnings.iter().any(|w| w.starts_with("Codex: no transcripts in")));
-    assert!(warnings.iter().any(|w| w.starts_with("Gemini CLI: no transcripts")));
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("Claude Code: no transcripts")
+                && w.contains(".claude does not exist"))
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("Codex: no transcripts in"))
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("Gemini CLI: no transcripts"))
+    );
 
     let output = tree
         .leakgate()
@@ -369,10 +385,7 @@ fn home_flag_and_agent_variables_choose_where_to_look() {
 
     // CLAUDE_CONFIG_DIR moves Claude Code's directory as Claude Code itself reads it.
     std::fs::rename(tree.child("home/.claude"), tree.child("claude-config")).expect("move");
-    let run = run_json(
-        agents(&tree)
-            .env("CLAUDE_CONFIG_DIR", tree.child("claude-config")),
-    );
+    let run = run_json(agents(&tree).env("CLAUDE_CONFIG_DIR", tree.child("claude-config")));
     assert_eq!(run.status, Some(1));
     assert_eq!(
         run.findings()
@@ -433,8 +446,8 @@ fn redacted_copy_keeps_the_home_layout_and_no_secret() {
     }
     assert!(tree.child("copy/.codex/history.jsonl").is_file());
     assert!(tree.child("copy/.gemini/tmp").is_dir());
-    let manifest = std::fs::read_to_string(tree.child("copy/leakgate-redactions.json"))
-        .expect("manifest");
+    let manifest =
+        std::fs::read_to_string(tree.child("copy/leakgate-redactions.json")).expect("manifest");
     assert!(
         !manifest.contains(tree.path().to_string_lossy().as_ref()),
         "the manifest names no absolute path of this machine"

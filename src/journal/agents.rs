@@ -156,7 +156,10 @@ pub fn discover(home: Option<&Path>) -> Result<Discovery, AgentsError> {
     for agent in Agent::ALL {
         let dir = match (home, agent.env_override().and_then(env)) {
             (None, Some(dir)) => dir,
-            _ => base.as_ref().ok_or(AgentsError::NoHome)?.join(agent.dir_name()),
+            _ => base
+                .as_ref()
+                .ok_or(AgentsError::NoHome)?
+                .join(agent.dir_name()),
         };
         if !dir.is_dir() {
             discovery.notices.push(format!(
@@ -297,11 +300,7 @@ fn looks_like_uuid(text: &str) -> bool {
 /// Fill in the session and message of every finding in an agent transcript, reading each file
 /// that holds one again (up to `max_file_size`) and only when its bytes are those that were
 /// scanned (`digests`): a transcript appended to since is read no further than it was.
-pub fn locate(
-    findings: &mut [Finding],
-    digests: &HashMap<String, Scanned>,
-    max_file_size: u64,
-) {
+pub fn locate(findings: &mut [Finding], digests: &HashMap<String, Scanned>, max_file_size: u64) {
     let mut by_path: HashMap<String, Vec<usize>> = HashMap::new();
     for (index, finding) in findings.iter().enumerate() {
         if let Provenance::Agent { path, .. } = &finding.provenance {

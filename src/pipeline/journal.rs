@@ -94,13 +94,8 @@ pub fn redacted_copy(
         .map(|(path, reason)| (path.to_owned(), reason.as_str().to_owned()))
         .collect();
     let staging = journal::redact::Staging::begin(target)?;
-    let manifest = journal::redact::write_copy(
-        roots,
-        places,
-        staging.path(),
-        &results.findings,
-        &unscanned,
-    )?;
+    let manifest =
+        journal::redact::write_copy(roots, places, staging.path(), &results.findings, &unscanned)?;
     let recheck = super::collect(
         scanning,
         &mut Tree {

@@ -88,7 +88,10 @@ mod tests {
             McpClient::of("/home/u/.cursor/mcp.json"),
             Some(McpClient::Cursor)
         );
-        assert_eq!(McpClient::of("app/.vscode/mcp.json"), Some(McpClient::VsCode));
+        assert_eq!(
+            McpClient::of("app/.vscode/mcp.json"),
+            Some(McpClient::VsCode)
+        );
         assert_eq!(
             McpClient::of("/home/u/.codex/config.toml"),
             Some(McpClient::Codex)
