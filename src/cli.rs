@@ -393,6 +393,18 @@ pub struct JournalArgs {
     /// the user's (~/.a5c or $BABYSITTER_GLOBAL_STATE_DIR, plus $BABYSITTER_RUNS_DIR).
     pub paths: Vec<PathBuf>,
 
+    /// Audit the transcripts coding agents keep in the user's home instead: Claude Code
+    /// (~/.claude/projects, ~/.claude/history.jsonl), Codex (~/.codex/sessions,
+    /// archived_sessions, history.jsonl) and Gemini CLI (~/.gemini/tmp). Each finding names
+    /// the agent, the session and the message.
+    #[arg(long, conflicts_with_all = ["paths", "verify"])]
+    pub agents: bool,
+
+    /// With --agents: the home to look in (default: $HOME, or $CLAUDE_CONFIG_DIR and
+    /// $CODEX_HOME for those agents).
+    #[arg(long, value_name = "DIR", requires = "agents")]
+    pub home: Option<PathBuf>,
+
     /// Also check each run's journal: event checksums, sequence, ordering, truncation, hashes
     /// and references.
     #[arg(long)]

@@ -59,6 +59,10 @@ pub enum Error {
 
     #[error(transparent)]
     #[diagnostic(transparent)]
+    Agents(#[from] journal::agents::AgentsError),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     Hook(#[from] hook::HookError),
 
     /// A file leakgate was asked to write (a report, a `.gitignore` fix) could not be written;

@@ -269,6 +269,15 @@ pub fn name_run_is_credential(run: &str) -> bool {
     {
         return false;
     }
+    // UUIDs and short hex ids between dashes are identifiers tools write by design (an agent
+    // transcript `<uuid>.jsonl`, Codex's `rollout-<time>-<uuid>`, Gemini's
+    // `session-<time>-<8 hex>`): the run is judged without them.
+    let short_hex =
+        |part: &str| (1..=12).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_hexdigit());
+    if run.split('-').count() > 1 && run.split('-').any(short_hex) {
+        let rest: Vec<&str> = run.split('-').filter(|part| !short_hex(part)).collect();
+        return name_run_is_credential(&rest.join("-"));
+    }
     // Random, not words: `very_long_module_name_here` has the bits but is made of words.
     let core = run
         .trim_end_matches('=')
@@ -428,9 +437,17 @@ mod tests {
             "journal/000001.01JAAAAAAAAAAAAAAAAAAAAAAA.json",
             "dist/main.3f9a8c7d2e1b4a6f.js",
             "Alice Example <alice@example.test>",
+            "projects/-home-dev/5f0c2a8e-3b1d-4c6e-9a7f-2d8b4e6c1a90.jsonl",
+            "2025/09/18/rollout-2025-09-18T10-30-00-0199a2b4-1c2d-7e8f-9a0b-1c2d3e4f5a6b.jsonl",
+            "chats/session-2025-09-18T11-00-c1d2e3f4.json",
         ] {
             assert_eq!(mask_name(kept), kept);
         }
+        // A token with dashes keeps its random part: only hex groups are set aside.
+        let dashed = format!("{}{}", "sk-proj-", "Zk2mP9xQ4vL8nR3tW6yBd41f8c2e9b7a4c1d");
+        assert_eq!(mask_name(&format!("{dashed}.txt")), "[masked].txt");
+        let uuid_then_token = format!("5f0c2a8e-{}", "Zk2mP9xQ4vL8nR3tW6yBd41f8c2e9b7a4c1d");
+        assert_eq!(mask_name(&uuid_then_token), "[masked]");
     }
 
     #[test]

@@ -30,7 +30,10 @@ pub fn run(args: &GitignoreArgs) -> Result<ExitStatus, Error> {
             IgnoreRules::load(&repo, &UserDirs::from_env()).ok_or_else(|| GitError::Read {
                 message: "no work tree".into(),
             })?;
-        let (_, missing) = hygiene::check_coverage(&rules, &required);
+        let (_, mut missing) = hygiene::check_coverage(&rules, &required);
+        let index = repo.index().map_err(GitError::from)?;
+        let tracked = |path: &str| index.get_path(Path::new(path), 0).is_some();
+        missing.extend(hygiene::personal_agent_files(&rules, &tracked).1);
         let write_error = |source| crate::atomic::WriteError::new(&root.join(".gitignore"), source);
         // Before fix_lines reads it: a FIFO would make that read wait forever.
         hygiene::fixable_gitignore(root).map_err(write_error)?;

@@ -4,6 +4,15 @@
 //! in every directory with its own `.gitignore`), reports each gap with the line to add, warns
 //! when only a user's global excludes file covers a pattern, finds such files already tracked,
 //! and with `--fix` appends the missing lines to the root `.gitignore` in one marked block.
+//!
+//! Coding agents leave two kinds of files in a project. Project configuration is meant to be
+//! committed and shared (`.mcp.json`, `.cursor/mcp.json`, `.vscode/mcp.json`,
+//! `.claude/settings.json`, `.gemini/settings.json`): it must hold no secret, which the scan
+//! checks like any other file. Personal files hold one user's settings, sessions and
+//! credentials (`claude_desktop_config.json`, `.claude.json`, `.claude/settings.local.json`,
+//! `.codex/`, Gemini's `oauth_creds.json`, `google_accounts.json` and `tmp/`): where one is in
+//! the work tree, git must ignore it ([`personal_agent_files`]), and one that is tracked is a
+//! tracked secret file.
 
 pub mod gitignore;
 
@@ -231,11 +240,111 @@ pub fn tracked_secret_problem(path: &str, content: &[u8], in_history: bool) -> O
     ))
 }
 
+/// Personal coding-agent files: each one user's, never a project's. `(pattern for .gitignore,
+/// whether it is a directory)`; a pattern matches the file's path below the root, at any depth.
+const PERSONAL_AGENT_FILES: &[(&str, bool)] = &[
+    ("claude_desktop_config.json", false),
+    (".claude.json", false),
+    (".claude/settings.local.json", false),
+    (".codex/", true),
+    (".gemini/oauth_creds.json", false),
+    (".gemini/google_accounts.json", false),
+    (".gemini/tmp/", true),
+];
+
+/// The personal agent file `path` (relative, `/`-separated) is or lies in, as its pattern.
+fn personal_agent_pattern(path: &str) -> Option<&'static str> {
+    PERSONAL_AGENT_FILES.iter().find_map(|(pattern, is_dir)| {
+        let bare = pattern.trim_end_matches('/');
+        let at = |p: &str| p == bare || p.ends_with(&format!("/{bare}"));
+        let found = if *is_dir {
+            let mut prefix = String::new();
+            path.split('/').any(|part| {
+                if !prefix.is_empty() {
+                    prefix.push('/');
+                }
+                prefix.push_str(part);
+                at(&prefix)
+            })
+        } else {
+            at(path)
+        };
+        found.then_some(*pattern)
+    })
+}
+
+/// Personal agent files in the work tree that git would not ignore and does not track: each a
+/// `gitignore-gap` at the file, with the line to add; and those lines as [`Required`] patterns
+/// for `--fix`. `tracked` says whether git tracks a path (then it is a tracked secret file,
+/// reported as such).
+pub fn personal_agent_files(
+    rules: &IgnoreRules,
+    tracked: &dyn Fn(&str) -> bool,
+) -> (Vec<Diagnostic>, Vec<Required>) {
+    let root = rules.root();
+    let mut problems = Vec::new();
+    let mut missing: Vec<Required> = Vec::new();
+    let walker = ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .follow_links(false)
+        .filter_entry(|e| e.file_name() != ".git" && e.file_name() != "node_modules")
+        .build();
+    for entry in walker.flatten() {
+        let Ok(relative) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let rel = relative.to_string_lossy().replace('\\', "/");
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        let Some(pattern) = personal_agent_pattern(&rel) else {
+            continue;
+        };
+        // A directory is judged once, at itself: not again for every file below it.
+        let own = pattern.trim_end_matches('/');
+        if pattern.ends_with('/') && !(is_dir && (rel == own || rel.ends_with(&format!("/{own}"))))
+        {
+            continue;
+        }
+        if tracked(&rel) || rules.decide(&rel, is_dir) != Decision::NotIgnored {
+            continue;
+        }
+        let line = if pattern.contains('/') && !pattern.ends_with('/') {
+            // `a/b` in .gitignore is anchored to its directory; `**/a/b` is found at any depth.
+            format!("**/{pattern}")
+        } else {
+            pattern.to_owned()
+        };
+        problems.push(problem(
+            HygieneCode::GitignoreGap,
+            rel.clone(),
+            format!(
+                "`{rel}` is a personal coding-agent file (one user's settings, sessions and credentials) and git would not ignore it"
+            ),
+            format!("add the line `{line}` to .gitignore"),
+        ));
+        if !missing.iter().any(|m| m.pattern == line) {
+            missing.push(Required {
+                pattern: line,
+                sample: rel,
+                is_dir,
+                keep: Vec::new(),
+            });
+        }
+    }
+    // The walk's order is the file system's: the lines `--fix` adds are not.
+    missing.sort_by(|a, b| a.pattern.cmp(&b.pattern));
+    (problems, missing)
+}
+
 /// Is this tracked path a file that holds secrets by its nature? `content` is its staged blob.
 pub fn sensitive_tracked(path: &str, content: &[u8]) -> Option<&'static str> {
     let name = path.rsplit('/').next().unwrap_or(path);
     if path.starts_with(".a5c/runs/") || path.contains("/.a5c/runs/") {
         return Some("agent run data (prompts, command lines, tool output)");
+    }
+    if personal_agent_pattern(path).is_some() {
+        return Some(
+            "a personal coding-agent file (one user's settings, sessions and credentials, MCP servers' included)",
+        );
     }
     if name == ".env" || (name.starts_with(".env.") && !ENV_TEMPLATES.contains(&name)) {
         return Some("an env file");

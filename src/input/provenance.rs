@@ -34,6 +34,18 @@ pub enum Provenance {
         seq: Option<u64>,
         event_type: Option<String>,
     },
+    /// A coding agent's transcript in the user's home (`journal --agents`): which agent wrote
+    /// it, the session it records and, for a finding, the message (its id where the format
+    /// has one, else its position) that held the secret.
+    Agent {
+        path: String,
+        /// `claude-code`, `codex` or `gemini`.
+        agent: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        session: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+    },
 }
 
 /// A commit as reports show it.
@@ -60,7 +72,8 @@ impl Provenance {
             | Provenance::Staged { path, .. }
             | Provenance::Commit { path, .. }
             | Provenance::Message { path, .. }
-            | Provenance::Journal { path, .. } => path,
+            | Provenance::Journal { path, .. }
+            | Provenance::Agent { path, .. } => path,
         }
     }
 
@@ -71,15 +84,16 @@ impl Provenance {
             | Provenance::Staged { path, .. }
             | Provenance::Commit { path, .. }
             | Provenance::Message { path, .. }
-            | Provenance::Journal { path, .. } => path,
+            | Provenance::Journal { path, .. }
+            | Provenance::Agent { path, .. } => path,
         };
         if let Some(path) = path {
             *own = path;
         }
-        if let Provenance::Journal { run_id, .. } = self
-            && let std::borrow::Cow::Owned(shown) = crate::mask::mask_name(run_id)
-        {
-            *run_id = shown;
+        for name in self.names_mut() {
+            if let std::borrow::Cow::Owned(shown) = crate::mask::mask_name(name) {
+                *name = shown;
+            }
         }
         if let (
             Provenance::Commit { commit, .. } | Provenance::Message { commit, .. },
@@ -92,8 +106,32 @@ impl Provenance {
 
     /// Does a name this provenance carries besides its path (a journal's run id) need masking?
     pub fn has_masked_names(&self) -> bool {
-        matches!(self, Provenance::Journal { run_id, .. }
-            if matches!(crate::mask::mask_name(run_id), std::borrow::Cow::Owned(_)))
+        self.names()
+            .any(|name| matches!(crate::mask::mask_name(name), std::borrow::Cow::Owned(_)))
+    }
+
+    /// The names taken from scanned data besides the path (a run id, a session or message
+    /// id), which reports mask as they mask paths: a transcript can name a session anything.
+    fn names(&self) -> impl Iterator<Item = &String> {
+        let (first, second) = match self {
+            Provenance::Journal { run_id, .. } => (Some(run_id), None),
+            Provenance::Agent {
+                session, message, ..
+            } => (session.as_ref(), message.as_ref()),
+            _ => (None, None),
+        };
+        first.into_iter().chain(second)
+    }
+
+    fn names_mut(&mut self) -> impl Iterator<Item = &mut String> {
+        let (first, second) = match self {
+            Provenance::Journal { run_id, .. } => (Some(run_id), None),
+            Provenance::Agent {
+                session, message, ..
+            } => (session.as_mut(), message.as_mut()),
+            _ => (None, None),
+        };
+        first.into_iter().chain(second)
     }
 
     pub fn commit(&self) -> Option<&CommitInfo> {

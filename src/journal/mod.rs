@@ -3,6 +3,7 @@
 //! so that findings name the run, the event and the JSON pointer. `verify` checks integrity.
 //! The format is described in `../shared/journal-format.md` (beside this repository).
 
+pub mod agents;
 pub mod checksum;
 pub mod redact;
 pub mod verify;

@@ -349,10 +349,11 @@ fn copy_bases(roots: &[PathBuf]) -> Result<Vec<PathBuf>, RedactError> {
 }
 
 /// Copy every regular file under `roots` into `target` (a [`Staging`] directory; each root at
-/// its place from `copy_bases`), redacting `findings`. `unscanned` names the files that were not
+/// its place in `places`, else from `copy_bases`), redacting `findings`. `unscanned` names the files that were not
 /// scanned, by their shown path. The manifest names files by their place in the copy.
 pub fn write_copy(
     roots: &[PathBuf],
+    places: Option<Vec<PathBuf>>,
     target: &Path,
     findings: &[Finding],
     unscanned: &HashMap<String, String>,
@@ -368,7 +369,11 @@ pub fn write_copy(
     let (forms, owners) = secret_forms(roots, &by_path);
     // Each file's place in the copy, and where it came from: one place, one source.
     let mut placed: HashMap<PathBuf, PathBuf> = HashMap::new();
-    for (root, base) in roots.iter().zip(copy_bases(roots)?) {
+    let bases = match places {
+        Some(places) => places,
+        None => copy_bases(roots)?,
+    };
+    for (root, base) in roots.iter().zip(bases) {
         let walker = ignore::WalkBuilder::new(root)
             .standard_filters(false)
             .follow_links(false)

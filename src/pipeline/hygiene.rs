@@ -16,6 +16,8 @@ pub fn full(repo: &git2::Repository, required: &[Required]) -> Result<Vec<Diagno
     let (mut problems, _) = hygiene::check_coverage(&rules, required);
     problems.extend(hygiene::loose_permissions(rules.root()));
     let index = repo.index()?;
+    let tracked = |path: &str| index.get_path(Path::new(path), 0).is_some();
+    problems.extend(hygiene::personal_agent_files(&rules, &tracked).0);
     for entry in index.iter() {
         let path = String::from_utf8_lossy(&entry.path).into_owned();
         let name = path.rsplit('/').next().unwrap_or(&path);

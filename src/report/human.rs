@@ -143,6 +143,28 @@ impl HumanReporter {
                 self.paint("= note:", Style::new().bold())
             )?;
         }
+        if let crate::input::Provenance::Agent {
+            agent,
+            session,
+            message,
+            ..
+        } = &f.provenance
+        {
+            let session = session
+                .as_deref()
+                .map(|s| format!(", session {}", Escaped(s)))
+                .unwrap_or_default();
+            let message = message
+                .as_deref()
+                .map(|m| format!(", message {}", Escaped(m)))
+                .unwrap_or_default();
+            writeln!(
+                self.out,
+                "{pad} {} {} transcript{session}{message}",
+                self.paint("= note:", Style::new().bold()),
+                Escaped(agent)
+            )?;
+        }
         if let Some(decoded) = &f.decoded {
             writeln!(
                 self.out,

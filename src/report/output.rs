@@ -116,7 +116,9 @@ impl OutputSpec {
         let mut paths: Vec<&str> = findings
             .iter()
             .filter_map(|f| match &f.provenance {
-                Provenance::File { path } | Provenance::Journal { path, .. } => Some(path.as_str()),
+                Provenance::File { path }
+                | Provenance::Journal { path, .. }
+                | Provenance::Agent { path, .. } => Some(path.as_str()),
                 _ => None,
             })
             .collect();

@@ -308,6 +308,22 @@ impl SarifReporter {
                 if f.test_fixture {
                     result["properties"]["testFixture"] = json!(true);
                 }
+                // An agent transcript: which agent, session and message held it.
+                if let crate::input::Provenance::Agent {
+                    agent,
+                    session,
+                    message,
+                    ..
+                } = &f.provenance
+                {
+                    result["properties"]["agent"] = json!(agent);
+                    if let Some(session) = session {
+                        result["properties"]["session"] = json!(escape(session));
+                    }
+                    if let Some(message) = message {
+                        result["properties"]["message"] = json!(escape(message));
+                    }
+                }
                 // A paired credential: where its other half is.
                 if !f.related.is_empty() {
                     result["relatedLocations"] = f

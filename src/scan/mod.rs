@@ -12,6 +12,7 @@ pub mod decode;
 pub mod examples;
 pub mod json;
 pub mod literal;
+pub mod mcp;
 pub mod value;
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -715,7 +716,11 @@ impl<'r> Scanner<'r> {
             out.push(Finding {
                 rule: rule.id().to_owned(),
                 kind: rule.spec.kind,
-                description: rule.spec.description.clone(),
+                description: mcp::describe(
+                    &rule.spec.description,
+                    rule.spec.kind,
+                    provenance.path(),
+                ),
                 severity: rule.spec.severity,
                 confidence: candidate.confidence,
                 test_fixture: false,
