@@ -22,7 +22,15 @@ struct ReleaseServer {
 impl ReleaseServer {
     fn serve(dir: &Path) -> Self {
         let mut child = Command::new("python3")
-            .args(["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory"])
+            .args([
+                "-u",
+                "-m",
+                "http.server",
+                "0",
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+            ])
             .arg(dir)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -132,7 +140,10 @@ impl Runner {
     fn new(action_ref: &str) -> Self {
         let dir = Tree::new();
         let rel = format!("_actions/{REPO}/{action_ref}");
-        dir.write(&format!("{rel}/Cargo.toml"), "[package]\nname = \"leakgate\"\n");
+        dir.write(
+            &format!("{rel}/Cargo.toml"),
+            "[package]\nname = \"leakgate\"\n",
+        );
         dir.write(&format!("{rel}/src/main.rs"), "fn main() {}\n");
         dir.write(
             "bin/cargo",
@@ -293,7 +304,11 @@ fn a_checksum_mismatch_fails_and_installs_nothing() {
         "{out}"
     );
     assert_eq!(binary_of(&outputs), None, "{outputs}");
-    assert_eq!(runner.cargo_calls(), 0, "a mismatch is not a reason to build");
+    assert_eq!(
+        runner.cargo_calls(),
+        0,
+        "a mismatch is not a reason to build"
+    );
     assert_eq!(runner.installed(), Vec::<PathBuf>::new());
 }
 
@@ -343,14 +358,19 @@ fn without_a_release_asset_it_builds_with_cargo_and_says_so() {
         "{out}"
     );
     assert!(
-        out.contains("no prebuilt binary to use; building this action version from source with cargo"),
+        out.contains(
+            "no prebuilt binary to use; building this action version from source with cargo"
+        ),
         "{out}"
     );
     assert_eq!(runner.cargo_calls(), 1);
     let built = Command::new(binary_of(&outputs).expect("binary"))
         .output()
         .expect("run");
-    assert_eq!(String::from_utf8_lossy(&built.stdout), "built from source\n");
+    assert_eq!(
+        String::from_utf8_lossy(&built.stdout),
+        "built from source\n"
+    );
 
     // A platform the release has no binary for.
     let runner = Runner::new(TAG);
