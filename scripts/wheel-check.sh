@@ -27,10 +27,10 @@ started=$SECONDS
 rm -rf "$work/dist" "$work/venv"
 "$tools/bin/maturin" build --profile "$profile" --out "$work/dist" </dev/null
 wheels=("$work"/dist/*.whl)
-[ ${#wheels[@]} -eq 1 ] && [ -f "${wheels[0]}" ] || {
+if [ ${#wheels[@]} -ne 1 ] || [ ! -f "${wheels[0]}" ]; then
   echo "wheel-check: expected one wheel in $work/dist, found: ${wheels[*]}" >&2
   exit 1
-}
+fi
 
 # A fresh virtualenv: nothing but the wheel, and nothing from an index.
 python3 -m venv "$work/venv"
