@@ -95,7 +95,7 @@ sha256_of() {
 # `000`. Transient errors are retried; a 404 is an answer, not retried.
 download() {
   curl --silent --show-error --location --retry 3 --connect-timeout 20 --max-time 600 \
-    --proto '=https,http' --output "$2" --write-out '%{http_code}' -- "$1" 2>"$2.err" || true
+    --proto '=https,http' --proto-redir '=https' --output "$2" --write-out '%{http_code}' -- "$1" 2>"$2.err" || true
 }
 
 # Install the release's archive for this ref and platform into $1. Returns 3 when the release
