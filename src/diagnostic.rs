@@ -286,6 +286,9 @@ pub enum Code {
     /// Something to know that is not about one input's content (a shallow clone's history
     /// stops early, a range changes `.leakgate.toml`, a baseline note).
     Warning,
+    /// What the command did, when it succeeded (a `.gitignore` fixed, a redacted copy
+    /// written): not a problem, so never printed as a warning. Reports show it as a notice.
+    Notice,
     Hygiene(HygieneCode),
     Integrity(IntegrityCode),
 }
@@ -296,7 +299,7 @@ impl Code {
         match self {
             Code::Unreadable => Level::Error,
             Code::NotScanned | Code::Warning => Level::Warning,
-            Code::Skipped(_) | Code::InvalidJson => Level::Note,
+            Code::Skipped(_) | Code::InvalidJson | Code::Notice => Level::Note,
             Code::Hygiene(code) => code.level(),
             Code::Integrity(code) => code.level(),
         }
@@ -311,6 +314,7 @@ impl Code {
             Code::InvalidJson => "invalid-json",
             Code::NotScanned => "not-scanned",
             Code::Warning => "warning",
+            Code::Notice => "notice",
             Code::Hygiene(code) => code.as_str(),
             Code::Integrity(code) => code.as_str(),
         }
@@ -324,6 +328,7 @@ impl Code {
             Code::InvalidJson => "JSON that does not parse; its bytes were scanned as text",
             Code::NotScanned => "A changed file was not scanned",
             Code::Warning => "A warning about the run",
+            Code::Notice => "What the command did",
             Code::Hygiene(code) => code.title(),
             Code::Integrity(code) => code.title(),
         }
@@ -349,6 +354,7 @@ impl Code {
             Code::NotScanned => 4,
             Code::Warning => 5,
             Code::Skipped(_) => 6,
+            Code::Notice => 7,
         }
     }
 }
@@ -452,6 +458,11 @@ impl Diagnostic {
         Diagnostic::new(Code::Warning, message)
     }
 
+    /// What the command did (a success), about `path` when it wrote one.
+    pub fn notice(message: impl Into<String>) -> Self {
+        Diagnostic::new(Code::Notice, message)
+    }
+
     pub fn level(&self) -> Level {
         self.code.level()
     }
@@ -474,7 +485,7 @@ impl Diagnostic {
             return by_kind;
         }
         match self.code {
-            Code::Integrity(_) | Code::Warning => Ordering::Equal,
+            Code::Integrity(_) | Code::Warning | Code::Notice => Ordering::Equal,
             // As hygiene problems always were: by code, then path.
             Code::Hygiene(_) => (self.code, &self.path, &self.message, &self.fix).cmp(&(
                 other.code,
@@ -523,6 +534,7 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 /// - unreadable: `{"type": "error", "path", "message"}`
 /// - invalid JSON: `{"type": "invalid_json", "path", "line", "column", "message"}`
 /// - not scanned, warning: `{"type": "warning", "path"?, "message"}`
+/// - notice: `{"type": "notice", "message", "path"?}`, as a command's other notices
 /// - hygiene: `{"type": "hygiene", "code", "severity", "path", "message", "fix"}`
 /// - integrity: `{"type": "integrity", "run_id", "run", "code", "severity", "path",
 ///   "message"}`, the severity of a note written `info`.
@@ -558,6 +570,13 @@ impl Serialize for Diagnostic {
                     map.serialize_entry("path", path)?;
                 }
                 map.serialize_entry("message", &self.message)?;
+            }
+            Code::Notice => {
+                map.serialize_entry("type", "notice")?;
+                map.serialize_entry("message", &self.message)?;
+                if let Some(path) = &self.path {
+                    map.serialize_entry("path", path)?;
+                }
             }
             Code::Hygiene(code) => {
                 map.serialize_entry("type", "hygiene")?;
@@ -611,6 +630,7 @@ mod tests {
         assert_eq!(Code::Unreadable.level(), Level::Error);
         assert_eq!(Code::NotScanned.level(), Level::Warning);
         assert_eq!(Code::Warning.level(), Level::Warning);
+        assert_eq!(Code::Notice.level(), Level::Note);
         assert_eq!(Code::InvalidJson.level(), Level::Note);
         assert_eq!(Code::Skipped(SkipReason::Binary).level(), Level::Note);
         assert_eq!(

@@ -26,6 +26,7 @@ pub mod input;
 pub mod journal;
 pub mod mask;
 pub mod pipeline;
+pub mod plural;
 pub mod report;
 pub mod rules;
 pub mod scan;

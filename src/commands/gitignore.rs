@@ -41,18 +41,20 @@ pub fn run(args: &GitignoreArgs) -> Result<ExitStatus, Error> {
         if hygiene::append_block(root, &lines).map_err(write_error)? {
             // Report what is left after the fix.
             outcome.diagnostics = crate::pipeline::hygiene::full(&repo, &required)?;
-            outcome.warn(format!(
-                "added {} to .gitignore: {}",
-                plural(lines.len()),
-                lines.join(", ")
-            ));
+            outcome.notice(
+                format!(
+                    "added {} to .gitignore: {}",
+                    crate::plural::count(lines.len(), "line", "lines"),
+                    lines.join(", ")
+                ),
+                Some(".gitignore".to_owned()),
+            );
         } else {
-            outcome.warn(".gitignore already has every required line; nothing to fix");
+            outcome.notice(
+                ".gitignore already has every required line; nothing to fix",
+                None,
+            );
         }
     }
     crate::report::deliver(outcome, None, &common.delivery, started)
-}
-
-fn plural(n: usize) -> String {
-    format!("{n} {}", if n == 1 { "line" } else { "lines" })
 }

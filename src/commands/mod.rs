@@ -25,8 +25,9 @@ pub fn settings(common: &Common, base: Option<&BaseSide>) -> Result<Option<Setti
         let mut err = io::stderr().lock();
         writeln!(
             err,
-            "warning: {} parts of the gitleaks configuration are not translated:",
-            loaded.untranslated.len()
+            "warning: {} of the gitleaks configuration {} not translated:",
+            crate::plural::count(loaded.untranslated.len(), "part", "parts"),
+            crate::plural::noun(loaded.untranslated.len(), "is", "are")
         )?;
         for line in &loaded.untranslated {
             writeln!(err, "  - {}", crate::escape::Escaped(line))?;

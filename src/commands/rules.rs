@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use crate::escape::Escaped;
+use crate::plural;
 use crate::report::output::{Color, Output, OutputSpec};
 use crate::report::{self, Message, RuleInfo};
 use crate::rules::RuleSet;
@@ -31,10 +32,10 @@ pub fn check() -> Result<ExitStatus, Error> {
     }
     writeln!(
         out,
-        "{} rules, {} examples, {} negative examples: {} passed, {} failed",
-        report.rules,
-        report.examples,
-        report.negative_examples,
+        "{}, {}, {}: {} passed, {} failed",
+        plural::count(report.rules, "rule", "rules"),
+        plural::count(report.examples, "example", "examples"),
+        plural::count(report.negative_examples, "negative example", "negative examples"),
         report.examples + report.negative_examples - report.failures.len(),
         report.failures.len()
     )?;

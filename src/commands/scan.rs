@@ -71,8 +71,8 @@ pub fn write_baseline(args: &ScanArgs, file: &Path) -> Result<ExitStatus, Error>
     let notice = Notice::about(
         file,
         format!(
-            "wrote {} entries to {} (no secrets: rule, fingerprint and path only)",
-            baseline.entries.len(),
+            "wrote {} to {} (no secrets: rule, fingerprint and path only)",
+            crate::plural::count(baseline.entries.len(), "entry", "entries"),
             file.display()
         ),
     );

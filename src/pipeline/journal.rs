@@ -118,8 +118,8 @@ pub fn redacted_copy(
         results.diagnostics.push(Diagnostic::unreadable(
             target.display().to_string(),
             format!(
-                "the redacted copy still contained {} secrets, so it was not written (first: {}:{} {})",
-                recheck.findings.len(),
+                "the redacted copy still contained {}, so it was not written (first: {}:{} {})",
+                crate::plural::count(recheck.findings.len(), "secret", "secrets"),
                 place,
                 first.line,
                 first.rule
@@ -128,9 +128,8 @@ pub fn redacted_copy(
         return Ok(false);
     }
     staging.publish()?;
-    let count =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    results.warn(format!(
+    let count = |n: usize, one: &str, many: &str| crate::plural::count(n, one, many);
+    results.notice(format!(
         "redacted copy written to {}: {}, {} replaced, {} recomputed, {} left out (see {})",
         target.display(),
         count(manifest.files_copied, "file", "files"),
@@ -138,6 +137,6 @@ pub fn redacted_copy(
         count(manifest.checksums_recomputed.len(), "checksum", "checksums"),
         count(manifest.not_copied.len(), "file", "files"),
         journal::redact::MANIFEST
-    ));
+    ), Some(target.display().to_string()));
     Ok(true)
 }

@@ -139,6 +139,15 @@ impl Outcome {
         self.diagnostics.push(Diagnostic::warning(message));
     }
 
+    /// What the command did, when it worked (a file written): a notice, not a warning.
+    pub fn notice(&mut self, message: impl Into<String>, path: Option<String>) {
+        let notice = Diagnostic::notice(message);
+        self.diagnostics.push(match path {
+            Some(path) => notice.at(path),
+            None => notice,
+        });
+    }
+
     /// How many diagnostics have a code `which` accepts.
     pub fn count(&self, which: impl Fn(Code) -> bool) -> usize {
         self.diagnostics.iter().filter(|d| which(d.code)).count()
@@ -395,7 +404,9 @@ pub fn apply_baseline(
     let accepted = before - outcome.findings.len();
     if accepted > 0 {
         outcome.warn(format!(
-            "{accepted} findings are in the baseline {} and not reported",
+            "{} {} in the baseline {} and not reported",
+            crate::plural::count(accepted, "finding", "findings"),
+            crate::plural::noun(accepted, "is", "are"),
             filter.file.display()
         ));
     }
@@ -540,7 +551,7 @@ mod tests {
         assert_eq!(
             warnings(&listed),
             vec![
-                "1 findings are in the baseline base.json and not reported".to_owned(),
+                "1 finding is in the baseline base.json and not reported".to_owned(),
                 "unused baseline entry: gone some-rule 9 matches nothing any more (remove it)"
                     .to_owned(),
             ]

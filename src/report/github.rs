@@ -179,6 +179,8 @@ impl GithubReporter {
                 &format!("{path}: {}", d.message),
             )?,
             Code::Warning => self.annotation(command, &[("title", "leakgate")], &d.message)?,
+            // A success: a notice, as the command's other notices are.
+            Code::Notice => self.annotation("notice", &[("title", "leakgate")], &d.message)?,
             Code::InvalidJson => {
                 let at = d
                     .position

@@ -260,6 +260,9 @@ impl HumanReporter {
                     None => writeln!(self.out, "{head}: {}", Escaped(&d.message)),
                 }
             }
+            // What the command did: a plain sentence, as its other notices are, never a
+            // `warning:`.
+            Code::Notice => writeln!(self.out, "{}", Escaped(&d.message)),
             Code::Hygiene(code) => {
                 let head = self.head(level, Some(code.as_str()));
                 let help = self.paint("= help:", Style::new().bold());

@@ -90,6 +90,8 @@ impl JunitReporter {
                     d.message.clone(),
                 ),
             ),
+            // What the command did is not a test case.
+            Code::Notice => {}
             Code::Warning => self.case(
                 level,
                 (

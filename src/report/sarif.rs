@@ -399,6 +399,7 @@ impl SarifReporter {
                 format!("{}: {}", path.unwrap_or_default(), d.message),
             ),
             Code::Warning => self.notify(level(d.level()), None, d.message.clone()),
+            Code::Notice => self.notify("note", None, d.message.clone()),
             Code::InvalidJson => {
                 let at = d.position.map(|p| (p.line, p.column)).unwrap_or_default();
                 self.notify(
