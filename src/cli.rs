@@ -48,7 +48,7 @@ pub enum Command {
         file: PathBuf,
     },
     /// Install a git pre-commit hook that runs `leakgate scan --staged`, or with --check
-    /// `leakgate check --staged` (honours core.hooksPath).
+    /// `leakgate check --staged` (honours core.hooksPath); with --pre-push a pre-push hook.
     InstallHook {
         /// Replace an existing hook; the old one is kept as pre-commit.leakgate-backup.
         #[arg(long)]
@@ -57,6 +57,14 @@ pub enum Command {
         /// gitignore coverage and secret files the commit starts tracking.
         #[arg(long)]
         check: bool,
+        /// Install a pre-push hook: it scans every commit being pushed, each on its own, so one
+        /// made with `git commit --no-verify` is still caught before it leaves the machine.
+        #[arg(long, conflicts_with = "check")]
+        pre_push: bool,
+        /// Add the lines .gitignore misses for files that hold secrets (as `leakgate gitignore
+        /// --fix`). Without it, install-hook asks when run in a terminal, never in CI.
+        #[arg(long)]
+        fix_gitignore: bool,
         /// How to say what was done (default: human).
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,

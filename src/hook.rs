@@ -1,5 +1,7 @@
-//! Installing leakgate as a plain git pre-commit hook, for people who do not use the pre-commit
-//! framework. It honours `core.hooksPath`, refuses to replace another hook unless `force` (and
+//! Installing leakgate as a plain git hook, for people who do not use the pre-commit framework:
+//! a pre-commit hook (the staged change), or a pre-push hook (every commit being pushed, so one
+//! made with `--no-verify` is still caught before it leaves the machine). It honours
+//! `core.hooksPath`, refuses to replace another hook unless `force` (and
 //! then keeps a backup), and writes as [`crate::atomic`] does: atomically, through a symlinked
 //! hook to the script it points to, keeping an existing hook's mode (plus execute permission).
 //! A hook path that is not a regular file (a FIFO, a device, a directory) is refused, even with
@@ -38,9 +40,30 @@ impl HookRuns {
     }
 }
 
+/// Which git hook to install.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum HookKind {
+    /// `pre-commit`: what the next commit adds.
+    #[default]
+    PreCommit,
+    /// `pre-push`: the commits each pushed ref adds to its remote, each on its own.
+    PrePush,
+}
+
+impl HookKind {
+    /// The hook's file name, as git looks for it.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            HookKind::PreCommit => "pre-commit",
+            HookKind::PrePush => "pre-push",
+        }
+    }
+}
+
 /// How to install.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct HookOptions {
+    pub kind: HookKind,
     pub runs: HookRuns,
     /// Replace another hook (keeping it as a backup).
     pub force: bool,
@@ -67,14 +90,14 @@ pub enum HookError {
     #[diagnostic(transparent)]
     Git(#[from] GitError),
 
-    #[error("a pre-commit hook already exists at {}", path.display())]
+    #[error("a {} hook already exists at {}", kind.file_name(), path.display())]
     #[diagnostic(
         code(leakgate::hook::exists),
         help(
-            "run `leakgate install-hook --force` to replace it (the old hook is kept as a backup), or call `leakgate scan --staged` from it"
+            "run `leakgate install-hook --force` (with --pre-push for that hook) to replace it (the old hook is kept as a backup), or call leakgate from it"
         )
     )]
-    Exists { path: PathBuf },
+    Exists { path: PathBuf, kind: HookKind },
 
     #[error("{} is not a regular file", path.display())]
     #[diagnostic(
@@ -128,12 +151,15 @@ fn hooks_dir(repo: &git2::Repository) -> Result<PathBuf, HookError> {
     Ok(base.join(configured))
 }
 
-fn hook_script(runs: HookRuns) -> String {
+fn hook_script(kind: HookKind, runs: HookRuns) -> String {
     let exe = std::env::current_exe()
         .ok()
         .map(|p| p.display().to_string())
         .unwrap_or_default();
     let quoted = exe.replace('\'', r"'\''");
+    if kind == HookKind::PrePush {
+        return pre_push_script(&quoted);
+    }
     format!(
         "#!/bin/sh\n{MARKER}: refuse commits that add secrets.\n\
          # {what} To skip it once: git commit --no-verify\n\
@@ -145,12 +171,60 @@ fn hook_script(runs: HookRuns) -> String {
     )
 }
 
+/// The pre-push hook. git gives it the remote's name and URL as arguments, and on stdin one
+/// line per ref being pushed: `<local ref> <local sha> <remote ref> <remote sha>`. For each:
+///
+/// - a deletion (local sha all zeros) pushes no commit: nothing to scan;
+/// - an update of a branch the remote has (its sha is here) scans `remote..local`;
+/// - a new branch (remote sha all zeros), or a remote sha this clone lacks (a force push),
+///   scans from the parent of the oldest commit no remote-tracking branch of this remote has;
+///   when that commit has no parent (a first push, an unrelated history), every ref's history.
+///
+/// Every commit on its own (`--per-commit`), so a secret added and removed before the push is
+/// still caught. Too much is scanned rather than too little: never a false all-clear.
+fn pre_push_script(quoted_exe: &str) -> String {
+    format!(
+        r#"#!/bin/sh
+{MARKER}: refuse pushes that add secrets.
+# It scans every commit being pushed, each on its own. To skip it once: git push --no-verify
+LEAKGATE='{quoted_exe}'
+[ -x "$LEAKGATE" ] || LEAKGATE=leakgate
+remote="$1"
+status=0
+is_zero() {{ case "$1" in *[!0]*) return 1 ;; *) return 0 ;; esac; }}
+scan() {{
+  "$LEAKGATE" scan "$@" </dev/null
+  code=$?
+  [ "$code" -gt "$status" ] && status=$code
+  return 0
+}}
+while read -r local_ref local_sha remote_ref remote_sha; do
+  [ -n "$local_sha" ] || continue
+  is_zero "$local_sha" && continue
+  if ! is_zero "$remote_sha" && git cat-file -e "$remote_sha^{{commit}}" 2>/dev/null; then
+    scan --range "$remote_sha..$local_sha" --per-commit
+    continue
+  fi
+  first=$(git rev-list --topo-order --reverse "$local_sha" --not --remotes="$remote" -- 2>/dev/null | head -n 1)
+  [ -n "$first" ] || continue
+  if parent=$(git rev-parse -q --verify "$first^" 2>/dev/null); then
+    scan --range "$parent..$local_sha" --per-commit
+  else
+    scan --history
+  fi
+done
+exit $status
+"#
+    )
+}
+
 /// Install the hook in the repository containing `start`.
 pub fn install(start: &Path, options: &HookOptions) -> Result<Installed, HookError> {
     let repo = git::open(start)?;
     let dir = hooks_dir(&repo)?;
-    let path = dir.join("pre-commit");
-    let script = hook_script(options.runs);
+    let kind = options.kind;
+    let path = dir.join(kind.file_name());
+    let script = hook_script(kind, options.runs);
     let write_error = |source| HookError::Write {
         path: path.clone(),
         source,
@@ -167,7 +241,7 @@ pub fn install(start: &Path, options: &HookOptions) -> Result<Installed, HookErr
         }
         if !existing.contains(MARKER) {
             if !options.force {
-                return Err(HookError::Exists { path });
+                return Err(HookError::Exists { path, kind });
             }
             let kept = backup_path(&path);
             std::fs::copy(&path, &kept).map_err(write_error)?;
@@ -175,7 +249,7 @@ pub fn install(start: &Path, options: &HookOptions) -> Result<Installed, HookErr
         }
     } else if path.exists() && !options.force {
         // Present but unreadable (or not a file): never clobber what we cannot read.
-        return Err(HookError::Exists { path });
+        return Err(HookError::Exists { path, kind });
     }
 
     // Executable, and in place only once complete.
@@ -188,14 +262,19 @@ pub fn install(start: &Path, options: &HookOptions) -> Result<Installed, HookErr
     Ok(Installed::Written { path, backup })
 }
 
-/// `pre-commit.leakgate-backup`, or `…-backup.2`, … : never overwrite an earlier backup.
+/// `pre-commit.leakgate-backup` (`pre-push.…`), or `…-backup.2`, … : never overwrite an
+/// earlier backup.
 fn backup_path(hook: &Path) -> PathBuf {
-    let base = hook.with_file_name("pre-commit.leakgate-backup");
+    let name = hook
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let base = hook.with_file_name(format!("{name}.leakgate-backup"));
     if !base.exists() {
         return base;
     }
     (2..)
-        .map(|n| hook.with_file_name(format!("pre-commit.leakgate-backup.{n}")))
+        .map(|n| hook.with_file_name(format!("{name}.leakgate-backup.{n}")))
         .find(|p| !p.exists())
         .unwrap_or(base)
 }

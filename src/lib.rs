@@ -94,14 +94,28 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
         Command::InstallHook {
             force,
             check,
+            pre_push,
+            fix_gitignore,
             format,
         } => commands::install_hook::run(
-            &hook::HookOptions {
-                force,
-                runs: if check {
-                    hook::HookRuns::Check
+            &commands::install_hook::InstallOptions {
+                hook: hook::HookOptions {
+                    force,
+                    kind: if pre_push {
+                        hook::HookKind::PrePush
+                    } else {
+                        hook::HookKind::PreCommit
+                    },
+                    runs: if check {
+                        hook::HookRuns::Check
+                    } else {
+                        hook::HookRuns::Scan
+                    },
+                },
+                gitignore: if fix_gitignore {
+                    commands::install_hook::GitignoreFix::Fix
                 } else {
-                    hook::HookRuns::Scan
+                    commands::install_hook::GitignoreFix::Offer
                 },
             },
             &cli::stdout_report(format),

@@ -57,7 +57,13 @@ fn counts_agree_with_their_nouns() {
 
     let output = repo
         .leakgate()
-        .args(["scan", "--baseline", ".leakgate-baseline.json", "--color", "never"])
+        .args([
+            "scan",
+            "--baseline",
+            ".leakgate-baseline.json",
+            "--color",
+            "never",
+        ])
         .output()
         .expect("run");
     let text = stdout_of(&output);
@@ -94,16 +100,225 @@ fn a_redacted_copy_written_is_a_notice() {
     let text = stdout_of(&output);
     assert!(text.contains("redacted copy written to copy"), "{text}");
     assert!(
-        !text.lines().any(|l| l.starts_with("warning") && l.contains("redacted copy")),
+        !text
+            .lines()
+            .any(|l| l.starts_with("warning") && l.contains("redacted copy")),
         "{text}"
     );
-    let run = run_json(tree.leakgate().args([
-        "journal",
-        "session.jsonl",
-        "--redact-to",
-        "copy2",
-    ]));
+    let run = run_json(
+        tree.leakgate()
+            .args(["journal", "session.jsonl", "--redact-to", "copy2"]),
+    );
     let notices = run.of_type("notice");
     assert_eq!(notices.len(), 1, "{:?}", run.messages);
     assert_eq!(notices[0]["path"], "copy2");
+}
+
+const GITIGNORE: &str =
+    ".env\n.env.*\n!.env.example\n.a5c/\n*.pem\n*.key\ncredentials.json\n*.secrets\n";
+
+/// `git` in `dir` with the tests' pinned environment, returning (exit code, stdout + stderr).
+fn git_in(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
+    let output = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git");
+    (
+        output.status.code(),
+        format!("{}{}", stdout_of(&output), stderr_of(&output)),
+    )
+}
+
+#[test]
+fn the_check_hook_says_how_to_fix_the_gaps_it_blocks_on() {
+    let repo = TestRepo::new();
+    let output = repo
+        .leakgate()
+        .args(["install-hook", "--check"])
+        .env_remove("CI")
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    // Not a terminal: no question, but what is missing and how to add it.
+    let text = stdout_of(&output);
+    assert!(
+        text.contains(".gitignore misses 10 lines")
+            && text.contains("the hook blocks every commit until they are added")
+            && text.contains("leakgate gitignore --fix"),
+        "{text}"
+    );
+    assert!(
+        !repo.path().join(".gitignore").exists(),
+        "nothing fixed unasked"
+    );
+
+    // The first commit of the new repository is blocked, and each gap names the fix.
+    repo.write("README.md", "hello\n");
+    repo.git(&["add", "README.md"]);
+    let (code, text) = git_in(repo.path(), &["commit", "-q", "-m", "first"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("gitignore-gap"), "{text}");
+    let gaps = text.matches("gitignore-gap").count();
+    let fixes = text.matches("run `leakgate gitignore --fix`").count();
+    assert_eq!(gaps, fixes, "every gap says how to fix it: {text}");
+}
+
+#[test]
+fn install_hook_fix_gitignore_fixes_the_gaps_so_the_first_commit_passes() {
+    let repo = TestRepo::new();
+    let output = repo
+        .leakgate()
+        .args(["install-hook", "--check", "--fix-gitignore"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(stdout_of(&output).contains("added 10 lines to .gitignore"));
+    repo.write("README.md", "hello\n");
+    repo.git(&["add", "README.md", ".gitignore"]);
+    let (code, text) = git_in(repo.path(), &["commit", "-q", "-m", "first"]);
+    assert_eq!(code, Some(0), "{text}");
+}
+
+/// Run `leakgate args` on a pseudo-terminal (util-linux `script`), typing `answer`; its output
+/// as the terminal showed it.
+fn on_terminal(repo: &TestRepo, args: &str, answer: &str, env: &[(&str, &str)]) -> String {
+    let binary = assert_cmd::cargo::cargo_bin("leakgate");
+    let typescript = repo.path().join(".git/typescript");
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-q", "-e", "-c"])
+        .arg(format!("'{}' {args}", binary.display()))
+        .arg(&typescript)
+        .current_dir(repo.path())
+        .env("HOME", repo.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env_remove("CI")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    let mut child = cmd.spawn().expect("script (util-linux)");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        // Typed once the question is up: script forwards it to the terminal.
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        // A failed write shows as the run's output below.
+        let _ = stdin.write_all(answer.as_bytes());
+    }
+    let output = child.wait_with_output().expect("wait");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        stdout_of(&output),
+        stderr_of(&output)
+    );
+    stdout_of(&output)
+}
+
+#[test]
+fn install_hook_asks_on_a_terminal_and_never_in_ci() {
+    let repo = TestRepo::new();
+    let shown = on_terminal(&repo, "install-hook --check", "y\n", &[]);
+    assert!(shown.contains("Add them now? [Y/n]"), "{shown}");
+    assert!(shown.contains("added 10 lines to .gitignore"), "{shown}");
+    assert!(repo.path().join(".gitignore").exists());
+
+    // Declined: nothing written, and how to do it later.
+    let declined = TestRepo::new();
+    let shown = on_terminal(&declined, "install-hook --check", "n\n", &[]);
+    assert!(shown.contains("Add them now? [Y/n]"), "{shown}");
+    assert!(shown.contains("leakgate gitignore --fix"), "{shown}");
+    assert!(!declined.path().join(".gitignore").exists());
+
+    // In CI, even on a terminal: no question, no change.
+    let ci = TestRepo::new();
+    let shown = on_terminal(&ci, "install-hook --check", "y\n", &[("CI", "true")]);
+    assert!(!shown.contains("[Y/n]"), "{shown}");
+    assert!(!ci.path().join(".gitignore").exists());
+}
+
+/// A repository with a bare `origin` it has pushed `main` to, a gitignore that covers secret
+/// files, and the pre-push hook installed.
+fn pushed_repo() -> (TestRepo, Tree) {
+    let remote = Tree::new();
+    git_in(remote.path(), &["init", "-q", "--bare", "-b", "main"]);
+    let repo = TestRepo::new();
+    repo.write(".gitignore", GITIGNORE);
+    repo.write("README.md", "hello\n");
+    repo.commit_all("base");
+    repo.git(&[
+        "remote",
+        "add",
+        "origin",
+        &remote.path().display().to_string(),
+    ]);
+    repo.git(&["push", "-q", "origin", "main"]);
+    let output = repo
+        .leakgate()
+        .args(["install-hook", "--pre-push"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(stdout_of(&output).contains("installed the leakgate pre-push hook"));
+    (repo, remote)
+}
+
+#[test]
+fn pre_push_catches_a_secret_committed_with_no_verify() {
+    let (repo, remote) = pushed_repo();
+    // Added and removed again before the push: still in the pushed history.
+    let secret = password(152);
+    repo.write("settings.env", format!("API_TOKEN={secret}\n"));
+    repo.git(&["add", "-f", "settings.env"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "oops"]);
+    repo.git(&["rm", "-q", "settings.env"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "remove"]);
+    let (code, text) = git_in(repo.path(), &["push", "origin", "main"]);
+    assert_ne!(code, Some(0), "the push is refused: {text}");
+    assert!(
+        text.contains("settings.env") && !text.contains(&secret),
+        "{text}"
+    );
+    let (_, remote_head) = git_in(remote.path(), &["rev-parse", "main"]);
+    let (_, local_base) = git_in(repo.path(), &["rev-parse", "main~2"]);
+    assert_eq!(remote_head, local_base, "nothing reached the remote");
+
+    // A clean push goes through.
+    repo.git(&["reset", "-q", "--hard", "main~2"]);
+    repo.write("notes.md", "clean\n");
+    repo.commit_all("clean");
+    let (code, text) = git_in(repo.path(), &["push", "origin", "main"]);
+    assert_eq!(code, Some(0), "{text}");
+}
+
+#[test]
+fn pre_push_scans_a_new_branch_from_where_it_left_the_remote_and_allows_deletions() {
+    let (repo, _remote) = pushed_repo();
+    // A clean branch pushes; the base commit (already on the remote) is not rescanned.
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("notes.md", "clean\n");
+    repo.commit_all("clean");
+    let (code, text) = git_in(repo.path(), &["push", "origin", "feature"]);
+    assert_eq!(code, Some(0), "{text}");
+    // Deleting a branch pushes no commit.
+    let (code, text) = git_in(repo.path(), &["push", "origin", "--delete", "feature"]);
+    assert_eq!(code, Some(0), "{text}");
+
+    // A new branch whose commit adds a secret is refused.
+    repo.git(&["checkout", "-q", "-b", "leaky", "main"]);
+    repo.write(
+        "deploy.sh",
+        format!("export GITHUB_TOKEN={}\n", fake("ghp_", 153, 36, ALNUM)),
+    );
+    repo.git(&["add", "deploy.sh"]);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "leak"]);
+    let (code, text) = git_in(repo.path(), &["push", "origin", "leaky"]);
+    assert_ne!(code, Some(0), "{text}");
+    assert!(text.contains("deploy.sh"), "{text}");
 }

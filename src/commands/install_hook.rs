@@ -1,19 +1,61 @@
-//! `leakgate install-hook`: install the pre-commit hook ([`crate::hook`]) and say what was done,
-//! in the format asked for.
+//! `leakgate install-hook`: install the pre-commit (or pre-push) hook ([`crate::hook`]), offer
+//! to fix the `.gitignore` gaps that the check hook would block every commit on, and say what
+//! was done, in the format asked for.
 
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
-use crate::hook::{self, HookOptions, Installed};
+use crate::hook::{self, HookKind, HookOptions, HookRuns, Installed};
+use crate::input::git;
+use crate::pipeline::hygiene::{fix_gitignore, fixed_text, gitignore_gaps};
+use crate::pipeline::{ConfigRequest, settings};
 use crate::report::output::OutputSpec;
 use crate::report::{self, Message, Notice};
 use crate::{Error, ExitStatus};
 
-pub fn run(options: &HookOptions, output: &OutputSpec) -> Result<ExitStatus, Error> {
-    let notices = match hook::install(Path::new("."), options)? {
+/// What to do about `.gitignore` gaps once the hook is installed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum GitignoreFix {
+    /// Fix them (`--fix-gitignore`).
+    Fix,
+    /// Ask when a person is there to answer (standard input and error are terminals, and not
+    /// in CI); otherwise say how to fix them.
+    #[default]
+    Offer,
+    /// Say nothing about them (`leakgate init` fixes them itself).
+    Leave,
+}
+
+/// How `install-hook` runs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InstallOptions {
+    pub hook: HookOptions,
+    pub gitignore: GitignoreFix,
+}
+
+pub fn run(options: &InstallOptions, output: &OutputSpec) -> Result<ExitStatus, Error> {
+    let notices = install(options)?;
+    let messages: Vec<Message<'_>> = notices.iter().map(Message::Notice).collect();
+    report::announce(output, &messages)?;
+    Ok(ExitStatus::Clean)
+}
+
+/// Install the hook and deal with the gitignore gaps as `options` say; what was done.
+pub fn install(options: &InstallOptions) -> Result<Vec<Notice>, Error> {
+    // A configuration that does not load would fail every hook run: refuse before writing.
+    let required = match options.gitignore {
+        GitignoreFix::Leave => Vec::new(),
+        _ => {
+            let loaded = settings::configuration(&ConfigRequest::default(), None)?;
+            crate::hygiene::required_patterns(&loaded.config.gitignore.required)
+        }
+    };
+    let name = options.hook.kind.file_name();
+    let mut notices = match hook::install(Path::new("."), &options.hook)? {
         Installed::Already { path } => vec![Notice::about(
             &path,
             format!(
-                "leakgate pre-commit hook already installed at {}",
+                "leakgate {name} hook already installed at {}",
                 path.display()
             ),
         )],
@@ -26,15 +68,68 @@ pub fn run(options: &HookOptions, output: &OutputSpec) -> Result<ExitStatus, Err
             });
             let written = Notice::about(
                 &path,
-                format!(
-                    "installed the leakgate pre-commit hook at {}",
-                    path.display()
-                ),
+                format!("installed the leakgate {name} hook at {}", path.display()),
             );
             kept.into_iter().chain([written]).collect()
         }
     };
-    let messages: Vec<Message<'_>> = notices.iter().map(Message::Notice).collect();
-    report::announce(output, &messages)?;
-    Ok(ExitStatus::Clean)
+    if options.gitignore == GitignoreFix::Leave {
+        return Ok(notices);
+    }
+    let repo = git::open(Path::new("."))?;
+    if repo.workdir().is_none() {
+        return Ok(notices);
+    }
+    let gaps = gitignore_gaps(&repo, &required)?;
+    if gaps.lines.is_empty() {
+        return Ok(notices);
+    }
+    let blocks = options.hook.runs == HookRuns::Check && options.hook.kind == HookKind::PreCommit;
+    let missing = format!(
+        ".gitignore misses {} for files that hold secrets ({})",
+        crate::plural::count(gaps.lines.len(), "line", "lines"),
+        gaps.lines.join(", ")
+    );
+    let consequence = if blocks {
+        "the hook blocks every commit until they are added"
+    } else {
+        "git would let such files be committed"
+    };
+    let fix = match options.gitignore {
+        GitignoreFix::Fix => true,
+        _ => interactive() && ask(&format!("{missing}: {consequence}. Add them now?"))?,
+    };
+    if fix {
+        let lines = fix_gitignore(&repo, &required)?;
+        notices.push(Notice::about(
+            &gaps.root.join(".gitignore"),
+            fixed_text(&lines),
+        ));
+    } else {
+        notices.push(Notice {
+            message: format!(
+                "{missing}: {consequence}; run `{}` (or install-hook --fix-gitignore) to add them",
+                crate::hygiene::FIX_COMMAND
+            ),
+            path: None,
+        });
+    }
+    Ok(notices)
+}
+
+/// A person can answer: standard input and standard error are terminals, and this is not CI
+/// (`CI` set to anything but `false`/`0`). Hooks installed by scripts never wait for an answer.
+pub fn interactive() -> bool {
+    let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
+    !ci && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// Ask a yes/no question on standard error; yes unless the answer starts with `n`.
+pub fn ask(question: &str) -> Result<bool, Error> {
+    let mut err = std::io::stderr().lock();
+    write!(err, "{} [Y/n] ", crate::escape::Escaped(question))?;
+    err.flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(!answer.trim().to_ascii_lowercase().starts_with('n'))
 }

@@ -35,7 +35,11 @@ pub fn check() -> Result<ExitStatus, Error> {
         "{}, {}, {}: {} passed, {} failed",
         plural::count(report.rules, "rule", "rules"),
         plural::count(report.examples, "example", "examples"),
-        plural::count(report.negative_examples, "negative example", "negative examples"),
+        plural::count(
+            report.negative_examples,
+            "negative example",
+            "negative examples"
+        ),
         report.examples + report.negative_examples - report.failures.len(),
         report.failures.len()
     )?;

@@ -96,6 +96,10 @@ const ENV_TEMPLATES: &[&str] = &[
 ];
 
 /// The marker line of the block `--fix` writes.
+/// The command that resolves every gitignore gap: named in each gap's fix, so a blocked
+/// commit says how to unblock it in one step.
+pub const FIX_COMMAND: &str = "leakgate gitignore --fix";
+
 pub const FIX_MARKER: &str = "# Added by `leakgate gitignore --fix`: files that hold secrets";
 
 /// One hygiene problem, with what to do about it: a [`Diagnostic`] of a [`HygieneCode`], at
@@ -154,7 +158,11 @@ pub fn check_coverage_in(
                     at(""),
                     req.pattern
                 ),
-                format!("add the line `{}` to .gitignore", req.pattern),
+                format!(
+                    "add the line `{}` to .gitignore, or run `{FIX_COMMAND}` to add every \
+                     missing line at once",
+                    req.pattern
+                ),
             ));
             missing.push(req.clone());
         } else if let Some(dir) = not_ignored.first() {
@@ -170,7 +178,8 @@ pub fn check_coverage_in(
                 ".gitignore".to_owned(),
                 format!("`{}` is ignored only by {}", req.pattern, describe(&source)),
                 format!(
-                    "add the line `{}` to .gitignore so the whole team is covered",
+                    "add the line `{}` to .gitignore so the whole team is covered (`{FIX_COMMAND}` \
+                     adds every missing line)",
                     req.pattern
                 ),
             ));

@@ -129,14 +129,17 @@ pub fn redacted_copy(
     }
     staging.publish()?;
     let count = |n: usize, one: &str, many: &str| crate::plural::count(n, one, many);
-    results.notice(format!(
-        "redacted copy written to {}: {}, {} replaced, {} recomputed, {} left out (see {})",
-        target.display(),
-        count(manifest.files_copied, "file", "files"),
-        count(manifest.replaced.len(), "secret", "secrets"),
-        count(manifest.checksums_recomputed.len(), "checksum", "checksums"),
-        count(manifest.not_copied.len(), "file", "files"),
-        journal::redact::MANIFEST
-    ), Some(target.display().to_string()));
+    results.notice(
+        format!(
+            "redacted copy written to {}: {}, {} replaced, {} recomputed, {} left out (see {})",
+            target.display(),
+            count(manifest.files_copied, "file", "files"),
+            count(manifest.replaced.len(), "secret", "secrets"),
+            count(manifest.checksums_recomputed.len(), "checksum", "checksums"),
+            count(manifest.not_copied.len(), "file", "files"),
+            journal::redact::MANIFEST
+        ),
+        Some(target.display().to_string()),
+    );
     Ok(true)
 }
