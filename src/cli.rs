@@ -40,13 +40,7 @@ pub enum Command {
     Gitignore(GitignoreArgs),
     /// Write a baseline of the current findings (rule, fingerprint, path; no secrets, no line
     /// numbers), so that `--baseline FILE` reports only new ones.
-    Baseline {
-        #[command(flatten)]
-        scan: ScanArgs,
-        /// Where to write it.
-        #[arg(long, value_name = "FILE", default_value = crate::baseline::DEFAULT_FILE)]
-        file: PathBuf,
-    },
+    Baseline(BaselineArgs),
     /// Install a git pre-commit hook that runs `leakgate scan --staged`, or with --check
     /// `leakgate check --staged` (honours core.hooksPath); with --pre-push a pre-push hook.
     InstallHook {
@@ -88,9 +82,10 @@ pub enum RulesCommand {
     Check,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     /// Color when writing to a terminal and NO_COLOR is not set.
+    #[default]
     Auto,
     Always,
     Never,
@@ -180,8 +175,9 @@ impl From<std::ffi::OsString> for OutputArg {
     }
 }
 
+/// What `scan` and `baseline` read: paths, standard input, or a git source.
 #[derive(Debug, Args)]
-pub struct ScanArgs {
+pub struct SourceArgs {
     /// Files or directories to scan; `-` reads standard input (up to --max-file-size).
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
@@ -221,12 +217,68 @@ pub struct ScanArgs {
     /// (.leakgateignore still applies).
     #[arg(long)]
     pub no_ignore: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
 
     #[command(flatten)]
     pub common: CommonArgs,
 }
 
 impl ScanArgs {
+    /// What the flags ask to scan.
+    pub fn source_request(&self) -> SourceRequest {
+        self.source.source_request()
+    }
+}
+
+/// `leakgate baseline`: what to scan, how, and where the baseline goes. No report flags: it
+/// writes a baseline, not a report.
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// Where to write the baseline.
+    #[arg(
+        long,
+        short = 'o',
+        visible_alias = "output",
+        value_name = "FILE",
+        default_value = crate::baseline::DEFAULT_FILE
+    )]
+    pub file: PathBuf,
+
+    /// How to say what was written (default: human).
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    #[command(flatten)]
+    pub tuning: TuningArgs,
+}
+
+impl BaselineArgs {
+    /// The plain records the library takes: the configuration and tuning flags, and a notice
+    /// on standard output in `format`.
+    pub fn common(&self) -> Common {
+        let mut common = common_of(
+            &OutputArgs::default(),
+            None,
+            &self.config,
+            Some(&self.tuning),
+        );
+        common.delivery.output = stdout_report(self.format);
+        common
+    }
+}
+
+impl SourceArgs {
     /// What the flags ask to scan.
     pub fn source_request(&self) -> SourceRequest {
         if self.staged {
@@ -255,9 +307,25 @@ impl ScanArgs {
     }
 }
 
-/// Flags every scanning command shares: what to report, where, and how.
+/// Flags every scanning command shares: what to report, where, and how; which findings; which
+/// configuration; how to scan. Each group is its own struct so that a command that has no use
+/// for one (`gitignore` reports no findings, `baseline` writes no report) does not list it in
+/// its `--help`.
 #[derive(Debug, Args)]
 pub struct CommonArgs {
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub findings: FindingArgs,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub tuning: TuningArgs,
+}
+
+/// What to report, where, and when it fails the run.
+#[derive(Debug, Default, Args)]
+pub struct OutputArgs {
     /// Output format (default: human; github inside GitHub Actions).
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
@@ -277,7 +345,18 @@ pub struct CommonArgs {
     /// Exit 0 even when secrets are found (report-only runs). Errors still exit 2.
     #[arg(long)]
     pub exit_zero: bool,
+    /// Warnings fail the run too: policy findings below high severity (agent settings) and
+    /// hygiene warnings (a pattern ignored only by your global excludes file).
+    #[arg(long)]
+    pub strict: bool,
+    /// When to use colors.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
 
+/// Which findings are reported, and how.
+#[derive(Debug, Default, Args)]
+pub struct FindingArgs {
     /// Report only findings that are not in this baseline (written by `leakgate baseline`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -286,10 +365,6 @@ pub struct CommonArgs {
     #[arg(long, requires = "baseline")]
     pub report_unused: bool,
 
-    /// Warnings fail the run too: policy findings below high severity (agent settings) and
-    /// hygiene warnings (a pattern ignored only by your global excludes file).
-    #[arg(long)]
-    pub strict: bool,
     /// Report (and fail on) only findings at least this sure; the rest are counted in the
     /// summary. Default: low for scan and journal, medium for check (or [confidence] min in
     /// .leakgate.toml).
@@ -298,14 +373,14 @@ pub struct CommonArgs {
     /// Show the secrets themselves in the output. Never use this in CI logs.
     #[arg(long)]
     pub show_secrets: bool,
-    /// When to use colors.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-    /// Skip (and count) files larger than this: bytes, or with a unit (10MiB, 512KB).
-    /// Default 10MiB (or [scan] max_file_size in .leakgate.toml).
-    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
-    pub max_file_size: Option<u64>,
+    /// List every skipped file, not only the counts.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+}
 
+/// Which configuration applies.
+#[derive(Debug, Default, Args)]
+pub struct ConfigArgs {
     /// Layer this configuration file over the nearest .leakgate.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -317,12 +392,34 @@ pub struct CommonArgs {
     /// Print the effective configuration and exit.
     #[arg(long)]
     pub dump_config: bool,
+}
+
+/// How files are read.
+#[derive(Debug, Default, Args)]
+pub struct TuningArgs {
+    /// Skip (and count) files larger than this: bytes, or with a unit (10MiB, 512KB).
+    /// Default 10MiB (or [scan] max_file_size in .leakgate.toml).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
-    /// List every skipped file, not only the counts.
-    #[arg(long, short = 'v')]
-    pub verbose: bool,
+}
+
+/// `leakgate gitignore`'s flags besides `--fix`: a report and a configuration, no findings.
+#[derive(Debug, Args)]
+pub struct HygieneArgs {
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+impl HygieneArgs {
+    /// The plain records the library takes.
+    pub fn common(&self) -> Common {
+        common_of(&self.output, None, &self.config, None)
+    }
 }
 
 /// The flags every scanning command shares, as plain records for the library.
@@ -340,35 +437,56 @@ pub struct Common {
 impl CommonArgs {
     /// The plain records the library takes.
     pub fn common(&self) -> Common {
-        Common {
-            config: ConfigRequest {
-                explicit: self.config.clone(),
-                isolated: self.isolated,
-                max_file_size: self.max_file_size,
-                min_confidence: self.min_confidence.map(Confidence::from),
-            },
-            delivery: Delivery {
-                output: self.output_spec(),
-                baseline: self.baseline.as_ref().map(|file| BaselineFilter {
-                    file: file.clone(),
-                    report_unused: self.report_unused,
-                }),
-                // The command sets `min_confidence` once the configuration is read.
-                exit: ExitPolicy {
-                    strict: self.strict,
-                    exit_zero: self.exit_zero,
-                    ..ExitPolicy::default()
-                },
-            },
-            show_secrets: self.show_secrets,
-            threads: self.threads.unwrap_or(0),
-            dump_config: self.dump_config,
-        }
+        common_of(
+            &self.output,
+            Some(&self.findings),
+            &self.config,
+            Some(&self.tuning),
+        )
     }
+}
 
+/// The plain records of a command's flag groups; a group it does not have takes its defaults.
+fn common_of(
+    output: &OutputArgs,
+    findings: Option<&FindingArgs>,
+    config: &ConfigArgs,
+    tuning: Option<&TuningArgs>,
+) -> Common {
+    let none = FindingArgs::default();
+    let findings = findings.unwrap_or(&none);
+    let no_tuning = TuningArgs::default();
+    let tuning = tuning.unwrap_or(&no_tuning);
+    Common {
+        config: ConfigRequest {
+            explicit: config.config.clone(),
+            isolated: config.isolated,
+            max_file_size: tuning.max_file_size,
+            min_confidence: findings.min_confidence.map(Confidence::from),
+        },
+        delivery: Delivery {
+            output: output.output_spec(findings),
+            baseline: findings.baseline.as_ref().map(|file| BaselineFilter {
+                file: file.clone(),
+                report_unused: findings.report_unused,
+            }),
+            // The command sets `min_confidence` once the configuration is read.
+            exit: ExitPolicy {
+                strict: output.strict,
+                exit_zero: output.exit_zero,
+                ..ExitPolicy::default()
+            },
+        },
+        show_secrets: findings.show_secrets,
+        threads: tuning.threads.unwrap_or(0),
+        dump_config: config.dump_config,
+    }
+}
+
+impl OutputArgs {
     /// Every report the flags ask for: the `--format` report (to standard output, or the
     /// `--output` without a format), then each `--output FORMAT=FILE` and `--sarif`.
-    pub fn output_spec(&self) -> OutputSpec {
+    pub fn output_spec(&self, findings: &FindingArgs) -> OutputSpec {
         let main = Destination {
             format: Format::resolve(self.format.map(Format::from)),
             path: (self.output.iter())
@@ -389,8 +507,8 @@ impl CommonArgs {
         OutputSpec {
             reports: std::iter::once(main).chain(extra).collect(),
             color: self.color.into(),
-            verbose: self.verbose,
-            show_secrets: self.show_secrets,
+            verbose: findings.verbose,
+            show_secrets: findings.show_secrets,
         }
     }
 }
@@ -497,7 +615,7 @@ pub struct GitignoreArgs {
     pub fix: bool,
 
     #[command(flatten)]
-    pub common: CommonArgs,
+    pub common: HygieneArgs,
 }
 
 /// A `--range` value. An empty one, or one with no base (`..HEAD`, `...HEAD`, `..`: what
@@ -537,16 +655,15 @@ pub fn stdout_report(format: FormatArg) -> OutputSpec {
 /// (exit 2) as clap does.
 pub fn parse() -> Cli {
     let cli = Cli::try_parse().unwrap_or_else(|error| exit_on(error));
-    let common = match &cli.command {
-        Command::Check(args) => Some(("check", &args.common)),
-        Command::Scan(args) => Some(("scan", &args.common)),
-        Command::Baseline { scan, .. } => Some(("baseline", &scan.common)),
-        Command::Journal(args) => Some(("journal", &args.common)),
-        Command::Gitignore(args) => Some(("gitignore", &args.common)),
+    let output = match &cli.command {
+        Command::Check(args) => Some(("check", &args.common.output)),
+        Command::Scan(args) => Some(("scan", &args.common.output)),
+        Command::Journal(args) => Some(("journal", &args.common.output)),
+        Command::Gitignore(args) => Some(("gitignore", &args.common.output)),
         _ => None,
     };
-    if let Some((name, common)) = common
-        && common.output.iter().filter(|o| o.format.is_none()).count() > 1
+    if let Some((name, output)) = output
+        && output.output.iter().filter(|o| o.format.is_none()).count() > 1
     {
         usage_error(
             name,
@@ -555,8 +672,8 @@ pub fn parse() -> Cli {
         );
     }
     let scan = match &cli.command {
-        Command::Scan(args) => Some(("scan", args)),
-        Command::Baseline { scan: args, .. } => Some(("baseline", args)),
+        Command::Scan(args) => Some(("scan", &args.source)),
+        Command::Baseline(args) => Some(("baseline", &args.source)),
         _ => None,
     };
     if let Some((name, args)) = scan {

@@ -88,7 +88,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Check(args) => commands::check::run(&args),
         Command::Scan(args) => commands::scan::run(&args),
-        Command::Baseline { scan, file } => commands::scan::write_baseline(&scan, &file),
+        Command::Baseline(args) => commands::scan::write_baseline(&args),
         Command::Journal(args) => commands::journal::run(&args),
         Command::Gitignore(args) => commands::gitignore::run(&args),
         Command::InstallHook {

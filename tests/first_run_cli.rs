@@ -48,7 +48,7 @@ fn counts_agree_with_their_nouns() {
     repo.commit_all("one secret");
     let output = repo
         .leakgate()
-        .args(["baseline", "--color", "never"])
+        .args(["baseline"])
         .output()
         .expect("run");
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
@@ -321,4 +321,94 @@ fn pre_push_scans_a_new_branch_from_where_it_left_the_remote_and_allows_deletion
     let (code, text) = git_in(repo.path(), &["push", "origin", "leaky"]);
     assert_ne!(code, Some(0), "{text}");
     assert!(text.contains("deploy.sh"), "{text}");
+}
+
+#[test]
+fn baseline_dash_o_writes_the_baseline_where_it_says() {
+    let repo = TestRepo::new();
+    repo.write("deploy.sh", format!("API_TOKEN={}\n", password(154)));
+    repo.commit_all("one secret");
+    for (flag, name) in [("-o", "short.json"), ("--output", "long.json")] {
+        let output = repo
+            .leakgate()
+            .args(["baseline", flag, name])
+            .output()
+            .expect("run");
+        assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+        let written = std::fs::read_to_string(repo.path().join(name)).expect("the baseline");
+        assert!(written.contains("\"entries\""), "{written}");
+        assert!(stdout_of(&output).contains(&format!("wrote 1 entry to {name}")));
+    }
+    assert!(
+        !repo.path().join(".leakgate-baseline.json").exists(),
+        "-o is where the baseline goes, not a report beside the default file"
+    );
+}
+
+/// The long flags a subcommand's `--help` lists.
+fn flags_of(args: &[&str]) -> Vec<String> {
+    let output = leakgate().args(args).arg("--help").output().expect("run");
+    assert_eq!(output.status.code(), Some(0));
+    stdout_of(&output)
+        .lines()
+        .filter_map(|line| {
+            let line = line.trim_start();
+            let line = line.strip_prefix("-").map_or(line, |rest| {
+                rest.split_once(", ").map_or(line, |(_, long)| long)
+            });
+            let flag = line.strip_prefix("--")?;
+            Some(flag.split([' ', '=', '<']).next()?.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn each_subcommand_lists_only_the_flags_it_uses() {
+    let baseline = flags_of(&["baseline"]);
+    for useless in [
+        "sarif",
+        "exit-zero",
+        "baseline",
+        "report-unused",
+        "strict",
+        "min-confidence",
+        "show-secrets",
+        "color",
+        "verbose",
+    ] {
+        assert!(
+            !baseline.iter().any(|f| f == useless),
+            "baseline --help lists --{useless}, which does nothing there: {baseline:?}"
+        );
+    }
+    for kept in ["file", "staged", "range", "history", "config", "max-file-size"] {
+        assert!(baseline.iter().any(|f| f == kept), "{kept}: {baseline:?}");
+    }
+    let gitignore = flags_of(&["gitignore"]);
+    for useless in [
+        "baseline",
+        "min-confidence",
+        "show-secrets",
+        "max-file-size",
+        "threads",
+        "verbose",
+    ] {
+        assert!(
+            !gitignore.iter().any(|f| f == useless),
+            "gitignore --help lists --{useless}: {gitignore:?}"
+        );
+    }
+    for kept in ["fix", "format", "output", "strict", "config"] {
+        assert!(gitignore.iter().any(|f| f == kept), "{kept}: {gitignore:?}");
+    }
+    // Given anyway, a flag that would do nothing is a usage error, not silently ignored.
+    let output = leakgate()
+        .args(["baseline", "--min-confidence", "high"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let scan = flags_of(&["scan"]);
+    for kept in ["baseline", "min-confidence", "sarif", "staged", "threads"] {
+        assert!(scan.iter().any(|f| f == kept), "{kept}: {scan:?}");
+    }
 }

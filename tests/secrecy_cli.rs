@@ -1013,7 +1013,7 @@ fn no_output_of_any_command_or_format_shows_a_planted_secret() {
     let baseline = path(&out.child("baseline.json"));
     audit.case(
         "baseline --file FILE",
-        lg(&["baseline", "--color", "never", "--file", &baseline]),
+        lg(&["baseline", "--file", &baseline]),
         &[0],
         &[&out.child("baseline.json")],
     );

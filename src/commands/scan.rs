@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::baseline::{Baseline, BaselineError};
-use crate::cli::{Common, ScanArgs};
+use crate::cli::{BaselineArgs, Common, ScanArgs};
 use crate::fingerprint::{Fingerprinter, Salt, SaltSource};
 use crate::input::base_side::BaseSide;
 use crate::pipeline::{self, Scanning, SourceRequest};
@@ -17,7 +17,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, Error> {
     let started = Instant::now();
     let (mut common, request) = (args.common.common(), args.source_request());
     let config = common.config.explicit.as_deref();
-    common.delivery.refuse_over_inputs(&args.paths, config)?;
+    common.delivery.refuse_over_inputs(&args.source.paths, config)?;
     // A range is scanned with its base side's configuration, ignore files and baseline.
     let base = request.range().map(BaseSide::resolve).transpose()?;
     let Some(settings) = super::settings(&common, base.as_ref())? else {
@@ -35,12 +35,13 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, Error> {
 }
 
 /// `leakgate baseline`: scan as `scan` would and write what was found as the baseline.
-pub fn write_baseline(args: &ScanArgs, file: &Path) -> Result<ExitStatus, Error> {
-    let (common, request): (Common, SourceRequest) = (args.common.common(), args.source_request());
+pub fn write_baseline(args: &BaselineArgs) -> Result<ExitStatus, Error> {
+    let file = args.file.as_path();
+    let (common, request): (Common, SourceRequest) = (args.common(), args.source.source_request());
     let base = request.range().map(BaseSide::resolve).transpose()?;
     Baseline::refuse_to_replace_other_files(file)?;
     let config = common.config.explicit.as_deref();
-    common.delivery.refuse_over_inputs(&args.paths, config)?;
+    common.delivery.refuse_over_inputs(&args.source.paths, config)?;
     (common.delivery.output).refuse_over_inputs(&[(file, "the baseline this command writes")])?;
     let Some(settings) = super::settings(&common, base.as_ref())? else {
         return Ok(ExitStatus::Clean);
