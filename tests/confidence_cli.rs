@@ -579,11 +579,7 @@ fn baselines_and_fingerprints_do_not_depend_on_confidence() {
 
     // A baseline records every finding, low ones too, and accepts them all (it has no
     // --min-confidence: it writes no report).
-    let written = repo
-        .leakgate()
-        .args(["baseline"])
-        .output()
-        .expect("run");
+    let written = repo.leakgate().args(["baseline"]).output().expect("run");
     assert_eq!(written.status.code(), Some(0));
     let baseline: serde_json::Value = serde_json::from_slice(
         &std::fs::read(repo.tree.child(".leakgate-baseline.json")).expect("baseline"),

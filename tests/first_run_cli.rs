@@ -46,11 +46,7 @@ fn counts_agree_with_their_nouns() {
     let repo = TestRepo::new();
     repo.write("deploy.sh", format!("API_TOKEN={}\n", password(150)));
     repo.commit_all("one secret");
-    let output = repo
-        .leakgate()
-        .args(["baseline"])
-        .output()
-        .expect("run");
+    let output = repo.leakgate().args(["baseline"]).output().expect("run");
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     let text = stdout_of(&output);
     assert!(text.contains("wrote 1 entry to"), "{text}");
@@ -381,7 +377,14 @@ fn each_subcommand_lists_only_the_flags_it_uses() {
             "baseline --help lists --{useless}, which does nothing there: {baseline:?}"
         );
     }
-    for kept in ["file", "staged", "range", "history", "config", "max-file-size"] {
+    for kept in [
+        "file",
+        "staged",
+        "range",
+        "history",
+        "config",
+        "max-file-size",
+    ] {
         assert!(baseline.iter().any(|f| f == kept), "{kept}: {baseline:?}");
     }
     let gitignore = flags_of(&["gitignore"]);
@@ -411,4 +414,106 @@ fn each_subcommand_lists_only_the_flags_it_uses() {
     for kept in ["baseline", "min-confidence", "sarif", "staged", "threads"] {
         assert!(scan.iter().any(|f| f == kept), "{kept}: {scan:?}");
     }
+}
+
+/// `leakgate check` in `repo` with no CI variables but `env`.
+fn check_in_ci(repo: &TestRepo, env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+    let mut cmd = repo.leakgate();
+    for name in [
+        "CI",
+        "GITHUB_ACTIONS",
+        "GITHUB_BASE_REF",
+        "GITHUB_EVENT_NAME",
+        "GITHUB_EVENT_PATH",
+        "GITLAB_CI",
+        "CI_MERGE_REQUEST_DIFF_BASE_SHA",
+        "CI_PIPELINE_SOURCE",
+        "CI_COMMIT_BEFORE_SHA",
+        "CI_COMMIT_SHA",
+    ] {
+        cmd.env_remove(name);
+    }
+    cmd.envs(env.iter().copied())
+        .arg("check")
+        .args(args)
+        .output()
+        .expect("run")
+}
+
+#[test]
+fn check_in_ci_without_a_base_says_what_it_chose_and_why() {
+    let repo = TestRepo::new();
+    repo.write(".gitignore", GITIGNORE);
+    repo.commit_all("base");
+    let output = check_in_ci(&repo, &[("CI", "true")], &["--color", "never"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let text = stdout_of(&output);
+    assert!(
+        text.contains("CI detected, but no base to compare with was found")
+            && text.contains("GITHUB_BASE_REF")
+            && text.contains("full audit")
+            && text.contains("--range BASE..HEAD"),
+        "{text}"
+    );
+    assert!(!text.contains("warning"), "{text}");
+    let output = check_in_ci(&repo, &[("CI", "true")], &["--format", "json"]);
+    let messages = json_lines(&output.stdout);
+    assert!(
+        messages.iter().any(|m| m["type"] == "notice"
+            && m["message"]
+                .as_str()
+                .is_some_and(|t| t.contains("full audit"))),
+        "{messages:?}"
+    );
+    // Outside CI, or asked for: nothing to explain.
+    let output = check_in_ci(&repo, &[], &["--color", "never"]);
+    assert!(!stdout_of(&output).contains("CI detected"));
+    let output = check_in_ci(&repo, &[("CI", "true")], &["--all", "--color", "never"]);
+    assert!(!stdout_of(&output).contains("CI detected"));
+}
+
+#[test]
+fn check_in_a_gitlab_merge_request_checks_its_diff() {
+    let repo = TestRepo::new();
+    repo.write(".gitignore", GITIGNORE);
+    let base = repo.commit_all("base");
+    // A secret already on the target branch is not the merge request's: only what it adds is.
+    repo.write(
+        "deploy.sh",
+        format!("export GITHUB_TOKEN={}\n", fake("ghp_", 155, 36, ALNUM)),
+    );
+    repo.commit_all("add a token");
+    let env = [
+        ("CI", "true"),
+        ("GITLAB_CI", "true"),
+        ("CI_PIPELINE_SOURCE", "merge_request_event"),
+        ("CI_MERGE_REQUEST_DIFF_BASE_SHA", base.as_str()),
+    ];
+    let output = check_in_ci(&repo, &env, &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    let messages = json_lines(&output.stdout);
+    let summary = summary(&messages);
+    assert_eq!(
+        summary["scope"],
+        format!("the range {base}..HEAD and repository hygiene (CI)"),
+        "{summary}"
+    );
+    assert_eq!(summary["commits"], 1);
+    assert_eq!(locations(&messages), [("deploy.sh".to_owned(), 1)]);
+
+    // A base the shallow checkout lacks: a full audit, saying why.
+    let env = [
+        ("CI", "true"),
+        ("GITLAB_CI", "true"),
+        (
+            "CI_MERGE_REQUEST_DIFF_BASE_SHA",
+            "1111111111111111111111111111111111111111",
+        ),
+    ];
+    let output = check_in_ci(&repo, &env, &["--color", "never"]);
+    let text = stdout_of(&output);
+    assert!(
+        text.contains("CI_MERGE_REQUEST_DIFF_BASE_SHA") && text.contains("full audit"),
+        "{text}"
+    );
 }

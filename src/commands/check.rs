@@ -30,7 +30,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
         };
         repo.as_ref().is_ok_and(found)
     };
-    let plan = Plan::decide(&asked, options, &Ci::from_env(), &has_commit);
+    let (plan, why) = Plan::decide_explained(&asked, options, &Ci::from_env(), &has_commit);
     let base = plan.range().map(BaseSide::resolve).transpose()?;
     let Some(settings) = super::settings(&common, base.as_ref())? else {
         return Ok(ExitStatus::Clean);
@@ -46,6 +46,9 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
     };
     let required = hygiene::required_patterns(&settings.config.gitignore.required);
     outcome.diagnostics.extend(plan.hygiene(&repo, &required)?);
+    if let Some(why) = why {
+        outcome.notice(why, None);
+    }
     outcome.scope = Scope::Check(plan);
     crate::report::deliver(outcome, at_base, &common.delivery, started)
 }

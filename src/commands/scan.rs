@@ -17,7 +17,9 @@ pub fn run(args: &ScanArgs) -> Result<ExitStatus, Error> {
     let started = Instant::now();
     let (mut common, request) = (args.common.common(), args.source_request());
     let config = common.config.explicit.as_deref();
-    common.delivery.refuse_over_inputs(&args.source.paths, config)?;
+    common
+        .delivery
+        .refuse_over_inputs(&args.source.paths, config)?;
     // A range is scanned with its base side's configuration, ignore files and baseline.
     let base = request.range().map(BaseSide::resolve).transpose()?;
     let Some(settings) = super::settings(&common, base.as_ref())? else {
@@ -41,7 +43,9 @@ pub fn write_baseline(args: &BaselineArgs) -> Result<ExitStatus, Error> {
     let base = request.range().map(BaseSide::resolve).transpose()?;
     Baseline::refuse_to_replace_other_files(file)?;
     let config = common.config.explicit.as_deref();
-    common.delivery.refuse_over_inputs(&args.source.paths, config)?;
+    common
+        .delivery
+        .refuse_over_inputs(&args.source.paths, config)?;
     (common.delivery.output).refuse_over_inputs(&[(file, "the baseline this command writes")])?;
     let Some(settings) = super::settings(&common, base.as_ref())? else {
         return Ok(ExitStatus::Clean);

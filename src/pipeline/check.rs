@@ -1,9 +1,11 @@
 //! What `leakgate check` checks where it runs, decided once, here: the [`Plan`].
 //!
 //! - asked for explicitly: `--all` (a full audit), `--range`, `--history`, `--staged`;
-//! - in CI (`CI` or `GITHUB_ACTIONS` set): a pull request's range (`GITHUB_BASE_REF`), a push's
-//!   range (the event payload's `before`, when that commit is in the checkout), otherwise (a
-//!   schedule, a manual run, a push whose base is missing) a full audit of the checkout;
+//! - in CI (`CI` or `GITHUB_ACTIONS` set): a pull request's range (`GITHUB_BASE_REF`), a GitLab
+//!   merge request's (`CI_MERGE_REQUEST_DIFF_BASE_SHA`), a push's range (the GitHub event
+//!   payload's `before`, GitLab's `CI_COMMIT_BEFORE_SHA`, when that commit is in the checkout),
+//!   otherwise (a schedule, a manual run, a push whose base is missing) a full audit of the
+//!   checkout, saying why ([`Plan::decide_explained`]);
 //! - anywhere else: the staged change, for pre-commit.
 //!
 //! Hygiene runs in every plan: the quick checks at pre-commit (time that does not grow with
@@ -60,6 +62,8 @@ pub struct Ci {
     pub detected: bool,
     /// `GITHUB_BASE_REF`: the branch a pull request targets.
     pub base_ref: Option<String>,
+    /// `CI_MERGE_REQUEST_DIFF_BASE_SHA`: the commit a GitLab merge request's diff starts from.
+    pub merge_request_base: Option<String>,
     /// `GITHUB_EVENT_NAME`.
     pub event: Option<String>,
     /// A push event's `before` and `after` commits, from the payload at `GITHUB_EVENT_PATH`.
@@ -84,9 +88,25 @@ impl Ci {
                 .and_then(serde_json::Value::as_str)
                 .map(str::to_owned)
         };
+        // GitLab names a push's commits in variables, not a payload: a pipeline for a push
+        // (not a merge request) has the commit before it in CI_COMMIT_BEFORE_SHA.
+        let merge_request_base = value("CI_MERGE_REQUEST_DIFF_BASE_SHA");
+        if set("GITLAB_CI") && merge_request_base.is_none() && event.is_none() {
+            if let Some(pipeline) = value("CI_PIPELINE_SOURCE").filter(|s| s == "push") {
+                return Ci {
+                    detected: true,
+                    base_ref: None,
+                    merge_request_base,
+                    event: Some(pipeline),
+                    before: value("CI_COMMIT_BEFORE_SHA"),
+                    after: value("CI_COMMIT_SHA"),
+                };
+            }
+        }
         Ci {
             detected: set("CI") || set("GITHUB_ACTIONS"),
             base_ref: value("GITHUB_BASE_REF"),
+            merge_request_base,
             before: field("before"),
             after: field("after"),
             event,
@@ -110,6 +130,14 @@ fn is_commit_id(text: &str) -> bool {
         && text.bytes().any(|b| b != b'0')
 }
 
+/// An event name safe to quote (`schedule`, `workflow_dispatch`): a CI variable could hold
+/// anything, and a message never quotes what it cannot vouch for.
+fn is_event_name(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 40
+        && text.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+}
+
 impl Plan {
     /// Decide the plan. `has_commit` says whether a commit id is in the checkout (a push's
     /// base may be missing from a shallow clone: then the checkout is audited instead).
@@ -119,51 +147,110 @@ impl Plan {
         ci: &Ci,
         has_commit: &dyn Fn(&str) -> bool,
     ) -> Plan {
+        Plan::decide_explained(asked, options, ci, has_commit).0
+    }
+
+    /// [`Plan::decide`], with a sentence saying why when CI was detected but nothing named a
+    /// change to compare with, so the checkout is audited as a whole: a user who expected a
+    /// pull request's range learns what was missing instead of meeting a silent full audit.
+    pub fn decide_explained(
+        asked: &Asked,
+        options: PlanOptions,
+        ci: &Ci,
+        has_commit: &dyn Fn(&str) -> bool,
+    ) -> (Plan, Option<String>) {
         match asked {
             Asked::All => {
-                return Plan::Audit {
-                    no_ignore: options.no_ignore,
-                };
+                return (
+                    Plan::Audit {
+                        no_ignore: options.no_ignore,
+                    },
+                    None,
+                );
             }
             Asked::Range(spec) => {
-                return Plan::Range {
-                    spec: spec.clone(),
-                    per_commit: options.per_commit,
-                };
+                return (
+                    Plan::Range {
+                        spec: spec.clone(),
+                        per_commit: options.per_commit,
+                    },
+                    None,
+                );
             }
             Asked::History { since } => {
-                return Plan::History {
-                    since: since.clone(),
-                };
+                return (
+                    Plan::History {
+                        since: since.clone(),
+                    },
+                    None,
+                );
             }
-            Asked::Staged => return Plan::PreCommit,
+            Asked::Staged => return (Plan::PreCommit, None),
             Asked::Auto => {}
         }
         if !ci.detected {
-            return Plan::PreCommit;
+            return (Plan::PreCommit, None);
         }
+        let range = |spec: String| Plan::Range {
+            spec,
+            per_commit: options.per_commit,
+        };
         if let Some(base) = &ci.base_ref {
-            return Plan::Range {
-                spec: format!("origin/{base}...HEAD"),
-                per_commit: options.per_commit,
-            };
+            return (range(format!("origin/{base}...HEAD")), None);
         }
-        if ci.event.as_deref() == Some("push")
-            && let Some(before) = ci.before.as_deref().filter(|id| is_commit_id(id))
-            && has_commit(before)
-        {
-            let head = (ci.after.as_deref())
-                .filter(|id| is_commit_id(id) && has_commit(id))
-                .unwrap_or("HEAD");
-            return Plan::Range {
-                spec: format!("{before}..{head}"),
-                per_commit: options.per_commit,
+        let audit = |why: String| {
+            let plan = Plan::Audit {
+                no_ignore: options.no_ignore,
             };
+            let text = format!(
+                "CI detected, but {why}: checking the whole checkout (a full audit). To check only \
+                 a change, pass --range BASE..HEAD"
+            );
+            (plan, Some(text))
+        };
+        if let Some(base) = &ci.merge_request_base {
+            if is_commit_id(base) && has_commit(base) {
+                return (range(format!("{base}..HEAD")), None);
+            }
+            return audit(format!(
+                "the merge request's base commit (CI_MERGE_REQUEST_DIFF_BASE_SHA) is not in \
+                 this checkout; fetch more history (GIT_DEPTH: 0) to check only the merge \
+                 request{}",
+                if is_commit_id(base) {
+                    ""
+                } else {
+                    " (it is not a commit id)"
+                }
+            ));
+        }
+        if ci.event.as_deref() == Some("push") {
+            let before = ci.before.as_deref().unwrap_or_default();
+            if is_commit_id(before) && has_commit(before) {
+                let head = (ci.after.as_deref())
+                    .filter(|id| is_commit_id(id) && has_commit(id))
+                    .unwrap_or("HEAD");
+                return (range(format!("{before}..{head}")), None);
+            }
+            return audit(if before.bytes().all(|b| b == b'0') {
+                "the push has no commit before it (a new branch, or no base recorded)".to_owned()
+            } else if is_commit_id(before) {
+                "the commit before the push is not in this checkout (a shallow clone: fetch \
+                 more history, e.g. fetch-depth: 0)"
+                    .to_owned()
+            } else {
+                "the push's base is not a commit id".to_owned()
+            });
         }
         // CI without a change to compare with: audit the checkout.
-        Plan::Audit {
-            no_ignore: options.no_ignore,
-        }
+        audit(match ci.event.as_deref() {
+            Some(event) if is_event_name(event) => format!(
+                "the {event} event names no change to compare with (no GITHUB_BASE_REF, \
+                 CI_MERGE_REQUEST_DIFF_BASE_SHA or push base)"
+            ),
+            _ => "no base to compare with was found (no GITHUB_BASE_REF for a pull request, \
+                  CI_MERGE_REQUEST_DIFF_BASE_SHA for a GitLab merge request, or push event)"
+                .to_owned(),
+        })
     }
 
     /// The range whose base side configures the scan, if any.
@@ -316,6 +403,47 @@ mod tests {
             };
             assert_eq!(decide(Asked::Auto, &ci), Plan::Audit { no_ignore: false });
         }
+    }
+
+    #[test]
+    fn an_audit_in_ci_says_why_and_a_range_does_not() {
+        let (plan, why) =
+            Plan::decide_explained(&Asked::Auto, PlanOptions::default(), &in_ci(), &|_| true);
+        assert_eq!(plan, Plan::Audit { no_ignore: false });
+        assert!(why.is_some_and(|w| w.contains("GITHUB_BASE_REF") && w.contains("--range")));
+        let (_, why) = Plan::decide_explained(
+            &Asked::Auto,
+            PlanOptions::default(),
+            &push(&"0".repeat(40)),
+            &|_| true,
+        );
+        assert!(why.is_some_and(|w| w.contains("new branch")));
+        let (_, why) =
+            Plan::decide_explained(&Asked::Auto, PlanOptions::default(), &push(BEFORE), &|_| {
+                false
+            });
+        assert!(why.is_some_and(|w| w.contains("shallow")));
+        let (_, why) =
+            Plan::decide_explained(&Asked::Auto, PlanOptions::default(), &push(BEFORE), &|_| {
+                true
+            });
+        assert_eq!(why, None);
+        let (_, why) =
+            Plan::decide_explained(&Asked::All, PlanOptions::default(), &in_ci(), &|_| true);
+        assert_eq!(why, None, "asked for: nothing to explain");
+    }
+
+    #[test]
+    fn a_gitlab_merge_request_checks_from_its_diff_base() {
+        let ci = Ci {
+            merge_request_base: Some(BEFORE.to_owned()),
+            ..in_ci()
+        };
+        assert_eq!(decide(Asked::Auto, &ci), range(&format!("{BEFORE}..HEAD")));
+        let (plan, why) =
+            Plan::decide_explained(&Asked::Auto, PlanOptions::default(), &ci, &|_| false);
+        assert_eq!(plan, Plan::Audit { no_ignore: false });
+        assert!(why.is_some_and(|w| w.contains("CI_MERGE_REQUEST_DIFF_BASE_SHA")));
     }
 
     #[test]
