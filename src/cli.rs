@@ -68,6 +68,64 @@ pub enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Set this repository up in one step: a commented .leakgate.toml, the `leakgate check`
+    /// pre-commit hook, and the .gitignore lines for files that hold secrets. Running it again
+    /// changes nothing; an existing configuration is never overwritten.
+    Init {
+        /// Replace another pre-commit hook; the old one is kept as pre-commit.leakgate-backup.
+        #[arg(long)]
+        force: bool,
+        /// How to say what was done (default: human).
+        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+        format: FormatArg,
+    },
+    /// Print a shell completion script, generated from these flags
+    /// (`leakgate completions bash > ~/.local/share/bash-completion/completions/leakgate`).
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), generated from these flags (`leakgate man | man -l -`).
+    Man,
+}
+
+/// `shell`'s completion script for every command and flag. Built in memory: the generator
+/// panics on a write error, and a reader that goes away (`| head`) must not look like a bug.
+pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
+    use clap::CommandFactory;
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "leakgate", &mut script);
+    script
+}
+
+/// Write the manual page to `out`: the top-level page, then a section per subcommand, so one
+/// page documents every flag.
+pub fn man(out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    command.build();
+    clap_mangen::Man::new(command.clone()).render(out)?;
+    for sub in command.get_subcommands() {
+        if sub.is_hide_set() {
+            continue;
+        }
+        // Each subcommand's options, as a section of the one page.
+        let name = format!("leakgate-{}", sub.get_name());
+        let page = clap_mangen::Man::new(
+            sub.clone()
+                .display_name(name.clone())
+                .bin_name(format!("leakgate {}", sub.get_name())),
+        );
+        writeln!(out, ".SH \"{}\"", name.to_uppercase())?;
+        page.render_description_section(out)?;
+        page.render_synopsis_section(out)?;
+        page.render_options_section(out)?;
+        if sub.has_subcommands() {
+            page.render_subcommands_section(out)?;
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, Subcommand)]

@@ -126,5 +126,21 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
         Command::Rules {
             command: RulesCommand::Check,
         } => commands::rules::check(),
+        Command::Init { force, format } => commands::init::run(
+            &commands::init::InitOptions { force },
+            &cli::stdout_report(format),
+        ),
+        Command::Completions { shell } => {
+            let mut out = std::io::stdout().lock();
+            std::io::Write::write_all(&mut out, &cli::completions(shell))?;
+            std::io::Write::flush(&mut out)?;
+            Ok(ExitStatus::Clean)
+        }
+        Command::Man => {
+            let mut out = std::io::stdout().lock();
+            cli::man(&mut out)?;
+            std::io::Write::flush(&mut out)?;
+            Ok(ExitStatus::Clean)
+        }
     }
 }

@@ -517,3 +517,173 @@ fn check_in_a_gitlab_merge_request_checks_its_diff() {
         "{text}"
     );
 }
+
+#[test]
+fn bash_completes_subcommands_and_their_own_flags() {
+    let output = leakgate()
+        .args(["completions", "bash"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0));
+    let tree = Tree::new();
+    tree.write("leakgate.bash", &output.stdout);
+    // What bash offers after each line, as a user pressing TAB would see it.
+    let complete = |words: &str| {
+        let script = format!(
+            "source ./leakgate.bash\nCOMP_WORDS=({words})\nCOMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))\n\
+             COMP_LINE=\"{words}\"\nCOMP_POINT=${{#COMP_LINE}}\n\
+             _leakgate leakgate \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\n\
+             printf '%s\\n' \"${{COMPREPLY[@]}}\""
+        );
+        let output = std::process::Command::new("bash")
+            .args(["-c", &script])
+            .current_dir(tree.path())
+            .output()
+            .expect("bash");
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        stdout_of(&output)
+    };
+    assert!(
+        complete("leakgate comp")
+            .lines()
+            .any(|l| l == "completions")
+    );
+    assert!(complete("leakgate in").lines().any(|l| l == "init"));
+    assert!(
+        complete("leakgate install-hook --pre")
+            .lines()
+            .any(|l| l == "--pre-push")
+    );
+    let baseline = complete("leakgate baseline --s");
+    assert!(baseline.lines().any(|l| l == "--staged"), "{baseline}");
+    assert!(
+        !baseline
+            .lines()
+            .any(|l| l == "--sarif" || l == "--show-secrets"),
+        "{baseline}"
+    );
+    for shell in ["zsh", "fish"] {
+        let output = leakgate()
+            .args(["completions", shell])
+            .output()
+            .expect("run");
+        assert_eq!(output.status.code(), Some(0));
+        assert!(stdout_of(&output).contains("--pre-push"), "{shell}");
+    }
+}
+
+#[test]
+fn the_man_page_documents_every_subcommand_and_flag() {
+    let output = leakgate().arg("man").output().expect("run");
+    assert_eq!(output.status.code(), Some(0));
+    let page = stdout_of(&output);
+    assert!(
+        page.starts_with(".ie") && page.contains(".TH leakgate 1"),
+        "roff"
+    );
+    for section in [
+        "LEAKGATE-CHECK",
+        "LEAKGATE-SCAN",
+        "LEAKGATE-BASELINE",
+        "LEAKGATE-INSTALL-HOOK",
+        "LEAKGATE-INIT",
+        "LEAKGATE-COMPLETIONS",
+    ] {
+        assert!(page.contains(&format!(".SH \"{section}\"")), "{section}");
+    }
+    // Flags as roff writes them (`\-\-`).
+    for flag in [
+        "pre\\-push",
+        "fix\\-gitignore",
+        "min\\-confidence",
+        "per\\-commit",
+    ] {
+        assert!(page.contains(&format!("\\-\\-{flag}")), "{flag}");
+    }
+    // It renders, where man is installed.
+    let tree = Tree::new();
+    tree.write("leakgate.1", &output.stdout);
+    if let Ok(shown) = std::process::Command::new("man")
+        .args(["-l", "leakgate.1"])
+        .env("MANWIDTH", "100")
+        .current_dir(tree.path())
+        .output()
+    {
+        assert!(shown.status.success(), "{}", stderr_of(&shown));
+        assert!(stdout_of(&shown).contains("--fix-gitignore"));
+    }
+}
+
+#[test]
+fn init_sets_a_repository_up_in_one_step_and_again_changes_nothing() {
+    let repo = TestRepo::new();
+    repo.write("src/app.py", "print('hello')\n");
+    let output = repo
+        .leakgate()
+        .current_dir(repo.path().join("src"))
+        .arg("init")
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let text = stdout_of(&output);
+    for said in [
+        "wrote ",
+        ".leakgate.toml (every setting commented out",
+        "installed the leakgate pre-commit hook",
+        "added 10 lines to .gitignore",
+    ] {
+        assert!(text.contains(said), "{said}: {text}");
+    }
+    let config = std::fs::read_to_string(repo.path().join(".leakgate.toml")).expect("config");
+    assert!(
+        config.lines().filter(|l| l.starts_with("# ")).count() > 10,
+        "commented"
+    );
+    let hook = std::fs::read_to_string(repo.path().join(".git/hooks/pre-commit")).expect("hook");
+    assert!(hook.contains("check --staged"), "{hook}");
+
+    // The configuration loads, the repository scans clean with it, and the first commit of
+    // everything init wrote passes its own hook.
+    let (code, messages) = repo.scan_json(&["scan", ".", "--min-confidence", "low"]);
+    assert_eq!(code, Some(0), "{messages:?}");
+    repo.git(&["add", "-A"]);
+    let (code, text) = git_in(repo.path(), &["commit", "-q", "-m", "set up leakgate"]);
+    assert_eq!(code, Some(0), "{text}");
+
+    // Again: nothing changes, and it says so.
+    std::fs::write(
+        repo.path().join(".leakgate.toml"),
+        "[scan]\nmax_file_size = \"1MiB\"\n",
+    )
+    .expect("edit");
+    let gitignore = std::fs::read(repo.path().join(".gitignore")).expect("gitignore");
+    let output = repo.leakgate().arg("init").output().expect("run");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let text = stdout_of(&output);
+    assert!(text.contains("kept the existing"), "{text}");
+    assert!(text.contains("already installed"), "{text}");
+    assert!(text.contains("nothing to fix"), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(repo.path().join(".leakgate.toml")).expect("config"),
+        "[scan]\nmax_file_size = \"1MiB\"\n",
+        "a configuration is never overwritten"
+    );
+    assert_eq!(
+        std::fs::read(repo.path().join(".gitignore")).expect("gitignore"),
+        gitignore
+    );
+
+    // Outside a repository: an error, nothing written.
+    let plain = Tree::new();
+    let output = plain
+        .leakgate()
+        .env(
+            "GIT_CEILING_DIRECTORIES",
+            plain.path().parent().expect("parent"),
+        )
+        .arg("init")
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!plain.path().join(".leakgate.toml").exists());
+}

@@ -22,8 +22,6 @@ pub enum GitignoreFix {
     /// in CI); otherwise say how to fix them.
     #[default]
     Offer,
-    /// Say nothing about them (`leakgate init` fixes them itself).
-    Leave,
 }
 
 /// How `install-hook` runs.
@@ -42,16 +40,16 @@ pub fn run(options: &InstallOptions, output: &OutputSpec) -> Result<ExitStatus, 
 
 /// Install the hook and deal with the gitignore gaps as `options` say; what was done.
 pub fn install(options: &InstallOptions) -> Result<Vec<Notice>, Error> {
+    install_in(Path::new("."), options)
+}
+
+/// [`install`] for the repository containing `start`.
+pub fn install_in(start: &Path, options: &InstallOptions) -> Result<Vec<Notice>, Error> {
     // A configuration that does not load would fail every hook run: refuse before writing.
-    let required = match options.gitignore {
-        GitignoreFix::Leave => Vec::new(),
-        _ => {
-            let loaded = settings::configuration(&ConfigRequest::default(), None)?;
-            crate::hygiene::required_patterns(&loaded.config.gitignore.required)
-        }
-    };
+    let loaded = settings::configuration(&ConfigRequest::default(), None)?;
+    let required = crate::hygiene::required_patterns(&loaded.config.gitignore.required);
     let name = options.hook.kind.file_name();
-    let mut notices = match hook::install(Path::new("."), &options.hook)? {
+    let mut notices = match hook::install(start, &options.hook)? {
         Installed::Already { path } => vec![Notice::about(
             &path,
             format!(
@@ -73,15 +71,19 @@ pub fn install(options: &InstallOptions) -> Result<Vec<Notice>, Error> {
             kept.into_iter().chain([written]).collect()
         }
     };
-    if options.gitignore == GitignoreFix::Leave {
-        return Ok(notices);
-    }
-    let repo = git::open(Path::new("."))?;
+    let repo = git::open(start)?;
     if repo.workdir().is_none() {
         return Ok(notices);
     }
     let gaps = gitignore_gaps(&repo, &required)?;
     if gaps.lines.is_empty() {
+        if options.gitignore == GitignoreFix::Fix {
+            notices.push(Notice::about(
+                &gaps.root.join(".gitignore"),
+                ".gitignore already ignores every file that holds secrets; nothing to fix"
+                    .to_owned(),
+            ));
+        }
         return Ok(notices);
     }
     let blocks = options.hook.runs == HookRuns::Check && options.hook.kind == HookKind::PreCommit;

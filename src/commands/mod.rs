@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod gitignore;
+pub mod init;
 pub mod install_hook;
 pub mod journal;
 pub mod rules;

@@ -46,6 +46,7 @@
 
 pub mod gitleaks;
 pub mod mask;
+pub mod template;
 pub mod test_paths;
 
 use std::collections::BTreeMap;
