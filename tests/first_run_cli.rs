@@ -687,3 +687,96 @@ fn init_sets_a_repository_up_in_one_step_and_again_changes_nothing() {
     assert_eq!(output.status.code(), Some(2));
     assert!(!plain.path().join(".leakgate.toml").exists());
 }
+
+/// `repository` from Cargo.toml: the one place the project's address is written.
+fn repository() -> String {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+    let text = std::fs::read_to_string(manifest).expect("Cargo.toml");
+    let value: toml::Value = toml::from_str(&text).expect("toml");
+    value["package"]["repository"]
+        .as_str()
+        .expect("Cargo.toml declares package.repository")
+        .to_owned()
+}
+
+#[test]
+fn one_repository_url_everywhere() {
+    let url = repository();
+    assert!(url.starts_with("https://github.com/"), "{url}");
+    let slug = url.trim_start_matches("https://github.com/");
+
+    // SARIF's tool information.
+    let tree = Tree::new();
+    tree.write("a.txt", "nothing\n");
+    let output = tree
+        .leakgate()
+        .args(["scan", ".", "--format", "sarif"])
+        .output()
+        .expect("run");
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).expect("sarif");
+    assert_eq!(
+        sarif["runs"][0]["tool"]["driver"]["informationUri"],
+        url.as_str()
+    );
+
+    // The README's hook and Action examples, and every other mention of the project.
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .expect("README");
+    assert!(
+        !readme.contains("<owner>"),
+        "a placeholder instead of the address"
+    );
+    assert!(
+        readme.contains(&format!("repo: {url}")),
+        "the pre-commit example"
+    );
+    assert!(
+        readme.contains(&format!("uses: {slug}@")),
+        "the Action example"
+    );
+    for (at, _) in readme.match_indices("github.com/") {
+        let rest = &readme[at + "github.com/".len()..];
+        let repo: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || "-_./".contains(*c))
+            .collect();
+        let mut parts = repo.split('/');
+        let (owner, name) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        if name.trim_end_matches(".git") == "leakgate" {
+            assert_eq!(
+                format!("{owner}/leakgate"),
+                slug,
+                "README names another address"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_files_a_package_and_a_security_tool_are_expected_to_have() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |name: &str| {
+        std::fs::read_to_string(root.join(name)).unwrap_or_else(|_| panic!("{name} is missing"))
+    };
+    let manifest = read("Cargo.toml");
+    assert!(manifest.contains("license = \"MIT OR Apache-2.0\""));
+    assert!(read("LICENSE-MIT").contains("Permission is hereby granted"));
+    assert!(read("LICENSE-APACHE").contains("Apache License"));
+    assert!(read("LICENSE-APACHE").contains("Version 2.0, January 2004"));
+    let security = read("SECURITY.md");
+    assert!(security.contains(&format!("{}/security/advisories/new", repository())));
+    assert!(read("CHANGELOG.md").contains("## [Unreleased]"));
+    // Shipped in the crate too.
+    for name in [
+        "LICENSE-MIT",
+        "LICENSE-APACHE",
+        "SECURITY.md",
+        "CHANGELOG.md",
+    ] {
+        assert!(
+            manifest.contains(&format!("\"{name}\"")),
+            "{name} not in include"
+        );
+    }
+}

@@ -165,3 +165,27 @@ fn every_key_written_in_json_lines_is_documented() {
         undocumented.join("\n")
     );
 }
+
+/// Every summary carries the schema's version, the one the README documents.
+#[test]
+fn every_summary_says_which_schema_it_follows() {
+    let schema = readme_schema();
+    let documented = schema
+        .split("| `summary` | `schema_version` | `")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .and_then(|n| n.parse::<u64>().ok())
+        .expect("the README documents summary.schema_version as `N`");
+    let tree = Tree::new();
+    tree.write("a.env", format!("API_TOKEN={}\n", password(8110)));
+    for args in [vec!["scan", "."], vec!["journal", "."]] {
+        let run = run_json(tree.leakgate().args(&args));
+        assert_eq!(run.summary()["schema_version"], documented, "{args:?}");
+        // First, so a reader meets it before anything it might misread.
+        let line = run.stdout.lines().last().unwrap_or_default().to_owned();
+        assert!(
+            line.starts_with("{\"type\":\"summary\",\"schema_version\":"),
+            "{line}"
+        );
+    }
+}

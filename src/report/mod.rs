@@ -48,7 +48,7 @@
 //! Every message but the summary and silenced findings is a [`Diagnostic`] (or a
 //! [`Finding`]); its level comes from `Code::level` (or `Finding::level`) and every format
 //! renders that level, never its own.
-//! - `"summary"`: always last: `findings`, `files_scanned`, `bytes_scanned`, `files_skipped`
+//! - `"summary"`: always last: `schema_version` ([`SCHEMA_VERSION`]), `findings`, `files_scanned`, `bytes_scanned`, `files_skipped`
 //!   (total), `skipped` (count per reason), `errors`, `invalid_json`, `elapsed_ms`, and for `--staged` scans
 //!   `lines_added`; for `--range` scans also `commits`, and `suppressed` when not zero; for git
 //!   scans `binary_scanned` when not zero (binary blobs, among `files_scanned`, scanned as raw
@@ -174,9 +174,26 @@ pub fn announce(spec: &output::OutputSpec, messages: &[Message<'_>]) -> Result<(
     Ok(())
 }
 
+/// The version of the JSON Lines schema, written as the summary's `schema_version`. It changes
+/// when a key is removed or changes meaning, so a consumer can refuse output it does not
+/// understand; new keys do not change it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Serializes as [`SCHEMA_VERSION`]: every summary carries it, whatever built the summary.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SchemaVersion;
+
+impl Serialize for SchemaVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u32(SCHEMA_VERSION)
+    }
+}
+
 /// Totals for the end of a report.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
+    /// The JSON Lines schema's version ([`SCHEMA_VERSION`]), first so a reader sees it first.
+    pub schema_version: SchemaVersion,
     pub findings: usize,
     pub files_scanned: u64,
     pub bytes_scanned: u64,

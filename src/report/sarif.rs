@@ -354,7 +354,7 @@ impl SarifReporter {
                 "tool": {"driver": {
                     "name": "leakgate",
                     "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://github.com/leakgate/leakgate",
+                    "informationUri": env!("CARGO_PKG_REPOSITORY"),
                     "rules": driver_rules,
                 }},
                 "invocations": [{
