@@ -410,6 +410,10 @@ pub struct OutputArgs {
     /// When to use colors.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Show the secrets themselves in the output (and names that look like one). Never use
+    /// this in CI logs.
+    #[arg(long)]
+    pub show_secrets: bool,
 }
 
 /// Which findings are reported, and how.
@@ -428,9 +432,6 @@ pub struct FindingArgs {
     /// .leakgate.toml).
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub min_confidence: Option<ConfidenceArg>,
-    /// Show the secrets themselves in the output. Never use this in CI logs.
-    #[arg(long)]
-    pub show_secrets: bool,
     /// List every skipped file, not only the counts.
     #[arg(long, short = 'v')]
     pub verbose: bool,
@@ -535,7 +536,7 @@ fn common_of(
                 ..ExitPolicy::default()
             },
         },
-        show_secrets: findings.show_secrets,
+        show_secrets: output.show_secrets,
         threads: tuning.threads.unwrap_or(0),
         dump_config: config.dump_config,
     }
@@ -566,7 +567,7 @@ impl OutputArgs {
             reports: std::iter::once(main).chain(extra).collect(),
             color: self.color.into(),
             verbose: findings.verbose,
-            show_secrets: findings.show_secrets,
+            show_secrets: self.show_secrets,
         }
     }
 }

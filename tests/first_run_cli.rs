@@ -391,7 +391,6 @@ fn each_subcommand_lists_only_the_flags_it_uses() {
     for useless in [
         "baseline",
         "min-confidence",
-        "show-secrets",
         "max-file-size",
         "threads",
         "verbose",
