@@ -181,6 +181,17 @@ fn install_hook_fix_gitignore_fixes_the_gaps_so_the_first_commit_passes() {
 /// Run `leakgate args` on a pseudo-terminal (util-linux `script`), typing `answer`; its output
 /// as the terminal showed it.
 fn on_terminal(repo: &TestRepo, args: &str, answer: &str, env: &[(&str, &str)]) -> String {
+    on_terminal_after(repo, args, answer, env, 500)
+}
+
+/// [`on_terminal`], typing after `delay_ms`.
+fn on_terminal_after(
+    repo: &TestRepo,
+    args: &str,
+    answer: &str,
+    env: &[(&str, &str)],
+    delay_ms: u64,
+) -> String {
     let binary = assert_cmd::cargo::cargo_bin("leakgate");
     let typescript = repo.path().join(".git/typescript");
     let mut cmd = std::process::Command::new("script");
@@ -202,7 +213,7 @@ fn on_terminal(repo: &TestRepo, args: &str, answer: &str, env: &[(&str, &str)]) 
         use std::io::Write;
         let mut stdin = child.stdin.take().expect("stdin");
         // Typed once the question is up: script forwards it to the terminal.
-        std::thread::sleep(std::time::Duration::from_millis(500));
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
         // A failed write shows as the run's output below.
         let _ = stdin.write_all(answer.as_bytes());
     }
@@ -778,4 +789,50 @@ fn the_files_a_package_and_a_security_tool_are_expected_to_have() {
             "{name} not in include"
         );
     }
+}
+
+#[test]
+fn a_long_tree_scan_shows_progress_on_a_terminal_only_for_people() {
+    let repo = TestRepo::new();
+    for i in 0..40 {
+        repo.write(&format!("src/f{i}.txt"), format!("hello {i}\n"));
+    }
+    // Standard input held open for 2.5 s keeps the scan running past the progress delay; ^D
+    // (EOF on the terminal) ends it.
+    let shown = on_terminal_after(&repo, "scan src - --color never", "x\n\u{4}", &[], 2500);
+    assert!(shown.contains("scanning: 40 files, "), "{shown}");
+    assert!(shown.contains("B/s)"), "a rate: {shown}");
+    assert!(
+        shown.contains("no secrets found: scanned 41 files"),
+        "{shown}"
+    );
+    // The line is erased before the report: the summary is not on the progress line.
+    let summary_line = shown
+        .split(['\r', '\n'])
+        .find(|l| l.contains("no secrets found"))
+        .unwrap_or_default();
+    assert!(!summary_line.contains("scanning:"), "{summary_line:?}");
+
+    // Never in a format for programs, even on a terminal.
+    let json = on_terminal_after(&repo, "scan src - --format json", "x\n\u{4}", &[], 2500);
+    assert!(!json.contains("scanning:"), "{json}");
+
+    // Never when standard error is not a terminal.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("leakgate"))
+        .current_dir(repo.path())
+        .args(["scan", "src", "-", "--color", "never"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run");
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    drop(child.stdin.take());
+    let output = child.wait_with_output().expect("wait");
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        !stderr_of(&output).contains("scanning"),
+        "{}",
+        stderr_of(&output)
+    );
 }

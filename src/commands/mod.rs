@@ -41,8 +41,24 @@ pub fn settings(common: &Common, base: Option<&BaseSide>) -> Result<Option<Setti
     Ok(Some(settings::settings(loaded, &common.config)?))
 }
 
-/// How the settings scan: fingerprints salted by the baseline given (else found from here).
+/// How the settings scan: fingerprints salted by the baseline given (else found from here), and
+/// a progress line where a person watches.
 pub fn scanning<'a>(settings: &'a Settings, common: &Common) -> Scanning<'a> {
     let baseline = common.delivery.baseline.as_ref().map(|b| b.file.as_path());
-    Scanning::new(settings, common.show_secrets, baseline)
+    Scanning {
+        progress: progress_wanted(common),
+        ..Scanning::new(settings, common.show_secrets, baseline)
+    }
+}
+
+/// A progress line only for people: standard error is a terminal and the report on standard
+/// output is the human one (never JSON, SARIF, JUnit or workflow commands, whose readers are
+/// programs and CI logs).
+pub fn progress_wanted(common: &Common) -> bool {
+    use std::io::IsTerminal;
+    let reports = &common.delivery.output.reports;
+    std::io::stderr().is_terminal()
+        && reports
+            .first()
+            .is_some_and(|r| r.format == crate::report::Format::Human)
 }

@@ -68,6 +68,7 @@ pub fn write_baseline(args: &BaselineArgs) -> Result<ExitStatus, Error> {
         test_fixtures: &settings.test_fixtures,
         show_secrets: common.show_secrets,
         fingerprints: Arc::new(Fingerprinter::new(SaltSource::Fixed(salt.clone()))),
+        progress: super::progress_wanted(&common),
     };
     let mut source = request.source(settings.max_file_size, common.threads);
     let outcome = pipeline::collect(&scanning, source.as_mut())?;

@@ -11,6 +11,7 @@ pub mod confidence;
 pub mod exit;
 pub mod hygiene;
 pub mod journal;
+pub mod progress;
 pub mod settings;
 pub mod sources;
 
@@ -176,6 +177,9 @@ pub struct Scanning<'a> {
     pub show_secrets: bool,
     pub fingerprints: Arc<Fingerprinter>,
     pub test_fixtures: &'a confidence::TestFixtures,
+    /// Show a progress line on standard error during a long working-tree scan (the command
+    /// decides: a terminal, and a report for people).
+    pub progress: bool,
 }
 
 impl<'a> Scanning<'a> {
@@ -191,6 +195,7 @@ impl<'a> Scanning<'a> {
                 dir: PathBuf::from("."),
                 baseline: baseline.map(Path::to_path_buf),
             })),
+            progress: false,
         }
     }
 }
@@ -300,7 +305,14 @@ impl Sink for Collector<'_> {
 /// Scan what `source` feeds: collect, sort, then run the source's own post-pass.
 pub fn collect(scanning: &Scanning<'_>, source: &mut dyn Source) -> Result<Outcome, Error> {
     let collector = Collector::new(scanning);
-    source.feed(&collector)?;
+    if scanning.progress && source.scope() == Scope::WorkingTree {
+        let progress = progress::Progress::start();
+        let fed = source.feed(&progress.sink(&collector));
+        progress.finish();
+        fed?;
+    } else {
+        source.feed(&collector)?;
+    }
     let mut outcome = collector.into_outcome(source.scope());
     if source.reports_suppressed() {
         outcome
