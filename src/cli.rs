@@ -173,6 +173,8 @@ pub enum FormatArg {
     Github,
     /// JUnit XML, for CI systems that show test reports.
     Junit,
+    /// GitLab's secret-detection report, for `artifacts: reports: secret_detection`.
+    Gitlab,
 }
 
 impl From<FormatArg> for Format {
@@ -183,6 +185,7 @@ impl From<FormatArg> for Format {
             FormatArg::Sarif => Format::Sarif,
             FormatArg::Github => Format::Github,
             FormatArg::Junit => Format::Junit,
+            FormatArg::Gitlab => Format::Gitlab,
         }
     }
 }

@@ -511,6 +511,29 @@ fn check_in_a_gitlab_merge_request_checks_its_diff() {
     assert_eq!(summary["commits"], 1);
     assert_eq!(locations(&messages), [("deploy.sh".to_owned(), 1)]);
 
+    // The README's job: a readable log, and GitLab's report from the same run.
+    let output = check_in_ci(
+        &repo,
+        &env,
+        &[
+            "--format",
+            "human",
+            "--output",
+            "gitlab=gl-secret-detection-report.json",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout_of(&output).contains("deploy.sh:1:"));
+    let report: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(repo.path().join("gl-secret-detection-report.json")).expect("report"),
+    )
+    .expect("json");
+    assert_eq!(report["scan"]["type"], "secret_detection");
+    assert_eq!(
+        report["vulnerabilities"][0]["location"]["file"],
+        "deploy.sh"
+    );
+
     // A base the shallow checkout lacks: a full audit, saying why.
     let env = [
         ("CI", "true"),

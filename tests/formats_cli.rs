@@ -290,3 +290,141 @@ fn rules_list_speaks_every_format() {
     assert_eq!(driver, expected);
     assert_eq!(run["results"].as_array().map(Vec::len), Some(0));
 }
+
+/// GitLab's published secret-detection report schema (the version leakgate writes), fetched
+/// once into the target directory. `None` (validation skipped, saying so) when gitlab.com
+/// cannot be reached outside CI.
+fn gitlab_schema(version: &str) -> Option<PathBuf> {
+    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gitlab-schema");
+    let schema = cache.join(format!("secret-detection-report-format-{version}.json"));
+    if schema.exists() {
+        return Some(schema);
+    }
+    std::fs::create_dir_all(&cache).expect("cache dir");
+    let url = format!(
+        "https://gitlab.com/gitlab-org/security-products/security-report-schemas/-/raw/v{version}/dist/secret-detection-report-format.json"
+    );
+    let partial = cache.join(format!("{version}.partial"));
+    let fetched = Command::new("curl")
+        .args(["-fsSL", "--max-time", "30", "-o"])
+        .arg(&partial)
+        .arg(&url)
+        .output();
+    match fetched {
+        Ok(out) if out.status.success() => {
+            std::fs::rename(&partial, &schema).expect("rename");
+            Some(schema)
+        }
+        Ok(out) => unavailable(&format!(
+            "GitLab's schema from {url}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )),
+        Err(error) => unavailable(&format!("GitLab's schema (curl: {error})")),
+    }
+}
+
+#[test]
+fn gitlab_secret_detection_report_follows_the_published_schema_and_holds_no_secret() {
+    let repo = TestRepo::new();
+    repo.write("README.md", "hello\n");
+    repo.commit_all("base");
+    let token = fake("ghp_", 160, 36, ALNUM);
+    let pass = password(161);
+    repo.write("src/app.py", format!("GITHUB_TOKEN = \"{token}\"\n"));
+    repo.write("config/settings.env", format!("DB_PASSWORD={pass}\n"));
+    let head = repo.commit_all("add secrets");
+
+    // The range a merge request adds: each vulnerability names the commit that added it.
+    let out = repo.path().join("gl-secret-detection-report.json");
+    let output = repo
+        .leakgate()
+        .args([
+            "scan",
+            "--range",
+            "HEAD~1..HEAD",
+            "--format",
+            "gitlab",
+            "--output",
+        ])
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let text = std::fs::read_to_string(&out).expect("report");
+    assert!(
+        !text.contains(&token) && !text.contains(&pass),
+        "no secret: {text}"
+    );
+    let report: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let version = report["version"].as_str().expect("version").to_owned();
+    validate(&out, gitlab_schema(&version));
+
+    // What GitLab needs, whether or not the schema could be fetched.
+    assert_eq!(report["scan"]["type"], "secret_detection");
+    assert_eq!(report["scan"]["status"], "success");
+    assert_eq!(report["scan"]["analyzer"]["id"], "leakgate");
+    for time in ["start_time", "end_time"] {
+        let at = report["scan"][time].as_str().expect("time");
+        assert_eq!(at.len(), 19, "yyyy-mm-ddThh:mm:ss: {at}");
+        assert_eq!(&at[10..11], "T");
+    }
+    let vulnerabilities = report["vulnerabilities"]
+        .as_array()
+        .expect("vulnerabilities");
+    let mut found: Vec<(&str, &str, u64)> = vulnerabilities
+        .iter()
+        .map(|v| {
+            assert_eq!(v["location"]["commit"]["sha"], head.as_str());
+            assert!(
+                v["raw_source_code_extract"].is_null(),
+                "no excerpt of the code"
+            );
+            (
+                v["identifiers"][0]["value"].as_str().unwrap_or_default(),
+                v["location"]["file"].as_str().unwrap_or_default(),
+                v["location"]["start_line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("generic-assignment", "config/settings.env", 1),
+            ("github-pat", "src/app.py", 1)
+        ]
+    );
+    // Ids are stable across runs (GitLab tracks vulnerabilities by them) and distinct.
+    let again = repo
+        .leakgate()
+        .args(["scan", "--range", "HEAD~1..HEAD", "--format", "gitlab"])
+        .output()
+        .expect("run");
+    let again: serde_json::Value = serde_json::from_slice(&again.stdout).expect("json");
+    let ids = |r: &serde_json::Value| -> Vec<String> {
+        (r["vulnerabilities"].as_array().into_iter().flatten())
+            .map(|v| v["id"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    assert_eq!(ids(&report), ids(&again));
+    assert_ne!(ids(&report)[0], ids(&report)[1]);
+
+    // An input that could not be scanned: the scan failed, and says what.
+    let output = repo
+        .leakgate()
+        .args(["scan", "src", "missing-dir", "--format", "gitlab"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let failed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(failed["scan"]["status"], "failure");
+    let messages = failed["scan"]["messages"].to_string();
+    assert!(messages.contains("missing-dir"), "{messages}");
+    assert_eq!(
+        failed["vulnerabilities"][0]["location"]["commit"]["sha"],
+        "0000000"
+    );
+    let out = repo.path().join("failed.json");
+    std::fs::write(&out, &output.stdout).expect("write");
+    validate(&out, gitlab_schema(&version));
+}

@@ -65,6 +65,7 @@
 //! Findings are sorted by path, line, column and rule, so output is deterministic.
 
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -472,15 +473,18 @@ pub enum Format {
     Github,
     /// JUnit XML, for CI systems that show test reports.
     Junit,
+    /// GitLab's secret-detection report (`artifacts: reports: secret_detection`).
+    Gitlab,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::Human,
         Format::Json,
         Format::Sarif,
         Format::Github,
         Format::Junit,
+        Format::Gitlab,
     ];
 
     /// The name `--format` and `--output FORMAT=FILE` use.
@@ -491,6 +495,7 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Github => "github",
             Format::Junit => "junit",
+            Format::Gitlab => "gitlab",
         }
     }
 
@@ -545,6 +550,7 @@ fn format_reporter(
         Format::Json => Box::new(json::JsonReporter::new(out)),
         Format::Sarif => Box::new(sarif::SarifReporter::new(out)),
         Format::Junit => Box::new(junit::JunitReporter::new(out)),
+        Format::Gitlab => Box::new(gitlab::GitlabReporter::new(out)),
         Format::Github => Box::new(github::GithubReporter::new(
             out,
             Box::new(io::stderr()),

@@ -319,7 +319,7 @@ pub fn unavailable<T>(what: &str) -> Option<T> {
         panic!("CI=true, so this test must run, but it could not get {what}");
     }
     eprintln!(
-        "SKIPPED: could not get {what}. This test needs network access to install it (no \
+        "SKIPPED: could not get {what}. This test needs network access to fetch it (no \
          network?); it always runs under CI=true"
     );
     None
