@@ -525,14 +525,11 @@ fn check_writers(run: &Run, events: &[JournalEvent], problems: &mut Problems) {
             IntegrityCode::NonstandardWriter,
             "journal",
             format!(
-                "{} no sdkVersion and a repair backup exists ({}): the \
+                "{} {} no sdkVersion and a repair backup exists ({}): the \
                  journal was rewritten by run:repair-journal or run:recover-process-error, \
                  which renumber the events and issue new ULIDs; the originals are in the backup",
-                format!(
-                    "{} {}",
-                    crate::plural::count(rewritten, "event", "events"),
-                    crate::plural::noun(rewritten, "has", "have")
-                ),
+                crate::plural::count(rewritten, "event", "events"),
+                crate::plural::noun(rewritten, "has", "have"),
                 backups.join(", ")
             ),
         );

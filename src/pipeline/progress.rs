@@ -93,12 +93,9 @@ fn tick(counters: &Counters) {
         let bytes = counters.bytes.load(Ordering::Relaxed);
         let per_sec = bytes as f64 / elapsed.as_secs_f64();
         bar.set_message(format!(
-            "{}, {} ({}/s)",
-            format!(
-                "{} {}",
-                indicatif::HumanCount(files),
-                crate::plural::noun(files, "file", "files")
-            ),
+            "{} {}, {} ({}/s)",
+            indicatif::HumanCount(files),
+            crate::plural::noun(files, "file", "files"),
             bytesize::ByteSize(bytes).display().si(),
             bytesize::ByteSize(per_sec as u64).display().si()
         ));

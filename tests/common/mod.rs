@@ -314,6 +314,8 @@ pub fn test_python(packages: &[&str]) -> Option<PathBuf> {
 
 /// A tool a test needs from the network (PyPI, npm) could not be had. In CI (`CI=true`) the
 /// test fails; elsewhere it is skipped with a message saying what is missing and how to run it.
+// The skip is said on stderr, where `cargo test` shows a test's output.
+#[allow(clippy::print_stderr)]
 pub fn unavailable<T>(what: &str) -> Option<T> {
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("CI=true, so this test must run, but it could not get {what}");
