@@ -161,3 +161,24 @@ fn a_token_used_as_a_run_id_is_masked_in_every_format() {
         }
     }
 }
+
+/// A weak password is no credential-shaped run, so names are not masked by shape; a file
+/// named after the password it holds must still not print it.
+#[test]
+fn a_file_named_after_the_password_it_holds_is_masked_in_every_format() {
+    let tree = Tree::new();
+    let weak = random(4801, 6, b"abcdefghijklmnopqrstuvwxyz");
+    tree.write(&format!("{weak}.yaml"), format!("password: {weak}\n"));
+    for format in ["human", "json", "sarif", "github", "junit"] {
+        let output = tree
+            .leakgate()
+            .args(["scan", ".", "--color", "never", "--format", format])
+            .output()
+            .expect("run");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{format}: {stdout}{stderr}");
+        assert!(!shown(&stdout, &weak), "{format}: {stdout}");
+        assert!(!shown(&stderr, &weak), "{format}: {stderr}");
+    }
+}

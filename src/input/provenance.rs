@@ -66,6 +66,18 @@ impl Provenance {
     }
 
     /// The path shown to the user.
+    /// The path, to replace (a name that holds a secret found in its own file is masked).
+    pub fn path_mut(&mut self) -> &mut String {
+        match self {
+            Provenance::File { path }
+            | Provenance::Staged { path, .. }
+            | Provenance::Commit { path, .. }
+            | Provenance::Message { path, .. }
+            | Provenance::Journal { path, .. }
+            | Provenance::Agent { path, .. } => path,
+        }
+    }
+
     pub fn path(&self) -> &str {
         match self {
             Provenance::File { path }

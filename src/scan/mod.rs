@@ -675,6 +675,18 @@ impl<'r> Scanner<'r> {
             let (line, column) = partner_lines.position(data, start);
             related[index].push(finding::Related { line, column });
         }
+        // A file named after a secret it holds (`qthnzv.yaml` with `password: qthnzv`): its
+        // findings name it masked, as the shape-based masking of names cannot know that one.
+        let masked_provenance;
+        let provenance = match &forms {
+            Some(forms) if !forms.occurrences(provenance.path().as_bytes()).is_empty() => {
+                let mut masked = provenance.clone();
+                *masked.path_mut() = crate::mask::mask_text(provenance.path().as_bytes(), forms);
+                masked_provenance = masked;
+                &masked_provenance
+            }
+            _ => provenance,
+        };
         let mut lines = LineCounter::default();
         let mut bounds = LineBounds::default();
         let mut out = Vec::with_capacity(kept.len());
