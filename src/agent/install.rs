@@ -63,7 +63,7 @@ pub enum Installed {
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum InstallError {
-    #[error("{} is not a JSON settings file: {why}", path.display())]
+    #[error("cannot add hooks to {}: {why}", path.display())]
     #[diagnostic(
         code(leakgate::agent::settings),
         help("fix the file (or move it away), then run `leakgate install-hook --agent …` again; it was not changed")
