@@ -87,15 +87,26 @@ fn claude_code_denies_every_tool_call_carrying_a_secret() {
     let token = secret(1401);
     for name in CLAUDE_TOOL_EVENTS {
         let tree = Tree::new();
-        let answer = hook(&tree, "claude-code", &payload("claude-code", name, tree.path(), &token), &[]);
+        let answer = hook(
+            &tree,
+            "claude-code",
+            &payload("claude-code", name, tree.path(), &token),
+            &[],
+        );
         assert_eq!(answer.code, Some(0), "{name}: {}", answer.stderr);
         let json = answer.json();
         let out = &json["hookSpecificOutput"];
         assert_eq!(out["hookEventName"], "PreToolUse", "{name}");
         assert_eq!(out["permissionDecision"], "deny", "{name}");
         let reason = out["permissionDecisionReason"].as_str().expect("reason");
-        assert!(reason.contains("github-pat"), "{name}: names the rule: {reason}");
-        assert!(reason.contains("environment variable"), "{name}: says the fix: {reason}");
+        assert!(
+            reason.contains("github-pat"),
+            "{name}: names the rule: {reason}"
+        );
+        assert!(
+            reason.contains("environment variable"),
+            "{name}: says the fix: {reason}"
+        );
         answer.hides(&token);
     }
 }
@@ -120,13 +131,28 @@ fn claude_code_lets_clean_tool_calls_through_to_its_own_permission_flow() {
 fn claude_code_blocks_a_prompt_and_reports_an_output_holding_a_secret() {
     let token = secret(1402);
     let tree = Tree::new();
-    let prompt = hook(&tree, "claude-code", &payload("claude-code", "UserPromptSubmit", tree.path(), &token), &[]);
+    let prompt = hook(
+        &tree,
+        "claude-code",
+        &payload("claude-code", "UserPromptSubmit", tree.path(), &token),
+        &[],
+    );
     assert_eq!(prompt.code, Some(0));
     assert_eq!(prompt.json()["decision"], "block");
-    assert!(prompt.json()["reason"].as_str().unwrap_or_default().contains("github-pat"));
+    assert!(
+        prompt.json()["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("github-pat")
+    );
     prompt.hides(&token);
 
-    let after = hook(&tree, "claude-code", &payload("claude-code", "PostToolUse-Bash", tree.path(), &token), &[]);
+    let after = hook(
+        &tree,
+        "claude-code",
+        &payload("claude-code", "PostToolUse-Bash", tree.path(), &token),
+        &[],
+    );
     assert_eq!(after.code, Some(0));
     let json = after.json();
     assert_eq!(json["decision"], "block");
@@ -134,7 +160,12 @@ fn claude_code_blocks_a_prompt_and_reports_an_output_holding_a_secret() {
     assert!(told.contains("rotate"), "{told}");
     after.hides(&token);
 
-    let clean = hook(&tree, "claude-code", &payload("claude-code", "UserPromptSubmit", tree.path(), "the token"), &[]);
+    let clean = hook(
+        &tree,
+        "claude-code",
+        &payload("claude-code", "UserPromptSubmit", tree.path(), "the token"),
+        &[],
+    );
     assert_eq!((clean.code, clean.stdout.as_str()), (Some(0), ""));
 }
 
@@ -147,22 +178,39 @@ fn reading_a_file_that_holds_secrets_asks_by_default_and_denies_when_configured(
     let out = &answer.json()["hookSpecificOutput"];
     assert_eq!(out["permissionDecision"], "ask");
     let reason = out["permissionDecisionReason"].as_str().unwrap_or_default();
-    assert!(reason.contains(".env") && reason.contains("github-pat"), "{reason}");
+    assert!(
+        reason.contains(".env") && reason.contains("github-pat"),
+        "{reason}"
+    );
     answer.hides(&token);
 
     let denied = hook(&tree, "claude-code", &read, &["--read", "deny"]);
-    assert_eq!(denied.json()["hookSpecificOutput"]["permissionDecision"], "deny");
+    assert_eq!(
+        denied.json()["hookSpecificOutput"]["permissionDecision"],
+        "deny"
+    );
 
     tree.write(".leakgate.toml", "[agent]\nread = \"deny\"\n");
     let configured = hook(&tree, "claude-code", &read, &[]);
-    assert_eq!(configured.json()["hookSpecificOutput"]["permissionDecision"], "deny");
+    assert_eq!(
+        configured.json()["hookSpecificOutput"]["permissionDecision"],
+        "deny"
+    );
     let flag_wins = hook(&tree, "claude-code", &read, &["--read", "ask"]);
-    assert_eq!(flag_wins.json()["hookSpecificOutput"]["permissionDecision"], "ask");
+    assert_eq!(
+        flag_wins.json()["hookSpecificOutput"]["permissionDecision"],
+        "ask"
+    );
 
     // A file that scans clean is read without a question.
     let clean = Tree::new();
     clean.write(".env", "GITHUB_TOKEN=${GITHUB_TOKEN}\n");
-    let answer = hook(&clean, "claude-code", &payload("claude-code", "PreToolUse-Read", clean.path(), ""), &[]);
+    let answer = hook(
+        &clean,
+        "claude-code",
+        &payload("claude-code", "PreToolUse-Read", clean.path(), ""),
+        &[],
+    );
     assert_eq!(answer.stdout, "");
 }
 
@@ -199,7 +247,12 @@ fn shell_commands_that_print_a_dirty_file_ask_and_others_pass() {
         );
         answer.hides(&token);
     }
-    for command in ["grep -l TOKEN .env", "cat notes.txt", "ls -la .env", "wc -l .env"] {
+    for command in [
+        "grep -l TOKEN .env",
+        "cat notes.txt",
+        "ls -la .env",
+        "wc -l .env",
+    ] {
         assert_eq!(bash(command).stdout, "", "{command}");
     }
 }
@@ -218,12 +271,27 @@ fn changes_to_the_guards_own_configuration_are_asked_about() {
     };
     let path = |name: &str| tree.child(name).display().to_string();
     for input in [
-        event("Write", serde_json::json!({"file_path": path(".leakgate.toml"), "content": "[rules]\ndisable = [\"github-pat\"]\n"})),
-        event("Edit", serde_json::json!({"file_path": path(".leakgateignore"), "old_string": "", "new_string": "src/\n"})),
-        event("Write", serde_json::json!({"file_path": path(".leakgate-baseline.json"), "content": "{}"})),
-        event("Edit", serde_json::json!({"file_path": path(".claude/settings.json"), "old_string": "leakgate", "new_string": ""})),
+        event(
+            "Write",
+            serde_json::json!({"file_path": path(".leakgate.toml"), "content": "[rules]\ndisable = [\"github-pat\"]\n"}),
+        ),
+        event(
+            "Edit",
+            serde_json::json!({"file_path": path(".leakgateignore"), "old_string": "", "new_string": "src/\n"}),
+        ),
+        event(
+            "Write",
+            serde_json::json!({"file_path": path(".leakgate-baseline.json"), "content": "{}"}),
+        ),
+        event(
+            "Edit",
+            serde_json::json!({"file_path": path(".claude/settings.json"), "old_string": "leakgate", "new_string": ""}),
+        ),
         event("Bash", serde_json::json!({"command": "rm .leakgateignore"})),
-        event("Bash", serde_json::json!({"command": "echo '[rules]' >> .leakgate.toml"})),
+        event(
+            "Bash",
+            serde_json::json!({"command": "echo '[rules]' >> .leakgate.toml"}),
+        ),
     ] {
         let answer = hook(&tree, "claude-code", &input, &[]);
         assert_eq!(
@@ -251,20 +319,43 @@ fn a_broken_configuration_blocks_everything_but_the_edit_that_fixes_it() {
         })
         .to_string()
     };
-    let fix = hook(&tree, "claude-code", &write(".leakgate.toml", "[rules]\ndisable = []\n"), &[]);
+    let fix = hook(
+        &tree,
+        "claude-code",
+        &write(".leakgate.toml", "[rules]\ndisable = []\n"),
+        &[],
+    );
     let out = &fix.json()["hookSpecificOutput"];
     assert_eq!(out["permissionDecision"], "ask", "{}", fix.stdout);
-    assert!(out["permissionDecisionReason"].as_str().unwrap_or_default().contains("built-in rules"));
+    assert!(
+        out["permissionDecisionReason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("built-in rules")
+    );
 
     // The fix itself is still scanned with the built-in rules.
-    let sneaky = hook(&tree, "claude-code", &write(".leakgate.toml", &format!("# {token}\n")), &[]);
-    assert_eq!(sneaky.json()["hookSpecificOutput"]["permissionDecision"], "deny");
+    let sneaky = hook(
+        &tree,
+        "claude-code",
+        &write(".leakgate.toml", &format!("# {token}\n")),
+        &[],
+    );
+    assert_eq!(
+        sneaky.json()["hookSpecificOutput"]["permissionDecision"],
+        "deny"
+    );
     sneaky.hides(&token);
 
     let other = hook(&tree, "claude-code", &write("src/a.py", "x = 1\n"), &[]);
     let out = &other.json()["hookSpecificOutput"];
     assert_eq!(out["permissionDecision"], "deny");
-    assert!(out["permissionDecisionReason"].as_str().unwrap_or_default().contains(".leakgate.toml"));
+    assert!(
+        out["permissionDecisionReason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(".leakgate.toml")
+    );
 }
 
 #[test]
@@ -279,19 +370,37 @@ fn the_configuration_of_the_events_directory_is_honoured() {
         })
         .to_string()
     };
-    let decision = |answer: Answer| answer.json()["hookSpecificOutput"]["permissionDecision"].clone();
+    let decision =
+        |answer: Answer| answer.json()["hookSpecificOutput"]["permissionDecision"].clone();
 
     let plain = Tree::new();
-    assert_eq!(decision(hook(&plain, "claude-code", &write(&plain, "src/a.py"), &[])), "deny");
+    assert_eq!(
+        decision(hook(&plain, "claude-code", &write(&plain, "src/a.py"), &[])),
+        "deny"
+    );
 
     let disabled = Tree::new();
     disabled.write(".leakgate.toml", "[rules]\ndisable = [\"github-pat\"]\n");
-    assert_eq!(hook(&disabled, "claude-code", &write(&disabled, "src/a.py"), &[]).stdout, "");
+    assert_eq!(
+        hook(&disabled, "claude-code", &write(&disabled, "src/a.py"), &[]).stdout,
+        ""
+    );
 
     let allowed = Tree::new();
     allowed.write(".leakgate.toml", "[allowlist]\npaths = [\"docs/**\"]\n");
-    assert_eq!(hook(&allowed, "claude-code", &write(&allowed, "docs/a.md"), &[]).stdout, "");
-    assert_eq!(decision(hook(&allowed, "claude-code", &write(&allowed, "src/a.py"), &[])), "deny");
+    assert_eq!(
+        hook(&allowed, "claude-code", &write(&allowed, "docs/a.md"), &[]).stdout,
+        ""
+    );
+    assert_eq!(
+        decision(hook(
+            &allowed,
+            "claude-code",
+            &write(&allowed, "src/a.py"),
+            &[]
+        )),
+        "deny"
+    );
 
     // Run from elsewhere: the event's `cwd` decides which configuration applies.
     let answer = leakgate()
@@ -315,7 +424,10 @@ fn a_secret_used_as_a_file_name_or_a_json_key_is_never_echoed() {
         "tool_input": {"file_path": tree.child(&token)},
     });
     let answer = hook(&tree, "claude-code", &read.to_string(), &[]);
-    assert_eq!(answer.json()["hookSpecificOutput"]["permissionDecision"], "ask");
+    assert_eq!(
+        answer.json()["hookSpecificOutput"]["permissionDecision"],
+        "ask"
+    );
     answer.hides(&token);
 
     let mcp = serde_json::json!({
@@ -325,7 +437,10 @@ fn a_secret_used_as_a_file_name_or_a_json_key_is_never_echoed() {
         "tool_input": {"entries": {token.clone(): "value"}},
     });
     let answer = hook(&tree, "claude-code", &mcp.to_string(), &[]);
-    assert_eq!(answer.json()["hookSpecificOutput"]["permissionDecision"], "deny");
+    assert_eq!(
+        answer.json()["hookSpecificOutput"]["permissionDecision"],
+        "deny"
+    );
     answer.hides(&token);
 
     let cursor = serde_json::json!({
@@ -343,23 +458,52 @@ fn a_secret_used_as_a_file_name_or_a_json_key_is_never_echoed() {
 fn cursor_answers_each_event_in_its_protocol() {
     let token = secret(1408);
     let tree = tree_with_env(&token);
-    let run = |name: &str, value: &str| hook(&tree, "cursor", &payload("cursor", name, tree.path(), value), &[]);
-    for name in ["beforeShellExecution", "beforeMCPExecution", "beforeReadFile"] {
+    let run = |name: &str, value: &str| {
+        hook(
+            &tree,
+            "cursor",
+            &payload("cursor", name, tree.path(), value),
+            &[],
+        )
+    };
+    for name in [
+        "beforeShellExecution",
+        "beforeMCPExecution",
+        "beforeReadFile",
+    ] {
         let answer = run(name, &token);
         assert_eq!(answer.code, Some(0), "{name}");
         let json = answer.json();
         assert_eq!(json["permission"], "deny", "{name}");
-        for key in ["user_message", "agent_message", "userMessage", "agentMessage"] {
-            assert!(json[key].as_str().unwrap_or_default().contains("github-pat"), "{name} {key}");
+        for key in [
+            "user_message",
+            "agent_message",
+            "userMessage",
+            "agentMessage",
+        ] {
+            assert!(
+                json[key]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("github-pat"),
+                "{name} {key}"
+            );
         }
         answer.hides(&token);
         let clean = run(name, "${GITHUB_TOKEN}");
-        assert_eq!(clean.json(), serde_json::json!({"permission": "allow"}), "{name}");
+        assert_eq!(
+            clean.json(),
+            serde_json::json!({"permission": "allow"}),
+            "{name}"
+        );
     }
     let prompt = run("beforeSubmitPrompt", &token);
     assert_eq!(prompt.json()["continue"], false);
     prompt.hides(&token);
-    assert_eq!(run("beforeSubmitPrompt", "the token").json(), serde_json::json!({"continue": true}));
+    assert_eq!(
+        run("beforeSubmitPrompt", "the token").json(),
+        serde_json::json!({"continue": true})
+    );
 
     let edited = run("afterFileEdit", &token);
     assert_eq!((edited.code, edited.stdout.trim()), (Some(0), "{}"));
@@ -380,11 +524,22 @@ fn gemini_answers_each_event_in_its_protocol() {
         "AfterTool-run_shell_command",
         "BeforeAgent",
     ] {
-        let answer = hook(&tree, "gemini", &payload("gemini", name, tree.path(), &token), &[]);
+        let answer = hook(
+            &tree,
+            "gemini",
+            &payload("gemini", name, tree.path(), &token),
+            &[],
+        );
         assert_eq!(answer.code, Some(0), "{name}: {}", answer.stderr);
         let json = answer.json();
         assert_eq!(json["decision"], "deny", "{name}");
-        assert!(json["reason"].as_str().unwrap_or_default().contains("github-pat"), "{name}");
+        assert!(
+            json["reason"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("github-pat"),
+            "{name}"
+        );
         assert!(json["systemMessage"].is_string(), "{name}");
         answer.hides(&token);
     }
@@ -392,7 +547,12 @@ fn gemini_answers_each_event_in_its_protocol() {
     let clean = hook(
         &clean_tree,
         "gemini",
-        &payload("gemini", "BeforeTool-write_file", clean_tree.path(), "${GITHUB_TOKEN}"),
+        &payload(
+            "gemini",
+            "BeforeTool-write_file",
+            clean_tree.path(),
+            "${GITHUB_TOKEN}",
+        ),
         &[],
     );
     assert_eq!(clean.json(), serde_json::json!({}));
@@ -412,12 +572,19 @@ fn what_cannot_be_judged_is_blocked_with_a_clear_message() {
         for agent in ["claude-code", "gemini"] {
             let answer = hook(&tree, agent, input, &[]);
             assert_eq!(answer.code, Some(2), "{agent} {input:?}");
-            assert!(answer.stderr.starts_with("leakgate blocked this"), "{}", answer.stderr);
+            assert!(
+                answer.stderr.starts_with("leakgate blocked this"),
+                "{}",
+                answer.stderr
+            );
         }
         let answer = hook(&tree, "cursor", input, &[]);
         assert_eq!(answer.code, Some(2), "cursor {input:?}");
         let json = answer.json();
-        assert_eq!((json["permission"].as_str(), json["continue"].as_bool()), (Some("deny"), Some(false)));
+        assert_eq!(
+            (json["permission"].as_str(), json["continue"].as_bool()),
+            (Some("deny"), Some(false))
+        );
     }
     // A malformed payload holding a secret does not echo it.
     let token = secret(1410);
@@ -442,9 +609,15 @@ fn confidence_decides_what_blocks_as_check_does() {
     .to_string();
     assert_eq!(hook(&tree, "claude-code", &event, &[]).stdout, "");
     let low = hook(&tree, "claude-code", &event, &["--min-confidence", "low"]);
-    assert_eq!(low.json()["hookSpecificOutput"]["permissionDecision"], "deny");
+    assert_eq!(
+        low.json()["hookSpecificOutput"]["permissionDecision"],
+        "deny"
+    );
     low.hides("qthnzxkv");
     tree.write(".leakgate.toml", "[confidence]\nmin = \"low\"\n");
     let configured = hook(&tree, "claude-code", &event, &[]);
-    assert_eq!(configured.json()["hookSpecificOutput"]["permissionDecision"], "deny");
+    assert_eq!(
+        configured.json()["hookSpecificOutput"]["permissionDecision"],
+        "deny"
+    );
 }

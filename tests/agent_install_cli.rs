@@ -118,7 +118,13 @@ fn installing_merges_beside_other_settings_and_hooks_and_uninstalling_restores_t
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).expect("chmod");
 
         let out = install(&tree, &["--agent", case.agent]);
-        assert_eq!(out.status.code(), Some(0), "{}: {}", case.agent, String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}: {}",
+            case.agent,
+            String::from_utf8_lossy(&out.stderr)
+        );
         let installed = read(&tree, case.file);
         let ours = format!("leakgate agent-hook {}", case.agent);
         for event in case.events {
@@ -138,7 +144,11 @@ fn installing_merges_beside_other_settings_and_hooks_and_uninstalling_restores_t
         }
         for (event, list) in case.existing["hooks"].as_object().expect("hooks") {
             for command in commands(list) {
-                assert!(commands(&installed["hooks"][event]).contains(&command), "{} {event}", case.agent);
+                assert!(
+                    commands(&installed["hooks"][event]).contains(&command),
+                    "{} {event}",
+                    case.agent
+                );
             }
         }
         if case.agent == "claude-code" {
@@ -154,13 +164,26 @@ fn installing_merges_beside_other_settings_and_hooks_and_uninstalling_restores_t
         let before = std::fs::read(&path).expect("read");
         let again = install(&tree, &["--agent", case.agent]);
         assert_eq!(again.status.code(), Some(0));
-        assert!(String::from_utf8_lossy(&again.stdout).contains("already"), "{}", case.agent);
+        assert!(
+            String::from_utf8_lossy(&again.stdout).contains("already"),
+            "{}",
+            case.agent
+        );
         assert_eq!(std::fs::read(&path).expect("read"), before);
-        assert!(!tree.child(&format!("{}.leakgate-backup.2", case.file)).exists());
+        assert!(
+            !tree
+                .child(&format!("{}.leakgate-backup.2", case.file))
+                .exists()
+        );
 
         // Uninstall: exactly the original settings.
         let out = install(&tree, &["--agent", case.agent, "--uninstall"]);
-        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert_eq!(read(&tree, case.file), case.existing, "{}", case.agent);
         let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
         assert_eq!(mode, 0o640);
@@ -172,7 +195,10 @@ fn installing_merges_beside_other_settings_and_hooks_and_uninstalling_restores_t
 #[test]
 fn a_user_added_hook_inside_leakgates_group_survives_uninstall() {
     let tree = Tree::new();
-    assert_eq!(install(&tree, &["--agent", "claude-code"]).status.code(), Some(0));
+    assert_eq!(
+        install(&tree, &["--agent", "claude-code"]).status.code(),
+        Some(0)
+    );
     let mut settings = read(&tree, ".claude/settings.json");
     let group = &mut settings["hooks"]["PreToolUse"][0]["hooks"];
     group
@@ -180,9 +206,17 @@ fn a_user_added_hook_inside_leakgates_group_survives_uninstall() {
         .expect("list")
         .push(json!({"type": "command", "command": "./mine.sh"}));
     tree.write(".claude/settings.json", settings.to_string());
-    assert_eq!(install(&tree, &["--agent", "claude-code", "--uninstall"]).status.code(), Some(0));
+    assert_eq!(
+        install(&tree, &["--agent", "claude-code", "--uninstall"])
+            .status
+            .code(),
+        Some(0)
+    );
     let after = read(&tree, ".claude/settings.json");
-    assert_eq!(commands(&after["hooks"]["PreToolUse"]), vec!["./mine.sh".to_owned()]);
+    assert_eq!(
+        commands(&after["hooks"]["PreToolUse"]),
+        vec!["./mine.sh".to_owned()]
+    );
     assert!(after["hooks"].get("PostToolUse").is_none());
 }
 
@@ -190,9 +224,16 @@ fn a_user_added_hook_inside_leakgates_group_survives_uninstall() {
 fn user_scope_writes_the_home_settings_with_this_binary() {
     let tree = Tree::new();
     let out = install(&tree, &["--agent", "gemini", "--scope", "user"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let settings = read(&tree, "home/.gemini/settings.json");
-    let command = commands(&settings["hooks"]["BeforeTool"]).pop().expect("installed");
+    let command = commands(&settings["hooks"]["BeforeTool"])
+        .pop()
+        .expect("installed");
     let exe = assert_cmd::cargo::cargo_bin("leakgate");
     assert_eq!(command, format!("{} agent-hook gemini", exe.display()));
     assert!(!tree.child(".gemini").exists(), "the project is left alone");
@@ -215,7 +256,11 @@ fn a_settings_file_that_is_not_json_is_never_rewritten() {
     tree.write(".gemini/settings.json", "{\"hooks\": []}");
     let out = install(&tree, &["--agent", "gemini"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("`hooks` is not an object"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("`hooks` is not an object"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -223,14 +268,23 @@ fn a_symlinked_settings_file_is_written_through_and_a_fifo_refused() {
     let tree = Tree::new();
     tree.write("dotfiles/claude.json", "{\"model\": \"opus\"}");
     std::fs::create_dir_all(tree.child(".claude")).expect("mkdir");
-    std::os::unix::fs::symlink(tree.child("dotfiles/claude.json"), tree.child(".claude/settings.json"))
-        .expect("symlink");
-    assert_eq!(install(&tree, &["--agent", "claude-code"]).status.code(), Some(0));
+    std::os::unix::fs::symlink(
+        tree.child("dotfiles/claude.json"),
+        tree.child(".claude/settings.json"),
+    )
+    .expect("symlink");
+    assert_eq!(
+        install(&tree, &["--agent", "claude-code"]).status.code(),
+        Some(0)
+    );
     let link = std::fs::symlink_metadata(tree.child(".claude/settings.json")).expect("meta");
     assert!(link.file_type().is_symlink(), "still a link");
     let target = read(&tree, "dotfiles/claude.json");
     assert_eq!(target["model"], "opus");
-    assert_eq!(commands(&target["hooks"]["UserPromptSubmit"]), vec!["leakgate agent-hook claude-code".to_owned()]);
+    assert_eq!(
+        commands(&target["hooks"]["UserPromptSubmit"]),
+        vec!["leakgate agent-hook claude-code".to_owned()]
+    );
 
     let fifo_dir = Tree::new();
     std::fs::create_dir_all(fifo_dir.child(".cursor")).expect("mkdir");
@@ -241,7 +295,11 @@ fn a_symlinked_settings_file_is_written_through_and_a_fifo_refused() {
     assert!(status.success());
     let out = install(&fifo_dir, &["--agent", "cursor"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("not a regular file"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a regular file"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -252,9 +310,17 @@ fn agent_flags_are_checked() {
     let out = install(&tree, &["--uninstall"]);
     assert_eq!(out.status.code(), Some(2), "--uninstall needs --agent");
     assert!(!tree.child(".cursor").exists());
-    let out = install(&tree, &["--agent", "cursor", "--scope", "project", "--format", "json"]);
+    let out = install(
+        &tree,
+        &[
+            "--agent", "cursor", "--scope", "project", "--format", "json",
+        ],
+    );
     assert_eq!(out.status.code(), Some(0));
     let said = String::from_utf8_lossy(&out.stdout);
-    assert!(said.contains("installed 5 leakgate cursor hook entries"), "{said}");
+    assert!(
+        said.contains("installed 5 leakgate cursor hook entries"),
+        "{said}"
+    );
     assert_eq!(read(&tree, ".cursor/hooks.json")["version"], 1);
 }

@@ -81,7 +81,12 @@ pub fn event(value: &Value) -> Result<Event, EventError> {
 /// `user_message` and `agent_message`, under both documented spellings.
 fn messages(answer: &mut Value, reason: &str) {
     if let Some(object) = answer.as_object_mut() {
-        for key in ["user_message", "agent_message", "userMessage", "agentMessage"] {
+        for key in [
+            "user_message",
+            "agent_message",
+            "userMessage",
+            "agentMessage",
+        ] {
             object.insert(key.to_owned(), Value::String(reason.to_owned()));
         }
     }

@@ -57,7 +57,10 @@ const HOOK_SETTINGS: &[(&str, &str)] = &[
 
 /// Is `path` a file that configures the guard?
 fn configures_guard(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     let parent = (path.parent())
         .and_then(|p| p.file_name())
         .and_then(|n| n.to_str())
@@ -200,8 +203,8 @@ from a secret manager, and write only that reference.";
 
 /// The decision for `event`. Never fails: what cannot be checked is denied.
 pub fn judge(event: &Event, options: &GuardOptions) -> Decision {
-    let fixes_config = (event.writes.iter())
-        .any(|p| p.file_name().is_some_and(|n| n == CONFIG_FILE));
+    let fixes_config =
+        (event.writes.iter()).any(|p| p.file_name().is_some_and(|n| n == CONFIG_FILE));
     let mut reasons: Vec<String> = Vec::new();
     let mut verdict = Verdict::Allow;
     let loaded = match load(&event.cwd, options) {
@@ -240,13 +243,17 @@ pub fn judge(event: &Event, options: &GuardOptions) -> Decision {
             let target = if text.path.to_string_lossy().starts_with('(') {
                 format!("the {} of {}", text.what, event.tool)
             } else {
-                format!("{} of {} to {}", text.what, event.tool, shown(&path, &event.cwd))
+                format!(
+                    "{} of {} to {}",
+                    text.what,
+                    event.tool,
+                    shown(&path, &event.cwd)
+                )
             };
             reasons.push(match event.stage {
                 Stage::AfterTool => format!(
-                    "The {target} holds a secret: {}. It has already reached the agent and the \
-                     model provider, so treat it as leaked: rotate it, and do not repeat or \
-                     store it.{}",
+                    "The {target} holds a secret: {}. The tool has run, so treat the secret as \
+                     leaked: rotate it, and do not repeat or store it.{}",
                     listed(these),
                     revoke_hint(these)
                 ),
@@ -268,7 +275,10 @@ pub fn judge(event: &Event, options: &GuardOptions) -> Decision {
     // Files printed into the agent's context.
     let mut reads: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if let Some((path, content)) = &event.read_content {
-        reads.push((event.resolve(&path.to_string_lossy()), content.clone().into_bytes()));
+        reads.push((
+            event.resolve(&path.to_string_lossy()),
+            content.clone().into_bytes(),
+        ));
     }
     for path in &event.reads {
         let path = event.resolve(&path.to_string_lossy());

@@ -66,7 +66,9 @@ pub enum InstallError {
     #[error("cannot add hooks to {}: {why}", path.display())]
     #[diagnostic(
         code(leakgate::agent::settings),
-        help("fix the file (or move it away), then run `leakgate install-hook --agent …` again; it was not changed")
+        help(
+            "fix the file (or move it away), then run `leakgate install-hook --agent …` again; it was not changed"
+        )
     )]
     Settings { path: PathBuf, why: String },
 
@@ -187,7 +189,11 @@ pub fn install(options: &InstallOptions) -> Result<Installed, InstallError> {
     let mut root = match &existing {
         Some(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => Value::Object(Map::new()),
         Some(bytes) => serde_json::from_slice::<Value>(bytes).map_err(|e| {
-            settings_error(format!("invalid JSON at line {} column {}", e.line(), e.column()))
+            settings_error(format!(
+                "invalid JSON at line {} column {}",
+                e.line(),
+                e.column()
+            ))
         })?,
         None if options.uninstall => return Ok(Installed::Unchanged { path }),
         None => Value::Object(Map::new()),
@@ -197,8 +203,7 @@ pub fn install(options: &InstallOptions) -> Result<Installed, InstallError> {
         let Some(object) = root.as_object_mut() else {
             return Err(settings_error("it is not a JSON object".to_owned()));
         };
-        if options.agent == Agent::Cursor && !object.contains_key("version") && !options.uninstall
-        {
+        if options.agent == Agent::Cursor && !object.contains_key("version") && !options.uninstall {
             object.insert("version".to_owned(), json!(1));
         }
         if options.uninstall {
@@ -406,8 +411,14 @@ mod tests {
     #[test]
     fn ours_is_leakgate_running_agent_hook_for_this_agent() {
         assert!(is_ours("leakgate agent-hook cursor", Agent::Cursor));
-        assert!(is_ours("/usr/local/bin/leakgate agent-hook cursor --read deny", Agent::Cursor));
-        assert!(is_ours("'/opt/my tools/leakgate' agent-hook gemini", Agent::Gemini));
+        assert!(is_ours(
+            "/usr/local/bin/leakgate agent-hook cursor --read deny",
+            Agent::Cursor
+        ));
+        assert!(is_ours(
+            "'/opt/my tools/leakgate' agent-hook gemini",
+            Agent::Gemini
+        ));
         assert!(!is_ours("leakgate agent-hook gemini", Agent::Cursor));
         assert!(!is_ours("other-tool agent-hook cursor", Agent::Cursor));
         assert!(!is_ours("leakgate scan --staged", Agent::Cursor));

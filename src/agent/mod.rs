@@ -203,11 +203,15 @@ pub struct Reply {
 /// Why an event could not be judged. Each is answered with a block.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EventError {
-    #[error("the hook input is not a JSON object ({0}); leakgate agent-hook reads one hook event as JSON on standard input")]
+    #[error(
+        "the hook input is not a JSON object ({0}); leakgate agent-hook reads one hook event as JSON on standard input"
+    )]
     NotJson(String),
     #[error("the hook event has no `{0}`; is this hook installed for the right agent?")]
     Missing(&'static str),
-    #[error("leakgate does not check the hook event `{0}`: remove it from the hook settings, or run `leakgate install-hook --agent {1}` again")]
+    #[error(
+        "leakgate does not check the hook event `{0}`: remove it from the hook settings, or run `leakgate install-hook --agent {1}` again"
+    )]
     UnknownEvent(String, &'static str),
 }
 
@@ -244,10 +248,12 @@ pub(crate) fn event_cwd(value: &serde_json::Value) -> PathBuf {
         .filter(|c| !c.is_empty())
         .map(PathBuf::from)
         .or_else(|| {
-            (value.get("workspace_roots").and_then(serde_json::Value::as_array))
-                .and_then(|roots| roots.first())
-                .and_then(serde_json::Value::as_str)
-                .map(PathBuf::from)
+            (value
+                .get("workspace_roots")
+                .and_then(serde_json::Value::as_array))
+            .and_then(|roots| roots.first())
+            .and_then(serde_json::Value::as_str)
+            .map(PathBuf::from)
         })
         .or_else(|| std::env::current_dir().ok())
         .unwrap_or_else(|| PathBuf::from("."))

@@ -23,8 +23,12 @@ pub fn run(agent: Agent, options: &GuardOptions) -> Result<ExitStatus, Error> {
         }
         agent::answer(agent, &input, options)
     };
-    std::io::stdout().lock().write_all(reply.stdout.as_bytes())?;
-    std::io::stderr().lock().write_all(reply.stderr.as_bytes())?;
+    std::io::stdout()
+        .lock()
+        .write_all(reply.stdout.as_bytes())?;
+    std::io::stderr()
+        .lock()
+        .write_all(reply.stderr.as_bytes())?;
     Ok(match reply.exit {
         0 => ExitStatus::Clean,
         _ => ExitStatus::Error,

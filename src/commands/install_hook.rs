@@ -51,9 +51,15 @@ pub fn run_agent(
         Installed::Unchanged { path } => notices.push(Notice::about(
             &path,
             if options.uninstall {
-                format!("no leakgate {agent} hook in {}: nothing to remove", path.display())
+                format!(
+                    "no leakgate {agent} hook in {}: nothing to remove",
+                    path.display()
+                )
             } else {
-                format!("the leakgate {agent} hooks are already in {}", path.display())
+                format!(
+                    "the leakgate {agent} hooks are already in {}",
+                    path.display()
+                )
             },
         )),
         Installed::Written {
@@ -70,9 +76,15 @@ pub fn run_agent(
             notices.push(Notice::about(
                 &path,
                 if options.uninstall {
-                    format!("removed {entries} leakgate {agent} hook entries from {}", path.display())
+                    format!(
+                        "removed {entries} leakgate {agent} hook entries from {}",
+                        path.display()
+                    )
                 } else {
-                    format!("installed {entries} leakgate {agent} hook entries in {}", path.display())
+                    format!(
+                        "installed {entries} leakgate {agent} hook entries in {}",
+                        path.display()
+                    )
                 },
             ));
         }
