@@ -599,12 +599,13 @@ fn what_cannot_be_judged_is_blocked_with_a_clear_message() {
 #[test]
 fn confidence_decides_what_blocks_as_check_does() {
     let tree = Tree::new();
+    let weak = common::random(1411, 8, b"abcdefghijklmnopqrstuvwxyz");
     // A weak literal password: reported at low confidence, below `check`'s default.
     let event = serde_json::json!({
         "hook_event_name": "PreToolUse",
         "cwd": tree.path(),
         "tool_name": "Write",
-        "tool_input": {"file_path": tree.child("src/db.py"), "content": "connect(user=\"svc\", password=\"qthnzxkv\")\n"},
+        "tool_input": {"file_path": tree.child("src/db.py"), "content": format!("connect(user=\"svc\", password=\"{weak}\")\n")},
     })
     .to_string();
     assert_eq!(hook(&tree, "claude-code", &event, &[]).stdout, "");
@@ -613,7 +614,7 @@ fn confidence_decides_what_blocks_as_check_does() {
         low.json()["hookSpecificOutput"]["permissionDecision"],
         "deny"
     );
-    low.hides("qthnzxkv");
+    low.hides(&weak);
     tree.write(".leakgate.toml", "[confidence]\nmin = \"low\"\n");
     let configured = hook(&tree, "claude-code", &event, &[]);
     assert_eq!(
