@@ -41,8 +41,13 @@ pub enum Command {
     /// Write a baseline of the current findings (rule, fingerprint, path; no secrets, no line
     /// numbers), so that `--baseline FILE` reports only new ones.
     Baseline(BaselineArgs),
+    /// Answer one hook event of a coding agent (JSON on standard input) in the agent's own
+    /// protocol: block secrets in what it writes, runs or sends, ask before it reads a file
+    /// holding secrets.
+    AgentHook(AgentHookArgs),
     /// Install a git pre-commit hook that runs `leakgate scan --staged`, or with --check
-    /// `leakgate check --staged` (honours core.hooksPath); with --pre-push a pre-push hook.
+    /// `leakgate check --staged` (honours core.hooksPath); with --pre-push a pre-push hook;
+    /// with --agent, the agent guard in a coding agent's settings.
     InstallHook {
         /// Replace an existing hook; the old one is kept as pre-commit.leakgate-backup.
         #[arg(long)]
@@ -62,6 +67,16 @@ pub enum Command {
         /// How to say what was done (default: human).
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
+        /// Install `leakgate agent-hook` into this coding agent's settings instead
+        /// (.claude/settings.json, .cursor/hooks.json, .gemini/settings.json).
+        #[arg(long, value_enum, conflicts_with_all = ["force", "check"])]
+        agent: Option<AgentArg>,
+        /// With --agent: the project's settings (default) or the user's (~/.claude, …).
+        #[arg(long, value_enum, default_value_t = ScopeArg::Project, requires = "agent")]
+        scope: ScopeArg,
+        /// With --agent: remove the entries leakgate added, and nothing else.
+        #[arg(long, requires = "agent")]
+        uninstall: bool,
     },
     /// List the rules, or check every rule against its examples.
     Rules {
@@ -678,6 +693,99 @@ pub struct GitignoreArgs {
 
     #[command(flatten)]
     pub common: HygieneArgs,
+}
+
+/// The agents `agent-hook` and `install-hook --agent` know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AgentArg {
+    /// Claude Code (PreToolUse, PostToolUse, UserPromptSubmit).
+    ClaudeCode,
+    /// Cursor (beforeShellExecution, beforeMCPExecution, beforeReadFile, beforeSubmitPrompt,
+    /// afterFileEdit).
+    Cursor,
+    /// Gemini CLI (BeforeTool, AfterTool, BeforeAgent).
+    Gemini,
+}
+
+impl From<AgentArg> for crate::agent::Agent {
+    fn from(agent: AgentArg) -> Self {
+        match agent {
+            AgentArg::ClaudeCode => crate::agent::Agent::ClaudeCode,
+            AgentArg::Cursor => crate::agent::Agent::Cursor,
+            AgentArg::Gemini => crate::agent::Agent::Gemini,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScopeArg {
+    Project,
+    User,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReadArg {
+    /// Ask the user (protocols that cannot ask refuse).
+    Ask,
+    /// Refuse the read.
+    Deny,
+}
+
+#[derive(Debug, Args)]
+pub struct AgentHookArgs {
+    /// The agent whose hook protocol to speak.
+    #[arg(value_enum)]
+    pub agent: AgentArg,
+    /// What to answer when the agent would read a file holding secrets into its context
+    /// (default: ask, or [agent] read in .leakgate.toml).
+    #[arg(long, value_enum)]
+    pub read: Option<ReadArg>,
+    /// Findings below this do not block (default: medium, or [confidence] min).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_confidence: Option<ConfidenceArg>,
+}
+
+impl AgentHookArgs {
+    pub fn options(&self) -> crate::agent::GuardOptions {
+        crate::agent::GuardOptions {
+            read: self.read.map(|read| match read {
+                ReadArg::Ask => crate::config::ReadPolicy::Ask,
+                ReadArg::Deny => crate::config::ReadPolicy::Deny,
+            }),
+            min_confidence: self.min_confidence.map(Confidence::from),
+        }
+    }
+}
+
+/// What `install-hook --agent` is asked to do. The project's settings name `leakgate` (found
+/// on PATH on every machine that shares them); the user's name this binary.
+pub fn agent_install(
+    agent: AgentArg,
+    scope: ScopeArg,
+    uninstall: bool,
+) -> crate::agent::install::InstallOptions {
+    use crate::agent::install::{InstallOptions, Scope};
+    let scope = match scope {
+        ScopeArg::Project => Scope::Project,
+        ScopeArg::User => Scope::User,
+    };
+    let program = match scope {
+        Scope::User => std::env::current_exe()
+            .ok()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "leakgate".to_owned()),
+        Scope::Project => "leakgate".to_owned(),
+    };
+    InstallOptions {
+        agent: agent.into(),
+        scope,
+        uninstall,
+        project: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+        home: std::env::var_os("HOME")
+            .filter(|h| !h.is_empty())
+            .map(PathBuf::from),
+        program,
+    }
 }
 
 /// A `--range` value. An empty one, or one with no base (`..HEAD`, `...HEAD`, `..`: what

@@ -8,9 +8,11 @@
 //! (salted, slow for guessable secrets); everything written goes through [`atomic`].
 //! [`pipeline`] is the engine: a source feeds the scanner, its post-pass runs, a baseline
 //! filters, and one [`pipeline::Outcome`] says what was found and what was scanned.
+//! [`agent`] is the guard for coding agents' hooks (`agent-hook`).
 //! [`commands`] wires them together for each subcommand; `main.rs` only maps the result to an
 //! exit code.
 
+pub mod agent;
 pub mod atomic;
 pub mod baseline;
 pub mod cli;
@@ -66,6 +68,10 @@ pub enum Error {
     #[diagnostic(transparent)]
     Hook(#[from] hook::HookError),
 
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    AgentInstall(#[from] agent::install::InstallError),
+
     /// A file leakgate was asked to write (a report, a `.gitignore` fix) could not be written;
     /// nothing was changed in its place.
     #[error(transparent)]
@@ -91,12 +97,24 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
         Command::Baseline(args) => commands::scan::write_baseline(&args),
         Command::Journal(args) => commands::journal::run(&args),
         Command::Gitignore(args) => commands::gitignore::run(&args),
+        Command::AgentHook(args) => commands::agent_hook::run(args.agent.into(), &args.options()),
+        Command::InstallHook {
+            agent: Some(agent),
+            scope,
+            uninstall,
+            format,
+            ..
+        } => commands::install_hook::run_agent(
+            &cli::agent_install(agent, scope, uninstall),
+            &cli::stdout_report(format),
+        ),
         Command::InstallHook {
             force,
             check,
             pre_push,
             fix_gitignore,
             format,
+            ..
         } => commands::install_hook::run(
             &commands::install_hook::InstallOptions {
                 hook: hook::HookOptions {

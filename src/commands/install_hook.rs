@@ -135,3 +135,64 @@ pub fn ask(question: &str) -> Result<bool, Error> {
     std::io::stdin().lock().read_line(&mut answer)?;
     Ok(!answer.trim().to_ascii_lowercase().starts_with('n'))
 }
+
+/// `install-hook --agent`: merge (or remove) the agent guard's entries in the agent's settings.
+pub fn run_agent(
+    options: &crate::agent::install::InstallOptions,
+    output: &OutputSpec,
+) -> Result<ExitStatus, Error> {
+    use crate::agent::install::{self, Installed};
+    let mut notices = Vec::new();
+    let agent = options.agent.name();
+    match install::install(options)? {
+        Installed::Unchanged { path } => notices.push(Notice::about(
+            &path,
+            if options.uninstall {
+                format!(
+                    "no leakgate {agent} hook in {}: nothing to remove",
+                    path.display()
+                )
+            } else {
+                format!(
+                    "the leakgate {agent} hooks are already in {}",
+                    path.display()
+                )
+            },
+        )),
+        Installed::Written {
+            path,
+            backup,
+            entries,
+        } => {
+            if let Some(backup) = backup {
+                notices.push(Notice::about(
+                    &backup,
+                    format!("kept the previous settings as {}", backup.display()),
+                ));
+            }
+            notices.push(Notice::about(
+                &path,
+                if options.uninstall {
+                    format!(
+                        "removed {entries} leakgate {agent} hook entries from {}",
+                        path.display()
+                    )
+                } else {
+                    format!(
+                        "installed {entries} leakgate {agent} hook entries in {}",
+                        path.display()
+                    )
+                },
+            ));
+        }
+    }
+    for warning in install::warnings(options) {
+        notices.push(Notice {
+            message: warning,
+            path: None,
+        });
+    }
+    let messages: Vec<Message<'_>> = notices.iter().map(Message::Notice).collect();
+    report::announce(output, &messages)?;
+    Ok(ExitStatus::Clean)
+}

@@ -2,6 +2,7 @@
 //! ([`crate::cli::Common`] and the command's own), runs the pipeline and delivers the outcome.
 //! The engine is [`crate::pipeline`]; what is written and how, [`crate::report`].
 
+pub mod agent_hook;
 pub mod check;
 pub mod gitignore;
 pub mod init;

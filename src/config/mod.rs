@@ -33,6 +33,9 @@
 //! min = "medium"                             # --min-confidence, for every command
 //! test_paths = ["qa/", "*.stories.ts"]       # more test-fixture globs (one level lower)
 //! builtin_test_paths = true                  # false: only `test_paths` are fixtures
+//!
+//! [agent]
+//! read = "deny"                              # agent-hook: reading a file that holds secrets
 //! ```
 //!
 //! Every table rejects unknown keys, and errors point at the line and column (miette), showing
@@ -73,6 +76,29 @@ pub struct Config {
     pub gitignore: GitignoreConfig,
     #[serde(default)]
     pub confidence: ConfidenceConfig,
+    #[serde(default)]
+    pub agent: AgentConfig,
+}
+
+/// `leakgate agent-hook`: what to answer when a coding agent is about to read a file that holds
+/// secrets into its context (the model provider's servers).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentConfig {
+    /// `ask` (the default) or `deny`; `--read` wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read: Option<ReadPolicy>,
+}
+
+/// What to do about an agent reading a file that holds secrets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReadPolicy {
+    /// Ask the user (where the agent's protocol can ask; else deny).
+    #[default]
+    Ask,
+    /// Refuse the read.
+    Deny,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -451,6 +477,9 @@ fn merge(base: &mut Config, over: Config) {
         .extend(over.confidence.test_paths);
     if over.confidence.builtin_test_paths.is_some() {
         base.confidence.builtin_test_paths = over.confidence.builtin_test_paths;
+    }
+    if over.agent.read.is_some() {
+        base.agent.read = over.agent.read;
     }
 }
 

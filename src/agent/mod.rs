@@ -1,0 +1,298 @@
+//! The agent guard: `leakgate agent-hook <agent>` reads one hook event of a coding agent (Claude
+//! Code, Cursor, Gemini CLI) as JSON and answers in that agent's own protocol, so that a secret
+//! is stopped before the agent writes it into a file, runs it in a command, sends it in a
+//! prompt or reads it into its context, and reported when a tool's output already carried one.
+//!
+//! Each agent's protocol lives in its own module ([`claude`], [`cursor`], [`gemini`]): it turns
+//! the agent's payload into one agent-independent [`Event`] and a [`Decision`] back into the
+//! agent's answer ([`Reply`]: standard output, standard error, exit code). What is checked and
+//! why is decided once, in [`guard`], with the same rules and configuration as every scan;
+//! [`shell`] finds the files a shell command prints. [`install`] merges the hook entries into
+//! each agent's settings file.
+//!
+//! A security gate that fails open is worse than none: input that cannot be read as an event
+//! of the agent, an event the guard does not know, and any internal error are answered with a
+//! block in the agent's protocol and exit code 2, which every supported agent reads as "block".
+
+pub mod claude;
+pub mod cursor;
+pub mod gemini;
+pub mod guard;
+pub mod install;
+pub mod shell;
+
+use std::path::PathBuf;
+
+pub use guard::GuardOptions;
+
+/// The agents whose hook protocol leakgate speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Agent {
+    ClaudeCode,
+    Cursor,
+    Gemini,
+}
+
+impl Agent {
+    /// The name `agent-hook` and `install-hook --agent` take.
+    pub fn name(self) -> &'static str {
+        match self {
+            Agent::ClaudeCode => "claude-code",
+            Agent::Cursor => "cursor",
+            Agent::Gemini => "gemini",
+        }
+    }
+}
+
+/// When in the agent's loop the event fires, which decides what an answer can still prevent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// A tool call is about to run: it can be allowed, asked about or denied.
+    BeforeTool,
+    /// The user submitted a prompt: it can be blocked before the model sees it.
+    Prompt,
+    /// A tool already ran (its output, or the edit it made): the agent and the user can only be
+    /// told, except where the protocol can still withhold the output from the model.
+    AfterTool,
+}
+
+/// A piece of text an event would write, run or send, scanned as if it were a file at `path`
+/// (so path rules, path allowlists, JSON-aware scanning and test-fixture confidence apply).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    /// What it is, for the reason (`content`, `new_string`, `command`, `prompt`, …).
+    pub what: String,
+    /// The path it is scanned as: the file the tool writes, or a label such as `(command)`.
+    pub path: PathBuf,
+    pub data: String,
+}
+
+/// One hook event, reduced to what the guard checks. Every protocol module builds one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub stage: Stage,
+    /// The directory the agent works in: where `.leakgate.toml` is looked for and relative
+    /// paths are resolved.
+    pub cwd: PathBuf,
+    /// The tool (`Write`, `Bash`, `mcp__server__tool`), or the event for prompts and reads.
+    pub tool: String,
+    /// What the event would write, run or send.
+    pub texts: Vec<Text>,
+    /// Files the event writes or changes (a write to the guard's own configuration is asked
+    /// about).
+    pub writes: Vec<PathBuf>,
+    /// Files the event prints into the agent's context (`Read`, `cat .env`).
+    pub reads: Vec<PathBuf>,
+    /// A file's content the agent supplied with the event (Cursor's `beforeReadFile`): scanned
+    /// instead of reading the file again.
+    pub read_content: Option<(PathBuf, String)>,
+}
+
+impl Event {
+    pub fn new(stage: Stage, cwd: PathBuf, tool: impl Into<String>) -> Self {
+        Event {
+            stage,
+            cwd,
+            tool: tool.into(),
+            texts: Vec::new(),
+            writes: Vec::new(),
+            reads: Vec::new(),
+            read_content: None,
+        }
+    }
+
+    /// Add `data` (when it is a non-empty string) to what is scanned, as a file at `path`.
+    pub fn scan(&mut self, what: &str, path: impl Into<PathBuf>, data: Option<&str>) {
+        if let Some(data) = data.filter(|d| !d.is_empty()) {
+            self.texts.push(Text {
+                what: what.to_owned(),
+                path: path.into(),
+                data: data.to_owned(),
+            });
+        }
+    }
+
+    /// Add a JSON value to what is scanned: strings as they are, anything else as JSON text
+    /// scanned JSON-aware (every string, key and escaped value in it).
+    pub fn scan_json(&mut self, what: &str, value: Option<&serde_json::Value>) {
+        match value {
+            None | Some(serde_json::Value::Null) => {}
+            Some(serde_json::Value::String(text)) => {
+                // A string that is itself JSON (Cursor sends MCP arguments so) is scanned as
+                // JSON too, so its escapes are decoded.
+                let json = serde_json::from_str::<serde_json::Value>(text)
+                    .is_ok_and(|v| v.is_object() || v.is_array());
+                let label = if json {
+                    format!("({what}).json")
+                } else {
+                    format!("({what})")
+                };
+                self.scan(what, label, Some(text));
+            }
+            Some(value) => {
+                let text = value.to_string();
+                self.scan(what, format!("({what}).json"), Some(&text));
+            }
+        }
+    }
+
+    /// Add the shell `command` (run in `cwd`): scanned itself, and the files it prints or
+    /// changes found by [`shell::analyze`].
+    pub fn scan_command(&mut self, command: Option<&str>) {
+        let Some(command) = command else {
+            return;
+        };
+        self.scan("command", "(command)", Some(command));
+        let analysis = shell::analyze(command, &self.cwd);
+        self.reads.extend(analysis.prints);
+        self.writes.extend(analysis.changes);
+    }
+
+    /// A path the agent gave, relative to the event's directory when it is not absolute.
+    pub fn resolve(&self, path: &str) -> PathBuf {
+        let path = PathBuf::from(path);
+        if path.is_absolute() {
+            path
+        } else {
+            self.cwd.join(path)
+        }
+    }
+}
+
+/// What the guard decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    Allow,
+    /// Let the user decide (a read of a file holding secrets, a change to the guard's own
+    /// configuration). Protocols that cannot ask deny instead.
+    Ask,
+    /// Refuse (before a tool or a prompt), or alert (after a tool).
+    Deny,
+}
+
+/// The guard's answer to one event, in words the agent and the user are shown. Every text
+/// here was masked: it names rules, tools, files and the fix, never a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub stage: Stage,
+    pub verdict: Verdict,
+    /// Why, for the agent and the user (empty when allowed).
+    pub reason: String,
+}
+
+impl Decision {
+    pub fn allow(stage: Stage) -> Self {
+        Decision {
+            stage,
+            verdict: Verdict::Allow,
+            reason: String::new(),
+        }
+    }
+}
+
+/// What `agent-hook` prints and exits with.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reply {
+    pub stdout: String,
+    pub stderr: String,
+    /// 0: the answer is on standard output; 2: blocked (every supported agent reads exit code
+    /// 2 as a block, with standard error as the reason).
+    pub exit: u8,
+}
+
+/// Why an event could not be judged. Each is answered with a block.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EventError {
+    #[error(
+        "the hook input is not a JSON object ({0}); leakgate agent-hook reads one hook event as JSON on standard input"
+    )]
+    NotJson(String),
+    #[error("the hook event has no `{0}`; is this hook installed for the right agent?")]
+    Missing(&'static str),
+    #[error(
+        "leakgate does not check the hook event `{0}`: remove it from the hook settings, or run `leakgate install-hook --agent {1}` again"
+    )]
+    UnknownEvent(String, &'static str),
+}
+
+/// Parse a payload as JSON (an object), with an error that quotes nothing of it.
+pub fn parse_json(input: &[u8]) -> Result<serde_json::Value, EventError> {
+    let value: serde_json::Value = serde_json::from_slice(input).map_err(|e| {
+        // serde's message names the line and column, never the text.
+        EventError::NotJson(format!(
+            "{} at line {} column {}",
+            match e.classify() {
+                serde_json::error::Category::Eof => "it ends too early",
+                serde_json::error::Category::Syntax => "syntax error",
+                serde_json::error::Category::Data => "unexpected data",
+                serde_json::error::Category::Io => "it could not be read",
+            },
+            e.line(),
+            e.column()
+        ))
+    })?;
+    if !value.is_object() {
+        return Err(EventError::NotJson("it is not an object".to_owned()));
+    }
+    Ok(value)
+}
+
+/// A string field of a JSON object.
+pub(crate) fn field<'a>(value: &'a serde_json::Value, key: &str) -> Option<&'a str> {
+    value.get(key).and_then(serde_json::Value::as_str)
+}
+
+/// The event's working directory: its `cwd`, else the first of `roots`, else ours.
+pub(crate) fn event_cwd(value: &serde_json::Value) -> PathBuf {
+    field(value, "cwd")
+        .filter(|c| !c.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            (value
+                .get("workspace_roots")
+                .and_then(serde_json::Value::as_array))
+            .and_then(|roots| roots.first())
+            .and_then(serde_json::Value::as_str)
+            .map(PathBuf::from)
+        })
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Judge one event of `agent` given as JSON `input`, and answer in its protocol. Never fails:
+/// what cannot be judged is blocked.
+pub fn answer(agent: Agent, input: &[u8], options: &GuardOptions) -> Reply {
+    let value = match parse_json(input) {
+        Ok(value) => value,
+        Err(error) => return failure(agent, &error.to_string()),
+    };
+    let parsed = match agent {
+        Agent::ClaudeCode => claude::event(&value),
+        Agent::Cursor => cursor::event(&value),
+        Agent::Gemini => gemini::event(&value),
+    };
+    let event = match parsed {
+        Ok(event) => event,
+        Err(error) => return failure(agent, &error.to_string()),
+    };
+    let decision = guard::judge(&event, options);
+    match agent {
+        Agent::ClaudeCode => claude::reply(&value, &decision),
+        Agent::Cursor => cursor::reply(&value, &decision),
+        Agent::Gemini => gemini::reply(&value, &decision),
+    }
+}
+
+/// The block for an event that could not be judged.
+fn failure(agent: Agent, why: &str) -> Reply {
+    let message = format!("leakgate blocked this because it could not check it: {why}");
+    let message = crate::mask::mask_name(&message).into_owned();
+    match agent {
+        Agent::ClaudeCode | Agent::Gemini => Reply {
+            stdout: String::new(),
+            stderr: format!("{message}\n"),
+            exit: 2,
+        },
+        Agent::Cursor => cursor::failure(&message),
+    }
+}
