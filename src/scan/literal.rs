@@ -63,9 +63,6 @@ const PASSWORD_WORDS: &[&str] = &[
     "pword",
 ];
 
-/// Key words after the password word that say how it is written, not what it is.
-const ENCODING_TAIL_WORDS: &[&str] = &["value", "val", "str", "string", "plain", "plaintext"];
-
 /// Values that stand for a password, describe one or configure one, rather than being one.
 /// Real weak passwords (`admin`, `hunter2`) are here too: they are the defaults of every
 /// tutorial and docker-compose file, and placeholders more often than credentials.
@@ -163,18 +160,10 @@ pub fn key_names_password(key: &[u8]) -> bool {
     if !value::key_names_secret(key) {
         return false;
     }
-    let mut words = value::key_words(key);
-    while words.len() > 1
-        && words
-            .last()
-            .is_some_and(|w| ENCODING_TAIL_WORDS.contains(&w.as_str()))
-    {
-        words.pop();
-    }
-    let Some(last) = words.last() else {
+    let words = value::meaning_words(key);
+    let Some(last) = words.last().map(String::as_str) else {
         return false;
     };
-    let last = last.trim_end_matches(|c: char| c.is_ascii_digit());
     PASSWORD_WORDS.contains(&last)
         // Run together: `PGPASSWORD`, `dbpassword`, `adminpwd`.
         || ["password", "passwd", "passphrase", "secret"]

@@ -1562,9 +1562,9 @@ const ENCODING_TAIL_WORDS: &[&str] = &[
     "data", "base",
 ];
 
-/// Does this key name a secret? (`DB_PASSWORD`, `apiKey`, `client_secret`, `GITHUB_PAT`: yes;
-/// `password_hash`, `token_url`, `primary_key`, `max_tokens`: no.)
-pub fn key_names_secret(key: &[u8]) -> bool {
+/// The words of a key that say what it holds: trailing digits dropped (`password2`), and
+/// trailing words that say how it is written (`password_b64`: see `ENCODING_TAIL_WORDS`).
+pub fn meaning_words(key: &[u8]) -> Vec<String> {
     let mut words: Vec<String> = key_words(key)
         .into_iter()
         .map(|w| w.trim_end_matches(|c: char| c.is_ascii_digit()).to_owned())
@@ -1577,6 +1577,13 @@ pub fn key_names_secret(key: &[u8]) -> bool {
     {
         words.pop();
     }
+    words
+}
+
+/// Does this key name a secret? (`DB_PASSWORD`, `apiKey`, `client_secret`, `GITHUB_PAT`: yes;
+/// `password_hash`, `token_url`, `primary_key`, `max_tokens`: no.)
+pub fn key_names_secret(key: &[u8]) -> bool {
+    let words = meaning_words(key);
     let Some(last) = words.last() else {
         return false;
     };
