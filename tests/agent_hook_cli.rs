@@ -401,6 +401,17 @@ fn the_configuration_of_the_events_directory_is_honoured() {
         )),
         "deny"
     );
+    // `..` cannot walk a write out of an allowlisted directory: the path is judged as the
+    // file it names.
+    assert_eq!(
+        decision(hook(
+            &allowed,
+            "claude-code",
+            &write(&allowed, "docs/../src/a.py"),
+            &[]
+        )),
+        "deny"
+    );
 
     // Run from elsewhere: the event's `cwd` decides which configuration applies.
     let answer = leakgate()

@@ -21,7 +21,7 @@ pub mod guard;
 pub mod install;
 pub mod shell;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub use guard::GuardOptions;
 
@@ -151,12 +151,37 @@ impl Event {
     /// A path the agent gave, relative to the event's directory when it is not absolute.
     pub fn resolve(&self, path: &str) -> PathBuf {
         let path = PathBuf::from(path);
-        if path.is_absolute() {
+        let joined = if path.is_absolute() {
             path
         } else {
             self.cwd.join(path)
+        };
+        lexically_normal(&joined)
+    }
+}
+
+/// `path` with `.` dropped and each `..` taking its parent away, without asking the file
+/// system: the path a tool will write, so that `tests/fixtures/../../src/a.py` is judged as
+/// `src/a.py` (by allowlists and test-fixture globs) and not as a fixture.
+fn lexically_normal(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                // Above the root is the root.
+                if !matches!(
+                    out.components().next_back(),
+                    None | Some(Component::RootDir | Component::Prefix(_))
+                ) {
+                    out.pop();
+                }
+            }
+            other => out.push(other.as_os_str()),
         }
     }
+    out
 }
 
 /// What the guard decided.

@@ -675,7 +675,7 @@ impl<'r> Scanner<'r> {
             let (line, column) = partner_lines.position(data, start);
             related[index].push(finding::Related { line, column });
         }
-        // A file named after a secret it holds (`qthnzv.yaml` with `password: qthnzv`): its
+        // A file named after a secret it holds (a weak password as its own file's name): its
         // findings name it masked, as the shape-based masking of names cannot know that one.
         let masked_provenance;
         let provenance = match &forms {
