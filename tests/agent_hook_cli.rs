@@ -633,3 +633,36 @@ fn confidence_decides_what_blocks_as_check_does() {
         "deny"
     );
 }
+
+/// A known tool's input in a shape the guard did not expect (a field a newer agent adds, a
+/// `content` that is not a string) is still read: nothing in a call goes unread.
+#[test]
+fn a_secret_in_an_unexpected_field_of_a_known_tool_is_denied() {
+    let token = secret(1411);
+    let tree = Tree::new();
+    for input in [
+        serde_json::json!({"file_path": tree.child("a.py"), "content": [format!("k = '{token}'")]}),
+        serde_json::json!({"file_path": tree.child("a.py"), "content": "", "contents": format!("k = '{token}'")}),
+        serde_json::json!({"command": "true", "env": {"GITHUB_TOKEN": token}}),
+    ] {
+        let tool = if input.get("command").is_some() {
+            "Bash"
+        } else {
+            "Write"
+        };
+        let event = serde_json::json!({
+            "hook_event_name": "PreToolUse",
+            "cwd": tree.path(),
+            "tool_name": tool,
+            "tool_input": input,
+        });
+        let answer = hook(&tree, "claude-code", &event.to_string(), &[]);
+        assert_eq!(
+            answer.json()["hookSpecificOutput"]["permissionDecision"],
+            "deny",
+            "{tool}: {}",
+            answer.stdout
+        );
+        answer.hides(&token);
+    }
+}

@@ -100,10 +100,13 @@ fn tool_call(event: &mut Event, tool: &str, input: &Value) {
             event.scan("new_source", cell, field(input, "new_source"));
         }
         "Bash" => event.scan_command(field(input, "command")),
+        // What a read risks is the file's text, judged as a read (its path was written by
+        // the model itself).
         "Read" => {
             if let Some(path) = file {
                 event.reads.push(path);
             }
+            return;
         }
         "WebFetch" => {
             event.scan("url", "(url)", field(input, "url"));
@@ -111,7 +114,45 @@ fn tool_call(event: &mut Event, tool: &str, input: &Value) {
         }
         "WebSearch" => event.scan("query", "(query)", field(input, "query")),
         // MCP tools and any other tool: every string of the arguments, keys included.
-        _ => event.scan_json("input", Some(input)),
+        _ => {
+            event.scan_json("input", Some(input));
+            return;
+        }
+    }
+    scan_the_rest(event, input);
+}
+
+/// The fields [`tool_call`] reads as text, when they are strings; and those it must not read
+/// (`old_string`: an edit that removes a secret is no leak).
+const READ_AS_TEXT: &[&str] = &[
+    "content",
+    "new_string",
+    "new_source",
+    "command",
+    "url",
+    "prompt",
+    "query",
+];
+const NOT_WRITTEN: &[&str] = &["old_string", "edits"];
+
+/// Every other string of a known tool's input, as JSON: a field a newer version of the agent
+/// adds, a `content` that is not a string, a secret typed into a path. Nothing in a call goes
+/// unread because its shape was unexpected.
+fn scan_the_rest(event: &mut Event, input: &Value) {
+    let Some(map) = input.as_object() else {
+        event.scan_json("input", Some(input));
+        return;
+    };
+    let rest: serde_json::Map<String, Value> = map
+        .iter()
+        .filter(|(key, value)| {
+            !NOT_WRITTEN.contains(&key.as_str())
+                && !(value.is_string() && READ_AS_TEXT.contains(&key.as_str()))
+        })
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    if !rest.is_empty() {
+        event.scan_json("input", Some(&Value::Object(rest)));
     }
 }
 
