@@ -146,8 +146,8 @@ fn scan_the_rest(event: &mut Event, input: &Value) {
     let rest: serde_json::Map<String, Value> = map
         .iter()
         .filter(|(key, value)| {
-            !NOT_WRITTEN.contains(&key.as_str())
-                && !(value.is_string() && READ_AS_TEXT.contains(&key.as_str()))
+            let read_already = value.is_string() && READ_AS_TEXT.contains(&key.as_str());
+            !(NOT_WRITTEN.contains(&key.as_str()) || read_already)
         })
         .map(|(key, value)| (key.clone(), value.clone()))
         .collect();
