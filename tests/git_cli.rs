@@ -398,3 +398,40 @@ fn history_of_a_shallow_clone_says_where_it_stops() {
         "{stdout}"
     );
 }
+
+/// A merge that adds content of its own (a conflict resolved with a secret) is scanned in
+/// `--per-commit` (the pre-push hook's mode); a merge that only joins its parents adds nothing
+/// the merged commits did not already report.
+#[test]
+fn per_commit_scans_what_a_merge_itself_adds() {
+    let repo = TestRepo::new();
+    repo.write("README.md", "hello\n");
+    let base = repo.commit_all("base");
+    repo.git(&["checkout", "-q", "-b", "side"]);
+    let side_secret = fake("ghp_", 5101, 36, ALNUM);
+    repo.write("side.py", format!("T = \"{side_secret}\"\n"));
+    repo.commit_all("side");
+    repo.git(&["checkout", "-q", "-"]);
+    repo.write("main.txt", "main\n");
+    repo.commit_all("main");
+    repo.git(&["merge", "-q", "--no-ff", "--no-commit", "side"]);
+    let own_secret = fake("ghp_", 5102, 36, ALNUM);
+    repo.write("merged.py", format!("T = \"{own_secret}\"\n"));
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "-m", "merge side"]);
+
+    let range = format!("{base}..HEAD");
+    let run = run_json(
+        repo.leakgate()
+            .args(["scan", "--range", &range, "--per-commit"]),
+    );
+    assert_eq!(run.status, Some(1), "{:?}", run.messages);
+    let mut paths: Vec<String> = run
+        .findings()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    paths.sort();
+    assert_eq!(paths, vec!["merged.py", "side.py"]);
+    assert!(!run.stdout.contains(&own_secret) && !run.stdout.contains(&side_secret));
+}

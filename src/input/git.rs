@@ -296,7 +296,11 @@ pub fn per_commit(
     for id in commits {
         let commit = repo.find_commit(id)?;
         if commit.parent_count() > 1 {
-            // A merge's changes were made by the commits it merges, which are walked too.
+            // A merge's changes were mostly made by the commits it merges, which are walked
+            // too; but a merge can add content of its own (a conflict resolved with a secret,
+            // an "evil merge"): the files it leaves unlike every parent are its own.
+            totals.commits += 1;
+            feed_merge_own_changes(repo, &commit, max_file_size, sink, &mut totals)?;
             continue;
         }
         totals.commits += 1;
@@ -372,6 +376,53 @@ fn feed_messages(repo: &Repository, commits: &[Oid], sink: &dyn Sink) -> Result<
 }
 
 /// Feed what `commit`'s tree adds over `old_tree`, every blob attributed to `commit`.
+/// Feed the files a merge leaves unlike every one of its parents (their lines added over the
+/// first parent): what the merge itself wrote.
+fn feed_merge_own_changes(
+    repo: &Repository,
+    merge: &git2::Commit<'_>,
+    max_file_size: u64,
+    sink: &dyn Sink,
+    totals: &mut GitTotals,
+) -> Result<(), GitError> {
+    let tree = merge.tree()?;
+    let mut own: Option<std::collections::BTreeSet<Vec<u8>>> = None;
+    for parent in merge.parents() {
+        let diff = repo.diff_tree_to_tree(Some(&parent.tree()?), Some(&tree), None)?;
+        let changed: std::collections::BTreeSet<Vec<u8>> = diff
+            .deltas()
+            .filter_map(|d| d.new_file().path_bytes().map(<[u8]>::to_vec))
+            .collect();
+        own = Some(match own {
+            None => changed,
+            Some(so_far) => so_far.intersection(&changed).cloned().collect(),
+        });
+    }
+    let Some(own) = own.filter(|own| !own.is_empty()) else {
+        return Ok(());
+    };
+    let mut options = diff_options();
+    options.disable_pathspec_match(true);
+    for path in &own {
+        options.pathspec(path.as_slice());
+    }
+    let first = merge.parent(0)?.tree()?;
+    let mut diff = repo.diff_tree_to_tree(Some(&first), Some(&tree), Some(&mut options))?;
+    let info = commit_info(merge);
+    feed_diff(
+        repo,
+        &mut diff,
+        max_file_size,
+        sink,
+        totals,
+        |path, blob| Provenance::Commit {
+            path: path.to_owned(),
+            blob: blob.to_string(),
+            commit: info.clone(),
+        },
+    )
+}
+
 fn feed_tree_diff(
     repo: &Repository,
     old_tree: Option<&Tree<'_>>,
