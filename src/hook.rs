@@ -198,9 +198,32 @@ scan() {{
   [ "$code" -gt "$status" ] && status=$code
   return 0
 }}
+scan_object() {{
+  git cat-file -p "$1" | "$LEAKGATE" scan - --stdin-filename "$2"
+  code=$?
+  [ "$code" -gt "$status" ] && status=$code
+  return 0
+}}
 while read -r local_ref local_sha remote_ref remote_sha; do
   [ -n "$local_sha" ] || continue
   is_zero "$local_sha" && continue
+  # A tag's message, and a ref to a blob or a tree (no commit to walk), are scanned as they are.
+  kind=$(git cat-file -t "$local_sha" 2>/dev/null)
+  if [ "$kind" = tag ]; then
+    scan_object "$local_sha" "(tag message of $local_ref)"
+    local_sha=$(git rev-parse -q --verify "$local_sha^{{}}" 2>/dev/null)
+    kind=$(git cat-file -t "$local_sha" 2>/dev/null)
+  fi
+  case "$kind" in
+    commit) ;;
+    blob) scan_object "$local_sha" "$local_ref"; continue ;;
+    tree)
+      for blob in $(git ls-tree -r "$local_sha" | awk '$2 == "blob" {{ print $3 }}'); do
+        scan_object "$blob" "$local_ref:$blob"
+      done
+      continue ;;
+    *) echo "leakgate: cannot read what $local_ref points at: refusing the push" >&2; status=2; continue ;;
+  esac
   if ! is_zero "$remote_sha" && git cat-file -e "$remote_sha^{{commit}}" 2>/dev/null; then
     scan --range "$remote_sha..$local_sha" --per-commit
     continue

@@ -331,6 +331,32 @@ fn pre_push_scans_a_new_branch_from_where_it_left_the_remote_and_allows_deletion
 }
 
 #[test]
+fn pre_push_scans_tags_of_blobs_and_trees_and_tag_messages() {
+    let (repo, _remote) = pushed_repo();
+    let token = fake("ghp_", 157, 36, ALNUM);
+    // A tag pointing at a blob: no commit to walk.
+    let blob = repo.path().join("secret.txt");
+    std::fs::write(&blob, format!("GITHUB_TOKEN={token}\n")).expect("write");
+    let sha = repo.git(&["hash-object", "-w", "secret.txt"]);
+    std::fs::remove_file(&blob).expect("remove");
+    repo.git(&["tag", "blobtag", sha.trim()]);
+    let (code, text) = git_in(repo.path(), &["push", "origin", "refs/tags/blobtag"]);
+    assert_ne!(code, Some(0), "{text}");
+    assert!(!text.contains(&token), "{text}");
+    // An annotated tag on a commit the remote has: its message is all new.
+    repo.git(&[
+        "tag",
+        "-a",
+        "msgtag",
+        "-m",
+        &format!("release with GITHUB_TOKEN={token}"),
+    ]);
+    let (code, text) = git_in(repo.path(), &["push", "origin", "refs/tags/msgtag"]);
+    assert_ne!(code, Some(0), "{text}");
+    assert!(!text.contains(&token), "{text}");
+}
+
+#[test]
 fn baseline_dash_o_writes_the_baseline_where_it_says() {
     let repo = TestRepo::new();
     repo.write("deploy.sh", format!("API_TOKEN={}\n", password(154)));
