@@ -408,19 +408,7 @@ fn feed_merge_own_changes(
     }
     let first = merge.parent(0)?.tree()?;
     let mut diff = repo.diff_tree_to_tree(Some(&first), Some(&tree), Some(&mut options))?;
-    let info = commit_info(merge);
-    feed_diff(
-        repo,
-        &mut diff,
-        max_file_size,
-        sink,
-        totals,
-        |path, blob| Provenance::Commit {
-            path: path.to_owned(),
-            blob: blob.to_string(),
-            commit: info.clone(),
-        },
-    )
+    feed_commit_diff(repo, &mut diff, merge, max_file_size, sink, totals)
 }
 
 fn feed_tree_diff(
@@ -433,19 +421,26 @@ fn feed_tree_diff(
 ) -> Result<(), GitError> {
     let mut diff =
         repo.diff_tree_to_tree(old_tree, Some(&commit.tree()?), Some(&mut diff_options()))?;
+    feed_commit_diff(repo, &mut diff, commit, max_file_size, sink, totals)
+}
+
+/// Feed the added lines of `diff`, the change `commit` made, each file labelled with it.
+fn feed_commit_diff(
+    repo: &Repository,
+    diff: &mut git2::Diff<'_>,
+    commit: &git2::Commit<'_>,
+    max_file_size: u64,
+    sink: &dyn Sink,
+    totals: &mut GitTotals,
+) -> Result<(), GitError> {
     let info = commit_info(commit);
-    feed_diff(
-        repo,
-        &mut diff,
-        max_file_size,
-        sink,
-        totals,
-        |path, blob| Provenance::Commit {
+    feed_diff(repo, diff, max_file_size, sink, totals, |path, blob| {
+        Provenance::Commit {
             path: path.to_owned(),
             blob: blob.to_string(),
             commit: info.clone(),
-        },
-    )
+        }
+    })
 }
 
 fn commits_in(repo: &Repository, range: Range) -> Result<Vec<Oid>, GitError> {
