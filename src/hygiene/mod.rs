@@ -201,6 +201,16 @@ pub fn fix_lines(root: &Path, missing: &[Required]) -> Vec<String> {
         .collect()
 }
 
+/// Every entry below `root`, ignore files off (hygiene looks at what git would see, ignored
+/// or not), symlinks not followed, `.git` and `node_modules` left out.
+fn files_below(root: &Path) -> ignore::Walk {
+    ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .follow_links(false)
+        .filter_entry(|e| e.file_name() != ".git" && e.file_name() != "node_modules")
+        .build()
+}
+
 /// Directories to test each pattern in: the root, a directory that does not exist (only the
 /// root rules reach it), and every directory with its own `.gitignore`.
 pub fn sample_dirs(root: &Path) -> Vec<String> {
@@ -293,11 +303,7 @@ pub fn personal_agent_files(
     let root = rules.root();
     let mut problems = Vec::new();
     let mut missing: Vec<Required> = Vec::new();
-    let walker = ignore::WalkBuilder::new(root)
-        .standard_filters(false)
-        .follow_links(false)
-        .filter_entry(|e| e.file_name() != ".git" && e.file_name() != "node_modules")
-        .build();
+    let walker = files_below(root);
     for entry in walker.flatten() {
         let Ok(relative) = entry.path().strip_prefix(root) else {
             continue;
@@ -378,11 +384,7 @@ pub fn sensitive_tracked(path: &str, content: &[u8]) -> Option<&'static str> {
 pub fn loose_permissions(root: &Path) -> Vec<Diagnostic> {
     use std::os::unix::fs::PermissionsExt;
     let mut problems = Vec::new();
-    let walker = ignore::WalkBuilder::new(root)
-        .standard_filters(false)
-        .follow_links(false)
-        .filter_entry(|e| e.file_name() != ".git" && e.file_name() != "node_modules")
-        .build();
+    let walker = files_below(root);
     for entry in walker.flatten() {
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
