@@ -784,6 +784,10 @@ pub fn agent_install(
         home: std::env::var_os("HOME")
             .filter(|h| !h.is_empty())
             .map(PathBuf::from),
+        // The XDG spec ignores a relative value.
+        state_home: std::env::var_os("XDG_STATE_HOME")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute()),
         program,
     }
 }

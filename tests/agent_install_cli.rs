@@ -1,21 +1,43 @@
 //! `leakgate install-hook --agent …`: leakgate's entries merged into real settings files that
-//! hold other settings and other hooks, idempotently, with a backup, keeping the file's mode
-//! and symlinks; `--uninstall` removes exactly what was added.
+//! hold other settings and other hooks, idempotently, with a backup outside the project,
+//! keeping the file's mode, its values as written and its key order, and writing through a
+//! symlink only inside the scope's root; a user's changes to our entries are kept, and
+//! `--uninstall` removes exactly what was added.
 
 mod common;
 
 use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
 
-use common::Tree;
+use common::{TestRepo, Tree};
 use serde_json::{Value, json};
 
-fn install(tree: &Tree, args: &[&str]) -> std::process::Output {
-    tree.leakgate()
-        .env("HOME", tree.child("home"))
+/// `leakgate install-hook ARGS` run in `dir`, with `home` as the home directory.
+fn install_in(dir: &Path, home: &Path, args: &[&str]) -> std::process::Output {
+    common::leakgate()
+        .current_dir(dir)
+        .env("HOME", home)
+        .env_remove("XDG_STATE_HOME")
         .arg("install-hook")
         .args(args)
         .output()
         .expect("run leakgate")
+}
+
+fn install(tree: &Tree, args: &[&str]) -> std::process::Output {
+    install_in(tree.path(), &tree.child("home"), args)
+}
+
+/// The backup a run reported keeping (`kept the previous settings as PATH`).
+fn backup_of(out: &std::process::Output) -> Option<PathBuf> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.split_once("kept the previous settings as "))
+        .map(|(_, path)| PathBuf::from(path.trim()))
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).expect("meta").permissions().mode() & 0o777
 }
 
 /// Standard error with miette's line wrapping undone.
@@ -154,8 +176,9 @@ fn installing_merges_beside_other_settings_and_hooks_and_uninstalling_restores_t
         if case.agent == "claude-code" {
             assert_eq!(installed["hooks"]["PreToolUse"][1]["matcher"], "*");
         }
-        // The previous version is kept, the mode too.
-        let backup = tree.child(&format!("{}.leakgate-backup", case.file));
+        // The previous version is kept (outside the project), the mode too.
+        let backup = backup_of(&out).expect("a backup is reported");
+        assert!(backup.starts_with(tree.child("home/.local/state/leakgate/backups")));
         assert_eq!(std::fs::read_to_string(&backup).expect("backup"), original);
         let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
         assert_eq!(mode, 0o640, "{}", case.agent);
@@ -170,11 +193,7 @@ fn installing_merges_beside_other_settings_and_hooks_and_uninstalling_restores_t
             case.agent
         );
         assert_eq!(std::fs::read(&path).expect("read"), before);
-        assert!(
-            !tree
-                .child(&format!("{}.leakgate-backup.2", case.file))
-                .exists()
-        );
+        assert_eq!(backup_of(&again), None, "no second backup");
 
         // Uninstall: exactly the original settings.
         let out = install(&tree, &["--agent", case.agent, "--uninstall"]);
@@ -251,7 +270,7 @@ fn a_settings_file_that_is_not_json_is_never_rewritten() {
         std::fs::read_to_string(tree.child(".cursor/hooks.json")).expect("read"),
         "{ \"version\": 1, \"hooks\": "
     );
-    assert!(!tree.child(".cursor/hooks.json.leakgate-backup").exists());
+    assert!(!tree.child("home/.local/state/leakgate/backups").exists());
 
     tree.write(".gemini/settings.json", "{\"hooks\": []}");
     let out = install(&tree, &["--agent", "gemini"]);
@@ -323,4 +342,483 @@ fn agent_flags_are_checked() {
         "{said}"
     );
     assert_eq!(read(&tree, ".cursor/hooks.json")["version"], 1);
+}
+
+/// Item: an entry of ours the user changed (flags, a wrapper) is left exactly as they wrote it
+/// and counts as installed where it covers the event; one they moved into a narrower group
+/// (`Bash`) does not cover every tool, so a `*` group is added beside it, once, and the user is
+/// told where. The same for Gemini CLI's groups and Cursor's flat list.
+#[test]
+fn a_customised_entry_keeps_its_flags_and_a_narrowed_one_gets_every_tool_covered() {
+    let customised = "leakgate agent-hook claude-code --read deny";
+    let wrapped = "cd \"$CLAUDE_PROJECT_DIR\" && leakgate agent-hook claude-code";
+    let tree = Tree::new();
+    let existing = json!({
+        "hooks": {
+            "PreToolUse": [
+                {"matcher": "Bash", "hooks": [{"type": "command", "command": "leakgate agent-hook claude-code"}]}
+            ],
+            "PostToolUse": [
+                {"matcher": "*", "hooks": [{"type": "command", "command": customised, "timeout": 30}]}
+            ],
+            "UserPromptSubmit": [{"hooks": [{"type": "command", "command": wrapped}]}]
+        }
+    });
+    tree.write(".claude/settings.json", existing.to_string());
+    let out = install(&tree, &["--agent", "claude-code"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("installed 1 leakgate claude-code hook entries"),
+        "{said}"
+    );
+    assert!(
+        said.contains("hooks.PreToolUse[0].hooks[0]") && said.contains("`Bash`"),
+        "the narrowed entry is named: {said}"
+    );
+    let installed = read(&tree, ".claude/settings.json");
+    // The user's entries are untouched.
+    assert_eq!(
+        installed["hooks"]["PostToolUse"],
+        existing["hooks"]["PostToolUse"]
+    );
+    assert_eq!(
+        installed["hooks"]["UserPromptSubmit"],
+        existing["hooks"]["UserPromptSubmit"]
+    );
+    // The `Bash` group stays, and every tool is covered by a group added after it.
+    let pre = &installed["hooks"]["PreToolUse"];
+    assert_eq!(pre[0], existing["hooks"]["PreToolUse"][0]);
+    assert_eq!(pre[1]["matcher"], "*");
+    assert_eq!(
+        commands(&json!([pre[1]])),
+        vec!["leakgate agent-hook claude-code".to_owned()]
+    );
+    assert_eq!(pre.as_array().map(Vec::len), Some(2));
+
+    // Installing again changes nothing.
+    let before = std::fs::read(tree.child(".claude/settings.json")).expect("read");
+    let again = install(&tree, &["--agent", "claude-code"]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("already"));
+    assert_eq!(
+        std::fs::read(tree.child(".claude/settings.json")).expect("read"),
+        before
+    );
+
+    // Gemini CLI: a regex matcher naming some tools is not every tool; Cursor has no matcher,
+    // so a customised entry covers its event.
+    let tree = Tree::new();
+    tree.write(
+        ".gemini/settings.json",
+        json!({"hooks": {
+            "BeforeTool": [{"matcher": "run_shell_command|write_file", "hooks": [
+                {"name": "leakgate", "type": "command", "command": "leakgate agent-hook gemini --read deny"}
+            ]}]
+        }})
+        .to_string(),
+    );
+    let out = install(&tree, &["--agent", "gemini"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let before_tool = &read(&tree, ".gemini/settings.json")["hooks"]["BeforeTool"];
+    assert_eq!(before_tool[1]["matcher"], "*");
+    assert_eq!(
+        commands(&json!([before_tool[0]])),
+        vec!["leakgate agent-hook gemini --read deny".to_owned()]
+    );
+
+    let tree = Tree::new();
+    tree.write(
+        ".cursor/hooks.json",
+        json!({"version": 1, "hooks": {"beforeReadFile": [{"command": "leakgate agent-hook cursor --read deny"}]}})
+            .to_string(),
+    );
+    let out = install(&tree, &["--agent", "cursor"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let hooks = &read(&tree, ".cursor/hooks.json")["hooks"];
+    assert_eq!(
+        commands(&hooks["beforeReadFile"]),
+        vec!["leakgate agent-hook cursor --read deny".to_owned()]
+    );
+    assert_eq!(commands(&hooks["beforeShellExecution"]).len(), 1);
+}
+
+/// Item: uninstalling removes the entries as installed and keeps one the user changed, naming
+/// where it is and why; a file holding only changed entries is left as it is, and the run says
+/// so rather than "nothing to remove".
+#[test]
+fn uninstall_removes_what_it_added_and_names_the_changed_entry_it_kept() {
+    let tree = Tree::new();
+    tree.write(
+        ".claude/settings.json",
+        json!({"model": "opus"}).to_string(),
+    );
+    assert_eq!(
+        install(&tree, &["--agent", "claude-code"]).status.code(),
+        Some(0)
+    );
+    let mut settings = read(&tree, ".claude/settings.json");
+    settings["hooks"]["PostToolUse"][0]["hooks"][0]["command"] =
+        json!("leakgate agent-hook claude-code --read deny");
+    settings["hooks"]["UserPromptSubmit"][0]["hooks"][0]["timeout"] = json!(5);
+    tree.write(".claude/settings.json", settings.to_string());
+
+    let out = install(&tree, &["--agent", "claude-code", "--uninstall"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("removed 1 leakgate claude-code hook entries"),
+        "{said}"
+    );
+    for kept in [
+        "kept hooks.PostToolUse[0].hooks[0]",
+        "kept hooks.UserPromptSubmit[0].hooks[0]",
+    ] {
+        assert!(said.contains(kept), "{kept}: {said}");
+    }
+    assert!(said.contains("changed after it was installed"), "{said}");
+    let after = read(&tree, ".claude/settings.json");
+    assert!(after["hooks"].get("PreToolUse").is_none(), "{after}");
+    assert_eq!(
+        after["hooks"]["PostToolUse"],
+        settings["hooks"]["PostToolUse"]
+    );
+    assert_eq!(
+        after["hooks"]["UserPromptSubmit"],
+        settings["hooks"]["UserPromptSubmit"]
+    );
+
+    // Again: nothing of ours as installed is left; the kept entries are named again.
+    let before = std::fs::read(tree.child(".claude/settings.json")).expect("read");
+    let out = install(&tree, &["--agent", "claude-code", "--uninstall"]);
+    assert_eq!(out.status.code(), Some(0));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(!said.contains("nothing to remove"), "{said}");
+    assert!(
+        said.contains("kept hooks.PostToolUse[0].hooks[0]"),
+        "{said}"
+    );
+    assert_eq!(
+        std::fs::read(tree.child(".claude/settings.json")).expect("read"),
+        before
+    );
+}
+
+/// Item: the rewrite keeps every value as written (a big integer, `1.10`, `-0.0`, `1e400`,
+/// unicode escapes), the user's key order and indentation; uninstalling gives back the very
+/// bytes that were there.
+#[test]
+fn values_key_order_and_indentation_survive_install_and_uninstall() {
+    let original = concat!(
+        "{\n",
+        "    \"zeta\": 12345678901234567890,\n",
+        "    \"ratio\": 1.10,\n",
+        "    \"tiny\": -0.0,\n",
+        "    \"huge\": 1e400,\n",
+        "    \"name\": \"caf\\u00e9 \\ud83d\\ude00 \\/\",\n",
+        "    \"env\": {\n",
+        "        \"b\": \"2\",\n",
+        "        \"a\": \"1\"\n",
+        "    },\n",
+        "    \"hooks\": {\n",
+        "        \"Stop\": [\n",
+        "            {\n",
+        "                \"hooks\": [\n",
+        "                    {\n",
+        "                        \"type\": \"command\",\n",
+        "                        \"command\": \"say done\"\n",
+        "                    }\n",
+        "                ]\n",
+        "            }\n",
+        "        ]\n",
+        "    },\n",
+        "    \"apiKeyHelper\": null\n",
+        "}\n",
+    );
+    let tree = Tree::new();
+    tree.write(".claude/settings.json", original);
+    let out = install(&tree, &["--agent", "claude-code"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(tree.child(".claude/settings.json")).expect("read");
+    for written in [
+        "\"zeta\": 12345678901234567890,",
+        "\"ratio\": 1.10,",
+        "\"tiny\": -0.0,",
+        "\"huge\": 1e400,",
+        r#""name": "caf\u00e9 \ud83d\ude00 \/","#,
+        "        \"Stop\": [\n",
+    ] {
+        assert!(text.contains(written), "{written} in\n{text}");
+    }
+    let order: Vec<usize> = [
+        "\"zeta\"",
+        "\"ratio\"",
+        "\"name\"",
+        "\"env\"",
+        "\"b\"",
+        "\"a\"",
+        "\"hooks\"",
+        "\"apiKeyHelper\"",
+    ]
+    .iter()
+    .map(|key| text.find(key).expect(key))
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "keys out of order:\n{text}"
+    );
+    assert!(text.contains("\"Stop\"") && text.find("\"Stop\"") < text.find("\"PreToolUse\""));
+
+    let out = install(&tree, &["--agent", "claude-code", "--uninstall"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(tree.child(".claude/settings.json")).expect("read"),
+        original
+    );
+}
+
+/// Item: what the user had stays after an uninstall, empty or not: an empty event list, an
+/// empty `hooks`, an empty matcher group. Only what installing created is removed.
+#[test]
+fn empty_lists_and_objects_the_user_had_survive_uninstall() {
+    for (agent, file, existing) in [
+        (
+            "claude-code",
+            ".claude/settings.json",
+            json!({"hooks": {"PreToolUse": [], "UserPromptSubmit": [{"hooks": []}]}}),
+        ),
+        ("claude-code", ".claude/settings.json", json!({"hooks": {}})),
+        (
+            "cursor",
+            ".cursor/hooks.json",
+            json!({"version": 1, "hooks": {"beforeReadFile": []}}),
+        ),
+        (
+            "gemini",
+            ".gemini/settings.json",
+            json!({"hooks": {"BeforeTool": [], "AfterTool": []}}),
+        ),
+    ] {
+        let tree = Tree::new();
+        tree.write(file, existing.to_string());
+        let out = install(&tree, &["--agent", agent]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let out = install(&tree, &["--agent", agent, "--uninstall"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(read(&tree, file), existing, "{agent}");
+    }
+    // Lists and `hooks` that installing created go again.
+    let tree = Tree::new();
+    tree.write(
+        ".claude/settings.json",
+        json!({"model": "opus"}).to_string(),
+    );
+    install(&tree, &["--agent", "claude-code"]);
+    install(&tree, &["--agent", "claude-code", "--uninstall"]);
+    assert_eq!(
+        read(&tree, ".claude/settings.json"),
+        json!({"model": "opus"})
+    );
+}
+
+/// Item: a settings file (or its directory) that is a symlink is written through only when it
+/// leads to an existing file inside the scope's root; a dangling link or one leading out is
+/// refused with exit 2, naming the link, and nothing is written anywhere.
+#[test]
+fn a_symlink_leading_nowhere_or_out_of_the_scope_is_refused() {
+    let outside = Tree::new();
+    outside.write("victim.json", "{\"model\": \"opus\"}");
+    outside.write("dir/.keep", "");
+    let victim = std::fs::read(outside.child("victim.json")).expect("read");
+
+    // (link, where it points, what must not appear)
+    let cases: Vec<(&str, PathBuf, PathBuf)> = vec![
+        (
+            ".claude/settings.json",
+            outside.child("victim.json"),
+            outside.child("victim.json"),
+        ),
+        (
+            ".claude/settings.json",
+            PathBuf::from("missing.json"),
+            PathBuf::from(".claude/missing.json"),
+        ),
+        (
+            ".claude/settings.json",
+            outside.child("new.json"),
+            outside.child("new.json"),
+        ),
+        (
+            ".claude",
+            outside.child("dir"),
+            outside.child("dir/settings.json"),
+        ),
+    ];
+    for (link, target, never) in cases {
+        let tree = Tree::new();
+        std::fs::create_dir_all(tree.child(".claude")).expect("mkdir");
+        if link == ".claude" {
+            std::fs::remove_dir(tree.child(".claude")).expect("rmdir");
+        }
+        std::os::unix::fs::symlink(&target, tree.child(link)).expect("symlink");
+        let out = install(&tree, &["--agent", "claude-code"]);
+        assert_eq!(out.status.code(), Some(2), "{link} -> {}", target.display());
+        let said = stderr(&out);
+        assert!(said.contains("refusing to write"), "{said}");
+        assert!(
+            said.contains(&tree.child(link).display().to_string()),
+            "names the link: {said}"
+        );
+        let never = if never.is_absolute() {
+            never
+        } else {
+            tree.child(&never.to_string_lossy())
+        };
+        if never == outside.child("victim.json") {
+            assert_eq!(std::fs::read(&never).expect("read"), victim);
+        } else {
+            assert!(!never.exists(), "{} was created", never.display());
+        }
+        assert!(!tree.child("home/.local").exists(), "no backup either");
+    }
+
+    // User scope: a link inside the home directory is followed, the mode kept; one out of it
+    // is refused.
+    let home = Tree::new();
+    home.write("dotfiles/claude.json", "{\"model\": \"opus\"}");
+    std::fs::set_permissions(
+        home.child("dotfiles/claude.json"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .expect("chmod");
+    std::fs::create_dir_all(home.child(".claude")).expect("mkdir");
+    std::os::unix::fs::symlink(
+        "../dotfiles/claude.json",
+        home.child(".claude/settings.json"),
+    )
+    .expect("symlink");
+    let project = Tree::new();
+    let out = install_in(
+        project.path(),
+        home.path(),
+        &["--agent", "claude-code", "--scope", "user"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        std::fs::symlink_metadata(home.child(".claude/settings.json"))
+            .expect("meta")
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(mode(&home.child("dotfiles/claude.json")), 0o600);
+    let text = std::fs::read_to_string(home.child("dotfiles/claude.json")).expect("read");
+    assert!(text.contains("agent-hook claude-code"), "{text}");
+
+    std::fs::create_dir_all(home.child(".gemini")).expect("mkdir");
+    std::os::unix::fs::symlink(
+        outside.child("victim.json"),
+        home.child(".gemini/settings.json"),
+    )
+    .expect("symlink");
+    let out = install_in(
+        project.path(),
+        home.path(),
+        &["--agent", "gemini", "--scope", "user"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("outside"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(outside.child("victim.json")).expect("read"),
+        victim
+    );
+}
+
+/// Item: the backup is kept outside the project (in the user's state directory, mode 0600,
+/// named in the output), so `git status` after installing shows the settings file alone, and
+/// a secret the settings held is not copied anywhere a commit or another user could reach.
+#[test]
+fn the_backup_stays_out_of_the_repository_and_is_private() {
+    let repo = TestRepo::new();
+    let secret = common::fake("ghp_", 14, 36, common::ALNUM);
+    let original =
+        serde_json::to_string_pretty(&json!({"env": {"GITHUB_TOKEN": secret}})).expect("json");
+    repo.write(".claude/settings.json", &original);
+    repo.write("README.md", "project\n");
+    std::fs::set_permissions(
+        repo.path().join(".claude/settings.json"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .expect("chmod");
+    repo.commit_all("settings");
+
+    for state in [None, Some("xdg-state")] {
+        let home = Tree::new();
+        let mut cmd = common::leakgate();
+        cmd.current_dir(repo.path())
+            .env("HOME", home.path())
+            .env_remove("XDG_STATE_HOME")
+            .args(["install-hook", "--agent", "claude-code"]);
+        if let Some(state) = state {
+            cmd.env("XDG_STATE_HOME", home.child(state));
+        }
+        let out = cmd.output().expect("run");
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(
+            repo.git(&[
+                "status",
+                "--porcelain",
+                "--untracked-files=all",
+                "--ignored"
+            ]),
+            "M .claude/settings.json"
+        );
+        let backup = backup_of(&out).expect("the backup is named");
+        let dir = match state {
+            Some(state) => home.child(state),
+            None => home.child(".local/state"),
+        };
+        assert!(
+            backup.starts_with(dir.join("leakgate/backups")),
+            "{}",
+            backup.display()
+        );
+        assert_eq!(std::fs::read_to_string(&backup).expect("backup"), original);
+        assert_eq!(mode(&backup), 0o600);
+        assert_eq!(mode(&dir.join("leakgate/backups")), 0o700);
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!all.contains(&secret), "the secret is not echoed");
+        repo.git(&["checkout", "--", ".claude/settings.json"]);
+    }
+}
+
+/// An entry whose program path no longer exists (leakgate moved) would fail open at every tool
+/// call: installing again points it at this binary and keeps the rest of the user's command.
+#[test]
+fn an_entry_naming_a_missing_program_is_repointed_keeping_its_flags() {
+    let tree = Tree::new();
+    let gone = tree.child("old/bin/leakgate");
+    tree.write(
+        "home/.gemini/settings.json",
+        json!({"hooks": {"BeforeTool": [{"matcher": "*", "hooks": [
+            {"name": "leakgate", "type": "command", "command": format!("{} agent-hook gemini --read deny", gone.display())}
+        ]}]}})
+        .to_string(),
+    );
+    let out = install(&tree, &["--agent", "gemini", "--scope", "user"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("no longer exists"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let exe = assert_cmd::cargo::cargo_bin("leakgate");
+    let settings = read(&tree, "home/.gemini/settings.json");
+    assert_eq!(
+        commands(&settings["hooks"]["BeforeTool"]),
+        vec![format!("{} agent-hook gemini --read deny", exe.display())]
+    );
 }

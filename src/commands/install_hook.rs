@@ -144,25 +144,32 @@ pub fn run_agent(
     use crate::agent::install::{self, Installed};
     let mut notices = Vec::new();
     let agent = options.agent.name();
-    match install::install(options)? {
-        Installed::Unchanged { path } => notices.push(Notice::about(
-            &path,
-            if options.uninstall {
-                format!(
-                    "no leakgate {agent} hook in {}: nothing to remove",
-                    path.display()
-                )
-            } else {
-                format!(
-                    "the leakgate {agent} hooks are already in {}",
-                    path.display()
-                )
-            },
-        )),
+    let notes = match install::install(options)? {
+        Installed::Unchanged { path, notes } => {
+            // An uninstall that kept a changed entry says so in its notes instead.
+            if !options.uninstall || notes.is_empty() {
+                notices.push(Notice::about(
+                    &path,
+                    if options.uninstall {
+                        format!(
+                            "no leakgate {agent} hook in {}: nothing to remove",
+                            path.display()
+                        )
+                    } else {
+                        format!(
+                            "the leakgate {agent} hooks are already in {}",
+                            path.display()
+                        )
+                    },
+                ));
+            }
+            notes
+        }
         Installed::Written {
             path,
             backup,
             entries,
+            notes,
         } => {
             if let Some(backup) = backup {
                 notices.push(Notice::about(
@@ -184,7 +191,14 @@ pub fn run_agent(
                     )
                 },
             ));
+            notes
         }
+    };
+    for note in notes {
+        notices.push(Notice {
+            message: note,
+            path: None,
+        });
     }
     for warning in install::warnings(options) {
         notices.push(Notice {
