@@ -8,40 +8,9 @@
 //! own open-source SDK or CLI) documents are here; each validator is a pure function of the
 //! secret's bytes, so rules stay data and know nothing of the scanner.
 
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// A checksum scheme a rule's secrets must pass (`checksum = "…"` in a rules file).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Checksum {
-    /// GitHub's token format (`ghp_`, `gho_`, `ghu_`, `ghs_`), also used by npm (`npm_`): after
-    /// the prefix's `_`, 30 random base62 characters, then their CRC32 (IEEE) written in base62
-    /// (`0-9A-Za-z`) as 6 characters, zero-padded. GitHub engineering blog, "Behind GitHub's new
-    /// authentication token formats" (2021-04-05); GitHub changelog, "npm has a new access token
-    /// format" (2021-09-23).
-    GithubCrc32,
-    /// Grafana service account tokens (`glsa_<32 random>_<8 hex>`): the hex of the
-    /// little-endian CRC32 (IEEE) of everything before the last `_` (Grafana's own
-    /// `pkg/components/satokengen`).
-    GrafanaCrc32,
-    /// NATS nkeys (seeds `SU…`, `SA…`, `SO…`, …, and public keys): RFC 4648 base32 without
-    /// padding of the prefix bytes and the key, then their CRC16/XMODEM, little-endian (the
-    /// `nkeys` library's `strkey.go`).
-    NkeyCrc16,
-    /// Bitcoin Base58Check (WIF private keys, `xprv`/`tprv` extended keys): base58 whose last 4
-    /// bytes are the start of the double SHA-256 of the rest (Bitcoin wiki, "Base58Check
-    /// encoding").
-    Base58check,
-    /// Bech32 (BIP 173): human-readable part, `1`, data, then a 6-character checksum; used by
-    /// age secret keys (`AGE-SECRET-KEY-1…`, age's specification).
-    Bech32,
-    /// Private Packagist authentication tokens (`packagist_ort_…`, `_out_`, `_uut_`, `_cut_`):
-    /// the prefix, 60 random hex characters, then the CRC32 (IEEE) of prefix and random part in
-    /// lowercase hex, zero-padded to 8 characters (Private Packagist docs, "Composer
-    /// Authentication", "How to calculate the checksum").
-    PackagistCrc32,
-}
+pub use super::spec::Checksum;
 
 impl Checksum {
     /// The name a rules file uses.

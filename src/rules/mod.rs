@@ -15,193 +15,26 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use regex::bytes::{Regex, RegexBuilder};
-use serde::{Deserialize, Serialize};
 
+mod builtin;
 pub mod checksum;
 pub mod prefilter;
+pub mod spec;
 
 pub use checksum::Checksum;
 pub use prefilter::{Hit, KeywordPrefilter};
+use spec::RuleFile;
+pub use spec::{
+    AllowlistSpec, Confidence, RequiresSpec, RuleContext, RuleKind, RuleSpec, Severity,
+};
 
 /// The rule files compiled into the binary, as (file name, TOML text).
 pub const BUILTIN_RULE_FILES: &[(&str, &str)] =
     &include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
-/// What kind of evidence a rule looks for; decides which value checks apply and which rule wins
-/// when two matches overlap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RuleKind {
-    /// A provider format with a recognisable shape (`sk-ant-api03-…`, `AKIA…`, PEM blocks).
-    #[default]
-    Token,
-    /// A generic `key = value` assignment: the key must name a secret and the value must not be
-    /// a placeholder, a reference or an expression.
-    Assignment,
-    /// A risky setting, not a secret (an agent sandbox switched off): no entropy or placeholder
-    /// checks, and the matched value is shown, not redacted. Below `high` severity it is a
-    /// warning that fails the run only with `--strict`.
-    Policy,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Low,
-    Medium,
-    #[default]
-    High,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-        }
-    }
-}
-
-/// How sure leakgate is that a finding is a live credential: `high` for a provider format (or a
-/// decoded credential), `medium` for a generic secret-named key with a random-looking value,
-/// `low` for a weak literal password or a value in a test fixture. Confidence, not severity,
-/// decides whether a finding blocks (`--min-confidence`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Confidence {
-    Low,
-    Medium,
-    High,
-}
-
-impl Confidence {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Confidence::Low => "low",
-            Confidence::Medium => "medium",
-            Confidence::High => "high",
-        }
-    }
-
-    /// One level lower (a test fixture's credential); `low` stays `low`.
-    pub fn lowered(self) -> Confidence {
-        match self {
-            Confidence::High => Confidence::Medium,
-            Confidence::Medium | Confidence::Low => Confidence::Low,
-        }
-    }
-}
-
-/// A rule as written in a rules file.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleSpec {
-    pub id: String,
-    pub description: String,
-    pub keywords: Vec<String>,
-    pub regex: String,
-    #[serde(default)]
-    pub kind: RuleKind,
-    #[serde(default)]
-    pub severity: Severity,
-    /// How sure a match of this rule is; when absent, decided by its kind (see
-    /// [`RuleSpec::confidence`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub confidence: Option<Confidence>,
-    /// For an assignment rule whose context leaves no doubt that the value is a password (a
-    /// key naming a password, `mysql -p`, a credential constructor's password argument): a
-    /// literal too weak for the generic checks (short, all letters) is still reported, at
-    /// this confidence, unless it is a placeholder (see `scan::literal`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub weak_literals: Option<Confidence>,
-    #[serde(default)]
-    pub min_entropy: Option<f64>,
-    #[serde(default)]
-    pub multiline: bool,
-    /// Globs (gitignore-style, matched against the path) of the files the rule applies to;
-    /// empty means every file.
-    #[serde(default)]
-    pub paths: Vec<String>,
-    #[serde(default)]
-    pub allowlist: AllowlistSpec,
-    #[serde(default)]
-    pub examples: Vec<String>,
-    #[serde(default)]
-    pub negative_examples: Vec<String>,
-    /// Where the secret is revoked or rotated: an `https://` URL of the provider's own page.
-    /// After a leak it is the first thing a user needs, so every report carries it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revoke: Option<String>,
-    /// The checksum the secret must pass (`"github-crc32"`, …): a match whose checksum does
-    /// not verify is not reported (see [`Checksum`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub checksum: Option<Checksum>,
-    /// The partner a paired credential needs within a few lines (an AWS secret key's key id):
-    /// without it the secret is not reported by this rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requires: Option<RequiresSpec>,
-    /// The rule reads only text a decoder took from this context (`basic-auth`: the
-    /// `user:password` of a decoded Basic credential), never text as written; its keywords
-    /// name where such text is found but do not enter the prefilter (the decoder decides
-    /// where the rule runs).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context: Option<RuleContext>,
-}
-
-impl RuleSpec {
-    /// The rule's own confidence, else its kind's: a provider format is `high`, a generic
-    /// assignment `medium` (a policy finding is a fact about a setting: `high`).
-    pub fn confidence(&self) -> Confidence {
-        self.confidence.unwrap_or(match self.kind {
-            RuleKind::Token | RuleKind::Policy => Confidence::High,
-            RuleKind::Assignment => Confidence::Medium,
-        })
-    }
-}
-
-/// Where a decoder found a text, for the rules that read only such text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RuleContext {
-    /// `user:password`, decoded from an `Authorization: Basic` value, a Docker registry
-    /// `auth` or a `basic_auth` field.
-    BasicAuth,
-}
-
-/// The second half of a paired credential (`[rule.requires]`): a regex that must match within
-/// `within_lines` lines of the secret (before or after it, the secret's own line included).
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct RequiresSpec {
-    /// What the partner looks like. Its location is the group named `partner`, else group 1,
-    /// else the whole match.
-    pub regex: String,
-    /// How many lines away from the secret's line the partner may be (0: the same line).
-    pub within_lines: usize,
-}
-
 /// The most lines a partner may be away: the scanner searches that many lines around every
 /// keyword, so it stays a window, not the file.
 pub const MAX_WITHIN_LINES: usize = 50;
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct AllowlistSpec {
-    /// Regexes over the secret: a secret matching one is not reported.
-    #[serde(default)]
-    pub regexes: Vec<String>,
-    /// Substrings (case-insensitive) of the secret that mark it as a placeholder.
-    #[serde(default)]
-    pub stopwords: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RuleFile {
-    #[serde(default)]
-    rule: Vec<RuleSpec>,
-}
 
 /// A rules file that is not valid TOML or does not fit the schema, pointing at the spot.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -245,6 +78,9 @@ pub struct Rule {
     partner: OnceLock<Result<Regex, PatternError>>,
     allowlist: OnceLock<Result<SecretAllowlist, PatternError>>,
     paths: OnceLock<Option<globset::GlobSet>>,
+    /// A built-in rule's keywords' ids in the built-in prefilter (see [`builtin`]), as build.rs
+    /// wrote them; trusted only while the keywords are still those (`spec` is public).
+    keyword_ids: Option<&'static [u32]>,
 }
 
 /// The size limit for one compiled rule regex; generous, since rules are few.
@@ -391,6 +227,7 @@ impl Rule {
             partner: OnceLock::new(),
             allowlist: OnceLock::new(),
             paths: OnceLock::new(),
+            keyword_ids: None,
         }
     }
 
@@ -548,7 +385,7 @@ pub struct RuleSet {
     declared_texts: Vec<String>,
     prefilter: KeywordPrefilter,
     /// For each prefilter pattern, the rules that listed it as a keyword.
-    rules_by_keyword: Vec<Vec<usize>>,
+    rules_by_keyword: RulesByKeyword,
     /// The rules that read only decoded text of a context, with it: never in the prefilter.
     context_rules: Vec<(RuleContext, usize)>,
 }
@@ -560,46 +397,43 @@ impl RuleSet {
     }
 
     pub fn new(rules: Vec<Rule>) -> Result<Self, RuleError> {
-        let mut seen = std::collections::HashSet::new();
-        for rule in &rules {
-            if !seen.insert(rule.id().to_owned()) {
-                return Err(RuleError::Invalid {
-                    file: rule.origin.clone(),
-                    id: rule.id().to_owned(),
-                    message: "duplicate rule id".into(),
-                });
-            }
+        if let Some(rule) = first_duplicate(&rules) {
+            return Err(RuleError::Invalid {
+                file: rule.origin.clone(),
+                id: rule.id().to_owned(),
+                message: "duplicate rule id".into(),
+            });
         }
-        let mut keywords: Vec<String> = Vec::new();
-        let mut rules_by_keyword: Vec<Vec<usize>> = Vec::new();
-        let mut keyword_index: HashMap<String, usize> = HashMap::new();
         let mut context_rules = Vec::new();
+        let mut keyword_rules = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
-            if let Some(context) = rule.spec.context {
-                context_rules.push((context, index));
-                continue;
-            }
-            for keyword in &rule.spec.keywords {
-                let lower = keyword.to_ascii_lowercase();
-                match keyword_index.get(&lower) {
-                    Some(&p) => {
-                        if !rules_by_keyword[p].contains(&index) {
-                            rules_by_keyword[p].push(index);
-                        }
-                    }
-                    None => {
-                        keyword_index.insert(lower.clone(), keywords.len());
-                        keywords.push(lower);
-                        rules_by_keyword.push(vec![index]);
-                    }
-                }
+            match rule.spec.context {
+                Some(context) => context_rules.push((context, index)),
+                None => keyword_rules.push((index, rule)),
             }
         }
-        let prefilter = KeywordPrefilter::new(&keywords).map_err(|e| RuleError::Invalid {
-            file: "<all>".into(),
-            id: "<keywords>".into(),
-            message: e.to_string(),
-        })?;
+        // The built-in prefilter, borrowed from the binary, when it has every keyword (as it
+        // does for the built-in rules, some disabled or not, and for custom rules that reuse
+        // their keywords); else one built for these keywords. A keyword of a disabled rule
+        // that it still finds has no rule to run: the scan is the same.
+        let (prefilter, pairs) = match builtin_keyword_ids(&keyword_rules) {
+            Some(pairs) => (builtin::prefilter(), pairs),
+            None => (None, Vec::new()),
+        };
+        let (prefilter, pairs) = match prefilter {
+            Some(prefilter) => (prefilter, pairs),
+            None => {
+                let (keywords, pairs) = keyword_ids(&keyword_rules);
+                let prefilter =
+                    KeywordPrefilter::new(&keywords).map_err(|e| RuleError::Invalid {
+                        file: "<all>".into(),
+                        id: "<keywords>".into(),
+                        message: e.to_string(),
+                    })?;
+                (prefilter, pairs)
+            }
+        };
+        let rules_by_keyword = RulesByKeyword::new(prefilter.keyword_count(), pairs);
         Ok(RuleSet {
             rules,
             prefilter,
@@ -663,7 +497,7 @@ impl RuleSet {
     }
 
     pub fn rules_for_keyword(&self, pattern: usize) -> &[usize] {
-        &self.rules_by_keyword[pattern]
+        self.rules_by_keyword.get(pattern)
     }
 
     /// The rules that read the decoded text of `context` (and nothing else).
@@ -675,16 +509,99 @@ impl RuleSet {
     }
 }
 
-/// The built-in rule files translated to JSON at build time (build.rs): parsing it is several
-/// times faster than parsing the TOML, and start-up pays it on every run.
-const BUILTIN_RULES_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/builtin_rules.json"));
+/// The first rule (in order) whose id an earlier rule has, without hashing every id: ids are
+/// sorted by reference.
+fn first_duplicate(rules: &[Rule]) -> Option<&Rule> {
+    let mut order: Vec<usize> = (0..rules.len()).collect();
+    // Stable: among equal ids, the earliest stays first.
+    order.sort_by_key(|&i| rules[i].id());
+    (order.windows(2))
+        .filter(|pair| rules[pair[0]].id() == rules[pair[1]].id())
+        .map(|pair| pair[1])
+        .min()
+        .map(|i| &rules[i])
+}
 
-/// The built-in rules' examples, apart: only `rules check` reads them (see build.rs).
-const BUILTIN_EXAMPLES_JSON: &str =
-    include_str!(concat!(env!("OUT_DIR"), "/builtin_examples.json"));
+/// Every (keyword id, rule index) pair in the built-in prefilter's ids, or `None` if a keyword
+/// is not one of its keywords. A built-in rule brings its ids (checked against its keywords,
+/// which are public and may have changed); any other keyword is looked up.
+fn builtin_keyword_ids(rules: &[(usize, &Rule)]) -> Option<Vec<(u32, usize)>> {
+    let mut pairs = Vec::new();
+    for &(index, rule) in rules {
+        let keywords = &rule.spec.keywords;
+        let known = rule.keyword_ids.filter(|ids| {
+            ids.len() == keywords.len()
+                && (ids.iter().zip(keywords))
+                    .all(|(&id, keyword)| builtin::keyword(id).eq_ignore_ascii_case(keyword))
+        });
+        match known {
+            Some(ids) => pairs.extend(ids.iter().map(|&id| (id, index))),
+            None => {
+                for keyword in keywords {
+                    let id = builtin::keyword_id(&keyword.to_ascii_lowercase())?;
+                    pairs.push((id, index));
+                }
+            }
+        }
+    }
+    Some(pairs)
+}
+
+/// The keywords of these rules (lowercased, each once, in order of first use) and every
+/// (keyword id, rule index) pair: for a prefilter built at run time.
+fn keyword_ids(rules: &[(usize, &Rule)]) -> (Vec<String>, Vec<(u32, usize)>) {
+    let mut keywords: Vec<String> = Vec::new();
+    let mut index_of: HashMap<String, u32> = HashMap::new();
+    let mut pairs = Vec::new();
+    for &(index, rule) in rules {
+        for keyword in &rule.spec.keywords {
+            let lower = keyword.to_ascii_lowercase();
+            let next = u32::try_from(keywords.len()).unwrap_or(u32::MAX);
+            let id = *index_of.entry(lower).or_insert_with_key(|lower| {
+                keywords.push(lower.clone());
+                next
+            });
+            pairs.push((id, index));
+        }
+    }
+    (keywords, pairs)
+}
+
+/// For each keyword id, the rules that list the keyword, in rule order, each once: one flat
+/// list with offsets, rather than a vector per keyword.
+#[derive(Debug)]
+struct RulesByKeyword {
+    /// The rules of keyword `k` are `rules[starts[k]..starts[k + 1]]`.
+    starts: Vec<u32>,
+    rules: Vec<usize>,
+}
+
+impl RulesByKeyword {
+    fn new(keywords: usize, mut pairs: Vec<(u32, usize)>) -> Self {
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut starts = vec![0u32; keywords + 1];
+        for &(id, _) in &pairs {
+            if let Some(count) = starts.get_mut(id as usize + 1) {
+                *count += 1;
+            }
+        }
+        for k in 0..keywords {
+            starts[k + 1] += starts[k];
+        }
+        RulesByKeyword {
+            starts,
+            rules: pairs.into_iter().map(|(_, rule)| rule).collect(),
+        }
+    }
+
+    fn get(&self, keyword: usize) -> &[usize] {
+        &self.rules[self.starts[keyword] as usize..self.starts[keyword + 1] as usize]
+    }
+}
 
 /// The examples of one built-in rule.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct BuiltinExamples {
     pub file: String,
     pub id: String,
@@ -695,11 +612,11 @@ pub struct BuiltinExamples {
 /// The examples and negative examples of every built-in rule, which the rules that
 /// [`builtin_rules`] gives do not carry (start-up need not read them).
 pub fn builtin_examples() -> Vec<BuiltinExamples> {
-    match serde_json::from_str::<Vec<BuiltinExamples>>(BUILTIN_EXAMPLES_JSON) {
-        Ok(examples) => examples,
+    match builtin::examples() {
+        Some(examples) => examples,
         // The rules file that does not fit the schema fails `builtin_rules` first, with the
         // TOML parser pointing at the spot; from TOML here too.
-        Err(_) => BUILTIN_RULE_FILES
+        None => BUILTIN_RULE_FILES
             .iter()
             .filter_map(|(file, text)| parse_rule_file(file, text).ok())
             .flatten()
@@ -713,27 +630,13 @@ pub fn builtin_examples() -> Vec<BuiltinExamples> {
     }
 }
 
-#[derive(Deserialize)]
-struct BuiltinFile {
-    file: String,
-    rule: Vec<RuleSpec>,
-}
-
 /// The rules of every built-in rules file (not yet compiled), without their examples (see
-/// [`builtin_examples`]).
+/// [`builtin_examples`]): copied from the tables build.rs wrote (see `builtin`).
 pub fn builtin_rules() -> Result<Vec<Rule>, RuleError> {
-    match serde_json::from_str::<Vec<BuiltinFile>>(BUILTIN_RULES_JSON) {
-        Ok(files) => Ok(files
-            .into_iter()
-            .flat_map(|f| {
-                let file = f.file;
-                f.rule
-                    .into_iter()
-                    .map(move |spec| Rule::new(spec, file.clone()))
-            })
-            .collect()),
+    match builtin::rules() {
+        Some(rules) => Ok(rules),
         // A file that does not fit the schema: the TOML parser points at the spot.
-        Err(_) => {
+        None => {
             let mut rules = Vec::new();
             for (file, text) in BUILTIN_RULE_FILES {
                 rules.extend(parse_rule_file(file, text)?);
@@ -762,11 +665,12 @@ pub fn parse_rule_file(file: &str, text: &str) -> Result<Vec<Rule>, RuleError> {
 
 #[cfg(test)]
 mod tests {
-    use super::is_https_url;
+    use super::{KeywordPrefilter, RuleError, RuleSet, is_https_url};
 
-    /// The JSON start-up reads is the TOML as written: the same rules, fields and order.
+    /// The tables start-up copies the built-in rules from (build.rs) are the TOML as written:
+    /// the same rules, fields and order.
     #[test]
-    fn builtin_json_is_the_toml() {
+    fn builtin_tables_are_the_toml() {
         let mut from_json = super::builtin_rules().expect("built-in rules");
         let examples = super::builtin_examples();
         assert_eq!(examples.len(), from_json.len());
@@ -796,6 +700,109 @@ mod tests {
         };
         assert!(from_toml.len() > 200);
         assert_eq!(as_value(&from_json), as_value(&from_toml));
+    }
+
+    /// The prefilter start-up borrows from the binary is the one built from the rules' keywords
+    /// at run time.
+    #[test]
+    fn builtin_prefilter_is_the_one_built_from_the_rules() {
+        let rules = super::builtin_rules().expect("built-in rules");
+        let keyword_rules: Vec<(usize, &super::Rule)> = (rules.iter().enumerate())
+            .filter(|(_, r)| r.spec.context.is_none())
+            .collect();
+        let (keywords, _) = super::keyword_ids(&keyword_rules);
+        let built = KeywordPrefilter::new(&keywords).expect("prefilter");
+        let borrowed = super::builtin::prefilter().expect("tables");
+        let (built, borrowed) = (built.tables(), borrowed.tables());
+        assert_eq!(built.classes, borrowed.classes);
+        assert_eq!(built.stride, borrowed.stride);
+        assert_eq!(built.transitions, borrowed.transitions);
+        assert_eq!(built.starts, borrowed.starts);
+        assert_eq!(built.ends, borrowed.ends);
+        assert_eq!(built.lengths, borrowed.lengths);
+        assert!(keywords.len() > 500);
+    }
+
+    /// Each keyword's rules, found by the rule set's prefilter: the rules that list it (in any
+    /// case), whether the prefilter is the built-in one or one built for the rules.
+    fn assert_keywords_find_their_rules(set: &RuleSet) {
+        for rule in set.rules().iter().filter(|r| r.spec.context.is_none()) {
+            for keyword in &rule.spec.keywords {
+                let mut found = None;
+                set.prefilter()
+                    .for_each_hit(keyword.as_bytes(), 0, keyword.len(), |hit| {
+                        if (hit.start, hit.end) == (0, keyword.len()) {
+                            found = Some(hit.keyword);
+                        }
+                    });
+                let found = found.unwrap_or_else(|| panic!("keyword {keyword:?} not found"));
+                let expected: Vec<usize> = (set.rules().iter().enumerate())
+                    .filter(|(_, r)| {
+                        r.spec.context.is_none()
+                            && r.spec
+                                .keywords
+                                .iter()
+                                .any(|k| k.eq_ignore_ascii_case(keyword))
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                assert_eq!(set.rules_for_keyword(found), expected, "{keyword:?}");
+            }
+        }
+    }
+
+    fn custom(id: &str, keywords: &[&str]) -> super::Rule {
+        let spec: super::RuleSpec = toml::from_str(&format!(
+            "id = {id:?}\ndescription = \"custom\"\nregex = \"x\"\nkeywords = {keywords:?}\n"
+        ))
+        .expect("spec");
+        super::Rule::from_spec(spec, "custom.toml".into())
+    }
+
+    #[test]
+    fn keywords_find_their_rules_with_the_builtin_prefilter() {
+        let set = RuleSet::builtin().expect("built-in");
+        assert_keywords_find_their_rules(&set);
+        // Some rules disabled, and a custom rule whose keywords the built-in ones cover (in
+        // another case; one listed twice): the built-in prefilter still serves.
+        let mut rules = super::builtin_rules().expect("built-in rules");
+        let shared = rules[3].spec.keywords[0].to_ascii_uppercase();
+        rules.retain(|r| !r.spec.id.starts_with('a'));
+        rules.push(custom("custom-shared", &[&shared, &shared]));
+        // A built-in rule whose keywords were changed after loading: its ids are not trusted.
+        let changed = rules.len() / 2;
+        rules[changed].spec.keywords = vec![shared.clone()];
+        let set = RuleSet::new(rules).expect("set");
+        assert_eq!(
+            set.prefilter().keyword_count(),
+            super::builtin::prefilter().expect("tables").keyword_count()
+        );
+        assert_keywords_find_their_rules(&set);
+    }
+
+    #[test]
+    fn keywords_find_their_rules_with_a_prefilter_built_for_them() {
+        let mut rules = super::builtin_rules().expect("built-in rules");
+        rules.push(custom("custom-new", &["zq-not-a-builtin-keyword", "KEY"]));
+        let count = super::builtin::prefilter().expect("tables").keyword_count();
+        let set = RuleSet::new(rules).expect("set");
+        assert_eq!(set.prefilter().keyword_count(), count + 1);
+        assert_keywords_find_their_rules(&set);
+    }
+
+    #[test]
+    fn the_first_duplicate_id_is_the_error() {
+        let rules = vec![
+            custom("a", &["k"]),
+            custom("b", &["k"]),
+            custom("c", &["k"]),
+            custom("b", &["k"]),
+            custom("a", &["k"]),
+        ];
+        let Err(RuleError::Invalid { id, message, .. }) = RuleSet::new(rules) else {
+            panic!("duplicates accepted");
+        };
+        assert_eq!((id.as_str(), message.as_str()), ("b", "duplicate rule id"));
     }
 
     #[test]

@@ -12,6 +12,12 @@
 //!
 //! A state id is premultiplied by the number of classes (the next state is one add away) and
 //! carries [`MATCH`] when a keyword ends there, so the hot loop tests a bit, not a table.
+//!
+//! The built-in keywords' automaton is not even built at run time: build.rs includes this file,
+//! builds it and writes its [`Tables`] into the binary, and [`KeywordPrefilter::from_tables`]
+//! borrows them (see `rules::builtin`). Hence this file names nothing outside itself and `std`.
+
+use std::borrow::Cow;
 
 /// Set on a state id when some keyword ends in that state.
 const MATCH: u32 = 1 << 31;
@@ -29,14 +35,26 @@ pub struct KeywordPrefilter {
     /// How many classes: the row length of `transitions`.
     stride: usize,
     /// `transitions[state + class]` is the next state (premultiplied, with [`MATCH`]).
-    transitions: Vec<u32>,
+    transitions: Cow<'static, [u32]>,
     /// For the state of row `r`, the keywords that end there: `ends[starts[r]..starts[r + 1]]`.
-    starts: Vec<u32>,
-    ends: Vec<u32>,
+    starts: Cow<'static, [u32]>,
+    ends: Cow<'static, [u32]>,
     /// The length of each keyword, to give a hit its start.
-    lengths: Vec<usize>,
+    lengths: Cow<'static, [u32]>,
     /// The longest of them.
     longest: usize,
+}
+
+/// A prefilter's tables, borrowed: what build.rs writes into the binary for the built-in
+/// keywords, and what [`KeywordPrefilter::from_tables`] serves from there without building.
+#[derive(Debug, Clone, Copy)]
+pub struct Tables<'a> {
+    pub classes: &'a [u8; 256],
+    pub stride: usize,
+    pub transitions: &'a [u32],
+    pub starts: &'a [u32],
+    pub ends: &'a [u32],
+    pub lengths: &'a [u32],
 }
 
 /// One keyword occurrence: which keyword (its index in the list given to
@@ -163,15 +181,44 @@ impl KeywordPrefilter {
             ends.extend_from_slice(output);
         }
         starts.push(u32::try_from(ends.len()).map_err(|_| PrefilterError::TooLarge)?);
+        let lengths = (keywords.iter())
+            .map(|k| u32::try_from(k.as_ref().len()).map_err(|_| PrefilterError::TooLarge))
+            .collect::<Result<Vec<u32>, _>>()?;
         Ok(KeywordPrefilter {
             classes,
             stride,
-            transitions,
-            starts,
-            ends,
-            lengths: keywords.iter().map(|k| k.as_ref().len()).collect(),
-            longest: keywords.iter().map(|k| k.as_ref().len()).max().unwrap_or(0),
+            transitions: Cow::Owned(transitions),
+            starts: Cow::Owned(starts),
+            ends: Cow::Owned(ends),
+            longest: longest(&lengths),
+            lengths: Cow::Owned(lengths),
         })
+    }
+
+    /// The prefilter whose tables these are (as [`KeywordPrefilter::tables`] gave them), built
+    /// once and kept in the binary: nothing is built or copied.
+    pub fn from_tables(tables: Tables<'static>) -> KeywordPrefilter {
+        KeywordPrefilter {
+            classes: *tables.classes,
+            stride: tables.stride,
+            transitions: Cow::Borrowed(tables.transitions),
+            starts: Cow::Borrowed(tables.starts),
+            ends: Cow::Borrowed(tables.ends),
+            lengths: Cow::Borrowed(tables.lengths),
+            longest: longest(tables.lengths),
+        }
+    }
+
+    /// Its tables, for build.rs to write into the binary.
+    pub fn tables(&self) -> Tables<'_> {
+        Tables {
+            classes: &self.classes,
+            stride: self.stride,
+            transitions: &self.transitions,
+            starts: &self.starts,
+            ends: &self.ends,
+            lengths: &self.lengths,
+        }
     }
 
     /// How many keywords it finds.
@@ -187,15 +234,18 @@ impl KeywordPrefilter {
     /// The earliest-ending keyword occurrence in `data[from..]` (the longest keyword ending
     /// there), or `None`.
     pub fn find(&self, data: &[u8], from: usize) -> Option<Hit> {
+        // The table once, outside the loop: a borrowed or owned table is one branch, not one
+        // per byte.
+        let transitions: &[u32] = &self.transitions;
         let mut state = 0u32;
         for (offset, &byte) in data.get(from..)?.iter().enumerate() {
-            state = self.next(state, byte);
+            state = self.next(transitions, state, byte);
             if state & MATCH != 0 {
                 let end = from + offset + 1;
                 let keyword = self.keywords_at(state).first().map(|&k| k as usize)?;
                 return Some(Hit {
                     keyword,
-                    start: end - self.lengths[keyword],
+                    start: end - self.length(keyword),
                     end,
                 });
             }
@@ -209,16 +259,17 @@ impl KeywordPrefilter {
         let Some(window) = data.get(start..end) else {
             return;
         };
+        let transitions: &[u32] = &self.transitions;
         let mut state = 0u32;
         for (offset, &byte) in window.iter().enumerate() {
-            state = self.next(state, byte);
+            state = self.next(transitions, state, byte);
             if state & MATCH != 0 {
                 let stop = start + offset + 1;
                 for &keyword in self.keywords_at(state) {
                     let keyword = keyword as usize;
                     hit(Hit {
                         keyword,
-                        start: stop - self.lengths[keyword],
+                        start: stop - self.length(keyword),
                         end: stop,
                     });
                 }
@@ -227,15 +278,23 @@ impl KeywordPrefilter {
     }
 
     #[inline(always)]
-    fn next(&self, state: u32, byte: u8) -> u32 {
+    fn next(&self, transitions: &[u32], state: u32, byte: u8) -> u32 {
         let row = (state & !MATCH) as usize;
-        self.transitions[row + usize::from(self.classes[usize::from(byte)])]
+        transitions[row + usize::from(self.classes[usize::from(byte)])]
+    }
+
+    fn length(&self, keyword: usize) -> usize {
+        self.lengths[keyword] as usize
     }
 
     fn keywords_at(&self, state: u32) -> &[u32] {
         let row = (state & !MATCH) as usize / self.stride;
         &self.ends[self.starts[row] as usize..self.starts[row + 1] as usize]
     }
+}
+
+fn longest(lengths: &[u32]) -> usize {
+    lengths.iter().max().map_or(0, |&l| l as usize)
 }
 
 /// The id of `row`: its offset in the table, below the [`MATCH`] bit.
