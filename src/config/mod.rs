@@ -504,9 +504,10 @@ impl Config {
                 });
             }
         }
-        rules.retain(|r| !self.rules.disable.contains(&r.spec.id));
+        // By id, which does not copy a built-in rule's spec out of the binary (see LazySpec).
+        rules.retain(|r| !self.rules.disable.iter().any(|id| id == r.id()));
         for rule in &mut rules {
-            if let Some(severity) = self.rules.severity.get(&rule.spec.id) {
+            if let Some(severity) = self.rules.severity.get(rule.id()) {
                 rule.spec.severity = *severity;
             }
         }

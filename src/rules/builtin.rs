@@ -12,7 +12,7 @@ use super::prefilter::{KeywordPrefilter, Tables};
 use super::spec::{
     AllowlistSpec, Checksum, Confidence, RequiresSpec, RuleContext, RuleKind, RuleSpec, Severity,
 };
-use super::{BuiltinExamples, Rule};
+use super::{BuiltinExamples, LazySpec, Rule};
 
 /// A string: a byte range of [`TEXT`].
 #[derive(Debug, Clone, Copy)]
@@ -83,47 +83,65 @@ impl List {
     }
 }
 
-impl StaticRule {
-    fn spec(&self) -> RuleSpec {
+/// One built-in rule in the tables.
+#[derive(Clone, Copy)]
+pub(super) struct Entry(&'static StaticRule);
+
+impl Entry {
+    pub(super) fn id(self) -> &'static str {
+        self.0.id.get()
+    }
+
+    pub(super) fn context(self) -> Option<RuleContext> {
+        self.0.context
+    }
+
+    pub(super) fn keywords(self) -> impl ExactSizeIterator<Item = &'static str> {
+        self.0.keywords.strs()
+    }
+
+    /// The rule's spec, copied out of the tables.
+    pub(super) fn spec(self) -> RuleSpec {
+        let r = self.0;
         RuleSpec {
-            id: self.id.owned(),
-            description: self.description.owned(),
-            keywords: self.keywords.owned(),
-            regex: self.regex.owned(),
-            kind: self.kind,
-            severity: self.severity,
-            confidence: self.confidence,
-            weak_literals: self.weak_literals,
-            min_entropy: self.min_entropy,
-            multiline: self.multiline,
-            paths: self.paths.owned(),
+            id: r.id.owned(),
+            description: r.description.owned(),
+            keywords: r.keywords.owned(),
+            regex: r.regex.owned(),
+            kind: r.kind,
+            severity: r.severity,
+            confidence: r.confidence,
+            weak_literals: r.weak_literals,
+            min_entropy: r.min_entropy,
+            multiline: r.multiline,
+            paths: r.paths.owned(),
             allowlist: AllowlistSpec {
-                regexes: self.allow_regexes.owned(),
-                stopwords: self.allow_stopwords.owned(),
+                regexes: r.allow_regexes.owned(),
+                stopwords: r.allow_stopwords.owned(),
             },
             examples: Vec::new(),
             negative_examples: Vec::new(),
-            revoke: self.revoke.map(Str::owned),
-            checksum: self.checksum,
-            requires: self.requires.as_ref().map(|r| RequiresSpec {
-                regex: r.regex.owned(),
-                within_lines: r.within_lines,
+            revoke: r.revoke.map(Str::owned),
+            checksum: r.checksum,
+            requires: r.requires.as_ref().map(|q| RequiresSpec {
+                regex: q.regex.owned(),
+                within_lines: q.within_lines,
             }),
-            context: self.context,
+            context: r.context,
         }
     }
 }
 
-/// The built-in rules without their examples, each knowing its keywords' prefilter ids; `None`
-/// when a rules file did not parse at build time.
+/// The built-in rules without their examples, each knowing its keywords' prefilter ids, their
+/// specs still in the tables; `None` when a rules file did not parse at build time.
 pub(super) fn rules() -> Option<Vec<Rule>> {
     PARSED.then(|| {
         RULES
             .iter()
             .map(|r| {
-                let mut rule = Rule::new(r.spec(), r.file.owned());
-                rule.keyword_ids =
-                    Some(&KEYWORD_IDS[r.keyword_ids.0 as usize..r.keyword_ids.1 as usize]);
+                let mut rule = Rule::with(LazySpec::builtin(Entry(r)), r.file.owned());
+                let ids = r.keyword_ids;
+                rule.keyword_ids = Some(&KEYWORD_IDS[ids.0 as usize..ids.1 as usize]);
                 rule
             })
             .collect()

@@ -70,7 +70,8 @@ pub enum RuleError {
 /// A compiled rule: its spec plus lazily built matchers.
 #[derive(Debug)]
 pub struct Rule {
-    pub spec: RuleSpec,
+    /// What the rules file says (a built-in rule's is copied out of the binary on first use).
+    pub spec: LazySpec,
     /// Where the rule came from (a file name), for error messages.
     pub origin: String,
     regex: OnceLock<Result<Regex, PatternError>>,
@@ -213,6 +214,72 @@ pub struct GlobalAllowlist {
     pub paths: Option<globset::GlobSet>,
 }
 
+/// A rule's [`RuleSpec`], read through `Deref`. A built-in rule's is copied out of the tables
+/// build.rs wrote only when first read: start-up needs no more than ids and keywords, which
+/// [`Rule`] reads from the tables directly, and most rules never see their keyword in a scan.
+pub struct LazySpec(Spec);
+
+enum Spec {
+    Builtin {
+        entry: builtin::Entry,
+        copied: OnceLock<Box<RuleSpec>>,
+    },
+    Given(Box<RuleSpec>),
+}
+
+impl LazySpec {
+    fn given(spec: RuleSpec) -> Self {
+        LazySpec(Spec::Given(Box::new(spec)))
+    }
+
+    fn builtin(entry: builtin::Entry) -> Self {
+        LazySpec(Spec::Builtin {
+            entry,
+            copied: OnceLock::new(),
+        })
+    }
+}
+
+impl std::ops::Deref for LazySpec {
+    type Target = RuleSpec;
+
+    fn deref(&self) -> &RuleSpec {
+        match &self.0 {
+            Spec::Builtin { entry, copied } => copied.get_or_init(|| Box::new(entry.spec())),
+            Spec::Given(spec) => spec,
+        }
+    }
+}
+
+/// Changing a built-in rule's spec (a configured severity) copies it out for good.
+impl std::ops::DerefMut for LazySpec {
+    fn deref_mut(&mut self) -> &mut RuleSpec {
+        if let Spec::Builtin { entry, copied } = &mut self.0 {
+            let spec = copied.take().unwrap_or_else(|| Box::new(entry.spec()));
+            self.0 = Spec::Given(spec);
+        }
+        match &mut self.0 {
+            Spec::Given(spec) => spec,
+            // Made `Given` just above.
+            Spec::Builtin { .. } => unreachable!("a built-in spec is copied out above"),
+        }
+    }
+}
+
+impl LazySpec {
+    /// Is this a built-in spec still only in the binary's tables?
+    #[cfg(test)]
+    fn in_tables(&self) -> bool {
+        matches!(&self.0, Spec::Builtin { copied, .. } if copied.get().is_none())
+    }
+}
+
+impl std::fmt::Debug for LazySpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        RuleSpec::fmt(self, f)
+    }
+}
+
 impl Rule {
     /// A rule from its spec, compiled lazily: [`Rule::validate`] compiles it now.
     pub fn from_spec(spec: RuleSpec, origin: String) -> Self {
@@ -220,6 +287,10 @@ impl Rule {
     }
 
     fn new(spec: RuleSpec, origin: String) -> Self {
+        Self::with(LazySpec::given(spec), origin)
+    }
+
+    fn with(spec: LazySpec, origin: String) -> Self {
         Rule {
             spec,
             origin,
@@ -240,7 +311,40 @@ impl Rule {
     }
 
     pub fn id(&self) -> &str {
-        &self.spec.id
+        match &self.spec.0 {
+            Spec::Builtin { entry, .. } => entry.id(),
+            Spec::Given(spec) => &spec.id,
+        }
+    }
+
+    /// The decoded-text context the rule reads only, if any (see [`RuleSpec::context`]).
+    pub fn context(&self) -> Option<RuleContext> {
+        match &self.spec.0 {
+            Spec::Builtin { entry, .. } => entry.context(),
+            Spec::Given(spec) => spec.context,
+        }
+    }
+
+    /// The prefilter ids of its keywords, for a built-in rule whose keywords are still the ones
+    /// build.rs saw.
+    fn builtin_keyword_ids(&self) -> Option<&'static [u32]> {
+        let ids = self.keyword_ids?;
+        match &self.spec.0 {
+            Spec::Builtin { .. } => Some(ids),
+            // Copied out and changed (`spec` is public): the ids hold if the keywords do.
+            Spec::Given(spec) => (ids.len() == spec.keywords.len()
+                && (ids.iter().zip(&spec.keywords))
+                    .all(|(&id, keyword)| builtin::keyword(id).eq_ignore_ascii_case(keyword)))
+            .then_some(ids),
+        }
+    }
+
+    /// Its keywords as written.
+    fn keywords(&self) -> Vec<&str> {
+        match &self.spec.0 {
+            Spec::Builtin { entry, .. } => entry.keywords().collect(),
+            Spec::Given(spec) => spec.keywords.iter().map(String::as_str).collect(),
+        }
     }
 
     /// The compiled regex, or why it does not compile.
@@ -407,7 +511,7 @@ impl RuleSet {
         let mut context_rules = Vec::new();
         let mut keyword_rules = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
-            match rule.spec.context {
+            match rule.context() {
                 Some(context) => context_rules.push((context, index)),
                 None => keyword_rules.push((index, rule)),
             }
@@ -528,16 +632,10 @@ fn first_duplicate(rules: &[Rule]) -> Option<&Rule> {
 fn builtin_keyword_ids(rules: &[(usize, &Rule)]) -> Option<Vec<(u32, usize)>> {
     let mut pairs = Vec::new();
     for &(index, rule) in rules {
-        let keywords = &rule.spec.keywords;
-        let known = rule.keyword_ids.filter(|ids| {
-            ids.len() == keywords.len()
-                && (ids.iter().zip(keywords))
-                    .all(|(&id, keyword)| builtin::keyword(id).eq_ignore_ascii_case(keyword))
-        });
-        match known {
+        match rule.builtin_keyword_ids() {
             Some(ids) => pairs.extend(ids.iter().map(|&id| (id, index))),
             None => {
-                for keyword in keywords {
+                for keyword in rule.keywords() {
                     let id = builtin::keyword_id(&keyword.to_ascii_lowercase())?;
                     pairs.push((id, index));
                 }
@@ -554,7 +652,7 @@ fn keyword_ids(rules: &[(usize, &Rule)]) -> (Vec<String>, Vec<(u32, usize)>) {
     let mut index_of: HashMap<String, u32> = HashMap::new();
     let mut pairs = Vec::new();
     for &(index, rule) in rules {
-        for keyword in &rule.spec.keywords {
+        for keyword in rule.keywords() {
             let lower = keyword.to_ascii_lowercase();
             let next = u32::try_from(keywords.len()).unwrap_or(u32::MAX);
             let id = *index_of.entry(lower).or_insert_with_key(|lower| {
@@ -621,10 +719,10 @@ pub fn builtin_examples() -> Vec<BuiltinExamples> {
             .filter_map(|(file, text)| parse_rule_file(file, text).ok())
             .flatten()
             .map(|rule| BuiltinExamples {
-                id: rule.spec.id,
+                id: rule.spec.id.clone(),
+                examples: rule.spec.examples.clone(),
+                negative_examples: rule.spec.negative_examples.clone(),
                 file: rule.origin,
-                examples: rule.spec.examples,
-                negative_examples: rule.spec.negative_examples,
             })
             .collect(),
     }
@@ -693,7 +791,7 @@ mod tests {
                 .map(|r| {
                     (
                         r.origin.clone(),
-                        serde_json::to_value(&r.spec).expect("json"),
+                        serde_json::to_value(&*r.spec).expect("json"),
                     )
                 })
                 .collect::<Vec<_>>()
@@ -787,6 +885,41 @@ mod tests {
         let count = super::builtin::prefilter().expect("tables").keyword_count();
         let set = RuleSet::new(rules).expect("set");
         assert_eq!(set.prefilter().keyword_count(), count + 1);
+        assert_keywords_find_their_rules(&set);
+    }
+
+    /// Start-up (the default configuration's rule set, ready to scan) reads ids and keywords
+    /// from the tables and copies no rule's spec out of them: that is what keeps it cheap.
+    #[test]
+    fn start_up_copies_no_spec_out_of_the_binary() {
+        let config = crate::config::Config::default();
+        let set = config.rule_set().expect("rule set");
+        assert!(set.rules().len() > 200);
+        assert!(set.rules().iter().all(|r| r.spec.in_tables()));
+        // Reading a spec copies that one out, and it reads as the TOML has it.
+        let rule = set.rule(7);
+        let description = rule.spec.description.clone();
+        assert!(!rule.spec.in_tables() && set.rule(8).spec.in_tables());
+        let from_toml = super::BUILTIN_RULE_FILES
+            .iter()
+            .flat_map(|(file, text)| super::parse_rule_file(file, text).expect("TOML"))
+            .find(|r| r.id() == rule.id())
+            .expect("in the TOML");
+        assert_eq!(description, from_toml.spec.description);
+    }
+
+    /// A built-in rule's spec changed after loading (a configured severity, or anything else:
+    /// `spec` is public) is the one every reader sees, its id and keywords included.
+    #[test]
+    fn a_changed_builtin_spec_is_the_one_read() {
+        let mut rules = super::builtin_rules().expect("built-in rules");
+        let keyword = "zq-new-keyword";
+        rules[0].spec.id = "renamed".into();
+        rules[0].spec.severity = super::Severity::Low;
+        rules[0].spec.keywords = vec![keyword.into()];
+        let set = RuleSet::new(rules).expect("set");
+        assert_eq!(set.rule(0).id(), "renamed");
+        assert_eq!(set.rule(0).spec.severity, super::Severity::Low);
         assert_keywords_find_their_rules(&set);
     }
 
