@@ -613,17 +613,10 @@ impl RuleSet {
     }
 }
 
-/// The first rule (in order) whose id an earlier rule has, without hashing every id: ids are
-/// sorted by reference.
+/// The first rule (in order) whose id an earlier rule has.
 fn first_duplicate(rules: &[Rule]) -> Option<&Rule> {
-    let mut order: Vec<usize> = (0..rules.len()).collect();
-    // Stable: among equal ids, the earliest stays first.
-    order.sort_by_key(|&i| rules[i].id());
-    (order.windows(2))
-        .filter(|pair| rules[pair[0]].id() == rules[pair[1]].id())
-        .map(|pair| pair[1])
-        .min()
-        .map(|i| &rules[i])
+    let mut seen = std::collections::HashSet::with_capacity(rules.len());
+    rules.iter().find(|rule| !seen.insert(rule.id()))
 }
 
 /// Every (keyword id, rule index) pair in the built-in prefilter's ids, or `None` if a keyword
@@ -632,6 +625,7 @@ fn first_duplicate(rules: &[Rule]) -> Option<&Rule> {
 fn builtin_keyword_ids(rules: &[(usize, &Rule)]) -> Option<Vec<(u32, usize)>> {
     let mut pairs = Vec::new();
     for &(index, rule) in rules {
+        let start = pairs.len();
         match rule.builtin_keyword_ids() {
             Some(ids) => pairs.extend(ids.iter().map(|&id| (id, index))),
             None => {
@@ -641,8 +635,21 @@ fn builtin_keyword_ids(rules: &[(usize, &Rule)]) -> Option<Vec<(u32, usize)>> {
                 }
             }
         }
+        dedup_rule_keywords(&mut pairs, start);
     }
     Some(pairs)
+}
+
+/// A keyword a rule lists twice (in two cases) once: `pairs[start..]` are one rule's, and few.
+fn dedup_rule_keywords(pairs: &mut Vec<(u32, usize)>, start: usize) {
+    let mut at = start;
+    while at < pairs.len() {
+        if pairs[start..at].contains(&pairs[at]) {
+            pairs.remove(at);
+        } else {
+            at += 1;
+        }
+    }
 }
 
 /// The keywords of these rules (lowercased, each once, in order of first use) and every
@@ -652,6 +659,7 @@ fn keyword_ids(rules: &[(usize, &Rule)]) -> (Vec<String>, Vec<(u32, usize)>) {
     let mut index_of: HashMap<String, u32> = HashMap::new();
     let mut pairs = Vec::new();
     for &(index, rule) in rules {
+        let start = pairs.len();
         for keyword in rule.keywords() {
             let lower = keyword.to_ascii_lowercase();
             let next = u32::try_from(keywords.len()).unwrap_or(u32::MAX);
@@ -661,6 +669,7 @@ fn keyword_ids(rules: &[(usize, &Rule)]) -> (Vec<String>, Vec<(u32, usize)>) {
             });
             pairs.push((id, index));
         }
+        dedup_rule_keywords(&mut pairs, start);
     }
     (keywords, pairs)
 }
@@ -675,22 +684,24 @@ struct RulesByKeyword {
 }
 
 impl RulesByKeyword {
-    fn new(keywords: usize, mut pairs: Vec<(u32, usize)>) -> Self {
-        pairs.sort_unstable();
-        pairs.dedup();
+    /// From (keyword id, rule) pairs, in rule order and each once (a counting sort keeps that
+    /// order within a keyword).
+    fn new(keywords: usize, pairs: Vec<(u32, usize)>) -> Self {
         let mut starts = vec![0u32; keywords + 1];
         for &(id, _) in &pairs {
-            if let Some(count) = starts.get_mut(id as usize + 1) {
-                *count += 1;
-            }
+            starts[id as usize + 1] += 1;
         }
         for k in 0..keywords {
             starts[k + 1] += starts[k];
         }
-        RulesByKeyword {
-            starts,
-            rules: pairs.into_iter().map(|(_, rule)| rule).collect(),
+        let mut next = starts.clone();
+        let mut rules = vec![0; pairs.len()];
+        for (id, rule) in pairs {
+            let at = &mut next[id as usize];
+            rules[*at as usize] = rule;
+            *at += 1;
         }
+        RulesByKeyword { starts, rules }
     }
 
     fn get(&self, keyword: usize) -> &[usize] {
