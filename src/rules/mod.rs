@@ -1,9 +1,12 @@
 //! Rules: the data that says what a secret looks like.
 //!
 //! Built-in rules are `rules/*.toml`, embedded at build time (see `rules/README.md` for the
-//! schema). A [`RuleSet`] compiles them into one aho-corasick automaton over every rule's
-//! keywords; each rule's regex is compiled lazily, the first time its keyword occurs, so that
-//! start-up stays in single-digit milliseconds.
+//! schema; [`spec`] is its types). A [`RuleSet`] finds every rule's keywords with one
+//! aho-corasick automaton ([`prefilter`]); each rule's regex is compiled lazily, the first time
+//! its keyword occurs. Start-up, which every pre-commit run and agent hook call pays, parses and
+//! builds nothing for the built-in rules: build.rs wrote them and their automaton as static
+//! tables (`builtin`), a rule's spec is copied out of them when first read ([`LazySpec`]), and
+//! only custom keywords the built-in automaton lacks make one be built.
 //!
 //! Rules are data plus compilation and know nothing of configuration: the configuration module
 //! builds a [`RuleSet`] (custom rules added, some disabled, a [`GlobalAllowlist`] attached) and
