@@ -1492,8 +1492,10 @@ regex = '''\b(?P<secret>dmo_[A-Za-z0-9]{16,})'''
         // it, and a buffer scanned again gives the same findings.
         let small = set(TOKEN_RULE);
         let large = RuleSet::builtin().expect("builtin rules");
-        let secret = "dmo_Ab3dEf6hIj9kLm2nOp";
-        let long = format!("{}key = \"{secret}\"\n", "filler line\n".repeat(2000));
+        let long = format!(
+            "{}key = \"dmo_Ab3dEf6hIj9kLm2nOp\"\n",
+            "filler line\n".repeat(2000)
+        );
         for rules in [&small, &large, &small] {
             let scanner = Scanner::new(rules, ScanOptions::default());
             let at = Provenance::File { path: "t".into() };
