@@ -21,8 +21,20 @@
 //! needs; a nested or repeated encoding (a decompression bomb's trick) costs linear time and
 //! memory, and the scanner reports a file whose budget ran out.
 
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
+
 use crate::finding::Encoding;
 use crate::rules::RuleContext;
+
+/// The searchers every buffer runs, built once: building one per buffer cost more than the
+/// search itself on a small file.
+static ASIC: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"asic"));
+static ASIC_UPPER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"ASIC"));
+static QUOTED_AUTH: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\"auth"));
+static SECRET_KIND: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"Secret"));
+static QUOTED_DATA: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\"data\""));
 
 /// How many levels of encoding are taken off, one inside the other.
 pub const MAX_DEPTH: usize = 2;
@@ -355,8 +367,9 @@ fn basic_shape(decoded: &[u8]) -> bool {
 /// `basic_auth`-like fields (`basicAuth: <base64>`, `"basic-auth" = "Basic <base64>"`).
 fn basic_credentials(text: &[u8], found: &mut Vec<Found>) {
     // `asic` and `ASIC` are rare, where `b` is not: two fast searches, then the `b` checked.
-    let mut hits: Vec<usize> = memchr::memmem::find_iter(text, b"asic")
-        .chain(memchr::memmem::find_iter(text, b"ASIC"))
+    let mut hits: Vec<usize> = ASIC
+        .find_iter(text)
+        .chain(ASIC_UPPER.find_iter(text))
         .filter(|&at| at > 0 && text[at - 1].eq_ignore_ascii_case(&b'b'))
         .map(|at| at - 1)
         .collect();
@@ -407,7 +420,7 @@ fn basic_credentials(text: &[u8], found: &mut Vec<Found>) {
 /// A Docker registry credential: `"auth": "<base64>"` (`~/.docker/config.json`,
 /// `.dockerconfigjson`), its quotes escaped or not.
 fn docker_auth(text: &[u8], found: &mut Vec<Found>) {
-    for at in memchr::memmem::find_iter(text, b"\"auth") {
+    for at in QUOTED_AUTH.find_iter(text) {
         let mut i = at + 5;
         i += usize::from(text.get(i) == Some(&b'\\'));
         if text.get(i) != Some(&b'"') {
@@ -448,7 +461,8 @@ fn push_basic(text: &[u8], at: usize, order: u8, found: &mut Vec<Found>) {
 /// The values of a Kubernetes `Secret`'s `data:` (base64 by definition), in YAML documents
 /// that declare `kind: Secret` and in JSON text that does.
 fn kubernetes_secret_data(text: &[u8], found: &mut Vec<Found>) {
-    let marks: Vec<usize> = memchr::memmem::find_iter(text, b"Secret")
+    let marks: Vec<usize> = SECRET_KIND
+        .find_iter(text)
         .filter(|&at| declares_secret_kind(text, at))
         .collect();
     if marks.is_empty() {
@@ -545,7 +559,7 @@ fn yaml_entry(at: usize, content: &[u8], found: &mut Vec<Found>) {
 /// The entries of every `"data": { … }` object in JSON text.
 fn json_data(text: &[u8], found: &mut Vec<Found>) {
     let mut scanned = 0;
-    for at in memchr::memmem::find_iter(text, b"\"data\"") {
+    for at in QUOTED_DATA.find_iter(text) {
         if at < scanned {
             continue;
         }

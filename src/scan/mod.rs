@@ -374,13 +374,28 @@ impl<'r> Scanner<'r> {
     /// Every candidate in `data` (text as written, or one a decoder produced: `view`),
     /// unordered, overlaps not yet resolved.
     fn candidates(&self, data: &[u8], path: &str, view: ViewKind) -> Vec<Candidate> {
-        let mut regions = self.regions(data);
+        let mut regions = Regions::take(self.rules.rules().len());
+        self.regions(data, &mut regions);
         // Rules of a decoder's context read all of its text, and nothing else.
         if let Some(context) = view.context() {
             for rule in self.rules.rules_in_context(context) {
-                regions[rule] = vec![(0, data.len())];
+                regions.set(rule, (0, data.len()));
             }
         }
+        regions.sort();
+        let out = self.candidates_in(data, path, view, &regions);
+        regions.give_back();
+        out
+    }
+
+    /// The candidates of the rules `regions` lists, each searched in its own regions.
+    fn candidates_in(
+        &self,
+        data: &[u8],
+        path: &str,
+        view: ViewKind,
+        regions: &Regions,
+    ) -> Vec<Candidate> {
         let mut out = Vec::new();
         // Outside configuration an unquoted value is an identifier or a word, never a weak
         // literal password.
@@ -389,10 +404,7 @@ impl<'r> Scanner<'r> {
         // no other rule reports the very same text as a secret either (`NPM_TOKEN=npm_…` with
         // a wrong checksum is a placeholder or a test value, not a generic secret).
         let mut failed_checksums: Vec<(usize, usize)> = Vec::new();
-        for (rule_index, rule_regions) in regions.iter().enumerate() {
-            if rule_regions.is_empty() {
-                continue;
-            }
+        for (rule_index, rule_regions) in regions.iter() {
             let rule = self.rules.rule(rule_index);
             if !rule.applies_to(path) {
                 continue;
@@ -550,8 +562,7 @@ impl<'r> Scanner<'r> {
     /// A fast non-overlapping search (SIMD-accelerated) finds lines with any keyword; only
     /// within those lines does an overlapping search list every keyword, so that one keyword
     /// cannot hide another that overlaps it.
-    fn regions(&self, data: &[u8]) -> Vec<Vec<(usize, usize)>> {
-        let mut regions: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rules.rules().len()];
+    fn regions(&self, data: &[u8], regions: &mut Regions) {
         let prefilter = self.rules.prefilter();
         let mut from = 0;
         while from < data.len() {
@@ -566,7 +577,7 @@ impl<'r> Scanner<'r> {
             );
             let window = (line_start, line_end.max(first.end));
             prefilter.for_each_hit(data, window.0, window.1, |hit| {
-                self.add_regions_for_hit(data, hit, &mut regions);
+                self.add_regions_for_hit(data, hit, regions);
             });
             // A keyword may straddle a long line's window edge: look again from where it
             // could start (the region merge absorbs a keyword seen twice).
@@ -575,17 +586,11 @@ impl<'r> Scanner<'r> {
                 .saturating_sub(prefilter.longest_keyword().saturating_sub(1));
             from = resume.max(first.end);
         }
-        regions
     }
 
-    fn add_regions_for_hit(
-        &self,
-        data: &[u8],
-        hit: crate::rules::Hit,
-        regions: &mut [Vec<(usize, usize)>],
-    ) {
+    fn add_regions_for_hit(&self, data: &[u8], hit: crate::rules::Hit, regions: &mut Regions) {
         for &rule_index in self.rules.rules_for_keyword(hit.keyword) {
-            let list = &mut regions[rule_index];
+            let list = regions.list(rule_index);
             if let Some(last) = list.last()
                 && hit.start >= last.0
                 && hit.end <= last.1
@@ -1195,6 +1200,79 @@ fn line_bounds(data: &[u8], offset: usize) -> (usize, usize) {
     (start, end)
 }
 
+/// For each rule, the merged byte ranges of one buffer its regex must search, and which rules
+/// have any. Each thread keeps its table from one buffer to the next, so a small file costs work
+/// for the rules its keywords reach, not an allocation and a pass over every rule of the catalog
+/// (with about 500 rules, that was most of the scanner's own cost on a small file).
+#[derive(Default)]
+struct Regions {
+    /// Indexed by rule; empty for a rule no keyword reached.
+    by_rule: Vec<Vec<(usize, usize)>>,
+    /// The rules with regions: in the order first reached, then sorted by [`Regions::sort`].
+    reached: Vec<usize>,
+}
+
+thread_local! {
+    /// The table this thread used last, emptied (see [`Regions::give_back`]).
+    static SPARE_REGIONS: std::cell::Cell<Regions> = std::cell::Cell::new(Regions::default());
+}
+
+/// A rule's list with room for more regions than this is freed rather than kept, so that one
+/// keyword-dense file does not pin its memory to the thread for the rest of the scan.
+const KEPT_REGIONS: usize = 1024;
+
+impl Regions {
+    /// This thread's spare table, for `rules` rules. Decoded text is scanned while its
+    /// container's table is out: that inner scan gets a new table, so tables never mix.
+    fn take(rules: usize) -> Self {
+        let mut regions = SPARE_REGIONS.with(std::cell::Cell::take);
+        if regions.by_rule.len() < rules {
+            regions.by_rule.resize_with(rules, Vec::new);
+        }
+        regions
+    }
+
+    /// The regions of `rule`, to extend (the rule is then one of those reached).
+    fn list(&mut self, rule: usize) -> &mut Vec<(usize, usize)> {
+        let list = &mut self.by_rule[rule];
+        if list.is_empty() {
+            self.reached.push(rule);
+        }
+        list
+    }
+
+    /// `rule` searches `region` and nothing else.
+    fn set(&mut self, rule: usize, region: (usize, usize)) {
+        let list = self.list(rule);
+        list.clear();
+        list.push(region);
+    }
+
+    /// Rules are searched in catalog order, whatever order their keywords came in.
+    fn sort(&mut self) {
+        self.reached.sort_unstable();
+    }
+
+    /// Each reached rule with its regions.
+    fn iter(&self) -> impl Iterator<Item = (usize, &[(usize, usize)])> + '_ {
+        (self.reached.iter()).map(|&rule| (rule, self.by_rule[rule].as_slice()))
+    }
+
+    /// Empty the table and keep it for this thread's next buffer.
+    fn give_back(mut self) {
+        for &rule in &self.reached {
+            let list = &mut self.by_rule[rule];
+            if list.capacity() > KEPT_REGIONS {
+                *list = Vec::new();
+            } else {
+                list.clear();
+            }
+        }
+        self.reached.clear();
+        SPARE_REGIONS.with(|spare| spare.set(self));
+    }
+}
+
 /// [`line_bounds`], looking no further than `lo..hi` (which holds `offset`): a line longer than
 /// that is cut to it. Costs the window, not the line.
 fn line_bounds_within(data: &[u8], offset: usize, lo: usize, hi: usize) -> (usize, usize) {
@@ -1406,6 +1484,36 @@ description = "demo"
 keywords = ["dmo_"]
 regex = '''\b(?P<secret>dmo_[A-Za-z0-9]{16,})'''
 "#;
+
+    #[test]
+    fn regions_kept_by_a_thread_never_reach_the_next_buffer() {
+        // The per-thread region table is reused: what one buffer's keywords reached (here far
+        // into a long buffer) must be gone for the next, shorter one, whichever rule set scans
+        // it, and a buffer scanned again gives the same findings.
+        let small = set(TOKEN_RULE);
+        let large = RuleSet::builtin().expect("builtin rules");
+        let long = format!(
+            "{}key = \"dmo_Ab3dEf6hIj9kLm2nOp\"\n",
+            "filler line\n".repeat(2000)
+        );
+        for rules in [&small, &large, &small] {
+            let scanner = Scanner::new(rules, ScanOptions::default());
+            let at = Provenance::File { path: "t".into() };
+            let found = |data: &[u8]| -> Vec<(String, usize, usize)> {
+                (scanner.scan(&at, data).into_iter())
+                    .map(|f| (f.rule, f.line, f.column))
+                    .collect()
+            };
+            let first = found(long.as_bytes());
+            if std::ptr::eq(rules, &small) {
+                assert_eq!(first, [("demo-token".to_owned(), 2001, 8)]);
+            }
+            // A stale region past the end of these would be sliced out of range.
+            assert!(found(b"dmo\nkey\n").is_empty());
+            assert!(found(b"").is_empty());
+            assert_eq!(found(long.as_bytes()), first);
+        }
+    }
 
     #[test]
     fn finds_positions_in_characters_and_lines() {
