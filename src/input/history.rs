@@ -300,19 +300,14 @@ struct Frame {
 }
 
 impl Planner<'_> {
-    /// Walk the commits oldest first (topological, then by time: what the diff-based walk
-    /// used), planning each new blob. Returns how many commits were walked.
+    /// Walk the commits oldest first (topological, then by time: libgit2's order, which the
+    /// diff-based walk used, read through the same object database as the blobs), planning
+    /// each new blob. Returns how many commits were walked.
     fn walk_commits(
         &mut self,
         repo: &git2::Repository,
         since: Option<&str>,
     ) -> Result<u64, GitError> {
-        let mut walk = repo.revwalk()?;
-        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME | git2::Sort::REVERSE)?;
-        walk.push_glob("*")?;
-        if repo.head().is_ok() {
-            walk.push_head()?;
-        }
         let mut hidden = None;
         if let Some(rev) = since {
             let commit = repo
@@ -322,12 +317,9 @@ impl Planner<'_> {
                     rev: rev.to_owned(),
                     message: e.message().to_owned(),
                 })?;
-            walk.hide(commit.id())?;
-            hidden = Some(commit.id());
+            hidden = Some(to_gix(commit.id())?);
         }
-        let ids = walk
-            .map(|id| id.map_err(GitError::from).and_then(to_gix))
-            .collect::<Result<Vec<_>, _>>()?;
+        let ids = super::revwalk::oldest_first(repo, self.odb, hidden)?;
         if hidden.is_some() {
             self.seed_hidden_parents(&ids)?;
         }
