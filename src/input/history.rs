@@ -208,7 +208,7 @@ fn open_odb(dir: &Path) -> Result<gix_odb::Handle, GitError> {
     })?;
     odb.set_pack_cache(|| {
         Box::new(gix_pack::cache::lru::MemoryCappedHashmap::new(
-            PACK_CACHE_BYTES,
+            std::env::var("LG_CACHE").ok().and_then(|v| v.parse().ok()).unwrap_or(PACK_CACHE_BYTES),
         ))
     });
     Ok(odb)
@@ -220,28 +220,66 @@ fn to_gix(id: git2::Oid) -> Result<ObjectId, GitError> {
     })
 }
 
+/// The tree of the commit `HEAD` names (through tags), or `None` when there is no commit yet.
+fn head_tree(repo: &git2::Repository, odb: &gix_odb::Handle) -> Result<Option<ObjectId>, GitError> {
+    let Some(target) = (repo.head().ok())
+        .and_then(|head| head.resolve().ok())
+        .and_then(|head| head.target())
+    else {
+        return Ok(None);
+    };
+    let mut id = to_gix(target)?;
+    let mut buf = Vec::new();
+    for _ in 0..64 {
+        let Ok(Some(data)) = odb.try_find(&id, &mut buf) else {
+            return Ok(None);
+        };
+        match data.kind {
+            Kind::Commit => {
+                let commit = gix_object::CommitRef::from_bytes(data.data, gix_hash::Kind::Sha1)
+                    .map_err(|e| read_error("commit", &id, e))?;
+                let tree =
+                    ObjectId::from_hex(commit.tree).map_err(|e| read_error("commit", &id, e))?;
+                return Ok(Some(tree));
+            }
+            Kind::Tag => {
+                let tag = gix_object::TagRef::from_bytes(data.data, gix_hash::Kind::Sha1)
+                    .map_err(|e| read_error("tag", &id, e))?;
+                id = ObjectId::from_hex(tag.target).map_err(|e| read_error("tag", &id, e))?;
+            }
+            Kind::Tree | Kind::Blob => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
 /// Scan the history of `repo` into `sink`: every blob once (as [`Provenance::Commit`] at its
-/// first path and commit), every commit message and annotated tag message. Paths `ignore`
-/// ignores are not read.
+/// first path and commit), every commit message and annotated tag message. Paths HEAD's
+/// `.leakgateignore` files ignore are not read.
 pub fn scan(
     repo: &git2::Repository,
-    ignore: &IgnoreFiles,
     options: &HistoryOptions,
     sink: &dyn Sink,
 ) -> Result<HistoryScan, GitError> {
     let odb = open_odb(&objects_dir(repo))?;
+    // History is judged by today's `.leakgateignore` files: HEAD's, read through this object
+    // database too.
+    let ignore = match head_tree(repo, &odb)? {
+        Some(tree) => IgnoreFiles::at_tree(odb.clone(), tree),
+        None => IgnoreFiles::empty(),
+    };
     // The planner's handle, and its delta cache, are dropped before the workers make theirs.
     let planning = odb.clone();
     let mut planner = Planner {
         odb: &planning,
-        ignore,
-        sink,
+        ignore: &ignore,
         blobs: HashMap::default(),
         planned: Vec::new(),
         known_blobs: HashSet::default(),
         clean_trees: HashSet::default(),
         ignored_trees: HashSet::default(),
         origins: Vec::new(),
+        messages: Vec::new(),
         order: HashMap::default(),
         buf: Vec::new(),
     };
@@ -250,15 +288,23 @@ pub fn scan(
     let Planner {
         planned,
         origins,
+        messages,
         mut order,
         ..
     } = planner;
     drop(planning);
+    drop(ignore);
     for blob in &planned {
         order.insert(blob.id, blob.origin);
     }
     let queue = pack_order(&odb, &planned);
-    let binary = scan_blobs(&odb, &planned, &queue, &origins, options, sink);
+    let work = Work {
+        planned: &planned,
+        queue: &queue,
+        origins: &origins,
+        messages: &messages,
+    };
+    let binary = scan_blobs(&odb, &work, options, sink);
     Ok(HistoryScan {
         commits,
         binary,
@@ -272,7 +318,6 @@ pub fn scan(
 struct Planner<'a> {
     odb: &'a gix_odb::Handle,
     ignore: &'a IgnoreFiles,
-    sink: &'a dyn Sink,
     /// Planned blobs: index into `planned`.
     blobs: HashMap<ObjectId, u32>,
     planned: Vec<Planned>,
@@ -284,6 +329,8 @@ struct Planner<'a> {
     /// path): walked again only at another path.
     ignored_trees: HashSet<(ObjectId, Box<[u8]>)>,
     origins: Vec<Origin>,
+    /// The commits and annotated tags (origins) whose messages the workers scan.
+    messages: Vec<u32>,
     /// Commits and tags whose messages were scanned, by origin.
     order: HashMap<ObjectId, u32>,
     buf: Vec<u8>,
@@ -326,16 +373,14 @@ impl Planner<'_> {
         for id in &ids {
             let origin = self.origins.len() as u32;
             self.origins.push(Origin::Commit(*id));
-            let (tree, message) = {
+            let tree = {
                 let data = self.read(id, Kind::Commit, "commit")?;
                 let commit = gix_object::CommitRef::from_bytes(data, gix_hash::Kind::Sha1)
                     .map_err(|e| read_error("commit", id, e))?;
-                let tree =
-                    ObjectId::from_hex(commit.tree).map_err(|e| read_error("commit", id, e))?;
-                (tree, commit.message.to_vec())
+                ObjectId::from_hex(commit.tree).map_err(|e| read_error("commit", id, e))?
             };
             self.order.insert(*id, origin);
-            self.scan_message(&message, COMMIT_MESSAGE_PATH, origin);
+            self.messages.push(origin);
             self.walk_tree(tree, Vec::new(), origin)?;
         }
         Ok(ids.len() as u64)
@@ -427,10 +472,9 @@ impl Planner<'_> {
                                 let tag =
                                     gix_object::TagRef::from_bytes(data, gix_hash::Kind::Sha1)
                                         .map_err(|e| read_error("tag", &id, e))?;
-                                let message = tag.message.to_vec();
                                 let target = ObjectId::from_hex(tag.target)
                                     .map_err(|e| read_error("tag", &id, e))?;
-                                self.scan_message(&message, TAG_MESSAGE_PATH, known);
+                                self.messages.push(known);
                                 id = target;
                                 origin = Some(known);
                                 continue;
@@ -468,25 +512,6 @@ impl Planner<'_> {
             )),
             Err(e) => Err(read_error(what, id, e)),
         }
-    }
-
-    fn scan_message(&self, message: &[u8], path: &str, origin: u32) {
-        if message.is_empty() {
-            return;
-        }
-        let origin_ref = &self.origins[origin as usize];
-        let provenance = Provenance::Message {
-            path: path.to_owned(),
-            object: origin_ref.id().to_string(),
-            commit: pending(origin_ref),
-        };
-        let data = text::decode(message);
-        self.sink.blob(Blob {
-            provenance,
-            data: data.as_deref().unwrap_or(message),
-            added_lines: None,
-            previous: None,
-        });
     }
 
     fn plan(&mut self, id: ObjectId, path: Box<str>, origin: u32) {
@@ -606,33 +631,40 @@ fn pack_order(odb: &gix_odb::Handle, planned: &[Planned]) -> Vec<u32> {
     queue
 }
 
-/// Pass 3: read and scan the queued blobs on `options.threads` workers. Returns how many were
-/// binary (scanned as raw bytes).
+/// What the workers of pass 3 share: the planned blobs in pack order, then the messages.
+struct Work<'a> {
+    planned: &'a [Planned],
+    /// Indices into `planned`, in pack order.
+    queue: &'a [u32],
+    origins: &'a [Origin],
+    /// Origins (commits, annotated tags) whose messages to scan.
+    messages: &'a [u32],
+}
+
+/// Pass 3: read and scan the queued blobs, then the commit and tag messages, on
+/// `options.threads` workers. Returns how many blobs were binary (scanned as raw bytes).
 fn scan_blobs(
     odb: &gix_odb::Handle,
-    planned: &[Planned],
-    queue: &[u32],
-    origins: &[Origin],
+    work: &Work<'_>,
     options: &HistoryOptions,
     sink: &dyn Sink,
 ) -> u64 {
-    let progress = Progress::new(options.progress, queue.len() as u64);
-    let next = AtomicUsize::new(0);
+    let progress = Progress::new(options.progress, work.queue.len() as u64);
+    let next_blob = AtomicUsize::new(0);
+    let next_message = AtomicUsize::new(0);
     let binary = AtomicU64::new(0);
     let threads = options.threads.max(1);
+    // The next chunk of `items` not yet taken, if any.
+    let take = |next: &AtomicUsize, items: &'_ [u32]| -> Option<std::ops::Range<usize>> {
+        let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+        (start < items.len()).then(|| start..(start + CHUNK).min(items.len()))
+    };
     let worker = |mut odb: gix_odb::Handle| {
         let mut buf = Vec::new();
-        loop {
-            let start = next.fetch_add(CHUNK, Ordering::Relaxed);
-            let Some(chunk) = queue.get(start..(start + CHUNK).min(queue.len())) else {
-                break;
-            };
-            if chunk.is_empty() {
-                break;
-            }
-            for &i in chunk {
-                let blob = &planned[i as usize];
-                let origin = &origins[blob.origin as usize];
+        while let Some(chunk) = take(&next_blob, work.queue) {
+            for &i in &work.queue[chunk] {
+                let blob = &work.planned[i as usize];
+                let origin = &work.origins[blob.origin as usize];
                 let read = read_blob(&mut odb, blob, options.max_file_size, &mut buf, sink);
                 if let Some(data) = read {
                     progress.add(data.len() as u64);
@@ -642,6 +674,13 @@ fn scan_blobs(
                 } else {
                     progress.add(0);
                 }
+            }
+        }
+        // Messages are small and many (one per commit): scanned by every worker too, after
+        // the blobs, so they also even out the end of the run.
+        while let Some(chunk) = take(&next_message, work.messages) {
+            for &origin in &work.messages[chunk] {
+                scan_message(&mut odb, &work.origins[origin as usize], &mut buf, sink);
             }
         }
     };
@@ -654,6 +693,51 @@ fn scan_blobs(
     });
     progress.finish();
     binary.into_inner()
+}
+
+/// Scan the message of a commit or annotated tag (read again: the planner keeps only ids, so
+/// a history of messages is never held in memory at once).
+fn scan_message(odb: &mut gix_odb::Handle, origin: &Origin, buf: &mut Vec<u8>, sink: &dyn Sink) {
+    let id = origin.id();
+    let parsed = match odb.try_find(&id, buf) {
+        Ok(Some(data)) => match data.kind {
+            Kind::Commit => gix_object::CommitRef::from_bytes(data.data, gix_hash::Kind::Sha1)
+                .map(|c| (COMMIT_MESSAGE_PATH, c.message))
+                .map_err(|e| e.to_string()),
+            Kind::Tag => gix_object::TagRef::from_bytes(data.data, gix_hash::Kind::Sha1)
+                .map(|t| (TAG_MESSAGE_PATH, t.message))
+                .map_err(|e| e.to_string()),
+            kind => Err(format!("it is a {kind}")),
+        },
+        Ok(None) => Err("object not found".to_owned()),
+        Err(e) => Err(e.to_string()),
+    };
+    let (path, message) = match parsed {
+        Ok(found) => found,
+        Err(reason) => {
+            // Read once already by the planner: this is a repository changing under us.
+            sink.diagnostic(Diagnostic::unreadable(
+                COMMIT_MESSAGE_PATH.to_owned(),
+                format!("cannot read the message of {id} ({reason}), so it was not scanned; {UNREADABLE_HELP}"),
+            ));
+            return;
+        }
+    };
+    if message.is_empty() {
+        return;
+    }
+    let message: &[u8] = message;
+    let data = text::decode(message);
+    sink.blob(Blob {
+        provenance: Provenance::Message {
+            path: path.to_owned(),
+            object: id.to_string(),
+            commit: pending(origin),
+        },
+        data: data.as_deref().unwrap_or(message),
+        added_lines: None,
+        previous: None,
+    });
 }
 
 /// Read one planned blob, or say why not: too large is a counted skip (checked from the
