@@ -141,6 +141,42 @@ fn a_directory_ignored_at_one_path_is_scanned_where_it_is_copied() {
     );
 }
 
+/// HEAD's `.leakgateignore` files are read from the object database the blobs come from
+/// (gitoxide, one mapping of the pack): a nested one applies below its directory only, a
+/// directory (not a file) named `.leakgateignore` ignores nothing, and a history that
+/// committed the ignored file long before HEAD's ignore file existed still follows HEAD's.
+#[test]
+fn nested_leakgateignore_files_at_head_judge_all_history() {
+    let repo = TestRepo::new();
+    repo.write(
+        "deep/dir/local.env",
+        format!("DB_PASSWORD={}\n", password(1321)),
+    );
+    repo.write(
+        "other/local.env",
+        format!("DB_PASSWORD={}\n", password(1322)),
+    );
+    repo.write(
+        "odd/.leakgateignore/x",
+        format!("API_TOKEN={}\n", password(1323)),
+    );
+    repo.write("odd/local.env", format!("DB_PASSWORD={}\n", password(1324)));
+    let first = repo.commit_all("secrets");
+    repo.write("deep/.leakgateignore", "dir/local.env\n");
+    repo.commit_all("ignore one of them, later");
+
+    let (code, messages) = repo.scan_json(&["scan", "--history"]);
+    assert_eq!(code, Some(1), "{messages:?}");
+    assert_eq!(
+        found(&messages),
+        vec![
+            at("odd/.leakgateignore/x", &first, "commit"),
+            at("odd/local.env", &first, "commit"),
+            at("other/local.env", &first, "commit"),
+        ]
+    );
+}
+
 #[test]
 fn refs_to_trees_and_blobs_are_history_too() {
     let repo = TestRepo::new();

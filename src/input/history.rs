@@ -55,8 +55,9 @@ pub const COMMIT_MESSAGE_PATH: &str = "(commit message)";
 pub const TAG_MESSAGE_PATH: &str = "(tag message)";
 
 /// Per-worker delta-base cache: enough to keep the bases of one chunk of a pack hot, small
-/// enough that every worker together stays far under the memory budget.
-const PACK_CACHE_BYTES: usize = 16 * 1024 * 1024;
+/// enough that every worker together stays far under the memory budget. On rust-lang/cargo
+/// (2 workers) 16 MiB peaked at 194 MB RSS, 4 MiB at 175 MB, for the same CPU time.
+const PACK_CACHE_BYTES: usize = 8 * 1024 * 1024;
 /// Blobs a worker takes at a time: consecutive in pack order, so deltas find their bases.
 const CHUNK: usize = 256;
 
@@ -208,7 +209,7 @@ fn open_odb(dir: &Path) -> Result<gix_odb::Handle, GitError> {
     })?;
     odb.set_pack_cache(|| {
         Box::new(gix_pack::cache::lru::MemoryCappedHashmap::new(
-            std::env::var("LG_CACHE").ok().and_then(|v| v.parse().ok()).unwrap_or(PACK_CACHE_BYTES),
+            PACK_CACHE_BYTES,
         ))
     });
     Ok(odb)

@@ -33,7 +33,7 @@ enum Snapshot {
     /// A tree read through gitoxide: history reads its objects through one object database,
     /// mapped once (libgit2 would map the pack a second time).
     GixTree {
-        odb: gix_odb::Handle,
+        odb: Box<gix_odb::Handle>,
         tree: gix_hash::ObjectId,
     },
     /// Nothing to read (no commits yet, no index).
@@ -129,7 +129,10 @@ impl IgnoreFiles {
 
     /// The files in the tree `tree`, read from `odb` (history's object database).
     pub fn at_tree(odb: gix_odb::Handle, tree: gix_hash::ObjectId) -> Self {
-        Self::new(Snapshot::GixTree { odb, tree })
+        Self::new(Snapshot::GixTree {
+            odb: Box::new(odb),
+            tree,
+        })
     }
 
     /// The files as staged in the index at `index_path` (`git commit -a` names a temporary one).

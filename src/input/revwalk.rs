@@ -129,7 +129,9 @@ fn read_grafts(repo: &git2::Repository) -> HashMap<ObjectId, Vec<ObjectId>> {
             continue;
         };
         for line in text.lines() {
-            let mut ids = line.split_whitespace().map(|hex| ObjectId::from_hex(hex.as_bytes()));
+            let mut ids = line
+                .split_whitespace()
+                .map(|hex| ObjectId::from_hex(hex.as_bytes()));
             let Some(Ok(commit)) = ids.next() else {
                 continue;
             };
@@ -501,11 +503,17 @@ mod tests {
         git(d, &["init", "-q", "-b", "main"], "1700000000 +0000");
         let mut state: u64 = 7;
         let mut next = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             state >> 33
         };
         let branches = ["main", "b1", "b2", "b3"];
-        git(d, &["commit", "-q", "--allow-empty", "-m", "root"], "1700000000 +0000");
+        git(
+            d,
+            &["commit", "-q", "--allow-empty", "-m", "root"],
+            "1700000000 +0000",
+        );
         for b in &branches[1..] {
             git(d, &["branch", b], "1700000000 +0000");
         }
