@@ -376,3 +376,32 @@ fn a_shallow_clone_reports_what_it_has_and_warns() {
         run.messages
     );
 }
+
+/// A history large enough to be read in segments (each through its own mapping of the pack,
+/// on every core): every blob is scanned once, wherever its segment, and each secret is
+/// reported at its first commit.
+#[test]
+fn a_history_read_in_segments_scans_every_blob_once() {
+    let repo = TestRepo::new();
+    for i in 0..4600 {
+        repo.write(&format!("d{}/f{i}.txt", i % 37), format!("line {i}\n"));
+    }
+    repo.write("a/first.env", format!("DB_PASSWORD={}\n", password(1331)));
+    let first = repo.commit_all("many files");
+    repo.write("z/second.env", format!("API_TOKEN={}\n", password(1332)));
+    repo.write("d3/f3.txt", "changed\n");
+    let second = repo.commit_all("more");
+    repo.git(&["repack", "-adq"]);
+
+    let (code, messages) = repo.scan_json(&["scan", "--history", "--threads", "2"]);
+    assert_eq!(code, Some(1), "{:?}", summary(&messages));
+    assert_eq!(
+        found(&messages),
+        vec![
+            at("a/first.env", &first, "commit"),
+            at("z/second.env", &second, "commit"),
+        ]
+    );
+    // 4,600 + 1 files, then 2 more blobs; plus the 2 commit messages.
+    assert_eq!(summary(&messages)["files_scanned"], 4601 + 2 + 2);
+}
