@@ -60,7 +60,7 @@ pub const TAG_MESSAGE_PATH: &str = "(tag message)";
 
 /// Per-worker delta-base cache: enough to keep the bases of one chunk of a pack hot, small
 /// enough that every worker together stays far under the memory budget. On rust-lang/cargo
-/// (2 workers) 16 MiB peaked at 194 MB RSS, 4 MiB at 175 MB, for the same CPU time.
+/// (one worker) 16 MiB peaked at 194 MB RSS, 4 MiB at 175 MB, for the same CPU time.
 const PACK_CACHE_BYTES: usize = 4 * 1024 * 1024;
 /// Blobs a worker takes at a time: consecutive in pack order, so deltas find their bases.
 const CHUNK: usize = 256;
