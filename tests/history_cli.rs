@@ -141,6 +141,42 @@ fn a_directory_ignored_at_one_path_is_scanned_where_it_is_copied() {
     );
 }
 
+/// HEAD's `.leakgateignore` files are read from the object database the blobs come from
+/// (gitoxide, one mapping of the pack): a nested one applies below its directory only, a
+/// directory (not a file) named `.leakgateignore` ignores nothing, and a history that
+/// committed the ignored file long before HEAD's ignore file existed still follows HEAD's.
+#[test]
+fn nested_leakgateignore_files_at_head_judge_all_history() {
+    let repo = TestRepo::new();
+    repo.write(
+        "deep/dir/local.env",
+        format!("DB_PASSWORD={}\n", password(1321)),
+    );
+    repo.write(
+        "other/local.env",
+        format!("DB_PASSWORD={}\n", password(1322)),
+    );
+    repo.write(
+        "odd/.leakgateignore/x",
+        format!("API_TOKEN={}\n", password(1323)),
+    );
+    repo.write("odd/local.env", format!("DB_PASSWORD={}\n", password(1324)));
+    let first = repo.commit_all("secrets");
+    repo.write("deep/.leakgateignore", "dir/local.env\n");
+    repo.commit_all("ignore one of them, later");
+
+    let (code, messages) = repo.scan_json(&["scan", "--history"]);
+    assert_eq!(code, Some(1), "{messages:?}");
+    assert_eq!(
+        found(&messages),
+        vec![
+            at("odd/.leakgateignore/x", &first, "commit"),
+            at("odd/local.env", &first, "commit"),
+            at("other/local.env", &first, "commit"),
+        ]
+    );
+}
+
 #[test]
 fn refs_to_trees_and_blobs_are_history_too() {
     let repo = TestRepo::new();
@@ -339,4 +375,33 @@ fn a_shallow_clone_reports_what_it_has_and_warns() {
         "{:?}",
         run.messages
     );
+}
+
+/// A history large enough to be read in segments (each through its own mapping of the pack,
+/// on every core): every blob is scanned once, wherever its segment, and each secret is
+/// reported at its first commit.
+#[test]
+fn a_history_read_in_segments_scans_every_blob_once() {
+    let repo = TestRepo::new();
+    for i in 0..4600 {
+        repo.write(&format!("d{}/f{i}.txt", i % 37), format!("line {i}\n"));
+    }
+    repo.write("a/first.env", format!("DB_PASSWORD={}\n", password(1331)));
+    let first = repo.commit_all("many files");
+    repo.write("z/second.env", format!("API_TOKEN={}\n", password(1332)));
+    repo.write("d3/f3.txt", "changed\n");
+    let second = repo.commit_all("more");
+    repo.git(&["repack", "-adq"]);
+
+    let (code, messages) = repo.scan_json(&["scan", "--history", "--threads", "2"]);
+    assert_eq!(code, Some(1), "{:?}", summary(&messages));
+    assert_eq!(
+        found(&messages),
+        vec![
+            at("a/first.env", &first, "commit"),
+            at("z/second.env", &second, "commit"),
+        ]
+    );
+    // 4,600 + 1 files, then 2 more blobs; plus the 2 commit messages.
+    assert_eq!(summary(&messages)["files_scanned"], 4601 + 2 + 2);
 }

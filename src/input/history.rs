@@ -9,15 +9,19 @@
 //!    so "earliest" means the same thing) and each commit's tree, skipping every subtree already
 //!    walked: a tree shared by thousands of commits is read once. Each blob gets the first path
 //!    and commit it appears at, which path-dependent rules, `.leakgateignore` and the earliest-
-//!    commit report need before it is scanned. Commit messages are scanned here (they are
-//!    small). Refs that point at trees or blobs (tags) are walked too.
+//!    commit report need before it is scanned. Commits are walked in libgit2's order, read
+//!    through the same gitoxide object database ([`super::revwalk`]); commit and tag messages
+//!    are only noted here. Refs that point at trees or blobs (tags) are walked too.
 //! 2. **Order**: enumerate the object database (every pack, in pack-offset order, then loose
 //!    objects) and keep the planned blobs in that order, so delta bases stay in each worker's
 //!    cache. Unreachable objects are never planned, so never reported.
-//! 3. **Scan** (every core): workers take consecutive chunks of that order, each with its own
-//!    gitoxide handle and delta cache, check the size from the object header before inflating,
-//!    and feed the blob to the sink. Commit metadata (author, date) is looked up afterwards, only
-//!    for the findings ([`HistoryScan::describe`]).
+//! 3. **Scan** (one worker per core unless `--threads` says otherwise): workers take
+//!    consecutive chunks of that order, each with its own delta cache, check the size from the
+//!    object header before inflating, and feed the blob to the sink; then the commit and tag
+//!    messages, read again. The order is read in a few segments, each through an object
+//!    database opened for it, so that the pack's pages do not all stay resident (peak memory).
+//!    Commit metadata (author, date) is looked up afterwards, only for the findings
+//!    ([`HistoryScan::describe`]).
 //!
 //! A planned blob the database does not have (a partial clone) is an error naming its path and
 //! id, never a skip. A tree that cannot be read stops the scan.
@@ -43,7 +47,7 @@ pub struct HistoryOptions {
     /// Leave out what this revision reaches.
     pub since: Option<String>,
     pub max_file_size: u64,
-    /// Scanning threads (at least one).
+    /// Scanning threads; 0 is one per core (as `--threads` says, and as the tree walk does).
     pub threads: usize,
     /// Draw a progress bar on standard error.
     pub progress: bool,
@@ -55,10 +59,19 @@ pub const COMMIT_MESSAGE_PATH: &str = "(commit message)";
 pub const TAG_MESSAGE_PATH: &str = "(tag message)";
 
 /// Per-worker delta-base cache: enough to keep the bases of one chunk of a pack hot, small
-/// enough that every worker together stays far under the memory budget.
-const PACK_CACHE_BYTES: usize = 16 * 1024 * 1024;
+/// enough that every worker together stays far under the memory budget. On rust-lang/cargo
+/// (one worker) 16 MiB peaked at 194 MB RSS, 4 MiB at 175 MB, for the same CPU time.
+const PACK_CACHE_BYTES: usize = 4 * 1024 * 1024;
 /// Blobs a worker takes at a time: consecutive in pack order, so deltas find their bases.
 const CHUNK: usize = 256;
+/// The scan reads the pack in this many consecutive segments, each worker through an object
+/// database it opens afresh for each: a mapped pack page stays in the process's resident
+/// memory until the mapping goes, so reading a whole pack through one mapping costs the pack's
+/// size in RSS (75 MB of rust-lang/cargo's 200 MB budget). Per segment it costs about a
+/// quarter, plus the bases deltas reach back for.
+const SEGMENTS: usize = 4;
+/// Below this many blobs, one segment: the pack is small.
+const SEGMENT_MIN: usize = 4096;
 
 /// What attributes a planned object: a commit of the walk, or a ref that points at a tag, tree
 /// or blob directly (after every commit in the order, so a commit always wins).
@@ -220,28 +233,66 @@ fn to_gix(id: git2::Oid) -> Result<ObjectId, GitError> {
     })
 }
 
+/// The tree of the commit `HEAD` names (through tags), or `None` when there is no commit yet.
+fn head_tree(repo: &git2::Repository, odb: &gix_odb::Handle) -> Result<Option<ObjectId>, GitError> {
+    let Some(target) = (repo.head().ok())
+        .and_then(|head| head.resolve().ok())
+        .and_then(|head| head.target())
+    else {
+        return Ok(None);
+    };
+    let mut id = to_gix(target)?;
+    let mut buf = Vec::new();
+    for _ in 0..64 {
+        let Ok(Some(data)) = odb.try_find(&id, &mut buf) else {
+            return Ok(None);
+        };
+        match data.kind {
+            Kind::Commit => {
+                let commit = gix_object::CommitRef::from_bytes(data.data, gix_hash::Kind::Sha1)
+                    .map_err(|e| read_error("commit", &id, e))?;
+                let tree =
+                    ObjectId::from_hex(commit.tree).map_err(|e| read_error("commit", &id, e))?;
+                return Ok(Some(tree));
+            }
+            Kind::Tag => {
+                let tag = gix_object::TagRef::from_bytes(data.data, gix_hash::Kind::Sha1)
+                    .map_err(|e| read_error("tag", &id, e))?;
+                id = ObjectId::from_hex(tag.target).map_err(|e| read_error("tag", &id, e))?;
+            }
+            Kind::Tree | Kind::Blob => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
 /// Scan the history of `repo` into `sink`: every blob once (as [`Provenance::Commit`] at its
-/// first path and commit), every commit message and annotated tag message. Paths `ignore`
-/// ignores are not read.
+/// first path and commit), every commit message and annotated tag message. Paths HEAD's
+/// `.leakgateignore` files ignore are not read.
 pub fn scan(
     repo: &git2::Repository,
-    ignore: &IgnoreFiles,
     options: &HistoryOptions,
     sink: &dyn Sink,
 ) -> Result<HistoryScan, GitError> {
     let odb = open_odb(&objects_dir(repo))?;
+    // History is judged by today's `.leakgateignore` files: HEAD's, read through this object
+    // database too.
+    let ignore = match head_tree(repo, &odb)? {
+        Some(tree) => IgnoreFiles::at_tree(odb.clone(), tree),
+        None => IgnoreFiles::empty(),
+    };
     // The planner's handle, and its delta cache, are dropped before the workers make theirs.
     let planning = odb.clone();
     let mut planner = Planner {
         odb: &planning,
-        ignore,
-        sink,
+        ignore: &ignore,
         blobs: HashMap::default(),
         planned: Vec::new(),
         known_blobs: HashSet::default(),
         clean_trees: HashSet::default(),
         ignored_trees: HashSet::default(),
         origins: Vec::new(),
+        messages: Vec::new(),
         order: HashMap::default(),
         buf: Vec::new(),
     };
@@ -250,15 +301,25 @@ pub fn scan(
     let Planner {
         planned,
         origins,
+        messages,
         mut order,
         ..
     } = planner;
     drop(planning);
+    drop(ignore);
     for blob in &planned {
         order.insert(blob.id, blob.origin);
     }
     let queue = pack_order(&odb, &planned);
-    let binary = scan_blobs(&odb, &planned, &queue, &origins, options, sink);
+    // Every handle of this store goes now: each segment of the scan maps the pack afresh.
+    drop(odb);
+    let work = Work {
+        planned: &planned,
+        queue: &queue,
+        origins: &origins,
+        messages: &messages,
+    };
+    let binary = scan_blobs(&objects_dir(repo), &work, options, sink)?;
     Ok(HistoryScan {
         commits,
         binary,
@@ -272,7 +333,6 @@ pub fn scan(
 struct Planner<'a> {
     odb: &'a gix_odb::Handle,
     ignore: &'a IgnoreFiles,
-    sink: &'a dyn Sink,
     /// Planned blobs: index into `planned`.
     blobs: HashMap<ObjectId, u32>,
     planned: Vec<Planned>,
@@ -284,6 +344,8 @@ struct Planner<'a> {
     /// path): walked again only at another path.
     ignored_trees: HashSet<(ObjectId, Box<[u8]>)>,
     origins: Vec<Origin>,
+    /// The commits and annotated tags (origins) whose messages the workers scan.
+    messages: Vec<u32>,
     /// Commits and tags whose messages were scanned, by origin.
     order: HashMap<ObjectId, u32>,
     buf: Vec<u8>,
@@ -300,19 +362,14 @@ struct Frame {
 }
 
 impl Planner<'_> {
-    /// Walk the commits oldest first (topological, then by time: what the diff-based walk
-    /// used), planning each new blob. Returns how many commits were walked.
+    /// Walk the commits oldest first (topological, then by time: libgit2's order, which the
+    /// diff-based walk used, read through the same object database as the blobs), planning
+    /// each new blob. Returns how many commits were walked.
     fn walk_commits(
         &mut self,
         repo: &git2::Repository,
         since: Option<&str>,
     ) -> Result<u64, GitError> {
-        let mut walk = repo.revwalk()?;
-        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME | git2::Sort::REVERSE)?;
-        walk.push_glob("*")?;
-        if repo.head().is_ok() {
-            walk.push_head()?;
-        }
         let mut hidden = None;
         if let Some(rev) = since {
             let commit = repo
@@ -322,28 +379,23 @@ impl Planner<'_> {
                     rev: rev.to_owned(),
                     message: e.message().to_owned(),
                 })?;
-            walk.hide(commit.id())?;
-            hidden = Some(commit.id());
+            hidden = Some(to_gix(commit.id())?);
         }
-        let ids = walk
-            .map(|id| id.map_err(GitError::from).and_then(to_gix))
-            .collect::<Result<Vec<_>, _>>()?;
+        let ids = super::revwalk::oldest_first(repo, self.odb, hidden)?;
         if hidden.is_some() {
             self.seed_hidden_parents(&ids)?;
         }
         for id in &ids {
             let origin = self.origins.len() as u32;
             self.origins.push(Origin::Commit(*id));
-            let (tree, message) = {
+            let tree = {
                 let data = self.read(id, Kind::Commit, "commit")?;
                 let commit = gix_object::CommitRef::from_bytes(data, gix_hash::Kind::Sha1)
                     .map_err(|e| read_error("commit", id, e))?;
-                let tree =
-                    ObjectId::from_hex(commit.tree).map_err(|e| read_error("commit", id, e))?;
-                (tree, commit.message.to_vec())
+                ObjectId::from_hex(commit.tree).map_err(|e| read_error("commit", id, e))?
             };
             self.order.insert(*id, origin);
-            self.scan_message(&message, COMMIT_MESSAGE_PATH, origin);
+            self.messages.push(origin);
             self.walk_tree(tree, Vec::new(), origin)?;
         }
         Ok(ids.len() as u64)
@@ -435,10 +487,9 @@ impl Planner<'_> {
                                 let tag =
                                     gix_object::TagRef::from_bytes(data, gix_hash::Kind::Sha1)
                                         .map_err(|e| read_error("tag", &id, e))?;
-                                let message = tag.message.to_vec();
                                 let target = ObjectId::from_hex(tag.target)
                                     .map_err(|e| read_error("tag", &id, e))?;
-                                self.scan_message(&message, TAG_MESSAGE_PATH, known);
+                                self.messages.push(known);
                                 id = target;
                                 origin = Some(known);
                                 continue;
@@ -476,25 +527,6 @@ impl Planner<'_> {
             )),
             Err(e) => Err(read_error(what, id, e)),
         }
-    }
-
-    fn scan_message(&self, message: &[u8], path: &str, origin: u32) {
-        if message.is_empty() {
-            return;
-        }
-        let origin_ref = &self.origins[origin as usize];
-        let provenance = Provenance::Message {
-            path: path.to_owned(),
-            object: origin_ref.id().to_string(),
-            commit: pending(origin_ref),
-        };
-        let data = text::decode(message);
-        self.sink.blob(Blob {
-            provenance,
-            data: data.as_deref().unwrap_or(message),
-            added_lines: None,
-            previous: None,
-        });
     }
 
     fn plan(&mut self, id: ObjectId, path: Box<str>, origin: u32) {
@@ -614,54 +646,203 @@ fn pack_order(odb: &gix_odb::Handle, planned: &[Planned]) -> Vec<u32> {
     queue
 }
 
-/// Pass 3: read and scan the queued blobs on `options.threads` workers. Returns how many were
-/// binary (scanned as raw bytes).
+/// What the workers of pass 3 share: the planned blobs in pack order, then the messages.
+struct Work<'a> {
+    planned: &'a [Planned],
+    /// Indices into `planned`, in pack order.
+    queue: &'a [u32],
+    origins: &'a [Origin],
+    /// Origins (commits, annotated tags) whose messages to scan.
+    messages: &'a [u32],
+}
+
+/// Pass 3: read and scan the queued blobs, then the commit and tag messages, on
+/// `options.threads` workers. Returns how many blobs were binary (scanned as raw bytes).
 fn scan_blobs(
-    odb: &gix_odb::Handle,
-    planned: &[Planned],
-    queue: &[u32],
-    origins: &[Origin],
+    objects: &Path,
+    work: &Work<'_>,
     options: &HistoryOptions,
     sink: &dyn Sink,
-) -> u64 {
-    let progress = Progress::new(options.progress, queue.len() as u64);
-    let next = AtomicUsize::new(0);
+) -> Result<u64, GitError> {
+    let progress = Progress::new(options.progress, work.queue.len() as u64);
     let binary = AtomicU64::new(0);
-    let threads = options.threads.max(1);
-    let worker = |mut odb: gix_odb::Handle| {
+    let threads = workers(options.threads);
+    let segments: Vec<Segment<'_>> = if work.queue.len() < SEGMENT_MIN {
+        vec![Segment::new(work.queue)]
+    } else {
+        (work.queue.chunks(work.queue.len().div_ceil(SEGMENTS)))
+            .map(Segment::new)
+            .collect()
+    };
+    let next_message = AtomicUsize::new(0);
+    // The first segment's store is opened here, so that an object database that cannot be
+    // opened is an error, not a scan of nothing.
+    if let Some(first) = segments.first() {
+        *lock(&first.store) = Some(open_odb(objects)?);
+    }
+    // Every worker goes through every segment in order, sharing that segment's store; the
+    // last to leave a segment drops its store, and with it the mapping and the pages it held.
+    // Workers keep their threads, so the scanner's per-thread caches are made once.
+    let worker = || {
         let mut buf = Vec::new();
-        loop {
-            let start = next.fetch_add(CHUNK, Ordering::Relaxed);
-            let Some(chunk) = queue.get(start..(start + CHUNK).min(queue.len())) else {
-                break;
+        let mut odb = None;
+        for segment in &segments {
+            odb = segment.handle(objects).or(odb);
+            let Some(odb) = odb.as_mut() else {
+                continue;
             };
-            if chunk.is_empty() {
-                break;
-            }
-            for &i in chunk {
-                let blob = &planned[i as usize];
-                let origin = &origins[blob.origin as usize];
-                let read = read_blob(&mut odb, blob, options.max_file_size, &mut buf, sink);
-                if let Some(data) = read {
-                    progress.add(data.len() as u64);
-                    if feed(blob, origin, data, sink) {
-                        binary.fetch_add(1, Ordering::Relaxed);
+            while let Some(chunk) = take(&segment.next, segment.queue) {
+                for &i in &segment.queue[chunk] {
+                    let blob = &work.planned[i as usize];
+                    let origin = &work.origins[blob.origin as usize];
+                    let read = read_blob(odb, blob, options.max_file_size, &mut buf, sink);
+                    if let Some(data) = read {
+                        progress.add(data.len() as u64);
+                        if feed(blob, origin, data, sink) {
+                            binary.fetch_add(1, Ordering::Relaxed);
+                        }
+                    } else {
+                        progress.add(0);
                     }
-                } else {
-                    progress.add(0);
+                }
+            }
+            segment.leave(threads);
+        }
+        // Messages are small and many (one per commit): scanned by every worker too, after
+        // the blobs, so they also even out the end of the run.
+        let mut odb = odb.or_else(|| open_odb(objects).ok());
+        while let Some(chunk) = take(&next_message, work.messages) {
+            for &origin in &work.messages[chunk] {
+                let origin = &work.origins[origin as usize];
+                match odb.as_mut() {
+                    Some(odb) => scan_message(odb, origin, &mut buf, sink),
+                    None => message_unreadable(origin, "the object database did not open", sink),
                 }
             }
         }
     };
     std::thread::scope(|scope| {
         for _ in 1..threads {
-            let odb = odb.clone();
-            scope.spawn(|| worker(odb));
+            scope.spawn(worker);
         }
-        worker(odb.clone());
+        worker();
     });
     progress.finish();
-    binary.into_inner()
+    Ok(binary.into_inner())
+}
+
+/// The next chunk of `items` not yet taken, if any.
+fn take(next: &AtomicUsize, items: &[u32]) -> Option<std::ops::Range<usize>> {
+    let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+    (start < items.len()).then(|| start..(start + CHUNK).min(items.len()))
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A stretch of the pack-ordered queue, read through an object database of its own.
+struct Segment<'q> {
+    queue: &'q [u32],
+    next: AtomicUsize,
+    /// Opened by the first worker to arrive, dropped by the last to leave.
+    store: Mutex<Option<gix_odb::Handle>>,
+    /// Has the store been opened (it is never opened twice)?
+    opened: std::sync::atomic::AtomicBool,
+    left: AtomicUsize,
+}
+
+impl<'q> Segment<'q> {
+    fn new(queue: &'q [u32]) -> Self {
+        Segment {
+            queue,
+            next: AtomicUsize::new(0),
+            store: Mutex::new(None),
+            opened: std::sync::atomic::AtomicBool::new(false),
+            left: AtomicUsize::new(0),
+        }
+    }
+
+    /// A handle on this segment's store (with its own delta cache), opening it on first use;
+    /// `None` if it cannot be opened (the caller keeps the handle it has: same objects).
+    fn handle(&self, objects: &Path) -> Option<gix_odb::Handle> {
+        let mut store = lock(&self.store);
+        if store.is_none() && !self.opened.swap(true, Ordering::Relaxed) {
+            *store = open_odb(objects).ok();
+        }
+        self.opened.store(true, Ordering::Relaxed);
+        store.clone()
+    }
+
+    fn leave(&self, workers: usize) {
+        if self.left.fetch_add(1, Ordering::AcqRel) + 1 == workers {
+            lock(&self.store).take();
+        }
+    }
+}
+
+/// A message that could not be read: an error naming the object, never a skip.
+fn message_unreadable(origin: &Origin, reason: &str, sink: &dyn Sink) {
+    let id = origin.id();
+    sink.diagnostic(Diagnostic::unreadable(
+        COMMIT_MESSAGE_PATH.to_owned(),
+        format!(
+            "cannot read the message of {id} ({reason}), so it was not scanned; {UNREADABLE_HELP}"
+        ),
+    ));
+}
+
+/// How many workers `threads` asks for: 0 is one per core (history ran on one thread by
+/// default when 0 was taken as "at least one").
+fn workers(threads: usize) -> usize {
+    match threads {
+        0 => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+        n => n,
+    }
+}
+
+/// Scan the message of a commit or annotated tag (read again: the planner keeps only ids, so
+/// a history of messages is never held in memory at once).
+fn scan_message(odb: &mut gix_odb::Handle, origin: &Origin, buf: &mut Vec<u8>, sink: &dyn Sink) {
+    let id = origin.id();
+    let parsed = match odb.try_find(&id, buf) {
+        Ok(Some(data)) => match data.kind {
+            Kind::Commit => gix_object::CommitRef::from_bytes(data.data, gix_hash::Kind::Sha1)
+                .map(|c| (COMMIT_MESSAGE_PATH, c.message))
+                .map_err(|e| e.to_string()),
+            Kind::Tag => gix_object::TagRef::from_bytes(data.data, gix_hash::Kind::Sha1)
+                .map(|t| (TAG_MESSAGE_PATH, t.message))
+                .map_err(|e| e.to_string()),
+            kind => Err(format!("it is a {kind}")),
+        },
+        Ok(None) => Err("object not found".to_owned()),
+        Err(e) => Err(e.to_string()),
+    };
+    let (path, message) = match parsed {
+        Ok(found) => found,
+        Err(reason) => {
+            // Read once already by the planner: this is a repository changing under us.
+            message_unreadable(origin, &reason, sink);
+            return;
+        }
+    };
+    if message.is_empty() {
+        return;
+    }
+    let message: &[u8] = message;
+    let data = text::decode(message);
+    sink.blob(Blob {
+        provenance: Provenance::Message {
+            path: path.to_owned(),
+            object: id.to_string(),
+            commit: pending(origin),
+        },
+        data: data.as_deref().unwrap_or(message),
+        added_lines: None,
+        previous: None,
+    });
 }
 
 /// Read one planned blob, or say why not: too large is a counted skip (checked from the
@@ -811,5 +992,18 @@ impl Progress {
 
     fn finish(&self) {
         self.bar.finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn threads_zero_means_one_worker_per_core() {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        assert_eq!(workers(0), cores);
+        assert_eq!(workers(1), 1);
+        assert_eq!(workers(3), 3);
     }
 }

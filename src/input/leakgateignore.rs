@@ -30,6 +30,12 @@ enum Snapshot {
         path: std::path::PathBuf,
         index: Option<StagedIndex>,
     },
+    /// A tree read through gitoxide: history reads its objects through one object database,
+    /// mapped once (libgit2 would map the pack a second time).
+    GixTree {
+        odb: Box<gix_odb::Handle>,
+        tree: gix_hash::ObjectId,
+    },
     /// Nothing to read (no commits yet, no index).
     Empty,
 }
@@ -116,6 +122,19 @@ impl IgnoreFiles {
         }
     }
 
+    /// No files: nothing is ignored.
+    pub fn empty() -> Self {
+        Self::new(Snapshot::Empty)
+    }
+
+    /// The files in the tree `tree`, read from `odb` (history's object database).
+    pub fn at_tree(odb: gix_odb::Handle, tree: gix_hash::ObjectId) -> Self {
+        Self::new(Snapshot::GixTree {
+            odb: Box::new(odb),
+            tree,
+        })
+    }
+
     /// The files as staged in the index at `index_path` (`git commit -a` names a temporary one).
     /// The index is read only if a path is asked about.
     pub fn staged(repo: &Repository, index_path: &Path) -> Result<Self, GitError> {
@@ -190,6 +209,7 @@ impl IgnoreFiles {
         let mut snapshot = lock(&self.snapshot);
         let (repo, id) = match &mut *snapshot {
             Snapshot::Empty => return None,
+            Snapshot::GixTree { odb, tree } => return read_in_tree(odb, *tree, path),
             Snapshot::Tree { repo, tree } => {
                 let entry = repo.find_tree(*tree).ok()?.get_path(Path::new(path)).ok()?;
                 // A symlink or submodule named .leakgateignore is not an ignore file.
@@ -212,6 +232,36 @@ impl IgnoreFiles {
         };
         repo.find_blob(id).ok().map(|blob| blob.content().to_vec())
     }
+}
+
+/// The content of the regular file at `path` (slash-separated) in `tree`, through gitoxide.
+fn read_in_tree(odb: &gix_odb::Handle, tree: gix_hash::ObjectId, path: &str) -> Option<Vec<u8>> {
+    use gix_object::Find;
+    let mut buf = Vec::new();
+    let mut id = tree;
+    let mut parts = path.split('/').filter(|p| !p.is_empty()).peekable();
+    while let Some(part) = parts.next() {
+        let data = odb.try_find(&id, &mut buf).ok()??;
+        if data.kind != gix_object::Kind::Tree {
+            return None;
+        }
+        let entry = gix_object::TreeRefIter::from_bytes(data.data, gix_hash::Kind::Sha1)
+            .filter_map(Result::ok)
+            .find(|e| e.filename == part.as_bytes())?;
+        let last = parts.peek().is_none();
+        // A symlink or submodule named .leakgateignore is not an ignore file.
+        let fits = if last {
+            entry.mode.is_blob()
+        } else {
+            entry.mode.is_tree()
+        };
+        if !fits {
+            return None;
+        }
+        id = entry.oid.to_owned();
+    }
+    let data = odb.try_find(&id, &mut buf).ok()??;
+    (data.kind == gix_object::Kind::Blob).then(|| data.data.to_vec())
 }
 
 /// One `.leakgateignore`'s patterns, matched relative to its directory. A line that is not a

@@ -15,6 +15,7 @@ pub mod history;
 mod index_diff;
 pub mod leakgateignore;
 mod provenance;
+mod revwalk;
 pub mod text;
 pub mod walk;
 

@@ -275,15 +275,13 @@ impl Source for History {
         use std::io::IsTerminal;
 
         let repo = git::open(Path::new("."))?;
-        // History is judged by today's `.leakgateignore` files: HEAD's.
-        let ignore = IgnoreFiles::at_head(&repo)?;
         let options = history::HistoryOptions {
             since: self.since.clone(),
             max_file_size: self.max_file_size,
             threads: self.threads,
             progress: std::io::stderr().is_terminal(),
         };
-        let scanned = history::scan(&repo, &ignore, &options, sink)?;
+        let scanned = history::scan(&repo, &options, sink)?;
         if scanned.shallow {
             self.warnings.push(format!(
                 "this is a shallow clone: history stops at the graft after {} {} (fetch the rest with `git fetch --unshallow`)",
@@ -291,7 +289,6 @@ impl Source for History {
                 if scanned.commits == 1 { "commit" } else { "commits" }
             ));
         }
-        drop(ignore);
         self.scanned = Some((repo, scanned));
         Ok(())
     }
