@@ -389,6 +389,8 @@ impl<'r> Scanner<'r> {
         // no other rule reports the very same text as a secret either (`NPM_TOKEN=npm_…` with
         // a wrong checksum is a placeholder or a test value, not a generic secret).
         let mut failed_checksums: Vec<(usize, usize)> = Vec::new();
+        // The line around each value, found once per line rather than once per candidate.
+        let mut lines = LineFacts::default();
         for (rule_index, rule_regions) in regions.iter().enumerate() {
             if rule_regions.is_empty() {
                 continue;
@@ -407,6 +409,9 @@ impl<'r> Scanner<'r> {
                 SecretGroup::Whole => 0,
             };
             let key_index = regex.capture_names().position(|n| n == Some("key"));
+            // Keys come in ascending order within a rule: whether each stands in a string is
+            // judged from where the last one left off (linear on a long line of keys).
+            let mut strings = literal::StringTracker::default();
             let mut locations = regex.capture_locations();
             for &(from, to) in rule_regions {
                 let hay = &data[from..to];
@@ -448,7 +453,7 @@ impl<'r> Scanner<'r> {
                         );
                         let context = value::ValueContext {
                             quoted: quoted || view.literal(),
-                            line: line_near(data, start),
+                            line: lines.near(data, start),
                             followed_by: &data[end..(end + 2).min(data.len())],
                             preceded_by: &data[start.saturating_sub(3)..start],
                             path,
@@ -475,26 +480,17 @@ impl<'r> Scanner<'r> {
                                 // connection string's `Password=…;`, a query's `pwd=…&`
                                 // (not prose in a docstring: `secret: where it goes`).
                                 || key_span.is_some_and(|(key_start, key_end)| {
-                                    let key_start = from + key_start;
                                     let key_end = from + key_end;
-                                    if data.get(key_end) != Some(&b'=') || start != key_end + 1
-                                    {
-                                        return false;
-                                    }
-                                    let (line_start, _) = line_bounds_within(
-                                        data,
-                                        key_start,
-                                        key_start.saturating_sub(LONG_LINE_WINDOW),
-                                        key_start,
-                                    );
-                                    literal::inside_string(data, line_start, key_start)
+                                    data.get(key_end) == Some(&b'=')
+                                        && start == key_end + 1
+                                        && strings.inside(data, from + key_start)
                                 }),
                             key,
                             followed_by: context.followed_by,
                             path,
                         };
                         let confidence = (checksum_ok
-                            && !inside_redaction_marker(data, start)
+                            && !lines.in_redaction_marker(data, start)
                             && !self.rules.globally_allowed(secret, context.line))
                         .then(|| accept(rule, secret, context, literal))
                         .flatten();
@@ -537,9 +533,10 @@ impl<'r> Scanner<'r> {
             }
         }
         if !failed_checksums.is_empty() {
+            failed_checksums.sort_unstable();
             out.retain(|c| {
                 self.rules.rule(c.rule).spec.checksum.is_some()
-                    || !failed_checksums.contains(&(c.start, c.end))
+                    || failed_checksums.binary_search(&(c.start, c.end)).is_err()
             });
         }
         out
@@ -1241,6 +1238,41 @@ impl LineBounds {
                 bounds
             }
         }
+    }
+}
+
+/// What the candidates of one text need to know of their line, found once per line rather
+/// than once per candidate (a long line of many candidates would otherwise cost its window
+/// once for each): the window [`line_near`] gives, and whether the line holds a redaction
+/// marker at all.
+#[derive(Default)]
+struct LineFacts {
+    bounds: LineBounds,
+    /// The last line asked about, and whether it holds `[REDACTED:`.
+    marker: Option<((usize, usize), bool)>,
+}
+
+impl LineFacts {
+    /// [`line_near`]: the line around `offset`, cut to the long-line window.
+    fn near<'d>(&mut self, data: &'d [u8], offset: usize) -> &'d [u8] {
+        let (start, end) = self.bounds.of(data, offset);
+        let start = start.max(offset.saturating_sub(LONG_LINE_WINDOW));
+        let end = end.min(offset.saturating_add(LONG_LINE_WINDOW)).max(start);
+        &data[start..end]
+    }
+
+    /// [`inside_redaction_marker`], looking for one only on a line that holds one.
+    fn in_redaction_marker(&mut self, data: &[u8], offset: usize) -> bool {
+        let line = self.bounds.of(data, offset);
+        let holds = match self.marker {
+            Some((known, holds)) if known == line => holds,
+            _ => {
+                let holds = memchr::memmem::find(&data[line.0..line.1], b"[REDACTED:").is_some();
+                self.marker = Some((line, holds));
+                holds
+            }
+        };
+        holds && inside_redaction_marker(data, offset)
     }
 }
 
