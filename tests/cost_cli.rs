@@ -70,3 +70,79 @@ fn a_long_line_full_of_keys_costs_its_length_once() {
         run.cpu
     );
 }
+
+/// Findings' fingerprints, sorted.
+fn fingerprints(stdout: &[u8]) -> Vec<String> {
+    let mut all: Vec<String> = json_lines(stdout)
+        .iter()
+        .filter(|m| m["type"] == "finding")
+        .map(|m| m["fingerprint"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn thirty_two_thousand_weak_passwords_cost_seconds_and_keep_their_baseline() {
+    // Each guessable secret's fingerprint is an Argon2 run (milliseconds): 32,000 of them in one
+    // file took minutes.
+    let tree = Tree::new();
+    let lines: Vec<String> = (0..32_000)
+        .map(|n| format!("password = \"{}\"\n", random(n, 8, &LETTERS[26..])))
+        .collect();
+    tree.write("fixtures.py", lines.concat());
+    let first = timed(tree.path(), &["scan", ".", "--format", "json"]);
+    assert_eq!(first.status, Some(1));
+    let found = fingerprints(&first.stdout);
+    assert!(found.len() > 31_000, "{} findings", found.len());
+    assert!(
+        first.cpu < Duration::from_secs(10),
+        "the scan took {:?} of CPU",
+        first.cpu
+    );
+    let mut distinct = found.clone();
+    distinct.dedup();
+    assert_eq!(distinct.len(), found.len(), "one fingerprint per password");
+
+    // The same file gives the same fingerprints on every run, so a baseline accepts them all.
+    let baseline = timed(tree.path(), &["baseline"]);
+    assert_eq!(baseline.status, Some(0));
+    let again = timed(
+        tree.path(),
+        &[
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--baseline",
+            ".leakgate-baseline.json",
+        ],
+    );
+    let messages = json_lines(&again.stdout);
+    assert_eq!(again.status, Some(0), "{:?}", summary(&messages));
+    assert_eq!(summary(&messages)["findings"], 0);
+
+    // A password changed in place is not accepted by the old baseline.
+    let mut changed = lines.clone();
+    changed[17] = format!("password = \"{}\"\n", random(99_999, 8, &LETTERS[26..]));
+    tree.write("fixtures.py", changed.concat());
+    let after = timed(
+        tree.path(),
+        &[
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--baseline",
+            ".leakgate-baseline.json",
+        ],
+    );
+    let messages = json_lines(&after.stdout);
+    assert_eq!(after.status, Some(1));
+    assert!(
+        messages
+            .iter()
+            .any(|m| m["type"] == "finding" && m["line"] == 18),
+        "the changed line is reported"
+    );
+}
