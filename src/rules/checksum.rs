@@ -29,6 +29,12 @@ pub enum Checksum {
     /// padding of the prefix bytes and the key, then their CRC16/XMODEM, little-endian (the
     /// `nkeys` library's `strkey.go`).
     NkeyCrc16,
+    /// The reverse of [`Checksum::NkeyCrc16`], for the rule that reports, at low confidence, a
+    /// value of a seed's shape (58 characters of RFC 4648 base32) whose CRC-16 does not verify
+    /// (a mistyped or altered copy, an obfuscated one) where its name says seed or nkey: it
+    /// passes exactly the seed-shaped values the checksum rejects, so a verified seed is the
+    /// checksummed rule's alone.
+    NkeyCrc16Mismatch,
     /// Bitcoin Base58Check (WIF private keys, `xprv`/`tprv` extended keys): base58 whose last 4
     /// bytes are the start of the double SHA-256 of the rest (Bitcoin wiki, "Base58Check
     /// encoding").
@@ -50,6 +56,7 @@ impl Checksum {
             Checksum::GithubCrc32 => "github-crc32",
             Checksum::GrafanaCrc32 => "grafana-crc32",
             Checksum::NkeyCrc16 => "nkey-crc16",
+            Checksum::NkeyCrc16Mismatch => "nkey-crc16-mismatch",
             Checksum::Base58check => "base58check",
             Checksum::Bech32 => "bech32",
             Checksum::PackagistCrc32 => "packagist-crc32",
@@ -68,6 +75,7 @@ impl Checksum {
             Checksum::GithubCrc32 => github_crc32(secret),
             Checksum::GrafanaCrc32 => grafana_crc32(secret),
             Checksum::NkeyCrc16 => nkey_crc16(secret),
+            Checksum::NkeyCrc16Mismatch => nkey_crc16_mismatch(secret),
             Checksum::Base58check => base58check(secret),
             Checksum::Bech32 => bech32(secret),
             Checksum::PackagistCrc32 => packagist_crc32(secret),
@@ -174,6 +182,17 @@ fn nkey_crc16(secret: &[u8]) -> bool {
     }
     let (payload, checksum) = raw.split_at(raw.len() - 2);
     crc16_xmodem(payload).to_le_bytes() == checksum
+}
+
+/// A seed's length: base32 of 2 prefix bytes, a 32-byte key and a 2-byte CRC.
+const NKEY_SEED_LEN: usize = 58;
+
+fn nkey_crc16_mismatch(secret: &[u8]) -> bool {
+    secret.len() == NKEY_SEED_LEN
+        && secret
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || (b'2'..=b'7').contains(c))
+        && !nkey_crc16(secret)
 }
 
 /// RFC 4648 base32 (`A-Z2-7`), no padding; `None` on any other character or on leftover bits
@@ -337,9 +356,14 @@ mod tests {
         assert!(encoded.starts_with("SU"), "{encoded}");
         assert_eq!(encoded.len(), 58);
         assert!(Checksum::NkeyCrc16.verifies(encoded.as_bytes()));
+        assert!(!Checksum::NkeyCrc16Mismatch.verifies(encoded.as_bytes()));
         let mut bad = encoded.into_bytes();
         bad[20] = if bad[20] == b'A' { b'B' } else { b'A' };
         assert!(!Checksum::NkeyCrc16.verifies(&bad));
+        assert!(Checksum::NkeyCrc16Mismatch.verifies(&bad));
+        // Not a seed's shape at all: neither.
+        assert!(!Checksum::NkeyCrc16Mismatch.verifies(&bad[..57]));
+        assert!(!Checksum::NkeyCrc16Mismatch.verifies(&bad.to_ascii_lowercase()));
     }
 
     fn base32_encode(raw: &[u8]) -> String {
