@@ -98,3 +98,84 @@ fn a_nats_seed_with_a_failing_checksum_is_low_where_its_name_says_seed() {
         assert!(!run.stdout.contains(secret.as_str()), "a seed was printed");
     }
 }
+
+/// A base64url value of `len` characters.
+fn b64url(seed: u64, len: usize) -> String {
+    random(seed, len, common::ALNUM)
+}
+
+#[test]
+fn a_jwks_private_members_without_d_are_one_finding_per_key() {
+    let member = |name: &str, seed| format!("\"{name}\": \"{}\"", b64url(seed, 171));
+    let crt = |base| {
+        ["p", "q", "dp", "dq", "qi"]
+            .iter()
+            .zip(base..)
+            .map(|(name, seed)| member(name, seed))
+            .collect::<Vec<_>>()
+    };
+    let modulus = b64url(1, 342);
+    // Without "d", in RFC order, pretty-printed; a full key (with "d") beside it.
+    let without_d = format!(
+        "{{\n  \"kty\": \"RSA\",\n  \"n\": \"{modulus}\",\n  \"e\": \"AQAB\",\n  {}\n}}\n",
+        crt(10).join(",\n  ")
+    );
+    let full = format!(
+        "{{\"kty\": \"RSA\", \"n\": \"{modulus}\", \"e\": \"AQAB\", {}, {}}}\n",
+        member("d", 20),
+        crt(30).join(", ")
+    );
+    // Sorted (jq -S): "dp" and "dq" come before "kty".
+    let sorted = format!(
+        "{{{}, {}, \"e\": \"AQAB\", \"kty\": \"RSA\", \"n\": \"{modulus}\", {}, {}, {}}}\n",
+        member("dp", 40),
+        member("dq", 41),
+        member("p", 42),
+        member("q", 43),
+        member("qi", 44)
+    );
+    // YAML, one member alone.
+    let yaml = format!(
+        "signing:\n  kty: RSA\n  e: AQAB\n  qi: {}\n",
+        b64url(50, 171)
+    );
+    // A public key: nothing.
+    let public = format!("{{\"kty\": \"RSA\", \"n\": \"{modulus}\", \"e\": \"AQAB\"}}\n");
+    let tree = Tree::new();
+    tree.write("without-d.json", &without_d);
+    tree.write("full.json", &full);
+    tree.write("sorted.json", &sorted);
+    tree.write("signing.yaml", &yaml);
+    tree.write("public.json", &public);
+    let run = run_json(tree.leakgate().args(["scan", "."]));
+    assert_eq!(run.status, Some(1));
+    let mut got: Vec<(String, String, u64)> = run
+        .findings()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default().to_owned(),
+                f["rule"].as_str().unwrap_or_default().to_owned(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    got.sort();
+    let at = |path: &str, rule: &str, line| (path.to_owned(), rule.to_owned(), line);
+    assert_eq!(
+        got,
+        [
+            at("full.json", "jwk-private-key", 1),
+            at("signing.yaml", "jwk-private-members", 4),
+            at("sorted.json", "jwk-private-members-unmarked", 1),
+            at("without-d.json", "jwk-private-members", 5),
+        ]
+    );
+    for seed in [10, 14, 20, 34, 40, 44, 50] {
+        let value = b64url(seed, 171);
+        assert!(
+            !run.stdout.contains(&value[..40]),
+            "a private member was printed"
+        );
+    }
+}
