@@ -179,3 +179,134 @@ fn a_jwks_private_members_without_d_are_one_finding_per_key() {
         );
     }
 }
+
+/// A version-2 MIT keytab with one AES-256 key for `principal@EXAMPLE.TEST`, its key bytes
+/// random (binary, NUL bytes and all).
+fn keytab(principal: &str, seed: u64) -> (Vec<u8>, Vec<u8>) {
+    let key: Vec<u8> = random(seed, 64, b"0123456789abcdef")
+        .as_bytes()
+        .chunks(2)
+        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap_or("00"), 16).unwrap_or(0))
+        .collect();
+    let mut entry = Vec::new();
+    entry.extend(1u16.to_be_bytes());
+    for part in ["EXAMPLE.TEST", principal] {
+        entry.extend((part.len() as u16).to_be_bytes());
+        entry.extend(part.as_bytes());
+    }
+    entry.extend(1u32.to_be_bytes());
+    entry.extend(1_733_000_000u32.to_be_bytes());
+    entry.push(3);
+    entry.extend(18u16.to_be_bytes());
+    entry.extend((key.len() as u16).to_be_bytes());
+    entry.extend(&key);
+    entry.extend(3u32.to_be_bytes());
+    let mut out = vec![0x05, 0x02];
+    out.extend((entry.len() as i32).to_be_bytes());
+    out.extend(entry);
+    (out, key)
+}
+
+/// A JKS keystore: one entry with `tag` (1: a private key, 2: a trusted certificate).
+fn jks(tag: u32, seed: u64) -> Vec<u8> {
+    let mut out = vec![0xFE, 0xED, 0xFE, 0xED, 0, 0, 0, 2, 0, 0, 0, 1];
+    out.extend(tag.to_be_bytes());
+    out.extend(6u16.to_be_bytes());
+    out.extend(b"server");
+    out.extend([0, 0, 1, 0x93, 0x2a, 0x10, 0x20, 0x30]);
+    let body = keytab("filler", seed).1;
+    if tag == 2 {
+        out.extend(5u16.to_be_bytes());
+        out.extend(b"X.509");
+    }
+    out.extend(((body.len() + 2) as u32).to_be_bytes());
+    out.extend([0x30, body.len() as u8]);
+    out.extend(&body);
+    if tag == 1 {
+        out.extend(0u32.to_be_bytes());
+    }
+    out.extend([0u8; 20]);
+    out
+}
+
+#[test]
+fn keytabs_and_keystores_are_found_by_their_format_without_showing_them() {
+    let (named, key) = keytab("HTTP", 7);
+    let (renamed, _) = keytab("svc", 8);
+    let tree = Tree::new();
+    tree.write("deploy/service.keytab", &named);
+    tree.write("deploy/backup.bin", &renamed);
+    tree.write("tls/server.jks", jks(1, 9));
+    tree.write("tls/truststore.jks", jks(2, 10));
+    // Binary, with a keytab's first byte, but not one.
+    tree.write(
+        "img/logo.bin",
+        b"\x05\x02\x00\x00\x00\x07\xff\xfe\x00\x00garbage",
+    );
+    let run = run_json(tree.leakgate().args(["scan", "."]));
+    assert_eq!(run.status, Some(1));
+    let mut got: Vec<(String, String, String)> = run
+        .findings()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default().to_owned(),
+                f["rule"].as_str().unwrap_or_default().to_owned(),
+                f["confidence"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    got.sort();
+    let at = |path: &str, rule: &str| (path.to_owned(), rule.to_owned(), "high".to_owned());
+    assert_eq!(
+        got,
+        [
+            at("deploy/backup.bin", "kerberos-keytab"),
+            at("deploy/service.keytab", "kerberos-keytab"),
+            at("tls/server.jks", "java-keystore-private-key"),
+        ]
+    );
+    // No byte of a key, in any form, in the report (human too).
+    let human = tree
+        .leakgate()
+        .args(["scan", ".", "--color", "never"])
+        .output()
+        .expect("run");
+    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    for output in [run.stdout.as_bytes(), &human.stdout, &human.stderr] {
+        assert!(
+            !output.windows(8).any(|w| w == &key[..8]),
+            "key bytes were printed"
+        );
+        assert!(!String::from_utf8_lossy(output).contains(&hex[..16]));
+    }
+
+    // Staged, and in history.
+    let repo = TestRepo::new();
+    repo.write("README.md", "service\n");
+    repo.commit_all("start");
+    repo.write("krb5/web.keytab", &named);
+    repo.git(&["add", "-A"]);
+    let (code, messages) = repo.scan_json(&["scan", "--staged"]);
+    assert_eq!(code, Some(1));
+    let rules: Vec<&str> = common::findings(&messages)
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(rules, ["kerberos-keytab"]);
+    repo.commit_all("add the keytab");
+    repo.git(&["rm", "-q", "krb5/web.keytab"]);
+    repo.commit_all("remove it");
+    let (code, messages) = repo.scan_json(&["scan", "--history"]);
+    assert_eq!(code, Some(1));
+    let found: Vec<(&str, &str)> = common::findings(&messages)
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default(),
+                f["rule"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(found, [("krb5/web.keytab", "kerberos-keytab")]);
+}

@@ -163,6 +163,7 @@ impl<'r> Scanner<'r> {
                     line_near(data, c.start),
                 )
         });
+        candidates.extend(self.container_candidate(data, provenance.path()));
         if is_config_file(provenance.path()) && !candidates.is_empty() {
             // Only what the configuration in effect declares (in range mode, the base side's):
             // a `.leakgate.toml` a change adds or edits cannot exempt its own text.
@@ -221,6 +222,26 @@ impl<'r> Scanner<'r> {
             notes,
             suppressed,
         }
+    }
+
+    /// The whole blob as one candidate when it is a binary credential container (a keytab, a
+    /// keystore with a key: see [`crate::container`]), under the rule its kind names, if that
+    /// rule is in effect here.
+    fn container_candidate(&self, data: &[u8], path: &str) -> Option<Candidate> {
+        let found = crate::container::recognise(data)?;
+        let id = found.kind.rule_id();
+        let rule = self.rules.rules().iter().position(|r| r.id() == id)?;
+        let spec = &self.rules.rule(rule).spec;
+        self.rules.rule(rule).applies_to(path).then_some(Candidate {
+            rule,
+            start: 0,
+            end: found.len.max(1),
+            decoded: None,
+            decoding: None,
+            string: None,
+            related: None,
+            confidence: spec.confidence(),
+        })
     }
 
     /// Add candidates found in the decoded text of escaped JSON strings, tie every candidate to
