@@ -19,7 +19,8 @@ struct Timed {
 
 /// Run `leakgate ARGS` in `dir` to completion, its output in files (nothing waits on a pipe),
 /// and measure the CPU time it used.
-#[allow(unsafe_code)]
+// The child is reaped by `wait4` (which also gives its resource usage), not by std's `wait`.
+#[allow(unsafe_code, clippy::zombie_processes)]
 fn timed(dir: &std::path::Path, args: &[&str]) -> Timed {
     let out = tempfile::tempdir().expect("temp dir");
     let stdout_path = out.path().join("stdout");
