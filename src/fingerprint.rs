@@ -9,7 +9,9 @@
 //! HMAC-SHA256 keyed by the salt: they cannot be enumerated anyway, and a scan with thousands of
 //! them stays fast. Each (rule, secret) is derived once per process (one password in a thousand
 //! history blobs costs one Argon2 run), and [`Fingerprinter::of_many`] derives a blob's
-//! fingerprints in parallel.
+//! fingerprints in parallel. A blob with more than [`ARGON2_PER_BLOB`] distinct guessable
+//! secrets derives them together: one Argon2 run over all of them keys an HMAC of each, which
+//! a guesser cannot use without guessing every one (see [`Fingerprinter::of_many`]).
 //!
 //! The salt is identical in every clone, so fingerprints are stable across machines: the one
 //! recorded in the baseline when there is one, otherwise the repository's first-parent root
@@ -32,6 +34,11 @@ pub const GUESSABLE_BELOW_BITS: f64 = 90.0;
 /// `fingerprint::tests::argon2_cost_is_milliseconds` keeps it within bounds.
 const ARGON2_MEMORY_KIB: u32 = 4096;
 const ARGON2_PASSES: u32 = 1;
+
+/// A blob with more distinct guessable secrets than this fingerprints them together, with one
+/// Argon2 run ([`Fingerprinter::of_many`]): at most this many runs a blob (a quarter of a
+/// second), where a file of 32,000 weak passwords used to cost 32,000 (about 100 s of CPU).
+pub const ARGON2_PER_BLOB: usize = 64;
 
 /// Bytes of a secret the estimate looks at. The estimate only adds bits as it reads, so judging
 /// a prefix never overestimates the whole secret, and a long PEM body costs no more than this.
@@ -130,14 +137,41 @@ impl Fingerprinter {
         slot.get_or_init(|| derive(key, rule_id, secret)).clone()
     }
 
-    /// The fingerprints of many (rule, secret) pairs, in order, derived in parallel: a file of
-    /// two thousand passwords uses every core rather than one.
+    /// The fingerprints of one blob's (rule, secret) pairs, in order, derived in parallel.
+    ///
+    /// A blob holding more than [`ARGON2_PER_BLOB`] distinct guessable secrets (a fixture of
+    /// thousands of weak passwords) does not pay one Argon2 run for each: one Argon2 run over
+    /// all of them together gives a key, and each fingerprint is an HMAC of its secret under
+    /// that key. Confirming a guess of one of them then takes every other one as well, so
+    /// nothing is given up against a guesser; what is given up is identity beyond the blob:
+    /// those fingerprints change when any guessable secret of the blob changes, and the same
+    /// weak password elsewhere has another fingerprint. Which way a blob goes depends on its
+    /// content alone, so fingerprints (and baselines) are the same on every run.
     pub fn of_many(&self, items: &[(&str, &[u8])]) -> Vec<String> {
         use rayon::prelude::*;
+        let guessable: Vec<bool> = items
+            .iter()
+            .map(|(_, secret)| estimated_bits(secret) < GUESSABLE_BELOW_BITS)
+            .collect();
+        let mut distinct: Vec<(&str, &[u8])> = items
+            .iter()
+            .zip(&guessable)
+            .filter(|(_, guessable)| **guessable)
+            .map(|(item, _)| *item)
+            .collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let joint = (distinct.len() > ARGON2_PER_BLOB)
+            .then(|| joint_key(self.key(), &distinct))
+            .flatten();
+        let one = |((rule, secret), guessable): (&(&str, &[u8]), &bool)| match &joint {
+            Some(joint) if *guessable => hmac(joint, b"joint\0", rule, secret),
+            _ => self.of(rule, secret),
+        };
         if items.len() < 2 {
-            return items.iter().map(|(rule, s)| self.of(rule, s)).collect();
+            return items.iter().zip(&guessable).map(one).collect();
         }
-        items.par_iter().map(|(rule, s)| self.of(rule, s)).collect()
+        items.par_iter().zip(&guessable).map(one).collect()
     }
 
     /// The salt in use (resolving it if needed), for a baseline to record.
@@ -170,27 +204,53 @@ fn memo_key(key: &[u8; 32], rule_id: &str, secret: &[u8]) -> [u8; 32] {
 /// The derivation itself: Argon2id for guessable secrets, HMAC-SHA256 for the rest. Both take
 /// the salt-derived key, the rule id and the secret; both keep 8 bytes.
 fn derive(key: &[u8; 32], rule_id: &str, secret: &[u8]) -> String {
-    let mut message = Vec::with_capacity(rule_id.len() + 1 + secret.len());
+    if estimated_bits(secret) < GUESSABLE_BELOW_BITS {
+        let mut message = Vec::with_capacity(rule_id.len() + 1 + secret.len());
+        message.extend_from_slice(rule_id.as_bytes());
+        message.push(0);
+        message.extend_from_slice(secret);
+        let mut out = [0u8; 8];
+        if argon2id(key, &message, &mut out).is_some() {
+            return hex(&out);
+        }
+    }
+    hmac(key, b"hmac\0", rule_id, secret)
+}
+
+/// HMAC-SHA256 under `key` of a domain tag, the rule id and the secret; 8 bytes, in hex.
+fn hmac(key: &[u8; 32], domain: &[u8], rule_id: &str, secret: &[u8]) -> String {
+    let mut message = Vec::with_capacity(domain.len() + rule_id.len() + 1 + secret.len());
+    message.extend_from_slice(domain);
     message.extend_from_slice(rule_id.as_bytes());
     message.push(0);
     message.extend_from_slice(secret);
-    if estimated_bits(secret) < GUESSABLE_BELOW_BITS
-        && let Some(out) = argon2id(key, &message)
-    {
-        return hex(&out);
-    }
     // An HMAC accepts any key length, so `new_from_slice` cannot fail on 32 bytes; the
     // fallback keeps the function total without an unwrap.
     let mut mac = match Hmac::<Sha256>::new_from_slice(key) {
         Ok(mac) => mac,
         Err(_) => return hex(&Sha256::digest(&message)[..8]),
     };
-    mac.update(b"hmac\0");
     mac.update(&message);
     hex(&mac.finalize().into_bytes()[..8])
 }
 
-fn argon2id(key: &[u8; 32], message: &[u8]) -> Option<[u8; 8]> {
+/// The key under which a blob's many guessable secrets are fingerprinted together: one Argon2id
+/// run over all of them (distinct and sorted, each length-prefixed: the set, not its order).
+fn joint_key(key: &[u8; 32], secrets: &[(&str, &[u8])]) -> Option<[u8; 32]> {
+    let mut message = b"leakgate joint fingerprints v1\0".to_vec();
+    for (rule, secret) in secrets {
+        for part in [rule.as_bytes(), secret] {
+            message.extend_from_slice(&(part.len() as u64).to_le_bytes());
+            message.extend_from_slice(part);
+        }
+    }
+    let mut out = [0u8; 32];
+    argon2id(key, &message, &mut out)?;
+    Some(out)
+}
+
+/// Argon2id of `message` salted with `key`, into `out` (8 to 64 bytes).
+fn argon2id(key: &[u8; 32], message: &[u8], out: &mut [u8]) -> Option<()> {
     use argon2::{Algorithm, Argon2, Block, Params, Version};
     thread_local! {
         // Each thread keeps its 4 MiB of Argon2 memory for the whole run. Freeing it after each
@@ -199,20 +259,18 @@ fn argon2id(key: &[u8; 32], message: &[u8]) -> Option<[u8; 8]> {
         // peak memory tripled (54 MB to 170 MB) before this.
         static MEMORY: std::cell::RefCell<Vec<Block>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    let params = Params::new(ARGON2_MEMORY_KIB, ARGON2_PASSES, 1, Some(8)).ok()?;
+    let params = Params::new(ARGON2_MEMORY_KIB, ARGON2_PASSES, 1, Some(out.len())).ok()?;
     let blocks = params.block_count();
     let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
-    let mut out = [0u8; 8];
     MEMORY.with(|memory| {
         let mut memory = memory.try_borrow_mut().ok()?;
         if memory.len() != blocks {
             memory.resize(blocks, Block::default());
         }
         argon
-            .hash_password_into_with_memory(message, key, &mut out, memory.as_mut_slice())
+            .hash_password_into_with_memory(message, key, out, memory.as_mut_slice())
             .ok()
-    })?;
-    Some(out)
+    })
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -460,7 +518,7 @@ mod tests {
         let key = [7u8; 32];
         let started = std::time::Instant::now();
         for n in 0..20u8 {
-            assert!(argon2id(&key, &[b'p', n]).is_some());
+            assert!(argon2id(&key, &[b'p', n], &mut [0u8; 8]).is_some());
         }
         let each = started.elapsed() / 20;
         // Loose bounds: shared CI machines are slow, but a cost that dropped to microseconds
@@ -473,6 +531,35 @@ mod tests {
             each <= std::time::Duration::from_millis(100),
             "argon2 run took {each:?}"
         );
+    }
+
+    #[test]
+    fn many_guessable_secrets_in_one_blob_are_derived_together() {
+        let a = fixed("one");
+        let words: Vec<Vec<u8>> = (0..=ARGON2_PER_BLOB)
+            .map(|n| format!("pw{n}x").into_bytes())
+            .collect();
+        let items: Vec<(&str, &[u8])> = words.iter().map(|w| ("r", w.as_slice())).collect();
+        // At the limit, each is its own Argon2 run, as `of` gives it.
+        let few = a.of_many(&items[..ARGON2_PER_BLOB]);
+        assert_eq!(few[0], a.of("r", &words[0]));
+        // Past it: one run for all, the same on every run, one fingerprint per secret.
+        let many = a.of_many(&items);
+        assert_ne!(many[0], a.of("r", &words[0]));
+        assert_eq!(many, fixed("one").of_many(&items));
+        let mut distinct = many.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), items.len());
+        // The set, not its order; and changing any secret changes them.
+        let mut reversed = items.clone();
+        reversed.reverse();
+        let mut back = a.of_many(&reversed);
+        back.reverse();
+        assert_eq!(back, many);
+        let mut changed = items.clone();
+        changed[3] = ("r", b"another");
+        assert_ne!(a.of_many(&changed)[0], many[0]);
     }
 
     #[test]

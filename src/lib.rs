@@ -18,6 +18,7 @@ pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod container;
 pub mod diagnostic;
 pub mod escape;
 pub mod finding;

@@ -259,7 +259,9 @@ fn read_text(
         .take(BINARY_PROBE as u64)
         .read_to_end(&mut data)?;
     let binary = text::probe_is_binary(&data);
-    if binary && !options.keep_binary {
+    // A credential container (a keytab, a keystore) is binary too, but it is the secret:
+    // read whole, for the scanner to judge.
+    if binary && !options.keep_binary && !crate::container::sniff(&data) {
         return Ok(FileContent::Binary);
     }
     if data.len() == BINARY_PROBE {

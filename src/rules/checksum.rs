@@ -19,6 +19,7 @@ impl Checksum {
             Checksum::GithubCrc32 => "github-crc32",
             Checksum::GrafanaCrc32 => "grafana-crc32",
             Checksum::NkeyCrc16 => "nkey-crc16",
+            Checksum::NkeyCrc16Mismatch => "nkey-crc16-mismatch",
             Checksum::Base58check => "base58check",
             Checksum::Bech32 => "bech32",
             Checksum::PackagistCrc32 => "packagist-crc32",
@@ -37,6 +38,7 @@ impl Checksum {
             Checksum::GithubCrc32 => github_crc32(secret),
             Checksum::GrafanaCrc32 => grafana_crc32(secret),
             Checksum::NkeyCrc16 => nkey_crc16(secret),
+            Checksum::NkeyCrc16Mismatch => nkey_crc16_mismatch(secret),
             Checksum::Base58check => base58check(secret),
             Checksum::Bech32 => bech32(secret),
             Checksum::PackagistCrc32 => packagist_crc32(secret),
@@ -143,6 +145,17 @@ fn nkey_crc16(secret: &[u8]) -> bool {
     }
     let (payload, checksum) = raw.split_at(raw.len() - 2);
     crc16_xmodem(payload).to_le_bytes() == checksum
+}
+
+/// A seed's length: base32 of 2 prefix bytes, a 32-byte key and a 2-byte CRC.
+const NKEY_SEED_LEN: usize = 58;
+
+fn nkey_crc16_mismatch(secret: &[u8]) -> bool {
+    secret.len() == NKEY_SEED_LEN
+        && secret
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || (b'2'..=b'7').contains(c))
+        && !nkey_crc16(secret)
 }
 
 /// RFC 4648 base32 (`A-Z2-7`), no padding; `None` on any other character or on leftover bits
@@ -306,9 +319,14 @@ mod tests {
         assert!(encoded.starts_with("SU"), "{encoded}");
         assert_eq!(encoded.len(), 58);
         assert!(Checksum::NkeyCrc16.verifies(encoded.as_bytes()));
+        assert!(!Checksum::NkeyCrc16Mismatch.verifies(encoded.as_bytes()));
         let mut bad = encoded.into_bytes();
         bad[20] = if bad[20] == b'A' { b'B' } else { b'A' };
         assert!(!Checksum::NkeyCrc16.verifies(&bad));
+        assert!(Checksum::NkeyCrc16Mismatch.verifies(&bad));
+        // Not a seed's shape at all: neither.
+        assert!(!Checksum::NkeyCrc16Mismatch.verifies(&bad[..57]));
+        assert!(!Checksum::NkeyCrc16Mismatch.verifies(&bad.to_ascii_lowercase()));
     }
 
     fn base32_encode(raw: &[u8]) -> String {

@@ -197,6 +197,12 @@ pub enum Checksum {
     /// padding of the prefix bytes and the key, then their CRC16/XMODEM, little-endian (the
     /// `nkeys` library's `strkey.go`).
     NkeyCrc16,
+    /// The reverse of [`Checksum::NkeyCrc16`], for the rule that reports, at low confidence, a
+    /// value of a seed's shape (58 characters of RFC 4648 base32) whose CRC-16 does not verify
+    /// (a mistyped or altered copy, an obfuscated one) where its name says seed or nkey: it
+    /// passes exactly the seed-shaped values the checksum rejects, so a verified seed is the
+    /// checksummed rule's alone.
+    NkeyCrc16Mismatch,
     /// Bitcoin Base58Check (WIF private keys, `xprv`/`tprv` extended keys): base58 whose last 4
     /// bytes are the start of the double SHA-256 of the rest (Bitcoin wiki, "Base58Check
     /// encoding").

@@ -136,27 +136,81 @@ pub fn unquoted_values_are_literals(path: &str) -> bool {
     })
 }
 
-/// Does the key at `offset` stand inside a string literal of its line: after an odd number of
-/// unescaped double quotes (or single quotes) since the line's start, `line_start`, not
-/// counting the key's own opening quote (`'password' => …`)?
-pub fn inside_string(data: &[u8], line_start: usize, offset: usize) -> bool {
-    let mut before = &data[line_start..offset];
-    if let [rest @ .., b'"' | b'\'' | b'`'] = before {
-        before = rest;
+/// How far back from a key the first look at its line reaches for the line's start (the
+/// scanner's long-line window): a minified line is judged from there, not from its real start.
+const STRING_WINDOW: usize = 4096;
+
+/// Whether keys stand inside a string literal of their line, for keys visited mostly in
+/// ascending order: the quotes counted for one key are not counted again for the next key on
+/// the same line, so a long line full of keys costs its length once, not its length per key.
+///
+/// A key is inside a string when an odd number of unescaped double quotes (or single quotes)
+/// precedes it since the line's start (at most [`STRING_WINDOW`] bytes before the first key
+/// looked at on that line), not counting the key's own opening quote (`'password' => …`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StringTracker {
+    /// Where counting started: the line's start, or a window's.
+    anchor: usize,
+    /// Every byte of `anchor..counted` has been counted.
+    counted: usize,
+    /// Parity of the unescaped double and single quotes in `anchor..counted`.
+    double_odd: bool,
+    single_odd: bool,
+    /// The byte before `counted` was a backslash (it escapes a quote at `counted`).
+    escaped: bool,
+    started: bool,
+}
+
+impl StringTracker {
+    /// Does the key at `offset` in `data` stand inside a string literal of its line?
+    pub fn inside(&mut self, data: &[u8], offset: usize) -> bool {
+        let offset = offset.min(data.len());
+        // The key's own opening quote is not counted (it is counted later, for a key after it).
+        let own_quote = offset > 0 && matches!(data[offset - 1], b'"' | b'\'' | b'`');
+        let upto = if own_quote { offset - 1 } else { offset };
+        let same_line = self.started
+            && upto >= self.counted
+            && memchr::memchr(b'\n', &data[self.counted..upto]).is_none();
+        if !same_line {
+            let lo = offset.saturating_sub(STRING_WINDOW);
+            let start = memchr::memrchr(b'\n', &data[lo..offset]).map_or(lo, |i| lo + i + 1);
+            *self = StringTracker {
+                anchor: start,
+                counted: start,
+                started: true,
+                ..StringTracker::default()
+            };
+        }
+        let upto = upto.max(self.anchor);
+        for &byte in &data[self.counted..upto] {
+            match byte {
+                b'"' if !self.escaped => self.double_odd = !self.double_odd,
+                b'\'' if !self.escaped => self.single_odd = !self.single_odd,
+                _ => {}
+            }
+            self.escaped = byte == b'\\';
+        }
+        self.counted = upto;
+        self.double_odd || self.single_odd
     }
-    let unescaped = |quote: u8| {
-        before
-            .iter()
-            .enumerate()
-            .filter(|&(i, &b)| b == quote && (i == 0 || before[i - 1] != b'\\'))
-            .count()
-    };
-    unescaped(b'"') % 2 == 1 || unescaped(b'\'') % 2 == 1
+}
+
+/// Does the key at `offset` stand inside a string literal of its line (see [`StringTracker`]),
+/// judged on its own?
+pub fn inside_string(data: &[u8], offset: usize) -> bool {
+    StringTracker::default().inside(data, offset)
 }
 
 /// Does `key` name a password (`db_password`, `adminPwd`, `--password`, `PGPASSWORD`,
 /// `client_secret`), the keys where even a weak literal is a credential?
 pub fn key_names_password(key: &[u8]) -> bool {
+    thread_local! {
+        static LAST: value::KeyVerdict = const { std::cell::RefCell::new(None) };
+    }
+    value::remembered(&LAST, key, judge_key_names_password)
+}
+
+fn judge_key_names_password(key: &[u8]) -> bool {
     if !value::key_names_secret(key) {
         return false;
     }
@@ -415,9 +469,9 @@ mod tests {
     fn a_value_inside_a_string_literal_is_known() {
         let line = br#"const string Db = "Server=db;Password=qthn;"; x = pw"#;
         let at = |needle: &[u8]| memchr::memmem::find(line, needle).unwrap_or(0);
-        assert!(inside_string(line, 0, at(b"qthn")));
-        assert!(!inside_string(line, 0, at(b"pw")));
-        assert!(!inside_string(br#"say("\"") + pw"#, 0, 14));
+        assert!(inside_string(line, at(b"qthn")));
+        assert!(!inside_string(line, at(b"pw")));
+        assert!(!inside_string(br#"say("\"") + pw"#, 14));
     }
 
     #[test]

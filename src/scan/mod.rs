@@ -163,6 +163,7 @@ impl<'r> Scanner<'r> {
                     line_near(data, c.start),
                 )
         });
+        candidates.extend(self.container_candidate(data, provenance.path()));
         if is_config_file(provenance.path()) && !candidates.is_empty() {
             // Only what the configuration in effect declares (in range mode, the base side's):
             // a `.leakgate.toml` a change adds or edits cannot exempt its own text.
@@ -221,6 +222,26 @@ impl<'r> Scanner<'r> {
             notes,
             suppressed,
         }
+    }
+
+    /// The whole blob as one candidate when it is a binary credential container (a keytab, a
+    /// keystore with a key: see [`crate::container`]), under the rule its kind names, if that
+    /// rule is in effect here.
+    fn container_candidate(&self, data: &[u8], path: &str) -> Option<Candidate> {
+        let found = crate::container::recognise(data)?;
+        let id = found.kind.rule_id();
+        let rule = self.rules.rules().iter().position(|r| r.id() == id)?;
+        let spec = &self.rules.rule(rule).spec;
+        self.rules.rule(rule).applies_to(path).then_some(Candidate {
+            rule,
+            start: 0,
+            end: found.len.max(1),
+            decoded: None,
+            decoding: None,
+            string: None,
+            related: None,
+            confidence: spec.confidence(),
+        })
     }
 
     /// Add candidates found in the decoded text of escaped JSON strings, tie every candidate to
@@ -404,6 +425,8 @@ impl<'r> Scanner<'r> {
         // no other rule reports the very same text as a secret either (`NPM_TOKEN=npm_…` with
         // a wrong checksum is a placeholder or a test value, not a generic secret).
         let mut failed_checksums: Vec<(usize, usize)> = Vec::new();
+        // The line around each value, found once per line rather than once per candidate.
+        let mut lines = LineFacts::default();
         for (rule_index, rule_regions) in regions.iter() {
             let rule = self.rules.rule(rule_index);
             if !rule.applies_to(path) {
@@ -419,6 +442,9 @@ impl<'r> Scanner<'r> {
                 SecretGroup::Whole => 0,
             };
             let key_index = regex.capture_names().position(|n| n == Some("key"));
+            // Keys come in ascending order within a rule: whether each stands in a string is
+            // judged from where the last one left off (linear on a long line of keys).
+            let mut strings = literal::StringTracker::default();
             let mut locations = regex.capture_locations();
             for &(from, to) in rule_regions {
                 let hay = &data[from..to];
@@ -460,7 +486,7 @@ impl<'r> Scanner<'r> {
                         );
                         let context = value::ValueContext {
                             quoted: quoted || view.literal(),
-                            line: line_near(data, start),
+                            line: lines.near(data, start),
                             followed_by: &data[end..(end + 2).min(data.len())],
                             preceded_by: &data[start.saturating_sub(3)..start],
                             path,
@@ -487,26 +513,17 @@ impl<'r> Scanner<'r> {
                                 // connection string's `Password=…;`, a query's `pwd=…&`
                                 // (not prose in a docstring: `secret: where it goes`).
                                 || key_span.is_some_and(|(key_start, key_end)| {
-                                    let key_start = from + key_start;
                                     let key_end = from + key_end;
-                                    if data.get(key_end) != Some(&b'=') || start != key_end + 1
-                                    {
-                                        return false;
-                                    }
-                                    let (line_start, _) = line_bounds_within(
-                                        data,
-                                        key_start,
-                                        key_start.saturating_sub(LONG_LINE_WINDOW),
-                                        key_start,
-                                    );
-                                    literal::inside_string(data, line_start, key_start)
+                                    data.get(key_end) == Some(&b'=')
+                                        && start == key_end + 1
+                                        && strings.inside(data, from + key_start)
                                 }),
                             key,
                             followed_by: context.followed_by,
                             path,
                         };
                         let confidence = (checksum_ok
-                            && !inside_redaction_marker(data, start)
+                            && !lines.in_redaction_marker(data, start)
                             && !self.rules.globally_allowed(secret, context.line))
                         .then(|| accept(rule, secret, context, literal))
                         .flatten();
@@ -549,9 +566,10 @@ impl<'r> Scanner<'r> {
             }
         }
         if !failed_checksums.is_empty() {
+            failed_checksums.sort_unstable();
             out.retain(|c| {
                 self.rules.rule(c.rule).spec.checksum.is_some()
-                    || !failed_checksums.contains(&(c.start, c.end))
+                    || failed_checksums.binary_search(&(c.start, c.end)).is_err()
             });
         }
         out
@@ -1319,6 +1337,41 @@ impl LineBounds {
                 bounds
             }
         }
+    }
+}
+
+/// What the candidates of one text need to know of their line, found once per line rather
+/// than once per candidate (a long line of many candidates would otherwise cost its window
+/// once for each): the window [`line_near`] gives, and whether the line holds a redaction
+/// marker at all.
+#[derive(Default)]
+struct LineFacts {
+    bounds: LineBounds,
+    /// The last line asked about, and whether it holds `[REDACTED:`.
+    marker: Option<((usize, usize), bool)>,
+}
+
+impl LineFacts {
+    /// [`line_near`]: the line around `offset`, cut to the long-line window.
+    fn near<'d>(&mut self, data: &'d [u8], offset: usize) -> &'d [u8] {
+        let (start, end) = self.bounds.of(data, offset);
+        let start = start.max(offset.saturating_sub(LONG_LINE_WINDOW));
+        let end = end.min(offset.saturating_add(LONG_LINE_WINDOW)).max(start);
+        &data[start..end]
+    }
+
+    /// [`inside_redaction_marker`], looking for one only on a line that holds one.
+    fn in_redaction_marker(&mut self, data: &[u8], offset: usize) -> bool {
+        let line = self.bounds.of(data, offset);
+        let holds = match self.marker {
+            Some((known, holds)) if known == line => holds,
+            _ => {
+                let holds = memchr::memmem::find(&data[line.0..line.1], b"[REDACTED:").is_some();
+                self.marker = Some((line, holds));
+                holds
+            }
+        };
+        holds && inside_redaction_marker(data, offset)
     }
 }
 

@@ -10,8 +10,16 @@
 pub use crate::mask::shannon_entropy;
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    // Values are short and are asked about dozens of needles each: building a searcher per
+    // call (what `memmem::find` does) costs more than comparing in place.
+    if haystack.len() <= SHORT_HAYSTACK {
+        return needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle);
+    }
     memchr::memmem::find(haystack, needle).is_some()
 }
+
+/// Up to this length [`contains`] compares in place rather than building a searcher.
+const SHORT_HAYSTACK: usize = 64;
 
 /// Substrings that mark any value, whatever the rule, as a placeholder or a template.
 const PLACEHOLDER_MARKERS: &[&[u8]] = &[
@@ -1583,6 +1591,38 @@ pub fn meaning_words(key: &[u8]) -> Vec<String> {
 /// Does this key name a secret? (`DB_PASSWORD`, `apiKey`, `client_secret`, `GITHUB_PAT`: yes;
 /// `password_hash`, `token_url`, `primary_key`, `max_tokens`: no.)
 pub fn key_names_secret(key: &[u8]) -> bool {
+    thread_local! {
+        static LAST: KeyVerdict = const { std::cell::RefCell::new(None) };
+    }
+    remembered(&LAST, key, judge_key_names_secret)
+}
+
+/// The last key a judgment was asked about on this thread, with its verdict.
+pub(crate) type KeyVerdict = std::cell::RefCell<Option<(Vec<u8>, bool)>>;
+
+/// `judge(key)`, remembered for the last key asked: a file repeats its keys (`password=` on
+/// every line of a long line), and judging one splits it into words, which allocates.
+pub(crate) fn remembered(
+    last: &'static std::thread::LocalKey<KeyVerdict>,
+    key: &[u8],
+    judge: fn(&[u8]) -> bool,
+) -> bool {
+    last.with(|last| {
+        let Ok(mut last) = last.try_borrow_mut() else {
+            return judge(key);
+        };
+        match last.as_ref() {
+            Some((known, verdict)) if known.as_slice() == key => *verdict,
+            _ => {
+                let verdict = judge(key);
+                *last = Some((key.to_vec(), verdict));
+                verdict
+            }
+        }
+    })
+}
+
+fn judge_key_names_secret(key: &[u8]) -> bool {
     let words = meaning_words(key);
     let Some(last) = words.last() else {
         return false;

@@ -1,0 +1,149 @@
+//! What a scan costs grows with its input, not with its input squared: a long line full of
+//! keys, a file of thousands of weak passwords. Timed in CPU seconds of the child process (user
+//! plus system, from `wait4`), not wall time: on a shared machine the wall clock measures the
+//! neighbours.
+
+mod common;
+
+use std::process::Command;
+use std::time::Duration;
+
+use common::{LETTERS, Tree, json_lines, random, summary};
+
+/// How one run of the built binary went.
+struct Timed {
+    status: Option<i32>,
+    stdout: Vec<u8>,
+    cpu: Duration,
+}
+
+/// Run `leakgate ARGS` in `dir` to completion, its output in files (nothing waits on a pipe),
+/// and measure the CPU time it used.
+// The child is reaped by `wait4` (which also gives its resource usage), not by std's `wait`.
+#[allow(unsafe_code, clippy::zombie_processes)]
+fn timed(dir: &std::path::Path, args: &[&str]) -> Timed {
+    let out = tempfile::tempdir().expect("temp dir");
+    let stdout_path = out.path().join("stdout");
+    let stdout = std::fs::File::create(&stdout_path).expect("stdout file");
+    let stderr = std::fs::File::create(out.path().join("stderr")).expect("stderr file");
+    let child = Command::new(assert_cmd::cargo::cargo_bin("leakgate"))
+        .args(args)
+        .current_dir(dir)
+        .env("TERM", "dumb")
+        .stdout(stdout)
+        .stderr(stderr)
+        .spawn()
+        .expect("start leakgate");
+    let pid = libc::pid_t::try_from(child.id()).expect("a pid");
+    let mut status: libc::c_int = 0;
+    // SAFETY: an all-zero rusage is a valid value of this plain C struct.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our own child, not yet waited for (std's `Child` is never waited on
+    // after this); `status` and `usage` are valid for writes.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4");
+    let seconds = |t: libc::timeval| {
+        Duration::from_secs(u64::try_from(t.tv_sec).unwrap_or(0))
+            + Duration::from_micros(u64::try_from(t.tv_usec).unwrap_or(0))
+    };
+    Timed {
+        status: libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status)),
+        stdout: std::fs::read(&stdout_path).expect("read stdout"),
+        cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime),
+    }
+}
+
+#[test]
+fn a_long_line_full_of_keys_costs_its_length_once() {
+    // 2 MB on one line, a key every 13 bytes: each key's "is it inside a string?" used to
+    // count quotes over the 4 KiB before it, and its line's window was searched again for
+    // every key.
+    let tree = Tree::new();
+    let line = "\"password=x\",".repeat(2_000_000 / 13);
+    tree.write("minified.js", format!("{line}\n"));
+    let run = timed(tree.path(), &["scan", ".", "--format", "json"]);
+    let messages = json_lines(&run.stdout);
+    assert_eq!(run.status, Some(0), "{messages:?}");
+    assert_eq!(summary(&messages)["files_scanned"], 1);
+    assert!(
+        run.cpu < Duration::from_secs(5),
+        "scanning a 2 MB line took {:?} of CPU",
+        run.cpu
+    );
+}
+
+/// Findings' fingerprints, sorted.
+fn fingerprints(stdout: &[u8]) -> Vec<String> {
+    let mut all: Vec<String> = json_lines(stdout)
+        .iter()
+        .filter(|m| m["type"] == "finding")
+        .map(|m| m["fingerprint"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn thirty_two_thousand_weak_passwords_cost_seconds_and_keep_their_baseline() {
+    // Each guessable secret's fingerprint is an Argon2 run (milliseconds): 32,000 of them in one
+    // file took minutes.
+    let tree = Tree::new();
+    let lines: Vec<String> = (0..32_000)
+        .map(|n| format!("password = \"{}\"\n", random(n, 8, &LETTERS[26..])))
+        .collect();
+    tree.write("fixtures.py", lines.concat());
+    let first = timed(tree.path(), &["scan", ".", "--format", "json"]);
+    assert_eq!(first.status, Some(1));
+    let found = fingerprints(&first.stdout);
+    assert!(found.len() > 31_000, "{} findings", found.len());
+    assert!(
+        first.cpu < Duration::from_secs(10),
+        "the scan took {:?} of CPU",
+        first.cpu
+    );
+    let mut distinct = found.clone();
+    distinct.dedup();
+    assert_eq!(distinct.len(), found.len(), "one fingerprint per password");
+
+    // The same file gives the same fingerprints on every run, so a baseline accepts them all.
+    let baseline = timed(tree.path(), &["baseline"]);
+    assert_eq!(baseline.status, Some(0));
+    let again = timed(
+        tree.path(),
+        &[
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--baseline",
+            ".leakgate-baseline.json",
+        ],
+    );
+    let messages = json_lines(&again.stdout);
+    assert_eq!(again.status, Some(0), "{:?}", summary(&messages));
+    assert_eq!(summary(&messages)["findings"], 0);
+
+    // A password changed in place is not accepted by the old baseline.
+    let mut changed = lines.clone();
+    changed[17] = format!("password = \"{}\"\n", random(99_999, 8, &LETTERS[26..]));
+    tree.write("fixtures.py", changed.concat());
+    let after = timed(
+        tree.path(),
+        &[
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--baseline",
+            ".leakgate-baseline.json",
+        ],
+    );
+    let messages = json_lines(&after.stdout);
+    assert_eq!(after.status, Some(1));
+    assert!(
+        messages
+            .iter()
+            .any(|m| m["type"] == "finding" && m["line"] == 18),
+        "the changed line is reported"
+    );
+}
