@@ -14,3 +14,5 @@ const version = t1.o9x;
 const keyframeId = "KEYF89CA8897E8747CF3462B881DE8704F6_8L3juBtl6adsUzNOfU6TWA".toLowerCase();
 const cartesiaLong = "sk_car_K6QEaFrBSugjEs02g148QCs9nG";
 const upstashUrl = process.env.UPSTASH_REDIS_REST_URL; // token comes from the environment
+// Harness tokens from before the account id was added: pat.<token id>.<secret>
+const harnessHeaders = { 'x-api-key': 'pat.9bc432e204fa715974874854.c3BJ5X3NBEJUlDBe3USk' };
