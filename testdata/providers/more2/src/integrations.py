@@ -19,4 +19,4 @@ line_channel_secret = "fbadb341bfeea32992d177fb08df2180"
 chargebee_key = "test_7KrrcR8Y4gD7KUUsfYhpUTC8wPSpr1GDkp"
 recurly_private_key = "a1c9599b6b85ab3ba29d29b73d20e3f1"
 CLIENT_SECRET = "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"
-client = Cartesia(api_key="sk_car_QCH4wiy9VqdE7czJpkymNU7n")
+client = Cartesia(api_key="sk_car_QCH4wiy9VqdE7czJpkymNU")
