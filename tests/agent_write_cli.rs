@@ -154,7 +154,9 @@ fn an_edit_is_judged_on_the_file_it_leaves() {
     );
     assert_eq!(answer.decision(), "deny", "{}", answer.stdout);
     assert!(
-        answer.reason().contains("aws-secret-key-with-key-id (line 2)"),
+        answer
+            .reason()
+            .contains("aws-secret-key-with-key-id (line 2)"),
         "{}",
         answer.reason()
     );
@@ -265,7 +267,11 @@ fn multi_edits_replace_all_and_notebook_cells_are_applied_as_the_tools_do() {
         &notebook_edit(&cell.replace("print(1)", &format!("backup = \"{other}\""))),
     );
     assert_eq!(answer.decision(), "deny", "{}", answer.stdout);
-    assert!(answer.reason().contains("github-pat (line 3)"), "{}", answer.reason());
+    assert!(
+        answer.reason().contains("github-pat (line 3)"),
+        "{}",
+        answer.reason()
+    );
     answer.hides(&other);
     answer.hides(&token);
 }
@@ -295,7 +301,10 @@ fn gemini_replace_and_cursor_edits_are_judged_on_the_file() {
     answer.hides(&secret);
 
     // Cursor reports after the edit: the file is as the edit left it.
-    tree.write("config.ts", format!("const AWS_SECRET_ACCESS_KEY = \"{secret}\";\n"));
+    tree.write(
+        "config.ts",
+        format!("const AWS_SECRET_ACCESS_KEY = \"{secret}\";\n"),
+    );
     let cursor = json!({
         "conversation_id": "conv-123",
         "generation_id": "gen-456",
@@ -369,8 +378,9 @@ fn the_file_an_edit_left_is_scanned_again_after_the_tool_ran() {
     unrelated["tool_input"]["new_string"] = json!("DEBUG = False");
     unrelated["tool_response"]["oldString"] = json!("DEBUG = True");
     unrelated["tool_response"]["newString"] = json!("DEBUG = False");
-    unrelated["tool_response"]["originalFile"] =
-        json!(format!("AWS_SECRET_ACCESS_KEY = \"{secret}\"\nDEBUG = True\n"));
+    unrelated["tool_response"]["originalFile"] = json!(format!(
+        "AWS_SECRET_ACCESS_KEY = \"{secret}\"\nDEBUG = True\n"
+    ));
     let answer = hook(&tree, "claude-code", &unrelated);
     assert_eq!((answer.code, answer.stdout.as_str()), (Some(0), ""));
 
@@ -388,7 +398,11 @@ fn the_file_an_edit_left_is_scanned_again_after_the_tool_ran() {
     });
     let answer = hook(&tree, "gemini", &after);
     assert_eq!(answer.json()["decision"], "deny", "{}", answer.stdout);
-    assert!(answer.stdout.contains("aws-secret-access-key"), "{}", answer.stdout);
+    assert!(
+        answer.stdout.contains("aws-secret-access-key"),
+        "{}",
+        answer.stdout
+    );
     answer.hides(&secret);
 }
 
@@ -518,7 +532,11 @@ fn malformed_events_are_blocked_naming_the_field() {
         ),
         (
             "claude-code",
-            claude(&tree, "Write", json!({"file_path": tree.child("a.py"), "content": [format!("k = '{token}'")]})),
+            claude(
+                &tree,
+                "Write",
+                json!({"file_path": tree.child("a.py"), "content": [format!("k = '{token}'")]}),
+            ),
             "`content` is not a string",
         ),
         (
@@ -533,12 +551,20 @@ fn malformed_events_are_blocked_naming_the_field() {
         ),
         (
             "claude-code",
-            claude(&tree, "Edit", json!({"file_path": tree.child("a.py"), "old_string": "a", "new_string": {"text": token}})),
+            claude(
+                &tree,
+                "Edit",
+                json!({"file_path": tree.child("a.py"), "old_string": "a", "new_string": {"text": token}}),
+            ),
             "`new_string` is not a string",
         ),
         (
             "claude-code",
-            claude(&tree, "MultiEdit", json!({"file_path": tree.child("a.py"), "edits": "a->b"})),
+            claude(
+                &tree,
+                "MultiEdit",
+                json!({"file_path": tree.child("a.py"), "edits": "a->b"}),
+            ),
             "`edits` is not a list",
         ),
         (
@@ -553,7 +579,11 @@ fn malformed_events_are_blocked_naming_the_field() {
         ),
         (
             "gemini",
-            gemini(&tree, "write_file", json!({"file_path": tree.child("a.py")})),
+            gemini(
+                &tree,
+                "write_file",
+                json!({"file_path": tree.child("a.py")}),
+            ),
             "`content` is missing",
         ),
         (
@@ -563,7 +593,11 @@ fn malformed_events_are_blocked_naming_the_field() {
         ),
         (
             "gemini",
-            gemini(&tree, "replace", json!({"old_string": "a", "new_string": "b"})),
+            gemini(
+                &tree,
+                "replace",
+                json!({"old_string": "a", "new_string": "b"}),
+            ),
             "`file_path` is missing",
         ),
         (
@@ -595,11 +629,19 @@ fn malformed_events_are_blocked_naming_the_field() {
 
     // Well-formed calls of the same tools pass.
     for event in [
-        claude(&tree, "Write", json!({"file_path": tree.child("a.py"), "content": "x = 1\n"})),
+        claude(
+            &tree,
+            "Write",
+            json!({"file_path": tree.child("a.py"), "content": "x = 1\n"}),
+        ),
         claude(&tree, "Bash", json!({"command": "ls"})),
         claude(&tree, "Glob", json!({"pattern": "**/*.rs"})),
     ] {
         let answer = hook(&tree, "claude-code", &event);
-        assert_eq!((answer.code, answer.stdout.as_str()), (Some(0), ""), "{event}");
+        assert_eq!(
+            (answer.code, answer.stdout.as_str()),
+            (Some(0), ""),
+            "{event}"
+        );
     }
 }

@@ -13,11 +13,16 @@
 //! Output: exit 0 with JSON on standard output. `PreToolUse`: nothing when allowed (the normal
 //! permission flow goes on: an explicit `allow` would skip the user's own permission rules), else
 //! `hookSpecificOutput` with `permissionDecision` `ask` or `deny` and
-//! `permissionDecisionReason` (shown to the user for `ask`, to Claude for `deny`).
+//! `permissionDecisionReason` (shown to the user for `ask`, to Claude for `deny`). `Edit`,
+//! `MultiEdit` and `NotebookEdit` are judged on the file as they would leave it; after
+//! `Write`, `Edit` and `MultiEdit` ran (`PostToolUse`, whose `tool_response` echoes the file:
+//! `originalFile`, `structuredPatch`), the file is scanned again.
 //! `UserPromptSubmit`: `decision: "block"` with a `reason` (the prompt is erased, the reason
 //! shown to the user). `PostToolUse`: `decision: "block"` with a `reason` (fed to Claude) and a
 //! `systemMessage` (shown to the user): the output cannot be unsent. Anything that cannot be
-//! judged exits 2 with the reason on standard error, which blocks the tool call or the prompt.
+//! judged exits 2 with the reason on standard error, which blocks the tool call or the prompt:
+//! a `PreToolUse` without `tool_input`, or a known tool's call without a field it needs (see
+//! `known_fields`), is such a call.
 
 use serde_json::{Value, json};
 
@@ -155,7 +160,10 @@ fn replacements(tool: &str, input: &Value) -> Vec<Replacement> {
     let one = |edit: &Value| Replacement {
         old: field(edit, "old_string").unwrap_or_default().to_owned(),
         new: field(edit, "new_string").unwrap_or_default().to_owned(),
-        all: edit.get("replace_all").and_then(Value::as_bool).unwrap_or(false),
+        all: edit
+            .get("replace_all")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
     };
     if tool == "MultiEdit" {
         let edits = input.get("edits").and_then(Value::as_array);
@@ -179,7 +187,11 @@ fn edit_call(event: &mut Event, tool: &str, input: &Value) {
             .then(|| field(input, "cell_id").map(str::to_owned))
             .flatten();
         let source = field(input, "new_source").unwrap_or_default().to_owned();
-        event.edit("new_source", path, EditKind::NotebookCell { cell_id, source });
+        event.edit(
+            "new_source",
+            path,
+            EditKind::NotebookCell { cell_id, source },
+        );
         return;
     }
     let path = field(input, "file_path").unwrap_or_default();

@@ -13,8 +13,8 @@
 //! `permission` `allow`, `ask` or `deny`, with a message for the user and one for the agent.
 //! `beforeReadFile` accepts only `allow` or `deny`, so a read leakgate would ask about is
 //! denied there, and the message says how to let it through. `beforeSubmitPrompt`: `continue`
-//! true or false. `afterFileEdit` takes no answer: a secret the edit wrote is reported on
-//! standard error (Cursor's hook output). Messages are given under both spellings Cursor has
+//! true or false. `afterFileEdit` takes no answer: the file is scanned as the edit left it,
+//! and a secret in what the edit wrote is reported on standard error (Cursor's hook output). Messages are given under both spellings Cursor has
 //! documented (`user_message`/`agent_message` and `userMessage`/`agentMessage`). Anything that
 //! cannot be judged is denied and exits 2.
 

@@ -15,7 +15,10 @@
 //! the reason says so. `AfterTool`: a denial withholds the tool's output from the model, so an
 //! output holding a secret is replaced by the reason. `BeforeAgent`: a denial discards the
 //! prompt. Anything that cannot be judged exits 2 with the reason on standard error, which
-//! blocks the tool call or the turn.
+//! blocks the tool call or the turn (a `BeforeTool` without `tool_input`, a known tool's call
+//! without a field it needs). `replace` is judged on the file as it would leave it; after
+//! `write_file` and `replace` ran, the file is scanned again (`returnDisplay` echoes it:
+//! `originalContent`, `newContent`, `fileDiff`, which are not judged as output).
 
 use serde_json::{Value, json};
 

@@ -4,11 +4,16 @@
 //! `[confidence] min`, default `medium` as `check`), scan the files it would print into the
 //! agent's context, and look at which files it changes.
 //!
-//! - A secret in what a tool call would write, run or send, or in a prompt: deny.
+//! - A secret in what a tool call would write, run or send, or in a prompt: deny. An edit of
+//!   an existing file is judged on the whole file as the edit leaves it, for the secrets in
+//!   (or across) the changed text or new to the file; after the tool ran, the file is scanned
+//!   again and the agent and the user are told.
 //! - A file that scans dirty printed into the context (`Read`, `cat .env`): ask, or deny with
 //!   `--read deny` or `[agent] read = "deny"`.
 //! - A change to the guard's own configuration (`.leakgate.toml`, `.leakgateignore`, the
-//!   baseline, the agents' hook settings): ask, so an agent cannot switch the guard off alone.
+//!   baseline, the agents' hook settings: [`super::own_files`]), by a write, an edit, a link
+//!   or a command that names one and does more than read it: ask, so an agent cannot switch
+//!   the guard off alone.
 //! - A secret in a tool's output (after the tool ran): tell the agent and the user.
 //!
 //! A `.leakgate.toml` that cannot be used blocks every event (the rules it adds or removes are
@@ -372,7 +377,8 @@ fn judge_edits(
                 let new_here = |f: &Finding| {
                     let raw = after.get(f.span.0..f.span.1).unwrap_or_default();
                     overlaps(f.span, &file.changed)
-                        || (file.before.is_some() && !earlier.contains(&(f.rule.clone(), raw.to_vec())))
+                        || (file.before.is_some()
+                            && !earlier.contains(&(f.rule.clone(), raw.to_vec())))
                 };
                 scan_keeping(loaded, &scanned_as, after, found, &new_here);
                 for text in &file.unplaced {
@@ -448,7 +454,9 @@ fn read_now(path: &Path, max_file_size: u64) -> Result<Option<Vec<u8>>, ()> {
 fn edited(edit: &FileEdit, max_file_size: u64) -> Option<Edited> {
     match &edit.kind {
         EditKind::Replace(replacements) => {
-            let now = read_now(&edit.path, max_file_size).ok()?.unwrap_or_default();
+            let now = read_now(&edit.path, max_file_size)
+                .ok()?
+                .unwrap_or_default();
             let (after, changed) = apply(&now, replacements)?;
             Some(Edited {
                 after,
@@ -466,7 +474,7 @@ fn edited(edit: &FileEdit, max_file_size: u64) -> Option<Edited> {
             let after = source.as_bytes().to_vec();
             let (p, q) = trim(now.as_bytes(), &after);
             Some(Edited {
-                changed: vec![p..after.len() - q],
+                changed: std::iter::once(p..after.len() - q).collect(),
                 after,
                 before: Some(now.into_bytes()),
                 unplaced: Vec::new(),
@@ -599,13 +607,18 @@ fn overlaps(span: (usize, usize), changed: &[Range<usize>]) -> bool {
     let (start, end) = span;
     // The first range that ends at or after the secret's start.
     let i = changed.partition_point(|r| r.end < start);
-    changed.get(i..).unwrap_or_default().iter().take_while(|r| r.start <= end).any(|r| {
-        if r.is_empty() {
-            start <= r.start && r.start <= end
-        } else {
-            start < r.end && r.start < end
-        }
-    })
+    changed
+        .get(i..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|r| r.start <= end)
+        .any(|r| {
+            if r.is_empty() {
+                start <= r.start && r.start <= end
+            } else {
+                start < r.end && r.start < end
+            }
+        })
 }
 
 /// The source of the cell `cell_id` of a notebook (its `id`, or `cell-N` for the N-th cell
@@ -653,3 +666,88 @@ fn internal(event: &Event, problem: &str) -> Decision {
     )
 }
 
+#[cfg(test)]
+#[allow(clippy::single_range_in_vec_init)]
+mod tests {
+    use super::*;
+
+    fn replace(old: &str, new: &str, all: bool) -> Replacement {
+        Replacement {
+            old: old.to_owned(),
+            new: new.to_owned(),
+            all,
+        }
+    }
+
+    /// The changed text of each range.
+    fn changed(text: &str, edits: &[Replacement]) -> (String, Vec<String>) {
+        let (after, ranges) = apply(text.as_bytes(), edits).expect("applies");
+        let after = String::from_utf8(after).expect("utf-8");
+        let parts = ranges.iter().map(|r| after[r.clone()].to_owned()).collect();
+        (after, parts)
+    }
+
+    #[test]
+    fn replacements_apply_in_order_and_keep_track_of_what_they_wrote() {
+        // What both sides share is not the change.
+        assert_eq!(
+            changed("a = 1\nb = 2\n", &[replace("b = 2", "b = 3", false)]),
+            ("a = 1\nb = 3\n".to_owned(), vec!["3".to_owned()])
+        );
+        // Every occurrence with `all`, the first without.
+        assert_eq!(
+            changed("x x x", &[replace("x", "yy", true)]).1,
+            vec!["yy", "yy", "yy"]
+        );
+        assert_eq!(changed("x x", &[replace("x", "y", false)]).0, "y x");
+        // A later edit moves (and may stretch) the ranges of earlier ones.
+        let (after, parts) = changed(
+            "head\nTODO\ntail\n",
+            &[
+                replace("tail", "tail = NEW", false),
+                replace("head", "head\nmore", false),
+                replace("TODO", "DONE", false),
+            ],
+        );
+        assert_eq!(after, "head\nmore\nDONE\ntail = NEW\n");
+        assert_eq!(parts, vec!["\nmore", "DONE", " = NEW"]);
+        let (_, parts) = changed(
+            "k = 1\n",
+            &[replace("1", "abc", false), replace("= ab", "= AB", false)],
+        );
+        // Replaced in part: it stretches over the whole replacement (more, never less).
+        assert_eq!(parts, vec!["= ABc"]);
+        // A deletion is an empty range where it was.
+        let (after, ranges) = apply(b"abXcd", &[replace("X", "", false)]).expect("applies");
+        assert_eq!((after.as_slice(), ranges), (b"abcd".as_slice(), vec![2..2]));
+        assert!(overlaps((0, 4), &[2..2]));
+        assert!(!overlaps((3, 4), &[2..2]));
+        // What a tool would refuse is not guessed at.
+        assert!(apply(b"abc", &[replace("zz", "y", false)]).is_none());
+        assert!(apply(b"abc", &[replace("", "y", false)]).is_none());
+        assert_eq!(changed("", &[replace("", "new", false)]).1, vec!["new"]);
+    }
+
+    #[test]
+    fn a_secret_overlaps_a_change_only_where_they_share_bytes() {
+        let ranges = merged(vec![10..12, 2..4, 3..6]);
+        assert_eq!(ranges, vec![2..6, 10..12]);
+        assert!(overlaps((5, 8), &ranges));
+        assert!(overlaps((11, 20), &ranges));
+        assert!(!overlaps((6, 10), &ranges));
+        assert!(!overlaps((0, 2), &ranges));
+    }
+
+    #[test]
+    fn a_notebook_cell_is_found_by_id_or_position() {
+        let notebook =
+            br#"{"cells": [{"id": "a", "source": ["x = 1\n", "y = 2"]}, {"source": "z"}]}"#;
+        assert_eq!(
+            cell_source(notebook, Some("a")).as_deref(),
+            Some("x = 1\ny = 2")
+        );
+        assert_eq!(cell_source(notebook, Some("cell-1")).as_deref(), Some("z"));
+        assert_eq!(cell_source(notebook, Some("b")), None);
+        assert_eq!(cell_source(b"not json", Some("a")), None);
+    }
+}

@@ -11,8 +11,10 @@
 //! each agent's settings file.
 //!
 //! A security gate that fails open is worse than none: input that cannot be read as an event
-//! of the agent, an event the guard does not know, and any internal error are answered with a
-//! block in the agent's protocol and exit code 2, which every supported agent reads as "block".
+//! of the agent, an event the guard does not know, a tool call without its input or a known
+//! tool's call without a field it needs (`check_fields`), and any internal error are
+//! answered with a block in the agent's protocol and exit code 2, which every supported agent
+//! reads as "block". [`own_files`] knows the files that configure the guard itself.
 
 pub mod claude;
 pub mod cursor;

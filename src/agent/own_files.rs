@@ -76,18 +76,29 @@ fn separator(c: char) -> bool {
 /// hold anything. `cwd` is where the command runs (inside `.claude/`, a bare
 /// `settings.json` is the hook settings).
 pub fn mentioned(text: &str, cwd: &Path) -> Vec<String> {
-    let joined: String = text.chars().filter(|c| !matches!(c, '\'' | '"' | '\\')).collect();
+    let joined: String = text
+        .chars()
+        .filter(|c| !matches!(c, '\'' | '"' | '\\'))
+        .collect();
     // Cheap exit: every name holds one of these runs, or the text has a wildcard.
     let lower = joined.to_ascii_lowercase();
-    if !["leakgate", "claude", "cursor", "gemini", "settings", "hooks"]
-        .iter()
-        .any(|w| lower.contains(w))
+    if ![
+        "leakgate", "claude", "cursor", "gemini", "settings", "hooks",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
         && !joined.contains(['*', '?', '[', '$', '{'])
     {
         return Vec::new();
     }
     let cut: String = (text.chars())
-        .map(|c| if matches!(c, '\'' | '"' | '\\') { ' ' } else { c })
+        .map(|c| {
+            if matches!(c, '\'' | '"' | '\\') {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     let words: Vec<&str> = (joined.split(separator))
         .chain(cut.split(separator))
@@ -181,8 +192,16 @@ fn compile(pattern: &str) -> Option<Vec<Part>> {
     let mut next_bracket = vec![None; bytes.len() + 1];
     let mut next_brace = vec![None; bytes.len() + 1];
     for at in (0..bytes.len()).rev() {
-        next_bracket[at] = if bytes[at] == b']' { Some(at) } else { next_bracket[at + 1] };
-        next_brace[at] = if bytes[at] == b'}' { Some(at) } else { next_brace[at + 1] };
+        next_bracket[at] = if bytes[at] == b']' {
+            Some(at)
+        } else {
+            next_bracket[at + 1]
+        };
+        next_brace[at] = if bytes[at] == b'}' {
+            Some(at)
+        } else {
+            next_brace[at + 1]
+        };
     }
     let mut parts = Vec::with_capacity(bytes.len());
     let mut at = 0;
@@ -247,7 +266,9 @@ fn matches(parts: &[Part], name: &[u8]) -> bool {
             },
         }
     }
-    parts[p..].iter().all(|part| matches!(part, Part::Glob | Part::Any))
+    parts[p..]
+        .iter()
+        .all(|part| matches!(part, Part::Glob | Part::Any))
 }
 
 /// Every string of `value` (keys included), for [`mentioned`].
@@ -290,7 +311,10 @@ mod tests {
         assert_eq!(named("rm .leakgate.toml"), config);
         assert_eq!(named("rm ./sub/../.leakgate.toml"), config);
         assert_eq!(named("rm .leak\"gate\".toml"), config);
-        assert_eq!(named("python3 -c \"open('.leakgate.toml','w').write('')\""), config);
+        assert_eq!(
+            named("python3 -c \"open('.leakgate.toml','w').write('')\""),
+            config
+        );
         assert_eq!(named("F=.leakgate.toml; rm \"$F\""), config);
         assert_eq!(named("rm ${D}.leakgate.toml"), config);
         assert_eq!(named("cp x /abs/p/.leakgate.toml"), config);
@@ -304,10 +328,16 @@ mod tests {
         );
         assert!(named("rm .l?akgate.t[o]ml").contains(&CONFIG_FILE.to_owned()));
         assert!(named("rm .*").contains(&CONFIG_FILE.to_owned()));
-        assert_eq!(named("cd .claude && sed -i s/x// settings.json"), vec![".claude/", ".claude/settings.json"]);
+        assert_eq!(
+            named("cd .claude && sed -i s/x// settings.json"),
+            vec![".claude/", ".claude/settings.json"]
+        );
         assert_eq!(named("rm .cursor/hooks.json"), vec![".cursor/hooks.json"]);
         assert_eq!(named("rm -rf .gemini"), vec![".gemini/"]);
-        assert_eq!(mentioned("rm settings.json", Path::new("/p/.claude")), vec![".claude/settings.json"]);
+        assert_eq!(
+            mentioned("rm settings.json", Path::new("/p/.claude")),
+            vec![".claude/settings.json"]
+        );
     }
 
     #[test]

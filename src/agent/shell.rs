@@ -397,8 +397,23 @@ fn reads_only(tokens: &[Token]) -> bool {
         .unwrap_or_default();
     let lists = matches!(
         program,
-        "" | "ls" | "cd" | "pushd" | "popd" | "pwd" | "wc" | "stat" | "file" | "echo" | "printf"
-            | "true" | "test" | "[" | "realpath" | "readlink" | "basename" | "dirname"
+        "" | "ls"
+            | "cd"
+            | "pushd"
+            | "popd"
+            | "pwd"
+            | "wc"
+            | "stat"
+            | "file"
+            | "echo"
+            | "printf"
+            | "true"
+            | "test"
+            | "["
+            | "realpath"
+            | "readlink"
+            | "basename"
+            | "dirname"
     );
     let prints_only = printer(program).is_some()
         && !matches!(program, "tee" | "sort" | "sed" | "awk" | "gawk" | "yq");
