@@ -432,6 +432,7 @@ fn every_route_to_the_guards_own_files_is_asked_about() {
         "cat .leakgate.toml | awk '{print > \".leakgate.toml\"}'",
         "perl -pi -e 's/a/b/' .claude/settings.local.json",
         "ln -sf /dev/null .leakgateignore",
+        "leakgate install-hook --agent claude-code --uninstall",
     ] {
         let answer = hook(&tree, "claude-code", &bash(command));
         assert_eq!(answer.decision(), "ask", "{command}: {}", answer.stdout);

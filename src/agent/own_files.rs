@@ -144,10 +144,25 @@ pub fn mentioned(text: &str, cwd: &Path) -> Vec<String> {
             }
         }
     }
+    // leakgate's own commands that write these files: removing the hook, re-baselining.
+    for (at, word) in words.iter().enumerate() {
+        if word.rsplit('/').next() != Some("leakgate") {
+            continue;
+        }
+        // The subcommand: the next word that is not a flag (flags come before it).
+        let command =
+            (words.get(at + 1..).unwrap_or_default().iter()).find(|w| !w.starts_with('-'));
+        if let Some(command) = command.filter(|c| LEAKGATE_WRITERS.contains(c)) {
+            found.push(format!("the files `leakgate {command}` writes"));
+        }
+    }
     found.sort();
     found.dedup();
     found
 }
+
+/// leakgate's subcommands that write its configuration, baseline or the agents' hook settings.
+const LEAKGATE_WRITERS: &[&str] = &["baseline", "install-hook", "init"];
 
 /// Could `pattern`, a path component as a shell would expand it, name `name`? `*`, `?` and
 /// `[…]` are globs (which, as in `sh`, do not match a leading dot), `$NAME`, `${…}` and
@@ -338,6 +353,15 @@ mod tests {
             mentioned("rm settings.json", Path::new("/p/.claude")),
             vec![".claude/settings.json"]
         );
+        assert_eq!(
+            named("~/.cargo/bin/leakgate install-hook --agent claude-code --uninstall"),
+            vec!["the files `leakgate install-hook` writes"]
+        );
+        assert_eq!(
+            named("cargo build && leakgate -q baseline"),
+            vec!["the files `leakgate baseline` writes"]
+        );
+        assert!(named("leakgate scan . && cat leakgate.log").is_empty());
     }
 
     #[test]
