@@ -122,6 +122,7 @@ const READ_ONLY_TOOLS: &[&str] = &[
     "list_directory",
     "glob",
     "search_file_content",
+    "grep_search",
     "web_fetch",
     "google_web_search",
 ];
