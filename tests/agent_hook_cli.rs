@@ -634,14 +634,14 @@ fn confidence_decides_what_blocks_as_check_does() {
     );
 }
 
-/// A known tool's input in a shape the guard did not expect (a field a newer agent adds, a
-/// `content` that is not a string) is still read: nothing in a call goes unread.
+/// A known tool's input with a field the guard did not expect (a field a newer agent adds, a
+/// command's `env`) is still read: nothing in a call goes unread. (A `content` that is not a
+/// string is a malformed call, blocked: tests/agent_write_cli.rs.)
 #[test]
 fn a_secret_in_an_unexpected_field_of_a_known_tool_is_denied() {
     let token = secret(1411);
     let tree = Tree::new();
     for input in [
-        serde_json::json!({"file_path": tree.child("a.py"), "content": [format!("k = '{token}'")]}),
         serde_json::json!({"file_path": tree.child("a.py"), "content": "", "contents": format!("k = '{token}'")}),
         serde_json::json!({"command": "true", "env": {"GITHUB_TOKEN": token}}),
     ] {

@@ -13,15 +13,23 @@
 //! Output: exit 0 with JSON on standard output. `PreToolUse`: nothing when allowed (the normal
 //! permission flow goes on: an explicit `allow` would skip the user's own permission rules), else
 //! `hookSpecificOutput` with `permissionDecision` `ask` or `deny` and
-//! `permissionDecisionReason` (shown to the user for `ask`, to Claude for `deny`).
+//! `permissionDecisionReason` (shown to the user for `ask`, to Claude for `deny`). `Edit`,
+//! `MultiEdit` and `NotebookEdit` are judged on the file as they would leave it; after
+//! `Write`, `Edit` and `MultiEdit` ran (`PostToolUse`, whose `tool_response` echoes the file:
+//! `originalFile`, `structuredPatch`), the file is scanned again.
 //! `UserPromptSubmit`: `decision: "block"` with a `reason` (the prompt is erased, the reason
 //! shown to the user). `PostToolUse`: `decision: "block"` with a `reason` (fed to Claude) and a
 //! `systemMessage` (shown to the user): the output cannot be unsent. Anything that cannot be
-//! judged exits 2 with the reason on standard error, which blocks the tool call or the prompt.
+//! judged exits 2 with the reason on standard error, which blocks the tool call or the prompt:
+//! a `PreToolUse` without `tool_input`, or a known tool's call without a field it needs (see
+//! `known_fields`), is such a call.
 
 use serde_json::{Value, json};
 
-use super::{Decision, Event, EventError, Reply, Stage, Verdict, event_cwd, field};
+use super::{
+    Decision, EditKind, Event, EventError, Field, Replacement, Reply, Stage, Verdict, Want,
+    event_cwd, field,
+};
 
 /// The event of a Claude Code hook payload.
 pub fn event(value: &Value) -> Result<Event, EventError> {
@@ -29,13 +37,13 @@ pub fn event(value: &Value) -> Result<Event, EventError> {
     let cwd = event_cwd(value);
     match name {
         "UserPromptSubmit" => {
+            super::check_fields(name, value, &[("prompt", Want::Text)])?;
             let mut event = Event::new(Stage::Prompt, cwd, "the prompt");
             event.scan("prompt", "(prompt)", field(value, "prompt"));
             Ok(event)
         }
         "PreToolUse" | "PostToolUse" => {
             let tool = field(value, "tool_name").ok_or(EventError::Missing("tool_name"))?;
-            let input = value.get("tool_input").unwrap_or(&Value::Null);
             let stage = if name == "PreToolUse" {
                 Stage::BeforeTool
             } else {
@@ -43,12 +51,12 @@ pub fn event(value: &Value) -> Result<Event, EventError> {
             };
             let mut event = Event::new(stage, cwd, tool);
             if stage == Stage::AfterTool {
-                event.scan_json("output", value.get("tool_response"));
-                // What the tool wrote was checked before it ran; a change to the guard's own
-                // files is still worth telling.
-                add_writes(&mut event, tool, input);
+                let input = value.get("tool_input").unwrap_or(&Value::Null);
+                after_tool(&mut event, tool, input, value.get("tool_response"));
                 return Ok(event);
             }
+            // A call the guard cannot read is blocked (exit 2), never let through unchecked.
+            let input = super::tool_input(value, tool, known_fields(tool))?;
             tool_call(&mut event, tool, input);
             Ok(event)
         }
@@ -81,24 +89,7 @@ fn tool_call(event: &mut Event, tool: &str, input: &Value) {
             let path = file.unwrap_or_else(|| "(content)".into());
             event.scan("content", path, field(input, "content"));
         }
-        "Edit" => {
-            let path = file.unwrap_or_else(|| "(new_string)".into());
-            event.scan("new_string", path, field(input, "new_string"));
-        }
-        "MultiEdit" => {
-            let path = file.unwrap_or_else(|| "(new_string)".into());
-            let edits = input.get("edits").and_then(Value::as_array);
-            for edit in edits.into_iter().flatten() {
-                event.scan("new_string", path.clone(), field(edit, "new_string"));
-            }
-        }
-        "NotebookEdit" => {
-            let path = (field(input, "notebook_path").map(|p| event.resolve(p)))
-                .unwrap_or_else(|| "(new_source)".into());
-            // A cell's source is not a notebook: scanned as text, beside the notebook.
-            let cell = path.with_extension("ipynb-cell");
-            event.scan("new_source", cell, field(input, "new_source"));
-        }
+        "Edit" | "MultiEdit" | "NotebookEdit" => edit_call(event, tool, input),
         "Bash" => event.scan_command(field(input, "command")),
         // What a read risks is the file's text, judged as a read (its path was written by
         // the model itself).
@@ -113,13 +104,152 @@ fn tool_call(event: &mut Event, tool: &str, input: &Value) {
             event.scan("prompt", "(prompt)", field(input, "prompt"));
         }
         "WebSearch" => event.scan("query", "(query)", field(input, "query")),
-        // MCP tools and any other tool: every string of the arguments, keys included.
+        // MCP tools and any other tool: every string of the arguments, keys included; and
+        // what they might change, unknown, is asked about when they name a guard file.
         _ => {
             event.scan_json("input", Some(input));
+            if !READ_ONLY_TOOLS.contains(&tool) {
+                event.mentions_in_json(input);
+            }
             return;
         }
     }
     scan_the_rest(event, input);
+}
+
+/// The fields each tool the guard knows needs, by name and type: a call without them is
+/// blocked. Other tools (MCP tools, tools added later) may take anything: every string of
+/// their input is scanned.
+fn known_fields(tool: &str) -> Option<&'static [Field]> {
+    Some(match tool {
+        "Write" => &[("file_path", Want::Text), ("content", Want::Text)],
+        "Edit" => &[
+            ("file_path", Want::Text),
+            ("old_string", Want::Text),
+            ("new_string", Want::Text),
+            ("replace_all", Want::OptBool),
+        ],
+        "MultiEdit" => &[("file_path", Want::Text), ("edits", Want::Edits)],
+        "NotebookEdit" => &[
+            ("notebook_path", Want::Text),
+            ("new_source", Want::Text),
+            ("cell_id", Want::OptText),
+            ("edit_mode", Want::OptText),
+        ],
+        "Bash" => &[("command", Want::Text)],
+        "Read" => &[("file_path", Want::Text)],
+        "WebFetch" => &[("url", Want::Text), ("prompt", Want::Text)],
+        "WebSearch" => &[("query", Want::Text)],
+        _ => return None,
+    })
+}
+
+/// Claude Code's tools that change no file: naming a guard file in them is no change.
+const READ_ONLY_TOOLS: &[&str] = &[
+    "Glob",
+    "Grep",
+    "LS",
+    "NotebookRead",
+    "TodoWrite",
+    "BashOutput",
+    "ExitPlanMode",
+];
+
+/// The replacements of an `Edit` or `MultiEdit` input (`replace_all` per edit).
+fn replacements(tool: &str, input: &Value) -> Vec<Replacement> {
+    let one = |edit: &Value| Replacement {
+        old: field(edit, "old_string").unwrap_or_default().to_owned(),
+        new: field(edit, "new_string").unwrap_or_default().to_owned(),
+        all: edit
+            .get("replace_all")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+    };
+    if tool == "MultiEdit" {
+        let edits = input.get("edits").and_then(Value::as_array);
+        edits.into_iter().flatten().map(one).collect()
+    } else {
+        vec![one(input)]
+    }
+}
+
+/// An edit of an existing file, judged on the file as it will be after the edit (MultiEdit's
+/// edits applied in order; a notebook cell as its new source).
+fn edit_call(event: &mut Event, tool: &str, input: &Value) {
+    if tool == "NotebookEdit" {
+        // Deleting a cell writes nothing.
+        if field(input, "edit_mode") == Some("delete") {
+            return;
+        }
+        let path = field(input, "notebook_path").unwrap_or_default();
+        // An inserted cell is new; its `cell_id` names the cell it follows.
+        let cell_id = (field(input, "edit_mode") != Some("insert"))
+            .then(|| field(input, "cell_id").map(str::to_owned))
+            .flatten();
+        let source = field(input, "new_source").unwrap_or_default().to_owned();
+        event.edit(
+            "new_source",
+            path,
+            EditKind::NotebookCell { cell_id, source },
+        );
+        return;
+    }
+    let path = field(input, "file_path").unwrap_or_default();
+    let what = if tool == "MultiEdit" { "edits" } else { "edit" };
+    event.edit(what, path, EditKind::Replace(replacements(tool, input)));
+}
+
+/// Fields of a file tool's response that echo the file (its content before, the text
+/// written, the diff): judged by re-scanning the file, not as output the agent was shown.
+const FILE_ECHOES: &[&str] = &[
+    "originalFile",
+    "content",
+    "oldString",
+    "newString",
+    "structuredPatch",
+    "edits",
+];
+
+/// A tool that ran: its output is scanned, and the file an edit or a write left is scanned
+/// again (the edit may have completed a secret from pieces): it cannot be unsent, but the file
+/// can be fixed before it is committed.
+fn after_tool(event: &mut Event, tool: &str, input: &Value, response: Option<&Value>) {
+    // A change to the guard's own files is worth telling.
+    add_writes(event, tool, input);
+    let path = field(input, "file_path");
+    let (Some(path), "Write" | "Edit" | "MultiEdit") = (path, tool) else {
+        event.scan_json("output", response);
+        return;
+    };
+    let original = response
+        .and_then(|r| field(r, "originalFile"))
+        .map(str::to_owned);
+    let replacements = if tool == "Write" {
+        vec![Replacement {
+            old: original.clone().unwrap_or_default(),
+            new: field(input, "content").unwrap_or_default().to_owned(),
+            all: false,
+        }]
+    } else {
+        replacements(tool, input)
+    };
+    event.edit(
+        "edit",
+        path,
+        EditKind::Done {
+            replacements,
+            original,
+        },
+    );
+    if let Some(Value::Object(map)) = response {
+        let rest: serde_json::Map<String, Value> = (map.iter())
+            .filter(|(key, _)| !FILE_ECHOES.contains(&key.as_str()))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
+        event.scan_json("output", Some(&Value::Object(rest)));
+    } else {
+        event.scan_json("output", response);
+    }
 }
 
 /// The fields [`tool_call`] reads as text, when they are strings; and those it must not read

@@ -13,14 +13,17 @@
 //! `permission` `allow`, `ask` or `deny`, with a message for the user and one for the agent.
 //! `beforeReadFile` accepts only `allow` or `deny`, so a read leakgate would ask about is
 //! denied there, and the message says how to let it through. `beforeSubmitPrompt`: `continue`
-//! true or false. `afterFileEdit` takes no answer: a secret the edit wrote is reported on
-//! standard error (Cursor's hook output). Messages are given under both spellings Cursor has
+//! true or false. `afterFileEdit` takes no answer: the file is scanned as the edit left it,
+//! and a secret in what the edit wrote is reported on standard error (Cursor's hook output). Messages are given under both spellings Cursor has
 //! documented (`user_message`/`agent_message` and `userMessage`/`agentMessage`). Anything that
 //! cannot be judged is denied and exits 2.
 
 use serde_json::{Value, json};
 
-use super::{Decision, Event, EventError, Reply, Stage, Verdict, event_cwd, field};
+use super::{
+    Decision, EditKind, Event, EventError, Replacement, Reply, Stage, Verdict, Want, event_cwd,
+    field,
+};
 
 /// The event of a Cursor hook payload.
 pub fn event(value: &Value) -> Result<Event, EventError> {
@@ -28,19 +31,26 @@ pub fn event(value: &Value) -> Result<Event, EventError> {
     let cwd = event_cwd(value);
     let mut event = match name {
         "beforeSubmitPrompt" => {
+            super::check_fields(name, value, &[("prompt", Want::Text)])?;
             let mut event = Event::new(Stage::Prompt, cwd, "the prompt");
             event.scan("prompt", "(prompt)", field(value, "prompt"));
             event
         }
         "beforeShellExecution" => {
+            super::check_fields(name, value, &[("command", Want::Text)])?;
             let mut event = Event::new(Stage::BeforeTool, cwd, "the shell command");
             event.scan_command(field(value, "command"));
             event
         }
         "beforeMCPExecution" => {
             let tool = field(value, "tool_name").unwrap_or("an MCP tool");
+            super::check_fields(name, value, &[("tool_input", Want::Any)])?;
             let mut event = Event::new(Stage::BeforeTool, cwd, format!("MCP tool {tool}"));
             event.scan_json("input", value.get("tool_input"));
+            // What an MCP tool changes is unknown: naming a guard file is asked about.
+            if let Some(input) = value.get("tool_input") {
+                event.mentions_in_json(input);
+            }
             event
         }
         "beforeReadFile" => {
@@ -54,13 +64,29 @@ pub fn event(value: &Value) -> Result<Event, EventError> {
             event
         }
         "afterFileEdit" => {
+            // The edit is made: the file is scanned as it now is, for what the edits wrote
+            // (or each `new_string` on its own when the file cannot be read).
             let mut event = Event::new(Stage::AfterTool, cwd, "the edit");
             if let Some(path) = field(value, "file_path") {
-                let path = event.resolve(path);
                 let edits = value.get("edits").and_then(Value::as_array);
-                for edit in edits.into_iter().flatten() {
-                    event.scan("new_string", path.clone(), field(edit, "new_string"));
-                }
+                let replacements = (edits.into_iter().flatten())
+                    .filter_map(|edit| {
+                        Some(Replacement {
+                            old: field(edit, "old_string").unwrap_or_default().to_owned(),
+                            new: field(edit, "new_string")?.to_owned(),
+                            all: false,
+                        })
+                    })
+                    .collect();
+                event.edit(
+                    "edit",
+                    path,
+                    EditKind::Done {
+                        replacements,
+                        original: None,
+                    },
+                );
+                let path = event.resolve(path);
                 event.writes.push(path);
             }
             event

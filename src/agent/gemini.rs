@@ -15,11 +15,17 @@
 //! the reason says so. `AfterTool`: a denial withholds the tool's output from the model, so an
 //! output holding a secret is replaced by the reason. `BeforeAgent`: a denial discards the
 //! prompt. Anything that cannot be judged exits 2 with the reason on standard error, which
-//! blocks the tool call or the turn.
+//! blocks the tool call or the turn (a `BeforeTool` without `tool_input`, a known tool's call
+//! without a field it needs). `replace` is judged on the file as it would leave it; after
+//! `write_file` and `replace` ran, the file is scanned again (`returnDisplay` echoes it:
+//! `originalContent`, `newContent`, `fileDiff`, which are not judged as output).
 
 use serde_json::{Value, json};
 
-use super::{Decision, Event, EventError, Reply, Stage, Verdict, event_cwd, field};
+use super::{
+    Decision, EditKind, Event, EventError, Field, Replacement, Reply, Stage, Verdict, Want,
+    event_cwd, field,
+};
 
 /// The event of a Gemini CLI hook payload.
 pub fn event(value: &Value) -> Result<Event, EventError> {
@@ -27,37 +33,34 @@ pub fn event(value: &Value) -> Result<Event, EventError> {
     let cwd = event_cwd(value);
     match name {
         "BeforeAgent" => {
+            super::check_fields(name, value, &[("prompt", Want::Text)])?;
             let mut event = Event::new(Stage::Prompt, cwd, "the prompt");
             event.scan("prompt", "(prompt)", field(value, "prompt"));
             Ok(event)
         }
         "BeforeTool" | "AfterTool" => {
             let tool = field(value, "tool_name").ok_or(EventError::Missing("tool_name"))?;
-            let input = value.get("tool_input").unwrap_or(&Value::Null);
             let stage = if name == "BeforeTool" {
                 Stage::BeforeTool
             } else {
                 Stage::AfterTool
             };
             let mut event = Event::new(stage, cwd, tool);
-            if let ("write_file" | "replace", Some(path)) = (tool, field(input, "file_path")) {
-                let path = event.resolve(path);
-                event.writes.push(path);
-            }
             if stage == Stage::AfterTool {
-                event.scan_json("output", value.get("tool_response"));
+                let input = value.get("tool_input").unwrap_or(&Value::Null);
+                after_tool(&mut event, tool, input, value.get("tool_response"));
                 return Ok(event);
             }
-            let file = field(input, "file_path").map(|p| event.resolve(p));
+            // A call the guard cannot read is blocked (exit 2), never let through unchecked.
+            let input = super::tool_input(value, tool, known_fields(tool))?;
+            add_writes(&mut event, tool, input);
+            let file = file_path(input).map(|p| event.resolve(p));
             match tool {
                 "write_file" => {
                     let path = file.unwrap_or_else(|| "(content)".into());
                     event.scan("content", path, field(input, "content"));
                 }
-                "replace" => {
-                    let path = file.unwrap_or_else(|| "(new_string)".into());
-                    event.scan("new_string", path, field(input, "new_string"));
-                }
+                "replace" => edit_call(&mut event, input),
                 "run_shell_command" => event.scan_command(field(input, "command")),
                 "read_file" => {
                     let named = ["file_path", "absolute_path", "path"]
@@ -70,7 +73,12 @@ pub fn event(value: &Value) -> Result<Event, EventError> {
                 }
                 "web_fetch" => event.scan("prompt", "(prompt)", field(input, "prompt")),
                 "google_web_search" => event.scan("query", "(query)", field(input, "query")),
-                _ => event.scan_json("input", Some(input)),
+                _ => {
+                    event.scan_json("input", Some(input));
+                    if !READ_ONLY_TOOLS.contains(&tool) {
+                        event.mentions_in_json(input);
+                    }
+                }
             }
             Ok(event)
         }
@@ -79,6 +87,119 @@ pub fn event(value: &Value) -> Result<Event, EventError> {
             "gemini",
         )),
     }
+}
+
+/// The path a file tool names: `file_path`, or `absolute_path` / `path` in older versions.
+fn file_path(input: &Value) -> Option<&str> {
+    ["file_path", "absolute_path", "path"]
+        .iter()
+        .find_map(|key| field(input, key))
+}
+
+/// The fields each tool the guard knows needs, by name and type (alternatives joined by
+/// `|`): a call without them is blocked. Other tools may take anything: every string of their
+/// input is scanned.
+fn known_fields(tool: &str) -> Option<&'static [Field]> {
+    const PATH: &str = "file_path|absolute_path|path";
+    Some(match tool {
+        "write_file" => &[(PATH, Want::Text), ("content", Want::Text)],
+        "replace" => &[
+            (PATH, Want::Text),
+            ("old_string", Want::Text),
+            ("new_string", Want::Text),
+        ],
+        "run_shell_command" => &[("command", Want::Text)],
+        "read_file" => &[(PATH, Want::Text)],
+        "web_fetch" => &[("prompt", Want::Text)],
+        "google_web_search" => &[("query", Want::Text)],
+        _ => return None,
+    })
+}
+
+/// Gemini CLI's tools that change no file: naming a guard file in them is no change.
+const READ_ONLY_TOOLS: &[&str] = &[
+    "read_many_files",
+    "list_directory",
+    "glob",
+    "search_file_content",
+    "grep_search",
+    "web_fetch",
+    "google_web_search",
+];
+
+/// The files a tool writes (after `..` and relative paths are resolved).
+fn add_writes(event: &mut Event, tool: &str, input: &Value) {
+    if let ("write_file" | "replace", Some(path)) = (tool, file_path(input)) {
+        let path = event.resolve(path);
+        event.writes.push(path);
+    }
+}
+
+/// `replace`: every occurrence of `old_string` becomes `new_string` (Gemini CLI replaces
+/// them all, and fails unless there are `expected_replacements` of them), judged on the file
+/// as it will be.
+fn replacement(input: &Value) -> Replacement {
+    Replacement {
+        old: field(input, "old_string").unwrap_or_default().to_owned(),
+        new: field(input, "new_string").unwrap_or_default().to_owned(),
+        all: true,
+    }
+}
+
+fn edit_call(event: &mut Event, input: &Value) {
+    let path = file_path(input).unwrap_or_default();
+    event.edit("edit", path, EditKind::Replace(vec![replacement(input)]));
+}
+
+/// Fields of a file tool's response that echo the file (its content before and after, the
+/// diff): judged by re-scanning the file, not as output the model was shown.
+const FILE_ECHOES: &[&str] = &["originalContent", "newContent", "fileDiff"];
+
+/// `value` without [`FILE_ECHOES`], at any depth.
+fn without_echoes(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            (map.iter())
+                .filter(|(key, _)| !FILE_ECHOES.contains(&key.as_str()))
+                .map(|(key, item)| (key.clone(), without_echoes(item)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_echoes).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A tool that ran: its output is scanned, and the file `write_file` or `replace` left is
+/// scanned again (the edit may have completed a secret from pieces).
+fn after_tool(event: &mut Event, tool: &str, input: &Value, response: Option<&Value>) {
+    add_writes(event, tool, input);
+    let path = file_path(input);
+    let (Some(path), "write_file" | "replace") = (path, tool) else {
+        event.scan_json("output", response);
+        return;
+    };
+    let original = response
+        .and_then(|r| r.get("returnDisplay"))
+        .and_then(|d| field(d, "originalContent"))
+        .map(str::to_owned);
+    let replacements = if tool == "write_file" {
+        vec![Replacement {
+            old: original.clone().unwrap_or_default(),
+            new: field(input, "content").unwrap_or_default().to_owned(),
+            all: false,
+        }]
+    } else {
+        vec![replacement(input)]
+    };
+    event.edit(
+        "edit",
+        path,
+        EditKind::Done {
+            replacements,
+            original,
+        },
+    );
+    event.scan_json("output", response.map(without_echoes).as_ref());
 }
 
 /// The answer to `decision`, in Gemini CLI's protocol.

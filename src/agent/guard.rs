@@ -4,11 +4,16 @@
 //! `[confidence] min`, default `medium` as `check`), scan the files it would print into the
 //! agent's context, and look at which files it changes.
 //!
-//! - A secret in what a tool call would write, run or send, or in a prompt: deny.
+//! - A secret in what a tool call would write, run or send, or in a prompt: deny. An edit of
+//!   an existing file is judged on the whole file as the edit leaves it, for the secrets in
+//!   (or across) the changed text or new to the file; after the tool ran, the file is scanned
+//!   again and the agent and the user are told.
 //! - A file that scans dirty printed into the context (`Read`, `cat .env`): ask, or deny with
 //!   `--read deny` or `[agent] read = "deny"`.
 //! - A change to the guard's own configuration (`.leakgate.toml`, `.leakgateignore`, the
-//!   baseline, the agents' hook settings): ask, so an agent cannot switch the guard off alone.
+//!   baseline, the agents' hook settings: [`super::own_files`]), by a write, an edit, a link
+//!   or a command that names one and does more than read it: ask, so an agent cannot switch
+//!   the guard off alone.
 //! - A secret in a tool's output (after the tool ran): tell the agent and the user.
 //!
 //! A `.leakgate.toml` that cannot be used blocks every event (the rules it adds or removes are
@@ -19,10 +24,12 @@
 //! credential-shaped run, is replaced, so a secret used as a file name or a JSON key is not
 //! echoed either.
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{Decision, Event, Stage, Verdict};
+use super::own_files::write_reaches_guard;
+use super::{Decision, EditKind, Event, FileEdit, Replacement, Stage, Verdict};
 use crate::config::{CONFIG_FILE, Config, ReadPolicy};
 use crate::finding::Finding;
 use crate::fingerprint::{Fingerprinter, Salt, SaltSource};
@@ -38,34 +45,6 @@ pub struct GuardOptions {
     pub read: Option<ReadPolicy>,
     /// `--min-confidence`: findings below it do not block.
     pub min_confidence: Option<Confidence>,
-}
-
-/// Files that configure the guard itself, by name.
-const GUARD_FILES: &[&str] = &[
-    CONFIG_FILE,
-    crate::input::walk::LEAKGATE_IGNORE_FILE,
-    crate::fingerprint::BASELINE_FILE,
-];
-
-/// The agents' hook settings, by their last two components.
-const HOOK_SETTINGS: &[(&str, &str)] = &[
-    (".claude", "settings.json"),
-    (".claude", "settings.local.json"),
-    (".cursor", "hooks.json"),
-    (".gemini", "settings.json"),
-];
-
-/// Is `path` a file that configures the guard?
-fn configures_guard(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
-    let parent = (path.parent())
-        .and_then(|p| p.file_name())
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
-    GUARD_FILES.contains(&name) || HOOK_SETTINGS.contains(&(parent, name))
 }
 
 /// The rules and settings a decision uses.
@@ -127,6 +106,39 @@ struct Found {
 }
 
 fn scan(loaded: &Loaded, path: &Path, data: &[u8], found: &mut Found) -> usize {
+    scan_keeping(loaded, path, data, found, &|_| true)
+}
+
+/// [`scan`], counting only the findings `keep` accepts (every secret found is still masked).
+fn scan_keeping(
+    loaded: &Loaded,
+    path: &Path,
+    data: &[u8],
+    found: &mut Found,
+    keep: &dyn Fn(&Finding) -> bool,
+) -> usize {
+    let findings = findings_in(loaded, path, data);
+    let before = found.findings.len();
+    for finding in findings {
+        let (start, end) = finding.span;
+        if let Some(raw) = data.get(start..end) {
+            found.secrets.push(raw.to_vec());
+        }
+        if let Some(secret) = &finding.secret {
+            found.secrets.push(secret.expose().as_bytes().to_vec());
+        }
+        if finding.kind == RuleKind::Policy || finding.confidence < loaded.min || !keep(&finding) {
+            continue;
+        }
+        found
+            .findings
+            .push((finding.rule, finding.line, finding.revoke));
+    }
+    found.findings.len() - before
+}
+
+/// Every finding in `data` scanned as the file at `path`, test-fixture confidence applied.
+fn findings_in(loaded: &Loaded, path: &Path, data: &[u8]) -> Vec<Finding> {
     // Judged from the configuration's directory, as a tree scan from there would.
     let shown = path.strip_prefix(&loaded.root).unwrap_or(path);
     let provenance = Provenance::file(shown);
@@ -151,23 +163,7 @@ fn scan(loaded: &Loaded, path: &Path, data: &[u8], found: &mut Found) -> usize {
     crate::pipeline::confidence::lower_test_fixtures(&mut findings, &loaded.fixtures, &|p| {
         std::borrow::Cow::Borrowed(p)
     });
-    let before = found.findings.len();
-    for finding in findings {
-        let (start, end) = finding.span;
-        if let Some(raw) = data.get(start..end) {
-            found.secrets.push(raw.to_vec());
-        }
-        if let Some(secret) = &finding.secret {
-            found.secrets.push(secret.expose().as_bytes().to_vec());
-        }
-        if finding.kind == RuleKind::Policy || finding.confidence < loaded.min {
-            continue;
-        }
-        found
-            .findings
-            .push((finding.rule, finding.line, finding.revoke));
-    }
-    found.findings.len() - before
+    findings
 }
 
 /// `rule (line 3), rule (line 9)`.
@@ -272,6 +268,8 @@ pub fn judge(event: &Event, options: &GuardOptions) -> Decision {
         }
     }
 
+    judge_edits(event, &loaded, &mut found, &mut reasons, &mut verdict);
+
     // Files printed into the agent's context.
     let mut reads: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if let Some((path, content)) = &event.read_content {
@@ -312,10 +310,13 @@ pub fn judge(event: &Event, options: &GuardOptions) -> Decision {
         }
     }
 
-    // Changes to the guard's own configuration.
+    // Changes to the guard's own configuration: a file written or edited that is one (or a
+    // link to one), and the names a command or a tool's arguments give in a way that may
+    // change one.
     let mut guarded: Vec<String> = (event.writes.iter())
-        .filter(|p| configures_guard(p))
+        .filter(|p| write_reaches_guard(p))
         .map(|p| shown(p, &event.cwd))
+        .chain(event.guard_mentions.iter().cloned())
         .collect();
     guarded.sort();
     guarded.dedup();
@@ -344,6 +345,303 @@ pub fn judge(event: &Event, options: &GuardOptions) -> Decision {
     masked(event.stage, verdict, reasons.join(" "), &found.secrets)
 }
 
+/// Judge each edit of an existing file on the file as the edit leaves it (see [`Edited`]):
+/// a secret the edit writes or completes blocks (before the tool) or is reported (after it);
+/// a secret the file already held elsewhere does not.
+fn judge_edits(
+    event: &Event,
+    loaded: &Loaded,
+    found: &mut Found,
+    reasons: &mut Vec<String>,
+    verdict: &mut Verdict,
+) {
+    for edit in &event.edits {
+        let before = found.findings.len();
+        let cell = matches!(edit.kind, EditKind::NotebookCell { .. });
+        // A notebook cell is not a notebook: scanned as text, beside the notebook.
+        let scanned_as = if cell {
+            edit.path.with_extension("ipynb-cell")
+        } else {
+            edit.path.clone()
+        };
+        match edited(edit, loaded.max_file_size) {
+            Some(file) => {
+                let earlier: std::collections::HashSet<(String, Vec<u8>)> = match &file.before {
+                    Some(text) => findings_in(loaded, &scanned_as, text)
+                        .into_iter()
+                        .filter_map(|f| Some((f.rule, text.get(f.span.0..f.span.1)?.to_vec())))
+                        .collect(),
+                    None => Default::default(),
+                };
+                let after = &file.after;
+                let new_here = |f: &Finding| {
+                    let raw = after.get(f.span.0..f.span.1).unwrap_or_default();
+                    overlaps(f.span, &file.changed)
+                        || (file.before.is_some()
+                            && !earlier.contains(&(f.rule.clone(), raw.to_vec())))
+                };
+                scan_keeping(loaded, &scanned_as, after, found, &new_here);
+                for text in &file.unplaced {
+                    scan(loaded, &scanned_as, text.as_bytes(), found);
+                }
+            }
+            // The file cannot be read: what the edit writes, on its own.
+            None => {
+                for text in written_texts(&edit.kind) {
+                    scan(loaded, &scanned_as, text.as_bytes(), found);
+                }
+            }
+        }
+        if found.findings.len() == before {
+            continue;
+        }
+        let these = &found.findings[before..];
+        let file = shown(&edit.path, &event.cwd);
+        let place = if cell {
+            format!("a cell of {file}")
+        } else {
+            file
+        };
+        reasons.push(match event.stage {
+            Stage::AfterTool => format!(
+                "{} left a secret in {place}: {}. The file can still be fixed before it is \
+                 committed or shared: replace the secret with a reference to an environment \
+                 variable or a secret manager (`${{VAR}}`), and rotate it if it may have been \
+                 copied.{}",
+                event.tool,
+                listed(these),
+                revoke_hint(these)
+            ),
+            _ => format!(
+                "leakgate blocked this: the {} of {} would leave a secret in {place}: {}. {FIX}",
+                edit.what,
+                event.tool,
+                listed(these)
+            ),
+        });
+        *verdict = Verdict::Deny;
+    }
+}
+
+/// A file as an edit leaves it.
+struct Edited {
+    after: Vec<u8>,
+    /// Byte ranges of `after` the edit wrote (empty where it only deleted), merged and sorted.
+    changed: Vec<Range<usize>>,
+    /// The file (or cell) before the edit, when known: a finding that was already there, with
+    /// the same rule and secret, is not the edit's doing unless it lies in the changed text.
+    before: Option<Vec<u8>>,
+    /// Texts the edit wrote that could not be placed in the file (it changed since): scanned
+    /// on their own.
+    unplaced: Vec<String>,
+}
+
+/// The file at `path` as it is now: `Ok(None)` when there is none, `Err` when it cannot be
+/// used (not a regular file, unreadable, larger than the scan limit).
+fn read_now(path: &Path, max_file_size: u64) -> Result<Option<Vec<u8>>, ()> {
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        // Only regular files: reading a FIFO or a device could wait forever.
+        Ok(meta) if meta.is_file() && meta.len() <= max_file_size => {
+            std::fs::read(path).map(Some).map_err(|_| ())
+        }
+        _ => Err(()),
+    }
+}
+
+/// The file `edit` leaves, or `None` when it cannot be known (the file cannot be read, the
+/// text to replace is not in it): then what the edit writes is scanned on its own.
+fn edited(edit: &FileEdit, max_file_size: u64) -> Option<Edited> {
+    match &edit.kind {
+        EditKind::Replace(replacements) => {
+            let now = read_now(&edit.path, max_file_size)
+                .ok()?
+                .unwrap_or_default();
+            let (after, changed) = apply(&now, replacements)?;
+            Some(Edited {
+                after,
+                changed,
+                before: Some(now),
+                unplaced: Vec::new(),
+            })
+        }
+        EditKind::NotebookCell { cell_id, source } => {
+            // The cell as it is, when the notebook and the cell can be found; a new cell
+            // otherwise.
+            let now = (read_now(&edit.path, max_file_size).ok().flatten())
+                .and_then(|notebook| cell_source(&notebook, cell_id.as_deref()))
+                .unwrap_or_default();
+            let after = source.as_bytes().to_vec();
+            let (p, q) = trim(now.as_bytes(), &after);
+            Some(Edited {
+                changed: std::iter::once(p..after.len() - q).collect(),
+                after,
+                before: Some(now.into_bytes()),
+                unplaced: Vec::new(),
+            })
+        }
+        EditKind::Done {
+            replacements,
+            original,
+        } => {
+            let now = read_now(&edit.path, max_file_size).ok()??;
+            let mut changed = Vec::new();
+            let mut unplaced = Vec::new();
+            for replacement in replacements {
+                let (old, new) = (replacement.old.as_bytes(), replacement.new.as_bytes());
+                if new.is_empty() {
+                    continue;
+                }
+                let (p, q) = trim(old, new);
+                let before = changed.len();
+                for at in memchr::memmem::find_iter(&now, new) {
+                    changed.push(at + p..at + new.len() - q);
+                }
+                if changed.len() == before {
+                    unplaced.push(replacement.new.clone());
+                }
+            }
+            Some(Edited {
+                after: now,
+                changed: merged(changed),
+                before: original.as_ref().map(|o| o.clone().into_bytes()),
+                unplaced,
+            })
+        }
+    }
+}
+
+/// What an edit writes, each text on its own (when the file cannot be read).
+fn written_texts(kind: &EditKind) -> Vec<&str> {
+    match kind {
+        EditKind::Replace(replacements) | EditKind::Done { replacements, .. } => {
+            replacements.iter().map(|r| r.new.as_str()).collect()
+        }
+        EditKind::NotebookCell { source, .. } => vec![source.as_str()],
+    }
+}
+
+/// The lengths of the common prefix and the common suffix of `old` and `new` (not
+/// overlapping): what a replacement leaves as it was.
+fn trim(old: &[u8], new: &[u8]) -> (usize, usize) {
+    let p = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let room = old.len().min(new.len()) - p;
+    let q = (old.iter().rev().zip(new.iter().rev()))
+        .take(room)
+        .take_while(|(a, b)| a == b)
+        .count();
+    (p, q)
+}
+
+/// `text` with `replacements` applied in order, as the agents' edit tools do (the first
+/// occurrence, or every one with `all`; an empty `old` only fills an empty file), and the
+/// ranges of the result they wrote; `None` when one cannot be applied (the tool would fail).
+fn apply(text: &[u8], replacements: &[Replacement]) -> Option<(Vec<u8>, Vec<Range<usize>>)> {
+    let mut text = text.to_vec();
+    let mut changed: Vec<Range<usize>> = Vec::new();
+    for replacement in replacements {
+        let (old, new) = (replacement.old.as_bytes(), replacement.new.as_bytes());
+        let spots: Vec<usize> = if old.is_empty() {
+            if !text.is_empty() {
+                return None;
+            }
+            vec![0]
+        } else if replacement.all {
+            memchr::memmem::find_iter(&text, old).collect()
+        } else {
+            vec![memchr::memmem::find(&text, old)?]
+        };
+        if spots.is_empty() {
+            return None;
+        }
+        let (p, q) = trim(old, new);
+        let mut out = Vec::with_capacity(text.len() + spots.len() * new.len());
+        let mut written = Vec::with_capacity(spots.len());
+        let mut last = 0;
+        for &at in &spots {
+            out.extend_from_slice(text.get(last..at)?);
+            let start = out.len();
+            out.extend_from_slice(new);
+            written.push(start + p..start + new.len() - q);
+            last = at + old.len();
+        }
+        out.extend_from_slice(text.get(last..)?);
+        // Where the earlier changes are now: shifted by the replacements before them; one
+        // that was replaced in part stretches over the replacement.
+        let place = |x: usize, end: bool| -> usize {
+            let i = spots.partition_point(|&at| at + old.len() <= x);
+            let shifted = (x + i * new.len()).saturating_sub(i * old.len());
+            match spots.get(i) {
+                Some(&at) if at < x => {
+                    let start = (at + i * new.len()).saturating_sub(i * old.len());
+                    if end { start + new.len() } else { start }
+                }
+                _ => shifted,
+            }
+        };
+        changed = (changed.iter())
+            .map(|r| place(r.start, false)..place(r.end, true).max(place(r.start, false)))
+            .chain(written)
+            .collect();
+        changed = merged(changed);
+        text = out;
+    }
+    Some((text, changed))
+}
+
+/// `ranges` sorted, with overlapping and touching ones joined.
+fn merged(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match out.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => out.push(range),
+        }
+    }
+    out
+}
+
+/// Does the secret at `span` lie in (or, for a deletion, across) a changed range?
+fn overlaps(span: (usize, usize), changed: &[Range<usize>]) -> bool {
+    let (start, end) = span;
+    // The first range that ends at or after the secret's start.
+    let i = changed.partition_point(|r| r.end < start);
+    changed
+        .get(i..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|r| r.start <= end)
+        .any(|r| {
+            if r.is_empty() {
+                start <= r.start && r.start <= end
+            } else {
+                start < r.end && r.start < end
+            }
+        })
+}
+
+/// The source of the cell `cell_id` of a notebook (its `id`, or `cell-N` for the N-th cell
+/// when cells have no ids).
+fn cell_source(notebook: &[u8], cell_id: Option<&str>) -> Option<String> {
+    let cell_id = cell_id?;
+    let notebook: serde_json::Value = serde_json::from_slice(notebook).ok()?;
+    let cells = notebook.get("cells")?.as_array()?;
+    let cell = (cells.iter())
+        .find(|c| c.get("id").and_then(serde_json::Value::as_str) == Some(cell_id))
+        .or_else(|| {
+            let index: usize = cell_id.strip_prefix("cell-")?.parse().ok()?;
+            cells.get(index)
+        })?;
+    match cell.get("source")? {
+        serde_json::Value::String(text) => Some(text.clone()),
+        serde_json::Value::Array(lines) => {
+            Some(lines.iter().filter_map(serde_json::Value::as_str).collect())
+        }
+        _ => None,
+    }
+}
+
 /// A decision whose reason has every form of every secret in `secrets`, and every
 /// credential-shaped run, masked.
 fn masked(stage: Stage, verdict: Verdict, reason: String, secrets: &[Vec<u8>]) -> Decision {
@@ -369,17 +667,87 @@ fn internal(event: &Event, problem: &str) -> Decision {
 }
 
 #[cfg(test)]
+#[allow(clippy::single_range_in_vec_init)]
 mod tests {
     use super::*;
 
+    fn replace(old: &str, new: &str, all: bool) -> Replacement {
+        Replacement {
+            old: old.to_owned(),
+            new: new.to_owned(),
+            all,
+        }
+    }
+
+    /// The changed text of each range.
+    fn changed(text: &str, edits: &[Replacement]) -> (String, Vec<String>) {
+        let (after, ranges) = apply(text.as_bytes(), edits).expect("applies");
+        let after = String::from_utf8(after).expect("utf-8");
+        let parts = ranges.iter().map(|r| after[r.clone()].to_owned()).collect();
+        (after, parts)
+    }
+
     #[test]
-    fn guard_files_are_known_by_name_and_settings_by_place() {
-        assert!(configures_guard(Path::new("/p/.leakgate.toml")));
-        assert!(configures_guard(Path::new("sub/.leakgateignore")));
-        assert!(configures_guard(Path::new(".leakgate-baseline.json")));
-        assert!(configures_guard(Path::new("/p/.claude/settings.json")));
-        assert!(configures_guard(Path::new("/p/.cursor/hooks.json")));
-        assert!(!configures_guard(Path::new("/p/settings.json")));
-        assert!(!configures_guard(Path::new("/p/leakgate.toml.md")));
+    fn replacements_apply_in_order_and_keep_track_of_what_they_wrote() {
+        // What both sides share is not the change.
+        assert_eq!(
+            changed("a = 1\nb = 2\n", &[replace("b = 2", "b = 3", false)]),
+            ("a = 1\nb = 3\n".to_owned(), vec!["3".to_owned()])
+        );
+        // Every occurrence with `all`, the first without.
+        assert_eq!(
+            changed("x x x", &[replace("x", "yy", true)]).1,
+            vec!["yy", "yy", "yy"]
+        );
+        assert_eq!(changed("x x", &[replace("x", "y", false)]).0, "y x");
+        // A later edit moves (and may stretch) the ranges of earlier ones.
+        let (after, parts) = changed(
+            "head\nTODO\ntail\n",
+            &[
+                replace("tail", "tail = NEW", false),
+                replace("head", "head\nmore", false),
+                replace("TODO", "DONE", false),
+            ],
+        );
+        assert_eq!(after, "head\nmore\nDONE\ntail = NEW\n");
+        assert_eq!(parts, vec!["\nmore", "DONE", " = NEW"]);
+        let (_, parts) = changed(
+            "k = 1\n",
+            &[replace("1", "abc", false), replace("= ab", "= AB", false)],
+        );
+        // Replaced in part: it stretches over the whole replacement (more, never less).
+        assert_eq!(parts, vec!["= ABc"]);
+        // A deletion is an empty range where it was.
+        let (after, ranges) = apply(b"abXcd", &[replace("X", "", false)]).expect("applies");
+        assert_eq!((after.as_slice(), ranges), (b"abcd".as_slice(), vec![2..2]));
+        assert!(overlaps((0, 4), &[2..2]));
+        assert!(!overlaps((3, 4), &[2..2]));
+        // What a tool would refuse is not guessed at.
+        assert!(apply(b"abc", &[replace("zz", "y", false)]).is_none());
+        assert!(apply(b"abc", &[replace("", "y", false)]).is_none());
+        assert_eq!(changed("", &[replace("", "new", false)]).1, vec!["new"]);
+    }
+
+    #[test]
+    fn a_secret_overlaps_a_change_only_where_they_share_bytes() {
+        let ranges = merged(vec![10..12, 2..4, 3..6]);
+        assert_eq!(ranges, vec![2..6, 10..12]);
+        assert!(overlaps((5, 8), &ranges));
+        assert!(overlaps((11, 20), &ranges));
+        assert!(!overlaps((6, 10), &ranges));
+        assert!(!overlaps((0, 2), &ranges));
+    }
+
+    #[test]
+    fn a_notebook_cell_is_found_by_id_or_position() {
+        let notebook =
+            br#"{"cells": [{"id": "a", "source": ["x = 1\n", "y = 2"]}, {"source": "z"}]}"#;
+        assert_eq!(
+            cell_source(notebook, Some("a")).as_deref(),
+            Some("x = 1\ny = 2")
+        );
+        assert_eq!(cell_source(notebook, Some("cell-1")).as_deref(), Some("z"));
+        assert_eq!(cell_source(notebook, Some("b")), None);
+        assert_eq!(cell_source(b"not json", Some("a")), None);
     }
 }

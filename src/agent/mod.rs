@@ -11,14 +11,17 @@
 //! each agent's settings file.
 //!
 //! A security gate that fails open is worse than none: input that cannot be read as an event
-//! of the agent, an event the guard does not know, and any internal error are answered with a
-//! block in the agent's protocol and exit code 2, which every supported agent reads as "block".
+//! of the agent, an event the guard does not know, a tool call without its input or a known
+//! tool's call without a field it needs (`check_fields`), and any internal error are
+//! answered with a block in the agent's protocol and exit code 2, which every supported agent
+//! reads as "block". [`own_files`] knows the files that configure the guard itself.
 
 pub mod claude;
 pub mod cursor;
 pub mod gemini;
 pub mod guard;
 pub mod install;
+pub mod own_files;
 pub mod shell;
 
 use std::path::{Path, PathBuf};
@@ -86,6 +89,50 @@ pub struct Event {
     /// A file's content the agent supplied with the event (Cursor's `beforeReadFile`): scanned
     /// instead of reading the file again.
     pub read_content: Option<(PathBuf, String)>,
+    /// Edits of existing files (`Edit`, `MultiEdit`, `NotebookEdit`, Gemini's `replace`,
+    /// Cursor's `afterFileEdit`): judged on the whole file as it is after the edit, so that a
+    /// rule that needs context outside the edited text (a key name on the line before) still
+    /// sees it.
+    pub edits: Vec<FileEdit>,
+    /// Names of the guard's own files that a shell command or a tool's arguments mention in a
+    /// way that may change them (a glob, a variable, a program's source text): asked about.
+    pub guard_mentions: Vec<String>,
+}
+
+/// One text replacement of an edit: `old` becomes `new`, once (the first occurrence) or
+/// everywhere (`all`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replacement {
+    pub old: String,
+    pub new: String,
+    pub all: bool,
+}
+
+/// What an edit does to its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditKind {
+    /// Before the tool runs: these replacements, applied in order to the file as it is now.
+    Replace(Vec<Replacement>),
+    /// Before the tool runs: a notebook cell's source becomes `source` (the cell `cell_id` of
+    /// the notebook, when it has one; a new cell otherwise).
+    NotebookCell {
+        cell_id: Option<String>,
+        source: String,
+    },
+    /// After the tool ran: the file on disk is the result, and these replacements are what
+    /// the tool wrote (`original`: the whole file before, when the agent says).
+    Done {
+        replacements: Vec<Replacement>,
+        original: Option<String>,
+    },
+}
+
+/// An edit of the file at `path` (resolved), by `what` (`edit`, `edits`, `cell`) of the tool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileEdit {
+    pub what: String,
+    pub path: PathBuf,
+    pub kind: EditKind,
 }
 
 impl Event {
@@ -98,6 +145,8 @@ impl Event {
             writes: Vec::new(),
             reads: Vec::new(),
             read_content: None,
+            edits: Vec::new(),
+            guard_mentions: Vec::new(),
         }
     }
 
@@ -146,6 +195,37 @@ impl Event {
         let analysis = shell::analyze(command, &self.cwd);
         self.reads.extend(analysis.prints);
         self.writes.extend(analysis.changes);
+        self.mentions_in_command(command);
+    }
+
+    /// The guard's own files `command` names other than to read them: by path, by a glob or
+    /// a variable that could expand to one, or inside a program's source (`python3 -c`).
+    fn mentions_in_command(&mut self, command: &str) {
+        let named = own_files::mentioned(command, &self.cwd);
+        if !named.is_empty() && !shell::only_reads(command) {
+            self.guard_mentions.extend(named);
+        }
+    }
+
+    /// The guard's own files any string of `value` names (the arguments of a tool whose
+    /// effect is unknown: an MCP server's `write_file`).
+    pub fn mentions_in_json(&mut self, value: &serde_json::Value) {
+        let mut strings = Vec::new();
+        own_files::strings_of(value, &mut strings);
+        for text in strings {
+            let named = own_files::mentioned(text, &self.cwd);
+            self.guard_mentions.extend(named);
+        }
+    }
+
+    /// Add an edit of the file at `path` (as the agent gave it).
+    pub fn edit(&mut self, what: &str, path: &str, kind: EditKind) {
+        let path = self.resolve(path);
+        self.edits.push(FileEdit {
+            what: what.to_owned(),
+            path,
+            kind,
+        });
     }
 
     /// A path the agent gave, relative to the event's directory when it is not absolute.
@@ -238,6 +318,122 @@ pub enum EventError {
         "leakgate does not check the hook event `{0}`: remove it from the hook settings, or run `leakgate install-hook --agent {1}` again"
     )]
     UnknownEvent(String, &'static str),
+    /// A field a known tool or event needs is missing or of the wrong type: what the call
+    /// would do cannot be read, so it is blocked rather than let through unchecked.
+    #[error(
+        "the {tool} call's `{field}` is {problem}, so leakgate cannot tell what it would write, run or read; check that the hook is installed for the right agent and that the agent is up to date"
+    )]
+    BadField {
+        tool: String,
+        field: &'static str,
+        problem: &'static str,
+    },
+}
+
+/// The JSON type a field of a known tool's input must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Want {
+    /// A string, required.
+    Text,
+    /// A string when present.
+    OptText,
+    /// A boolean when present.
+    OptBool,
+    /// A list of `{old_string, new_string}` objects (strings), required.
+    Edits,
+    /// Present and not null (any JSON value).
+    Any,
+}
+
+/// A field a known tool needs: its name (alternatives joined by `|`, the first present is
+/// checked) and type.
+pub(crate) type Field = (&'static str, Want);
+
+/// Check the fields a known tool or event needs in `object`, so that a malformed call is
+/// blocked with a message naming the field instead of going through unread.
+pub(crate) fn check_fields(
+    tool: &str,
+    object: &serde_json::Value,
+    fields: &[Field],
+) -> Result<(), EventError> {
+    use serde_json::Value;
+    let bad = |field: &'static str, problem: &'static str| EventError::BadField {
+        tool: crate::mask::mask_name(tool).into_owned(),
+        field,
+        problem,
+    };
+    for &(names, want) in fields {
+        let found = names
+            .split('|')
+            .find_map(|name| object.get(name).map(|value| (name, value)));
+        // The first alternative names the field in the message.
+        let first = names.split('|').next().unwrap_or(names);
+        let Some((name, value)) = found else {
+            if matches!(want, Want::Text | Want::Edits | Want::Any) {
+                return Err(bad(first, "missing"));
+            }
+            continue;
+        };
+        let name: &'static str = fields_name(names, name);
+        let ok = match want {
+            Want::Text => value.is_string(),
+            Want::OptText => value.is_string() || value.is_null(),
+            Want::OptBool => value.is_boolean() || value.is_null(),
+            Want::Any => !value.is_null(),
+            Want::Edits => value.as_array().is_some_and(|edits| {
+                edits.iter().all(|edit| {
+                    edit.get("old_string").is_some_and(Value::is_string)
+                        && edit.get("new_string").is_some_and(Value::is_string)
+                })
+            }),
+        };
+        if !ok {
+            return Err(bad(
+                name,
+                match want {
+                    Want::Text | Want::OptText => "not a string",
+                    Want::OptBool => "not true or false",
+                    Want::Any => "null",
+                    Want::Edits => "not a list of edits with `old_string` and `new_string` strings",
+                },
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `name` as a `'static` part of `names` (the alternatives it was found among).
+fn fields_name(names: &'static str, name: &str) -> &'static str {
+    names.split('|').find(|n| *n == name).unwrap_or(names)
+}
+
+/// The `tool_input` of a tool call before it runs: present, and with the fields `fields` a
+/// known tool needs (an unknown tool's input may be anything, and every string of it is
+/// scanned).
+pub(crate) fn tool_input<'a>(
+    value: &'a serde_json::Value,
+    tool: &str,
+    fields: Option<&[Field]>,
+) -> Result<&'a serde_json::Value, EventError> {
+    let input = value
+        .get("tool_input")
+        .filter(|v| !v.is_null())
+        .ok_or_else(|| EventError::BadField {
+            tool: crate::mask::mask_name(tool).into_owned(),
+            field: "tool_input",
+            problem: "missing",
+        })?;
+    if let Some(fields) = fields {
+        if !input.is_object() {
+            return Err(EventError::BadField {
+                tool: crate::mask::mask_name(tool).into_owned(),
+                field: "tool_input",
+                problem: "not an object",
+            });
+        }
+        check_fields(tool, input, fields)?;
+    }
+    Ok(input)
 }
 
 /// Parse a payload as JSON (an object), with an error that quotes nothing of it.

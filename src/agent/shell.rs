@@ -351,6 +351,75 @@ fn silent_write(program: &str, operands: &[&str]) -> bool {
     }
 }
 
+/// Does `command` only read or list files? Every command in it is a program that prints or
+/// lists what it is given and changes nothing (`cat`, `grep`, `ls`, `cd`; not `tee`, `sed`,
+/// `awk`, `sort`, which can write, nor an interpreter), and no output goes to a file. The
+/// guard asks about a command that names one of its own files and does more than this.
+pub fn only_reads(command: &str) -> bool {
+    let mut current: Vec<Token> = Vec::new();
+    for token in tokens(command).into_iter().chain([Token::Break]) {
+        if token == Token::Break {
+            if !reads_only(&current) {
+                return false;
+            }
+            current.clear();
+        } else {
+            current.push(token);
+        }
+    }
+    true
+}
+
+fn reads_only(tokens: &[Token]) -> bool {
+    let writes_a_file = tokens.iter().any(|t| match t {
+        Token::Redirect {
+            input: false,
+            target,
+        } => !(target == "/dev/null" || target.chars().all(|c| c.is_ascii_digit() || c == '-')),
+        _ => false,
+    });
+    if writes_a_file {
+        return false;
+    }
+    let words = tokens.iter().filter_map(|t| match t {
+        Token::Word(w) => Some(w.as_str()),
+        _ => None,
+    });
+    // The program, past variable assignments and wrappers (`sudo cat`); `xargs rm` is `rm`.
+    let program = words
+        .map(program_name)
+        .find(|w| {
+            let assignment = w.split_once('=').is_some_and(|(name, _)| {
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            });
+            !(assignment || is_wrapper(w) || w.starts_with('-'))
+        })
+        .unwrap_or_default();
+    let lists = matches!(
+        program,
+        "" | "ls"
+            | "cd"
+            | "pushd"
+            | "popd"
+            | "pwd"
+            | "wc"
+            | "stat"
+            | "file"
+            | "echo"
+            | "printf"
+            | "true"
+            | "test"
+            | "["
+            | "realpath"
+            | "readlink"
+            | "basename"
+            | "dirname"
+    );
+    let prints_only = printer(program).is_some()
+        && !matches!(program, "tee" | "sort" | "sed" | "awk" | "gawk" | "yq");
+    lists || prints_only
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
