@@ -329,6 +329,49 @@ pub fn mask_name(name: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// `text` with the userinfo of every URL-shaped run masked: all of it after a scheme
+/// (`https://user:pass@host` is `https://[masked]@host`), and the password of a bare
+/// `user:pass@host` (a URL whose `//` a path normalisation folded, a git remote). A weak
+/// password is no credential-shaped run, so only its place in a URL gives it away.
+pub fn mask_userinfo(text: &str) -> std::borrow::Cow<'_, str> {
+    let ends_run = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '/' | '"' | '\'' | '`' | '(' | '<' | '>' | ',' | ';' | '[' | '='
+            )
+    };
+    let mut out = String::new();
+    let mut copied = 0;
+    for (at, _) in text.match_indices('@') {
+        if at < copied {
+            continue;
+        }
+        let start = text[..at].rfind(ends_run).map_or(0, |i| i + 1).max(copied);
+        let userinfo = &text[start..at];
+        if userinfo.is_empty() || userinfo == MASKED_NAME {
+            continue;
+        }
+        let after_scheme = text[..start].ends_with("//");
+        let from = if after_scheme {
+            start
+        } else {
+            match userinfo.find(':') {
+                Some(colon) if colon + 1 < userinfo.len() => start + colon + 1,
+                _ => continue,
+            }
+        };
+        out.push_str(&text[copied..from]);
+        out.push_str(MASKED_NAME);
+        copied = at;
+    }
+    if copied == 0 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// `text` with every occurrence of a found secret and every credential-shaped run replaced by
 /// `[REDACTED]`: for identifiers built from data (JSON pointer segments).
 pub fn mask_text(text: &[u8], forms: &SecretForms) -> String {
@@ -358,6 +401,21 @@ pub fn mask_text(text: &[u8], forms: &SecretForms) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn userinfo_of_urls_is_masked() {
+        assert_eq!(
+            mask_userinfo("cat https://u:p4ss@h/x"),
+            "cat https://[masked]@h/x"
+        );
+        assert_eq!(mask_userinfo("https:/u:p4ss@h/x"), "https:/u:[masked]@h/x");
+        assert_eq!(mask_userinfo("mail me@example.com"), "mail me@example.com");
+        assert_eq!(mask_userinfo("git@github.com:o/r"), "git@github.com:o/r");
+        assert_eq!(
+            mask_userinfo("a https://t0k@h and b:c@d"),
+            "a https://[masked]@h and b:[masked]@d"
+        );
+    }
 
     fn shaped(text: &str) -> Vec<&str> {
         credential_runs(text.as_bytes())

@@ -271,43 +271,10 @@ pub fn judge(event: &Event, options: &GuardOptions) -> Decision {
     judge_edits(event, &loaded, &mut found, &mut reasons, &mut verdict);
 
     // Files printed into the agent's context.
-    let mut reads: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    if let Some((path, content)) = &event.read_content {
-        reads.push((
-            event.resolve(&path.to_string_lossy()),
-            content.clone().into_bytes(),
-        ));
-    }
-    for path in &event.reads {
-        let path = event.resolve(&path.to_string_lossy());
-        // Only regular files, never a FIFO or a device (reading one could wait forever).
-        let Ok(meta) = std::fs::metadata(&path) else {
-            continue;
-        };
-        if !meta.is_file() || meta.len() > loaded.max_file_size {
-            continue;
-        }
-        if let Ok(data) = std::fs::read(&path) {
-            reads.push((path, data));
-        }
-    }
-    for (path, data) in &reads {
-        let before = found.findings.len();
-        if scan(&loaded, path, data, &mut found) > 0 && event.stage == Stage::BeforeTool {
-            let these = &found.findings[before..];
-            reasons.push(format!(
-                "{} would put the secrets {} holds into the agent's context, which is sent to \
-                 the model provider: {}. Approve only if that is intended; to use them, have \
-                 the program read them from its environment instead.",
-                event.tool,
-                shown(path, &event.cwd),
-                listed(these)
-            ));
-            verdict = verdict.max(match loaded.read {
-                ReadPolicy::Ask => Verdict::Ask,
-                ReadPolicy::Deny => Verdict::Deny,
-            });
-        }
+    if event.stage == Stage::BeforeTool {
+        let (read_verdict, read_reasons) = judge_reads(event, &loaded, &mut found);
+        verdict = verdict.max(read_verdict);
+        reasons.extend(read_reasons);
     }
 
     // Changes to the guard's own configuration: a file written or edited that is one (or a
@@ -342,7 +309,296 @@ pub fn judge(event: &Event, options: &GuardOptions) -> Decision {
     if verdict == Verdict::Allow {
         return Decision::allow(event.stage);
     }
-    masked(event.stage, verdict, reasons.join(" "), &found.secrets)
+    let reason = reasons.join(" ");
+    // What the reason echoes (a path, a spec, a tool's name) is scanned as text too: a file
+    // named after a token is masked like a finding.
+    secrets_in(&loaded, reason.as_bytes(), &mut found.secrets);
+    masked(event.stage, verdict, reason, &found.secrets)
+}
+
+// ---- The read side: what an event would put into the agent's context. ----
+
+/// How much of the budget a read may use, in pieces of `--max-file-size`: a file larger than
+/// the limit is still read (a read of a big file is still a leak), piece by piece, up to this
+/// many pieces for all the reads of one event.
+const READ_BUDGET_PIECES: u64 = 16;
+
+/// How long the reads of one event may take to judge before the rest is asked about.
+const READ_BUDGET_TIME: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// At most this many files holding secrets are named in one reason.
+const NAMED_IN_REASON: usize = 5;
+
+/// What judging one read found.
+enum ReadResult {
+    /// Read whole: these findings (rule, line, revoke) block.
+    Checked(Vec<(String, usize, Option<String>)>),
+    /// The budget ran out after `read` of `size` bytes; what was read held these.
+    Partial {
+        findings: Vec<(String, usize, Option<String>)>,
+        read: u64,
+        size: u64,
+    },
+    /// Not a regular file, gone, or not readable by us (nor, then, by the agent).
+    Skipped,
+}
+
+/// Scan the file at `path` as the agent would read it, in pieces of `--max-file-size`, within
+/// `budget`. Findings of every piece are kept in `found` (their secrets masked in reasons),
+/// with line numbers of the whole file.
+fn scan_read(
+    loaded: &Loaded,
+    path: &Path,
+    budget: &mut super::reads::Budget,
+    found: &mut Found,
+) -> ReadResult {
+    let start = found.findings.len();
+    let mut each = |data: &[u8], lines_before: usize| {
+        let before = found.findings.len();
+        scan(loaded, path, data, found);
+        for finding in &mut found.findings[before..] {
+            finding.1 += lines_before;
+        }
+    };
+    let outcome = super::reads::read_in_pieces(path, loaded.max_file_size, budget, &mut each);
+    // Pieces overlap: a finding in the overlap was seen twice.
+    let mut these = found.findings.split_off(start);
+    these.sort();
+    these.dedup();
+    found.findings.extend(these.iter().cloned());
+    match outcome {
+        Ok(super::reads::Outcome::Whole) => ReadResult::Checked(these),
+        Ok(super::reads::Outcome::Partial { read, size }) => ReadResult::Partial {
+            findings: these,
+            read,
+            size,
+        },
+        Ok(super::reads::Outcome::NotRegular) | Err(_) => ReadResult::Skipped,
+    }
+}
+
+/// A file (or object) that holds secrets, as a reason names it: `path: rule (line 3)`.
+struct Dirty {
+    shown: String,
+    findings: Vec<(String, usize, Option<String>)>,
+}
+
+/// Judge everything `event` would put into the agent's context: named files, the files a
+/// search would search, git objects a command shows (by the read policy: ask, or deny), and
+/// what could not be checked in full or followed (ask).
+fn judge_reads(event: &Event, loaded: &Loaded, found: &mut Found) -> (Verdict, Vec<String>) {
+    let policy = match loaded.read {
+        ReadPolicy::Ask => Verdict::Ask,
+        ReadPolicy::Deny => Verdict::Deny,
+    };
+    let mut budget = super::reads::Budget {
+        bytes_left: loaded.max_file_size.saturating_mul(READ_BUDGET_PIECES),
+        deadline: std::time::Instant::now() + READ_BUDGET_TIME,
+    };
+    let mut verdict = Verdict::Allow;
+    let mut reasons = Vec::new();
+    let mut dirty: Vec<Dirty> = Vec::new();
+    let mut unchecked: Vec<String> = event.unchecked.clone();
+    let mut seen: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+
+    let mut judge_file = |path: &Path,
+                          found: &mut Found,
+                          budget: &mut super::reads::Budget,
+                          dirty: &mut Vec<Dirty>,
+                          unchecked: &mut Vec<String>| {
+        if !seen.insert(path.to_path_buf()) {
+            return;
+        }
+        let shown_path = shown(path, &event.cwd);
+        match scan_read(loaded, path, budget, found) {
+            ReadResult::Checked(findings) if !findings.is_empty() => dirty.push(Dirty {
+                shown: shown_path,
+                findings,
+            }),
+            ReadResult::Partial {
+                findings,
+                read,
+                size,
+            } => {
+                unchecked.push(format!(
+                    "{shown_path} was checked only in part ({read} of {size} bytes, the \
+                     most leakgate reads for one call)"
+                ));
+                if !findings.is_empty() {
+                    dirty.push(Dirty {
+                        shown: shown_path,
+                        findings,
+                    });
+                }
+            }
+            _ => {}
+        }
+    };
+
+    if let Some((path, content)) = &event.read_content {
+        let path = event.resolve(&path.to_string_lossy());
+        let before = found.findings.len();
+        scan(loaded, &path, content.as_bytes(), found);
+        if found.findings.len() > before {
+            dirty.push(Dirty {
+                shown: shown(&path, &event.cwd),
+                findings: found.findings[before..].to_vec(),
+            });
+        }
+    }
+    for path in &event.reads {
+        let path = event.resolve(&path.to_string_lossy());
+        judge_file(&path, found, &mut budget, &mut dirty, &mut unchecked);
+    }
+    for search in &event.searches {
+        let listing = super::reads::searched_files(search);
+        if let Some(why) = listing.cut_short {
+            unchecked.push(format!("{} ({why})", shown(&search.root, &event.cwd)));
+        }
+        for path in &listing.files {
+            judge_file(path, found, &mut budget, &mut dirty, &mut unchecked);
+        }
+    }
+    for object in &event.objects {
+        judge_object(
+            loaded,
+            object,
+            &mut budget,
+            found,
+            &mut dirty,
+            &mut unchecked,
+        );
+    }
+    if !dirty.is_empty() {
+        reasons.push(read_reason(&event.tool, &dirty));
+        verdict = verdict.max(policy);
+    }
+
+    // Files the event may read by a route the guard cannot follow: asked about when dirty.
+    let mut maybe: Vec<(String, String, Vec<(String, usize, Option<String>)>)> = Vec::new();
+    for unsure in &event.unsure {
+        let path = event.resolve(&unsure.path.to_string_lossy());
+        if let ReadResult::Checked(findings) | ReadResult::Partial { findings, .. } =
+            scan_read(loaded, &path, &mut budget, found)
+            && !findings.is_empty()
+        {
+            maybe.push((shown(&path, &event.cwd), unsure.why.clone(), findings));
+        }
+    }
+    for (path, why, findings) in maybe.iter().take(NAMED_IN_REASON) {
+        reasons.push(format!(
+            "{} may put the secrets {path} holds into the agent's context ({why}): {}. \
+             leakgate cannot tell whether it does; approve only if it does not, or if that is \
+             intended.",
+            event.tool,
+            listed(findings)
+        ));
+    }
+    if !maybe.is_empty() {
+        verdict = verdict.max(Verdict::Ask);
+    }
+    if !unchecked.is_empty() {
+        unchecked.sort();
+        unchecked.dedup();
+        reasons.push(format!(
+            "leakgate could not check everything {} would put into the agent's context: {}. \
+             Approve only if what it reads holds no secret.",
+            event.tool,
+            unchecked.join("; ")
+        ));
+        verdict = verdict.max(Verdict::Ask);
+    }
+    (verdict, reasons)
+}
+
+/// The reason for reads of files that hold secrets: each file (at most
+/// [`NAMED_IN_REASON`]) with its findings.
+fn read_reason(tool: &str, dirty: &[Dirty]) -> String {
+    let mut named: Vec<String> = (dirty.iter().take(NAMED_IN_REASON))
+        .map(|d| format!("{} ({})", d.shown, listed(&d.findings)))
+        .collect();
+    if dirty.len() > NAMED_IN_REASON {
+        named.push(format!("{} more", dirty.len() - NAMED_IN_REASON));
+    }
+    let (subject, verb) = match dirty {
+        [one] => (one.shown.clone(), "holds"),
+        _ => (format!("{} files", dirty.len()), "hold"),
+    };
+    let detail = match dirty {
+        [one] => listed(&one.findings),
+        _ => named.join(", "),
+    };
+    format!(
+        "{tool} would put the secrets {subject} {verb} into the agent's context, which is sent \
+         to the model provider: {detail}. Approve only if that is intended; to use them, have \
+         the program read them from its environment instead."
+    )
+}
+
+/// A git object a command shows (`git show HEAD:config.yml`), read from the repository; when
+/// it cannot be resolved, the working-tree file its path names.
+fn judge_object(
+    loaded: &Loaded,
+    object: &super::shell::GitObject,
+    budget: &mut super::reads::Budget,
+    found: &mut Found,
+    dirty: &mut Vec<Dirty>,
+    unchecked: &mut Vec<String>,
+) {
+    let shown_spec = format!("git object {}", object.spec);
+    let blob = git2::Repository::discover(&object.dir)
+        .ok()
+        .and_then(|repo| {
+            let blob = repo
+                .revparse_single(&object.spec)
+                .ok()?
+                .peel_to_blob()
+                .ok()?;
+            Some((blob.size() as u64, blob.content().to_vec()))
+        });
+    match blob {
+        Some((size, _)) if size > budget.bytes_left => {
+            unchecked.push(format!(
+                "{shown_spec} is larger than leakgate reads for one call"
+            ));
+        }
+        Some((size, content)) => {
+            budget.bytes_left -= size;
+            let path = object
+                .dir
+                .join(object.spec.rsplit(':').next().unwrap_or_default());
+            let before = found.findings.len();
+            scan(loaded, &path, &content, found);
+            if found.findings.len() > before {
+                dirty.push(Dirty {
+                    shown: shown_spec,
+                    findings: found.findings[before..].to_vec(),
+                });
+            }
+        }
+        None => {
+            // Not resolvable here (`:./x` relative syntax, no repository): judge the file the
+            // path names, which is what the object most likely holds.
+            let name = object.spec.rsplit(':').next().unwrap_or_default();
+            let path = super::lexically_normal(&object.dir.join(name));
+            if let ReadResult::Checked(findings) | ReadResult::Partial { findings, .. } =
+                scan_read(loaded, &path, budget, found)
+                && !findings.is_empty()
+            {
+                dirty.push(Dirty {
+                    shown: shown_spec,
+                    findings,
+                });
+            }
+        }
+    }
+}
+
+/// Every secret the rules find in `text` (any confidence), into `secrets`.
+fn secrets_in(loaded: &Loaded, text: &[u8], secrets: &mut Vec<Vec<u8>>) {
+    let mut found = Found::default();
+    scan(loaded, Path::new("(reason)"), text, &mut found);
+    secrets.extend(found.secrets);
 }
 
 /// Judge each edit of an existing file on the file as the edit leaves it (see [`Edited`]):
@@ -653,7 +909,7 @@ fn masked(stage: Stage, verdict: Verdict, reason: String, secrets: &[Vec<u8>]) -
     Decision {
         stage,
         verdict,
-        reason: crate::mask::mask_name(&text).into_owned(),
+        reason: crate::mask::mask_userinfo(&crate::mask::mask_name(&text)).into_owned(),
     }
 }
 

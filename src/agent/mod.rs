@@ -22,6 +22,7 @@ pub mod gemini;
 pub mod guard;
 pub mod install;
 pub mod own_files;
+pub mod reads;
 pub mod shell;
 
 use std::path::{Path, PathBuf};
@@ -97,6 +98,16 @@ pub struct Event {
     /// Names of the guard's own files that a shell command or a tool's arguments mention in a
     /// way that may change them (a glob, a variable, a program's source text): asked about.
     pub guard_mentions: Vec<String>,
+    /// File sets a search tool prints from (`Grep` in content mode, `read_many_files`).
+    pub searches: Vec<reads::Search>,
+    /// Git objects a command shows (`git show HEAD:config.yml`).
+    pub objects: Vec<shell::GitObject>,
+    /// Files the event may read in a way the guard cannot follow (named in a `python -c`
+    /// program, matched by an unresolved variable): asked about when they hold secrets.
+    pub unsure: Vec<shell::Unsure>,
+    /// What the event may read that could not be worked out within bounds, in words: asked
+    /// about.
+    pub unchecked: Vec<String>,
 }
 
 /// One text replacement of an edit: `old` becomes `new`, once (the first occurrence) or
@@ -147,6 +158,10 @@ impl Event {
             read_content: None,
             edits: Vec::new(),
             guard_mentions: Vec::new(),
+            searches: Vec::new(),
+            objects: Vec::new(),
+            unsure: Vec::new(),
+            unchecked: Vec::new(),
         }
     }
 
@@ -185,8 +200,8 @@ impl Event {
         }
     }
 
-    /// Add the shell `command` (run in `cwd`): scanned itself, and the files it prints or
-    /// changes found by [`shell::analyze`].
+    /// Add the shell `command` (run in `cwd`): scanned itself, and the files it prints, may
+    /// read or changes found by [`shell::analyze`].
     pub fn scan_command(&mut self, command: Option<&str>) {
         let Some(command) = command else {
             return;
@@ -194,6 +209,10 @@ impl Event {
         self.scan("command", "(command)", Some(command));
         let analysis = shell::analyze(command, &self.cwd);
         self.reads.extend(analysis.prints);
+        self.searches.extend(analysis.searches);
+        self.objects.extend(analysis.objects);
+        self.unsure.extend(analysis.unsure);
+        self.unchecked.extend(analysis.cut_short);
         self.writes.extend(analysis.changes);
         self.mentions_in_command(command);
     }
