@@ -4,7 +4,9 @@
 //! `hook_event_name`, plus per event:
 //! - `PreToolUse`: `tool_name`, `tool_input` (`Write` `file_path`/`content`; `Edit`
 //!   `file_path`/`new_string`; `MultiEdit` `file_path`/`edits[].new_string`; `NotebookEdit`
-//!   `notebook_path`/`new_source`; `Bash` `command`; `Read` `file_path`; `WebFetch`
+//!   `notebook_path`/`new_source`; `Bash` `command`; `Read` `file_path`; `Grep` `pattern`,
+//!   `path`, `glob`, `type`, `output_mode` (`content` prints lines: a read of the files it
+//!   searches; `files_with_matches`, the default, and `count` do not), `-A`/`-B`/`-C`; `WebFetch`
 //!   `url`/`prompt`; `WebSearch` `query`; MCP tools `mcp__<server>__<tool>` with any arguments),
 //!   `tool_use_id`;
 //! - `PostToolUse`: the same, plus `tool_response` (any JSON);
@@ -104,6 +106,8 @@ fn tool_call(event: &mut Event, tool: &str, input: &Value) {
             event.scan("prompt", "(prompt)", field(input, "prompt"));
         }
         "WebSearch" => event.scan("query", "(query)", field(input, "query")),
+        // Its pattern and globs are scanned below with the rest; what it prints is a read.
+        "Grep" => grep_reads(event, input),
         // MCP tools and any other tool: every string of the arguments, keys included; and
         // what they might change, unknown, is asked about when they name a guard file.
         _ => {
@@ -140,6 +144,14 @@ fn known_fields(tool: &str) -> Option<&'static [Field]> {
         "Read" => &[("file_path", Want::Text)],
         "WebFetch" => &[("url", Want::Text), ("prompt", Want::Text)],
         "WebSearch" => &[("query", Want::Text)],
+        // What `Grep` prints depends on these: one of another type cannot be judged.
+        "Grep" => &[
+            ("pattern", Want::Text),
+            ("path", Want::OptText),
+            ("glob", Want::OptText),
+            ("type", Want::OptText),
+            ("output_mode", Want::OptText),
+        ],
         _ => return None,
     })
 }
@@ -250,6 +262,52 @@ fn after_tool(event: &mut Event, tool: &str, input: &Value, response: Option<&Va
     } else {
         event.scan_json("output", response);
     }
+}
+
+/// `Grep` (ripgrep) in `content` mode prints the matching lines of the files it searches, so
+/// those files are read; `files_with_matches` (its default) and `count` print names and
+/// numbers only. An output mode it does not know is taken as `content`.
+fn grep_reads(event: &mut Event, input: &Value) {
+    let mode = field(input, "output_mode").unwrap_or("files_with_matches");
+    if matches!(mode, "files_with_matches" | "count") {
+        return;
+    }
+    let root = field(input, "path")
+        .filter(|p| !p.is_empty())
+        .map_or_else(|| event.cwd.clone(), |p| event.resolve(p));
+    let globs = field(input, "glob").map(split_globs).unwrap_or_default();
+    event.searches.push(super::reads::Search {
+        root,
+        globs,
+        file_type: field(input, "type").map(str::to_owned),
+        respect_ignores: true,
+    });
+}
+
+/// `Grep`'s `glob`, which may hold several globs separated by spaces or commas (outside
+/// braces: `*.{ts,tsx}` is one).
+fn split_globs(text: &str) -> Vec<String> {
+    let mut globs = Vec::new();
+    let mut current = String::new();
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth == 0 && (c == ',' || c.is_whitespace()) {
+            if !current.is_empty() {
+                globs.push(std::mem::take(&mut current));
+            }
+        } else {
+            current.push(c);
+        }
+    }
+    if !current.is_empty() {
+        globs.push(current);
+    }
+    globs
 }
 
 /// The fields [`tool_call`] reads as text, when they are strings; and those it must not read

@@ -4,7 +4,11 @@
 //! `timestamp`, plus per event:
 //! - `BeforeTool`: `tool_name`, `tool_input` (`write_file` `file_path`/`content`; `replace`
 //!   `file_path`/`new_string`; `run_shell_command` `command`; `read_file` `file_path` (older
-//!   versions: `absolute_path` or `path`); `web_fetch` `prompt`; `google_web_search` `query`;
+//!   versions: `absolute_path` or `path`); `read_many_files` `include` (older versions:
+//!   `paths` and `include`), `exclude`, `file_filtering_options`; `grep_search` (older:
+//!   `search_file_content`) `pattern`, `dir_path` (older: `path`), `include_pattern` (older:
+//!   `include`), `names_only`, `no_ignore` — both print file contents, so the files they would
+//!   read are judged as reads; `web_fetch` `prompt`; `google_web_search` `query`;
 //!   MCP tools `mcp__<server>__<tool>` and any other tool with any arguments);
 //! - `AfterTool`: the same, plus `tool_response`;
 //! - `BeforeAgent`: `prompt`.
@@ -22,6 +26,7 @@
 
 use serde_json::{Value, json};
 
+use super::reads::Search;
 use super::{
     Decision, EditKind, Event, EventError, Field, Replacement, Reply, Stage, Verdict, Want,
     event_cwd, field,
@@ -61,7 +66,17 @@ pub fn event(value: &Value) -> Result<Event, EventError> {
                     event.scan("content", path, field(input, "content"));
                 }
                 "replace" => edit_call(&mut event, input),
-                "run_shell_command" => event.scan_command(field(input, "command")),
+                "run_shell_command" => {
+                    // The command runs in `dir_path` (older versions: `directory`) when given.
+                    let dir = ["dir_path", "directory"]
+                        .iter()
+                        .find_map(|key| field(input, key))
+                        .filter(|d| !d.is_empty());
+                    if let Some(dir) = dir {
+                        event.cwd = event.resolve(dir);
+                    }
+                    event.scan_command(field(input, "command"));
+                }
                 "read_file" => {
                     let named = ["file_path", "absolute_path", "path"]
                         .iter()
@@ -70,6 +85,14 @@ pub fn event(value: &Value) -> Result<Event, EventError> {
                         let path = event.resolve(path);
                         event.reads.push(path);
                     }
+                }
+                "read_many_files" => {
+                    read_many_files(&mut event, input);
+                    event.scan_json("input", Some(input));
+                }
+                "search_file_content" | "grep_search" | "grep" => {
+                    search_reads(&mut event, input);
+                    event.scan_json("input", Some(input));
                 }
                 "web_fetch" => event.scan("prompt", "(prompt)", field(input, "prompt")),
                 "google_web_search" => event.scan("query", "(query)", field(input, "query")),
@@ -108,10 +131,19 @@ fn known_fields(tool: &str) -> Option<&'static [Field]> {
             ("old_string", Want::Text),
             ("new_string", Want::Text),
         ],
-        "run_shell_command" => &[("command", Want::Text)],
+        "run_shell_command" => &[
+            ("command", Want::Text),
+            ("dir_path|directory", Want::OptText),
+        ],
         "read_file" => &[(PATH, Want::Text)],
         "web_fetch" => &[("prompt", Want::Text)],
         "google_web_search" => &[("query", Want::Text)],
+        // Where a search looks and what it selects: one of another type cannot be judged.
+        "grep_search" | "search_file_content" | "grep" => &[
+            ("pattern", Want::Text),
+            ("dir_path|path|absolute_path", Want::OptText),
+            ("include_pattern|include", Want::OptText),
+        ],
         _ => return None,
     })
 }
@@ -200,6 +232,94 @@ fn after_tool(event: &mut Event, tool: &str, input: &Value, response: Option<&Va
         },
     );
     event.scan_json("output", response.map(without_echoes).as_ref());
+}
+
+/// The strings of a field that is a list of strings, or one string.
+fn strings<'a>(input: &'a Value, key: &str) -> Vec<&'a str> {
+    match input.get(key) {
+        Some(Value::String(one)) => vec![one.as_str()],
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Does the tool honour `.gitignore`? Unless `respect_git_ignore` (in
+/// `file_filtering_options`, or on its own in older versions) is `false`, or `no_ignore` is
+/// `true`.
+fn respects_ignores(input: &Value) -> bool {
+    let respect = (input.get("file_filtering_options"))
+        .and_then(|o| o.get("respect_git_ignore"))
+        .or_else(|| input.get("respect_git_ignore"))
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
+    let no_ignore = input
+        .get("no_ignore")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    respect && !no_ignore
+}
+
+/// `read_many_files` prints every file its `include` (older versions: `paths`, plus
+/// `include`) names: a file, a directory (all below it), or a glob from the working
+/// directory, less its `exclude` globs.
+fn read_many_files(event: &mut Event, input: &Value) {
+    let respect = respects_ignores(input);
+    let excludes: Vec<String> = (strings(input, "exclude").into_iter())
+        .map(|glob| format!("!{glob}"))
+        .collect();
+    let mut named = strings(input, "paths");
+    named.extend(strings(input, "include"));
+    for entry in named.into_iter().filter(|e| !e.is_empty()) {
+        let path = event.resolve(entry);
+        if path.is_file() {
+            event.reads.push(path);
+            continue;
+        }
+        let search = if path.is_dir() {
+            Search {
+                root: path,
+                globs: excludes.clone(),
+                file_type: None,
+                respect_ignores: respect,
+            }
+        } else {
+            let mut globs = vec![entry.trim_start_matches("./").to_owned()];
+            globs.extend(excludes.iter().cloned());
+            Search {
+                root: event.cwd.clone(),
+                globs,
+                file_type: None,
+                respect_ignores: respect,
+            }
+        };
+        event.searches.push(search);
+    }
+}
+
+/// `search_file_content` / `grep_search` print the matching lines of the files below
+/// `dir_path` (older versions: `path`) that `include_pattern` (`include`) selects, unless
+/// `names_only`.
+fn search_reads(event: &mut Event, input: &Value) {
+    if input.get("names_only").and_then(Value::as_bool) == Some(true) {
+        return;
+    }
+    let root = ["dir_path", "path", "absolute_path"]
+        .iter()
+        .find_map(|key| field(input, key))
+        .filter(|p| !p.is_empty())
+        .map_or_else(|| event.cwd.clone(), |p| event.resolve(p));
+    let globs = ["include_pattern", "include"]
+        .iter()
+        .find_map(|key| field(input, key))
+        .filter(|g| !g.is_empty())
+        .map(|g| vec![g.to_owned()])
+        .unwrap_or_default();
+    event.searches.push(Search {
+        root,
+        globs,
+        file_type: None,
+        respect_ignores: respects_ignores(input),
+    });
 }
 
 /// The answer to `decision`, in Gemini CLI's protocol.

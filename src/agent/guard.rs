@@ -548,14 +548,7 @@ fn judge_object(
     let shown_spec = format!("git object {}", object.spec);
     let blob = git2::Repository::discover(&object.dir)
         .ok()
-        .and_then(|repo| {
-            let blob = repo
-                .revparse_single(&object.spec)
-                .ok()?
-                .peel_to_blob()
-                .ok()?;
-            Some((blob.size() as u64, blob.content().to_vec()))
-        });
+        .and_then(|repo| git_blob(&repo, &object.dir, &object.spec));
     match blob {
         Some((size, _)) if size > budget.bytes_left => {
             unchecked.push(format!(
@@ -592,6 +585,39 @@ fn judge_object(
             }
         }
     }
+}
+
+/// The blob `spec` names in `repo`, with its size: `REV:path` (from the repository's root, or
+/// from `dir` with `./`), or `:path` and `:N:path`, an entry of the index (which libgit2's
+/// revision parser does not read).
+fn git_blob(repo: &git2::Repository, dir: &Path, spec: &str) -> Option<(u64, Vec<u8>)> {
+    let (rev, path) = spec.split_once(':')?;
+    let root = repo.workdir().map(Path::to_path_buf).unwrap_or_default();
+    // `./x` and `../x` are relative to the command's directory, anything else to the root.
+    let relative = |path: &str| -> Option<String> {
+        if path.starts_with("./") || path.starts_with("../") {
+            let full = super::lexically_normal(&dir.join(path));
+            let inside = full.strip_prefix(super::lexically_normal(&root)).ok()?;
+            Some(inside.to_string_lossy().into_owned())
+        } else {
+            Some(path.to_owned())
+        }
+    };
+    let id = if rev.is_empty() {
+        let (stage, path) = match path.split_once(':') {
+            Some((n, rest)) if n.len() == 1 && n.bytes().all(|b| b.is_ascii_digit()) => {
+                (i32::from(n.as_bytes()[0] - b'0'), rest)
+            }
+            _ => (0, path),
+        };
+        let index = repo.index().ok()?;
+        index.get_path(Path::new(&relative(path)?), stage)?.id
+    } else {
+        let tree = repo.revparse_single(rev).ok()?.peel_to_tree().ok()?;
+        tree.get_path(Path::new(&relative(path)?)).ok()?.id()
+    };
+    let blob = repo.find_blob(id).ok()?;
+    Some((blob.size() as u64, blob.content().to_vec()))
 }
 
 /// Every secret the rules find in `text` (any confidence), into `secrets`.

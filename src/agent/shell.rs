@@ -558,9 +558,10 @@ impl Reader {
             _ => {}
         }
 
-        // Input redirections feed the program the file: a read unless it prints nothing.
+        // Input redirections feed the program the file: a read unless it prints nothing (`tee`
+        // prints what it is fed, and writes its operands).
         let silent_program = no_content(program);
-        if silent_program.is_none() {
+        if silent_program.is_none() || program == "tee" {
             for word in &inputs {
                 self.reads(word, "redirected into the command");
             }
@@ -581,7 +582,9 @@ impl Reader {
         // Any other program: every operand naming an existing file may be read by it, and
         // may be changed; the code of a one-liner is opaque.
         let mut code_next = false;
-        if let Some(word) = program_word.filter(|w| w.text.contains('/')) {
+        // A program word that names a file (`./run.sh`, a here-document's line `.env`) may
+        // print it.
+        if let Some(word) = program_word {
             self.reads(word, "run by the command");
         }
         for word in operands {
@@ -1041,8 +1044,10 @@ fn reads_only(tokens: &[Token]) -> bool {
         Token::Redirect {
             input: false,
             target,
-        } => !(target.text == "/dev/null"
-            || target.text.chars().all(|c| c.is_ascii_digit() || c == '-')),
+        } => {
+            !(target.text == "/dev/null"
+                || target.text.chars().all(|c| c.is_ascii_digit() || c == '-'))
+        }
         _ => false,
     });
     if writes_a_file {
