@@ -329,13 +329,16 @@ const READ_BUDGET_TIME: std::time::Duration = std::time::Duration::from_secs(3);
 /// At most this many files holding secrets are named in one reason.
 const NAMED_IN_REASON: usize = 5;
 
+/// Findings that block: `(rule, line, revoke)` of each.
+type Hits = Vec<(String, usize, Option<String>)>;
+
 /// What judging one read found.
 enum ReadResult {
     /// Read whole: these findings (rule, line, revoke) block.
-    Checked(Vec<(String, usize, Option<String>)>),
+    Checked(Hits),
     /// The budget ran out after `read` of `size` bytes; what was read held these.
     Partial {
-        findings: Vec<(String, usize, Option<String>)>,
+        findings: Hits,
         read: u64,
         size: u64,
     },
@@ -380,7 +383,7 @@ fn scan_read(
 /// A file (or object) that holds secrets, as a reason names it: `path: rule (line 3)`.
 struct Dirty {
     shown: String,
-    findings: Vec<(String, usize, Option<String>)>,
+    findings: Hits,
 }
 
 /// Judge everything `event` would put into the agent's context: named files, the files a
@@ -475,7 +478,7 @@ fn judge_reads(event: &Event, loaded: &Loaded, found: &mut Found) -> (Verdict, V
     }
 
     // Files the event may read by a route the guard cannot follow: asked about when dirty.
-    let mut maybe: Vec<(String, String, Vec<(String, usize, Option<String>)>)> = Vec::new();
+    let mut maybe: Vec<(String, String, Hits)> = Vec::new();
     for unsure in &event.unsure {
         let path = event.resolve(&unsure.path.to_string_lossy());
         if let ReadResult::Checked(findings) | ReadResult::Partial { findings, .. } =
