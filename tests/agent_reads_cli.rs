@@ -622,3 +622,44 @@ fn a_path_we_echo_never_shows_a_password_or_token() {
     answer.hides(&token);
     answer.hides(&other);
 }
+
+/// The recorded payloads of the search tools (tests/fixtures/agent-hooks): each reads the
+/// project's `.env`.
+#[test]
+fn recorded_search_payloads_are_reads() {
+    let token = secret(14_11);
+    let tree = project(&token);
+    for (agent, name) in [
+        ("claude-code", "PreToolUse-Grep"),
+        ("gemini", "BeforeTool-read_many_files"),
+        ("gemini", "BeforeTool-grep_search"),
+    ] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/agent-hooks")
+            .join(agent)
+            .join(format!("{name}.json"));
+        let text = std::fs::read_to_string(&path).expect("recorded payload");
+        let event: Value =
+            serde_json::from_str(&text.replace("__CWD__", &tree.path().display().to_string()))
+                .expect("JSON");
+        let answer = hook(tree.path(), agent, &event, &[]);
+        let decision = match agent {
+            "gemini" => answer.json()["decision"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            _ => answer.claude(),
+        };
+        assert_eq!(
+            decision,
+            if agent == "gemini" { "deny" } else { "ask" },
+            "{name}"
+        );
+        assert!(
+            answer.reason().contains(".env"),
+            "{name}: {}",
+            answer.reason()
+        );
+        answer.hides(&token);
+    }
+}
