@@ -91,8 +91,8 @@ fn no_content(program: &str) -> Option<Changes> {
         | "md5sum" | "sha1sum" | "sha224sum" | "sha256sum" | "sha384sum" | "sha512sum"
         | "b2sum" | "cksum" | "sum" | "true" | "false" | ":" | "sleep" | "kill" | "pwd"
         | "export" | "unset" | "set" | "exit" | "return" | "shopt" | "alias" | "local"
-        | "declare" | "readonly" | "whoami" | "id" | "date" | "uname" | "hostname" | "find"
-        | "fd" | "tree" | "exa" | "eza" | "lsof" | "fuser" => Changes::No,
+        | "declare" | "readonly" | "whoami" | "id" | "date" | "uname" | "hostname" | "fd"
+        | "tree" | "exa" | "eza" | "lsof" | "fuser" => Changes::No,
         "rm" | "rmdir" | "unlink" | "mv" | "cp" | "ln" | "touch" | "mkdir" | "chmod" | "chown"
         | "chgrp" | "truncate" | "shred" | "install" | "tee" | "rsync" | "setfacl" | "chattr" => {
             Changes::Yes
@@ -545,6 +545,10 @@ impl Reader {
                 self.git(operands, &inputs);
                 return;
             }
+            "find" => {
+                self.find(operands, depth);
+                return;
+            }
             "dd" => {
                 for word in operands {
                     if let Some(value) = word.text.strip_prefix("if=") {
@@ -762,6 +766,59 @@ impl Reader {
             }
         }
         self.dirs = previous;
+    }
+
+    /// `find DIR… [-name GLOB] -exec PROGRAM … {} …`: the program runs on every file found, so
+    /// when it may print them (a printer, or any program not known to print nothing) the files
+    /// below the start directories that the `-name`s select are read. Without `-exec`, `find`
+    /// prints names only.
+    fn find(&mut self, operands: &[&Word], depth: usize) {
+        let starts: Vec<&Word> = operands
+            .iter()
+            .take_while(|w| !w.text.starts_with(['-', '(', '!']))
+            .copied()
+            .collect();
+        let mut globs = Vec::new();
+        let mut runs_printer = false;
+        for (index, word) in operands.iter().enumerate() {
+            let next = operands.get(index + 1);
+            match word.text.as_str() {
+                "-name" | "-iname" => globs.extend(next.map(|w| w.text.clone())),
+                "-exec" | "-execdir" | "-ok" | "-okdir" => {
+                    let program = next.map(|w| program_name(&w.text)).unwrap_or_default();
+                    if is_shell(program) {
+                        // `-exec sh -c 'cat "$1"' _ {} \;`: the script is read as a command.
+                        if let Some(code) = operands.get(index + 3) {
+                            self.commands(&code.text, depth + 1);
+                        }
+                        runs_printer = true;
+                    } else if no_content(program).is_none() {
+                        runs_printer = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !runs_printer {
+            return;
+        }
+        let roots: Vec<PathBuf> = if starts.is_empty() {
+            vec![self.cwd()]
+        } else {
+            (starts.iter())
+                .flat_map(|w| self.named(w).paths)
+                .filter(|p| p.is_dir())
+                .collect()
+        };
+        for root in roots {
+            self.analysis.searches.push(Search {
+                root,
+                globs: globs.clone(),
+                file_type: None,
+                // find walks everything: no ignore file, hidden files too.
+                respect_ignores: false,
+            });
+        }
     }
 
     /// `cd DIR`: later relative words are resolved from DIR (and still from every directory
