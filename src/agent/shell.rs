@@ -875,10 +875,15 @@ impl Reader {
         }
     }
 
-    /// `word` may be changed: every path it names (existing or not).
+    /// `word` may be changed: every path it names (existing or not; every match of a glob).
+    /// A word with a variable this reader cannot resolve names no path here: which files such
+    /// a command may change is the writer's policy, not a guess from every file there is.
     fn changes(&mut self, word: &Word) {
         let named = self.named(word);
-        if named.paths.is_empty() && !word.glob && !named.unresolved {
+        if named.unresolved {
+            return;
+        }
+        if named.paths.is_empty() && !word.glob {
             let (text, _) = self.substitute(&word.text);
             if let Some(path) = self.home_or_relative(&text) {
                 self.analysis.changes.push(path);
