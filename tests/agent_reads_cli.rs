@@ -254,6 +254,15 @@ fn claude_grep_in_content_mode_reads_the_files_it_searches() {
         assert_eq!(grep(input.clone()).claude(), "allow", "{input}");
     }
 
+    // Files the project's .leakgateignore lists (fixtures) are not judged in a search, as in
+    // a tree scan.
+    tree.write(".leakgateignore", "/config/\n/settings.py\n/.env\n");
+    assert_eq!(
+        grep(json!({"pattern": "TOKEN", "output_mode": "content"})).claude(),
+        "allow"
+    );
+    std::fs::remove_file(tree.child(".leakgateignore")).expect("remove");
+
     // The read policy decides as for Read.
     let denied = hook(
         tree.path(),

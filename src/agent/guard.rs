@@ -424,8 +424,8 @@ fn judge_reads(event: &Event, loaded: &Loaded, found: &mut Found) -> (Verdict, V
                 size,
             } => {
                 unchecked.push(format!(
-                    "{shown_path} was checked only in part ({read} of {size} bytes, the \
-                     most leakgate reads for one call)"
+                    "{shown_path} was checked only in part ({read} of {size} bytes, as much \
+                     as leakgate reads for one call in its time)"
                 ));
                 if !findings.is_empty() {
                     dirty.push(Dirty {
@@ -503,6 +503,11 @@ fn judge_reads(event: &Event, loaded: &Loaded, found: &mut Found) -> (Verdict, V
     if !unchecked.is_empty() {
         unchecked.sort();
         unchecked.dedup();
+        let more = unchecked.len().saturating_sub(NAMED_IN_REASON);
+        unchecked.truncate(NAMED_IN_REASON);
+        if more > 0 {
+            unchecked.push(format!("{more} more"));
+        }
         reasons.push(format!(
             "leakgate could not check everything {} would put into the agent's context: {}. \
              Approve only if what it reads holds no secret.",

@@ -56,7 +56,8 @@ pub struct Listing {
     pub cut_short: Option<String>,
 }
 
-/// The regular files `search` would search, at most [`MAX_FILES`].
+/// The regular files `search` would search and the guard judges (not those `.leakgateignore`
+/// lists), at most [`MAX_FILES`].
 pub fn searched_files(search: &Search) -> Listing {
     let mut listing = Listing::default();
     let Ok(meta) = std::fs::metadata(&search.root) else {
@@ -80,7 +81,10 @@ pub fn searched_files(search: &Search) -> Listing {
         .git_global(respect)
         .git_exclude(respect)
         .ignore(respect)
-        .parents(respect)
+        .parents(true)
+        // What the project declared holds no real secret (fixtures) is not judged, as in a
+        // tree scan; the tool reads it all the same.
+        .add_custom_ignore_filename(crate::input::walk::LEAKGATE_IGNORE_FILE)
         .filter_entry(|entry| entry.file_name() != ".git");
     let mut overrides = ignore::overrides::OverrideBuilder::new(&search.root);
     for glob in &search.globs {
