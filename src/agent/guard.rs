@@ -106,18 +106,53 @@ struct Found {
 }
 
 fn scan(loaded: &Loaded, path: &Path, data: &[u8], found: &mut Found) -> usize {
-    scan_keeping(loaded, path, data, found, &|_| true)
+    scan_with(&scanner(loaded), loaded, path, data, found)
 }
 
-/// [`scan`], counting only the findings `keep` accepts (every secret found is still masked).
+/// The scanner a decision uses. One scanner serves many files (a search): each rule's
+/// compiled parts are built once, on first use.
+fn scanner(loaded: &Loaded) -> Scanner<'_> {
+    // Fingerprints are never shown here: a fixed salt spares finding the repository's.
+    let salt = Salt::parse(crate::fingerprint::DEFAULT_SALT);
+    let fingerprints = Fingerprinter::new(match salt {
+        Some(salt) => SaltSource::Fixed(salt),
+        None => SaltSource::Discover {
+            dir: loaded.root.clone(),
+            baseline: None,
+        },
+    });
+    // `show_secrets` only so that each finding carries its decoded secret, to be masked.
+    Scanner::new(
+        &loaded.rules,
+        ScanOptions {
+            show_secrets: true,
+            fingerprints: Arc::new(fingerprints),
+        },
+    )
+}
+
+/// [`scan`] with a scanner made once for many files.
+fn scan_with(
+    scanner: &Scanner<'_>,
+    loaded: &Loaded,
+    path: &Path,
+    data: &[u8],
+    found: &mut Found,
+) -> usize {
+    scan_keeping(scanner, loaded, path, data, found, &|_| true)
+}
+
+/// [`scan_with`], counting only the findings `keep` accepts (every secret found is still
+/// masked).
 fn scan_keeping(
+    scanner: &Scanner<'_>,
     loaded: &Loaded,
     path: &Path,
     data: &[u8],
     found: &mut Found,
     keep: &dyn Fn(&Finding) -> bool,
 ) -> usize {
-    let findings = findings_in(loaded, path, data);
+    let findings = findings_in(scanner, loaded, path, data);
     let before = found.findings.len();
     for finding in findings {
         let (start, end) = finding.span;
@@ -138,27 +173,10 @@ fn scan_keeping(
 }
 
 /// Every finding in `data` scanned as the file at `path`, test-fixture confidence applied.
-fn findings_in(loaded: &Loaded, path: &Path, data: &[u8]) -> Vec<Finding> {
+fn findings_in(scanner: &Scanner<'_>, loaded: &Loaded, path: &Path, data: &[u8]) -> Vec<Finding> {
     // Judged from the configuration's directory, as a tree scan from there would.
     let shown = path.strip_prefix(&loaded.root).unwrap_or(path);
     let provenance = Provenance::file(shown);
-    // Fingerprints are never shown here: a fixed salt spares finding the repository's.
-    let salt = Salt::parse(crate::fingerprint::DEFAULT_SALT);
-    let fingerprints = Fingerprinter::new(match salt {
-        Some(salt) => SaltSource::Fixed(salt),
-        None => SaltSource::Discover {
-            dir: loaded.root.clone(),
-            baseline: None,
-        },
-    });
-    // `show_secrets` only so that each finding carries its decoded secret, to be masked.
-    let scanner = Scanner::new(
-        &loaded.rules,
-        ScanOptions {
-            show_secrets: true,
-            fingerprints: Arc::new(fingerprints),
-        },
-    );
     let mut findings: Vec<Finding> = scanner.scan(&provenance, data);
     crate::pipeline::confidence::lower_test_fixtures(&mut findings, &loaded.fixtures, &|p| {
         std::borrow::Cow::Borrowed(p)
@@ -350,6 +368,7 @@ enum ReadResult {
 /// `budget`. Findings of every piece are kept in `found` (their secrets masked in reasons),
 /// with line numbers of the whole file.
 fn scan_read(
+    scanner: &Scanner<'_>,
     loaded: &Loaded,
     path: &Path,
     budget: &mut super::reads::Budget,
@@ -358,7 +377,7 @@ fn scan_read(
     let start = found.findings.len();
     let mut each = |data: &[u8], lines_before: usize| {
         let before = found.findings.len();
-        scan(loaded, path, data, found);
+        scan_with(scanner, loaded, path, data, found);
         for finding in &mut found.findings[before..] {
             finding.1 += lines_before;
         }
@@ -403,6 +422,7 @@ fn judge_reads(event: &Event, loaded: &Loaded, found: &mut Found) -> (Verdict, V
     let mut dirty: Vec<Dirty> = Vec::new();
     let mut unchecked: Vec<String> = event.unchecked.clone();
     let mut seen: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+    let scanner = scanner(loaded);
 
     let mut judge_file = |path: &Path,
                           found: &mut Found,
@@ -413,7 +433,7 @@ fn judge_reads(event: &Event, loaded: &Loaded, found: &mut Found) -> (Verdict, V
             return;
         }
         let shown_path = shown(path, &event.cwd);
-        match scan_read(loaded, path, budget, found) {
+        match scan_read(&scanner, loaded, path, budget, found) {
             ReadResult::Checked(findings) if !findings.is_empty() => dirty.push(Dirty {
                 shown: shown_path,
                 findings,
@@ -423,10 +443,14 @@ fn judge_reads(event: &Event, loaded: &Loaded, found: &mut Found) -> (Verdict, V
                 read,
                 size,
             } => {
-                unchecked.push(format!(
-                    "{shown_path} was checked only in part ({read} of {size} bytes, as much \
-                     as leakgate reads for one call in its time)"
-                ));
+                unchecked.push(if read == 0 {
+                    format!("{shown_path} was not checked (out of time or bytes for one call)")
+                } else {
+                    format!(
+                        "{shown_path} was checked only in part ({read} of {size} bytes, as \
+                         much as leakgate reads for one call in its time)"
+                    )
+                });
                 if !findings.is_empty() {
                     dirty.push(Dirty {
                         shown: shown_path,
@@ -464,6 +488,7 @@ fn judge_reads(event: &Event, loaded: &Loaded, found: &mut Found) -> (Verdict, V
     }
     for object in &event.objects {
         judge_object(
+            &scanner,
             loaded,
             object,
             &mut budget,
@@ -482,7 +507,7 @@ fn judge_reads(event: &Event, loaded: &Loaded, found: &mut Found) -> (Verdict, V
     for unsure in &event.unsure {
         let path = event.resolve(&unsure.path.to_string_lossy());
         if let ReadResult::Checked(findings) | ReadResult::Partial { findings, .. } =
-            scan_read(loaded, &path, &mut budget, found)
+            scan_read(&scanner, loaded, &path, &mut budget, found)
             && !findings.is_empty()
         {
             maybe.push((shown(&path, &event.cwd), unsure.why.clone(), findings));
@@ -546,6 +571,7 @@ fn read_reason(tool: &str, dirty: &[Dirty]) -> String {
 /// A git object a command shows (`git show HEAD:config.yml`), read from the repository; when
 /// it cannot be resolved, the working-tree file its path names.
 fn judge_object(
+    scanner: &Scanner<'_>,
     loaded: &Loaded,
     object: &super::shell::GitObject,
     budget: &mut super::reads::Budget,
@@ -583,7 +609,7 @@ fn judge_object(
             let name = object.spec.rsplit(':').next().unwrap_or_default();
             let path = super::lexically_normal(&object.dir.join(name));
             if let ReadResult::Checked(findings) | ReadResult::Partial { findings, .. } =
-                scan_read(loaded, &path, budget, found)
+                scan_read(scanner, loaded, &path, budget, found)
                 && !findings.is_empty()
             {
                 dirty.push(Dirty {
@@ -645,6 +671,7 @@ fn judge_edits(
     reasons: &mut Vec<String>,
     verdict: &mut Verdict,
 ) {
+    let scanner = scanner(loaded);
     for edit in &event.edits {
         let before = found.findings.len();
         let cell = matches!(edit.kind, EditKind::NotebookCell { .. });
@@ -657,7 +684,7 @@ fn judge_edits(
         match edited(edit, loaded.max_file_size) {
             Some(file) => {
                 let earlier: std::collections::HashSet<(String, Vec<u8>)> = match &file.before {
-                    Some(text) => findings_in(loaded, &scanned_as, text)
+                    Some(text) => findings_in(&scanner, loaded, &scanned_as, text)
                         .into_iter()
                         .filter_map(|f| Some((f.rule, text.get(f.span.0..f.span.1)?.to_vec())))
                         .collect(),
@@ -670,15 +697,15 @@ fn judge_edits(
                         || (file.before.is_some()
                             && !earlier.contains(&(f.rule.clone(), raw.to_vec())))
                 };
-                scan_keeping(loaded, &scanned_as, after, found, &new_here);
+                scan_keeping(&scanner, loaded, &scanned_as, after, found, &new_here);
                 for text in &file.unplaced {
-                    scan(loaded, &scanned_as, text.as_bytes(), found);
+                    scan_with(&scanner, loaded, &scanned_as, text.as_bytes(), found);
                 }
             }
             // The file cannot be read: what the edit writes, on its own.
             None => {
                 for text in written_texts(&edit.kind) {
-                    scan(loaded, &scanned_as, text.as_bytes(), found);
+                    scan_with(&scanner, loaded, &scanned_as, text.as_bytes(), found);
                 }
             }
         }
