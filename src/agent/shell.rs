@@ -1243,6 +1243,38 @@ mod tests {
     }
 
     #[test]
+    fn cd_globs_variables_and_nesting_are_followed() {
+        let dir = tree();
+        let d = dir.path();
+        std::fs::create_dir(d.join("sub")).expect("dir");
+        std::fs::write(d.join("sub/app.yml"), "x").expect("write");
+        assert_eq!(printed("cat .en*", d), vec![".env"]);
+        assert_eq!(printed("cd sub && cat app.yml", d), vec!["sub/app.yml"]);
+        assert_eq!(printed("bash -c 'cat .env'", d), vec![".env"]);
+        assert_eq!(printed("eval cat .env", d), vec![".env"]);
+        assert_eq!(printed("F=.env; cat $F", d), vec![".env"]);
+        assert_eq!(printed("dd if=.env", d), vec![".env"]);
+        assert!(printed("cat '$F'", d).is_empty(), "single quotes keep `$`");
+        let unsure = |c: &str| -> Vec<String> {
+            (analyze(c, d).unsure.iter())
+                .map(|u| {
+                    u.path
+                        .strip_prefix(d)
+                        .unwrap_or(&u.path)
+                        .display()
+                        .to_string()
+                })
+                .collect()
+        };
+        assert!(unsure("cat $X").contains(&".env".to_owned()));
+        assert_eq!(unsure("python3 -c \"open('.env').read()\""), vec![".env"]);
+        let objects = analyze("git show HEAD:config.yml", d).objects;
+        assert_eq!(objects.len(), 1);
+        assert_eq!(objects[0].spec, "HEAD:config.yml");
+        assert_eq!(analyze("grep -r TOKEN .", d).searches.len(), 1);
+    }
+
+    #[test]
     fn long_commands_take_linear_time() {
         let dir = tree();
         let command = "cat .env ".repeat(20_000) + &"'".repeat(50_000);
