@@ -677,3 +677,84 @@ fn recorded_search_payloads_are_reads() {
         answer.hides(&token);
     }
 }
+
+/// A read tool's call whose fields cannot be read (a search path or output mode that is not
+/// a string) is blocked with exit 2 naming the field, as the write side blocks a malformed
+/// write: judging it with a default (no read, the event's directory) could let a read through.
+#[test]
+fn read_tools_with_fields_of_the_wrong_type_are_blocked() {
+    let tree = Tree::new();
+    let cases = [
+        (
+            "claude-code",
+            claude(
+                tree.path(),
+                "Grep",
+                json!({"pattern": "KEY", "output_mode": ["content"]}),
+            ),
+            "`output_mode` is not a string",
+        ),
+        (
+            "claude-code",
+            claude(tree.path(), "Grep", json!({"path": "."})),
+            "`pattern` is missing",
+        ),
+        (
+            "gemini",
+            gemini(
+                tree.path(),
+                "grep_search",
+                json!({"pattern": "KEY", "dir_path": 5}),
+            ),
+            "`dir_path` is not a string",
+        ),
+        (
+            "gemini",
+            gemini(
+                tree.path(),
+                "run_shell_command",
+                json!({"command": "cat .env", "dir_path": {"p": "app"}}),
+            ),
+            "`dir_path` is not a string",
+        ),
+    ];
+    for (agent, event, says) in cases {
+        let output = leakgate()
+            .current_dir(tree.path())
+            .env("HOME", tree.path())
+            .args(["agent-hook", agent])
+            .write_stdin(event.to_string())
+            .output()
+            .expect("run leakgate");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{event}: {stderr}");
+        assert!(stderr.contains(says), "{event}: {stderr}");
+    }
+}
+
+/// The read side's `dir_path` and the write side's guard files meet: a Gemini shell command
+/// run in `.gemini` that removes `settings.json` changes the guard's hook settings (denied:
+/// Gemini CLI cannot ask), while one that only prints it changes nothing.
+#[test]
+fn a_shell_command_in_dir_path_that_changes_a_guard_file_is_stopped() {
+    let tree = Tree::new();
+    tree.write(".gemini/settings.json", "{}\n");
+    let run = |command: &str| {
+        let input = json!({"command": command, "dir_path": ".gemini"});
+        hook(
+            tree.path(),
+            "gemini",
+            &gemini(tree.path(), "run_shell_command", input),
+            &[],
+        )
+    };
+    let removed = run("rm settings.json");
+    assert_eq!(removed.json()["decision"], "deny", "{}", removed.stdout);
+    assert!(
+        removed.reason().contains("configures leakgate"),
+        "{}",
+        removed.reason()
+    );
+    let printed = run("cat settings.json");
+    assert_eq!(printed.json(), json!({}), "{}", printed.stdout);
+}

@@ -1282,4 +1282,37 @@ mod tests {
         let _ = analyze(&command, dir.path());
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
+
+    #[test]
+    fn only_reads_on_the_rewritten_reader() {
+        for command in [
+            "cat .leakgate.toml",
+            "grep -n rule .leakgate.toml | head -3",
+            "cd .claude && ls -la && cat settings.json",
+            "sudo cat .leakgateignore 2>/dev/null",
+            "wc -l .leakgateignore 2>&1",
+            "F=.leakgate.toml; cat \"$F\"",
+        ] {
+            assert!(only_reads(command), "{command}");
+        }
+        for command in [
+            "echo x > .leakgate.toml",
+            "cat a >> .leakgateignore",
+            "rm .leakgate.toml",
+            "sed -i d .leakgate.toml",
+            "sort -o .leakgateignore x",
+            "uniq x .leakgateignore",
+            "xxd -r x .leakgate.toml",
+            "iconv -o .leakgate.toml x",
+            "mawk '{print > \".leakgateignore\"}' x",
+            "bash -c 'rm .leakgate.toml'",
+            "cat x; (rm .leakgate.toml)",
+            "python3 -c \"open('.leakgate.toml','w')\"",
+            "source .leakgate.toml",
+            "$EDITOR .leakgate.toml",
+            "xargs rm < list",
+        ] {
+            assert!(!only_reads(command), "{command}");
+        }
+    }
 }
