@@ -6,6 +6,7 @@ mod common;
 
 use std::path::Path;
 
+use common::agent::HookAnswer;
 use common::{ALNUM, Tree, fake, leakgate};
 use serde_json::Value;
 
@@ -25,43 +26,10 @@ fn payload(agent: &str, name: &str, dir: &Path, secret: &str) -> String {
         .replace("__SECRET__", secret)
 }
 
-struct Answer {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(self.stdout.trim())
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.stdout))
-    }
-
-    /// Neither output holds `secret`, nor its distinctive part.
-    fn hides(&self, secret: &str) {
-        for text in [&self.stdout, &self.stderr] {
-            assert!(!text.contains(secret), "secret echoed: {text}");
-            if let Some(part) = secret.get(4..24) {
-                assert!(!text.contains(part), "secret part echoed: {text}");
-            }
-        }
-    }
-}
+type Answer = HookAnswer;
 
 fn hook(tree: &Tree, agent: &str, input: &str, args: &[&str]) -> Answer {
-    let output = tree
-        .leakgate()
-        .arg("agent-hook")
-        .arg(agent)
-        .args(args)
-        .write_stdin(input.to_owned())
-        .output()
-        .expect("run leakgate");
-    Answer {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    HookAnswer::run(tree.leakgate(), agent, args, input)
 }
 
 /// A tree whose `.env` holds `secret` (for the read events).

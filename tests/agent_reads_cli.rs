@@ -9,6 +9,7 @@ mod common;
 
 use std::path::Path;
 
+use common::agent::{HookAnswer, claude_pre_tool, gemini_before_tool};
 use common::{ALNUM, TestRepo, Tree, fake, leakgate};
 use serde_json::{Value, json};
 
@@ -17,95 +18,39 @@ fn secret(seed: u64) -> String {
     fake("ghp_", seed, 36, ALNUM)
 }
 
-struct Answer {
-    stdout: String,
-    stderr: String,
+type Answer = HookAnswer;
+
+/// Claude Code's decision as these tests read it: `allow` when the hook printed nothing.
+trait ClaudeDecision {
+    fn claude(&self) -> String;
 }
 
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(self.stdout.trim())
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?} {:?}", self.stdout, self.stderr))
-    }
-
-    /// Claude Code's `permissionDecision`, or `allow` when it printed nothing.
+impl ClaudeDecision for Answer {
     fn claude(&self) -> String {
-        if self.stdout.is_empty() {
-            return "allow".to_owned();
-        }
-        let json = self.json();
-        json["hookSpecificOutput"]["permissionDecision"]
-            .as_str()
-            .unwrap_or("?")
-            .to_owned()
-    }
-
-    fn reason(&self) -> String {
-        let json = self.json();
-        (json["hookSpecificOutput"]["permissionDecisionReason"].as_str())
-            .or(json["reason"].as_str())
-            .unwrap_or_default()
-            .to_owned()
-    }
-
-    /// Neither output holds `secret`, nor its distinctive part.
-    fn hides(&self, secret: &str) {
-        for text in [&self.stdout, &self.stderr] {
-            assert!(!text.contains(secret), "secret echoed: {text}");
-            if let Some(part) = secret.get(4..24) {
-                assert!(!text.contains(part), "secret part echoed: {text}");
-            }
-        }
+        self.claude_decision().unwrap_or_else(|| "allow".to_owned())
     }
 }
 
 fn hook(dir: &Path, agent: &str, event: &Value, args: &[&str]) -> Answer {
-    let output = leakgate()
-        .current_dir(dir)
-        .env("HOME", dir)
-        .arg("agent-hook")
-        .arg(agent)
-        .args(args)
-        .write_stdin(event.to_string())
-        .output()
-        .expect("run leakgate");
-    assert!(
-        matches!(output.status.code(), Some(0)),
+    let mut command = leakgate();
+    command.current_dir(dir).env("HOME", dir);
+    let answer = HookAnswer::run(command, agent, args, &event.to_string());
+    assert_eq!(
+        answer.code,
+        Some(0),
         "exit {:?}: {}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stderr)
+        answer.code,
+        answer.stderr
     );
-    Answer {
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    answer
 }
 
-/// A Claude Code `PreToolUse` payload, as the hooks reference gives it.
 fn claude(dir: &Path, tool: &str, input: Value) -> Value {
-    json!({
-        "session_id": "abc123",
-        "transcript_path": dir.join(".claude/transcript.jsonl"),
-        "cwd": dir,
-        "permission_mode": "default",
-        "hook_event_name": "PreToolUse",
-        "tool_name": tool,
-        "tool_input": input,
-        "tool_use_id": "toolu_01ABC123",
-    })
+    claude_pre_tool(dir, tool, input)
 }
 
-/// A Gemini CLI `BeforeTool` payload.
 fn gemini(dir: &Path, tool: &str, input: Value) -> Value {
-    json!({
-        "session_id": "abc123",
-        "transcript_path": dir.join(".gemini/transcript.json"),
-        "cwd": dir,
-        "timestamp": "2025-12-01T10:30:00Z",
-        "hook_event_name": "BeforeTool",
-        "tool_name": tool,
-        "tool_input": input,
-    })
+    gemini_before_tool(dir, tool, input)
 }
 
 /// Lines of filler text, `bytes` long or a little more.

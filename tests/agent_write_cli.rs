@@ -7,92 +7,33 @@
 
 mod common;
 
+use common::agent::{HookAnswer, claude_pre_tool, gemini_before_tool};
 use common::{BASE64, DIGITS, Tree, fake, password, random};
 use serde_json::{Value, json};
 
-struct Answer {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
+type Answer = HookAnswer;
+
+/// Claude Code's `PreToolUse` decision as these tests read it (`""` when it printed nothing).
+trait ClaudeDecision {
+    fn decision(&self) -> String;
 }
 
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(self.stdout.trim())
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?} {:?}", self.stdout, self.stderr))
-    }
-
-    /// Claude Code's `PreToolUse` decision (`""` when it printed nothing).
+impl ClaudeDecision for Answer {
     fn decision(&self) -> String {
-        if self.stdout.is_empty() {
-            return String::new();
-        }
-        let json = self.json();
-        json["hookSpecificOutput"]["permissionDecision"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
-    }
-
-    fn reason(&self) -> String {
-        let json = self.json();
-        (json["hookSpecificOutput"]["permissionDecisionReason"].as_str())
-            .or(json["reason"].as_str())
-            .unwrap_or_default()
-            .to_owned()
-    }
-
-    /// Neither output holds `secret` or a distinctive part of it.
-    fn hides(&self, secret: &str) {
-        for text in [&self.stdout, &self.stderr] {
-            assert!(!text.contains(secret), "secret echoed: {text}");
-            if let Some(part) = secret.get(4..24) {
-                assert!(!text.contains(part), "secret part echoed: {text}");
-            }
-        }
+        self.claude_decision().unwrap_or_default()
     }
 }
 
 fn hook(tree: &Tree, agent: &str, event: &Value) -> Answer {
-    let output = tree
-        .leakgate()
-        .args(["agent-hook", agent])
-        .write_stdin(event.to_string())
-        .output()
-        .expect("run leakgate");
-    Answer {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    HookAnswer::run(tree.leakgate(), agent, &[], &event.to_string())
 }
 
-/// A Claude Code `PreToolUse` payload (hooks reference: common fields, `tool_name`,
-/// `tool_input`, `tool_use_id`).
 fn claude(tree: &Tree, tool: &str, input: Value) -> Value {
-    json!({
-        "session_id": "abc123",
-        "transcript_path": tree.child(".claude/transcript.jsonl"),
-        "cwd": tree.path(),
-        "permission_mode": "default",
-        "hook_event_name": "PreToolUse",
-        "tool_name": tool,
-        "tool_input": input,
-        "tool_use_id": "toolu_01ABC123",
-    })
+    claude_pre_tool(tree.path(), tool, input)
 }
 
-/// A Gemini CLI `BeforeTool` payload (hooks reference).
 fn gemini(tree: &Tree, tool: &str, input: Value) -> Value {
-    json!({
-        "session_id": "abc123",
-        "transcript_path": tree.child(".gemini/transcript.json"),
-        "cwd": tree.path(),
-        "hook_event_name": "BeforeTool",
-        "timestamp": "2025-12-01T10:30:00Z",
-        "tool_name": tool,
-        "tool_input": input,
-    })
+    gemini_before_tool(tree.path(), tool, input)
 }
 
 /// An AWS secret access key (40 characters of base64) and an access key id.
