@@ -8,7 +8,7 @@
 //! did not look at is never an all-clear. Nothing here writes, and nothing opens anything but a
 //! regular file (opened non-blocking and checked on the handle, so a FIFO cannot hang a hook).
 
-use std::fs::File;
+use crate::input::walk::open_nonblocking;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -317,20 +317,6 @@ pub fn read_in_pieces(
         lines_before += memchr::memchr_iter(b'\n', &buffer[..tail]).count();
         carry = buffer.split_off(tail);
     }
-}
-
-#[cfg(unix)]
-fn open_nonblocking(path: &Path) -> std::io::Result<File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn open_nonblocking(path: &Path) -> std::io::Result<File> {
-    File::open(path)
 }
 
 #[cfg(test)]
