@@ -37,6 +37,7 @@ use gix_object::{Find, FindHeader, Kind};
 
 use super::git::{GitError, UNREADABLE_HELP, commit_info};
 use super::leakgateignore::IgnoreFiles;
+use super::revwalk::{peel_to_commit, read_error, to_gix};
 use super::text;
 use super::{Blob, CommitInfo, Provenance, Sink};
 use crate::diagnostic::{Diagnostic, SkipReason};
@@ -201,12 +202,6 @@ fn pending(origin: &Origin) -> CommitInfo {
     }
 }
 
-fn read_error(what: &str, id: &gix_hash::oid, error: impl std::fmt::Display) -> GitError {
-    GitError::Read {
-        message: format!("cannot read {what} {id}: {error}"),
-    }
-}
-
 /// The objects directory of `repo` (the common one, for a linked worktree).
 fn objects_dir(repo: &git2::Repository) -> PathBuf {
     match std::env::var_os("GIT_OBJECT_DIRECTORY") {
@@ -227,12 +222,6 @@ fn open_odb(dir: &Path) -> Result<gix_odb::Handle, GitError> {
     Ok(odb)
 }
 
-fn to_gix(id: git2::Oid) -> Result<ObjectId, GitError> {
-    ObjectId::try_from(id.as_bytes()).map_err(|e| GitError::Read {
-        message: format!("object id {id}: {e}"),
-    })
-}
-
 /// The tree of the commit `HEAD` names (through tags), or `None` when there is no commit yet.
 fn head_tree(repo: &git2::Repository, odb: &gix_odb::Handle) -> Result<Option<ObjectId>, GitError> {
     let Some(target) = (repo.head().ok())
@@ -241,29 +230,17 @@ fn head_tree(repo: &git2::Repository, odb: &gix_odb::Handle) -> Result<Option<Ob
     else {
         return Ok(None);
     };
-    let mut id = to_gix(target)?;
     let mut buf = Vec::new();
-    for _ in 0..64 {
-        let Ok(Some(data)) = odb.try_find(&id, &mut buf) else {
-            return Ok(None);
-        };
-        match data.kind {
-            Kind::Commit => {
-                let commit = gix_object::CommitRef::from_bytes(data.data, gix_hash::Kind::Sha1)
-                    .map_err(|e| read_error("commit", &id, e))?;
-                let tree =
-                    ObjectId::from_hex(commit.tree).map_err(|e| read_error("commit", &id, e))?;
-                return Ok(Some(tree));
-            }
-            Kind::Tag => {
-                let tag = gix_object::TagRef::from_bytes(data.data, gix_hash::Kind::Sha1)
-                    .map_err(|e| read_error("tag", &id, e))?;
-                id = ObjectId::from_hex(tag.target).map_err(|e| read_error("tag", &id, e))?;
-            }
-            Kind::Tree | Kind::Blob => return Ok(None),
-        }
-    }
-    Ok(None)
+    let Some(id) = peel_to_commit(odb, &mut buf, to_gix(target)?)? else {
+        return Ok(None);
+    };
+    let Ok(Some(data)) = odb.try_find(&id, &mut buf) else {
+        return Ok(None);
+    };
+    let commit = gix_object::CommitRef::from_bytes(data.data, gix_hash::Kind::Sha1)
+        .map_err(|e| read_error("commit", &id, e))?;
+    let tree = ObjectId::from_hex(commit.tree).map_err(|e| read_error("commit", &id, e))?;
+    Ok(Some(tree))
 }
 
 /// Scan the history of `repo` into `sink`: every blob once (as [`Provenance::Commit`] at its

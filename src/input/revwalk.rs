@@ -111,7 +111,7 @@ pub(crate) fn oldest_first(
     Ok(order)
 }
 
-fn to_gix(id: git2::Oid) -> Result<ObjectId, GitError> {
+pub(crate) fn to_gix(id: git2::Oid) -> Result<ObjectId, GitError> {
     ObjectId::try_from(id.as_bytes()).map_err(|e| GitError::Read {
         message: format!("object id {id}: {e}"),
     })
@@ -166,26 +166,9 @@ impl Graph<'_> {
         n
     }
 
-    /// The commit `id` names, through any tags; `None` for a tree, a blob or a missing object
-    /// (libgit2's `git_object_peel` failing, which `push_glob` passes over).
-    fn peel_to_commit(&mut self, mut id: ObjectId) -> Result<Option<ObjectId>, GitError> {
-        for _ in 0..64 {
-            let data = match self.odb.try_find(&id, &mut self.buf) {
-                Ok(Some(data)) => data,
-                Ok(None) => return Ok(None),
-                Err(e) => return Err(read_error("object", &id, e)),
-            };
-            match data.kind {
-                Kind::Commit => return Ok(Some(id)),
-                Kind::Tag => {
-                    let tag = gix_object::TagRef::from_bytes(data.data, gix_hash::Kind::Sha1)
-                        .map_err(|e| read_error("tag", &id, e))?;
-                    id = ObjectId::from_hex(tag.target).map_err(|e| read_error("tag", &id, e))?;
-                }
-                Kind::Tree | Kind::Blob => return Ok(None),
-            }
-        }
-        Ok(None)
+    /// See [`peel_to_commit`].
+    fn peel_to_commit(&mut self, id: ObjectId) -> Result<Option<ObjectId>, GitError> {
+        peel_to_commit(self.odb, &mut self.buf, id)
     }
 
     /// `git_revwalk__push_commit`: returns whether it pushed something to walk.
@@ -438,7 +421,37 @@ impl TimeHeap {
     }
 }
 
-fn read_error(what: &str, id: &gix_hash::oid, error: impl std::fmt::Display) -> GitError {
+/// The commit `id` names, through any tags; `None` for a tree, a blob or a missing object
+/// (libgit2's `git_object_peel` failing, which `push_glob` passes over).
+pub(crate) fn peel_to_commit(
+    odb: &gix_odb::Handle,
+    buf: &mut Vec<u8>,
+    mut id: ObjectId,
+) -> Result<Option<ObjectId>, GitError> {
+    for _ in 0..64 {
+        let data = match odb.try_find(&id, buf) {
+            Ok(Some(data)) => data,
+            Ok(None) => return Ok(None),
+            Err(e) => return Err(read_error("object", &id, e)),
+        };
+        match data.kind {
+            Kind::Commit => return Ok(Some(id)),
+            Kind::Tag => {
+                let tag = gix_object::TagRef::from_bytes(data.data, gix_hash::Kind::Sha1)
+                    .map_err(|e| read_error("tag", &id, e))?;
+                id = ObjectId::from_hex(tag.target).map_err(|e| read_error("tag", &id, e))?;
+            }
+            Kind::Tree | Kind::Blob => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
+pub(crate) fn read_error(
+    what: &str,
+    id: &gix_hash::oid,
+    error: impl std::fmt::Display,
+) -> GitError {
     GitError::Read {
         message: format!("cannot read {what} {id}: {error}"),
     }
