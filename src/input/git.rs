@@ -337,6 +337,7 @@ fn feed_messages(repo: &Repository, commits: &[Oid], sink: &dyn Sink) -> Result<
             data: data.as_deref().unwrap_or(message),
             added_lines: None,
             previous: None,
+            earlier: None,
         });
     };
     for id in commits {
@@ -760,6 +761,7 @@ fn feed_blob(
         data: bytes,
         added_lines,
         previous,
+        earlier: None,
     });
 }
 

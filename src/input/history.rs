@@ -97,6 +97,9 @@ struct Planned {
     path: Box<str>,
     /// Index into [`HistoryScan::origins`].
     origin: u32,
+    /// The blob planned at the same path before this one (an earlier version of the file,
+    /// from an earlier commit): this one is scanned only where it differs from it.
+    previous: Option<u32>,
 }
 
 /// What the history scan saw, and what its post-pass needs.
@@ -271,6 +274,7 @@ pub fn scan(
         origins: Vec::new(),
         messages: Vec::new(),
         order: HashMap::default(),
+        last_at_path: Default::default(),
         buf: Vec::new(),
     };
     let commits = planner.walk_commits(repo, options.since.as_deref())?;
@@ -290,9 +294,12 @@ pub fn scan(
     let queue = pack_order(&odb, &planned);
     // Every handle of this store goes now: each segment of the scan maps the pack afresh.
     drop(odb);
+    let (members, units) = units(&planned, &queue);
+    drop(queue);
     let work = Work {
         planned: &planned,
-        queue: &queue,
+        members: &members,
+        units: &units,
         origins: &origins,
         messages: &messages,
     };
@@ -325,6 +332,8 @@ struct Planner<'a> {
     messages: Vec<u32>,
     /// Commits and tags whose messages were scanned, by origin.
     order: HashMap<ObjectId, u32>,
+    /// The last blob planned at each path.
+    last_at_path: std::collections::HashMap<Box<str>, u32>,
     buf: Vec<u8>,
 }
 
@@ -507,8 +516,15 @@ impl Planner<'_> {
     }
 
     fn plan(&mut self, id: ObjectId, path: Box<str>, origin: u32) {
-        self.blobs.insert(id, self.planned.len() as u32);
-        self.planned.push(Planned { id, path, origin });
+        let index = self.planned.len() as u32;
+        self.blobs.insert(id, index);
+        let previous = self.last_at_path.insert(path.clone(), index);
+        self.planned.push(Planned {
+            id,
+            path,
+            origin,
+            previous,
+        });
     }
 
     /// Walk the tree `root` at `path`, planning every blob not seen before at its path here.
@@ -623,17 +639,76 @@ fn pack_order(odb: &gix_odb::Handle, planned: &[Planned]) -> Vec<u32> {
     queue
 }
 
-/// What the workers of pass 3 share: the planned blobs in pack order, then the messages.
+/// Versions of one path a worker reads one after the other, newest first. Each but the oldest
+/// is scanned against the next older (read next); the oldest against `before` (the version
+/// before it, read only to compare), or whole when it is the path's first.
+struct Unit {
+    /// A range of [`Work::members`].
+    members: std::ops::Range<usize>,
+    before: Option<u32>,
+    /// Where its blobs first come in the pack: units are taken in this order, so each
+    /// segment of the scan reads one stretch of the pack.
+    rank: u32,
+}
+
+/// Versions of a path taken together at most: a long history of one file (a lock file's
+/// thousand versions) is shared between workers, at the cost of reading one version twice.
+const VERSIONS_PER_UNIT: usize = 64;
+
+/// Pass 2b: the work units. Every planned blob is in one chain of versions (its `previous`
+/// links); each chain is cut into units of [`VERSIONS_PER_UNIT`], newest first (a pack stores
+/// a file's newest version whole and older ones as deltas against newer ones, so reading
+/// newest first resolves each delta from the version just read), and the units are ordered
+/// by where their blobs are in the pack (`queue`).
+fn units(planned: &[Planned], queue: &[u32]) -> (Vec<u32>, Vec<Unit>) {
+    let mut rank = vec![0u32; planned.len()];
+    for (at, &i) in queue.iter().enumerate() {
+        rank[i as usize] = at as u32;
+    }
+    let mut superseded = vec![false; planned.len()];
+    for blob in planned {
+        if let Some(previous) = blob.previous {
+            superseded[previous as usize] = true;
+        }
+    }
+    let mut members = Vec::with_capacity(planned.len());
+    let mut units = Vec::new();
+    for newest in (0..planned.len()).filter(|&i| !superseded[i]) {
+        let chain = members.len();
+        let mut at = Some(newest as u32);
+        while let Some(i) = at {
+            members.push(i);
+            at = planned[i as usize].previous;
+        }
+        let end = members.len();
+        for start in (chain..end).step_by(VERSIONS_PER_UNIT) {
+            let stop = (start + VERSIONS_PER_UNIT).min(end);
+            units.push(Unit {
+                members: start..stop,
+                before: (stop < end).then(|| members[stop]),
+                rank: (members[start..stop].iter())
+                    .map(|&i| rank[i as usize])
+                    .min()
+                    .unwrap_or(0),
+            });
+        }
+    }
+    units.sort_unstable_by_key(|unit| unit.rank);
+    (members, units)
+}
+
+/// What the workers of pass 3 share: the planned blobs in units, then the messages.
 struct Work<'a> {
     planned: &'a [Planned],
-    /// Indices into `planned`, in pack order.
-    queue: &'a [u32],
+    /// Indices into `planned`, unit by unit.
+    members: &'a [u32],
+    units: &'a [Unit],
     origins: &'a [Origin],
     /// Origins (commits, annotated tags) whose messages to scan.
     messages: &'a [u32],
 }
 
-/// Pass 3: read and scan the queued blobs, then the commit and tag messages, on
+/// Pass 3: read and scan the units' blobs, then the commit and tag messages, on
 /// `options.threads` workers. Returns how many blobs were binary (scanned as raw bytes).
 fn scan_blobs(
     objects: &Path,
@@ -641,13 +716,13 @@ fn scan_blobs(
     options: &HistoryOptions,
     sink: &dyn Sink,
 ) -> Result<u64, GitError> {
-    let progress = Progress::new(options.progress, work.queue.len() as u64);
+    let progress = Progress::new(options.progress, work.members.len() as u64);
     let binary = AtomicU64::new(0);
     let threads = workers(options.threads);
-    let segments: Vec<Segment<'_>> = if work.queue.len() < SEGMENT_MIN {
-        vec![Segment::new(work.queue)]
+    let segments: Vec<Segment<'_>> = if work.members.len() < SEGMENT_MIN {
+        vec![Segment::new(work.units)]
     } else {
-        (work.queue.chunks(work.queue.len().div_ceil(SEGMENTS)))
+        (work.units.chunks(work.units.len().div_ceil(SEGMENTS)))
             .map(Segment::new)
             .collect()
     };
@@ -661,33 +736,29 @@ fn scan_blobs(
     // last to leave a segment drops its store, and with it the mapping and the pages it held.
     // Workers keep their threads, so the scanner's per-thread caches are made once.
     let worker = || {
-        let mut buf = Vec::new();
+        let mut reader = Reader {
+            max_file_size: options.max_file_size,
+            newer: Vec::new(),
+            current: Vec::new(),
+            sink,
+        };
         let mut odb = None;
         for segment in &segments {
             odb = segment.handle(objects).or(odb);
             let Some(odb) = odb.as_mut() else {
                 continue;
             };
-            while let Some(chunk) = take(&segment.next, segment.queue) {
-                for &i in &segment.queue[chunk] {
-                    let blob = &work.planned[i as usize];
-                    let origin = &work.origins[blob.origin as usize];
-                    let read = read_blob(odb, blob, options.max_file_size, &mut buf, sink);
-                    if let Some(data) = read {
-                        progress.add(data.len() as u64);
-                        if feed(blob, origin, data, sink) {
-                            binary.fetch_add(1, Ordering::Relaxed);
-                        }
-                    } else {
-                        progress.add(0);
-                    }
-                }
+            while let Some(unit) = segment.take() {
+                let scanned = reader.unit(odb, work, unit);
+                progress.add(scanned.bytes, scanned.blobs);
+                binary.fetch_add(scanned.binary, Ordering::Relaxed);
             }
             segment.leave(threads);
         }
         // Messages are small and many (one per commit): scanned by every worker too, after
         // the blobs, so they also even out the end of the run.
         let mut odb = odb.or_else(|| open_odb(objects).ok());
+        let mut buf = reader.current;
         while let Some(chunk) = take(&next_message, work.messages) {
             for &origin in &work.messages[chunk] {
                 let origin = &work.origins[origin as usize];
@@ -708,6 +779,82 @@ fn scan_blobs(
     Ok(binary.into_inner())
 }
 
+/// What one unit's scan came to.
+#[derive(Default)]
+struct Scanned {
+    blobs: u64,
+    bytes: u64,
+    binary: u64,
+}
+
+/// A worker's two buffers: the version read last (`newer`, waiting for the one before it)
+/// and the one being read.
+struct Reader<'s> {
+    max_file_size: u64,
+    newer: Vec<u8>,
+    current: Vec<u8>,
+    sink: &'s dyn Sink,
+}
+
+impl Reader<'_> {
+    /// Read a unit's versions newest first, scanning each against the one read after it.
+    fn unit(&mut self, odb: &mut gix_odb::Handle, work: &Work<'_>, unit: &Unit) -> Scanned {
+        let mut scanned = Scanned::default();
+        // The version read last and not yet scanned.
+        let mut waiting: Option<&Planned> = None;
+        for &i in &work.members[unit.members.clone()] {
+            let blob = &work.planned[i as usize];
+            scanned.blobs += 1;
+            match read_blob(odb, blob.id, self.max_file_size, &mut self.current) {
+                Ok(()) => {
+                    scanned.bytes += self.current.len() as u64;
+                    if let Some(newer) = waiting {
+                        self.feed(work, newer, Some(&self.current), &mut scanned);
+                    }
+                    std::mem::swap(&mut self.newer, &mut self.current);
+                    waiting = Some(blob);
+                }
+                Err(skip) => {
+                    skip.report(blob, self.sink);
+                    if let Some(newer) = waiting.take() {
+                        self.feed(work, newer, None, &mut scanned);
+                    }
+                }
+            }
+        }
+        if let Some(oldest) = waiting {
+            // The version before this unit is another unit's to scan (and to report if it
+            // cannot be read): here it is only compared against.
+            let before = unit.before.map(|i| work.planned[i as usize].id);
+            let earlier = before
+                .filter(|&id| read_blob(odb, id, self.max_file_size, &mut self.current).is_ok())
+                .map(|_| &self.current);
+            self.feed(work, oldest, earlier, &mut scanned);
+        }
+        scanned
+    }
+
+    /// Scan the blob in `self.newer` (against `earlier`, a version before it, when there is one).
+    fn feed(
+        &self,
+        work: &Work<'_>,
+        blob: &Planned,
+        earlier: Option<&Vec<u8>>,
+        scanned: &mut Scanned,
+    ) {
+        let origin = &work.origins[blob.origin as usize];
+        if feed(
+            blob,
+            origin,
+            &self.newer,
+            earlier.map(Vec::as_slice),
+            self.sink,
+        ) {
+            scanned.binary += 1;
+        }
+    }
+}
+
 /// The next chunk of `items` not yet taken, if any.
 fn take(next: &AtomicUsize, items: &[u32]) -> Option<std::ops::Range<usize>> {
     let start = next.fetch_add(CHUNK, Ordering::Relaxed);
@@ -720,9 +867,9 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// A stretch of the pack-ordered queue, read through an object database of its own.
+/// A stretch of the units, read through an object database of its own.
 struct Segment<'q> {
-    queue: &'q [u32],
+    units: &'q [Unit],
     next: AtomicUsize,
     /// Opened by the first worker to arrive, dropped by the last to leave.
     store: Mutex<Option<gix_odb::Handle>>,
@@ -732,14 +879,19 @@ struct Segment<'q> {
 }
 
 impl<'q> Segment<'q> {
-    fn new(queue: &'q [u32]) -> Self {
+    fn new(units: &'q [Unit]) -> Self {
         Segment {
-            queue,
+            units,
             next: AtomicUsize::new(0),
             store: Mutex::new(None),
             opened: std::sync::atomic::AtomicBool::new(false),
             left: AtomicUsize::new(0),
         }
+    }
+
+    /// The next unit no worker has taken.
+    fn take(&self) -> Option<&'q Unit> {
+        self.units.get(self.next.fetch_add(1, Ordering::Relaxed))
     }
 
     /// A handle on this segment's store (with its own delta cache), opening it on first use;
@@ -760,6 +912,15 @@ impl<'q> Segment<'q> {
     }
 }
 
+/// How many workers `threads` asks for: 0 is one per core (history ran on one thread by
+/// default when 0 was taken as "at least one").
+fn workers(threads: usize) -> usize {
+    match threads {
+        0 => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+        n => n,
+    }
+}
+
 /// A message that could not be read: an error naming the object, never a skip.
 fn message_unreadable(origin: &Origin, reason: &str, sink: &dyn Sink) {
     let id = origin.id();
@@ -769,15 +930,6 @@ fn message_unreadable(origin: &Origin, reason: &str, sink: &dyn Sink) {
             "cannot read the message of {id} ({reason}), so it was not scanned; {UNREADABLE_HELP}"
         ),
     ));
-}
-
-/// How many workers `threads` asks for: 0 is one per core (history ran on one thread by
-/// default when 0 was taken as "at least one").
-fn workers(threads: usize) -> usize {
-    match threads {
-        0 => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
-        n => n,
-    }
 }
 
 /// Scan the message of a commit or annotated tag (read again: the planner keeps only ids, so
@@ -819,67 +971,83 @@ fn scan_message(odb: &mut gix_odb::Handle, origin: &Origin, buf: &mut Vec<u8>, s
         data: data.as_deref().unwrap_or(message),
         added_lines: None,
         previous: None,
+        earlier: None,
     });
 }
 
-/// Read one planned blob, or say why not: too large is a counted skip (checked from the
-/// object header, before inflating), unreadable or missing an error.
-fn read_blob<'b>(
-    odb: &mut gix_odb::Handle,
-    blob: &Planned,
-    max_file_size: u64,
-    buf: &'b mut Vec<u8>,
-    sink: &dyn Sink,
-) -> Option<&'b [u8]> {
-    let unreadable = |reason: String| {
-        sink.diagnostic(Diagnostic::unreadable(
-            blob.path.to_string(),
-            format!(
-                "cannot read blob {} ({reason}), so it was not scanned; {UNREADABLE_HELP}",
-                blob.id
-            ),
-        ));
-    };
-    match odb.try_header(&blob.id) {
-        Ok(Some(header)) if header.size > max_file_size => {
-            sink.diagnostic(Diagnostic::skipped(
+/// Why a planned blob was not read.
+enum Skip {
+    /// Larger than `--max-file-size` (from the object header, before inflating): counted.
+    TooLarge(u64),
+    /// Missing or unreadable: an error.
+    Unreadable(String),
+}
+
+impl Skip {
+    fn report(self, blob: &Planned, sink: &dyn Sink) {
+        match self {
+            Skip::TooLarge(size) => sink.diagnostic(Diagnostic::skipped(
                 blob.path.to_string(),
                 SkipReason::TooLarge,
-                Some(format!("{} bytes", header.size)),
-            ));
-            return None;
-        }
-        Ok(Some(_)) => {}
-        Ok(None) => {
-            unreadable("object not found".to_owned());
-            return None;
-        }
-        Err(e) => {
-            unreadable(e.to_string());
-            return None;
-        }
-    }
-    match odb.try_find(&blob.id, buf) {
-        Ok(Some(data)) if data.kind == Kind::Blob => Some(data.data),
-        Ok(Some(data)) => {
-            unreadable(format!("it is a {}", data.kind));
-            None
-        }
-        Ok(None) => {
-            unreadable("object not found".to_owned());
-            None
-        }
-        Err(e) => {
-            unreadable(e.to_string());
-            None
+                Some(format!("{size} bytes")),
+            )),
+            Skip::Unreadable(reason) => sink.diagnostic(Diagnostic::unreadable(
+                blob.path.to_string(),
+                format!(
+                    "cannot read blob {} ({reason}), so it was not scanned; {UNREADABLE_HELP}",
+                    blob.id
+                ),
+            )),
         }
     }
 }
 
+/// Read the blob `id` into `buf` (exactly its bytes), or say why not: too large is checked
+/// from the object header, before inflating.
+fn read_blob(
+    odb: &mut gix_odb::Handle,
+    id: ObjectId,
+    max_file_size: u64,
+    buf: &mut Vec<u8>,
+) -> Result<(), Skip> {
+    match odb.try_header(&id) {
+        Ok(Some(header)) if header.size > max_file_size => return Err(Skip::TooLarge(header.size)),
+        Ok(Some(_)) => {}
+        Ok(None) => return Err(Skip::Unreadable("object not found".to_owned())),
+        Err(e) => return Err(Skip::Unreadable(e.to_string())),
+    }
+    let data = match odb.try_find(&id, buf) {
+        Ok(Some(data)) if data.kind == Kind::Blob => data.data,
+        Ok(Some(data)) => return Err(Skip::Unreadable(format!("it is a {}", data.kind))),
+        Ok(None) => return Err(Skip::Unreadable("object not found".to_owned())),
+        Err(e) => return Err(Skip::Unreadable(e.to_string())),
+    };
+    // The object database hands back a part of the buffer it was given (its lifetime says
+    // so): keep exactly that part.
+    let (at, len) = (data.as_ptr() as usize, data.len());
+    let offset = at.wrapping_sub(buf.as_ptr() as usize);
+    if offset.checked_add(len).is_none_or(|end| end > buf.len()) {
+        return Err(Skip::Unreadable(
+            "the object database returned a foreign buffer".to_owned(),
+        ));
+    }
+    buf.copy_within(offset..offset + len, 0);
+    buf.truncate(len);
+    Ok(())
+}
+
 /// Hand one blob to the sink, decoded as in the change modes (binary blobs as raw bytes: history
-/// is where a secret hidden behind a NUL byte stays for good). Returns whether it was binary.
-fn feed(blob: &Planned, origin: &Origin, data: &[u8], sink: &dyn Sink) -> bool {
+/// is where a secret hidden behind a NUL byte stays for good), with the earlier version of the
+/// file when there is one (both text). Returns whether it was binary.
+fn feed(
+    blob: &Planned,
+    origin: &Origin,
+    data: &[u8],
+    earlier: Option<&[u8]>,
+    sink: &dyn Sink,
+) -> bool {
     let decoded = text::decode(data);
+    let earlier = decoded.as_ref().and(earlier).and_then(text::decode);
     let provenance = Provenance::Commit {
         path: blob.path.to_string(),
         blob: blob.id.to_string(),
@@ -890,6 +1058,7 @@ fn feed(blob: &Planned, origin: &Origin, data: &[u8], sink: &dyn Sink) -> bool {
         data: decoded.as_deref().unwrap_or(data),
         added_lines: None,
         previous: None,
+        earlier: earlier.as_deref(),
     });
     decoded.is_none()
 }
@@ -951,7 +1120,7 @@ impl Progress {
         }
     }
 
-    fn add(&self, bytes: u64) {
+    fn add(&self, bytes: u64, blobs: u64) {
         self.bytes.fetch_add(bytes, Ordering::Relaxed);
         if self.bar.is_hidden() {
             return;
@@ -960,7 +1129,7 @@ impl Progress {
             .pending
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        *pending += 1;
+        *pending += blobs;
         if *pending >= 64 {
             self.bar.inc(*pending);
             *pending = 0;

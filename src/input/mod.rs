@@ -61,6 +61,10 @@ pub struct Blob<'a> {
     /// and only findings whose secret it does not also hold are the change's. A secret already
     /// in a binary file is then not reported again on every change to it.
     pub previous: Option<&'a [u8]>,
+    /// History: an earlier version of this file, scanned already, whose secrets are reported
+    /// at their earliest place. Only the lines that differ from it (with what the rules read
+    /// around them) are scanned: see `scan::since`.
+    pub earlier: Option<&'a [u8]>,
 }
 
 /// What an input source feeds. Implementations are shared across walker threads.

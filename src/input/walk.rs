@@ -180,6 +180,7 @@ fn scan_file(path: &Path, origin: Origin, options: &WalkOptions, sink: &dyn Sink
             data: &data,
             added_lines: None,
             previous: None,
+            earlier: None,
         }),
         Ok(FileContent::Binary) => match origin {
             Origin::Walked => skip(SkipReason::Binary, None),
@@ -300,6 +301,7 @@ pub fn scan_stdin(name: Option<&str>, max_size: u64, sink: &dyn Sink) {
             data: &data,
             added_lines: None,
             previous: None,
+            earlier: None,
         }),
         Ok(FileContent::TooLarge(_)) => problem(format!(
             "standard input is larger than --max-file-size ({max_size} bytes) and was not \

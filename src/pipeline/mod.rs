@@ -264,7 +264,12 @@ impl Sink for Collector<'_> {
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes
             .fetch_add(blob.data.len() as u64, Ordering::Relaxed);
-        let report = self.scanner.scan_blob(&blob.provenance, blob.data);
+        let report = match blob.earlier {
+            Some(earlier) => self
+                .scanner
+                .scan_since(&blob.provenance, blob.data, earlier),
+            None => self.scanner.scan_blob(&blob.provenance, blob.data),
+        };
         if !report.notes.is_empty() {
             lock(&self.diagnostics).extend(report.notes);
         }

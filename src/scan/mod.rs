@@ -13,6 +13,7 @@ pub mod examples;
 pub mod json;
 pub mod literal;
 pub mod mcp;
+mod since;
 pub mod value;
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -51,6 +52,13 @@ pub struct Scanner<'r> {
     options: ScanOptions,
     /// Per rule, the keywords that are a known prefix of its secrets (built on first use).
     prefixes: Vec<std::sync::OnceLock<Vec<String>>>,
+    /// How far from a changed line a finding can still be new (see [`since`]): a paired
+    /// rule's secret is within its `within_lines` of a changed partner or keyword, an allow
+    /// comment one line above.
+    reach_lines: usize,
+    /// Lines read on each side of a change so that everything such a finding depends on is
+    /// read: its keyword, its region and its partner, each within `within_lines` of the next.
+    context_lines: usize,
 }
 
 /// A match that passed every check, before it becomes a [`Finding`].
@@ -118,9 +126,15 @@ pub struct BlobReport {
 
 impl<'r> Scanner<'r> {
     pub fn new(rules: &'r RuleSet, options: ScanOptions) -> Self {
+        let within = (rules.rules().iter())
+            .filter_map(|r| r.within_lines())
+            .max()
+            .unwrap_or(0);
         Scanner {
             rules,
             options,
+            reach_lines: within + 1,
+            context_lines: 4 * within + 2,
             prefixes: rules
                 .rules()
                 .iter()

@@ -1,0 +1,248 @@
+//! A later version of a file, scanned against an earlier one (`scan --history`): only the
+//! window around what changed is read, because everything else was read in the earlier version
+//! already, and history reports each secret once, at its earliest place.
+//!
+//! What changed is the span between the two versions' common prefix and common suffix (one
+//! span: a move or several edits far apart make it wide, never wrong). The window is that span
+//! on whole lines, widened by enough lines on each side for everything a rule reads beyond a
+//! secret's own line: a paired rule's keyword, secret and partner (each within
+//! `requires.within_lines` of the next), and an allow comment on the line above. A multi-line
+//! rule (a PEM block) reads up to [`MULTILINE_WINDOW`] past its keyword's line, so a change
+//! inside such a region widens the window to the whole region: a key whose middle line changed
+//! is a new key, found whole.
+//!
+//! What the window finds away from the change (context lines) is in the earlier version too,
+//! so only findings within reach of the change are kept: a match cut short at the window's
+//! edge is never reported as a secret of its own. Files whose meaning is the whole document
+//! (JSON, notebooks, YAML with its Kubernetes `Secret` data) and small files are scanned whole.
+
+use super::{BlobReport, MULTILINE_WINDOW, Scanner, line_bounds};
+use crate::input::Provenance;
+
+/// Below this size a later version is scanned whole: the window would save little.
+const WHOLE_BELOW: usize = 8 * 1024;
+
+impl Scanner<'_> {
+    /// Scan `data`, a later version of `earlier` at the same path, where it differs from it.
+    /// Findings and suppressions carry `data`'s own lines and byte offsets.
+    pub fn scan_since(&self, provenance: &Provenance, data: &[u8], earlier: &[u8]) -> BlobReport {
+        let path = provenance.path();
+        if data.len() < WHOLE_BELOW || scanned_whole(path) {
+            return self.scan_blob(provenance, data);
+        }
+        let Some(change) = changed_lines(data, earlier) else {
+            // The same text: every secret in it is the earlier version's.
+            return BlobReport::default();
+        };
+        let (start, end) = self.window(data, path, change);
+        if start == 0 && end == data.len() {
+            return self.scan_blob(provenance, data);
+        }
+        let mut report = self.scan_blob(provenance, &data[start..end]);
+        let shift = memchr::memchr_iter(b'\n', &data[..start]).count();
+        // Lines of the window (1-based) within reach of the change.
+        let reach = self.reach_lines;
+        let first =
+            (memchr::memchr_iter(b'\n', &data[start..change.0]).count() + 1).saturating_sub(reach);
+        let last = memchr::memchr_iter(b'\n', &data[start..change.1]).count() + 1 + reach;
+        let change_end = change.1 - start;
+        report.findings.retain(|f| {
+            f.end_line >= first
+                && f.line <= last
+                // A multi-line match that starts after the change is the earlier version's,
+                // and may be cut short by the window's end.
+                && !(f.span.0 >= change_end && self.is_multiline(&f.rule))
+        });
+        report
+            .suppressed
+            .retain(|s| s.end_line >= first && s.line <= last);
+        for finding in &mut report.findings {
+            finding.line += shift;
+            finding.end_line += shift;
+            finding.span = (finding.span.0 + start, finding.span.1 + start);
+            for related in &mut finding.related {
+                related.line += shift;
+            }
+        }
+        for suppression in &mut report.suppressed {
+            suppression.line += shift;
+            suppression.end_line += shift;
+        }
+        report
+    }
+
+    /// The byte range of `data` to scan for a change on the lines `change` spans.
+    fn window(
+        &self,
+        data: &[u8],
+        path: &str,
+        (changed_from, changed_to): (usize, usize),
+    ) -> (usize, usize) {
+        let mut start = lines_before(data, changed_from, self.context_lines);
+        let mut end = lines_after(data, changed_to, self.context_lines);
+        // Multi-line rules whose region (from the keyword's line, MULTILINE_WINDOW on) reaches
+        // the change: the whole region is read, as a scan of the whole file would read it.
+        let prefilter = self.rules.prefilter();
+        let hay = &data[..changed_to];
+        let mut from = line_bounds(data, changed_from.saturating_sub(MULTILINE_WINDOW)).0;
+        while from < hay.len() {
+            let Some(first) = prefilter.find(hay, from) else {
+                break;
+            };
+            let (line_start, line_end) = line_bounds(hay, first.start);
+            let line_end = line_end.max(first.end);
+            prefilter.for_each_hit(hay, line_start, line_end, |hit| {
+                for &index in self.rules.rules_for_keyword(hit.keyword) {
+                    let rule = self.rules.rule(index);
+                    if !rule.spec.multiline || !rule.applies_to(path) {
+                        continue;
+                    }
+                    let (region_start, region_line_end) = line_bounds(data, hit.start);
+                    let region_end = (region_start + MULTILINE_WINDOW)
+                        .min(data.len())
+                        .max(region_line_end);
+                    if region_end >= changed_from {
+                        start = start.min(region_start);
+                        end = end.max(region_end);
+                    }
+                }
+            });
+            from = (line_end + 1).max(first.end);
+        }
+        // Whole lines: the last one to its end.
+        let end = memchr::memchr(b'\n', &data[end..]).map_or(data.len(), |i| end + i);
+        (start, end)
+    }
+
+    fn is_multiline(&self, rule_id: &str) -> bool {
+        (self.rules.rules().iter())
+            .find(|r| r.id() == rule_id)
+            .is_some_and(|r| r.spec.multiline)
+    }
+}
+
+/// JSON and notebooks are read as documents (a secret's JSON pointer); YAML may be a Kubernetes
+/// `Secret`, whose `data:` values are decoded because of a line far from them.
+fn scanned_whole(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    super::json::json_kind(path).is_some() || lower.ends_with(".yaml") || lower.ends_with(".yml")
+}
+
+/// The lines of `data` that differ from `earlier`: from the start of the first line the common
+/// prefix does not cover to the end of the last line the common suffix does not cover. `None`
+/// when the two are the same.
+fn changed_lines(data: &[u8], earlier: &[u8]) -> Option<(usize, usize)> {
+    if data == earlier {
+        return None;
+    }
+    let prefix = common_prefix(data, earlier);
+    let suffix = common_suffix(&data[prefix..], &earlier[prefix..]);
+    let (from, to) = (prefix, data.len() - suffix);
+    let start = memchr::memrchr(b'\n', &data[..from]).map_or(0, |i| i + 1);
+    // A deletion (nothing added) changes the line it joins.
+    let last = if to > from {
+        to - 1
+    } else {
+        from.min(data.len().saturating_sub(1))
+    };
+    let end = memchr::memchr(b'\n', &data[last..]).map_or(data.len(), |i| last + i);
+    Some((start, end.max(start)))
+}
+
+/// How many leading bytes `a` and `b` share (compared a block at a time).
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 256;
+    let len = a.len().min(b.len());
+    let mut at = 0;
+    while at + BLOCK <= len && a[at..at + BLOCK] == b[at..at + BLOCK] {
+        at += BLOCK;
+    }
+    at + (a[at..len].iter().zip(&b[at..len]))
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// How many trailing bytes `a` and `b` share.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 256;
+    let len = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - len..], &b[b.len() - len..]);
+    let mut matched = 0;
+    while matched + BLOCK <= len
+        && a[len - matched - BLOCK..len - matched] == b[len - matched - BLOCK..len - matched]
+    {
+        matched += BLOCK;
+    }
+    matched
+        + (a[..len - matched]
+            .iter()
+            .rev()
+            .zip(b[..len - matched].iter().rev()))
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// The start of the line `lines` lines before the one starting at `at`.
+fn lines_before(data: &[u8], at: usize, lines: usize) -> usize {
+    memchr::memrchr_iter(b'\n', &data[..at])
+        .nth(lines)
+        .map_or(0, |i| i + 1)
+}
+
+/// The end of the line `lines` lines after the one ending at `at`.
+fn lines_after(data: &[u8], at: usize, lines: usize) -> usize {
+    let from = (at + 1).min(data.len());
+    memchr::memchr_iter(b'\n', &data[from..])
+        .nth(lines.saturating_sub(1))
+        .map_or(data.len(), |i| from + i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_changed_lines_are_those_between_the_common_prefix_and_suffix() {
+        let earlier = b"a\nb\nc\nd\n";
+        assert_eq!(changed_lines(earlier, earlier), None);
+        // `c` became `x`: the third line.
+        let data = b"a\nb\nx\nd\n";
+        assert_eq!(changed_lines(data, earlier), Some((4, 5)));
+        // A line inserted at the start.
+        let data = b"z\na\nb\nc\nd\n";
+        let (from, to) = changed_lines(data, earlier).unwrap_or_default();
+        assert_eq!(&data[from..to], b"z");
+        // A line deleted: the line where the two joined is the change.
+        let data = b"a\nc\nd\n";
+        let (from, to) = changed_lines(data, earlier).unwrap_or_default();
+        assert!(from <= 2 && to >= 2, "{from}..{to}");
+        // Appended at the end, without a newline.
+        let data = b"a\nb\nc\nd\ne";
+        let (from, to) = changed_lines(data, earlier).unwrap_or_default();
+        assert_eq!(&data[from..to], b"e");
+    }
+
+    #[test]
+    fn prefixes_and_suffixes_are_exact_across_blocks() {
+        let a: Vec<u8> = (0..2000u32).map(|i| (i % 251) as u8).collect();
+        for cut in [0, 1, 255, 256, 257, 1000, 1999] {
+            let mut b = a.clone();
+            b[cut] ^= 0xff;
+            assert_eq!(common_prefix(&a, &b), cut);
+            assert_eq!(common_suffix(&a, &b), a.len() - cut - 1);
+        }
+        assert_eq!(common_prefix(&a, &a[..10]), 10);
+        assert_eq!(common_suffix(&a, &a[1990..]), 10);
+    }
+
+    #[test]
+    fn lines_before_and_after_count_whole_lines() {
+        let data = b"1\n2\n3\n4\n5\n";
+        // The line starting at 4 is `3`; two before it starts at 0.
+        assert_eq!(lines_before(data, 4, 2), 0);
+        assert_eq!(lines_before(data, 4, 1), 2);
+        // The line `3` ends at 5; one line after it ends at 7 (`4`).
+        assert_eq!(lines_after(data, 5, 1), 7);
+        assert_eq!(lines_after(data, 5, 9), data.len());
+    }
+}
