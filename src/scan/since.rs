@@ -11,9 +11,10 @@
 //! inside such a region widens the window to the whole region: a key whose middle line changed
 //! is a new key, found whole.
 //!
-//! What the window finds away from the change (context lines) is in the earlier version too,
-//! so only findings within reach of the change are kept: a match cut short at the window's
-//! edge is never reported as a secret of its own. Files whose meaning is the whole document
+//! What the window finds away from the change (context lines) is in the earlier version too.
+//! When it finds anything within reach of the change, the version is scanned whole and what
+//! that finds within reach is kept: a match cut short at the window's edge is never reported,
+//! and every finding reads as a scan of the file would report it. Files whose meaning is the whole document
 //! (JSON, notebooks, YAML with its Kubernetes `Secret` data) and small files are scanned whole.
 
 use super::{BlobReport, MULTILINE_WINDOW, Scanner, line_bounds};
@@ -27,7 +28,10 @@ impl Scanner<'_> {
     /// Findings and suppressions carry `data`'s own lines and byte offsets.
     pub fn scan_since(&self, provenance: &Provenance, data: &[u8], earlier: &[u8]) -> BlobReport {
         let path = provenance.path();
-        if data.len() < WHOLE_BELOW || scanned_whole(path) {
+        if data.len() < WHOLE_BELOW
+            || scanned_whole(path)
+            || crate::container::recognise(data).is_some()
+        {
             return self.scan_blob(provenance, data);
         }
         let Some(change) = changed_lines(data, earlier) else {
@@ -38,36 +42,30 @@ impl Scanner<'_> {
         if start == 0 && end == data.len() {
             return self.scan_blob(provenance, data);
         }
-        let mut report = self.scan_blob(provenance, &data[start..end]);
+        let window = self.scan_blob(provenance, &data[start..end]);
+        // Lines (1-based, of `data`) within reach of the change: what the window finds
+        // elsewhere is the earlier version's.
         let shift = memchr::memchr_iter(b'\n', &data[..start]).count();
-        // Lines of the window (1-based) within reach of the change.
         let reach = self.reach_lines;
-        let first =
-            (memchr::memchr_iter(b'\n', &data[start..change.0]).count() + 1).saturating_sub(reach);
-        let last = memchr::memchr_iter(b'\n', &data[start..change.1]).count() + 1 + reach;
-        let change_end = change.1 - start;
-        report.findings.retain(|f| {
-            f.end_line >= first
-                && f.line <= last
-                // A multi-line match that starts after the change is the earlier version's,
-                // and may be cut short by the window's end.
-                && !(f.span.0 >= change_end && self.is_multiline(&f.rule))
-        });
-        report
-            .suppressed
-            .retain(|s| s.end_line >= first && s.line <= last);
-        for finding in &mut report.findings {
-            finding.line += shift;
-            finding.end_line += shift;
-            finding.span = (finding.span.0 + start, finding.span.1 + start);
-            for related in &mut finding.related {
-                related.line += shift;
-            }
+        let first = (shift + memchr::memchr_iter(b'\n', &data[start..change.0]).count() + 1)
+            .saturating_sub(reach);
+        let last = shift + memchr::memchr_iter(b'\n', &data[start..change.1]).count() + 1 + reach;
+        let near = |line: usize, end_line: usize| end_line >= first && line <= last;
+        if !(window.findings.iter()).any(|f| near(f.line + shift, f.end_line + shift))
+            && !(window.suppressed.iter()).any(|s| near(s.line + shift, s.end_line + shift))
+        {
+            return BlobReport {
+                notes: window.notes,
+                ..BlobReport::default()
+            };
         }
-        for suppression in &mut report.suppressed {
-            suppression.line += shift;
-            suppression.end_line += shift;
-        }
+        // Something new is near the change (rare): the whole version is scanned, so that
+        // what is reported is exactly what a scan of the file reports there (a match whole
+        // rather than cut at the window's edge, the file's name masked when it is a secret
+        // the file holds elsewhere), and kept near the change.
+        let mut report = self.scan_blob(provenance, data);
+        report.findings.retain(|f| near(f.line, f.end_line));
+        report.suppressed.retain(|s| near(s.line, s.end_line));
         report
     }
 
@@ -112,12 +110,6 @@ impl Scanner<'_> {
         // Whole lines: the last one to its end.
         let end = memchr::memchr(b'\n', &data[end..]).map_or(data.len(), |i| end + i);
         (start, end)
-    }
-
-    fn is_multiline(&self, rule_id: &str) -> bool {
-        (self.rules.rules().iter())
-            .find(|r| r.id() == rule_id)
-            .is_some_and(|r| r.spec.multiline)
     }
 }
 
