@@ -37,6 +37,7 @@ use gix_object::{Find, FindHeader, Kind};
 
 use super::git::{GitError, UNREADABLE_HELP, commit_info};
 use super::leakgateignore::IgnoreFiles;
+use super::pack::{PackReader, Packs, Read as PackRead};
 use super::revwalk::{peel_to_commit, read_error, to_gix};
 use super::text;
 use super::{Blob, CommitInfo, Provenance, Sink};
@@ -730,7 +731,7 @@ fn scan_blobs(
     // The first segment's store is opened here, so that an object database that cannot be
     // opened is an error, not a scan of nothing.
     if let Some(first) = segments.first() {
-        *lock(&first.store) = Some(open_odb(objects)?);
+        *lock(&first.store) = Some(Store::open(objects)?);
     }
     // Every worker goes through every segment in order, sharing that segment's store; the
     // last to leave a segment drops its store, and with it the mapping and the pages it held.
@@ -738,18 +739,23 @@ fn scan_blobs(
     let worker = || {
         let mut reader = Reader {
             max_file_size: options.max_file_size,
+            packs: PackReader::default(),
             newer: Vec::new(),
             current: Vec::new(),
             sink,
         };
-        let mut odb = None;
+        let mut store: Option<Store> = None;
         for segment in &segments {
-            odb = segment.handle(objects).or(odb);
-            let Some(odb) = odb.as_mut() else {
+            if let Some(opened) = segment.handle(objects) {
+                // What the reader keeps came from the packs going now.
+                reader.packs.clear();
+                store = Some(opened);
+            }
+            let Some(store) = store.as_mut() else {
                 continue;
             };
             while let Some(unit) = segment.take() {
-                let scanned = reader.unit(odb, work, unit);
+                let scanned = reader.unit(store, work, unit);
                 progress.add(scanned.bytes, scanned.blobs);
                 binary.fetch_add(scanned.binary, Ordering::Relaxed);
             }
@@ -757,7 +763,9 @@ fn scan_blobs(
         }
         // Messages are small and many (one per commit): scanned by every worker too, after
         // the blobs, so they also even out the end of the run.
-        let mut odb = odb.or_else(|| open_odb(objects).ok());
+        let mut odb = store
+            .map(|store| store.odb)
+            .or_else(|| open_odb(objects).ok());
         let mut buf = reader.current;
         while let Some(chunk) = take(&next_message, work.messages) {
             for &origin in &work.messages[chunk] {
@@ -779,6 +787,23 @@ fn scan_blobs(
     Ok(binary.into_inner())
 }
 
+/// The objects a segment is read from: its packs, mapped, and the object database for what
+/// is not in them (loose objects, alternates) and for messages.
+#[derive(Clone)]
+struct Store {
+    odb: gix_odb::Handle,
+    packs: Arc<Packs>,
+}
+
+impl Store {
+    fn open(objects: &Path) -> Result<Store, GitError> {
+        Ok(Store {
+            odb: open_odb(objects)?,
+            packs: Arc::new(Packs::open(objects)),
+        })
+    }
+}
+
 /// What one unit's scan came to.
 #[derive(Default)]
 struct Scanned {
@@ -791,21 +816,37 @@ struct Scanned {
 /// and the one being read.
 struct Reader<'s> {
     max_file_size: u64,
+    packs: PackReader,
     newer: Vec<u8>,
     current: Vec<u8>,
     sink: &'s dyn Sink,
 }
 
 impl Reader<'_> {
+    /// Read the blob `id` into `self.current`: from the packs, or through the object database.
+    fn read(&mut self, store: &mut Store, id: ObjectId) -> Result<(), Skip> {
+        let max = self.max_file_size;
+        match self.packs.read(&store.packs, &id, max, &mut self.current) {
+            PackRead::Blob => Ok(()),
+            PackRead::TooLarge(size) => Err(Skip::TooLarge(size)),
+            PackRead::NotABlob(kind) => Err(Skip::Unreadable(format!("it is a {kind}"))),
+            // The object database reads what is not in the packs, and says what is wrong
+            // with what is corrupt in them.
+            PackRead::Elsewhere | PackRead::Corrupt(_) => {
+                read_blob(&mut store.odb, id, max, &mut self.current)
+            }
+        }
+    }
+
     /// Read a unit's versions newest first, scanning each against the one read after it.
-    fn unit(&mut self, odb: &mut gix_odb::Handle, work: &Work<'_>, unit: &Unit) -> Scanned {
+    fn unit(&mut self, store: &mut Store, work: &Work<'_>, unit: &Unit) -> Scanned {
         let mut scanned = Scanned::default();
         // The version read last and not yet scanned.
         let mut waiting: Option<&Planned> = None;
         for &i in &work.members[unit.members.clone()] {
             let blob = &work.planned[i as usize];
             scanned.blobs += 1;
-            match read_blob(odb, blob.id, self.max_file_size, &mut self.current) {
+            match self.read(store, blob.id) {
                 Ok(()) => {
                     scanned.bytes += self.current.len() as u64;
                     if let Some(newer) = waiting {
@@ -827,7 +868,7 @@ impl Reader<'_> {
             // cannot be read): here it is only compared against.
             let before = unit.before.map(|i| work.planned[i as usize].id);
             let earlier = before
-                .filter(|&id| read_blob(odb, id, self.max_file_size, &mut self.current).is_ok())
+                .filter(|&id| self.read(store, id).is_ok())
                 .map(|_| &self.current);
             self.feed(work, oldest, earlier, &mut scanned);
         }
@@ -872,7 +913,7 @@ struct Segment<'q> {
     units: &'q [Unit],
     next: AtomicUsize,
     /// Opened by the first worker to arrive, dropped by the last to leave.
-    store: Mutex<Option<gix_odb::Handle>>,
+    store: Mutex<Option<Store>>,
     /// Has the store been opened (it is never opened twice)?
     opened: std::sync::atomic::AtomicBool,
     left: AtomicUsize,
@@ -894,12 +935,13 @@ impl<'q> Segment<'q> {
         self.units.get(self.next.fetch_add(1, Ordering::Relaxed))
     }
 
-    /// A handle on this segment's store (with its own delta cache), opening it on first use;
-    /// `None` if it cannot be opened (the caller keeps the handle it has: same objects).
-    fn handle(&self, objects: &Path) -> Option<gix_odb::Handle> {
+    /// This segment's store (its own mapping of the packs), opening it on first use; `None`
+    /// if it cannot be opened, or was opened before (the caller keeps the store it has: the
+    /// same objects).
+    fn handle(&self, objects: &Path) -> Option<Store> {
         let mut store = lock(&self.store);
         if store.is_none() && !self.opened.swap(true, Ordering::Relaxed) {
-            *store = open_odb(objects).ok();
+            *store = Store::open(objects).ok();
         }
         self.opened.store(true, Ordering::Relaxed);
         store.clone()

@@ -14,6 +14,7 @@ pub mod git;
 pub mod history;
 mod index_diff;
 pub mod leakgateignore;
+mod pack;
 mod provenance;
 mod revwalk;
 pub mod text;

@@ -52,13 +52,9 @@ pub struct Scanner<'r> {
     options: ScanOptions,
     /// Per rule, the keywords that are a known prefix of its secrets (built on first use).
     prefixes: Vec<std::sync::OnceLock<Vec<String>>>,
-    /// How far from a changed line a finding can still be new (see [`since`]): a paired
-    /// rule's secret is within its `within_lines` of a changed partner or keyword, an allow
-    /// comment one line above.
-    reach_lines: usize,
-    /// Lines read on each side of a change so that everything such a finding depends on is
-    /// read: its keyword, its region and its partner, each within `within_lines` of the next.
-    context_lines: usize,
+    /// What scanning a later version against an earlier one needs of the rules (history
+    /// only, so made on first use: see [`since`]).
+    since: std::sync::OnceLock<since::SinceRules>,
 }
 
 /// A match that passed every check, before it becomes a [`Finding`].
@@ -126,15 +122,10 @@ pub struct BlobReport {
 
 impl<'r> Scanner<'r> {
     pub fn new(rules: &'r RuleSet, options: ScanOptions) -> Self {
-        let within = (rules.rules().iter())
-            .filter_map(|r| r.within_lines())
-            .max()
-            .unwrap_or(0);
         Scanner {
             rules,
             options,
-            reach_lines: within + 1,
-            context_lines: 4 * within + 2,
+            since: std::sync::OnceLock::new(),
             prefixes: rules
                 .rules()
                 .iter()

@@ -17,11 +17,79 @@
 //! and every finding reads as a scan of the file would report it. Files whose meaning is the whole document
 //! (JSON, notebooks, YAML with its Kubernetes `Secret` data) and small files are scanned whole.
 
+use aho_corasick::AhoCorasick;
+
 use super::{BlobReport, MULTILINE_WINDOW, Scanner, line_bounds};
 use crate::input::Provenance;
+use crate::rules::RuleSet;
 
 /// Below this size a later version is scanned whole: the window would save little.
 const WHOLE_BELOW: usize = 8 * 1024;
+
+/// What a scan of a later version needs of the rules.
+pub(super) struct SinceRules {
+    /// How far from a changed line a finding can still be new: a paired rule's secret is
+    /// within its `within_lines` of a changed partner or keyword, an allow comment one line
+    /// above.
+    reach_lines: usize,
+    /// Lines read on each side of a change so that everything such a finding depends on is
+    /// read: its keyword, its region and its partner, each within `within_lines` of the next.
+    context_lines: usize,
+    /// The keywords of the multi-line rules (lowercased), searched for in the 32 KiB before
+    /// each change: a few keywords found with SIMD, where the whole prefilter (every rule's
+    /// keywords) would read those bytes one at a time.
+    keywords: Option<AhoCorasick>,
+    /// The keywords, and for each the multi-line rules that list it.
+    words: Vec<String>,
+    keyword_rules: Vec<Vec<usize>>,
+    /// Multi-line rules for some paths only (an agent's settings): at their paths the whole
+    /// prefilter is used, as their keywords are common words elsewhere.
+    for_some_paths: Vec<usize>,
+}
+
+impl SinceRules {
+    fn new(rules: &RuleSet) -> Self {
+        let within = (rules.rules().iter())
+            .filter_map(|r| r.within_lines())
+            .max()
+            .unwrap_or(0);
+        let mut words: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        let mut for_some_paths = Vec::new();
+        for (index, rule) in rules.rules().iter().enumerate() {
+            if !rule.spec.multiline || rule.context().is_some() {
+                continue;
+            }
+            if !rule.spec.paths.is_empty() {
+                for_some_paths.push(index);
+                continue;
+            }
+            for keyword in &rule.spec.keywords {
+                let word = keyword.to_ascii_lowercase();
+                match words.iter().position(|w| *w == word) {
+                    Some(at) => keyword_rules[at].push(index),
+                    None => {
+                        words.push(word);
+                        keyword_rules.push(vec![index]);
+                    }
+                }
+            }
+        }
+        SinceRules {
+            reach_lines: within + 1,
+            context_lines: 4 * within + 2,
+            // Keywords that fail to build (none do: they are literals) leave the whole
+            // prefilter to find them.
+            keywords: AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                .build(&words)
+                .ok(),
+            words,
+            keyword_rules,
+            for_some_paths,
+        }
+    }
+}
 
 impl Scanner<'_> {
     /// Scan `data`, a later version of `earlier` at the same path, where it differs from it.
@@ -46,7 +114,7 @@ impl Scanner<'_> {
         // Lines (1-based, of `data`) within reach of the change: what the window finds
         // elsewhere is the earlier version's.
         let shift = memchr::memchr_iter(b'\n', &data[..start]).count();
-        let reach = self.reach_lines;
+        let reach = self.since_rules().reach_lines;
         let first = (shift + memchr::memchr_iter(b'\n', &data[start..change.0]).count() + 1)
             .saturating_sub(reach);
         let last = shift + memchr::memchr_iter(b'\n', &data[start..change.1]).count() + 1 + reach;
@@ -69,6 +137,10 @@ impl Scanner<'_> {
         report
     }
 
+    fn since_rules(&self) -> &SinceRules {
+        self.since.get_or_init(|| SinceRules::new(self.rules))
+    }
+
     /// The byte range of `data` to scan for a change on the lines `change` spans.
     fn window(
         &self,
@@ -76,36 +148,69 @@ impl Scanner<'_> {
         path: &str,
         (changed_from, changed_to): (usize, usize),
     ) -> (usize, usize) {
-        let mut start = lines_before(data, changed_from, self.context_lines);
-        let mut end = lines_after(data, changed_to, self.context_lines);
+        let since = self.since_rules();
+        let mut start = lines_before(data, changed_from, since.context_lines);
+        let mut end = lines_after(data, changed_to, since.context_lines);
         // Multi-line rules whose region (from the keyword's line, MULTILINE_WINDOW on) reaches
         // the change: the whole region is read, as a scan of the whole file would read it.
-        let prefilter = self.rules.prefilter();
-        let hay = &data[..changed_to];
-        let mut from = line_bounds(data, changed_from.saturating_sub(MULTILINE_WINDOW)).0;
-        while from < hay.len() {
-            let Some(first) = prefilter.find(hay, from) else {
-                break;
-            };
-            let (line_start, line_end) = line_bounds(hay, first.start);
-            let line_end = line_end.max(first.end);
-            prefilter.for_each_hit(hay, line_start, line_end, |hit| {
-                for &index in self.rules.rules_for_keyword(hit.keyword) {
-                    let rule = self.rules.rule(index);
-                    if !rule.spec.multiline || !rule.applies_to(path) {
-                        continue;
+        let from = line_bounds(data, changed_from.saturating_sub(MULTILINE_WINDOW)).0;
+        let mut widen = |rule: usize, at: usize| {
+            if !self.rules.rule(rule).applies_to(path) {
+                return;
+            }
+            let (region_start, region_line_end) = line_bounds(data, at);
+            let region_end = (region_start + MULTILINE_WINDOW)
+                .min(data.len())
+                .max(region_line_end);
+            if region_end >= changed_from {
+                start = start.min(region_start);
+                end = end.max(region_end);
+            }
+        };
+        let for_this_path =
+            |rules: &[usize]| rules.iter().any(|&r| self.rules.rule(r).applies_to(path));
+        match &since.keywords {
+            Some(keywords) if !for_this_path(&since.for_some_paths) => {
+                let hay = data[from..changed_to].to_ascii_lowercase();
+                // Every occurrence, overlapping ones too, as the prefilter finds them: the
+                // search goes on from the byte after each one found, and every keyword that
+                // starts there is taken (a leftmost-first search, whose prefilter reads with
+                // SIMD, reports one).
+                let mut at = 0;
+                while let Some(found) =
+                    keywords.find(aho_corasick::Input::new(&hay).span(at..hay.len()))
+                {
+                    let here = &hay[found.start()..];
+                    for (word, rules) in since.words.iter().zip(&since.keyword_rules) {
+                        if here.starts_with(word.as_bytes()) {
+                            for &rule in rules {
+                                widen(rule, from + found.start());
+                            }
+                        }
                     }
-                    let (region_start, region_line_end) = line_bounds(data, hit.start);
-                    let region_end = (region_start + MULTILINE_WINDOW)
-                        .min(data.len())
-                        .max(region_line_end);
-                    if region_end >= changed_from {
-                        start = start.min(region_start);
-                        end = end.max(region_end);
-                    }
+                    at = found.start() + 1;
                 }
-            });
-            from = (line_end + 1).max(first.end);
+            }
+            _ => {
+                let prefilter = self.rules.prefilter();
+                let hay = &data[..changed_to];
+                let mut from = from;
+                while from < hay.len() {
+                    let Some(first) = prefilter.find(hay, from) else {
+                        break;
+                    };
+                    let (line_start, line_end) = line_bounds(hay, first.start);
+                    let line_end = line_end.max(first.end);
+                    prefilter.for_each_hit(hay, line_start, line_end, |hit| {
+                        for &rule in self.rules.rules_for_keyword(hit.keyword) {
+                            if self.rules.rule(rule).spec.multiline {
+                                widen(rule, hit.start);
+                            }
+                        }
+                    });
+                    from = (line_end + 1).max(first.end);
+                }
+            }
         }
         // Whole lines: the last one to its end.
         let end = memchr::memchr(b'\n', &data[end..]).map_or(data.len(), |i| end + i);
