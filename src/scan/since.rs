@@ -106,7 +106,7 @@ impl Scanner<'_> {
             // The same text: every secret in it is the earlier version's.
             return BlobReport::default();
         };
-        let (start, end) = self.window(data, path, change);
+        let (start, end) = self.window(data, change);
         if start == 0 && end == data.len() {
             return self.scan_blob(provenance, data);
         }
@@ -121,6 +121,7 @@ impl Scanner<'_> {
         let near = |line: usize, end_line: usize| end_line >= first && line <= last;
         if !(window.findings.iter()).any(|f| near(f.line + shift, f.end_line + shift))
             && !(window.suppressed.iter()).any(|s| near(s.line + shift, s.end_line + shift))
+            && !self.multiline_match_near(data, path, change)
         {
             return BlobReport {
                 notes: window.notes,
@@ -141,20 +142,72 @@ impl Scanner<'_> {
         self.since.get_or_init(|| SinceRules::new(self.rules))
     }
 
-    /// The byte range of `data` to scan for a change on the lines `change` spans.
-    fn window(
+    /// The byte range of `data` to scan for a change on the lines `change` spans: the lines
+    /// around it that a finding there depends on.
+    fn window(&self, data: &[u8], (changed_from, changed_to): (usize, usize)) -> (usize, usize) {
+        let since = self.since_rules();
+        let start = lines_before(data, changed_from, since.context_lines);
+        let end = lines_after(data, changed_to, since.context_lines);
+        // Whole lines: the last one to its end.
+        let end = memchr::memchr(b'\n', &data[end..]).map_or(data.len(), |i| end + i);
+        (start, end)
+    }
+
+    /// Whether a multi-line rule's regex matches near the change in a region it reads from a
+    /// keyword before the change: a private key whose middle line changed, found from its
+    /// `BEGIN` line further up than the window reaches. Each such region is searched by that
+    /// rule's regex alone (the window's scan of every rule would read it all), and any match
+    /// near the change, a finding or not, has the version scanned whole.
+    fn multiline_match_near(&self, data: &[u8], path: &str, change: (usize, usize)) -> bool {
+        let reach = self.since_rules().reach_lines;
+        let near = (
+            lines_before(data, change.0, reach),
+            lines_after(data, change.1, reach),
+        );
+        let mut regions = self.multiline_regions(data, path, change);
+        regions.sort_unstable();
+        // Regions of one rule that meet are searched as one.
+        let mut merged: Vec<(usize, usize, usize)> = Vec::with_capacity(regions.len());
+        for (rule, start, end) in regions {
+            match merged.last_mut() {
+                Some(last) if last.0 == rule && start <= last.2 => last.2 = last.2.max(end),
+                _ => merged.push((rule, start, end)),
+            }
+        }
+        merged.into_iter().any(|(rule, start, end)| {
+            let Ok(regex) = self.rules.rule(rule).regex() else {
+                return false;
+            };
+            let hay = &data[start..end];
+            // Every match, from each place one can start (the scan tries again past a match it
+            // rejects): the first that reaches the change's lines settles it.
+            let mut at = 0;
+            while let Some(found) = regex.find_at(hay, at) {
+                let (from, to) = (start + found.start(), start + found.end());
+                if from > near.1 {
+                    return false;
+                }
+                if to >= near.0 {
+                    return true;
+                }
+                at = found.start() + 1;
+            }
+            false
+        })
+    }
+
+    /// The regions (rule, start, end) multi-line rules read that reach the change: from a
+    /// keyword's line, [`MULTILINE_WINDOW`] on.
+    fn multiline_regions(
         &self,
         data: &[u8],
         path: &str,
         (changed_from, changed_to): (usize, usize),
-    ) -> (usize, usize) {
+    ) -> Vec<(usize, usize, usize)> {
         let since = self.since_rules();
-        let mut start = lines_before(data, changed_from, since.context_lines);
-        let mut end = lines_after(data, changed_to, since.context_lines);
-        // Multi-line rules whose region (from the keyword's line, MULTILINE_WINDOW on) reaches
-        // the change: the whole region is read, as a scan of the whole file would read it.
         let from = line_bounds(data, changed_from.saturating_sub(MULTILINE_WINDOW)).0;
-        let mut widen = |rule: usize, at: usize| {
+        let mut regions = Vec::new();
+        let mut add = |rule: usize, at: usize| {
             if !self.rules.rule(rule).applies_to(path) {
                 return;
             }
@@ -163,8 +216,7 @@ impl Scanner<'_> {
                 .min(data.len())
                 .max(region_line_end);
             if region_end >= changed_from {
-                start = start.min(region_start);
-                end = end.max(region_end);
+                regions.push((rule, region_start, region_end));
             }
         };
         let for_this_path =
@@ -184,7 +236,7 @@ impl Scanner<'_> {
                     for (word, rules) in since.words.iter().zip(&since.keyword_rules) {
                         if here.starts_with(word.as_bytes()) {
                             for &rule in rules {
-                                widen(rule, from + found.start());
+                                add(rule, from + found.start());
                             }
                         }
                     }
@@ -204,7 +256,7 @@ impl Scanner<'_> {
                     prefilter.for_each_hit(hay, line_start, line_end, |hit| {
                         for &rule in self.rules.rules_for_keyword(hit.keyword) {
                             if self.rules.rule(rule).spec.multiline {
-                                widen(rule, hit.start);
+                                add(rule, hit.start);
                             }
                         }
                     });
@@ -212,9 +264,7 @@ impl Scanner<'_> {
                 }
             }
         }
-        // Whole lines: the last one to its end.
-        let end = memchr::memchr(b'\n', &data[end..]).map_or(data.len(), |i| end + i);
-        (start, end)
+        regions
     }
 }
 
