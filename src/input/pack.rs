@@ -23,7 +23,7 @@ use gix_pack::data::entry::Header;
 
 /// What one worker keeps of the objects it resolved, in bytes: enough for the versions of one
 /// file and their bases, small next to the 200 MB a history scan may take.
-const CACHE_BYTES: usize = 12 * 1024 * 1024;
+const CACHE_BYTES: usize = 4 * 1024 * 1024;
 /// Objects larger than this are not kept (they would push everything else out).
 const CACHE_OBJECT_MAX: usize = CACHE_BYTES / 4;
 /// A delta chain longer than this is corrupt (git's default depth is 50; `--depth` allows
@@ -77,20 +77,11 @@ pub enum Read {
 }
 
 /// One worker's reader: its inflater, its cache of resolved objects, and a buffer for deltas.
+#[derive(Default)]
 pub struct PackReader {
     inflate: gix_zlib::Inflate,
     cache: Cache,
     delta: Vec<u8>,
-}
-
-impl Default for PackReader {
-    fn default() -> Self {
-        PackReader {
-            inflate: gix_zlib::Inflate::default(),
-            cache: Cache::default(),
-            delta: Vec::new(),
-        }
-    }
 }
 
 impl PackReader {
@@ -135,7 +126,7 @@ impl PackReader {
                 Header::OfsDelta { base_distance } => entry
                     .checked_base_pack_offset(base_distance)
                     .ok_or_else(|| Corrupt("a delta's base lies before the pack".to_owned()))?,
-                Header::RefDelta { base_id } => match bundle.index.lookup(&base_id) {
+                Header::RefDelta { base_id } => match bundle.index.lookup(base_id) {
                     Some(index) => bundle.index.pack_offset_at_index(index),
                     None => return Ok(Resolved::Skip(Read::Elsewhere)),
                 },
@@ -230,16 +221,19 @@ impl From<gix_pack::data::entry::decode::Error> for Corrupt {
     }
 }
 
+/// A resolved object, and its kind.
+type Kept = (Rc<[u8]>, &'static str);
+
 /// Resolved objects by (pack, offset), the oldest put forgotten first past [`CACHE_BYTES`].
 #[derive(Default)]
 struct Cache {
-    objects: HashMap<(usize, u64), (Rc<[u8]>, &'static str)>,
+    objects: HashMap<(usize, u64), Kept>,
     order: VecDeque<(usize, u64)>,
     bytes: usize,
 }
 
 impl Cache {
-    fn get(&self, pack: usize, offset: u64) -> Option<(Rc<[u8]>, &'static str)> {
+    fn get(&self, pack: usize, offset: u64) -> Option<Kept> {
         self.objects.get(&(pack, offset)).cloned()
     }
 
