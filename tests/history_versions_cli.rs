@@ -223,14 +223,15 @@ fn a_key_edited_in_its_middle_in_a_large_file_is_a_new_key() {
 #[test]
 fn a_paired_secret_is_found_when_its_partner_is_added_later_nearby() {
     let repo = TestRepo::new();
-    // A value no rule knows alone (no key names it), then its AWS key id three lines above.
+    // A value no rule knows alone (no key names it), then its AWS key id above it.
     let secret_line = format!("    \"{}\")", aws_secret(81));
     repo.write("ops/notes.md", large_file(&[(300, secret_line.clone())]));
     let first = repo.commit_all("a value alone");
     repo.write(
         "ops/notes.md",
         large_file(&[
-            (297, format!("creds = (\"{}\",", aws_key_id(82))),
+            // Five lines above it, as far as the pair reaches.
+            (296, format!("creds = (\"{}\",", aws_key_id(82))),
             // The value's own line and those around it as they were.
             (301, secret_line),
         ]),

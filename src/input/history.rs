@@ -276,6 +276,8 @@ pub fn scan(
         messages: Vec::new(),
         order: HashMap::default(),
         last_at_path: Default::default(),
+        packs: Packs::open(&objects_dir(repo)),
+        reader: PackReader::default(),
         buf: Vec::new(),
     };
     let commits = planner.walk_commits(repo, options.since.as_deref())?;
@@ -285,8 +287,19 @@ pub fn scan(
         origins,
         messages,
         mut order,
+        blobs,
+        known_blobs,
+        clean_trees,
+        ignored_trees,
+        last_at_path,
+        packs,
+        reader,
         ..
     } = planner;
+    // What only planning needed goes now (a partly moved planner would keep it, and the
+    // pages of the packs it mapped, to the end of the scan).
+    drop((blobs, known_blobs, clean_trees, ignored_trees, last_at_path));
+    drop((packs, reader));
     drop(planning);
     drop(ignore);
     for blob in &planned {
@@ -335,6 +348,8 @@ struct Planner<'a> {
     order: HashMap<ObjectId, u32>,
     /// The last blob planned at each path.
     last_at_path: std::collections::HashMap<Box<str>, u32>,
+    packs: Packs,
+    reader: PackReader,
     buf: Vec<u8>,
 }
 
@@ -502,8 +517,16 @@ impl Planner<'_> {
         Ok(())
     }
 
-    /// Read an object that must be there, of the kind expected.
+    /// Read an object that must be there, of the kind expected: from the packs (trees and
+    /// commits are deltas of each other as blobs are), or through the object database.
     fn read(&mut self, id: &gix_hash::oid, kind: Kind, what: &str) -> Result<&[u8], GitError> {
+        if let Some(found) = self.reader.read_any(&self.packs, id, &mut self.buf) {
+            return if found.as_bytes() == kind.as_bytes() {
+                Ok(&self.buf)
+            } else {
+                Err(read_error(what, id, format!("it is a {found}")))
+            };
+        }
         match self.odb.try_find(id, &mut self.buf) {
             Ok(Some(data)) if data.kind == kind => Ok(data.data),
             Ok(Some(data)) => Err(read_error(what, id, format!("it is a {}", data.kind))),

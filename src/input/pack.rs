@@ -26,6 +26,8 @@ use gix_pack::data::entry::Header;
 const CACHE_BYTES: usize = 4 * 1024 * 1024;
 /// Objects larger than this are not kept (they would push everything else out).
 const CACHE_OBJECT_MAX: usize = CACHE_BYTES / 4;
+/// The largest commit or tree read here (larger ones are the object database's to read).
+const OBJECT_MAX: u64 = 64 << 20;
 /// A delta chain longer than this is corrupt (git's default depth is 50; `--depth` allows
 /// 4095).
 const CHAIN_MAX: usize = 10_000;
@@ -95,8 +97,8 @@ impl PackReader {
         let Some((pack, offset)) = packs.locate(id) else {
             return Read::Elsewhere;
         };
-        match self.resolve(&packs.bundles[pack], pack, offset, max) {
-            Ok(Resolved::Blob(data)) => {
+        match self.resolve(&packs.bundles[pack], pack, offset, max, true) {
+            Ok(Resolved::Object(data, _)) => {
                 out.clear();
                 out.extend_from_slice(&data);
                 Read::Blob
@@ -106,13 +108,29 @@ impl PackReader {
         }
     }
 
+    /// Read the object `id` of any kind (a commit, a tree) into `out`, and say its kind;
+    /// `None` when it is for the object database to read (not here, or not readable here).
+    pub fn read_any(&mut self, packs: &Packs, id: &oid, out: &mut Vec<u8>) -> Option<&'static str> {
+        let (pack, offset) = packs.locate(id)?;
+        match self.resolve(&packs.bundles[pack], pack, offset, OBJECT_MAX, false) {
+            Ok(Resolved::Object(data, kind)) => {
+                out.clear();
+                out.extend_from_slice(&data);
+                Some(kind)
+            }
+            Ok(Resolved::Skip(_)) | Err(_) => None,
+        }
+    }
+
     /// The object at `offset` of `bundle`, resolved through its chain of deltas.
+    /// A blob of at most `max` bytes when `blob`, else an object of any kind.
     fn resolve(
         &mut self,
         bundle: &gix_pack::Bundle,
         pack: usize,
         offset: u64,
         max: u64,
+        blob: bool,
     ) -> Result<Resolved, Corrupt> {
         // Down the chain to a base: an object resolved before, or one stored whole.
         let mut chain = Vec::new();
@@ -132,7 +150,7 @@ impl PackReader {
                 },
                 header => {
                     let kind = header.as_kind().map_or("delta", kind_name);
-                    if chain.is_empty() {
+                    if chain.is_empty() && blob {
                         if kind != "blob" {
                             return Ok(Resolved::Skip(Read::NotABlob(kind)));
                         }
@@ -173,7 +191,7 @@ impl PackReader {
             if base_size != data.len() as u64 {
                 return Err(Corrupt("a delta does not fit its base".to_owned()));
             }
-            if step == 0 && kind == "blob" && result_size > max {
+            if step == 0 && (kind == "blob" || !blob) && result_size > max {
                 return Ok(Resolved::Skip(Read::TooLarge(result_size)));
             }
             let Some(result_size) = self.holdable(result_size, max) else {
@@ -183,10 +201,10 @@ impl PackReader {
             self.cache.put(pack, entry.pack_offset(), &result, kind);
             data = result;
         }
-        if kind != "blob" {
+        if blob && kind != "blob" {
             return Ok(Resolved::Skip(Read::NotABlob(kind)));
         }
-        Ok(Resolved::Blob(data))
+        Ok(Resolved::Object(data, kind))
     }
 
     /// `size` as a length this reader may allocate: an object on the way to a blob of at most
@@ -209,7 +227,7 @@ fn kind_name(kind: gix_object::Kind) -> &'static str {
 }
 
 enum Resolved {
-    Blob(Rc<[u8]>),
+    Object(Rc<[u8]>, &'static str),
     Skip(Read),
 }
 

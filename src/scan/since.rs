@@ -32,8 +32,10 @@ pub(super) struct SinceRules {
     /// within its `within_lines` of a changed partner or keyword, an allow comment one line
     /// above.
     reach_lines: usize,
-    /// Lines read on each side of a change so that everything such a finding depends on is
-    /// read: its keyword, its region and its partner, each within `within_lines` of the next.
+    /// Lines read on each side of a change, enough to see every finding within reach of it:
+    /// its keyword or its partner up to `within_lines` further, and the allow comment above
+    /// it. The window only has to see a new finding; what is reported comes from a scan of
+    /// the whole version.
     context_lines: usize,
     /// The keywords of the multi-line rules (lowercased), searched for in the 32 KiB before
     /// each change: a few keywords found with SIMD, where the whole prefilter (every rule's
@@ -77,7 +79,7 @@ impl SinceRules {
         }
         SinceRules {
             reach_lines: within + 1,
-            context_lines: 4 * within + 2,
+            context_lines: 2 * within + 2,
             // Keywords that fail to build (none do: they are literals) leave the whole
             // prefilter to find them.
             keywords: AhoCorasick::builder()
