@@ -13,15 +13,18 @@
 //!    through the same gitoxide object database ([`super::revwalk`]); commit and tag messages
 //!    are only noted here. Refs that point at trees or blobs (tags) are walked too.
 //! 2. **Order**: enumerate the object database (every pack, in pack-offset order, then loose
-//!    objects) and keep the planned blobs in that order, so delta bases stay in each worker's
-//!    cache. Unreachable objects are never planned, so never reported.
-//! 3. **Scan** (one worker per core unless `--threads` says otherwise): workers take
-//!    consecutive chunks of that order, each with its own delta cache, check the size from the
-//!    object header before inflating, and feed the blob to the sink; then the commit and tag
-//!    messages, read again. The order is read in a few segments, each through an object
-//!    database opened for it, so that the pack's pages do not all stay resident (peak memory).
-//!    Commit metadata (author, date) is looked up afterwards, only for the findings
-//!    ([`HistoryScan::describe`]).
+//!    objects), and cut each file's versions (each planned blob's `previous` at its path) into
+//!    units of consecutive versions, newest first, ordered by where they start in the pack.
+//!    Unreachable objects are never planned, so never reported.
+//! 3. **Scan** (one worker per core unless `--threads` says otherwise): workers take units,
+//!    read each version straight from the packs ([`super::pack`]: every object of a delta
+//!    chain kept, so a base is inflated once, not once per version that deltas against it;
+//!    sizes checked before inflating), and scan it against the version before it at its path
+//!    ([`crate::scan::Scanner::scan_since`]: only around what changed), the first version of a
+//!    path whole; then the commit and tag messages, read again. The units are read in a few
+//!    segments, each through packs mapped for it, so that the pack's pages do not all stay
+//!    resident (peak memory). Commit metadata (author, date) is looked up afterwards, only for
+//!    the findings ([`HistoryScan::describe`]).
 //!
 //! A planned blob the database does not have (a partial clone) is an error naming its path and
 //! id, never a skip. A tree that cannot be read stops the scan.

@@ -3,19 +3,21 @@
 //! already, and history reports each secret once, at its earliest place.
 //!
 //! What changed is the span between the two versions' common prefix and common suffix (one
-//! span: a move or several edits far apart make it wide, never wrong). The window is that span
-//! on whole lines, widened by enough lines on each side for everything a rule reads beyond a
-//! secret's own line: a paired rule's keyword, secret and partner (each within
-//! `requires.within_lines` of the next), and an allow comment on the line above. A multi-line
-//! rule (a PEM block) reads up to [`MULTILINE_WINDOW`] past its keyword's line, so a change
-//! inside such a region widens the window to the whole region: a key whose middle line changed
-//! is a new key, found whole.
+//! span: a move or several edits far apart make it wide, never wrong; a line diff cost more
+//! than it saved on rust-lang/cargo). The window is that span on whole lines and enough lines
+//! on each side to see any finding within reach of it: a paired rule's keyword, secret and
+//! partner (each within `requires.within_lines` of the next), an allow comment on the line
+//! above. Multi-line rules read further: one whose matches span a few lines is looked for
+//! around the change by its regex alone, and one that spans more (a PEM block, whose middle
+//! line may be what changed) from each of its keywords up to [`MULTILINE_WINDOW`] above it.
 //!
-//! What the window finds away from the change (context lines) is in the earlier version too.
-//! When it finds anything within reach of the change, the version is scanned whole and what
-//! that finds within reach is kept: a match cut short at the window's edge is never reported,
-//! and every finding reads as a scan of the file would report it. Files whose meaning is the whole document
-//! (JSON, notebooks, YAML with its Kubernetes `Secret` data) and small files are scanned whole.
+//! The window (and that search) only decide whether anything is new near the change. What
+//! they find away from it (context lines) is in the earlier version too. When they find
+//! anything within reach of the change (rare), the version is scanned whole and what that
+//! finds within reach is kept: a match cut short at the window's edge is never reported, and
+//! every finding reads as a scan of the file reports it. Files whose meaning is the whole
+//! document (JSON, notebooks, YAML with its Kubernetes `Secret` data) and small files are
+//! scanned whole.
 
 use aho_corasick::AhoCorasick;
 
@@ -47,6 +49,66 @@ pub(super) struct SinceRules {
     /// Multi-line rules for some paths only (an agent's settings): at their paths the whole
     /// prefilter is used, as their keywords are common words elsewhere.
     for_some_paths: Vec<usize>,
+    /// The multi-line rules whose matches span at most [`NEAR_NEWLINES`] newlines (a YAML
+    /// name/value pair, a JWK member), as one regex: a new match of theirs overlaps the
+    /// change's lines, so it is looked for there, whatever keyword far above opened it.
+    near: Option<regex_automata::meta::Regex>,
+    /// How many lines around a change `near` reads: the most newlines its rules span.
+    near_lines: usize,
+}
+
+/// A multi-line rule whose matches span at most this many newlines is looked for around a
+/// change; one that spans more (a PEM block) from its keywords up to 32 KiB above.
+const NEAR_NEWLINES: usize = 8;
+
+/// How many newlines a match of `pattern` (as the rules compile it) can span, if bounded.
+fn max_newlines(pattern: &str) -> Option<usize> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    newlines(&hir)
+}
+
+fn newlines(hir: &regex_syntax::hir::Hir) -> Option<usize> {
+    use regex_syntax::hir::{Class, HirKind};
+    Some(match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => 0,
+        HirKind::Literal(literal) => literal.0.iter().filter(|&&b| b == b'\n').count(),
+        HirKind::Class(Class::Bytes(class)) => usize::from(
+            class
+                .ranges()
+                .iter()
+                .any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
+        ),
+        HirKind::Class(Class::Unicode(class)) => usize::from(
+            class
+                .ranges()
+                .iter()
+                .any(|r| r.start() <= '\n' && '\n' <= r.end()),
+        ),
+        HirKind::Repetition(repetition) => match newlines(&repetition.sub)? {
+            0 => 0,
+            each => each.checked_mul(usize::try_from(repetition.max?).ok()?)?,
+        },
+        HirKind::Capture(capture) => newlines(&capture.sub)?,
+        HirKind::Concat(parts) => {
+            let mut sum = 0usize;
+            for part in parts {
+                sum = sum.checked_add(newlines(part)?)?;
+            }
+            sum
+        }
+        HirKind::Alternation(parts) => {
+            let mut most = 0;
+            for part in parts {
+                most = most.max(newlines(part)?);
+            }
+            most
+        }
+    })
 }
 
 impl SinceRules {
@@ -55,9 +117,8 @@ impl SinceRules {
             .filter_map(|r| r.within_lines())
             .max()
             .unwrap_or(0);
-        let mut words: Vec<String> = Vec::new();
-        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
         let mut for_some_paths = Vec::new();
+        let (mut near, mut far) = (Vec::new(), Vec::new());
         for (index, rule) in rules.rules().iter().enumerate() {
             if !rule.spec.multiline || rule.context().is_some() {
                 continue;
@@ -66,7 +127,37 @@ impl SinceRules {
                 for_some_paths.push(index);
                 continue;
             }
-            for keyword in &rule.spec.keywords {
+            match max_newlines(&rule.spec.regex).filter(|&n| n <= NEAR_NEWLINES) {
+                Some(lines) => near.push((index, lines)),
+                None => far.push(index),
+            }
+        }
+        // As the rules compile them (bytes, no Unicode classes). If they do not build as one,
+        // they are searched from their keywords as the others are.
+        let near_regex = (!near.is_empty())
+            .then(|| {
+                regex_automata::meta::Builder::new()
+                    .syntax(
+                        regex_automata::util::syntax::Config::new()
+                            .unicode(false)
+                            .utf8(false),
+                    )
+                    .build_many(
+                        &(near.iter())
+                            .map(|&(index, _)| rules.rule(index).spec.regex.as_str())
+                            .collect::<Vec<_>>(),
+                    )
+                    .ok()
+            })
+            .flatten();
+        let near_lines = near.iter().map(|&(_, lines)| lines).max().unwrap_or(0);
+        if near_regex.is_none() {
+            far.extend(near.iter().map(|&(index, _)| index));
+        }
+        let mut words: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        for index in far {
+            for keyword in &rules.rule(index).spec.keywords {
                 let word = keyword.to_ascii_lowercase();
                 match words.iter().position(|w| *w == word) {
                     Some(at) => keyword_rules[at].push(index),
@@ -89,6 +180,8 @@ impl SinceRules {
             words,
             keyword_rules,
             for_some_paths,
+            near: near_regex,
+            near_lines,
         }
     }
 }
@@ -166,6 +259,32 @@ impl Scanner<'_> {
             lines_before(data, change.0, reach),
             lines_after(data, change.1, reach),
         );
+        let since = self.since_rules();
+        // Rules whose matches span a few lines: any match overlapping the lines near the
+        // change lies within `near_lines` of them (at its path-restricted rules' paths the
+        // keyword search below covers every multi-line rule).
+        if let Some(regex) = &since.near {
+            let lines = since.near_lines + reach;
+            let start = lines_before(data, change.0, lines);
+            let end = lines_after(data, change.1, lines);
+            let hay = &data[start..end];
+            let mut at = 0;
+            while let Some(found) =
+                regex.search(&regex_automata::Input::new(hay).span(at..hay.len()))
+            {
+                let (from, to) = (start + found.start(), start + found.end());
+                if from > near.1 {
+                    break;
+                }
+                if to >= near.0 {
+                    return true;
+                }
+                at = found.start() + 1;
+                if at > hay.len() {
+                    break;
+                }
+            }
+        }
         let mut regions = self.multiline_regions(data, path, change);
         regions.sort_unstable();
         // Regions of one rule that meet are searched as one.
@@ -193,6 +312,9 @@ impl Scanner<'_> {
                     return true;
                 }
                 at = found.start() + 1;
+                if at > hay.len() {
+                    break;
+                }
             }
             false
         })
@@ -369,6 +491,32 @@ mod tests {
         let data = b"a\nb\nc\nd\ne";
         let (from, to) = changed_lines(data, earlier).unwrap_or_default();
         assert_eq!(&data[from..to], b"e");
+    }
+
+    #[test]
+    fn rules_spanning_a_few_lines_are_looked_for_near_a_change_and_others_from_their_keywords() {
+        assert_eq!(max_newlines("a\\nb"), Some(1));
+        assert_eq!(max_newlines("key:[ \\t]*\\r?\\n?[ \\t]*value"), Some(1));
+        assert_eq!(max_newlines("(?:x\\n){0,3}"), Some(3));
+        assert_eq!(max_newlines("BEGIN[\\s\\S]*?END"), None);
+        assert_eq!(max_newlines("(?s)a.*b"), None);
+        assert_eq!(max_newlines("[^\"]+"), None);
+        assert_eq!(max_newlines("[^\"\\r\\n]+"), Some(0));
+        let rules = crate::rules::RuleSet::builtin().unwrap_or_else(|e| panic!("{e}"));
+        let since = SinceRules::new(&rules);
+        let id = |i: usize| rules.rule(i).id().to_owned();
+        let far: Vec<String> = since
+            .keyword_rules
+            .iter()
+            .flatten()
+            .map(|&i| id(i))
+            .collect();
+        assert!(far.iter().any(|r| r == "private-key"), "{far:?}");
+        assert!(
+            !far.iter().any(|r| r == "generic-name-value-pair"),
+            "{far:?}"
+        );
+        assert!(since.near.is_some() && since.near_lines <= NEAR_NEWLINES);
     }
 
     #[test]
