@@ -20,7 +20,7 @@
 //!    read each version straight from the packs ([`super::pack`]: every object of a delta
 //!    chain kept, so a base is inflated once, not once per version that deltas against it;
 //!    sizes checked before inflating), and scan it against the version before it at its path
-//!    ([`crate::scan::Scanner::scan_since`]: only around what changed), the first version of a
+//!    (the scanner's `scan_since`: only around what changed), the first version of a
 //!    path whole; then the commit and tag messages, read again. The units are read in a few
 //!    segments, each through packs mapped for it, so that the pack's pages do not all stay
 //!    resident (peak memory). Commit metadata (author, date) is looked up afterwards, only for
