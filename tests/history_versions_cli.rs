@@ -309,3 +309,69 @@ fn a_file_named_after_a_secret_it_holds_is_masked_in_later_versions_findings() {
     let text = &run.stdout;
     assert!(!text.contains(&weak), "the file name is the secret: {text}");
 }
+
+#[test]
+fn a_kubernetes_secret_in_any_file_is_read_whole_in_every_version() {
+    // A manifest template (not named .yaml): its `data:` values are decoded because of the
+    // `kind: Secret` line at the top, a thousand lines from where later versions change it.
+    let repo = TestRepo::new();
+    let path = "deploy/secret.yaml.tpl";
+    let head = |kind: &str| {
+        format!("apiVersion: v1\nkind: {kind}\nmetadata:\n  name: app\ntype: Opaque\ndata:\n")
+    };
+    let filler: String = (0..1000)
+        .map(|i| format!("  key{i:03}: {}\n", base64("vvv")))
+        .collect();
+    let mut commits = Vec::new();
+    repo.write(path, head("Secret") + &filler);
+    commits.push(repo.commit_all("a secret's keys"));
+    // A value whose base64 form no rule takes for a secret: only decoded is it one.
+    let decoded_value = "93zmfejdbz";
+    let added = format!("  password: {}\n", base64(decoded_value));
+    repo.write(path, head("Secret") + &filler + &added);
+    commits.push(repo.commit_all("a password at the end"));
+    // The kind changes at the top: the values are no longer decoded.
+    repo.write(path, head("SealedSecret") + &filler + &added);
+    commits.push(repo.commit_all("sealed"));
+    assert_history_matches_tree_scans(&repo, &commits);
+    let (_, messages) = repo.scan_json(&["scan", "--history", "--show-secrets"]);
+    assert!(
+        secrets(&messages)
+            .keys()
+            .any(|(_, secret)| secret == decoded_value),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn a_version_over_the_size_limit_is_skipped_even_when_read_as_another_version_s_base() {
+    // The older version is the larger: git stores it whole and the newer as a delta on it, so
+    // reading the newer one first keeps the older one in the reader's cache.
+    let repo = TestRepo::new();
+    let lines: Vec<String> = (0..8000)
+        .map(|i| format!("line {i} {}", random(9000 + i, 60, LETTERS)))
+        .collect();
+    let token = format!("api_token = \"{}\"", random(9999, 24, ALNUM));
+    let big = [&lines[..4000], &[token.clone()], &lines[4000..]]
+        .concat()
+        .join("\n")
+        + "\n";
+    let small = lines[..6000].join("\n") + "\n";
+    assert!(big.len() > 500_000 && small.len() < 500_000);
+    repo.write("p/data.txt", &big);
+    repo.commit_all("big");
+    repo.write("p/data.txt", &small);
+    repo.commit_all("smaller");
+    repo.git(&["repack", "-a", "-d", "-q"]);
+    let run = run_json(repo.leakgate().args([
+        "scan",
+        "--history",
+        "--max-file-size",
+        "500000",
+        "--threads",
+        "1",
+    ]));
+    assert_eq!(run.status, Some(0), "{:?}", run.messages);
+    assert!(run.findings().is_empty(), "{:?}", run.messages);
+    assert_eq!(run.summary()["files_skipped"], 1, "{:?}", run.summary());
+}

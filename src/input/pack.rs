@@ -176,6 +176,16 @@ impl PackReader {
             }
             at = base_at;
         };
+        // The object itself was in the cache (kept as the base of another): its kind and size
+        // are checked as for one read from the pack.
+        if chain.is_empty() && blob {
+            if kind != "blob" {
+                return Ok(Resolved::Skip(Read::NotABlob(kind)));
+            }
+            if base.len() as u64 > max {
+                return Ok(Resolved::Skip(Read::TooLarge(base.len() as u64)));
+            }
+        }
         // Back up the chain, each delta applied to the object below it.
         let mut data = base;
         for (step, entry) in chain.iter().enumerate().rev() {

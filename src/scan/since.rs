@@ -194,6 +194,11 @@ impl Scanner<'_> {
         if data.len() < WHOLE_BELOW
             || scanned_whole(path)
             || crate::container::recognise(data).is_some()
+            // A Kubernetes `Secret` (in any file: a template, a text file) has its `data:`
+            // values decoded because of one line: declared in either version, a change far
+            // from them changes what they are.
+            || super::decode::declares_kubernetes_secret(data)
+            || super::decode::declares_kubernetes_secret(earlier)
         {
             return self.scan_blob(provenance, data);
         }
