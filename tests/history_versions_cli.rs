@@ -352,7 +352,7 @@ fn a_version_over_the_size_limit_is_skipped_even_when_read_as_another_version_s_
         .map(|i| format!("line {i} {}", random(9000 + i, 60, LETTERS)))
         .collect();
     let token = format!("api_token = \"{}\"", random(9999, 24, ALNUM));
-    let big = [&lines[..4000], &[token.clone()], &lines[4000..]]
+    let big = [&lines[..4000], std::slice::from_ref(&token), &lines[4000..]]
         .concat()
         .join("\n")
         + "\n";
