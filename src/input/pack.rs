@@ -19,6 +19,7 @@ use std::path::Path;
 use std::rc::Rc;
 
 use gix_hash::oid;
+use gix_object::Kind;
 use gix_pack::data::entry::Header;
 
 /// What one worker keeps of the objects it resolved, in bytes: enough for the versions of one
@@ -71,7 +72,7 @@ pub enum Read {
     /// Larger than the limit: not inflated.
     TooLarge(u64),
     /// Not a blob: what it is.
-    NotABlob(&'static str),
+    NotABlob(Kind),
     /// Not in these packs, or not readable here: for the object database to read.
     Elsewhere,
     /// In a pack, but corrupt: why.
@@ -110,7 +111,7 @@ impl PackReader {
 
     /// Read the object `id` of any kind (a commit, a tree) into `out`, and say its kind;
     /// `None` when it is for the object database to read (not here, or not readable here).
-    pub fn read_any(&mut self, packs: &Packs, id: &oid, out: &mut Vec<u8>) -> Option<&'static str> {
+    pub fn read_any(&mut self, packs: &Packs, id: &oid, out: &mut Vec<u8>) -> Option<Kind> {
         let (pack, offset) = packs.locate(id)?;
         match self.resolve(&packs.bundles[pack], pack, offset, OBJECT_MAX, false) {
             Ok(Resolved::Object(data, kind)) => {
@@ -149,16 +150,17 @@ impl PackReader {
                     None => return Ok(Resolved::Skip(Read::Elsewhere)),
                 },
                 header => {
-                    let kind = header.as_kind().map_or("delta", kind_name);
+                    // Every header that is not a delta names a kind.
+                    let kind = header.as_kind().unwrap_or(Kind::Blob);
                     if chain.is_empty() && blob {
-                        if kind != "blob" {
+                        if kind != Kind::Blob {
                             return Ok(Resolved::Skip(Read::NotABlob(kind)));
                         }
                         if entry.decompressed_size > max {
                             return Ok(Resolved::Skip(Read::TooLarge(entry.decompressed_size)));
                         }
                     }
-                    let Some(size) = self.holdable(entry.decompressed_size, max) else {
+                    let Some(size) = holdable(entry.decompressed_size, max) else {
                         return Ok(Resolved::Skip(Read::Elsewhere));
                     };
                     let mut data = vec![0; size];
@@ -176,20 +178,15 @@ impl PackReader {
             }
             at = base_at;
         };
-        // The object itself was in the cache (kept as the base of another): its kind and size
-        // are checked as for one read from the pack.
-        if chain.is_empty() && blob {
-            if kind != "blob" {
-                return Ok(Resolved::Skip(Read::NotABlob(kind)));
-            }
-            if base.len() as u64 > max {
-                return Ok(Resolved::Skip(Read::TooLarge(base.len() as u64)));
-            }
+        // The object itself was in the cache (kept as the base of another): its size is
+        // checked as for one read from the pack (its kind, below).
+        if chain.is_empty() && blob && kind == Kind::Blob && base.len() as u64 > max {
+            return Ok(Resolved::Skip(Read::TooLarge(base.len() as u64)));
         }
         // Back up the chain, each delta applied to the object below it.
         let mut data = base;
         for (step, entry) in chain.iter().enumerate().rev() {
-            let Some(size) = self.holdable(entry.decompressed_size, max) else {
+            let Some(size) = holdable(entry.decompressed_size, max) else {
                 return Ok(Resolved::Skip(Read::Elsewhere));
             };
             self.delta.clear();
@@ -201,43 +198,34 @@ impl PackReader {
             if base_size != data.len() as u64 {
                 return Err(Corrupt("a delta does not fit its base".to_owned()));
             }
-            if step == 0 && (kind == "blob" || !blob) && result_size > max {
+            if step == 0 && (kind == Kind::Blob || !blob) && result_size > max {
                 return Ok(Resolved::Skip(Read::TooLarge(result_size)));
             }
-            let Some(result_size) = self.holdable(result_size, max) else {
+            let Some(result_size) = holdable(result_size, max) else {
                 return Ok(Resolved::Skip(Read::Elsewhere));
             };
             let result: Rc<[u8]> = apply_delta(&data, instructions, result_size)?.into();
             self.cache.put(pack, entry.pack_offset(), &result, kind);
             data = result;
         }
-        if blob && kind != "blob" {
+        if blob && kind != Kind::Blob {
             return Ok(Resolved::Skip(Read::NotABlob(kind)));
         }
         Ok(Resolved::Object(data, kind))
     }
-
-    /// `size` as a length this reader may allocate: an object on the way to a blob of at most
-    /// `max` bytes may be larger than it, but not without bound (a corrupt header).
-    fn holdable(&self, size: u64, max: u64) -> Option<usize> {
-        let limit = max.saturating_mul(4).max(64 << 20);
-        (size <= limit)
-            .then_some(size)
-            .and_then(|s| usize::try_from(s).ok())
-    }
 }
 
-fn kind_name(kind: gix_object::Kind) -> &'static str {
-    match kind {
-        gix_object::Kind::Blob => "blob",
-        gix_object::Kind::Tree => "tree",
-        gix_object::Kind::Commit => "commit",
-        gix_object::Kind::Tag => "tag",
-    }
+/// `size` as a length this reader may allocate: an object on the way to a blob of at most
+/// `max` bytes may be larger than it, but not without bound (a corrupt header).
+fn holdable(size: u64, max: u64) -> Option<usize> {
+    let limit = max.saturating_mul(4).max(64 << 20);
+    (size <= limit)
+        .then_some(size)
+        .and_then(|s| usize::try_from(s).ok())
 }
 
 enum Resolved {
-    Object(Rc<[u8]>, &'static str),
+    Object(Rc<[u8]>, Kind),
     Skip(Read),
 }
 
@@ -250,7 +238,7 @@ impl From<gix_pack::data::entry::decode::Error> for Corrupt {
 }
 
 /// A resolved object, and its kind.
-type Kept = (Rc<[u8]>, &'static str);
+type Kept = (Rc<[u8]>, Kind);
 
 /// Resolved objects by (pack, offset), the oldest put forgotten first past [`CACHE_BYTES`].
 #[derive(Default)]
@@ -265,7 +253,7 @@ impl Cache {
         self.objects.get(&(pack, offset)).cloned()
     }
 
-    fn put(&mut self, pack: usize, offset: u64, data: &Rc<[u8]>, kind: &'static str) {
+    fn put(&mut self, pack: usize, offset: u64, data: &Rc<[u8]>, kind: Kind) {
         if data.len() > CACHE_OBJECT_MAX {
             return;
         }

@@ -458,21 +458,23 @@ fn push_basic(text: &[u8], at: usize, order: u8, found: &mut Vec<Found>) {
     }
 }
 
-/// The values of a Kubernetes `Secret`'s `data:` (base64 by definition), in YAML documents
-/// that declare `kind: Secret` and in JSON text that does.
 /// Whether `text` declares a Kubernetes `Secret` anywhere: its `data:` values are read
 /// decoded, whatever lines lie between (so a change far from that line changes their meaning).
 pub(super) fn declares_kubernetes_secret(text: &[u8]) -> bool {
-    SECRET_KIND
-        .find_iter(text)
-        .any(|at| declares_secret_kind(text, at))
+    secret_kind_marks(text).next().is_some()
 }
 
-fn kubernetes_secret_data(text: &[u8], found: &mut Vec<Found>) {
-    let marks: Vec<usize> = SECRET_KIND
+/// Where `text` says `Secret` as a Kubernetes object's kind.
+fn secret_kind_marks(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    SECRET_KIND
         .find_iter(text)
         .filter(|&at| declares_secret_kind(text, at))
-        .collect();
+}
+
+/// The values of a Kubernetes `Secret`'s `data:` (base64 by definition), in YAML documents
+/// that declare `kind: Secret` and in JSON text that does.
+fn kubernetes_secret_data(text: &[u8], found: &mut Vec<Found>) {
+    let marks: Vec<usize> = secret_kind_marks(text).collect();
     if marks.is_empty() {
         return;
     }

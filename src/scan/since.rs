@@ -21,7 +21,7 @@
 
 use aho_corasick::AhoCorasick;
 
-use super::{BlobReport, MULTILINE_WINDOW, Scanner, line_bounds};
+use super::{BlobReport, MULTILINE_WINDOW, Scanner, line_bounds, region_around};
 use crate::input::Provenance;
 use crate::rules::RuleSet;
 
@@ -259,12 +259,12 @@ impl Scanner<'_> {
     /// rule's regex alone (the window's scan of every rule would read it all), and any match
     /// near the change, a finding or not, has the version scanned whole.
     fn multiline_match_near(&self, data: &[u8], path: &str, change: (usize, usize)) -> bool {
-        let reach = self.since_rules().reach_lines;
+        let since = self.since_rules();
+        let reach = since.reach_lines;
         let near = (
             lines_before(data, change.0, reach),
             lines_after(data, change.1, reach),
         );
-        let since = self.since_rules();
         // Rules whose matches span a few lines: any match overlapping the lines near the
         // change lies within `near_lines` of them (at its path-restricted rules' paths the
         // keyword search below covers every multi-line rule).
@@ -273,21 +273,12 @@ impl Scanner<'_> {
             let start = lines_before(data, change.0, lines);
             let end = lines_after(data, change.1, lines);
             let hay = &data[start..end];
-            let mut at = 0;
-            while let Some(found) =
-                regex.search(&regex_automata::Input::new(hay).span(at..hay.len()))
-            {
-                let (from, to) = (start + found.start(), start + found.end());
-                if from > near.1 {
-                    break;
-                }
-                if to >= near.0 {
-                    return true;
-                }
-                at = found.start() + 1;
-                if at > hay.len() {
-                    break;
-                }
+            let found = match_near(hay, start, near, |at| {
+                let found = regex.search(&regex_automata::Input::new(hay).span(at..hay.len()))?;
+                Some((found.start(), found.end()))
+            });
+            if found {
+                return true;
             }
         }
         let mut regions = self.multiline_regions(data, path, change);
@@ -305,23 +296,10 @@ impl Scanner<'_> {
                 return false;
             };
             let hay = &data[start..end];
-            // Every match, from each place one can start (the scan tries again past a match it
-            // rejects): the first that reaches the change's lines settles it.
-            let mut at = 0;
-            while let Some(found) = regex.find_at(hay, at) {
-                let (from, to) = (start + found.start(), start + found.end());
-                if from > near.1 {
-                    return false;
-                }
-                if to >= near.0 {
-                    return true;
-                }
-                at = found.start() + 1;
-                if at > hay.len() {
-                    break;
-                }
-            }
-            false
+            match_near(hay, start, near, |at| {
+                let found = regex.find_at(hay, at)?;
+                Some((found.start(), found.end()))
+            })
         })
     }
 
@@ -340,10 +318,8 @@ impl Scanner<'_> {
             if !self.rules.rule(rule).applies_to(path) {
                 return;
             }
-            let (region_start, region_line_end) = line_bounds(data, at);
-            let region_end = (region_start + MULTILINE_WINDOW)
-                .min(data.len())
-                .max(region_line_end);
+            // The region the scan gives a multi-line rule's keyword.
+            let (region_start, region_end) = region_around(data, at, at, true);
             if region_end >= changed_from {
                 regions.push((rule, region_start, region_end));
             }
@@ -395,6 +371,32 @@ impl Scanner<'_> {
         }
         regions
     }
+}
+
+/// Whether a regex matches `hay` (which starts at byte `start` of the data) overlapping the
+/// byte range `near`. `find(at)` is the regex's leftmost match from `at`. Every match is tried,
+/// from each place one can start (the scan tries again past a match it rejects): the first
+/// that reaches `near` settles it, and one that starts after it ends the search.
+fn match_near(
+    hay: &[u8],
+    start: usize,
+    near: (usize, usize),
+    mut find: impl FnMut(usize) -> Option<(usize, usize)>,
+) -> bool {
+    let mut at = 0;
+    while let Some((from, to)) = find(at) {
+        if start + from > near.1 {
+            return false;
+        }
+        if start + to >= near.0 {
+            return true;
+        }
+        at = from + 1;
+        if at > hay.len() {
+            break;
+        }
+    }
+    false
 }
 
 /// JSON and notebooks are read as documents (a secret's JSON pointer); YAML may be a Kubernetes
