@@ -405,3 +405,180 @@ fn a_history_read_in_segments_scans_every_blob_once() {
     // 4,600 + 1 files, then 2 more blobs; plus the 2 commit messages.
     assert_eq!(summary(&messages)["files_scanned"], 4601 + 2 + 2);
 }
+
+/// A history of `commits` commits written with `git fast-import` (thousands of commits in well
+/// under a second): files edited, moved between directories, deleted and brought back with
+/// old contents at new paths, a directory copied between an ignored and a scanned path, a side
+/// branch merged back, and secrets added along the way (some coming back later elsewhere).
+fn long_history(repo: &TestRepo, commits: u64) {
+    use std::collections::BTreeMap;
+    use std::fmt::Write as _;
+    let mut stream = String::new();
+    let mut blobs: BTreeMap<String, u64> = BTreeMap::new();
+    let mut mark = 0u64;
+    let mut blob = |stream: &mut String, content: &str| -> u64 {
+        if let Some(&known) = blobs.get(content) {
+            return known;
+        }
+        mark += 1;
+        let _ = write!(
+            stream,
+            "blob\nmark :{mark}\ndata {}\n{content}\n",
+            content.len()
+        );
+        blobs.insert(content.to_owned(), mark);
+        mark
+    };
+    let dirs = ["src/a", "src/b", "vendor/lib", "lib", "docs/deep/er"];
+    let mut files: BTreeMap<String, String> = BTreeMap::new();
+    let mut graveyard: Vec<String> = Vec::new();
+    files.insert(".leakgateignore".into(), "vendor/\n*.log\n".into());
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut roll = |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    };
+    let mut heads: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut commit_marks = 1_000_000u64;
+    for step in 0..commits {
+        let seed = 10_000 + step;
+        match roll(10) {
+            0 | 1 | 2 => {
+                let path = format!("{}/f{}.conf", dirs[roll(5) as usize], roll(12));
+                let mut text = files.get(&path).cloned().unwrap_or_default();
+                let _ = writeln!(text, "setting_{step} = {}", roll(1000));
+                if roll(8) == 0 {
+                    let _ = writeln!(text, "DB_PASSWORD={}", password(seed));
+                }
+                files.insert(path, text);
+            }
+            3 => {
+                let path = format!("logs/run{}.log", roll(3));
+                files.insert(path, format!("API_TOKEN={}\n", password(seed)));
+            }
+            4 | 5 => {
+                // A move to another directory.
+                if let Some(path) = files.keys().nth(roll(files.len() as u64) as usize).cloned()
+                    && path != ".leakgateignore"
+                {
+                    let text = files.remove(&path).unwrap_or_default();
+                    let name = path.rsplit('/').next().unwrap_or("x").to_owned();
+                    files.insert(format!("{}/{name}", dirs[roll(5) as usize]), text);
+                }
+            }
+            6 => {
+                if let Some(path) = files.keys().nth(roll(files.len() as u64) as usize).cloned()
+                    && path != ".leakgateignore"
+                    && let Some(text) = files.remove(&path)
+                {
+                    graveyard.push(text);
+                }
+            }
+            7 => {
+                // An old content back, at a new path.
+                if !graveyard.is_empty() {
+                    let text = graveyard[roll(graveyard.len() as u64) as usize].clone();
+                    files.insert(format!("restored/r{step}.conf"), text);
+                }
+            }
+            _ => {
+                // The ignored directory copied where it is scanned (the same tree twice).
+                let vendored: Vec<(String, String)> = (files.iter())
+                    .filter(|(p, _)| p.starts_with("vendor/lib/"))
+                    .map(|(p, t)| (p.replacen("vendor/lib/", "lib/", 1), t.clone()))
+                    .collect();
+                files.retain(|p, _| !p.starts_with("lib/"));
+                files.extend(vendored);
+            }
+        }
+        let branch = if roll(6) == 0 { "side" } else { "main" };
+        let mut entries = String::new();
+        for (path, text) in &files {
+            let id = blob(&mut stream, text);
+            let _ = writeln!(entries, "M 100644 :{id} {path}");
+        }
+        commit_marks += 1;
+        let time = 1_600_000_000 + step * 60;
+        let _ = write!(
+            stream,
+            "commit refs/heads/{branch}\nmark :{commit_marks}\ncommitter A <a@example.test> {time} +0000\ndata 9\nstep {:04}\n",
+            step % 10_000
+        );
+        match (heads.get(branch), heads.get("main")) {
+            (Some(own), _) => {
+                let _ = writeln!(stream, "from :{own}");
+                if branch == "main"
+                    && let Some(side) = heads.get("side")
+                    && roll(3) == 0
+                {
+                    let _ = writeln!(stream, "merge :{side}");
+                }
+            }
+            (None, Some(main)) => {
+                let _ = writeln!(stream, "from :{main}");
+            }
+            (None, None) => {}
+        }
+        let _ = write!(stream, "deleteall\n{entries}\n");
+        heads.insert(branch, commit_marks);
+    }
+    let mut child = std::process::Command::new("git")
+        .args(["fast-import", "--quiet"])
+        .current_dir(repo.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", repo.path())
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("run git fast-import");
+    use std::io::Write as _;
+    (child.stdin.take().expect("stdin"))
+        .write_all(stream.as_bytes())
+        .expect("write the history");
+    assert!(child.wait().expect("git fast-import").success());
+    repo.git(&["checkout", "-q", "-f", "main"]);
+}
+
+/// (rule, secret, path, line, commit) of every finding, and how many files were scanned.
+fn everything(repo: &TestRepo, args: &[&str]) -> (Vec<[String; 5]>, serde_json::Value) {
+    let (code, messages) = repo.scan_json(args);
+    assert_eq!(code, Some(1), "{:?}", summary(&messages));
+    let mut out: Vec<[String; 5]> = findings(&messages)
+        .iter()
+        .map(|f| {
+            let text = |v: &serde_json::Value| v.to_string();
+            [
+                text(&f["rule"]),
+                text(&f["secret"]),
+                text(&f["path"]),
+                text(&f["line"]),
+                text(&f["provenance"]["commit"]["id"]),
+            ]
+        })
+        .collect();
+    out.sort();
+    (out, summary(&messages)["files_scanned"].clone())
+}
+
+#[test]
+fn a_long_history_planned_on_several_threads_reports_what_one_thread_does() {
+    // Enough commits that the trees are walked in parts on more than one thread.
+    let repo = TestRepo::new();
+    long_history(&repo, 3000);
+    let middle = repo.git(&["rev-list", "--skip=1500", "-1", "main"]);
+    for extra in [&[][..], &["--since", middle.as_str()][..]] {
+        let run = |threads: &str| {
+            let mut args = vec!["scan", "--history", "--show-secrets", "--threads", threads];
+            args.extend_from_slice(extra);
+            everything(&repo, &args)
+        };
+        let (one, files) = run("1");
+        assert!(one.len() > 20, "the history plants secrets: {one:?}");
+        for threads in ["2", "3"] {
+            let (many, many_files) = run(threads);
+            assert_eq!(many, one, "--threads {threads} {extra:?}");
+            assert_eq!(many_files, files, "--threads {threads} {extra:?}");
+        }
+    }
+}

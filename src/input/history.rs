@@ -5,9 +5,10 @@
 //! Three passes, after noseyparker's design (walking commits and diffing each against its
 //! parent, single-threaded, was the slow part):
 //!
-//! 1. **Plan** (one thread): walk the commits oldest first (the order the old traversal used,
-//!    so "earliest" means the same thing) and each commit's tree, skipping every subtree already
-//!    walked: a tree shared by thousands of commits is read once. Each blob gets the first path
+//! 1. **Plan**: walk the commits oldest first (the order the old traversal used, so
+//!    "earliest" means the same thing) and each commit's tree, skipping every subtree already
+//!    walked: a tree shared by thousands of commits is read once. The trees are walked on every
+//!    core, in consecutive parts of the commits joined in order ([`TreeWalk::walk_roots`]). Each blob gets the first path
 //!    and commit it appears at, which path-dependent rules, `.leakgateignore` and the earliest-
 //!    commit report need before it is scanned. Commits are walked in libgit2's order, read
 //!    through the same gitoxide object database ([`super::revwalk`]); commit and tag messages
@@ -41,7 +42,7 @@ use gix_object::{Find, FindHeader, Kind};
 use super::git::{GitError, UNREADABLE_HELP, commit_info};
 use super::leakgateignore::IgnoreFiles;
 use super::pack::{PackReader, Packs, Read as PackRead};
-use super::revwalk::{peel_to_commit, read_error, to_gix};
+use super::revwalk::{Walked, peel_to_commit, read_error, to_gix};
 use super::text;
 use super::{Blob, CommitInfo, Provenance, Sink};
 use crate::diagnostic::{Diagnostic, SkipReason};
@@ -266,42 +267,26 @@ pub fn scan(
     };
     // The planner's handle, and its delta cache, are dropped before the workers make theirs.
     let planning = odb.clone();
+    let packs = Packs::open(&objects_dir(repo));
     let mut planner = Planner {
-        odb: &planning,
-        ignore: &ignore,
-        blobs: HashMap::default(),
-        planned: Vec::new(),
-        known_blobs: HashSet::default(),
-        clean_trees: HashSet::default(),
-        ignored_trees: HashSet::default(),
+        trees: TreeWalk::new(&planning, &ignore, &packs),
         origins: Vec::new(),
         messages: Vec::new(),
         order: HashMap::default(),
-        last_at_path: Default::default(),
-        packs: Packs::open(&objects_dir(repo)),
-        reader: PackReader::default(),
-        buf: Vec::new(),
     };
-    let commits = planner.walk_commits(repo, options.since.as_deref())?;
+    let commits = planner.walk_commits(repo, options.since.as_deref(), workers(options.threads))?;
     planner.walk_refs(repo)?;
     let Planner {
-        planned,
+        mut trees,
         origins,
         messages,
         mut order,
-        blobs,
-        known_blobs,
-        clean_trees,
-        ignored_trees,
-        last_at_path,
-        packs,
-        reader,
-        ..
     } = planner;
     // What only planning needed goes now (a partly moved planner would keep it, and the
     // pages of the packs it mapped, to the end of the scan).
-    drop((blobs, known_blobs, clean_trees, ignored_trees, last_at_path));
-    drop((packs, reader));
+    let planned = std::mem::take(&mut trees.planned);
+    drop(trees);
+    drop(packs);
     drop(planning);
     drop(ignore);
     for blob in &planned {
@@ -331,11 +316,27 @@ pub fn scan(
 
 /// Pass 1: which blobs to scan, each at its first path and commit.
 struct Planner<'a> {
+    trees: TreeWalk<'a>,
+    origins: Vec<Origin>,
+    /// The commits and annotated tags (origins) whose messages the workers scan.
+    messages: Vec<u32>,
+    /// Commits and tags whose messages were scanned, by origin.
+    order: HashMap<ObjectId, u32>,
+}
+
+/// Walks trees, planning each blob not seen before at the path and origin it is first met
+/// at.
+struct TreeWalk<'a> {
     odb: &'a gix_odb::Handle,
     ignore: &'a IgnoreFiles,
+    packs: &'a Packs,
+    reader: PackReader,
+    buf: Vec<u8>,
     /// Planned blobs: index into `planned`.
     blobs: HashMap<ObjectId, u32>,
     planned: Vec<Planned>,
+    /// The last blob planned at each path.
+    last_at_path: std::collections::HashMap<Box<str>, u32>,
     /// Blobs `--since` reaches: never scanned.
     known_blobs: HashSet<ObjectId, gix_hashtable::hash::Builder>,
     /// Trees every blob of which is planned (or known): never walked again.
@@ -343,17 +344,20 @@ struct Planner<'a> {
     /// Trees with ignored entries, by where they were walked (what is ignored depends on the
     /// path): walked again only at another path.
     ignored_trees: HashSet<(ObjectId, Box<[u8]>)>,
-    origins: Vec<Origin>,
-    /// The commits and annotated tags (origins) whose messages the workers scan.
-    messages: Vec<u32>,
-    /// Commits and tags whose messages were scanned, by origin.
-    order: HashMap<ObjectId, u32>,
-    /// The last blob planned at each path.
-    last_at_path: std::collections::HashMap<Box<str>, u32>,
-    packs: Packs,
-    reader: PackReader,
-    buf: Vec<u8>,
 }
+
+/// What one part of a parallel tree walk found: its commits' blobs, each at the first path
+/// and commit of the part it appears at, and the trees it finished.
+struct PartWalked {
+    planned: Vec<Planned>,
+    clean_trees: HashSet<ObjectId, gix_hashtable::hash::Builder>,
+    ignored_trees: HashSet<(ObjectId, Box<[u8]>)>,
+}
+
+/// A tree walk in parts needs at least this many commits; each part has at least a quarter
+/// of it. A part starts cold (its first commit's whole tree is walked, and blobs earlier parts
+/// planned are planned again, then dropped when the parts are joined), so parts are not small.
+const PARALLEL_WALK_MIN: usize = 2048;
 
 /// A tree being walked: its entries, the next to look at, and whether any was ignored.
 struct Frame {
@@ -368,11 +372,12 @@ struct Frame {
 impl Planner<'_> {
     /// Walk the commits oldest first (topological, then by time: libgit2's order, which the
     /// diff-based walk used, read through the same object database as the blobs), planning
-    /// each new blob. Returns how many commits were walked.
+    /// each new blob, the trees on `threads` threads. Returns how many commits were walked.
     fn walk_commits(
         &mut self,
         repo: &git2::Repository,
         since: Option<&str>,
+        threads: usize,
     ) -> Result<u64, GitError> {
         let mut hidden = None;
         if let Some(rev) = since {
@@ -385,32 +390,188 @@ impl Planner<'_> {
                 })?;
             hidden = Some(to_gix(commit.id())?);
         }
-        let ids = super::revwalk::oldest_first(repo, self.odb, hidden)?;
+        let commits = super::revwalk::oldest_first(repo, self.trees.odb, hidden)?;
         if hidden.is_some() {
-            self.seed_hidden_parents(&ids)?;
+            self.trees.seed_hidden_parents(&commits)?;
         }
-        for id in &ids {
+        let mut roots = Vec::with_capacity(commits.len());
+        for commit in &commits {
             let origin = self.origins.len() as u32;
-            self.origins.push(Origin::Commit(*id));
-            let tree = {
-                let data = self.read(id, Kind::Commit, "commit")?;
-                let commit = gix_object::CommitRef::from_bytes(data, gix_hash::Kind::Sha1)
-                    .map_err(|e| read_error("commit", id, e))?;
-                ObjectId::from_hex(commit.tree).map_err(|e| read_error("commit", id, e))?
-            };
-            self.order.insert(*id, origin);
+            self.origins.push(Origin::Commit(commit.id));
+            self.order.insert(commit.id, origin);
             self.messages.push(origin);
-            self.walk_tree(tree, Vec::new(), origin)?;
+            roots.push((commit.tree, origin));
         }
-        Ok(ids.len() as u64)
+        self.trees.walk_roots(&roots, threads)?;
+        Ok(commits.len() as u64)
+    }
+
+    /// Refs that point at annotated tags (their messages are scanned) and, through them or
+    /// directly, at trees or blobs (walked as if committed, after every commit).
+    fn walk_refs(&mut self, repo: &git2::Repository) -> Result<(), GitError> {
+        let mut refs: Vec<(String, ObjectId)> = Vec::new();
+        for reference in repo.references()? {
+            let Ok(reference) = reference else { continue };
+            let (Some(name), Some(target)) = (reference.name(), reference.target()) else {
+                continue; // symbolic refs resolve to a ref walked anyway
+            };
+            refs.push((name.to_owned(), to_gix(target)?));
+        }
+        refs.sort();
+        let trees = &mut self.trees;
+        for (name, mut id) in refs {
+            let mut origin = None;
+            // Follow tags of tags, at most as deep as git itself would (a loop cannot hang us).
+            for _ in 0..64 {
+                let kind = match trees.odb.try_header(&id) {
+                    Ok(Some(header)) => header.kind,
+                    _ => break, // a missing ref target is git's problem, not a secret
+                };
+                match kind {
+                    Kind::Commit => break,
+                    Kind::Tag => {
+                        match self.order.get(&id) {
+                            // Already followed through another ref.
+                            Some(_) => break,
+                            None => {
+                                let known = self.origins.len() as u32;
+                                self.origins.push(Origin::Ref(id));
+                                self.order.insert(id, known);
+                                let data = trees.read(&id, Kind::Tag, "tag")?;
+                                let tag =
+                                    gix_object::TagRef::from_bytes(data, gix_hash::Kind::Sha1)
+                                        .map_err(|e| read_error("tag", &id, e))?;
+                                let target = ObjectId::from_hex(tag.target)
+                                    .map_err(|e| read_error("tag", &id, e))?;
+                                self.messages.push(known);
+                                id = target;
+                                origin = Some(known);
+                                continue;
+                            }
+                        }
+                    }
+                    Kind::Tree | Kind::Blob => {
+                        let origin = origin.unwrap_or_else(|| {
+                            self.origins.push(Origin::Ref(id));
+                            self.origins.len() as u32 - 1
+                        });
+                        if kind == Kind::Tree {
+                            trees.walk_tree(id, Vec::new(), origin)?;
+                        } else if !trees.seen(&id) {
+                            // A blob outside any tree has no path but the ref's name.
+                            trees.plan(id, name.clone().into_boxed_str(), origin);
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'a> TreeWalk<'a> {
+    fn new(odb: &'a gix_odb::Handle, ignore: &'a IgnoreFiles, packs: &'a Packs) -> Self {
+        TreeWalk {
+            odb,
+            ignore,
+            packs,
+            reader: PackReader::default(),
+            buf: Vec::new(),
+            blobs: HashMap::default(),
+            planned: Vec::new(),
+            last_at_path: Default::default(),
+            known_blobs: HashSet::default(),
+            clean_trees: HashSet::default(),
+            ignored_trees: HashSet::default(),
+        }
+    }
+
+    /// Whether the blob `id` is planned already, or known (`--since`).
+    fn seen(&self, id: &ObjectId) -> bool {
+        self.blobs.contains_key(id) || self.known_blobs.contains(id)
+    }
+
+    /// Walk the root trees of the commits, in order, each with its commit's origin.
+    ///
+    /// On more than one thread, the commits are cut into consecutive parts, each walked on
+    /// its own (from what `--since` marked known) and then joined in order: a blob goes to
+    /// the first part that has it, at the path and commit that part met it at, which is where
+    /// one walk over all the commits would have met it first. (A part meets a blob an earlier
+    /// part has only at commits where one walk would have skipped it, and a tree one walk
+    /// skips as finished holds only blobs planned before it: the blobs each part adds, and
+    /// their order, are one walk's.) Every blob's version before it at its path is then found
+    /// in the joined order, as one walk finds it.
+    fn walk_roots(&mut self, roots: &[(ObjectId, u32)], threads: usize) -> Result<(), GitError> {
+        let parts = if threads > 1 && roots.len() >= PARALLEL_WALK_MIN {
+            // Several parts a thread, so that one finishing early takes the next.
+            (roots.len() * 4 / PARALLEL_WALK_MIN).min(threads * 8)
+        } else {
+            1
+        };
+        if parts <= 1 {
+            for &(tree, origin) in roots {
+                self.walk_tree(tree, Vec::new(), origin)?;
+            }
+            return Ok(());
+        }
+        let parts: Vec<&[(ObjectId, u32)]> = roots.chunks(roots.len().div_ceil(parts)).collect();
+        let walked: Vec<Mutex<Option<Result<PartWalked, GitError>>>> =
+            parts.iter().map(|_| Mutex::new(None)).collect();
+        let next = AtomicUsize::new(0);
+        let (ignore, packs) = (self.ignore, self.packs);
+        let (known_blobs, clean_trees) = (&self.known_blobs, &self.clean_trees);
+        let worker = |odb: gix_odb::Handle| {
+            let mut reader = PackReader::default();
+            loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(part) = parts.get(index) else {
+                    break;
+                };
+                let mut walk = TreeWalk::new(&odb, ignore, packs);
+                walk.reader = reader;
+                walk.known_blobs = known_blobs.clone();
+                walk.clean_trees = clean_trees.clone();
+                let result = (part.iter())
+                    .try_for_each(|&(tree, origin)| walk.walk_tree(tree, Vec::new(), origin));
+                reader = std::mem::take(&mut walk.reader);
+                *lock(&walked[index]) = Some(result.map(|()| PartWalked {
+                    planned: walk.planned,
+                    clean_trees: walk.clean_trees,
+                    ignored_trees: walk.ignored_trees,
+                }));
+            }
+        };
+        std::thread::scope(|scope| {
+            for _ in 1..threads {
+                let odb = self.odb.clone();
+                scope.spawn(move || worker(odb));
+            }
+            worker(self.odb.clone());
+        });
+        for part in walked {
+            let part = part
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .expect("every part is walked before the scope ends")?;
+            for blob in part.planned {
+                if !self.seen(&blob.id) {
+                    self.plan(blob.id, blob.path, blob.origin);
+                }
+            }
+            self.clean_trees.extend(part.clean_trees);
+            self.ignored_trees.extend(part.ignored_trees);
+        }
+        Ok(())
     }
 
     /// `--since`: what the hidden parents of the walked commits hold is not new. Their trees are
     /// marked as seen (blobs known, never scanned), as the diff against them left them out.
-    fn seed_hidden_parents(&mut self, walked: &[ObjectId]) -> Result<(), GitError> {
-        let visible: HashSet<ObjectId> = walked.iter().copied().collect();
+    fn seed_hidden_parents(&mut self, walked: &[Walked]) -> Result<(), GitError> {
+        let visible: HashSet<ObjectId> = walked.iter().map(|commit| commit.id).collect();
         let mut parents = Vec::new();
-        for id in walked {
+        for commit in walked {
+            let id = &commit.id;
             let data = self.read(id, Kind::Commit, "commit")?;
             let commit = gix_object::CommitRef::from_bytes(data, gix_hash::Kind::Sha1)
                 .map_err(|e| read_error("commit", id, e))?;
@@ -451,68 +612,6 @@ impl Planner<'_> {
                     stack.push(entry);
                 } else if mode.is_blob() {
                     self.known_blobs.insert(entry);
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Refs that point at annotated tags (their messages are scanned) and, through them or
-    /// directly, at trees or blobs (walked as if committed, after every commit).
-    fn walk_refs(&mut self, repo: &git2::Repository) -> Result<(), GitError> {
-        let mut refs: Vec<(String, ObjectId)> = Vec::new();
-        for reference in repo.references()? {
-            let Ok(reference) = reference else { continue };
-            let (Some(name), Some(target)) = (reference.name(), reference.target()) else {
-                continue; // symbolic refs resolve to a ref walked anyway
-            };
-            refs.push((name.to_owned(), to_gix(target)?));
-        }
-        refs.sort();
-        for (name, mut id) in refs {
-            let mut origin = None;
-            // Follow tags of tags, at most as deep as git itself would (a loop cannot hang us).
-            for _ in 0..64 {
-                let kind = match self.odb.try_header(&id) {
-                    Ok(Some(header)) => header.kind,
-                    _ => break, // a missing ref target is git's problem, not a secret
-                };
-                match kind {
-                    Kind::Commit => break,
-                    Kind::Tag => {
-                        match self.order.get(&id) {
-                            // Already followed through another ref.
-                            Some(_) => break,
-                            None => {
-                                let known = self.origins.len() as u32;
-                                self.origins.push(Origin::Ref(id));
-                                self.order.insert(id, known);
-                                let data = self.read(&id, Kind::Tag, "tag")?;
-                                let tag =
-                                    gix_object::TagRef::from_bytes(data, gix_hash::Kind::Sha1)
-                                        .map_err(|e| read_error("tag", &id, e))?;
-                                let target = ObjectId::from_hex(tag.target)
-                                    .map_err(|e| read_error("tag", &id, e))?;
-                                self.messages.push(known);
-                                id = target;
-                                origin = Some(known);
-                                continue;
-                            }
-                        }
-                    }
-                    Kind::Tree | Kind::Blob => {
-                        let origin = origin.unwrap_or_else(|| {
-                            self.origins.push(Origin::Ref(id));
-                            self.origins.len() as u32 - 1
-                        });
-                        if kind == Kind::Tree {
-                            self.walk_tree(id, Vec::new(), origin)?;
-                        } else if !self.blobs.contains_key(&id) && !self.known_blobs.contains(&id) {
-                            // A blob outside any tree has no path but the ref's name.
-                            self.plan(id, name.clone().into_boxed_str(), origin);
-                        }
-                        break;
-                    }
                 }
             }
         }
@@ -605,7 +704,7 @@ impl Planner<'_> {
                 let frame = self.frame(id, full)?;
                 stack.push(frame);
             } else if mode.is_blob() {
-                if self.blobs.contains_key(&id) || self.known_blobs.contains(&id) {
+                if self.seen(&id) {
                     continue;
                 }
                 let shown = String::from_utf8_lossy(&full).into_owned();

@@ -22,6 +22,8 @@ const SLOP: u32 = 5;
 /// One commit of the walk (libgit2's `git_commit_list_node`).
 struct Node {
     id: ObjectId,
+    /// The commit's tree (null until parsed).
+    tree: ObjectId,
     time: i64,
     /// `None` until parsed.
     parents: Option<Vec<u32>>,
@@ -41,6 +43,14 @@ struct Graph<'a> {
     buf: Vec<u8>,
 }
 
+/// A commit of the walk and its tree (read once, here, so the history planner need not read
+/// the commit again).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Walked {
+    pub id: ObjectId,
+    pub tree: ObjectId,
+}
+
 /// Every commit reachable from the refs under `refs/` and from `HEAD`, not reachable from
 /// `hide`, oldest first, in the order libgit2's revwalk (`TOPOLOGICAL | TIME | REVERSE`, every
 /// ref pushed with `push_glob("*")`, then `push_head`) gives.
@@ -48,7 +58,7 @@ pub(crate) fn oldest_first(
     repo: &git2::Repository,
     odb: &gix_odb::Handle,
     hide: Option<ObjectId>,
-) -> Result<Vec<ObjectId>, GitError> {
+) -> Result<Vec<Walked>, GitError> {
     let mut graph = Graph {
         odb,
         nodes: Vec::new(),
@@ -103,9 +113,13 @@ pub(crate) fn oldest_first(
     }
     let limited = graph.limit_list(commits)?;
     let sorted = graph.topological(&limited);
-    let mut order: Vec<ObjectId> = (sorted.into_iter())
-        .filter(|&n| !graph.nodes[n as usize].uninteresting)
-        .map(|n| graph.nodes[n as usize].id)
+    let mut order: Vec<Walked> = (sorted.into_iter())
+        .map(|n| &graph.nodes[n as usize])
+        .filter(|node| !node.uninteresting)
+        .map(|node| Walked {
+            id: node.id,
+            tree: node.tree,
+        })
         .collect();
     order.reverse();
     Ok(order)
@@ -155,6 +169,7 @@ impl Graph<'_> {
         let n = self.nodes.len() as u32;
         self.nodes.push(Node {
             id,
+            tree: ObjectId::null(gix_hash::Kind::Sha1),
             time: 0,
             parents: None,
             seen: false,
@@ -188,7 +203,7 @@ impl Graph<'_> {
             return Ok(());
         }
         let id = self.nodes[node as usize].id;
-        let (time, parent_ids) = {
+        let (tree, time, parent_ids) = {
             let data = match self.odb.try_find(&id, &mut self.buf) {
                 Ok(Some(data)) if data.kind == Kind::Commit => data,
                 Ok(Some(data)) => {
@@ -212,11 +227,13 @@ impl Graph<'_> {
                 .map(|p| ObjectId::from_hex(p))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| read_error("commit", &id, e))?;
-            (time.seconds, parents)
+            let tree = ObjectId::from_hex(commit.tree).map_err(|e| read_error("commit", &id, e))?;
+            (tree, time.seconds, parents)
         };
         let parent_ids = self.grafts.get(&id).cloned().unwrap_or(parent_ids);
         let parents = parent_ids.into_iter().map(|p| self.node(p)).collect();
         let node = &mut self.nodes[node as usize];
+        node.tree = tree;
         node.time = time;
         node.parents = Some(parents);
         Ok(())
@@ -482,11 +499,14 @@ mod tests {
             .into_arc()
             .expect("arc");
         let hide = hide.map(|h| to_gix(h).expect("id"));
-        oldest_first(repo, &odb, hide)
-            .expect("walk")
-            .iter()
-            .map(ToString::to_string)
-            .collect()
+        let walked = oldest_first(repo, &odb, hide).expect("walk");
+        for commit in &walked {
+            // Each commit comes with its own tree, as libgit2 reads it.
+            let id = git2::Oid::from_bytes(commit.id.as_slice()).expect("id");
+            let tree = repo.find_commit(id).expect("commit").tree_id();
+            assert_eq!(commit.tree.to_string(), tree.to_string(), "tree of {id}");
+        }
+        walked.iter().map(|c| c.id.to_string()).collect()
     }
 
     fn git(dir: &std::path::Path, args: &[&str], date: &str) {
