@@ -621,7 +621,7 @@ impl<'a> TreeWalk<'a> {
     /// Read an object that must be there, of the kind expected: from the packs (trees and
     /// commits are deltas of each other as blobs are), or through the object database.
     fn read(&mut self, id: &gix_hash::oid, kind: Kind, what: &str) -> Result<&[u8], GitError> {
-        if let Some(found) = self.reader.read_any(&self.packs, id, &mut self.buf) {
+        if let Some(found) = self.reader.read_any(self.packs, id, &mut self.buf) {
             return if found == kind {
                 Ok(&self.buf)
             } else {
