@@ -445,7 +445,7 @@ fn long_history(repo: &TestRepo, commits: u64) {
     for step in 0..commits {
         let seed = 10_000 + step;
         match roll(10) {
-            0 | 1 | 2 => {
+            0..=2 => {
                 let path = format!("{}/f{}.conf", dirs[roll(5) as usize], roll(12));
                 let mut text = files.get(&path).cloned().unwrap_or_default();
                 let _ = writeln!(text, "setting_{step} = {}", roll(1000));
