@@ -221,6 +221,45 @@ fn a_key_edited_in_its_middle_in_a_large_file_is_a_new_key() {
 }
 
 #[test]
+fn a_short_multi_line_match_opened_by_a_keyword_far_above_is_found_where_it_changes() {
+    // `kubeadm` 200 lines up opens the region in which a bootstrap token's line matches (a
+    // tree scan finds it there); 600 lines up (over 32 KiB) it opens none that reach it.
+    let repo = TestRepo::new();
+    let lower = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let token = |seed: u64| {
+        format!(
+            "token: {}.{}",
+            random(seed, 6, lower),
+            random(seed + 1, 16, lower)
+        )
+    };
+    let near = |extra: &[(usize, String)]| {
+        let mut lines = vec![(100, "kubeadm join 10.0.0.1:6443".to_owned())];
+        lines.extend_from_slice(extra);
+        large_file(&lines)
+    };
+    let far = |extra: &[(usize, String)]| {
+        let mut lines = vec![(10, "kubeadm join 10.0.0.1:6443".to_owned())];
+        lines.extend_from_slice(extra);
+        large_file(&lines)
+    };
+    repo.write("ops/near.txt", near(&[]));
+    repo.write("ops/far.txt", far(&[]));
+    let first = repo.commit_all("join commands");
+    repo.write("ops/near.txt", near(&[(300, token(610))]));
+    repo.write("ops/far.txt", far(&[(700, token(620))]));
+    let second = repo.commit_all("tokens far below");
+    let commits = [first, second.clone()];
+    let want = expected(&repo, &commits);
+    assert!(
+        want.keys()
+            .any(|(rule, _)| rule == "kubernetes-bootstrap-token"),
+        "a tree scan finds the token below its keyword: {want:?}"
+    );
+    assert_history_matches_tree_scans(&repo, &commits);
+}
+
+#[test]
 fn a_paired_secret_is_found_when_its_partner_is_added_later_nearby() {
     let repo = TestRepo::new();
     // A value no rule knows alone (no key names it), then its AWS key id above it.

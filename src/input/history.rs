@@ -32,6 +32,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -864,8 +865,8 @@ fn scan_blobs(
         let mut reader = Reader {
             max_file_size: options.max_file_size,
             packs: PackReader::default(),
-            newer: Vec::new(),
-            current: Vec::new(),
+            newer: Rc::default(),
+            current: Rc::default(),
             sink,
         };
         let mut store: Option<Store> = None;
@@ -890,7 +891,7 @@ fn scan_blobs(
         let mut odb = store
             .map(|store| store.odb)
             .or_else(|| open_odb(objects).ok());
-        let mut buf = reader.current;
+        let mut buf = Vec::new();
         while let Some(chunk) = take(&next_message, work.messages) {
             for &origin in &work.messages[chunk] {
                 let origin = &work.origins[origin as usize];
@@ -941,8 +942,10 @@ struct Scanned {
 struct Reader<'s> {
     max_file_size: u64,
     packs: PackReader,
-    newer: Vec<u8>,
-    current: Vec<u8>,
+    /// The version read before the one read last, and that one: shared with the pack
+    /// reader's cache when they came from it.
+    newer: Rc<Vec<u8>>,
+    current: Rc<Vec<u8>>,
     sink: &'s dyn Sink,
 }
 
@@ -950,14 +953,20 @@ impl Reader<'_> {
     /// Read the blob `id` into `self.current`: from the packs, or through the object database.
     fn read(&mut self, store: &mut Store, id: ObjectId) -> Result<(), Skip> {
         let max = self.max_file_size;
-        match self.packs.read(&store.packs, &id, max, &mut self.current) {
-            PackRead::Blob => Ok(()),
+        match self.packs.read(&store.packs, &id, max) {
+            PackRead::Blob(data) => {
+                self.current = data;
+                Ok(())
+            }
             PackRead::TooLarge(size) => Err(Skip::TooLarge(size)),
             PackRead::NotABlob(kind) => Err(Skip::Unreadable(format!("it is a {kind}"))),
             // The object database reads what is not in the packs, and says what is wrong
             // with what is corrupt in them.
             PackRead::Elsewhere | PackRead::Corrupt(_) => {
-                read_blob(&mut store.odb, id, max, &mut self.current)
+                let mut data = Vec::new();
+                read_blob(&mut store.odb, id, max, &mut data)?;
+                self.current = Rc::new(data);
+                Ok(())
             }
         }
     }
@@ -1004,7 +1013,7 @@ impl Reader<'_> {
         &self,
         work: &Work<'_>,
         blob: &Planned,
-        earlier: Option<&Vec<u8>>,
+        earlier: Option<&Rc<Vec<u8>>>,
         scanned: &mut Scanned,
     ) {
         let origin = &work.origins[blob.origin as usize];
@@ -1012,7 +1021,7 @@ impl Reader<'_> {
             blob,
             origin,
             &self.newer,
-            earlier.map(Vec::as_slice),
+            earlier.map(|earlier| earlier.as_slice()),
             self.sink,
         ) {
             scanned.binary += 1;

@@ -67,8 +67,8 @@ impl Packs {
 /// What [`PackReader::read`] came to.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Read {
-    /// The blob's bytes are in the buffer.
-    Blob,
+    /// The blob's bytes.
+    Blob(Rc<Vec<u8>>),
     /// Larger than the limit: not inflated.
     TooLarge(u64),
     /// Not a blob: what it is.
@@ -93,17 +93,14 @@ impl PackReader {
         self.cache = Cache::default();
     }
 
-    /// Read the blob `id` into `out` (exactly its bytes) if it is at most `max` bytes.
-    pub fn read(&mut self, packs: &Packs, id: &oid, max: u64, out: &mut Vec<u8>) -> Read {
+    /// Read the blob `id` (exactly its bytes) if it is at most `max` bytes: shared with the
+    /// cache, not copied out of it.
+    pub fn read(&mut self, packs: &Packs, id: &oid, max: u64) -> Read {
         let Some((pack, offset)) = packs.locate(id) else {
             return Read::Elsewhere;
         };
         match self.resolve(&packs.bundles[pack], pack, offset, max, true) {
-            Ok(Resolved::Object(data, _)) => {
-                out.clear();
-                out.extend_from_slice(&data);
-                Read::Blob
-            }
+            Ok(Resolved::Object(data, _)) => Read::Blob(data),
             Ok(Resolved::Skip(read)) => read,
             Err(Corrupt(reason)) => Read::Corrupt(reason),
         }
@@ -167,7 +164,7 @@ impl PackReader {
                     (bundle.pack)
                         .decompress_entry(&entry, &mut self.inflate, &mut data)
                         .map_err(|e| Corrupt(e.to_string()))?;
-                    let data: Rc<[u8]> = data.into();
+                    let data = Rc::new(data);
                     self.cache.put(pack, at, &data, kind);
                     break (data, kind);
                 }
@@ -204,7 +201,7 @@ impl PackReader {
             let Some(result_size) = holdable(result_size, max) else {
                 return Ok(Resolved::Skip(Read::Elsewhere));
             };
-            let result: Rc<[u8]> = apply_delta(&data, instructions, result_size)?.into();
+            let result = Rc::new(apply_delta(&data, instructions, result_size)?);
             self.cache.put(pack, entry.pack_offset(), &result, kind);
             data = result;
         }
@@ -225,7 +222,7 @@ fn holdable(size: u64, max: u64) -> Option<usize> {
 }
 
 enum Resolved {
-    Object(Rc<[u8]>, Kind),
+    Object(Rc<Vec<u8>>, Kind),
     Skip(Read),
 }
 
@@ -238,7 +235,7 @@ impl From<gix_pack::data::entry::decode::Error> for Corrupt {
 }
 
 /// A resolved object, and its kind.
-type Kept = (Rc<[u8]>, Kind);
+type Kept = (Rc<Vec<u8>>, Kind);
 
 /// Resolved objects by (pack, offset), the oldest put forgotten first past [`CACHE_BYTES`].
 #[derive(Default)]
@@ -253,7 +250,7 @@ impl Cache {
         self.objects.get(&(pack, offset)).cloned()
     }
 
-    fn put(&mut self, pack: usize, offset: u64, data: &Rc<[u8]>, kind: Kind) {
+    fn put(&mut self, pack: usize, offset: u64, data: &Rc<Vec<u8>>, kind: Kind) {
         if data.len() > CACHE_OBJECT_MAX {
             return;
         }

@@ -7,9 +7,10 @@
 //! than it saved on rust-lang/cargo). The window is that span on whole lines and enough lines
 //! on each side to see any finding within reach of it: a paired rule's keyword, secret and
 //! partner (each within `requires.within_lines` of the next), an allow comment on the line
-//! above. Multi-line rules read further: one whose matches span a few lines is looked for
-//! around the change by its regex alone, and one that spans more (a PEM block, whose middle
-//! line may be what changed) from each of its keywords up to [`MULTILINE_WINDOW`] above it.
+//! above. Multi-line rules read further, from each of their keywords up to
+//! [`MULTILINE_WINDOW`] above the change (a keyword opens a region that far): one whose matches
+//! span a few lines is then looked for around the change by its regex alone, and one that
+//! spans more (a PEM block, whose middle line may be what changed) in that keyword's region.
 //!
 //! The window (and that search) only decide whether anything is new near the change. What
 //! they find away from it (context lines) is in the earlier version too. When they find
@@ -39,22 +40,23 @@ pub(super) struct SinceRules {
     /// it. The window only has to see a new finding; what is reported comes from a scan of
     /// the whole version.
     context_lines: usize,
-    /// The keywords of the multi-line rules (lowercased), searched for in the 32 KiB before
-    /// each change: a few keywords found with SIMD, where the whole prefilter (every rule's
+    /// The keywords of the multi-line rules (lowercased), searched for from 32 KiB before
+    /// each change to its end: a few keywords found with SIMD, where the whole prefilter (every rule's
     /// keywords) would read those bytes one at a time.
     keywords: Option<AhoCorasick>,
     /// The keywords, and for each the multi-line rules that list it.
     words: Vec<String>,
+    longest_word: usize,
     keyword_rules: Vec<Vec<usize>>,
     /// Multi-line rules for some paths only (an agent's settings): at their paths the whole
     /// prefilter is used, as their keywords are common words elsewhere.
     for_some_paths: Vec<usize>,
     /// The multi-line rules whose matches span at most [`NEAR_NEWLINES`] newlines (a YAML
-    /// name/value pair, a JWK member), as one regex: a new match of theirs overlaps the
-    /// change's lines, so it is looked for there, whatever keyword far above opened it.
-    near: Option<regex_automata::meta::Regex>,
-    /// How many lines around a change `near` reads: the most newlines its rules span.
-    near_lines: usize,
+    /// name/value pair, a JWK member), with the most newlines each spans: a new match of
+    /// theirs overlaps the change's lines, so it is looked for there, whatever keyword far
+    /// above opened it. Each by its own regex, which finds its literals with SIMD (one regex
+    /// of them all has no literal to look for, and read every byte of every window).
+    near: Vec<(usize, usize)>,
 }
 
 /// A multi-line rule whose matches span at most this many newlines is looked for around a
@@ -132,31 +134,9 @@ impl SinceRules {
                 None => far.push(index),
             }
         }
-        // As the rules compile them (bytes, no Unicode classes). If they do not build as one,
-        // they are searched from their keywords as the others are.
-        let near_regex = (!near.is_empty())
-            .then(|| {
-                regex_automata::meta::Builder::new()
-                    .syntax(
-                        regex_automata::util::syntax::Config::new()
-                            .unicode(false)
-                            .utf8(false),
-                    )
-                    .build_many(
-                        &(near.iter())
-                            .map(|&(index, _)| rules.rule(index).spec.regex.as_str())
-                            .collect::<Vec<_>>(),
-                    )
-                    .ok()
-            })
-            .flatten();
-        let near_lines = near.iter().map(|&(_, lines)| lines).max().unwrap_or(0);
-        if near_regex.is_none() {
-            far.extend(near.iter().map(|&(index, _)| index));
-        }
         let mut words: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
-        for index in far {
+        for index in far.into_iter().chain(near.iter().map(|&(index, _)| index)) {
             for keyword in &rules.rule(index).spec.keywords {
                 let word = keyword.to_ascii_lowercase();
                 match words.iter().position(|w| *w == word) {
@@ -177,11 +157,11 @@ impl SinceRules {
                 .match_kind(aho_corasick::MatchKind::LeftmostFirst)
                 .build(&words)
                 .ok(),
+            longest_word: words.iter().map(String::len).max().unwrap_or(0),
             words,
             keyword_rules,
             for_some_paths,
-            near: near_regex,
-            near_lines,
+            near,
         }
     }
 }
@@ -265,23 +245,29 @@ impl Scanner<'_> {
             lines_before(data, change.0, reach),
             lines_after(data, change.1, reach),
         );
-        // Rules whose matches span a few lines: any match overlapping the lines near the
-        // change lies within `near_lines` of them (at its path-restricted rules' paths the
-        // keyword search below covers every multi-line rule).
-        if let Some(regex) = &since.near {
-            let lines = since.near_lines + reach;
-            let start = lines_before(data, change.0, lines);
-            let end = lines_after(data, change.1, lines);
+        let mut regions = self.multiline_regions(data, path, change, near);
+        // Rules whose matches span a few lines, whose keyword opens a region reaching the
+        // change: any match of theirs overlapping the lines near the change lies within that
+        // many lines of them, whichever keyword, however far up, opened it.
+        for &(rule, lines) in &since.near {
+            if !regions.iter().any(|&(r, _, _)| r == rule) {
+                continue;
+            }
+            let Ok(regex) = self.rules.rule(rule).regex() else {
+                continue;
+            };
+            let start = lines_before(data, change.0, lines + reach);
+            let end = lines_after(data, change.1, lines + reach);
             let hay = &data[start..end];
             let found = match_near(hay, start, near, |at| {
-                let found = regex.search(&regex_automata::Input::new(hay).span(at..hay.len()))?;
+                let found = regex.find_at(hay, at)?;
                 Some((found.start(), found.end()))
             });
             if found {
                 return true;
             }
         }
-        let mut regions = self.multiline_regions(data, path, change);
+        regions.retain(|&(rule, _, _)| !since.near.iter().any(|&(r, _)| r == rule));
         regions.sort_unstable();
         // Regions of one rule that meet are searched as one.
         let mut merged: Vec<(usize, usize, usize)> = Vec::with_capacity(regions.len());
@@ -303,16 +289,21 @@ impl Scanner<'_> {
         })
     }
 
-    /// The regions (rule, start, end) multi-line rules read that reach the change: from a
-    /// keyword's line, [`MULTILINE_WINDOW`] on.
+    /// The regions (rule, start, end) multi-line rules read that reach the lines `near` the
+    /// change: from a keyword's line, [`MULTILINE_WINDOW`] on.
     fn multiline_regions(
         &self,
         data: &[u8],
         path: &str,
-        (changed_from, changed_to): (usize, usize),
+        (changed_from, _): (usize, usize),
+        near: (usize, usize),
     ) -> Vec<(usize, usize, usize)> {
         let since = self.since_rules();
         let from = line_bounds(data, changed_from.saturating_sub(MULTILINE_WINDOW)).0;
+        // Keywords up to the end of the lines near the change (a region opens at its
+        // keyword's line).
+        let to = line_bounds(data, near.1.min(data.len())).1;
+        let to = (to + since.longest_word).min(data.len()).max(near.1);
         let mut regions = Vec::new();
         let mut add = |rule: usize, at: usize| {
             if !self.rules.rule(rule).applies_to(path) {
@@ -320,7 +311,7 @@ impl Scanner<'_> {
             }
             // The region the scan gives a multi-line rule's keyword.
             let (region_start, region_end) = region_around(data, at, at, true);
-            if region_end >= changed_from {
+            if region_end >= near.0 {
                 regions.push((rule, region_start, region_end));
             }
         };
@@ -328,7 +319,7 @@ impl Scanner<'_> {
             |rules: &[usize]| rules.iter().any(|&r| self.rules.rule(r).applies_to(path));
         match &since.keywords {
             Some(keywords) if !for_this_path(&since.for_some_paths) => {
-                let hay = data[from..changed_to].to_ascii_lowercase();
+                let hay = data[from..to].to_ascii_lowercase();
                 // Every occurrence, overlapping ones too, as the prefilter finds them: the
                 // search goes on from the byte after each one found, and every keyword that
                 // starts there is taken (a leftmost-first search, whose prefilter reads with
@@ -350,7 +341,7 @@ impl Scanner<'_> {
             }
             _ => {
                 let prefilter = self.rules.prefilter();
-                let hay = &data[..changed_to];
+                let hay = &data[..to];
                 let mut from = from;
                 while from < hay.len() {
                     let Some(first) = prefilter.find(hay, from) else {
@@ -516,6 +507,7 @@ mod tests {
             .keyword_rules
             .iter()
             .flatten()
+            .filter(|&&i| !since.near.iter().any(|&(r, _)| r == i))
             .map(|&i| id(i))
             .collect();
         assert!(far.iter().any(|r| r == "private-key"), "{far:?}");
@@ -523,7 +515,12 @@ mod tests {
             !far.iter().any(|r| r == "generic-name-value-pair"),
             "{far:?}"
         );
-        assert!(since.near.is_some() && since.near_lines <= NEAR_NEWLINES);
+        let near: Vec<String> = since.near.iter().map(|&(i, _)| id(i)).collect();
+        assert!(
+            near.iter().any(|r| r == "generic-name-value-pair"),
+            "{near:?}"
+        );
+        assert!(since.near.iter().all(|&(_, lines)| lines <= NEAR_NEWLINES));
     }
 
     #[test]
