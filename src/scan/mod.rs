@@ -599,8 +599,10 @@ impl<'r> Scanner<'r> {
                 (first.end + LONG_LINE_WINDOW).min(data.len()),
             );
             let window = (line_start, line_end.max(first.end));
+            // Every hit of this window is on the line starting at `line_start` (a window is
+            // part of one line).
             prefilter.for_each_hit(data, window.0, window.1, |hit| {
-                self.add_regions_for_hit(data, hit, regions);
+                self.add_regions_for_hit(data, hit, line_start, regions);
             });
             // A keyword may straddle a long line's window edge: look again from where it
             // could start (the region merge absorbs a keyword seen twice).
@@ -611,16 +613,33 @@ impl<'r> Scanner<'r> {
         }
     }
 
-    fn add_regions_for_hit(&self, data: &[u8], hit: crate::rules::Hit, regions: &mut Regions) {
+    /// Add the region `hit` (a keyword on the line or long-line window starting at `line`)
+    /// opens for each rule that lists it.
+    fn add_regions_for_hit(
+        &self,
+        data: &[u8],
+        hit: crate::rules::Hit,
+        line: usize,
+        regions: &mut Regions,
+    ) {
         for &rule_index in self.rules.rules_for_keyword(hit.keyword) {
-            let list = regions.list(rule_index);
-            if let Some(last) = list.last()
+            let rule = self.rules.rule(rule_index);
+            // A keyword inside the last region opens nothing more when it is on the line that
+            // region was opened from (its region would be the same, and working it out again
+            // for each keyword of a long line would cost the line each time). On a later line
+            // it opens its own: a multi-line rule's reaches 32 KiB from its own line, a paired
+            // rule's covers the lines around its own, so what a rule finds never depends on
+            // a keyword further up.
+            let opens_own = rule.spec.multiline || rule.within_lines().is_some();
+            if let Some(last) = regions.by_rule[rule_index].last()
                 && hit.start >= last.0
                 && hit.end <= last.1
+                && (!opens_own || regions.opened_from[rule_index] == line)
             {
                 continue;
             }
-            let rule = self.rules.rule(rule_index);
+            regions.opened_from[rule_index] = line;
+            let list = regions.list(rule_index);
             let region = match rule.within_lines() {
                 // A paired rule: its keyword may sit on either half's line (or near both).
                 Some(lines) => lines_around(data, (hit.start, hit.end), lines),
@@ -1233,6 +1252,9 @@ struct Regions {
     by_rule: Vec<Vec<(usize, usize)>>,
     /// The rules with regions: in the order first reached, then sorted by [`Regions::sort`].
     reached: Vec<usize>,
+    /// Indexed by rule: where the line (or long-line window) of the keyword that opened its
+    /// last region starts. Meaningful only while the rule has regions.
+    opened_from: Vec<usize>,
 }
 
 thread_local! {
@@ -1251,6 +1273,7 @@ impl Regions {
         let mut regions = SPARE_REGIONS.with(std::cell::Cell::take);
         if regions.by_rule.len() < rules {
             regions.by_rule.resize_with(rules, Vec::new);
+            regions.opened_from.resize(rules, usize::MAX);
         }
         regions
     }
@@ -1266,6 +1289,7 @@ impl Regions {
 
     /// `rule` searches `region` and nothing else.
     fn set(&mut self, rule: usize, region: (usize, usize)) {
+        self.opened_from[rule] = usize::MAX;
         let list = self.list(rule);
         list.clear();
         list.push(region);
