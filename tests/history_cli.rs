@@ -306,6 +306,38 @@ fn commit_and_tag_messages_are_scanned_and_never_echoed() {
 }
 
 #[test]
+fn a_commit_of_the_empty_tree_git_never_stored_is_history_not_an_error() {
+    // `git commit-tree` of the empty tree stores no tree object (git knows it by its id, and
+    // `git fsck` is content): such a commit removes everything, it is not a damaged clone.
+    let repo = TestRepo::new();
+    repo.write("a.env", format!("DB_PASSWORD={}\n", password(1501)));
+    let first = repo.commit_all("one");
+    let empty = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+    let cleared = repo.git(&[
+        "commit-tree",
+        empty,
+        "-p",
+        "HEAD",
+        "-m",
+        "remove everything",
+    ]);
+    let stored = repo.git(&[
+        "cat-file",
+        "--batch-all-objects",
+        "--batch-check=%(objectname)",
+    ]);
+    assert!(
+        !stored.contains(empty),
+        "the empty tree must not be stored for this test"
+    );
+    repo.git(&["update-ref", "refs/heads/main", &cleared]);
+    let (code, messages) = repo.scan_json(&["scan", "--history"]);
+    assert_eq!(code, Some(1), "{messages:?}");
+    assert_eq!(found(&messages), vec![at("a.env", &first, "commit")]);
+    assert_eq!(summary(&messages)["commits"], 2, "{:?}", summary(&messages));
+}
+
+#[test]
 fn a_partial_clone_without_trees_is_an_error_not_an_all_clear() {
     let origin = TestRepo::new();
     origin.write("dir/a.env", format!("API_TOKEN={}\n", password(1351)));
