@@ -599,10 +599,8 @@ impl<'r> Scanner<'r> {
                 (first.end + LONG_LINE_WINDOW).min(data.len()),
             );
             let window = (line_start, line_end.max(first.end));
-            // Every hit of this window is on the line starting at `line_start` (a window is
-            // part of one line).
             prefilter.for_each_hit(data, window.0, window.1, |hit| {
-                self.add_regions_for_hit(data, hit, line_start, regions);
+                self.add_regions_for_hit(data, hit, regions);
             });
             // A keyword may straddle a long line's window edge: look again from where it
             // could start (the region merge absorbs a keyword seen twice).
@@ -613,15 +611,8 @@ impl<'r> Scanner<'r> {
         }
     }
 
-    /// Add the region `hit` (a keyword on the line or long-line window starting at `line`)
-    /// opens for each rule that lists it.
-    fn add_regions_for_hit(
-        &self,
-        data: &[u8],
-        hit: crate::rules::Hit,
-        line: usize,
-        regions: &mut Regions,
-    ) {
+    /// Add the region `hit` (a keyword) opens for each rule that lists it.
+    fn add_regions_for_hit(&self, data: &[u8], hit: crate::rules::Hit, regions: &mut Regions) {
         for &rule_index in self.rules.rules_for_keyword(hit.keyword) {
             let rule = self.rules.rule(rule_index);
             // A keyword inside the last region opens nothing more when it is on the line that
@@ -634,11 +625,11 @@ impl<'r> Scanner<'r> {
             if let Some(last) = regions.by_rule[rule_index].last()
                 && hit.start >= last.0
                 && hit.end <= last.1
-                && (!opens_own || regions.opened_from[rule_index] == line)
+                && (!opens_own || regions.on_opening_line(rule_index, data, hit.start))
             {
                 continue;
             }
-            regions.opened_from[rule_index] = line;
+            regions.opened_at[rule_index] = hit.start;
             let list = regions.list(rule_index);
             let region = match rule.within_lines() {
                 // A paired rule: its keyword may sit on either half's line (or near both).
@@ -1252,9 +1243,9 @@ struct Regions {
     by_rule: Vec<Vec<(usize, usize)>>,
     /// The rules with regions: in the order first reached, then sorted by [`Regions::sort`].
     reached: Vec<usize>,
-    /// Indexed by rule: where the line (or long-line window) of the keyword that opened its
-    /// last region starts. Meaningful only while the rule has regions.
-    opened_from: Vec<usize>,
+    /// Indexed by rule: a place on the line of the keyword that opened its last region (the
+    /// last keyword seen on that line). Meaningful only while the rule has regions.
+    opened_at: Vec<usize>,
 }
 
 thread_local! {
@@ -1273,7 +1264,7 @@ impl Regions {
         let mut regions = SPARE_REGIONS.with(std::cell::Cell::take);
         if regions.by_rule.len() < rules {
             regions.by_rule.resize_with(rules, Vec::new);
-            regions.opened_from.resize(rules, usize::MAX);
+            regions.opened_at.resize(rules, usize::MAX);
         }
         regions
     }
@@ -1289,10 +1280,22 @@ impl Regions {
 
     /// `rule` searches `region` and nothing else.
     fn set(&mut self, rule: usize, region: (usize, usize)) {
-        self.opened_from[rule] = usize::MAX;
+        self.opened_at[rule] = usize::MAX;
         let list = self.list(rule);
         list.clear();
         list.push(region);
+    }
+
+    /// Whether `at` is on the line of the keyword that opened `rule`'s last region. Keywords
+    /// come in order, and each check reads only from the last one seen on that line, so a
+    /// long line costs its length once, not once per keyword.
+    fn on_opening_line(&mut self, rule: usize, data: &[u8], at: usize) -> bool {
+        let from = self.opened_at[rule];
+        let same = from <= at && memchr::memchr(b'\n', &data[from..at]).is_none();
+        if same {
+            self.opened_at[rule] = at;
+        }
+        same
     }
 
     /// Rules are searched in catalog order, whatever order their keywords came in.
