@@ -611,26 +611,16 @@ impl<'r> Scanner<'r> {
         }
     }
 
-    /// Add the region `hit` (a keyword) opens for each rule that lists it.
     fn add_regions_for_hit(&self, data: &[u8], hit: crate::rules::Hit, regions: &mut Regions) {
         for &rule_index in self.rules.rules_for_keyword(hit.keyword) {
-            let rule = self.rules.rule(rule_index);
-            // A keyword inside the last region opens nothing more when it is on the line that
-            // region was opened from (its region would be the same, and working it out again
-            // for each keyword of a long line would cost the line each time). On a later line
-            // it opens its own: a multi-line rule's reaches 32 KiB from its own line, a paired
-            // rule's covers the lines around its own, so what a rule finds never depends on
-            // a keyword further up.
-            let opens_own = rule.spec.multiline || rule.within_lines().is_some();
-            if let Some(last) = regions.by_rule[rule_index].last()
+            let list = regions.list(rule_index);
+            if let Some(last) = list.last()
                 && hit.start >= last.0
                 && hit.end <= last.1
-                && (!opens_own || regions.on_opening_line(rule_index, data, hit.start))
             {
                 continue;
             }
-            regions.opened_at[rule_index] = hit.start;
-            let list = regions.list(rule_index);
+            let rule = self.rules.rule(rule_index);
             let region = match rule.within_lines() {
                 // A paired rule: its keyword may sit on either half's line (or near both).
                 Some(lines) => lines_around(data, (hit.start, hit.end), lines),
@@ -1243,9 +1233,6 @@ struct Regions {
     by_rule: Vec<Vec<(usize, usize)>>,
     /// The rules with regions: in the order first reached, then sorted by [`Regions::sort`].
     reached: Vec<usize>,
-    /// Indexed by rule: a place on the line of the keyword that opened its last region (the
-    /// last keyword seen on that line). Meaningful only while the rule has regions.
-    opened_at: Vec<usize>,
 }
 
 thread_local! {
@@ -1264,7 +1251,6 @@ impl Regions {
         let mut regions = SPARE_REGIONS.with(std::cell::Cell::take);
         if regions.by_rule.len() < rules {
             regions.by_rule.resize_with(rules, Vec::new);
-            regions.opened_at.resize(rules, usize::MAX);
         }
         regions
     }
@@ -1280,22 +1266,9 @@ impl Regions {
 
     /// `rule` searches `region` and nothing else.
     fn set(&mut self, rule: usize, region: (usize, usize)) {
-        self.opened_at[rule] = usize::MAX;
         let list = self.list(rule);
         list.clear();
         list.push(region);
-    }
-
-    /// Whether `at` is on the line of the keyword that opened `rule`'s last region. Keywords
-    /// come in order, and each check reads only from the last one seen on that line, so a
-    /// long line costs its length once, not once per keyword.
-    fn on_opening_line(&mut self, rule: usize, data: &[u8], at: usize) -> bool {
-        let from = self.opened_at[rule];
-        let same = from <= at && memchr::memchr(b'\n', &data[from..at]).is_none();
-        if same {
-            self.opened_at[rule] = at;
-        }
-        same
     }
 
     /// Rules are searched in catalog order, whatever order their keywords came in.
