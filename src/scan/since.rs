@@ -41,11 +41,12 @@ pub(super) struct SinceRules {
     /// the whole version.
     context_lines: usize,
     /// The keywords of the multi-line rules (lowercased), searched for from 32 KiB before
-    /// each change to its end: a few keywords found with SIMD, where the whole prefilter (every rule's
-    /// keywords) would read those bytes one at a time.
+    /// each change to its end: a few keywords found with SIMD, where the whole prefilter
+    /// (every rule's keywords) would read those bytes one at a time.
     keywords: Option<AhoCorasick>,
     /// The keywords, and for each the multi-line rules that list it.
     words: Vec<String>,
+    /// The longest of them (a keyword starting on the change's last line may end past it).
     longest_word: usize,
     keyword_rules: Vec<Vec<usize>>,
     /// Multi-line rules for some paths only (an agent's settings): at their paths the whole
@@ -246,28 +247,16 @@ impl Scanner<'_> {
             lines_after(data, change.1, reach),
         );
         let mut regions = self.multiline_regions(data, path, change, near);
-        // Rules whose matches span a few lines, whose keyword opens a region reaching the
-        // change: any match of theirs overlapping the lines near the change lies within that
-        // many lines of them, whichever keyword, however far up, opened it.
-        for &(rule, lines) in &since.near {
-            if !regions.iter().any(|&(r, _, _)| r == rule) {
-                continue;
-            }
-            let Ok(regex) = self.rules.rule(rule).regex() else {
-                continue;
-            };
-            let start = lines_before(data, change.0, lines + reach);
-            let end = lines_after(data, change.1, lines + reach);
-            let hay = &data[start..end];
-            let found = match_near(hay, start, near, |at| {
-                let found = regex.find_at(hay, at)?;
-                Some((found.start(), found.end()))
-            });
-            if found {
-                return true;
+        // A rule whose matches span a few lines, once a keyword opens a region of its reaching
+        // the change: any match of its overlapping the lines near the change lies within that
+        // many lines of them, whichever keyword, however far up, opened it. Its region is
+        // those lines.
+        for region in &mut regions {
+            if let Some(&(_, lines)) = since.near.iter().find(|&&(r, _)| r == region.0) {
+                region.1 = lines_before(data, change.0, lines + reach);
+                region.2 = lines_after(data, change.1, lines + reach);
             }
         }
-        regions.retain(|&(rule, _, _)| !since.near.iter().any(|&(r, _)| r == rule));
         regions.sort_unstable();
         // Regions of one rule that meet are searched as one.
         let mut merged: Vec<(usize, usize, usize)> = Vec::with_capacity(regions.len());
