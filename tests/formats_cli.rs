@@ -11,7 +11,15 @@ use common::*;
 
 /// The official schema, fetched once with `npm pack` into the target directory. `None` (the
 /// caller skips validating, and says so) when npm cannot reach its registry outside CI.
+///
+/// Tests run in parallel threads: the first to ask fetches, the others wait for it (two
+/// `npm pack`s into one directory had one `tar` read the tarball the other was writing).
 fn sarif_schema() -> Option<PathBuf> {
+    static SCHEMA: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(fetch_sarif_schema).clone()
+}
+
+fn fetch_sarif_schema() -> Option<PathBuf> {
     let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sarif-schema");
     let schema = cache.join("package/lib/schemas/sarif-2.1.0-rtm.5.json");
     if !schema.exists() {
