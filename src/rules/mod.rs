@@ -78,6 +78,8 @@ pub struct Rule {
     /// Where the rule came from (a file name), for error messages.
     pub origin: String,
     regex: OnceLock<Result<Regex, PatternError>>,
+    /// The regex with its counts opened up, when that changes it (see [`Rule::gate`]).
+    gate: OnceLock<Option<Regex>>,
     /// The partner's regex, for a rule with `requires`.
     partner: OnceLock<Result<Regex, PatternError>>,
     allowlist: OnceLock<Result<SecretAllowlist, PatternError>>,
@@ -135,6 +137,48 @@ pub fn compile_regex(pattern: &str) -> Result<Regex, PatternError> {
                 _ => "invalid pattern".to_owned(),
             },
         })
+}
+
+/// `hir` with every counted repetition opened up (`x{2,5}` and `x{2}` become `x+`, `x{0,5}`
+/// becomes `x*`) and its capture groups dropped, which only widens what it matches: each match of
+/// `hir` is a match of the result at the same start. The flag says whether anything was counted.
+fn opened_up(hir: &regex_syntax::hir::Hir) -> (regex_syntax::hir::Hir, bool) {
+    use regex_syntax::hir::{Hir, HirKind, Repetition};
+    match hir.kind() {
+        HirKind::Repetition(repetition) => {
+            let (sub, counted_inside) = opened_up(&repetition.sub);
+            let counted = repetition.min > 1 || repetition.max.is_some_and(|max| max > 1);
+            let opened = Repetition {
+                min: if counted {
+                    repetition.min.min(1)
+                } else {
+                    repetition.min
+                },
+                max: if counted { None } else { repetition.max },
+                greedy: repetition.greedy,
+                sub: Box::new(sub),
+            };
+            (Hir::repetition(opened), counted || counted_inside)
+        }
+        HirKind::Capture(capture) => opened_up(&capture.sub),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => {
+            let mut counted = false;
+            let parts = parts
+                .iter()
+                .map(|part| {
+                    let (part, counted_here) = opened_up(part);
+                    counted |= counted_here;
+                    part
+                })
+                .collect();
+            let joined = match hir.kind() {
+                HirKind::Concat(_) => Hir::concat(parts),
+                _ => Hir::alternation(parts),
+            };
+            (joined, counted)
+        }
+        _ => (hir.clone(), false),
+    }
 }
 
 /// Path globs as one set, compiled the way every path filter is (gitignore-style: a glob
@@ -298,6 +342,7 @@ impl Rule {
             spec,
             origin,
             regex: OnceLock::new(),
+            gate: OnceLock::new(),
             partner: OnceLock::new(),
             allowlist: OnceLock::new(),
             paths: OnceLock::new(),
@@ -355,6 +400,46 @@ impl Rule {
         self.regex
             .get_or_init(|| compile_regex(&self.spec.regex))
             .as_ref()
+    }
+
+    /// A looser regex that matches wherever the rule's regex does, and cheaply: the rule's with
+    /// every counted repetition opened up (`[A-Za-z0-9_.\-]{0,40}` becomes `*`, `{36}` becomes
+    /// `+`) and no capture groups. `None` when the rule's regex counts nothing.
+    ///
+    /// Counting is what makes a rule's lazy DFA expensive: an unanchored search for
+    /// `[A-Za-z_][\w.-]{0,40}key[\w.-]{0,40}` needs a state for every set of counts still alive,
+    /// and each thread builds those states anew for every kind of line it meets. The gate's DFA
+    /// has a few states. Every match of the rule's regex is one of the gate's, starting at the
+    /// same place, so no match of the rule's starts before the gate's first match: a text the gate
+    /// finds nothing in needs no search by the rule's regex (which then need not even be
+    /// compiled), and one it matches is searched from the gate's match on.
+    pub fn gate(&self) -> Option<&Regex> {
+        self.gate
+            .get_or_init(|| {
+                let hir = regex_syntax::ParserBuilder::new()
+                    .unicode(false)
+                    .utf8(false)
+                    .build()
+                    .parse(&self.spec.regex)
+                    .ok()?;
+                let (opened, counted) = opened_up(&hir);
+                // The opened regex is printed and compiled like any rule's. Should it not
+                // compile (it always should), the rule's own regex does all the work.
+                counted
+                    .then(|| compile_regex(&opened.to_string()).ok())
+                    .flatten()
+            })
+            .as_ref()
+    }
+
+    /// Where the rule's regex could first match in `hay` at or after `at`: the gate's first
+    /// match's start, or `at` itself for a rule without a gate. `None` when the gate shows the
+    /// rule's regex cannot match there at all.
+    pub fn first_possible(&self, hay: &[u8], at: usize) -> Option<usize> {
+        match self.gate() {
+            Some(gate) => gate.find_at(hay, at).map(|m| m.start()),
+            None => Some(at),
+        }
     }
 
     /// The compiled regex of the partner a paired rule requires (`None` for other rules), or
@@ -812,6 +897,60 @@ mod tests {
         };
         assert!(from_toml.len() > 200);
         assert_eq!(as_value(&from_json), as_value(&from_toml));
+    }
+
+    /// Every match of a rule's regex starts where its gate's first match from there starts (so
+    /// searching from the gate's match skips nothing), on every built-in rule's examples and
+    /// negative examples, alone, behind other text and run together.
+    #[test]
+    fn a_rules_gate_matches_wherever_its_regex_does() {
+        let rules = super::builtin_rules().expect("built-in rules");
+        let examples = super::builtin_examples();
+        let mut gated = 0;
+        for (rule, examples) in rules.iter().zip(examples) {
+            let regex = rule.regex().expect("compiles");
+            let Some(gate) = rule.gate() else { continue };
+            gated += 1;
+            let texts = (examples.examples.iter()).chain(&examples.negative_examples);
+            for text in texts {
+                let run_together = format!("{text} {text}\n{text}");
+                let behind = format!("x = 1; {text}");
+                for hay in [text.as_str(), &run_together, &behind].map(str::as_bytes) {
+                    let mut at = 0;
+                    while let Some(found) = regex.find_at(hay, at) {
+                        let opened = gate.find_at(hay, at).map(|m| m.start());
+                        assert_eq!(opened.map(|start| start <= found.start()), Some(true));
+                        let from_there = gate.find_at(hay, found.start()).map(|m| m.start());
+                        assert_eq!(from_there, Some(found.start()), "rule {}", rule.id());
+                        at = found.start() + 1;
+                    }
+                }
+            }
+        }
+        // Most rules count (`{36}`), so most have a gate.
+        assert!(gated > 100, "{gated} rules have a gate");
+    }
+
+    /// A gate opens up counts only: it matches what the counted regex would, and more.
+    #[test]
+    fn a_gate_opens_up_counts_and_nothing_else() {
+        let rule = |id: &str, regex: &str| {
+            let text = format!(
+                "[[rule]]\nid = \"{id}\"\ndescription = \"d\"\nkeywords = [\"k\"]\nregex = '''{regex}'''\n"
+            );
+            super::parse_rule_file("test.toml", &text)
+                .expect("rule")
+                .remove(0)
+        };
+        let counted = rule("counted", r"\bk(?P<secret>[0-9]{2,3})x?\b");
+        let gate = counted.gate().expect("it counts");
+        assert!(gate.is_match(b"k12345") && gate.is_match(b"k1") && !gate.is_match(b"k"));
+        assert!(counted.regex().expect("compiles").is_match(b"k12x"));
+        assert_eq!(counted.first_possible(b"ak1 k99", 0), Some(4));
+        assert_eq!(counted.first_possible(b"k12 word", 1), None);
+        let plain = rule("plain", r"tok_[a-z]+x?");
+        assert!(plain.gate().is_none());
+        assert_eq!(plain.first_possible(b"nothing here", 3), Some(3));
     }
 
     /// The prefilter start-up borrows from the binary is the one built from the rules' keywords

@@ -437,6 +437,17 @@ impl<'r> Scanner<'r> {
             if !rule.applies_to(path) {
                 continue;
             }
+            // The regions the rule's regex could match in, each with where it could first match
+            // (its gate's verdict): most regions of a rule with counts are settled here, and a
+            // rule no region passes is never compiled.
+            let mut open = (rule_regions.iter())
+                .filter_map(|&(from, to)| {
+                    Some((from, to, rule.first_possible(&data[from..to], 0)?))
+                })
+                .peekable();
+            if open.peek().is_none() {
+                continue;
+            }
             let Ok(regex) = rule.regex() else { continue };
             let secret_index = match rule.secret_group(regex) {
                 SecretGroup::Named => regex
@@ -451,7 +462,7 @@ impl<'r> Scanner<'r> {
             // judged from where the last one left off (linear on a long line of keys).
             let mut strings = literal::StringTracker::default();
             let mut locations = regex.capture_locations();
-            for &(from, to) in rule_regions {
+            for (from, to, first) in open {
                 let hay = &data[from..to];
                 // A paired rule's partners near this region, found once for all its candidates.
                 let mut partners = match (rule.partner_regex(), rule.within_lines()) {
@@ -464,9 +475,15 @@ impl<'r> Scanner<'r> {
                     _ => None,
                 };
                 let mut secret_lines = partners.as_ref().map(|p| p.line_counter());
-                let mut at = 0;
+                let mut at = first;
                 let mut nested_until = 0;
                 while at <= hay.len() {
+                    if at > first {
+                        let Some(possible) = rule.first_possible(hay, at) else {
+                            break;
+                        };
+                        at = possible;
+                    }
                     let Some(whole) = regex.captures_read_at(&mut locations, hay, at) else {
                         break;
                     };

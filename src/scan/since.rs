@@ -267,12 +267,11 @@ impl Scanner<'_> {
             }
         }
         merged.into_iter().any(|(rule, start, end)| {
-            let Ok(regex) = self.rules.rule(rule).regex() else {
-                return false;
-            };
+            let rule = self.rules.rule(rule);
             let hay = &data[start..end];
             match_near(hay, start, near, |at| {
-                let found = regex.find_at(hay, at)?;
+                let at = rule.first_possible(hay, at)?;
+                let found = rule.regex().ok()?.find_at(hay, at)?;
                 Some((found.start(), found.end()))
             })
         })
