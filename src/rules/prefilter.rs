@@ -27,6 +27,14 @@ const MATCH: u32 = 1 << 31;
 /// error rather than gigabytes of memory and seconds of start-up.
 const MAX_CELLS: usize = 32 << 20;
 
+/// [`KeywordPrefilter::for_each_hit`] reads a window in blocks of this many bytes, each as two
+/// halves at once (a block's hits wait in memory until its first half's are given).
+const SPLIT_BLOCK: usize = 64 << 10;
+
+/// A block whose halves would be shorter than this is read as one: splitting it costs more than
+/// it saves.
+const SPLIT_BELOW: usize = 64;
+
 /// Every keyword of a rule set, as one DFA.
 #[derive(Debug, Clone)]
 pub struct KeywordPrefilter {
@@ -255,25 +263,75 @@ impl KeywordPrefilter {
 
     /// Every keyword occurrence that lies wholly in `data[start..end]`, overlapping ones
     /// included, in order of their ends.
+    ///
+    /// The window is read in blocks, and each block as two halves at once: one load waits for
+    /// the last (a state is the next one's index), so two independent reads take hardly longer
+    /// than one. The second half's automaton starts [`KeywordPrefilter::longest_keyword`] bytes
+    /// before it, which brings it to the state a read from the start would have there (a state
+    /// stands for at most that many bytes back); its hits wait until the first half's are given.
     pub fn for_each_hit(&self, data: &[u8], start: usize, end: usize, mut hit: impl FnMut(Hit)) {
-        let Some(window) = data.get(start..end) else {
+        if data.get(start..end).is_none() {
             return;
-        };
+        }
         let transitions: &[u32] = &self.transitions;
+        let mut report = |stop: usize, state: u32| {
+            for &keyword in self.keywords_at(state) {
+                let keyword = keyword as usize;
+                hit(Hit {
+                    keyword,
+                    start: stop - self.length(keyword),
+                    end: stop,
+                });
+            }
+        };
         let mut state = 0u32;
-        for (offset, &byte) in window.iter().enumerate() {
-            state = self.next(transitions, state, byte);
-            if state & MATCH != 0 {
-                let stop = start + offset + 1;
-                for &keyword in self.keywords_at(state) {
-                    let keyword = keyword as usize;
-                    hit(Hit {
-                        keyword,
-                        start: stop - self.length(keyword),
-                        end: stop,
-                    });
+        let mut later: Vec<(usize, u32)> = Vec::new();
+        let mut at = start;
+        while at < end {
+            let block_end = (at + SPLIT_BLOCK).min(end);
+            let half = (block_end - at) / 2;
+            let mid = at + half;
+            if half < self.longest.max(SPLIT_BELOW) {
+                for (offset, &byte) in data[at..block_end].iter().enumerate() {
+                    state = self.next(transitions, state, byte);
+                    if state & MATCH != 0 {
+                        report(at + offset + 1, state);
+                    }
+                }
+                at = block_end;
+                continue;
+            }
+            // The second half's state at `mid`, from the bytes before it (their hits are the
+            // first half's).
+            let mut second = 0u32;
+            for &byte in &data[mid - self.longest..mid] {
+                second = self.next(transitions, second, byte);
+            }
+            let (first_bytes, second_bytes) = (&data[at..mid], &data[mid..block_end]);
+            for (offset, (&a, &b)) in first_bytes.iter().zip(second_bytes).enumerate() {
+                state = self.next(transitions, state, a);
+                second = self.next(transitions, second, b);
+                if (state | second) & MATCH != 0 {
+                    if state & MATCH != 0 {
+                        report(at + offset + 1, state);
+                    }
+                    if second & MATCH != 0 {
+                        later.push((mid + offset + 1, second));
+                    }
                 }
             }
+            // The second half is a byte longer when the block's length is odd.
+            for (offset, &byte) in second_bytes.iter().enumerate().skip(half) {
+                second = self.next(transitions, second, byte);
+                if second & MATCH != 0 {
+                    later.push((mid + offset + 1, second));
+                }
+            }
+            for (stop, state) in later.drain(..) {
+                report(stop, state);
+            }
+            state = second;
+            at = block_end;
         }
     }
 
@@ -375,6 +433,44 @@ mod tests {
                 .map(|_| alphabet[(xorshift(&mut seed) % alphabet.len() as u64) as usize])
                 .collect();
             assert_eq!(ours(&keywords, &data), reference(&keywords, &data));
+        }
+    }
+
+    /// Long windows are read in blocks, each as two halves at once: still every hit, in order of
+    /// its end, whatever the window (several blocks, odd lengths, a window not at the start, a
+    /// keyword across a half's edge, keywords longer than a short half).
+    #[test]
+    fn a_window_read_in_halves_gives_every_hit_in_order() {
+        let long = "x".repeat(90) + "-long-keyword";
+        let keywords = [
+            "sk_", "sk_live_", "k_l", "_live", "token", "oken", "aa", "a", &long,
+        ];
+        let alphabet = b"skSK_livetokenaxX- \n";
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for len in [127, 128, 129, 300, 4097, 3 * SPLIT_BLOCK + 17] {
+            let mut data: Vec<u8> = (0..len)
+                .map(|_| alphabet[(xorshift(&mut seed) % alphabet.len() as u64) as usize])
+                .collect();
+            // The long keyword now and then, so that it crosses halves and blocks.
+            for at in (40..len.saturating_sub(long.len())).step_by(997) {
+                data[at..at + long.len()].copy_from_slice(long.as_bytes());
+            }
+            let prefilter = KeywordPrefilter::new(&keywords).expect("prefilter");
+            for (start, end) in [(0, len), (1, len), (len / 3, len - 1)] {
+                let mut hits = Vec::new();
+                prefilter.for_each_hit(&data, start, end, |h| hits.push(h));
+                assert!(hits.windows(2).all(|pair| pair[0].end <= pair[1].end));
+                hits.sort();
+                let expected: Vec<Hit> = reference(&keywords, &data[start..end])
+                    .into_iter()
+                    .map(|h| Hit {
+                        start: h.start + start,
+                        end: h.end + start,
+                        ..h
+                    })
+                    .collect();
+                assert_eq!(hits, expected, "{len} bytes, window {start}..{end}");
+            }
         }
     }
 

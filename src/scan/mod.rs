@@ -597,35 +597,15 @@ impl<'r> Scanner<'r> {
         out
     }
 
-    /// For each rule, the merged byte ranges its regex must search.
-    ///
-    /// A fast non-overlapping search (SIMD-accelerated) finds lines with any keyword; only
-    /// within those lines does an overlapping search list every keyword, so that one keyword
-    /// cannot hide another that overlaps it.
+    /// For each rule, the merged byte ranges its regex must search: one read of the text by
+    /// the keyword automaton, every keyword occurrence (overlapping ones included, so that one
+    /// keyword cannot hide another) opening the regions of the rules it belongs to.
     fn regions(&self, data: &[u8], regions: &mut Regions) {
-        let prefilter = self.rules.prefilter();
-        let mut from = 0;
-        while from < data.len() {
-            let Some(first) = prefilter.find(data, from) else {
-                break;
-            };
-            let (line_start, line_end) = line_bounds_within(
-                data,
-                first.start,
-                first.start.saturating_sub(LONG_LINE_WINDOW),
-                (first.end + LONG_LINE_WINDOW).min(data.len()),
-            );
-            let window = (line_start, line_end.max(first.end));
-            prefilter.for_each_hit(data, window.0, window.1, |hit| {
+        self.rules
+            .prefilter()
+            .for_each_hit(data, 0, data.len(), |hit| {
                 self.add_regions_for_hit(data, hit, regions);
             });
-            // A keyword may straddle a long line's window edge: look again from where it
-            // could start (the region merge absorbs a keyword seen twice).
-            let resume = window
-                .1
-                .saturating_sub(prefilter.longest_keyword().saturating_sub(1));
-            from = resume.max(first.end);
-        }
     }
 
     fn add_regions_for_hit(&self, data: &[u8], hit: crate::rules::Hit, regions: &mut Regions) {
