@@ -27,11 +27,15 @@ const MATCH: u32 = 1 << 31;
 /// error rather than gigabytes of memory and seconds of start-up.
 const MAX_CELLS: usize = 32 << 20;
 
-/// [`KeywordPrefilter::for_each_hit`] reads a window in blocks of this many bytes, each as two
-/// halves at once (a block's hits wait in memory until its first half's are given).
+/// [`KeywordPrefilter::for_each_hit`] reads a window in blocks of this many bytes, each as
+/// [`LANES`] parts at once (a block's later parts' hits wait in memory until the first's are
+/// given).
 const SPLIT_BLOCK: usize = 64 << 10;
 
-/// A block whose halves would be shorter than this is read as one: splitting it costs more than
+/// How many parts of a block are read side by side.
+const LANES: usize = 4;
+
+/// A block whose parts would be shorter than this is read as one: splitting it costs more than
 /// it saves.
 const SPLIT_BELOW: usize = 64;
 
@@ -264,11 +268,14 @@ impl KeywordPrefilter {
     /// Every keyword occurrence that lies wholly in `data[start..end]`, overlapping ones
     /// included, in order of their ends.
     ///
-    /// The window is read in blocks, and each block as two halves at once: one load waits for
-    /// the last (a state is the next one's index), so two independent reads take hardly longer
-    /// than one. The second half's automaton starts [`KeywordPrefilter::longest_keyword`] bytes
-    /// before it, which brings it to the state a read from the start would have there (a state
-    /// stands for at most that many bytes back); its hits wait until the first half's are given.
+    /// The window is read in blocks, and each block as [`LANES`] parts at once: one load waits
+    /// for the last (a state is the next one's index), so independent reads side by side take
+    /// hardly longer than one. Each part after the first starts its automaton
+    /// [`KeywordPrefilter::longest_keyword`] bytes early, which brings it to the state a read from
+    /// the start would have there (a state stands for at most that many bytes back); their hits
+    /// wait until the parts before have given theirs.
+    // The parts advance in lock step: one offset indexes them all.
+    #[allow(clippy::needless_range_loop)]
     pub fn for_each_hit(&self, data: &[u8], start: usize, end: usize, mut hit: impl FnMut(Hit)) {
         if data.get(start..end).is_none() {
             return;
@@ -289,9 +296,8 @@ impl KeywordPrefilter {
         let mut at = start;
         while at < end {
             let block_end = (at + SPLIT_BLOCK).min(end);
-            let half = (block_end - at) / 2;
-            let mid = at + half;
-            if half < self.longest.max(SPLIT_BELOW) {
+            let part = (block_end - at) / LANES;
+            if part < self.longest.max(SPLIT_BELOW) {
                 for (offset, &byte) in data[at..block_end].iter().enumerate() {
                     state = self.next(transitions, state, byte);
                     if state & MATCH != 0 {
@@ -301,36 +307,52 @@ impl KeywordPrefilter {
                 at = block_end;
                 continue;
             }
-            // The second half's state at `mid`, from the bytes before it (their hits are the
-            // first half's).
-            let mut second = 0u32;
-            for &byte in &data[mid - self.longest..mid] {
-                second = self.next(transitions, second, byte);
-            }
-            let (first_bytes, second_bytes) = (&data[at..mid], &data[mid..block_end]);
-            for (offset, (&a, &b)) in first_bytes.iter().zip(second_bytes).enumerate() {
-                state = self.next(transitions, state, a);
-                second = self.next(transitions, second, b);
-                if (state | second) & MATCH != 0 {
-                    if state & MATCH != 0 {
-                        report(at + offset + 1, state);
-                    }
-                    if second & MATCH != 0 {
-                        later.push((mid + offset + 1, second));
+            let starts: [usize; LANES] = std::array::from_fn(|lane| at + lane * part);
+            let mut states: [u32; LANES] = std::array::from_fn(|lane| {
+                if lane == 0 {
+                    return state;
+                }
+                // A later part's state at its start, from the bytes before it (their hits are
+                // the part before's).
+                let mut warm = 0u32;
+                for &byte in &data[starts[lane] - self.longest..starts[lane]] {
+                    warm = self.next(transitions, warm, byte);
+                }
+                warm
+            });
+            let parts: [&[u8]; LANES] = std::array::from_fn(|lane| &data[starts[lane]..][..part]);
+            for offset in 0..part {
+                for lane in 0..LANES {
+                    states[lane] = self.next(transitions, states[lane], parts[lane][offset]);
+                }
+                if states.iter().fold(0, |any, s| any | s) & MATCH != 0 {
+                    for lane in 0..LANES {
+                        if states[lane] & MATCH == 0 {
+                            continue;
+                        }
+                        let stop = starts[lane] + offset + 1;
+                        match lane {
+                            0 => report(stop, states[lane]),
+                            _ => later.push((stop, states[lane])),
+                        }
                     }
                 }
             }
-            // The second half is a byte longer when the block's length is odd.
-            for (offset, &byte) in second_bytes.iter().enumerate().skip(half) {
-                second = self.next(transitions, second, byte);
-                if second & MATCH != 0 {
-                    later.push((mid + offset + 1, second));
+            // The last part also reads what is left when the block does not divide evenly.
+            let mut last = states[LANES - 1];
+            let tail = starts[LANES - 1] + part;
+            for (offset, &byte) in data[tail..block_end].iter().enumerate() {
+                last = self.next(transitions, last, byte);
+                if last & MATCH != 0 {
+                    later.push((tail + offset + 1, last));
                 }
             }
+            // The later parts' hits, part after part (their ranges follow one another).
+            later.sort_by_key(|&(stop, _)| stop);
             for (stop, state) in later.drain(..) {
                 report(stop, state);
             }
-            state = second;
+            state = last;
             at = block_end;
         }
     }
@@ -447,7 +469,7 @@ mod tests {
         ];
         let alphabet = b"skSK_livetokenaxX- \n";
         let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        for len in [127, 128, 129, 300, 4097, 3 * SPLIT_BLOCK + 17] {
+        for len in [127, 128, 129, 300, 1000, 4097, 3 * SPLIT_BLOCK + 17] {
             let mut data: Vec<u8> = (0..len)
                 .map(|_| alphabet[(xorshift(&mut seed) % alphabet.len() as u64) as usize])
                 .collect();
