@@ -260,6 +260,42 @@ fn a_short_multi_line_match_opened_by_a_keyword_far_above_is_found_where_it_chan
 }
 
 #[test]
+fn a_keyword_added_above_another_leaves_what_the_lower_one_opens_as_it_was() {
+    // A tree scan: each `kubeadm` opens 32 KiB from its own line, so a token 400 lines below
+    // the lower one stays a bootstrap token when another `kubeadm` is added 100 lines above
+    // it (that one's region ends before the token). It used to open nothing of its own inside
+    // the upper one's region, and the token became another rule's finding.
+    let repo = TestRepo::new();
+    let lower = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let token = format!(
+        "token: {}.{}",
+        random(630, 6, lower),
+        random(631, 16, lower)
+    );
+    let line =
+        |i: usize| format!("filler line {i:04} lorem ipsum dolor sit amet consectetur adipiscing");
+    let mut lines: Vec<String> = (0..200).map(line).collect();
+    lines.push("# kubeadm join setup".to_owned());
+    lines.extend((200..600).map(line));
+    lines.push(token.clone());
+    lines.extend((600..700).map(line));
+    repo.write("ops/notes.txt", lines.join("\n") + "\n");
+    let first = repo.commit_all("one kubeadm");
+    lines.insert(100, "# kubeadm init".to_owned());
+    repo.write("ops/notes.txt", lines.join("\n") + "\n");
+    let second = repo.commit_all("another above it");
+    let want = expected(&repo, &[first.clone(), second.clone()]);
+    let secret = token.trim_start_matches("token: ").to_owned();
+    assert_eq!(
+        want.get(&("kubernetes-bootstrap-token".to_owned(), secret)),
+        Some(&first),
+        "{want:?}"
+    );
+    assert_eq!(want.len(), 1, "the same finding in both commits: {want:?}");
+    assert_history_matches_tree_scans(&repo, &[first, second]);
+}
+
+#[test]
 fn a_paired_secret_is_found_when_its_partner_is_added_later_nearby() {
     let repo = TestRepo::new();
     // A value no rule knows alone (no key names it), then its AWS key id above it.

@@ -601,27 +601,45 @@ impl<'r> Scanner<'r> {
     /// the keyword automaton, every keyword occurrence (overlapping ones included, so that one
     /// keyword cannot hide another) opening the regions of the rules it belongs to.
     fn regions(&self, data: &[u8], regions: &mut Regions) {
+        let mut lines = LineCursor::default();
         self.rules
             .prefilter()
             .for_each_hit(data, 0, data.len(), |hit| {
-                self.add_regions_for_hit(data, hit, regions);
+                self.add_regions_for_hit(data, hit, &mut lines, regions);
             });
     }
 
-    fn add_regions_for_hit(&self, data: &[u8], hit: crate::rules::Hit, regions: &mut Regions) {
+    fn add_regions_for_hit(
+        &self,
+        data: &[u8],
+        hit: crate::rules::Hit,
+        lines: &mut LineCursor,
+        regions: &mut Regions,
+    ) {
         for &rule_index in self.rules.rules_for_keyword(hit.keyword) {
+            let rule = self.rules.rule(rule_index);
             let list = regions.list(rule_index);
-            if let Some(last) = list.last()
+            let multiline = rule.spec.multiline && rule.within_lines().is_none();
+            // A multi-line rule's keyword always adds its own region, even inside another's:
+            // what the rule finds below a keyword must not depend on whether another keyword
+            // sits further up (a second `kubeadm` 100 lines above the first would otherwise
+            // leave a token 400 lines below the first outside every region). Its line comes
+            // from the cursor, so a long line of keywords costs its length once.
+            if !multiline
+                && let Some(last) = list.last()
                 && hit.start >= last.0
                 && hit.end <= last.1
             {
                 continue;
             }
-            let rule = self.rules.rule(rule_index);
             let region = match rule.within_lines() {
                 // A paired rule: its keyword may sit on either half's line (or near both).
-                Some(lines) => lines_around(data, (hit.start, hit.end), lines),
-                None => region_around(data, hit.start, hit.end, rule.spec.multiline),
+                Some(within) => lines_around(data, (hit.start, hit.end), within),
+                None if multiline => {
+                    let (line_start, line_end) = lines.line(data, hit.start);
+                    multiline_region(data, line_start, line_end)
+                }
+                None => region_around(data, hit.start, hit.end, false),
             };
             match list.last_mut() {
                 Some(last) if region.0 <= last.1 && region.1 >= last.0 => {
@@ -1076,12 +1094,49 @@ fn region_around(data: &[u8], hit_start: usize, hit_end: usize, multiline: bool)
         return (start, end.max(hit_end));
     }
     let (line_start, line_end) = line_bounds(data, hit_start);
+    multiline_region(data, line_start, line_end)
+}
+
+/// A multi-line rule's region from a keyword on the line `line_start..line_end`: the line and
+/// what follows it, [`MULTILINE_WINDOW`] from the line's start.
+fn multiline_region(data: &[u8], line_start: usize, line_end: usize) -> (usize, usize) {
     (
         line_start,
         (line_start + MULTILINE_WINDOW)
             .min(data.len())
             .max(line_end),
     )
+}
+
+/// The line around offsets asked about in ascending order (as keywords are found), each found
+/// from the last: the bytes between them are read once, however many keywords a line holds.
+#[derive(Debug, Default)]
+struct LineCursor {
+    /// The line last given, `start..end` (`end` is its newline, or the end of the data), once
+    /// there is one.
+    line: Option<(usize, usize)>,
+}
+
+impl LineCursor {
+    /// The bounds of the line holding `offset` (as [`line_bounds`] gives them).
+    fn line(&mut self, data: &[u8], offset: usize) -> (usize, usize) {
+        match self.line {
+            Some((start, end)) if start <= offset && offset <= end => (start, end),
+            last => {
+                // The line starts after the newline before `offset`, which is no earlier than
+                // the end of the last line when `offset` lies beyond it.
+                let from = match last {
+                    Some((_, end)) if end < offset => end,
+                    _ => 0,
+                };
+                let start =
+                    memchr::memrchr(b'\n', &data[from..offset]).map_or(from, |i| from + i + 1);
+                let end = memchr::memchr(b'\n', &data[offset..]).map_or(data.len(), |i| offset + i);
+                self.line = Some((start, end));
+                (start, end)
+            }
+        }
+    }
 }
 
 /// The lines within `lines` lines of a range (the range's own lines included), where a paired
