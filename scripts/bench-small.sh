@@ -19,6 +19,8 @@
 #   leakgate scan TREE --format json                  (what is measured)
 #   rg -i -c -F --hidden -g '!.git' -j N -e KEYWORD ... TREE   (every rule keyword, as in
 #                                                      scripts/bench.sh)
+#   rg -i -c -F ... -e password -e secret ... TREE     (30 fixed secret keywords: the issue's
+#                                                      yardstick, "within 2x of ripgrep")
 #   rg -c -F --hidden -g '!.git' -j N -e NEEDLE TREE  (one string found nowhere: what walking,
 #                                                      opening and reading every file costs rg)
 # and the medians of wall time and of CPU time (user + sys, from /usr/bin/time), with the
@@ -107,10 +109,20 @@ RG_WALK=(--hidden --no-messages --glob '!.git' -j "$(nproc)")
 RG_KW_ARGS=(-i -c -F "${RG_WALK[@]}")
 for k in "${KEYWORDS[@]}"; do RG_KW_ARGS+=(-e "$k"); done
 
+# The yardstick: ripgrep with about 30 keywords a person would grep a tree for secrets
+# with (fixed here, so that every run measures the same search).
+SECRET_WORDS=(password passwd pwd secret token api_key apikey api-key access_key secret_key
+    private_key client_secret auth bearer credential aws_access_key_id aws_secret_access_key
+    github_token ghp_ gho_ glpat- xoxb- xoxp- sk_live_ sk_test_ akia "begin rsa private"
+    "begin openssh private" "begin private key" jwt)
+RG_30_ARGS=(-i -c -F "${RG_WALK[@]}")
+for k in "${SECRET_WORDS[@]}"; do RG_30_ARGS+=(-e "$k"); done
+
 LG_CMD=("$LEAKGATE" scan "$TARGET" --format json)
 LG2_CMD=("$LEAKGATE" scan "$TARGET" "$COPY" --format json)
 RG_KW_CMD=("$RG" "${RG_KW_ARGS[@]}" "$TARGET")
 RG_READ_CMD=("$RG" -c -F "${RG_WALK[@]}" -e "$NEEDLE" "$TARGET")
+RG_30_CMD=("$RG" "${RG_30_ARGS[@]}" "$TARGET")
 
 # measure NAME OKS CMD...: run CMD under /usr/bin/time with stdout to $SCRATCH/NAME.out, require
 # its exit code to be one of the space-separated OKS, and append "wall cpu" (seconds; wall from
@@ -132,9 +144,10 @@ run() {
     leakgate-x2) measure leakgate-x2 "0 1" "${LG2_CMD[@]}" ;;
     rg-keywords) measure rg-keywords "0 1" "${RG_KW_CMD[@]}" ;;
     rg-read) measure rg-read "1" "${RG_READ_CMD[@]}" ;;
+    rg-30) measure rg-30 "0 1" "${RG_30_CMD[@]}" ;;
     esac
 }
-NAMES=(leakgate rg-keywords rg-read leakgate-x2)
+NAMES=(leakgate rg-keywords rg-30 rg-read leakgate-x2)
 
 load1() { cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?"; }
 LOAD_BEFORE=$(load1)
@@ -166,6 +179,7 @@ LOAD_AFTER=$(load1)
 log "timed commands:"
 show_cmd "${LG_CMD[@]}"
 show_cmd "${RG_KW_CMD[@]:0:11}" "... (${#KEYWORDS[@]} keywords)" "$TARGET"
+show_cmd "${RG_30_CMD[@]:0:11}" "... (${#SECRET_WORDS[@]} keywords)" "$TARGET"
 show_cmd "${RG_READ_CMD[@]}"
 show_cmd "${LG2_CMD[@]}"
 
@@ -179,7 +193,7 @@ for n in names:
 lg_wall, lg_cpu = med["leakgate"]
 print(f"tree: $TARGET, commit $COMMIT: $TREE_FILES files, {$TREE_BYTES / 1e6:.1f} MB; leakgate scanned $SCANNED files ({$SCANNED_BYTES / 1e6:.1f} MB), $FINDINGS findings")
 print(f"leakgate scan:                      {lg_wall:.3f} s wall, {lg_cpu:.2f} s cpu")
-for n, what in (("rg-keywords", "rg, ${#KEYWORDS[@]} keywords (bench.sh)"), ("rg-read", "rg, one absent string")):
+for n, what in (("rg-keywords", "rg, ${#KEYWORDS[@]} keywords (bench.sh)"), ("rg-30", "rg, ${#SECRET_WORDS[@]} secret keywords"), ("rg-read", "rg, one absent string")):
     wall, cpu = med[n]
     print(f"{what + ':':<35} {wall:.3f} s wall, {cpu:.2f} s cpu   leakgate / rg: {lg_wall / wall:.2f}x wall, {lg_cpu / max(cpu, 0.01):.2f}x cpu")
 wall2, cpu2 = med["leakgate-x2"]
