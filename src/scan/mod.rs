@@ -601,7 +601,7 @@ impl<'r> Scanner<'r> {
     /// the keyword automaton, every keyword occurrence (overlapping ones included, so that one
     /// keyword cannot hide another) opening the regions of the rules it belongs to.
     fn regions(&self, data: &[u8], regions: &mut Regions) {
-        let mut lines = LineCursor::default();
+        let mut lines = LineBounds::default();
         self.rules
             .prefilter()
             .for_each_hit(data, 0, data.len(), |hit| {
@@ -613,7 +613,7 @@ impl<'r> Scanner<'r> {
         &self,
         data: &[u8],
         hit: crate::rules::Hit,
-        lines: &mut LineCursor,
+        lines: &mut LineBounds,
         regions: &mut Regions,
     ) {
         for &rule_index in self.rules.rules_for_keyword(hit.keyword) {
@@ -623,8 +623,8 @@ impl<'r> Scanner<'r> {
             // A multi-line rule's keyword always adds its own region, even inside another's:
             // what the rule finds below a keyword must not depend on whether another keyword
             // sits further up (a second `kubeadm` 100 lines above the first would otherwise
-            // leave a token 400 lines below the first outside every region). Its line comes
-            // from the cursor, so a long line of keywords costs its length once.
+            // leave a token 400 lines below the first outside every region). Lines are found
+            // from the last one, so a long line of keywords costs its length once.
             if !multiline
                 && let Some(last) = list.last()
                 && hit.start >= last.0
@@ -636,7 +636,7 @@ impl<'r> Scanner<'r> {
                 // A paired rule: its keyword may sit on either half's line (or near both).
                 Some(within) => lines_around(data, (hit.start, hit.end), within),
                 None if multiline => {
-                    let (line_start, line_end) = lines.line(data, hit.start);
+                    let (line_start, line_end) = lines.of(data, hit.start);
                     multiline_region(data, line_start, line_end)
                 }
                 None => region_around(data, hit.start, hit.end, false),
@@ -1108,37 +1108,6 @@ fn multiline_region(data: &[u8], line_start: usize, line_end: usize) -> (usize, 
     )
 }
 
-/// The line around offsets asked about in ascending order (as keywords are found), each found
-/// from the last: the bytes between them are read once, however many keywords a line holds.
-#[derive(Debug, Default)]
-struct LineCursor {
-    /// The line last given, `start..end` (`end` is its newline, or the end of the data), once
-    /// there is one.
-    line: Option<(usize, usize)>,
-}
-
-impl LineCursor {
-    /// The bounds of the line holding `offset` (as [`line_bounds`] gives them).
-    fn line(&mut self, data: &[u8], offset: usize) -> (usize, usize) {
-        match self.line {
-            Some((start, end)) if start <= offset && offset <= end => (start, end),
-            last => {
-                // The line starts after the newline before `offset`, which is no earlier than
-                // the end of the last line when `offset` lies beyond it.
-                let from = match last {
-                    Some((_, end)) if end < offset => end,
-                    _ => 0,
-                };
-                let start =
-                    memchr::memrchr(b'\n', &data[from..offset]).map_or(from, |i| from + i + 1);
-                let end = memchr::memchr(b'\n', &data[offset..]).map_or(data.len(), |i| offset + i);
-                self.line = Some((start, end));
-                (start, end)
-            }
-        }
-    }
-}
-
 /// The lines within `lines` lines of a range (the range's own lines included), where a paired
 /// rule looks for its secret or its partner. Each side reaches no further than `lines + 1`
 /// long-line windows, so a file of very long lines costs a window, not the file.
@@ -1388,10 +1357,19 @@ impl LineBounds {
     fn of(&mut self, data: &[u8], offset: usize) -> (usize, usize) {
         match self.current {
             Some((start, end)) if start <= offset && offset <= end => (start, end),
-            _ => {
-                let bounds = line_bounds(data, offset);
-                self.current = Some(bounds);
-                bounds
+            last => {
+                // The line starts after the newline before `offset`, which is no earlier than
+                // the end of the last line when `offset` lies beyond it: the bytes between
+                // offsets are read once (a long line of keywords costs its length once).
+                let from = match last {
+                    Some((_, end)) if end < offset => end,
+                    _ => 0,
+                };
+                let start =
+                    memchr::memrchr(b'\n', &data[from..offset]).map_or(from, |i| from + i + 1);
+                let end = memchr::memchr(b'\n', &data[offset..]).map_or(data.len(), |i| offset + i);
+                self.current = Some((start, end));
+                (start, end)
             }
         }
     }
