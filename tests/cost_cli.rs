@@ -72,6 +72,28 @@ fn a_long_line_full_of_keys_costs_its_length_once() {
     );
 }
 
+#[test]
+fn a_long_line_of_matches_of_a_counted_rule_costs_its_length_once() {
+    // 400 KB on one line: a thousand `&password=` and a 15-character value, each followed by
+    // a long parameter, all matches of rules whose regexes count (`[^\s"',;]{6,128}`). Asking
+    // a rule's gate (its regex with the counts opened up) again after every match read to the
+    // end of the line each time: a thousand times 400 KB.
+    let tree = Tree::new();
+    let value = random(7, 15, LETTERS);
+    let filler = "a".repeat(372);
+    let line = format!("&password={value}&x={filler}").repeat(1000);
+    tree.write("query.txt", format!("{line}\n"));
+    let run = timed(tree.path(), &["scan", ".", "--format", "json"]);
+    let messages = json_lines(&run.stdout);
+    assert_eq!(run.status, Some(1), "{:?}", summary(&messages));
+    assert_eq!(summary(&messages)["files_scanned"], 1);
+    assert!(
+        run.cpu < Duration::from_secs(5),
+        "scanning a 400 KB line of matches took {:?} of CPU",
+        run.cpu
+    );
+}
+
 /// Findings' fingerprints, sorted.
 fn fingerprints(stdout: &[u8]) -> Vec<String> {
     let mut all: Vec<String> = json_lines(stdout)

@@ -435,6 +435,10 @@ impl Rule {
     /// Where the rule's regex could first match in `hay` at or after `at`: the gate's first
     /// match's start, or `at` itself for a rule without a gate. `None` when the gate shows the
     /// rule's regex cannot match there at all.
+    ///
+    /// It costs the gate's whole first match, which runs as far as its opened-up counts reach
+    /// (to the end of a long line of one kind of byte): ask once per text, not after every
+    /// match, or a long line of many matches costs its length once per match.
     pub fn first_possible(&self, hay: &[u8], at: usize) -> Option<usize> {
         match self.gate() {
             Some(gate) => gate.find_at(hay, at).map(|m| m.start()),

@@ -477,13 +477,11 @@ impl<'r> Scanner<'r> {
                 let mut secret_lines = partners.as_ref().map(|p| p.line_counter());
                 let mut at = first;
                 let mut nested_until = 0;
+                // The gate is asked once a region: its match runs as far as its opened-up
+                // counts reach (to the end of a long line), so asking again after every match
+                // made a line of many matches quadratic. From `first` on, the rule's regex
+                // searches as it always did.
                 while at <= hay.len() {
-                    if at > first {
-                        let Some(possible) = rule.first_possible(hay, at) else {
-                            break;
-                        };
-                        at = possible;
-                    }
                     let Some(whole) = regex.captures_read_at(&mut locations, hay, at) else {
                         break;
                     };

@@ -269,9 +269,16 @@ impl Scanner<'_> {
         merged.into_iter().any(|(rule, start, end)| {
             let rule = self.rules.rule(rule);
             let hay = &data[start..end];
+            // No match of the rule's starts before the gate's first (asked once: see
+            // `Scanner::candidates_in`).
+            let Some(first) = rule.first_possible(hay, 0) else {
+                return false;
+            };
+            let Ok(regex) = rule.regex() else {
+                return false;
+            };
             match_near(hay, start, near, |at| {
-                let at = rule.first_possible(hay, at)?;
-                let found = rule.regex().ok()?.find_at(hay, at)?;
+                let found = regex.find_at(hay, at.max(first))?;
                 Some((found.start(), found.end()))
             })
         })
