@@ -243,28 +243,6 @@ impl KeywordPrefilter {
         self.longest
     }
 
-    /// The earliest-ending keyword occurrence in `data[from..]` (the longest keyword ending
-    /// there), or `None`.
-    pub fn find(&self, data: &[u8], from: usize) -> Option<Hit> {
-        // The table once, outside the loop: a borrowed or owned table is one branch, not one
-        // per byte.
-        let transitions: &[u32] = &self.transitions;
-        let mut state = 0u32;
-        for (offset, &byte) in data.get(from..)?.iter().enumerate() {
-            state = self.next(transitions, state, byte);
-            if state & MATCH != 0 {
-                let end = from + offset + 1;
-                let keyword = self.keywords_at(state).first().map(|&k| k as usize)?;
-                return Some(Hit {
-                    keyword,
-                    start: end - self.length(keyword),
-                    end,
-                });
-            }
-        }
-        None
-    }
-
     /// Every keyword occurrence that lies wholly in `data[start..end]`, overlapping ones
     /// included, in order of their ends.
     ///
@@ -458,11 +436,11 @@ mod tests {
         }
     }
 
-    /// Long windows are read in blocks, each as two halves at once: still every hit, in order of
+    /// Long windows are read in blocks, each as parts side by side: still every hit, in order of
     /// its end, whatever the window (several blocks, odd lengths, a window not at the start, a
-    /// keyword across a half's edge, keywords longer than a short half).
+    /// keyword across a part's edge, keywords longer than a short part).
     #[test]
-    fn a_window_read_in_halves_gives_every_hit_in_order() {
+    fn a_window_read_in_parts_gives_every_hit_in_order() {
         let long = "x".repeat(90) + "-long-keyword";
         let keywords = [
             "sk_", "sk_live_", "k_l", "_live", "token", "oken", "aa", "a", &long,
@@ -473,7 +451,7 @@ mod tests {
             let mut data: Vec<u8> = (0..len)
                 .map(|_| alphabet[(xorshift(&mut seed) % alphabet.len() as u64) as usize])
                 .collect();
-            // The long keyword now and then, so that it crosses halves and blocks.
+            // The long keyword now and then, so that it crosses parts and blocks.
             for at in (40..len.saturating_sub(long.len())).step_by(997) {
                 data[at..at + long.len()].copy_from_slice(long.as_bytes());
             }
@@ -494,18 +472,6 @@ mod tests {
                 assert_eq!(hits, expected, "{len} bytes, window {start}..{end}");
             }
         }
-    }
-
-    #[test]
-    fn find_gives_the_earliest_ending_keyword_from_an_offset() {
-        let prefilter = KeywordPrefilter::new(&["secret", "cre", "zz"]).expect("prefilter");
-        let data = b"my SECRET and zz";
-        let hit = prefilter.find(data, 0).expect("a hit");
-        assert_eq!((hit.keyword, hit.start, hit.end), (1, 5, 8));
-        let hit = prefilter.find(data, 8).expect("a later hit");
-        assert_eq!((hit.keyword, hit.start, hit.end), (2, 14, 16));
-        assert_eq!(prefilter.find(data, 16), None);
-        assert_eq!(prefilter.find(data, 99), None);
     }
 
     #[test]

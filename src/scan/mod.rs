@@ -617,7 +617,8 @@ impl<'r> Scanner<'r> {
         for &rule_index in self.rules.rules_for_keyword(hit.keyword) {
             let rule = self.rules.rule(rule_index);
             let list = regions.list(rule_index);
-            let multiline = rule.spec.multiline && rule.within_lines().is_none();
+            let within = rule.within_lines();
+            let multiline = rule.spec.multiline && within.is_none();
             // A multi-line rule's keyword always adds its own region, even inside another's:
             // what the rule finds below a keyword must not depend on whether another keyword
             // sits further up (a second `kubeadm` 100 lines above the first would otherwise
@@ -630,7 +631,7 @@ impl<'r> Scanner<'r> {
             {
                 continue;
             }
-            let region = match rule.within_lines() {
+            let region = match within {
                 // A paired rule: its keyword may sit on either half's line (or near both).
                 Some(within) => lines_around(data, (hit.start, hit.end), within),
                 None if multiline => {

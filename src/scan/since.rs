@@ -335,24 +335,14 @@ impl Scanner<'_> {
                 }
             }
             _ => {
-                let prefilter = self.rules.prefilter();
-                let hay = &data[..to];
-                let mut from = from;
-                while from < hay.len() {
-                    let Some(first) = prefilter.find(hay, from) else {
-                        break;
-                    };
-                    let (line_start, line_end) = line_bounds(hay, first.start);
-                    let line_end = line_end.max(first.end);
-                    prefilter.for_each_hit(hay, line_start, line_end, |hit| {
-                        for &rule in self.rules.rules_for_keyword(hit.keyword) {
-                            if self.rules.rule(rule).spec.multiline {
-                                add(rule, hit.start);
-                            }
+                // The whole prefilter, read once over those bytes (as the scan reads a text).
+                self.rules.prefilter().for_each_hit(data, from, to, |hit| {
+                    for &rule in self.rules.rules_for_keyword(hit.keyword) {
+                        if self.rules.rule(rule).spec.multiline {
+                            add(rule, hit.start);
                         }
-                    });
-                    from = (line_end + 1).max(first.end);
-                }
+                    }
+                });
             }
         }
         regions
