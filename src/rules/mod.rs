@@ -18,6 +18,8 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use regex::bytes::{Regex, RegexBuilder};
+use regex_automata::util::captures::Captures;
+use regex_automata::{Anchored, Input, Span, meta};
 
 mod builtin;
 pub mod checksum;
@@ -77,9 +79,9 @@ pub struct Rule {
     pub spec: LazySpec,
     /// Where the rule came from (a file name), for error messages.
     pub origin: String,
-    regex: OnceLock<Result<Regex, PatternError>>,
+    regex: OnceLock<Result<RuleRegex, PatternError>>,
     /// The regex with its counts opened up, when that changes it (see [`Rule::gate`]).
-    gate: OnceLock<Option<Regex>>,
+    gate: OnceLock<Option<RuleRegex>>,
     /// The partner's regex, for a rule with `requires`.
     partner: OnceLock<Result<Regex, PatternError>>,
     allowlist: OnceLock<Result<SecretAllowlist, PatternError>>,
@@ -137,6 +139,44 @@ pub fn compile_regex(pattern: &str) -> Result<Regex, PatternError> {
                 _ => "invalid pattern".to_owned(),
             },
         })
+}
+
+/// A rule's own regex (and its gate): the engine behind [`Regex`], used directly because a rule's
+/// search is sometimes anchored (see [`Rule::captures_from`]), which [`Regex`] cannot ask for.
+pub type RuleRegex = meta::Regex;
+
+/// Compile a rule's regex exactly as [`compile_regex`] does (the same syntax, limits and match
+/// semantics as [`RegexBuilder`] on bytes), into a [`RuleRegex`]. A pattern that does not
+/// compile is compiled again by [`compile_regex`] for its error, so both say the same.
+fn compile_rule_regex(pattern: &str) -> Result<RuleRegex, PatternError> {
+    rule_regex_builder().build(pattern).map_err(|_| {
+        compile_regex(pattern)
+            .err()
+            .unwrap_or_else(|| PatternError {
+                position: None,
+                reason: "invalid pattern".to_owned(),
+            })
+    })
+}
+
+/// The settings [`RegexBuilder`] gives a bytes regex with `unicode(false)` and the rules' size
+/// limits.
+fn rule_regex_builder() -> meta::Builder {
+    let mut builder = meta::Regex::builder();
+    builder
+        .configure(
+            meta::Config::new()
+                .match_kind(regex_automata::MatchKind::LeftmostFirst)
+                .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+                .hybrid_cache_capacity(REGEX_SIZE_LIMIT)
+                .utf8_empty(false),
+        )
+        .syntax(
+            regex_automata::util::syntax::Config::new()
+                .unicode(false)
+                .utf8(false),
+        );
+    builder
 }
 
 /// `hir` with every counted repetition opened up (`x{2,5}` and `x{2}` become `x+`, `x{0,5}`
@@ -396,9 +436,9 @@ impl Rule {
     }
 
     /// The compiled regex, or why it does not compile.
-    pub fn regex(&self) -> Result<&Regex, &PatternError> {
+    pub fn regex(&self) -> Result<&RuleRegex, &PatternError> {
         self.regex
-            .get_or_init(|| compile_regex(&self.spec.regex))
+            .get_or_init(|| compile_rule_regex(&self.spec.regex))
             .as_ref()
     }
 
@@ -413,7 +453,7 @@ impl Rule {
     /// same place, so no match of the rule's starts before the gate's first match: a text the gate
     /// finds nothing in needs no search by the rule's regex (which then need not even be
     /// compiled), and one it matches is searched from the gate's match on.
-    pub fn gate(&self) -> Option<&Regex> {
+    pub fn gate(&self) -> Option<&RuleRegex> {
         self.gate
             .get_or_init(|| {
                 let hir = regex_syntax::ParserBuilder::new()
@@ -423,10 +463,10 @@ impl Rule {
                     .parse(&self.spec.regex)
                     .ok()?;
                 let (opened, counted) = opened_up(&hir);
-                // The opened regex is printed and compiled like any rule's. Should it not
-                // compile (it always should), the rule's own regex does all the work.
+                // Compiled like any rule's regex. Should it not compile (it always should), the
+                // rule's own regex does all the work.
                 counted
-                    .then(|| compile_regex(&opened.to_string()).ok())
+                    .then(|| rule_regex_builder().build_from_hir(&opened).ok())
                     .flatten()
             })
             .as_ref()
@@ -441,9 +481,46 @@ impl Rule {
     /// match, or a long line of many matches costs its length once per match.
     pub fn first_possible(&self, hay: &[u8], at: usize) -> Option<usize> {
         match self.gate() {
-            Some(gate) => gate.find_at(hay, at).map(|m| m.start()),
+            Some(gate) => gate.find(Input::new(hay).range(at..)).map(|m| m.start()),
             None => Some(at),
         }
+    }
+
+    /// The leftmost match of the rule's `regex` in `hay` at or after `at`, its groups in `caps`;
+    /// `first` is where [`Rule::first_possible`] said the region's first match could start.
+    ///
+    /// Where the gate matched, the rule's regex almost always does too: it is asked there
+    /// anchored, which keeps its lazy DFA to the states of one match (an unanchored search of a
+    /// counted regex builds a state for every set of counts alive at once, and that was most of
+    /// the cost of `generic-assignment`). After a match, the gate is asked whether anything is
+    /// left before the rule's regex searches again: its search stops at the end of the first
+    /// match it sees, which is no later than the end of the next match of the rule's, so a line
+    /// of many matches still costs its length once.
+    pub fn captures_from(
+        &self,
+        regex: &RuleRegex,
+        hay: &[u8],
+        at: usize,
+        first: usize,
+        caps: &mut Captures,
+    ) -> Option<Span> {
+        let mut from = at;
+        if let Some(gate) = self.gate() {
+            if at == first {
+                regex.search_captures(&Input::new(hay).range(at..).anchored(Anchored::Yes), caps);
+                if let Some(found) = caps.get_match() {
+                    return Some(found.span());
+                }
+                // Not here: no match starts before the gate's first, so the next is later.
+                from = at + 1;
+            }
+            if from > hay.len() || !gate.is_match(Input::new(hay).range(from..)) {
+                caps.set_pattern(None);
+                return None;
+            }
+        }
+        regex.search_captures(&Input::new(hay).range(from..), caps);
+        caps.get_match().map(|m| m.span())
     }
 
     /// The compiled regex of the partner a paired rule requires (`None` for other rules), or
@@ -471,10 +548,14 @@ impl Rule {
     }
 
     /// The secret's capture group: `secret` if named, else group 1, else the whole match.
-    pub fn secret_group(&self, regex: &Regex) -> SecretGroup {
-        if regex.capture_names().any(|n| n == Some("secret")) {
+    pub fn secret_group(&self, regex: &RuleRegex) -> SecretGroup {
+        let groups = regex.group_info();
+        if groups
+            .to_index(regex_automata::PatternID::ZERO, "secret")
+            .is_some()
+        {
             SecretGroup::Named
-        } else if regex.captures_len() > 1 {
+        } else if groups.group_len(regex_automata::PatternID::ZERO) > 1 {
             SecretGroup::First
         } else {
             SecretGroup::Whole
@@ -921,10 +1002,13 @@ mod tests {
                 let behind = format!("x = 1; {text}");
                 for hay in [text.as_str(), &run_together, &behind].map(str::as_bytes) {
                     let mut at = 0;
-                    while let Some(found) = regex.find_at(hay, at) {
-                        let opened = gate.find_at(hay, at).map(|m| m.start());
+                    let find = |regex: &super::RuleRegex, at: usize| {
+                        regex.find(super::Input::new(hay).range(at..))
+                    };
+                    while let Some(found) = find(regex, at) {
+                        let opened = find(gate, at).map(|m| m.start());
                         assert_eq!(opened.map(|start| start <= found.start()), Some(true));
-                        let from_there = gate.find_at(hay, found.start()).map(|m| m.start());
+                        let from_there = find(gate, found.start()).map(|m| m.start());
                         assert_eq!(from_there, Some(found.start()), "rule {}", rule.id());
                         at = found.start() + 1;
                     }
@@ -933,6 +1017,82 @@ mod tests {
         }
         // Most rules count (`{36}`), so most have a gate.
         assert!(gated > 100, "{gated} rules have a gate");
+    }
+
+    /// Searching from the gate's first match (anchored there, then gated: see
+    /// [`super::Rule::captures_from`]) finds every match, with every group, that the rule's
+    /// regex finds searching plainly, on every built-in rule's examples and negative examples,
+    /// alone, behind other text and run together, stepping on from each match's end or from
+    /// just after its start (as the scan does for a rejected value).
+    #[test]
+    fn a_rules_search_from_its_gate_finds_what_its_regex_finds() {
+        let rules = super::builtin_rules().expect("built-in rules");
+        let examples = super::builtin_examples();
+        for (rule, examples) in rules.iter().zip(examples) {
+            let regex = rule.regex().expect("compiles");
+            let texts = (examples.examples.iter()).chain(&examples.negative_examples);
+            for text in texts {
+                let run_together = format!("{text} {text}\n{text}");
+                let behind = format!("x = 1; {text}");
+                for hay in [text.as_str(), &run_together, &behind].map(str::as_bytes) {
+                    let Some(first) = rule.first_possible(hay, 0) else {
+                        assert!(!regex.is_match(hay), "rule {}", rule.id());
+                        continue;
+                    };
+                    for step_to_end in [true, false] {
+                        let groups = |caps: &super::Captures| {
+                            (0..caps.group_len())
+                                .map(|i| caps.get_group(i))
+                                .collect::<Vec<_>>()
+                        };
+                        let (mut plain, mut gated) =
+                            (regex.create_captures(), regex.create_captures());
+                        let mut at = first;
+                        while at <= hay.len() {
+                            regex.search_captures(&super::Input::new(hay).range(at..), &mut plain);
+                            let found = rule.captures_from(regex, hay, at, first, &mut gated);
+                            assert_eq!(
+                                found,
+                                plain.get_match().map(|m| m.span()),
+                                "rule {}",
+                                rule.id()
+                            );
+                            assert_eq!(groups(&gated), groups(&plain), "rule {}", rule.id());
+                            let Some(found) = found else { break };
+                            at = if step_to_end {
+                                found.end.max(at + 1)
+                            } else {
+                                found.start + 1
+                            };
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Where the gate matches but the rule's regex does not (a count exceeded), the search goes
+    /// on past it to the rule's first match.
+    #[test]
+    fn a_search_goes_past_a_gate_match_the_rule_does_not_match() {
+        let text = "[[rule]]\nid = \"counted\"\ndescription = \"d\"\nkeywords = [\"k\"]\nregex = '''\\bk(?P<secret>[0-9]{2,3})\\b'''\n";
+        let rule = super::parse_rule_file("test.toml", text)
+            .expect("rule")
+            .remove(0);
+        let regex = rule.regex().expect("compiles");
+        let hay = b"k12345 k1 k12 k999";
+        let first = rule
+            .first_possible(hay, 0)
+            .expect("the gate matches k12345");
+        assert_eq!(first, 0);
+        let mut caps = regex.create_captures();
+        let found = rule.captures_from(regex, hay, first, first, &mut caps);
+        assert_eq!(found, Some(super::Span { start: 10, end: 13 }));
+        assert_eq!(caps.get_group(1), Some(super::Span { start: 11, end: 13 }));
+        let next = rule.captures_from(regex, hay, 13, first, &mut caps);
+        assert_eq!(next, Some(super::Span { start: 14, end: 18 }));
+        assert_eq!(rule.captures_from(regex, hay, 18, first, &mut caps), None);
+        assert!(!caps.is_match());
     }
 
     /// A gate opens up counts only: it matches what the counted regex would, and more.

@@ -449,19 +449,18 @@ impl<'r> Scanner<'r> {
                 continue;
             }
             let Ok(regex) = rule.regex() else { continue };
+            let group =
+                |name: &str| (regex.group_info()).to_index(regex_automata::PatternID::ZERO, name);
             let secret_index = match rule.secret_group(regex) {
-                SecretGroup::Named => regex
-                    .capture_names()
-                    .position(|n| n == Some("secret"))
-                    .unwrap_or(0),
+                SecretGroup::Named => group("secret").unwrap_or(0),
                 SecretGroup::First => 1,
                 SecretGroup::Whole => 0,
             };
-            let key_index = regex.capture_names().position(|n| n == Some("key"));
+            let key_index = group("key");
             // Keys come in ascending order within a rule: whether each stands in a string is
             // judged from where the last one left off (linear on a long line of keys).
             let mut strings = literal::StringTracker::default();
-            let mut locations = regex.capture_locations();
+            let mut locations = regex.create_captures();
             for (from, to, first) in open {
                 let hay = &data[from..to];
                 // A paired rule's partners near this region, found once for all its candidates.
@@ -477,20 +476,21 @@ impl<'r> Scanner<'r> {
                 let mut secret_lines = partners.as_ref().map(|p| p.line_counter());
                 let mut at = first;
                 let mut nested_until = 0;
-                // The gate is asked once a region: its match runs as far as its opened-up
-                // counts reach (to the end of a long line), so asking again after every match
-                // made a line of many matches quadratic. From `first` on, the rule's regex
-                // searches as it always did.
+                // The gate's first match is found once a region: it runs as far as its
+                // opened-up counts reach (to the end of a long line), so finding it again after
+                // every match made a line of many matches quadratic.
                 while at <= hay.len() {
-                    let Some(whole) = regex.captures_read_at(&mut locations, hay, at) else {
+                    let Some(whole) = rule.captures_from(regex, hay, at, first, &mut locations)
+                    else {
                         break;
                     };
-                    let secret = locations.get(secret_index);
-                    let key_span = key_index.and_then(|i| locations.get(i));
+                    let span = |index: usize| locations.get_group(index).map(|s| (s.start, s.end));
+                    let secret = span(secret_index);
+                    let key_span = key_index.and_then(span);
                     let key = key_span.map(|(s, e)| &hay[s..e]);
                     // Inside a rejected value, only `key=value` is a nested assignment
                     // (`;Password=…;`, `?token=…&`), not `secret:…` inside an ARN.
-                    let nested_ok = whole.start() >= nested_until
+                    let nested_ok = whole.start >= nested_until
                         || key_span.is_none_or(|(_, e)| assigns_with_equals(&hay[e..]));
                     let mut accepted = false;
                     if let Some((secret_start, secret_end)) = secret.filter(|_| nested_ok) {
@@ -577,9 +577,9 @@ impl<'r> Scanner<'r> {
                     let next = match (accepted, secret) {
                         (false, Some((secret_start, secret_end))) => {
                             nested_until = nested_until.max(secret_end);
-                            secret_start.max(whole.start() + 1)
+                            secret_start.max(whole.start + 1)
                         }
-                        _ => whole.end(),
+                        _ => whole.end,
                     };
                     at = next.max(at + 1);
                 }

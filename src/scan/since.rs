@@ -278,7 +278,7 @@ impl Scanner<'_> {
                 return false;
             };
             match_near(hay, start, near, |at| {
-                let found = regex.find_at(hay, at.max(first))?;
+                let found = regex.find(regex_automata::Input::new(hay).range(at.max(first)..))?;
                 Some((found.start(), found.end()))
             })
         })
