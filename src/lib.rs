@@ -19,6 +19,8 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod container;
+#[cfg(test)]
+mod cpu_time;
 pub mod diagnostic;
 pub mod escape;
 pub mod finding;

@@ -94,6 +94,25 @@ fn a_long_line_of_matches_of_a_counted_rule_costs_its_length_once() {
     );
 }
 
+#[test]
+fn a_line_of_values_inside_values_costs_its_length_a_few_times() {
+    // 200 KB of `password:` on one line: each match's value runs to the end of the line and is
+    // rejected, and looking inside each rejected value for another match found the next one,
+    // whose value ran to the end again: the line was read once per match (48 s of CPU in a
+    // release build; 1 MB never finished).
+    let tree = Tree::new();
+    tree.write("words.txt", "password:".repeat(200_000 / 9));
+    let run = timed(tree.path(), &["scan", ".", "--format", "json"]);
+    let messages = json_lines(&run.stdout);
+    assert_eq!(run.status, Some(0), "{:?}", summary(&messages));
+    assert_eq!(summary(&messages)["files_scanned"], 1);
+    assert!(
+        run.cpu < Duration::from_secs(5),
+        "scanning a 200 KB line of values inside values took {:?} of CPU",
+        run.cpu
+    );
+}
+
 /// Findings' fingerprints, sorted.
 fn fingerprints(stdout: &[u8]) -> Vec<String> {
     let mut all: Vec<String> = json_lines(stdout)

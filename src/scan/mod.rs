@@ -29,6 +29,12 @@ const LONG_LINE_WINDOW: usize = 4096;
 /// How far past its keyword's line a multi-line rule (a PEM block) may match.
 const MULTILINE_WINDOW: usize = 32 * 1024;
 
+/// How many times its length a region may be read again to look inside rejected values (see
+/// `Scanner::candidates_in`): enough for values inside values inside values on every line of
+/// real text, while a line built of values that each run to its end costs its length a few
+/// times, not once per value.
+const REREAD_PER_REGION: usize = 4;
+
 /// Markers that suppress a finding on their own line (ours, and those of the tools teams
 /// migrate from).
 const ALLOW_MARKERS: &[&[u8]] = &[
@@ -476,6 +482,7 @@ impl<'r> Scanner<'r> {
                 let mut secret_lines = partners.as_ref().map(|p| p.line_counter());
                 let mut at = first;
                 let mut nested_until = 0;
+                let mut reread_left = REREAD_PER_REGION.saturating_mul(hay.len()).max(4096);
                 // The gate's first match is found once a region: it runs as far as its
                 // opened-up counts reach (to the end of a long line), so finding it again after
                 // every match made a line of many matches quadratic.
@@ -574,10 +581,22 @@ impl<'r> Scanner<'r> {
                     }
                     // A rejected match may hide one inside its value
                     // (`ConnectionString = "…;Password=…"`): look again from the value's start.
+                    // Each look reads the value again, and values can hold values: matches
+                    // that each start in the last one's value and run to the end of the line
+                    // (`password:password:…`) read the line once per match. So the rereading
+                    // a region allows is a few times its length, and past that the search goes
+                    // on from each match's end.
                     let next = match (accepted, secret) {
                         (false, Some((secret_start, secret_end))) => {
-                            nested_until = nested_until.max(secret_end);
-                            secret_start.max(whole.start + 1)
+                            let back = secret_start.max(whole.start + 1);
+                            let reread = whole.end.saturating_sub(back);
+                            if reread <= reread_left {
+                                reread_left -= reread;
+                                nested_until = nested_until.max(secret_end);
+                                back
+                            } else {
+                                whole.end
+                            }
                         }
                         _ => whole.end,
                     };
