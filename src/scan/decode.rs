@@ -183,11 +183,14 @@ impl Layer {
     }
 }
 
-/// How many decoded bytes a file may produce, all levels together.
+/// How many decoded bytes a file may produce, all levels together; and whether the scan of one
+/// of its texts stopped looking inside rejected values at its allowance (see
+/// `Scanner::candidates_in`), which the file's report then says.
 #[derive(Debug)]
 pub struct Budget {
     left: usize,
     exhausted: bool,
+    values_cut: bool,
 }
 
 impl Budget {
@@ -200,6 +203,7 @@ impl Budget {
         Budget {
             left,
             exhausted: false,
+            values_cut: false,
         }
     }
 
@@ -215,6 +219,16 @@ impl Budget {
     /// Some encoded text was not decoded because the budget ran out (it was read as written).
     pub fn exhausted(&self) -> bool {
         self.exhausted
+    }
+
+    /// Note that some rejected values were not looked inside (their allowance ran out).
+    pub fn cut_values(&mut self) {
+        self.values_cut = true;
+    }
+
+    /// Were some rejected values not looked inside?
+    pub fn values_cut(&self) -> bool {
+        self.values_cut
     }
 }
 

@@ -200,6 +200,16 @@ impl<'r> Scanner<'r> {
                 .at(provenance.path()),
             );
         }
+        if budget.values_cut() {
+            notes.push(
+                Diagnostic::new(
+                    Code::Warning,
+                    "a line holds values inside values (`key:key:key=…`) beyond what is looked \
+                     into: some rejected values were not searched for a `key=value` inside them",
+                )
+                .at(provenance.path()),
+            );
+        }
         if candidates.is_empty() {
             return BlobReport {
                 notes,
@@ -346,7 +356,7 @@ impl<'r> Scanner<'r> {
         how: Decoded,
         budget: &mut Budget,
     ) -> Vec<Candidate> {
-        let mut own = self.candidates(data, path, how.view);
+        let mut own = self.candidates(data, path, how.view, budget);
         if how.depth == 0 {
             return own;
         }
@@ -405,7 +415,13 @@ impl<'r> Scanner<'r> {
 
     /// Every candidate in `data` (text as written, or one a decoder produced: `view`),
     /// unordered, overlaps not yet resolved.
-    fn candidates(&self, data: &[u8], path: &str, view: ViewKind) -> Vec<Candidate> {
+    fn candidates(
+        &self,
+        data: &[u8],
+        path: &str,
+        view: ViewKind,
+        budget: &mut Budget,
+    ) -> Vec<Candidate> {
         let mut regions = Regions::take(self.rules.rules().len());
         self.regions(data, &mut regions);
         // Rules of a decoder's context read all of its text, and nothing else.
@@ -415,7 +431,7 @@ impl<'r> Scanner<'r> {
             }
         }
         regions.sort();
-        let out = self.candidates_in(data, path, view, &regions);
+        let out = self.candidates_in(data, path, view, &regions, budget);
         regions.give_back();
         out
     }
@@ -427,6 +443,7 @@ impl<'r> Scanner<'r> {
         path: &str,
         view: ViewKind,
         regions: &Regions,
+        budget: &mut Budget,
     ) -> Vec<Candidate> {
         let mut out = Vec::new();
         // Outside configuration an unquoted value is an identifier or a word, never a weak
@@ -595,6 +612,7 @@ impl<'r> Scanner<'r> {
                                 nested_until = nested_until.max(secret_end);
                                 back
                             } else {
+                                budget.cut_values();
                                 whole.end
                             }
                         }
