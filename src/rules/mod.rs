@@ -179,6 +179,17 @@ fn rule_regex_builder() -> meta::Builder {
     builder
 }
 
+/// A pattern parsed as the rules compile it (on bytes, no Unicode classes), for what is read off
+/// its structure: a rule's gate, the prefixes its secret starts with, how many lines it spans.
+pub fn parse_pattern(pattern: &str) -> Option<regex_syntax::hir::Hir> {
+    regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .ok()
+}
+
 /// `hir` with every counted repetition opened up (`x{2,5}` and `x{2}` become `x+`, `x{0,5}`
 /// becomes `x*`) and its capture groups dropped, which only widens what it matches: each match of
 /// `hir` is a match of the result at the same start. The flag says whether anything was counted.
@@ -456,12 +467,7 @@ impl Rule {
     pub fn gate(&self) -> Option<&RuleRegex> {
         self.gate
             .get_or_init(|| {
-                let hir = regex_syntax::ParserBuilder::new()
-                    .unicode(false)
-                    .utf8(false)
-                    .build()
-                    .parse(&self.spec.regex)
-                    .ok()?;
+                let hir = parse_pattern(&self.spec.regex)?;
                 let (opened, counted) = opened_up(&hir);
                 // Compiled like any rule's regex. Should it not compile (it always should), the
                 // rule's own regex does all the work.

@@ -852,12 +852,7 @@ fn known_prefixes(rule: &Rule) -> Vec<String> {
         return Vec::new();
     };
     let group = rule.secret_group(regex);
-    let Ok(hir) = regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(&rule.spec.regex)
-    else {
+    let Some(hir) = crate::rules::parse_pattern(&rule.spec.regex) else {
         return Vec::new();
     };
     let secret = match group {
@@ -1401,11 +1396,9 @@ impl LineBounds {
                     Some((_, end)) if end < offset => end,
                     _ => 0,
                 };
-                let start =
-                    memchr::memrchr(b'\n', &data[from..offset]).map_or(from, |i| from + i + 1);
-                let end = memchr::memchr(b'\n', &data[offset..]).map_or(data.len(), |i| offset + i);
-                self.current = Some((start, end));
-                (start, end)
+                let bounds = line_bounds_within(data, offset, from, data.len());
+                self.current = Some(bounds);
+                bounds
             }
         }
     }

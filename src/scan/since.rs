@@ -66,12 +66,7 @@ const NEAR_NEWLINES: usize = 8;
 
 /// How many newlines a match of `pattern` (as the rules compile it) can span, if bounded.
 fn max_newlines(pattern: &str) -> Option<usize> {
-    let hir = regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(pattern)
-        .ok()?;
+    let hir = crate::rules::parse_pattern(pattern)?;
     newlines(&hir)
 }
 
