@@ -80,8 +80,9 @@ pub struct Rule {
     /// Where the rule came from (a file name), for error messages.
     pub origin: String,
     regex: OnceLock<Result<RuleRegex, PatternError>>,
-    /// The regex with its counts opened up, when that changes it (see [`Rule::gate`]).
-    gate: OnceLock<Option<RuleRegex>>,
+    /// The regex with its counts opened up, when that changes it (see [`Rule::gate`]), and the
+    /// run of bytes every match holds, when it is long (see [`RequiredRun`]).
+    gate: OnceLock<Gate>,
     /// The partner's regex, for a rule with `requires`.
     partner: OnceLock<Result<Regex, PatternError>>,
     allowlist: OnceLock<Result<SecretAllowlist, PatternError>>,
@@ -229,6 +230,139 @@ fn opened_up(hir: &regex_syntax::hir::Hir) -> (regex_syntax::hir::Hir, bool) {
             (joined, counted)
         }
         _ => (hir.clone(), false),
+    }
+}
+
+/// What a rule is searched with before its own regex: see [`Rule::gate`] and
+/// [`Rule::required_run`].
+#[derive(Debug, Default)]
+struct Gate {
+    regex: Option<RuleRegex>,
+    run: Option<RequiredRun>,
+}
+
+/// The gate of a rule's parsed pattern: `None` when it counts nothing (the gate would be the
+/// regex itself).
+fn gate_regex(hir: &regex_syntax::hir::Hir) -> Option<RuleRegex> {
+    let (opened, counted) = opened_up(hir);
+    // Compiled like any rule's regex, but without the full DFA the regex engine builds for a
+    // small pattern: a gate searches little text per run (most rules' regions on a tree come to
+    // a few kilobytes), and determinizing it up front cost more than its lazy DFA's search
+    // (about a fifth of the gates' compile time on rails). Should it not compile (it always
+    // should), the rule's own regex does all the work.
+    let mut builder = rule_regex_builder();
+    builder.configure(meta::Config::new().dfa(false));
+    counted
+        .then(|| builder.build_from_hir(&opened).ok())
+        .flatten()
+}
+
+/// Runs shorter than this are not looked for: most text has them (identifiers of 16 letters),
+/// so looking would cost without ruling anything out.
+const MIN_REQUIRED_RUN: u32 = 20;
+
+/// A run of bytes every match of a rule's regex holds: at least `length` bytes in a row, each
+/// one of `bytes` (`[0-9a-fA-F]{64}` in an Ethereum key, `[A-Z2-7]{56}` in an NKey seed).
+///
+/// The gate opens counts up, so it cannot tell a text with no such run, and the rules with the
+/// longest runs are those whose regions are largest: a keyword such as `accounts` or `seed`
+/// opens a 32 KiB window for a multi-line rule, which the gate's lazy DFA then reads whole.
+/// Looking for the run first reads a fraction of the text (one byte in `length` where no byte
+/// of the class is), and a window without one is ruled out.
+#[derive(Debug, Clone)]
+pub struct RequiredRun {
+    bytes: [bool; 256],
+    length: usize,
+}
+
+impl RequiredRun {
+    /// The longest run `hir` requires, when it is at least [`MIN_REQUIRED_RUN`] bytes: a
+    /// repetition of one byte class, at least that many times, that every match passes through
+    /// (not inside an alternative or an optional part).
+    pub fn of(hir: &regex_syntax::hir::Hir) -> Option<RequiredRun> {
+        use regex_syntax::hir::{Class, HirKind};
+        fn longest<'h>(hir: &'h regex_syntax::hir::Hir, best: &mut Option<(&'h Class, u32)>) {
+            match hir.kind() {
+                HirKind::Repetition(repetition) if repetition.min >= 1 => {
+                    match repetition.sub.kind() {
+                        HirKind::Class(class) => {
+                            if best.is_none_or(|(_, length)| repetition.min > length) {
+                                *best = Some((class, repetition.min));
+                            }
+                        }
+                        // What repeats at least once is in every match, once at least.
+                        _ => longest(&repetition.sub, best),
+                    }
+                }
+                HirKind::Capture(capture) => longest(&capture.sub, best),
+                HirKind::Concat(parts) => parts.iter().for_each(|part| longest(part, best)),
+                _ => {}
+            }
+        }
+        let mut best = None;
+        longest(hir, &mut best);
+        let (class, length) = best.filter(|&(_, length)| length >= MIN_REQUIRED_RUN)?;
+        let mut bytes = [false; 256];
+        match class {
+            Class::Bytes(class) => {
+                for range in class.ranges() {
+                    for byte in range.start()..=range.end() {
+                        bytes[usize::from(byte)] = true;
+                    }
+                }
+            }
+            Class::Unicode(class) => {
+                // Rules compile without Unicode classes; an ASCII range is the same bytes.
+                for range in class.ranges() {
+                    let (start, end) = (u32::from(range.start()), u32::from(range.end()));
+                    if end > 0x7f {
+                        return None;
+                    }
+                    for byte in start..=end {
+                        bytes[byte as usize] = true;
+                    }
+                }
+            }
+        }
+        Some(RequiredRun {
+            bytes,
+            length: usize::try_from(length).ok()?,
+        })
+    }
+
+    /// Whether `hay` holds `length` bytes in a row from the class. Only one byte in `length` is
+    /// looked at until one is in the class; then the run around it, no further back than
+    /// `length` bytes and no further on than where a long enough run would end. Each byte is
+    /// read at most twice.
+    pub fn occurs_in(&self, hay: &[u8]) -> bool {
+        let length = self.length;
+        let in_class = |byte: u8| self.bytes[usize::from(byte)];
+        let mut probe = length - 1;
+        // No run of `length` ends before this: the probe never steps back past it.
+        let mut floor = 0;
+        while probe < hay.len() {
+            if !in_class(hay[probe]) {
+                floor = probe + 1;
+                probe += length;
+                continue;
+            }
+            let mut start = probe;
+            while start > floor && probe - start < length - 1 && in_class(hay[start - 1]) {
+                start -= 1;
+            }
+            let want_end = start + length;
+            if want_end > hay.len() {
+                return false;
+            }
+            match (probe + 1..want_end).find(|&at| !in_class(hay[at])) {
+                None => return true,
+                Some(stop) => {
+                    floor = stop + 1;
+                    probe = stop + length;
+                }
+            }
+        }
+        false
     }
 }
 
@@ -465,34 +599,43 @@ impl Rule {
     /// finds nothing in needs no search by the rule's regex (which then need not even be
     /// compiled), and one it matches is searched from the gate's match on.
     pub fn gate(&self) -> Option<&RuleRegex> {
-        self.gate
-            .get_or_init(|| {
-                let hir = parse_pattern(&self.spec.regex)?;
-                let (opened, counted) = opened_up(&hir);
-                // Compiled like any rule's regex, but without the full DFA the regex engine
-                // builds for a small pattern: a gate searches little text per run (most rules'
-                // regions on a tree come to a few kilobytes), and determinizing it up front cost
-                // more than its lazy DFA's search (about a fifth of the gates' compile time on
-                // rails). Should it not compile (it always should), the rule's own regex does
-                // all the work.
-                let mut builder = rule_regex_builder();
-                builder.configure(meta::Config::new().dfa(false));
-                counted
-                    .then(|| builder.build_from_hir(&opened).ok())
-                    .flatten()
-            })
-            .as_ref()
+        self.gate_parts().regex.as_ref()
+    }
+
+    /// The run of bytes every match of the rule's regex holds, when it is long enough to be
+    /// worth looking for before the gate (see [`RequiredRun`]).
+    pub fn required_run(&self) -> Option<&RequiredRun> {
+        self.gate_parts().run.as_ref()
+    }
+
+    fn gate_parts(&self) -> &Gate {
+        self.gate.get_or_init(|| {
+            let Some(hir) = parse_pattern(&self.spec.regex) else {
+                return Gate::default();
+            };
+            Gate {
+                regex: gate_regex(&hir),
+                run: RequiredRun::of(&hir),
+            }
+        })
     }
 
     /// Where the rule's regex could first match in `hay` at or after `at`: the gate's first
     /// match's start, or `at` itself for a rule without a gate. `None` when the gate shows the
-    /// rule's regex cannot match there at all.
+    /// rule's regex cannot match there at all, or the text lacks the long run of bytes every
+    /// match holds ([`Rule::required_run`]).
     ///
     /// It costs the gate's whole first match, which runs as far as its opened-up counts reach
     /// (to the end of a long line of one kind of byte): ask once per text, not after every
     /// match, or a long line of many matches costs its length once per match.
     pub fn first_possible(&self, hay: &[u8], at: usize) -> Option<usize> {
-        match self.gate() {
+        let gate = self.gate_parts();
+        if let Some(run) = &gate.run
+            && !run.occurs_in(hay.get(at..)?)
+        {
+            return None;
+        }
+        match &gate.regex {
             Some(gate) => gate.find(Input::new(hay).range(at..)).map(|m| m.start()),
             None => Some(at),
         }
@@ -1105,6 +1248,82 @@ mod tests {
         assert_eq!(next, Some(super::Span { start: 14, end: 18 }));
         assert_eq!(rule.captures_from(regex, hay, 18, first, &mut caps), None);
         assert!(!caps.is_match());
+    }
+
+    /// The run a pattern requires is its longest class repeated at least that many times on
+    /// every path through it; runs in an alternative or an optional part do not count.
+    #[test]
+    fn a_required_run_is_on_every_path_through_the_pattern() {
+        let run = |pattern: &str| {
+            let hir = super::parse_pattern(pattern).expect("parses");
+            super::RequiredRun::of(&hir).map(|run| {
+                let bytes: String = (0..=255u8)
+                    .filter(|&b| run.bytes[usize::from(b)])
+                    .map(char::from)
+                    .collect();
+                (bytes, run.length)
+            })
+        };
+        let hex = "0123456789ABCDEFabcdef".to_owned();
+        assert_eq!(
+            run(r"(?i:private_key)[ \t]*=[ \t]*(?P<secret>[0-9a-fA-F]{64})\b"),
+            Some((hex.clone(), 64))
+        );
+        assert_eq!(run(r"k[0-9a-f]{20}x[0-9A-Fa-f]{30,}"), Some((hex, 30)));
+        assert_eq!(
+            run(r"(?:tok_(?:[a-z]{24})+)"),
+            Some(("abcdefghijklmnopqrstuvwxyz".into(), 24))
+        );
+        // Too short to look for, optional, or in one alternative only.
+        assert_eq!(run(r"k[0-9]{19}"), None);
+        assert_eq!(run(r"k(?:[0-9]{40})?"), None);
+        assert_eq!(run(r"k[0-9]{0,40}"), None);
+        assert_eq!(run(r"k(?:[0-9]{40}|x)"), None);
+        assert_eq!(run(r"(?:k[0-9]{40}){0,2}"), None);
+    }
+
+    /// `occurs_in` says whether a long enough run is there, as reading every byte would, on
+    /// texts of two kinds of byte with runs of every length around the one looked for, at
+    /// every offset.
+    #[test]
+    fn a_required_run_is_found_where_it_is_and_nowhere_else() {
+        let hir = super::parse_pattern(r"x[ab]{20}").expect("parses");
+        let run = super::RequiredRun::of(&hir).expect("a run of 20");
+        let naive = |hay: &[u8]| {
+            hay.split(|b| !matches!(b, b'a' | b'b'))
+                .any(|part| part.len() >= 20)
+        };
+        // A small linear congruential generator: varied texts, the same on every run.
+        let mut seed = 0x2545_f491_u32;
+        let mut next = move |below: u32| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (seed >> 16) % below
+        };
+        let mut found = 0;
+        for _ in 0..3000 {
+            let mut hay = Vec::new();
+            while hay.len() < 60 {
+                let lengths = [0, 1, 5, 18, 19, 19, 18, 5, 1, 0, 20, 21, 40, 5, 18, 19];
+                let run_length = lengths[next(16) as usize];
+                hay.extend((0..run_length).map(|_| if next(2) == 0 { b'a' } else { b'b' }));
+                hay.extend((0..=next(3)).map(|_| b" x-"[next(3) as usize]));
+            }
+            for start in [0, 1, 7] {
+                let hay = &hay[start..];
+                assert_eq!(
+                    run.occurs_in(hay),
+                    naive(hay),
+                    "{}",
+                    String::from_utf8_lossy(hay)
+                );
+                found += usize::from(naive(hay));
+            }
+        }
+        assert!(
+            found > 1000 && found < 8000,
+            "{found} texts of 9000 hold a run"
+        );
+        assert!(run.occurs_in(&[b'a'; 20]) && !run.occurs_in(&[b'a'; 19]) && !run.occurs_in(b""));
     }
 
     /// A gate opens up counts only: it matches what the counted regex would, and more.
