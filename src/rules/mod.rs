@@ -234,11 +234,14 @@ fn opened_up(hir: &regex_syntax::hir::Hir) -> (regex_syntax::hir::Hir, bool) {
 }
 
 /// What a rule is searched with before its own regex: see [`Rule::gate`] and
-/// [`Rule::required_run`].
-#[derive(Debug, Default)]
+/// [`Rule::required_run`]. The gate's regex is compiled when a text first gets past the run:
+/// on a tree most rules with a long run find it nowhere and never compile one.
+#[derive(Debug)]
 struct Gate {
-    regex: Option<RuleRegex>,
+    /// The rule's pattern, parsed (`None` if it does not parse; it then never gets this far).
+    hir: Option<regex_syntax::hir::Hir>,
     run: Option<RequiredRun>,
+    regex: OnceLock<Option<RuleRegex>>,
 }
 
 /// The gate of a rule's parsed pattern: `None` when it counts nothing (the gate would be the
@@ -599,7 +602,11 @@ impl Rule {
     /// finds nothing in needs no search by the rule's regex (which then need not even be
     /// compiled), and one it matches is searched from the gate's match on.
     pub fn gate(&self) -> Option<&RuleRegex> {
-        self.gate_parts().regex.as_ref()
+        let parts = self.gate_parts();
+        parts
+            .regex
+            .get_or_init(|| parts.hir.as_ref().and_then(gate_regex))
+            .as_ref()
     }
 
     /// The run of bytes every match of the rule's regex holds, when it is long enough to be
@@ -610,12 +617,11 @@ impl Rule {
 
     fn gate_parts(&self) -> &Gate {
         self.gate.get_or_init(|| {
-            let Some(hir) = parse_pattern(&self.spec.regex) else {
-                return Gate::default();
-            };
+            let hir = parse_pattern(&self.spec.regex);
             Gate {
-                regex: gate_regex(&hir),
-                run: RequiredRun::of(&hir),
+                run: hir.as_ref().and_then(RequiredRun::of),
+                hir,
+                regex: OnceLock::new(),
             }
         })
     }
@@ -629,13 +635,12 @@ impl Rule {
     /// (to the end of a long line of one kind of byte): ask once per text, not after every
     /// match, or a long line of many matches costs its length once per match.
     pub fn first_possible(&self, hay: &[u8], at: usize) -> Option<usize> {
-        let gate = self.gate_parts();
-        if let Some(run) = &gate.run
+        if let Some(run) = self.required_run()
             && !run.occurs_in(hay.get(at..)?)
         {
             return None;
         }
-        match &gate.regex {
+        match self.gate() {
             Some(gate) => gate.find(Input::new(hay).range(at..)).map(|m| m.start()),
             None => Some(at),
         }
