@@ -1331,6 +1331,103 @@ mod tests {
         assert!(run.occurs_in(&[b'a'; 20]) && !run.occurs_in(&[b'a'; 19]) && !run.occurs_in(b""));
     }
 
+    /// Every text a pattern matches holds the run found required of it, on random patterns of
+    /// classes repeated 1 to 40 times, literals, alternatives, optional parts and repeated
+    /// groups, each matched against texts drawn from the pattern itself and then cut short.
+    #[test]
+    fn every_match_holds_the_required_run() {
+        let mut seed = 0x9e37_79b9_u32;
+        let mut next = move |below: u32| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (seed >> 16) % below
+        };
+        // A pattern as regex text, and texts it matches.
+        enum Node {
+            Class(&'static str, &'static [u8], u32, u32),
+            Literal(&'static str),
+            Concat(Vec<Node>),
+            Either(Box<Node>, Box<Node>),
+            Optional(Box<Node>),
+            Twice(Box<Node>),
+        }
+        fn grow(next: &mut impl FnMut(u32) -> u32, depth: u32) -> Node {
+            const CLASSES: [(&str, &[u8]); 3] = [
+                ("[a-c]", b"abc"),
+                ("[0-9a-f]", b"05af"),
+                ("[A-Z2-7]", b"QZ27"),
+            ];
+            match if depth == 0 { next(2) } else { next(6) } {
+                0 => {
+                    let (text, bytes) = CLASSES[next(3) as usize];
+                    let min = [1, 5, 19, 20, 24, 40][next(6) as usize];
+                    Node::Class(text, bytes, min, min + next(3) * 4)
+                }
+                1 => Node::Literal(["k", "=", "ab", "Z"][next(4) as usize]),
+                2 => Node::Concat((0..2 + next(3)).map(|_| grow(next, depth - 1)).collect()),
+                3 => Node::Either(
+                    Box::new(grow(next, depth - 1)),
+                    Box::new(grow(next, depth - 1)),
+                ),
+                4 => Node::Optional(Box::new(grow(next, depth - 1))),
+                _ => Node::Twice(Box::new(grow(next, depth - 1))),
+            }
+        }
+        fn pattern(node: &Node) -> String {
+            match node {
+                Node::Class(class, _, min, max) => format!("{class}{{{min},{max}}}"),
+                Node::Literal(text) => (*text).to_owned(),
+                Node::Concat(parts) => parts.iter().map(pattern).collect(),
+                Node::Either(a, b) => format!("(?:{}|{})", pattern(a), pattern(b)),
+                Node::Optional(a) => format!("(?:{})?", pattern(a)),
+                Node::Twice(a) => format!("(?:{}){{1,2}}", pattern(a)),
+            }
+        }
+        fn draw(node: &Node, next: &mut impl FnMut(u32) -> u32, out: &mut Vec<u8>) {
+            match node {
+                Node::Class(_, bytes, min, max) => {
+                    let count = min + next(max - min + 1);
+                    out.extend((0..count).map(|_| bytes[next(bytes.len() as u32) as usize]));
+                }
+                Node::Literal(text) => out.extend_from_slice(text.as_bytes()),
+                Node::Concat(parts) => parts.iter().for_each(|part| draw(part, next, out)),
+                Node::Either(a, b) => draw(if next(2) == 0 { a } else { b }, next, out),
+                Node::Optional(a) if next(2) == 0 => draw(a, next, out),
+                Node::Optional(_) => {}
+                Node::Twice(a) => (0..1 + next(2)).for_each(|_| draw(a, next, out)),
+            }
+        }
+        let (mut with_run, mut matched) = (0, 0);
+        for _ in 0..800 {
+            let node = grow(&mut next, 3);
+            let text = pattern(&node);
+            let hir = super::parse_pattern(&text).expect("parses");
+            let Some(run) = super::RequiredRun::of(&hir) else {
+                continue;
+            };
+            with_run += 1;
+            let regex = super::compile_rule_regex(&text).expect("compiles");
+            for _ in 0..20 {
+                let mut hay = b"x ".to_vec();
+                draw(&node, &mut next, &mut hay);
+                hay.extend_from_slice(b" y");
+                let cut = hay.len() - next(12).min(hay.len() as u32) as usize;
+                let hay = &hay[..cut];
+                if regex.is_match(hay) {
+                    matched += 1;
+                    assert!(
+                        run.occurs_in(hay),
+                        "{text} on {}",
+                        String::from_utf8_lossy(hay)
+                    );
+                }
+            }
+        }
+        assert!(
+            with_run > 100 && matched > 1000,
+            "{with_run} patterns, {matched} matches"
+        );
+    }
+
     /// A gate opens up counts only: it matches what the counted regex would, and more.
     #[test]
     fn a_gate_opens_up_counts_and_nothing_else() {
