@@ -341,7 +341,8 @@ impl RequiredRun {
         let length = self.length;
         let in_class = |byte: u8| self.bytes[usize::from(byte)];
         let mut probe = length - 1;
-        // No run of `length` ends before this: the probe never steps back past it.
+        // No run reaching the probe starts before this (the byte before it is outside the
+        // class, or it is the text's start): the look back stops here.
         let mut floor = 0;
         while probe < hay.len() {
             if !in_class(hay[probe]) {
