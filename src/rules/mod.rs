@@ -1256,6 +1256,15 @@ mod tests {
         assert!(!caps.is_match());
     }
 
+    /// Numbers below a bound, from a small linear congruential generator: varied test inputs,
+    /// the same on every run.
+    fn numbers(mut seed: u32) -> impl FnMut(u32) -> u32 {
+        move |below| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (seed >> 16) % below
+        }
+    }
+
     /// The run a pattern requires is its longest class repeated at least that many times on
     /// every path through it; runs in an alternative or an optional part do not count.
     #[test]
@@ -1299,12 +1308,7 @@ mod tests {
             hay.split(|b| !matches!(b, b'a' | b'b'))
                 .any(|part| part.len() >= 20)
         };
-        // A small linear congruential generator: varied texts, the same on every run.
-        let mut seed = 0x2545_f491_u32;
-        let mut next = move |below: u32| {
-            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            (seed >> 16) % below
-        };
+        let mut next = numbers(0x2545_f491);
         let mut found = 0;
         for _ in 0..3000 {
             let mut hay = Vec::new();
@@ -1337,11 +1341,7 @@ mod tests {
     /// groups, each matched against texts drawn from the pattern itself and then cut short.
     #[test]
     fn every_match_holds_the_required_run() {
-        let mut seed = 0x9e37_79b9_u32;
-        let mut next = move |below: u32| {
-            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            (seed >> 16) % below
-        };
+        let mut next = numbers(0x9e37_79b9);
         // A pattern as regex text, and texts it matches.
         enum Node {
             Class(&'static str, &'static [u8], u32, u32),
