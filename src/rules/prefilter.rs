@@ -10,17 +10,17 @@
 //! classes (one per byte a keyword uses, one for every other byte), in a few million
 //! instructions; the search loop is the same two loads per byte as the crate's DFA.
 //!
-//! A state id is premultiplied by the number of classes (the next state is one add away) and
-//! carries [`MATCH`] when a keyword ends there, so the hot loop tests a bit, not a table.
+//! A state id is the offset of its row in the table (the next state is one add away), and rows
+//! are laid out so that a state where a keyword ends has an odd offset and every other state an
+//! even one: the hot loop tests the low bit of the ids it already holds, and indexes the table
+//! with them as they are. Rows are one cell further apart than there are classes, which leaves
+//! room to shift a row by one cell to get its parity.
 //!
 //! The built-in keywords' automaton is not even built at run time: build.rs includes this file,
 //! builds it and writes its [`Tables`] into the binary, and [`KeywordPrefilter::from_tables`]
 //! borrows them (see `rules::builtin`). Hence this file names nothing outside itself and `std`.
 
 use std::borrow::Cow;
-
-/// Set on a state id when some keyword ends in that state.
-const MATCH: u32 = 1 << 31;
 
 /// The most table cells a prefilter may have (states × byte classes, 4 bytes each: 128 MiB).
 /// The built-in keywords need ~0.2M; a configuration's custom keywords beyond this get a clear
@@ -44,9 +44,10 @@ const SPLIT_BELOW: usize = 64;
 pub struct KeywordPrefilter {
     /// The class of each byte: 0 for a byte no keyword holds, else one per (lowercased) byte.
     classes: [u8; 256],
-    /// How many classes: the row length of `transitions`.
+    /// How many classes. Rows are `stride + 1` cells apart (see [`pitch`]).
     stride: usize,
-    /// `transitions[state + class]` is the next state (premultiplied, with [`MATCH`]).
+    /// `transitions[state + class]` is the next state: an offset in this table, odd when a
+    /// keyword ends in that state.
     transitions: Cow<'static, [u32]>,
     /// For the state of row `r`, the keywords that end there: `ends[starts[r]..starts[r + 1]]`.
     starts: Cow<'static, [u32]>,
@@ -121,7 +122,7 @@ impl KeywordPrefilter {
         let class_of = |byte: u8| usize::from(classes[usize::from(byte)]);
         // Every keyword byte may add a state: refuse before allocating.
         let most_states = 1 + keywords.iter().map(|k| k.as_ref().len()).sum::<usize>();
-        if most_states.saturating_mul(stride) > MAX_CELLS {
+        if most_states.saturating_mul(pitch(stride)) > MAX_CELLS {
             return Err(PrefilterError::TooLarge);
         }
 
@@ -149,18 +150,14 @@ impl KeywordPrefilter {
         let rows = own.len();
 
         // Pass 2, breadth first: a missing edge takes the failure state's edge (already final,
-        // being shallower), and a state's keywords are its own plus its failure state's. A
-        // child's failure state is known when its edge is set, so the MATCH bit goes on then.
+        // being shallower), and a state's keywords are its own plus its failure state's.
         let mut outputs: Vec<Vec<u32>> = own;
         let mut failure = vec![0usize; rows];
         let mut queue = std::collections::VecDeque::with_capacity(rows);
-        for edge in transitions.iter_mut().take(stride) {
+        for edge in transitions.iter().take(stride) {
             let child = *edge as usize / stride;
             if child != 0 {
                 queue.push_back(child);
-                if !outputs[child].is_empty() {
-                    *edge |= MATCH;
-                }
             }
         }
         while let Some(row) = queue.pop_front() {
@@ -173,18 +170,34 @@ impl KeywordPrefilter {
                     transitions[cell] = inherited;
                     continue;
                 }
-                let child_fail = (inherited & !MATCH) as usize / stride;
+                let child_fail = inherited as usize / stride;
                 failure[child] = child_fail;
                 if !outputs[child_fail].is_empty() {
                     let more = outputs[child_fail].clone();
                     outputs[child].extend(more);
                 }
-                if !outputs[child].is_empty() {
-                    transitions[cell] |= MATCH;
-                }
                 queue.push_back(child);
             }
         }
+
+        // Pass 3: the rows at their final offsets, odd for a state where a keyword ends.
+        let pitch = pitch(stride);
+        let offsets = (0..rows)
+            .map(|row| {
+                let base = row * pitch;
+                let odd = !outputs[row].is_empty();
+                let offset = base + usize::from((base % 2 == 1) != odd);
+                u32::try_from(offset).map_err(|_| PrefilterError::TooLarge)
+            })
+            .collect::<Result<Vec<u32>, _>>()?;
+        let mut laid_out = vec![0u32; rows * pitch];
+        for (row, &offset) in offsets.iter().enumerate() {
+            let cells = &transitions[row * stride..][..stride];
+            for (class, &next) in cells.iter().enumerate() {
+                laid_out[offset as usize + class] = offsets[next as usize / stride];
+            }
+        }
+        let transitions = laid_out;
 
         let mut starts = Vec::with_capacity(rows + 1);
         let mut ends = Vec::new();
@@ -252,13 +265,15 @@ impl KeywordPrefilter {
     /// [`KeywordPrefilter::longest_keyword`] bytes early, which brings it to the state a read from
     /// the start would have there (a state stands for at most that many bytes back); their hits
     /// wait until the parts before have given theirs.
-    // The parts advance in lock step: one offset indexes them all.
-    #[allow(clippy::needless_range_loop)]
     pub fn for_each_hit(&self, data: &[u8], start: usize, end: usize, mut hit: impl FnMut(Hit)) {
         if data.get(start..end).is_none() {
             return;
         }
         let transitions: &[u32] = &self.transitions;
+        let classes = &self.classes;
+        let step = |state: u32, byte: u8| {
+            transitions[state as usize + usize::from(classes[usize::from(byte)])]
+        };
         let mut report = |stop: usize, state: u32| {
             for &keyword in self.keywords_at(state) {
                 let keyword = keyword as usize;
@@ -277,8 +292,8 @@ impl KeywordPrefilter {
             let part = (block_end - at) / LANES;
             if part < self.longest.max(SPLIT_BELOW) {
                 for (offset, &byte) in data[at..block_end].iter().enumerate() {
-                    state = self.next(transitions, state, byte);
-                    if state & MATCH != 0 {
+                    state = step(state, byte);
+                    if ends_keyword(state) {
                         report(at + offset + 1, state);
                     }
                 }
@@ -286,43 +301,39 @@ impl KeywordPrefilter {
                 continue;
             }
             let starts: [usize; LANES] = std::array::from_fn(|lane| at + lane * part);
-            let mut states: [u32; LANES] = std::array::from_fn(|lane| {
-                if lane == 0 {
-                    return state;
-                }
-                // A later part's state at its start, from the bytes before it (their hits are
-                // the part before's).
-                let mut warm = 0u32;
-                for &byte in &data[starts[lane] - self.longest..starts[lane]] {
-                    warm = self.next(transitions, warm, byte);
-                }
-                warm
-            });
-            let parts: [&[u8]; LANES] = std::array::from_fn(|lane| &data[starts[lane]..][..part]);
-            for offset in 0..part {
-                for lane in 0..LANES {
-                    states[lane] = self.next(transitions, states[lane], parts[lane][offset]);
-                }
-                if states.iter().fold(0, |any, s| any | s) & MATCH != 0 {
-                    for lane in 0..LANES {
-                        if states[lane] & MATCH == 0 {
-                            continue;
-                        }
-                        let stop = starts[lane] + offset + 1;
-                        match lane {
-                            0 => report(stop, states[lane]),
-                            _ => later.push((stop, states[lane])),
-                        }
-                    }
+            // A later part's state at its start, from the bytes before it (their hits are the
+            // part before's).
+            let warm = |lane: usize| {
+                (data[starts[lane] - self.longest..starts[lane]].iter())
+                    .fold(0u32, |state, &byte| step(state, byte))
+            };
+            let (mut s0, mut s1, mut s2, mut s3) = (state, warm(1), warm(2), warm(3));
+            let [p0, p1, p2, p3]: [&[u8]; LANES] =
+                std::array::from_fn(|lane| &data[starts[lane]..][..part]);
+            // Four states in four registers, and the hits handled out of line: the loop is
+            // the scan's hottest, and anything more in it spills a state to memory.
+            let bytes = p0.iter().zip(p1).zip(p2).zip(p3);
+            for (offset, (((&b0, &b1), &b2), &b3)) in bytes.enumerate() {
+                s0 = step(s0, b0);
+                s1 = step(s1, b1);
+                s2 = step(s2, b2);
+                s3 = step(s3, b3);
+                if ends_keyword(s0 | s1 | s2 | s3) {
+                    lanes_ending_keywords(
+                        [s0, s1, s2, s3],
+                        starts,
+                        offset,
+                        &mut report,
+                        &mut later,
+                    );
                 }
             }
             // The last part also reads what is left when the block does not divide evenly.
-            let mut last = states[LANES - 1];
             let tail = starts[LANES - 1] + part;
             for (offset, &byte) in data[tail..block_end].iter().enumerate() {
-                last = self.next(transitions, last, byte);
-                if last & MATCH != 0 {
-                    later.push((tail + offset + 1, last));
+                s3 = step(s3, byte);
+                if ends_keyword(s3) {
+                    later.push((tail + offset + 1, s3));
                 }
             }
             // The later parts' hits, part after part (their ranges follow one another).
@@ -330,15 +341,9 @@ impl KeywordPrefilter {
             for (stop, state) in later.drain(..) {
                 report(stop, state);
             }
-            state = last;
+            state = s3;
             at = block_end;
         }
-    }
-
-    #[inline(always)]
-    fn next(&self, transitions: &[u32], state: u32, byte: u8) -> u32 {
-        let row = (state & !MATCH) as usize;
-        transitions[row + usize::from(self.classes[usize::from(byte)])]
     }
 
     fn length(&self, keyword: usize) -> usize {
@@ -346,7 +351,7 @@ impl KeywordPrefilter {
     }
 
     fn keywords_at(&self, state: u32) -> &[u32] {
-        let row = (state & !MATCH) as usize / self.stride;
+        let row = state as usize / pitch(self.stride);
         &self.ends[self.starts[row] as usize..self.starts[row + 1] as usize]
     }
 }
@@ -355,12 +360,47 @@ fn longest(lengths: &[u32]) -> usize {
     lengths.iter().max().map_or(0, |&l| l as usize)
 }
 
-/// The id of `row`: its offset in the table, below the [`MATCH`] bit.
+/// The id of `row` while the trie is built: its offset in a table of `stride` cells a row.
 fn premultiplied(row: usize, stride: usize) -> Result<u32, PrefilterError> {
     row.checked_mul(stride)
         .and_then(|id| u32::try_from(id).ok())
-        .filter(|&id| id & MATCH == 0)
         .ok_or(PrefilterError::TooLarge)
+}
+
+/// How far apart the rows of a table of `stride` classes are: one cell more, so that each row
+/// can start at an offset of the parity its state needs.
+fn pitch(stride: usize) -> usize {
+    stride + 1
+}
+
+/// Whether some keyword ends in `state` (or, given several states or-ed, in one of them).
+#[inline(always)]
+fn ends_keyword(state: u32) -> bool {
+    state & 1 != 0
+}
+
+/// The lanes of one step that end keywords: the first part's hits are given now, the later
+/// parts' kept until the parts before them are done. Out of line, so that the loop around it
+/// keeps its states in registers.
+#[cold]
+#[inline(never)]
+fn lanes_ending_keywords(
+    states: [u32; LANES],
+    starts: [usize; LANES],
+    offset: usize,
+    report: &mut impl FnMut(usize, u32),
+    later: &mut Vec<(usize, u32)>,
+) {
+    for (lane, (&state, &start)) in states.iter().zip(&starts).enumerate() {
+        if !ends_keyword(state) {
+            continue;
+        }
+        let stop = start + offset + 1;
+        match lane {
+            0 => report(stop, state),
+            _ => later.push((stop, state)),
+        }
+    }
 }
 
 #[cfg(test)]
