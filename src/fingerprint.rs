@@ -8,8 +8,8 @@
 //! milliseconds, so each guess costs the attacker the same. High-entropy tokens go through
 //! HMAC-SHA256 keyed by the salt: they cannot be enumerated anyway, and a scan with thousands of
 //! them stays fast. Each (rule, secret) is derived once per process (one password in a thousand
-//! history blobs costs one Argon2 run), and [`Fingerprinter::of_many`] derives a blob's
-//! fingerprints in parallel. A blob with more than [`ARGON2_PER_BLOB`] distinct guessable
+//! history blobs costs one Argon2 run), and [`Fingerprinter::of_many`] derives those of a blob
+//! with several guessable secrets in parallel. A blob with more than [`ARGON2_PER_BLOB`] distinct guessable
 //! secrets derives them together: one Argon2 run over all of them keys an HMAC of each, which
 //! a guesser cannot use without guessing every one (see [`Fingerprinter::of_many`]).
 //!
@@ -39,6 +39,11 @@ const ARGON2_PASSES: u32 = 1;
 /// Argon2 run ([`Fingerprinter::of_many`]): at most this many runs a blob (a quarter of a
 /// second), where a file of 32,000 weak passwords used to cost 32,000 (about 100 s of CPU).
 pub const ARGON2_PER_BLOB: usize = 64;
+
+/// A blob's fingerprints are derived on several threads only when it has at least this many
+/// distinct guessable secrets ([`Fingerprinter::of_many`]); fewer Argon2 runs cost less than
+/// handing them over.
+const PARALLEL_ARGON2_FROM: usize = 4;
 
 /// Bytes of a secret the estimate looks at. The estimate only adds bits as it reads, so judging
 /// a prefix never overestimates the whole secret, and a long PEM body costs no more than this.
@@ -137,7 +142,8 @@ impl Fingerprinter {
         slot.get_or_init(|| derive(key, rule_id, secret)).clone()
     }
 
-    /// The fingerprints of one blob's (rule, secret) pairs, in order, derived in parallel.
+    /// The fingerprints of one blob's (rule, secret) pairs, in order; derived in parallel when
+    /// the blob has [`PARALLEL_ARGON2_FROM`] or more distinct guessable secrets.
     ///
     /// A blob holding more than [`ARGON2_PER_BLOB`] distinct guessable secrets (a fixture of
     /// thousands of weak passwords) does not pay one Argon2 run for each: one Argon2 run over
@@ -168,7 +174,10 @@ impl Fingerprinter {
             Some(joint) if *guessable => hmac(joint, b"joint\0", rule, secret),
             _ => self.of(rule, secret),
         };
-        if items.len() < 2 {
+        // Handing work to the thread pool costs a wake-up and a wait, and the scan's other
+        // threads already keep the other cores busy: only a blob with many Argon2 runs ahead
+        // (a fixture of weak passwords, a single file scanned alone) gains from it.
+        if distinct.len() < PARALLEL_ARGON2_FROM || joint.is_some() {
             return items.iter().zip(&guessable).map(one).collect();
         }
         items.par_iter().zip(&guessable).map(one).collect()
