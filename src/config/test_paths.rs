@@ -66,29 +66,17 @@ pub const BUILTIN_TEST_PATHS: &[&str] = &[
 /// The compiled test-fixture globs.
 #[derive(Debug, Clone, Default)]
 pub struct TestFixtures {
-    /// Whether the built-in list applies.
     builtin: bool,
-    /// The built-in list, compiled the first time a path is judged: ~5M instructions that a
-    /// run with no finding (every pre-commit hook on a clean change) need not pay.
-    builtin_set: std::sync::OnceLock<Option<globset::GlobSet>>,
-    /// The configuration's own patterns, compiled at once (an error is the configuration's).
     extra: Option<globset::GlobSet>,
 }
 
 impl TestFixtures {
-    /// The built-in list (when `builtin`) and `extra`. An error names the position of the
-    /// pattern in `extra` that does not compile (the built-in ones always compile).
     pub fn new(builtin: bool, extra: &[String]) -> Result<Self, PatternError> {
         let patterns: Vec<String> = extra.iter().map(|p| anchored(p)).collect();
         let extra = crate::rules::compile_globs(&patterns)?;
-        Ok(TestFixtures {
-            builtin,
-            builtin_set: std::sync::OnceLock::new(),
-            extra,
-        })
+        Ok(TestFixtures { builtin, extra })
     }
 
-    /// The built-in list alone.
     pub fn builtin() -> Self {
         TestFixtures {
             builtin: true,
@@ -96,27 +84,63 @@ impl TestFixtures {
         }
     }
 
-    /// Is `path` (`/`-separated, relative) a test fixture's?
     pub fn contains(&self, path: &str) -> bool {
-        let builtin = || {
-            self.builtin_set
-                .get_or_init(|| {
-                    let patterns: Vec<String> =
-                        BUILTIN_TEST_PATHS.iter().map(|p| anchored(p)).collect();
-                    // Tested to compile; no set (nothing matches) is the fallback that
-                    // cannot happen.
-                    crate::rules::compile_globs(&patterns).ok().flatten()
-                })
-                .as_ref()
-                .is_some_and(|set| set.is_match(path))
-        };
-        self.extra.as_ref().is_some_and(|set| set.is_match(path)) || (self.builtin && builtin())
+        self.extra.as_ref().is_some_and(|set| set.is_match(path))
+            || (self.builtin && in_builtin_test_path(path))
     }
 }
 
-/// A gitignore-style pattern in the form [`crate::rules::compile_globs`] takes (where a
-/// pattern without `/` matches at any depth and one with `/` is anchored): `tests/` becomes
-/// `**/tests/**`, `src/qa/` `src/qa/**`, `/x` `x`.
+/// Whether `path` matches one of [`BUILTIN_TEST_PATHS`], read as [`anchored`] globs, without
+/// compiling them: each is a name with `*` and nothing else special, so a directory pattern
+/// (`tests/`, `*.Tests/`) matches a component before the last and a file pattern
+/// (`*_test.go`) the last one. Compiling the list into a glob set cost about 24 million
+/// instructions (the first finding of every scan waited for it, after the walk);
+/// `tests::builtin_paths_match_as_their_compiled_globs_do` holds the two to the same answers.
+fn in_builtin_test_path(path: &str) -> bool {
+    let (directories, name) = match path.rsplit_once('/') {
+        Some((directories, name)) => (Some(directories), name),
+        None => (None, path),
+    };
+    BUILTIN_TEST_PATHS
+        .iter()
+        .any(|pattern| match pattern.strip_suffix('/') {
+            Some(directory) => directories.is_some_and(|directories| {
+                (directories.split('/')).any(|component| wildcard(directory, component))
+            }),
+            None => wildcard(pattern, name),
+        })
+}
+
+/// `text` matches `pattern`, in which `*` stands for any run of bytes (none included) and every
+/// other byte for itself. Linear in practice: on a mismatch only the last `*` takes one more
+/// byte.
+fn wildcard(pattern: &str, text: &str) -> bool {
+    let (pattern, text) = (pattern.as_bytes(), text.as_bytes());
+    let (mut p, mut t) = (0, 0);
+    let mut last_star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some(b'*') => {
+                last_star = Some((p, t));
+                p += 1;
+            }
+            Some(&byte) if byte == text[t] => {
+                p += 1;
+                t += 1;
+            }
+            _ => match last_star {
+                Some((star, taken)) => {
+                    last_star = Some((star, taken + 1));
+                    p = star + 1;
+                    t = taken + 1;
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[p..].iter().all(|&byte| byte == b'*')
+}
+
 fn anchored(pattern: &str) -> String {
     let (body, directory) = match pattern.strip_suffix('/') {
         Some(body) => (body, true),
@@ -136,6 +160,102 @@ fn anchored(pattern: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The built-in list read without compiling it gives, path for path, what the list compiled
+    /// into globs (as configured patterns are) gives: over paths built from the pieces the
+    /// patterns are made of, at every depth, with leading, doubled and trailing slashes.
+    #[test]
+    fn builtin_paths_match_as_their_compiled_globs_do() {
+        for pattern in BUILTIN_TEST_PATHS {
+            let body = pattern.strip_suffix('/').unwrap_or(pattern);
+            assert!(
+                !body.contains(['/', '?', '[', ']', '{', '}', '\\', '!']),
+                "{pattern}: only `*` is read as special"
+            );
+        }
+        let compiled: Vec<String> = BUILTIN_TEST_PATHS.iter().map(|p| anchored(p)).collect();
+        let compiled = crate::rules::compile_globs(&compiled)
+            .expect("the built-in list compiles")
+            .expect("and is not empty");
+        let pieces = [
+            "",
+            "x",
+            ".",
+            "*",
+            "test",
+            "Test",
+            "tests",
+            "Tests",
+            "test_",
+            "_test",
+            ".test",
+            "testdata",
+            "test-data",
+            "fixture",
+            "fixtures",
+            "__tests__",
+            "__mocks__",
+            "mocks",
+            "spec",
+            "specs",
+            ".spec",
+            ".spec.",
+            "spec.",
+            ".Tests",
+            ".UnitTests",
+            "UnitTests",
+            "_test.go",
+            ".go",
+            ".py",
+            "conftest.py",
+            "_spec.rb",
+            ".rb",
+            ".test.js",
+            ".js",
+            ".ts",
+            "Test.java",
+            "Tests.java",
+            "IT.java",
+            ".java",
+            "Test.kt",
+            "Spec.scala",
+            "Test.cs",
+            "Tests.swift",
+            "Test.php",
+            "/",
+            "//",
+        ];
+        let mut seed = 0x5851_f42d_4c95_7f2d_u64;
+        let mut next = |bound: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % bound as u64) as usize
+        };
+        let mut matched = 0;
+        for _ in 0..60_000 {
+            let path: String = (0..1 + next(8))
+                .map(|_| pieces[next(pieces.len())])
+                .collect();
+            let expected = compiled.is_match(&path);
+            assert_eq!(in_builtin_test_path(&path), expected, "{path:?}");
+            matched += usize::from(expected);
+        }
+        // Both answers occur often enough for the comparison to mean something.
+        assert!(
+            (5_000..55_000).contains(&matched),
+            "{matched} of 60,000 matched"
+        );
+    }
+
+    #[test]
+    fn a_wildcard_takes_any_run_of_bytes_and_nothing_else() {
+        assert!(wildcard("*_test.go", "_test.go") && wildcard("*_test.go", "a_test_test.go"));
+        assert!(wildcard("*.spec.*", ".spec.") && wildcard("*.spec.*", "a.spec.spec.b"));
+        assert!(wildcard("test_*.py", "test_.py") && !wildcard("test_*.py", "test.py"));
+        assert!(!wildcard("*_test.go", "a_test.gox") && !wildcard("conftest.py", "conftest.pyc"));
+        assert!(wildcard("**", "") && !wildcard("a", ""));
+    }
 
     #[test]
     fn the_builtin_list_knows_test_layouts_and_leaves_application_code_alone() {
