@@ -656,32 +656,9 @@ fn json_space(b: u8) -> bool {
 }
 
 /// Base64 runs of [`MIN_BASE64_RUN`] characters or more that decode to text.
-///
-/// Only every `MIN_BASE64_RUN`th byte is looked at until one is a base64 character (a run that
-/// long holds one of them), and then only the run around it: prose and code cost a fraction
-/// of their length.
 fn base64_runs(text: &[u8], found: &mut Vec<Found>) {
-    let mut probe = MIN_BASE64_RUN - 1;
-    while probe < text.len() {
-        if !is_base64_byte(text[probe]) {
-            probe += MIN_BASE64_RUN;
-            continue;
-        }
-        let start = probe
-            - text[..probe]
-                .iter()
-                .rev()
-                .take_while(|b| is_base64_byte(**b))
-                .count();
-        let chars_end = probe + skip(&text[probe..], is_base64_byte);
-        let chars = chars_end - start;
-        let end = chars_end
-            + skip(&text[chars_end..(chars_end + 2).min(text.len())], |b| {
-                b == b'='
-            });
-        if chars >= MIN_BASE64_RUN
-            && let Some(decoded) = base64_text(&text[start..end])
-        {
+    long_base64_runs(text, |start, end| {
+        if let Some(decoded) = base64_text(&text[start..end]) {
             found.push(Found {
                 source: (start, end),
                 kind: ViewKind::Text,
@@ -691,8 +668,90 @@ fn base64_runs(text: &[u8], found: &mut Vec<Found>) {
                 order: 3,
             });
         }
-        probe = end.max(probe + 1) + MIN_BASE64_RUN - 1;
+    });
+}
+
+/// Each run of [`MIN_BASE64_RUN`] base64 characters or more (with the `=` padding after it), as
+/// its start and end, in order.
+///
+/// The text is read 64 bytes at a time as a mask of which bytes are base64 characters (a loop
+/// the compiler turns into vector compares), and [`MIN_BASE64_RUN`] bytes in a row are found in
+/// two masks at once by shifting and and-ing; only where they are is a run read byte by byte.
+/// Code is mostly base64 characters in short runs (identifiers, paths): looking at bytes one
+/// at a time, whether each continues a run is a coin toss the processor mispredicts.
+fn long_base64_runs(text: &[u8], mut each: impl FnMut(usize, usize)) {
+    const CHUNK: usize = 64;
+    // Bits of the two-chunk window where a run of the length can start and still end inside.
+    const STARTS: u128 = (1 << (2 * CHUNK - MIN_BASE64_RUN + 1)) - 1;
+    // Where the next run may start: the end of the last one reported.
+    let mut next = 0;
+    let mut previous = 0u64;
+    for (index, chunk) in text.chunks(CHUNK).enumerate() {
+        let mask = base64_mask(chunk);
+        // Bit `i` of `window` is the byte `i` before this chunk's end, less one chunk.
+        let window = u128::from(previous) | u128::from(mask) << CHUNK;
+        previous = mask;
+        // Bit `i` stands for the byte at `index * CHUNK + i - CHUNK`: bits of bytes before `next`
+        // (in runs already reported) are dropped.
+        let from_next = |next: usize| match (next + CHUNK).saturating_sub(index * CHUNK) {
+            skipped @ 0..128 => u128::MAX << skipped,
+            _ => 0,
+        };
+        let mut starts = runs_starting(window) & STARTS & from_next(next);
+        while starts != 0 {
+            let bit = starts.trailing_zeros() as usize;
+            // The first window's first half is before the text, and has no base64 bytes.
+            let Some(first) = (index * CHUNK + bit).checked_sub(CHUNK) else {
+                break;
+            };
+            // The run around it, read byte by byte (it may begin before the window).
+            let start = first
+                - text[next..first]
+                    .iter()
+                    .rev()
+                    .take_while(|b| is_base64_byte(**b))
+                    .count();
+            let chars_end = first + skip(&text[first..], is_base64_byte);
+            let end = chars_end
+                + skip(&text[chars_end..(chars_end + 2).min(text.len())], |b| {
+                    b == b'='
+                });
+            each(start, end);
+            next = end;
+            starts &= from_next(next);
+        }
     }
+}
+
+/// Which of up to 64 bytes are base64 characters, as bits (bit `i` for `bytes[i]`), computed
+/// without a branch per byte: a 0 or 1 per byte (compares the compiler does 16 bytes at a
+/// time), then each 8 of those gathered into a byte by one multiplication (the product's top
+/// byte collects bit `8j` of the factor as bit `j`, and no two partial products meet).
+fn base64_mask(bytes: &[u8]) -> u64 {
+    let mut flags = [0u8; 64];
+    for (flag, &byte) in flags.iter_mut().zip(bytes) {
+        let letter = (byte | 0x20).wrapping_sub(b'a') < 26;
+        let digit = byte.wrapping_sub(b'0') < 10;
+        let other = (byte == b'+') | (byte == b'/') | (byte == b'-') | (byte == b'_');
+        *flag = u8::from(letter | digit | other);
+    }
+    let mut mask = 0u64;
+    for (index, eight) in flags.chunks_exact(8).enumerate() {
+        let eight = u64::from_le_bytes(eight.try_into().unwrap_or_default());
+        mask |= (eight.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * index);
+    }
+    mask
+}
+
+/// The bits of `mask` that start [`MIN_BASE64_RUN`] set bits in a row (toward higher bits):
+/// runs of 2, 4, 8 and 16, then 16 and 8 more.
+fn runs_starting(mask: u128) -> u128 {
+    const _: () = assert!(MIN_BASE64_RUN == 24, "runs_starting counts 16 + 8");
+    let two = mask & mask >> 1;
+    let four = two & two >> 2;
+    let eight = four & four >> 4;
+    let sixteen = eight & eight >> 8;
+    sixteen & eight >> 16
 }
 
 /// A byte of a URL, a query or a form body as written in text (not white space or a quote).
@@ -957,6 +1016,76 @@ mod tests {
         assert_eq!(layers[0].text, b"s = \"{\"k\": A}\"\n");
         let (start, end, _) = layers[0].locate(11, 12).expect("inside");
         assert_eq!(&text[start..end], "\\u0041");
+    }
+
+    #[test]
+    fn the_base64_mask_marks_the_bytes_sextet_reads() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        for chunk in bytes.chunks(64) {
+            let mask = base64_mask(chunk);
+            for (i, &byte) in chunk.iter().enumerate() {
+                assert_eq!(mask >> i & 1 == 1, sextet(byte).is_some(), "{byte:#04x}");
+                assert_eq!(is_base64_byte(byte), sextet(byte).is_some(), "{byte:#04x}");
+            }
+        }
+        assert_eq!(
+            base64_mask(b"ab"),
+            0b11,
+            "a short chunk is padded with bytes that are not"
+        );
+    }
+
+    /// The long runs found from masks are the ones reading every byte finds:
+    /// over texts of runs of every length near the threshold, with padding and separators.
+    #[test]
+    fn long_runs_are_found_where_reading_every_byte_finds_them() {
+        let every_byte = |text: &[u8]| {
+            let mut runs = Vec::new();
+            let mut at = 0;
+            while at < text.len() {
+                let chars = skip(&text[at..], is_base64_byte);
+                if chars == 0 {
+                    at += 1;
+                    continue;
+                }
+                let chars_end = at + chars;
+                let end = chars_end
+                    + skip(&text[chars_end..(chars_end + 2).min(text.len())], |b| {
+                        b == b'='
+                    });
+                if chars >= MIN_BASE64_RUN {
+                    runs.push((at, end));
+                }
+                at = chars_end;
+            }
+            runs
+        };
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |bound: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % bound as u64) as usize
+        };
+        let mut long = 0;
+        for _ in 0..20_000 {
+            let mut text = Vec::new();
+            while text.len() < 300 {
+                // Now and then a run longer than the 64 bytes read at a time.
+                let run = match next(8) {
+                    0 => next(200),
+                    _ => next(2 * MIN_BASE64_RUN + 4),
+                };
+                text.extend((0..run).map(|i| b"aZ09+/_-"[(i + run) % 8]));
+                text.extend_from_slice(&b"= .\"\n=="[next(6)..][..1 + next(2)]);
+            }
+            let mut probed = Vec::new();
+            long_base64_runs(&text, |start, end| probed.push((start, end)));
+            let expected = every_byte(&text);
+            long += expected.len();
+            assert_eq!(probed, expected, "{:?}", String::from_utf8_lossy(&text));
+        }
+        assert!(long > 20_000, "only {long} long runs");
     }
 
     #[test]
