@@ -241,6 +241,7 @@ struct Gate {
     /// The rule's pattern, parsed (`None` if it does not parse; it then never gets this far).
     hir: Option<regex_syntax::hir::Hir>,
     run: Option<RequiredRun>,
+    literal: Option<RequiredLiteral>,
     regex: OnceLock<Option<RuleRegex>>,
 }
 
@@ -367,6 +368,50 @@ impl RequiredRun {
             }
         }
         false
+    }
+}
+
+/// A literal every match of a rule's regex holds (`</` in an XML element, `value` in a name and
+/// value pair, `(` in a setter call): looked for with memchr's searcher, which reads many
+/// bytes an instruction, before the gate's lazy DFA reads one at a time. Most regions a generic
+/// rule's keywords open (every line that names a `key` or a `token`) lack it.
+#[derive(Debug, Clone)]
+pub struct RequiredLiteral {
+    finder: memchr::memmem::Finder<'static>,
+}
+
+impl RequiredLiteral {
+    /// The longest literal `hir` requires: one that every match passes through (not inside an
+    /// alternative or an optional part). Case-insensitive letters are classes, not literals, so
+    /// what is looked for is exactly what the regex matches.
+    pub fn of(hir: &regex_syntax::hir::Hir) -> Option<RequiredLiteral> {
+        use regex_syntax::hir::HirKind;
+        fn longest<'h>(hir: &'h regex_syntax::hir::Hir, best: &mut Option<&'h [u8]>) {
+            match hir.kind() {
+                HirKind::Literal(literal) => {
+                    if best.is_none_or(|best| literal.0.len() > best.len()) {
+                        *best = Some(&literal.0);
+                    }
+                }
+                // What repeats at least once is in every match, once at least.
+                HirKind::Repetition(repetition) if repetition.min >= 1 => {
+                    longest(&repetition.sub, best)
+                }
+                HirKind::Capture(capture) => longest(&capture.sub, best),
+                HirKind::Concat(parts) => parts.iter().for_each(|part| longest(part, best)),
+                _ => {}
+            }
+        }
+        let mut best = None;
+        longest(hir, &mut best);
+        Some(RequiredLiteral {
+            finder: memchr::memmem::Finder::new(best?).into_owned(),
+        })
+    }
+
+    /// Whether `hay` holds the literal.
+    pub fn occurs_in(&self, hay: &[u8]) -> bool {
+        self.finder.find(hay).is_some()
     }
 }
 
@@ -616,11 +661,18 @@ impl Rule {
         self.gate_parts().run.as_ref()
     }
 
+    /// The literal every match of the rule's regex holds, looked for before the gate (see
+    /// [`RequiredLiteral`]).
+    pub fn required_literal(&self) -> Option<&RequiredLiteral> {
+        self.gate_parts().literal.as_ref()
+    }
+
     fn gate_parts(&self) -> &Gate {
         self.gate.get_or_init(|| {
             let hir = parse_pattern(&self.spec.regex);
             Gate {
                 run: hir.as_ref().and_then(RequiredRun::of),
+                literal: hir.as_ref().and_then(RequiredLiteral::of),
                 hir,
                 regex: OnceLock::new(),
             }
@@ -629,13 +681,18 @@ impl Rule {
 
     /// Where the rule's regex could first match in `hay` at or after `at`: the gate's first
     /// match's start, or `at` itself for a rule without a gate. `None` when the gate shows the
-    /// rule's regex cannot match there at all, or the text lacks the long run of bytes every
-    /// match holds ([`Rule::required_run`]).
+    /// rule's regex cannot match there at all, or the text lacks the literal or the long run of
+    /// bytes every match holds ([`Rule::required_literal`], [`Rule::required_run`]).
     ///
     /// It costs the gate's whole first match, which runs as far as its opened-up counts reach
     /// (to the end of a long line of one kind of byte): ask once per text, not after every
     /// match, or a long line of many matches costs its length once per match.
     pub fn first_possible(&self, hay: &[u8], at: usize) -> Option<usize> {
+        if let Some(literal) = self.required_literal()
+            && !literal.occurs_in(hay.get(at..)?)
+        {
+            return None;
+        }
         if let Some(run) = self.required_run()
             && !run.occurs_in(hay.get(at..)?)
         {
@@ -1340,7 +1397,7 @@ mod tests {
     /// classes repeated 1 to 40 times, literals, alternatives, optional parts and repeated
     /// groups, each matched against texts drawn from the pattern itself and then cut short.
     #[test]
-    fn every_match_holds_the_required_run() {
+    fn every_match_holds_the_required_run_and_literal() {
         let mut next = numbers(0x9e37_79b9);
         // A pattern as regex text, and texts it matches.
         enum Node {
@@ -1397,15 +1454,18 @@ mod tests {
                 Node::Twice(a) => (0..1 + next(2)).for_each(|_| draw(a, next, out)),
             }
         }
-        let (mut with_run, mut matched) = (0, 0);
+        let (mut with_run, mut with_literal, mut matched) = (0, 0, 0);
         for _ in 0..800 {
             let node = grow(&mut next, 3);
             let text = pattern(&node);
             let hir = super::parse_pattern(&text).expect("parses");
-            let Some(run) = super::RequiredRun::of(&hir) else {
+            let run = super::RequiredRun::of(&hir);
+            let literal = super::RequiredLiteral::of(&hir);
+            if run.is_none() && literal.is_none() {
                 continue;
-            };
-            with_run += 1;
+            }
+            with_run += usize::from(run.is_some());
+            with_literal += usize::from(literal.is_some());
             let regex = super::compile_rule_regex(&text).expect("compiles");
             for _ in 0..20 {
                 let mut hay = b"x ".to_vec();
@@ -1415,17 +1475,19 @@ mod tests {
                 let hay = &hay[..cut];
                 if regex.is_match(hay) {
                     matched += 1;
+                    let shown = || format!("{text} on {}", String::from_utf8_lossy(hay));
+                    assert!(run.as_ref().is_none_or(|r| r.occurs_in(hay)), "{}", shown());
                     assert!(
-                        run.occurs_in(hay),
-                        "{text} on {}",
-                        String::from_utf8_lossy(hay)
+                        literal.as_ref().is_none_or(|l| l.occurs_in(hay)),
+                        "{}",
+                        shown()
                     );
                 }
             }
         }
         assert!(
-            with_run > 100 && matched > 1000,
-            "{with_run} patterns, {matched} matches"
+            with_run > 100 && with_literal > 100 && matched > 1000,
+            "{with_run} patterns with runs, {with_literal} with literals, {matched} matches"
         );
     }
 
@@ -1448,7 +1510,10 @@ mod tests {
         assert_eq!(counted.first_possible(b"k12 word", 1), None);
         let plain = rule("plain", r"tok_[a-z]+x?");
         assert!(plain.gate().is_none());
-        assert_eq!(plain.first_possible(b"nothing here", 3), Some(3));
+        assert_eq!(plain.first_possible(b"a tok_ here", 1), Some(1));
+        // No `tok_` from there on: the literal every match holds rules the text out.
+        assert_eq!(plain.first_possible(b"nothing here", 3), None);
+        assert_eq!(plain.first_possible(b"tok_ here", 1), None);
     }
 
     /// The prefilter start-up borrows from the binary is the one built from the rules' keywords
