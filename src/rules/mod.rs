@@ -372,46 +372,158 @@ impl RequiredRun {
 }
 
 /// A literal every match of a rule's regex holds (`</` in an XML element, `value` in a name and
-/// value pair, `(` in a setter call): looked for with memchr's searcher, which reads many
-/// bytes an instruction, before the gate's lazy DFA reads one at a time. Most regions a generic
-/// rule's keywords open (every line that names a `key` or a `token`) lack it.
+/// value pair), or one of up to three bytes (`=`, `:` or `<` in an assignment's operator, one
+/// of `:=`, `=>`, `<-`...): looked for with memchr's searchers, which read many bytes an
+/// instruction, before the gate's lazy DFA reads one at a time. Many regions a generic rule's
+/// keywords open (every line that names a `key` or a `token`) lack it.
 #[derive(Debug, Clone)]
-pub struct RequiredLiteral {
-    finder: memchr::memmem::Finder<'static>,
+pub enum RequiredLiteral {
+    Literal(Box<memchr::memmem::Finder<'static>>),
+    OneOf(Vec<u8>),
+}
+
+/// What a part of a pattern requires of every match, as it is worked out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Requirement {
+    /// These bytes, in this order.
+    Literal(Vec<u8>),
+    /// One of these bytes (at most [`MAX_ONE_OF`], sorted, distinct).
+    OneOf(Vec<u8>),
+}
+
+/// The most bytes a [`RequiredLiteral::OneOf`] looks for: memchr searches for up to three.
+const MAX_ONE_OF: usize = 3;
+
+impl Requirement {
+    /// Which of two requirements rules more out: a literal of two bytes or more, the longer the
+    /// better; then fewer bytes to choose from.
+    fn better(self, other: Requirement) -> Requirement {
+        let rank = |r: &Requirement| match r {
+            Requirement::Literal(bytes) if bytes.len() >= 2 => (0, usize::MAX - bytes.len()),
+            Requirement::Literal(_) => (1, 1),
+            Requirement::OneOf(bytes) => (1, bytes.len()),
+        };
+        if rank(&other) < rank(&self) {
+            other
+        } else {
+            self
+        }
+    }
+
+    /// The bytes any one of which meets it.
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Requirement::Literal(bytes) | Requirement::OneOf(bytes) => bytes,
+        }
+    }
 }
 
 impl RequiredLiteral {
-    /// The longest literal `hir` requires: one that every match passes through (not inside an
-    /// alternative or an optional part). Case-insensitive letters are classes, not literals, so
-    /// what is looked for is exactly what the regex matches.
+    /// What `hir` requires of every match: the best of what its parts that every match passes
+    /// through require (not an optional part). An alternation requires one of a few bytes when
+    /// each alternative requires something and one byte from each covers them all.
+    /// Case-insensitive letters are classes, so what is looked for is exactly what the regex
+    /// matches.
     pub fn of(hir: &regex_syntax::hir::Hir) -> Option<RequiredLiteral> {
-        use regex_syntax::hir::HirKind;
-        fn longest<'h>(hir: &'h regex_syntax::hir::Hir, best: &mut Option<&'h [u8]>) {
-            match hir.kind() {
-                HirKind::Literal(literal) => {
-                    if best.is_none_or(|best| literal.0.len() > best.len()) {
-                        *best = Some(&literal.0);
-                    }
-                }
-                // What repeats at least once is in every match, once at least.
-                HirKind::Repetition(repetition) if repetition.min >= 1 => {
-                    longest(&repetition.sub, best)
-                }
-                HirKind::Capture(capture) => longest(&capture.sub, best),
-                HirKind::Concat(parts) => parts.iter().for_each(|part| longest(part, best)),
-                _ => {}
+        Some(match required(hir)? {
+            Requirement::Literal(bytes) if bytes.len() >= 2 => {
+                RequiredLiteral::Literal(Box::new(memchr::memmem::Finder::new(&bytes).into_owned()))
             }
-        }
-        let mut best = None;
-        longest(hir, &mut best);
-        Some(RequiredLiteral {
-            finder: memchr::memmem::Finder::new(best?).into_owned(),
+            other => RequiredLiteral::OneOf(other.bytes().to_vec()),
         })
     }
 
-    /// Whether `hay` holds the literal.
+    /// Whether `hay` holds the literal, or one of the bytes.
     pub fn occurs_in(&self, hay: &[u8]) -> bool {
-        self.finder.find(hay).is_some()
+        match self {
+            RequiredLiteral::Literal(finder) => finder.find(hay).is_some(),
+            RequiredLiteral::OneOf(bytes) => match bytes[..] {
+                [a] => memchr::memchr(a, hay).is_some(),
+                [a, b] => memchr::memchr2(a, b, hay).is_some(),
+                [a, b, c] => memchr::memchr3(a, b, c, hay).is_some(),
+                _ => true,
+            },
+        }
+    }
+}
+
+/// Bytes that names and numbers are made of, common in any text: between two bytes that cover
+/// as many alternatives, the other one is looked for.
+fn in_words(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'.' | b' ')
+}
+
+/// What every match of `hir` holds (see [`RequiredLiteral::of`]).
+fn required(hir: &regex_syntax::hir::Hir) -> Option<Requirement> {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Literal(literal) => Some(Requirement::Literal(literal.0.to_vec())),
+        HirKind::Class(class) => {
+            let mut bytes = Vec::new();
+            match class {
+                Class::Bytes(class) => {
+                    for range in class.ranges() {
+                        bytes.extend(range.start()..=range.end());
+                        if bytes.len() > MAX_ONE_OF {
+                            return None;
+                        }
+                    }
+                }
+                Class::Unicode(class) => {
+                    for range in class.ranges() {
+                        for c in range.start()..=range.end() {
+                            bytes.push(u8::try_from(u32::from(c)).ok().filter(u8::is_ascii)?);
+                            if bytes.len() > MAX_ONE_OF {
+                                return None;
+                            }
+                        }
+                    }
+                }
+            }
+            Some(Requirement::OneOf(bytes))
+        }
+        // What repeats at least once is in every match, once at least.
+        HirKind::Repetition(repetition) if repetition.min >= 1 => required(&repetition.sub),
+        HirKind::Capture(capture) => required(&capture.sub),
+        HirKind::Concat(parts) => parts
+            .iter()
+            .filter_map(required)
+            .reduce(Requirement::better),
+        HirKind::Alternation(alternatives) => {
+            let each: Vec<Requirement> =
+                alternatives.iter().map(required).collect::<Option<_>>()?;
+            // One byte of each alternative, as few distinct ones as can be: those the most
+            // alternatives share first.
+            let mut chosen: Vec<u8> = Vec::new();
+            let mut left: Vec<&Requirement> = each.iter().collect();
+            while !left.is_empty() {
+                // An alternative that needs one of a set needs the whole set chosen.
+                let mut candidates: Vec<u8> = Vec::new();
+                if let Some(set) = left.iter().find(|r| matches!(r, Requirement::OneOf(_))) {
+                    chosen.extend_from_slice(set.bytes());
+                } else {
+                    candidates.extend(left.iter().flat_map(|r| r.bytes().iter().copied()));
+                    candidates.sort_unstable();
+                    let shared =
+                        |byte: &u8| left.iter().filter(|r| r.bytes().contains(byte)).count();
+                    let best = *candidates.iter().max_by_key(|&&byte| {
+                        (shared(&byte), !in_words(byte), std::cmp::Reverse(byte))
+                    })?;
+                    chosen.push(best);
+                }
+                chosen.sort_unstable();
+                chosen.dedup();
+                if chosen.len() > MAX_ONE_OF {
+                    return None;
+                }
+                left.retain(|r| match r {
+                    Requirement::OneOf(set) => !set.iter().all(|b| chosen.contains(b)),
+                    Requirement::Literal(bytes) => !bytes.iter().any(|b| chosen.contains(b)),
+                });
+            }
+            Some(Requirement::OneOf(chosen))
+        }
+        _ => None,
     }
 }
 
@@ -1488,6 +1600,43 @@ mod tests {
         assert!(
             with_run > 100 && with_literal > 100 && matched > 1000,
             "{with_run} patterns with runs, {with_literal} with literals, {matched} matches"
+        );
+    }
+
+    /// What a pattern requires, on the shapes rules are made of.
+    #[test]
+    fn a_required_literal_is_in_every_path_through_the_pattern() {
+        let of = |pattern: &str| {
+            let hir = super::parse_pattern(pattern).expect("parses");
+            super::required(&hir)
+        };
+        use super::Requirement::{Literal, OneOf};
+        let literal = |text: &str| Some(Literal(text.as_bytes().to_vec()));
+        let one_of = |bytes: &[u8]| Some(OneOf(bytes.to_vec()));
+        assert_eq!(
+            of("<(?P<key>[a-z]+)>[^<]{1,9}</"),
+            literal("</"),
+            "the longest"
+        );
+        assert_eq!(
+            of("x(?:value)+y"),
+            literal("value"),
+            "what repeats once at least"
+        );
+        assert_eq!(of("k[ \t]*(?:=|:=|:|=>|<-|\\?=|\\|\\|=)v"), literal("k"));
+        assert_eq!(of("[ \t]*(?:=|:=|:|=>|<-|\\?=|\\|\\|=)"), one_of(b":<="));
+        assert_eq!(of("(?:ab|cd|ef|gh)"), None, "four bytes to look for");
+        assert_eq!(of("(?i:pass|key)"), None, "each letter is a class of two");
+        assert_eq!(of("x?[\"']y?"), one_of(b"\"'"));
+        assert_eq!(
+            of("(?:value)?[a-z]+"),
+            None,
+            "optional, and a class too wide"
+        );
+        assert_eq!(
+            of("(?:a|)b?"),
+            None,
+            "an empty alternative requires nothing"
         );
     }
 
