@@ -557,7 +557,7 @@ fn a_long_single_line_is_scanned_in_linear_time() {
     while line.len() < 8 << 20 {
         line.push_str(words[i % words.len()]);
         line.push_str(&random(i as u64, 5, LETTERS));
-        line.push(if i % 7 == 0 { ';' } else { ' ' });
+        line.push(if i.is_multiple_of(7) { ';' } else { ' ' });
         i += 1;
     }
     let token = ghp(15);

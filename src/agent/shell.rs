@@ -967,12 +967,12 @@ impl Reader {
         let mut out = String::with_capacity(text.len());
         let mut unresolved = false;
         let mut rest = text;
-        if let Some(tail) = rest.strip_prefix("~/") {
-            if let Some(home) = std::env::var_os("HOME") {
-                out.push_str(&home.to_string_lossy());
-                out.push('/');
-                rest = tail;
-            }
+        if let Some(tail) = rest.strip_prefix("~/")
+            && let Some(home) = std::env::var_os("HOME")
+        {
+            out.push_str(&home.to_string_lossy());
+            out.push('/');
+            rest = tail;
         }
         while let Some(at) = rest.find('$') {
             out.push_str(&rest[..at]);

@@ -106,10 +106,10 @@ fn verdict_for(bytes: &[u8], document: &Value) -> ChecksumVerdict {
         }
     }
 
-    if let Some(Value::String(event_type)) = object.get("type") {
-        if sha256_hex(event_type.as_bytes()).eq_ignore_ascii_case(recorded) {
-            return ChecksumVerdict::GentyTypeHash;
-        }
+    if let Some(Value::String(event_type)) = object.get("type")
+        && sha256_hex(event_type.as_bytes()).eq_ignore_ascii_case(recorded)
+    {
+        return ChecksumVerdict::GentyTypeHash;
     }
     ChecksumVerdict::Mismatch {
         expected: recorded.to_owned(),
@@ -297,14 +297,14 @@ fn find_top_level_member(text: &[u8], wanted: &str) -> Option<MemberSpan> {
                 }
             }
             b'}' | b']' => {
-                if depth == 1 {
-                    if let Some(member) = open.take().filter(|member| member.wanted) {
-                        found = Some(MemberSpan {
-                            separator: member.separator,
-                            value_end,
-                            next_comma: None,
-                        });
-                    }
+                if depth == 1
+                    && let Some(member) = open.take().filter(|member| member.wanted)
+                {
+                    found = Some(MemberSpan {
+                        separator: member.separator,
+                        value_end,
+                        next_comma: None,
+                    });
                 }
                 depth = depth.saturating_sub(1);
                 if depth == 1 {

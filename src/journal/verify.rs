@@ -596,17 +596,16 @@ fn check_order(events: &[JournalEvent], problems: &mut Problems) {
             event
                 .string_field("recordedAt")
                 .and_then(canonical_timestamp),
-        ) {
-            if at < before {
-                problems.push(
-                    IntegrityCode::RecordedAtOrder,
-                    event.path.as_str(),
-                    format!(
-                        "recordedAt {at} is earlier than {before} of the previous file ({})",
-                        previous.path
-                    ),
-                );
-            }
+        ) && at < before
+        {
+            problems.push(
+                IntegrityCode::RecordedAtOrder,
+                event.path.as_str(),
+                format!(
+                    "recordedAt {at} is earlier than {before} of the previous file ({})",
+                    previous.path
+                ),
+            );
         }
     }
 }
@@ -740,10 +739,10 @@ fn ref_components<'a>(run: &Run, reference: &'a str) -> Result<Vec<&'a str>, Ref
             part => components.push(part),
         }
     }
-    if let [".a5c", "runs", run_name, ..] = components.as_slice() {
-        if *run_name == run.name {
-            components.drain(..3);
-        }
+    if let [".a5c", "runs", run_name, ..] = components.as_slice()
+        && *run_name == run.name
+    {
+        components.drain(..3);
     }
     Ok(components)
 }

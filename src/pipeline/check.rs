@@ -91,17 +91,19 @@ impl Ci {
         // GitLab names a push's commits in variables, not a payload: a pipeline for a push
         // (not a merge request) has the commit before it in CI_COMMIT_BEFORE_SHA.
         let merge_request_base = value("CI_MERGE_REQUEST_DIFF_BASE_SHA");
-        if set("GITLAB_CI") && merge_request_base.is_none() && event.is_none() {
-            if let Some(pipeline) = value("CI_PIPELINE_SOURCE").filter(|s| s == "push") {
-                return Ci {
-                    detected: true,
-                    base_ref: None,
-                    merge_request_base,
-                    event: Some(pipeline),
-                    before: value("CI_COMMIT_BEFORE_SHA"),
-                    after: value("CI_COMMIT_SHA"),
-                };
-            }
+        if set("GITLAB_CI")
+            && merge_request_base.is_none()
+            && event.is_none()
+            && let Some(pipeline) = value("CI_PIPELINE_SOURCE").filter(|s| s == "push")
+        {
+            return Ci {
+                detected: true,
+                base_ref: None,
+                merge_request_base,
+                event: Some(pipeline),
+                before: value("CI_COMMIT_BEFORE_SHA"),
+                after: value("CI_COMMIT_SHA"),
+            };
         }
         Ci {
             detected: set("CI") || set("GITHUB_ACTIONS"),

@@ -328,7 +328,7 @@ pub fn base64_text(encoded: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     let body = &encoded[..encoded.len() - padding];
-    if body.is_empty() || body.len() % 4 == 1 || (padding > 0 && encoded.len() % 4 != 0) {
+    if body.is_empty() || body.len() % 4 == 1 || (padding > 0 && !encoded.len().is_multiple_of(4)) {
         return None;
     }
     let mut out = Vec::with_capacity(body.len() / 4 * 3 + 2);
@@ -904,7 +904,7 @@ mod tests {
                 out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
             }
         }
-        while out.len() % 4 != 0 {
+        while !out.len().is_multiple_of(4) {
             out.push('=');
         }
         out

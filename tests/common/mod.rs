@@ -394,7 +394,7 @@ pub fn base64(text: &str) -> String {
             out.push(BASE64[(n >> (18 - 6 * i) & 63) as usize] as char);
         }
     }
-    while out.len() % 4 != 0 {
+    while !out.len().is_multiple_of(4) {
         out.push('=');
     }
     out
