@@ -35,6 +35,8 @@ pub mod plural;
 pub mod report;
 pub mod rules;
 pub mod scan;
+#[cfg(test)]
+mod testing;
 
 use cli::{Cli, Command, RulesCommand};
 

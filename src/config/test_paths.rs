@@ -225,13 +225,7 @@ mod tests {
             "/",
             "//",
         ];
-        let mut seed = 0x5851_f42d_4c95_7f2d_u64;
-        let mut next = |bound: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % bound as u64) as usize
-        };
+        let mut next = crate::testing::numbers(0x5851_f42d_4c95_7f2d_u64);
         let mut matched = 0;
         for _ in 0..60_000 {
             let path: String = (0..1 + next(8))

@@ -1060,13 +1060,7 @@ mod tests {
             }
             runs
         };
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = |bound: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % bound as u64) as usize
-        };
+        let mut next = crate::testing::numbers(0x2545_f491_4f6c_dd1d_u64);
         let mut long = 0;
         for _ in 0..20_000 {
             let mut text = Vec::new();
