@@ -688,7 +688,7 @@ fn long_base64_runs(text: &[u8], mut each: impl FnMut(usize, usize)) {
     let mut previous = 0u64;
     for (index, chunk) in text.chunks(CHUNK).enumerate() {
         let mask = base64_mask(chunk);
-        // Bit `i` of `window` is the byte `i` before this chunk's end, less one chunk.
+        // The previous chunk's mask in the low half, this chunk's in the high half.
         let window = u128::from(previous) | u128::from(mask) << CHUNK;
         previous = mask;
         // Bit `i` stands for the byte at `index * CHUNK + i - CHUNK`: bits of bytes before `next`
