@@ -233,8 +233,8 @@ fn opened_up(hir: &regex_syntax::hir::Hir) -> (regex_syntax::hir::Hir, bool) {
     }
 }
 
-/// What a rule is searched with before its own regex: see [`Rule::gate`] and
-/// [`Rule::required_run`]. The gate's regex is compiled when a text first gets past the run:
+/// What a rule is searched with before its own regex: see [`Rule::gate`],
+/// [`Rule::required_literal`] and [`Rule::required_run`]. The gate's regex is compiled when a text first gets past the run:
 /// on a tree most rules with a long run find it nowhere and never compile one.
 #[derive(Debug)]
 struct Gate {
@@ -307,26 +307,8 @@ impl RequiredRun {
         longest(hir, &mut best);
         let (class, length) = best.filter(|&(_, length)| length >= MIN_REQUIRED_RUN)?;
         let mut bytes = [false; 256];
-        match class {
-            Class::Bytes(class) => {
-                for range in class.ranges() {
-                    for byte in range.start()..=range.end() {
-                        bytes[usize::from(byte)] = true;
-                    }
-                }
-            }
-            Class::Unicode(class) => {
-                // Rules compile without Unicode classes; an ASCII range is the same bytes.
-                for range in class.ranges() {
-                    let (start, end) = (u32::from(range.start()), u32::from(range.end()));
-                    if end > 0x7f {
-                        return None;
-                    }
-                    for byte in start..=end {
-                        bytes[byte as usize] = true;
-                    }
-                }
-            }
+        for byte in class_bytes(class, 256)? {
+            bytes[usize::from(byte)] = true;
         }
         Some(RequiredRun {
             bytes,
@@ -447,6 +429,35 @@ impl RequiredLiteral {
     }
 }
 
+/// The bytes a class matches, in order, when there are at most `most` of them; `None` for more,
+/// or for a Unicode class beyond ASCII (rules compile without Unicode classes, where an ASCII
+/// range is the same bytes).
+fn class_bytes(class: &regex_syntax::hir::Class, most: usize) -> Option<Vec<u8>> {
+    use regex_syntax::hir::Class;
+    let mut bytes = Vec::new();
+    match class {
+        Class::Bytes(class) => {
+            for range in class.ranges() {
+                bytes.extend(range.start()..=range.end());
+                if bytes.len() > most {
+                    return None;
+                }
+            }
+        }
+        Class::Unicode(class) => {
+            for range in class.ranges() {
+                for c in range.start()..=range.end() {
+                    bytes.push(u8::try_from(u32::from(c)).ok().filter(u8::is_ascii)?);
+                    if bytes.len() > most {
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+    Some(bytes)
+}
+
 /// Bytes that names and numbers are made of, common in any text: between two bytes that cover
 /// as many alternatives, the other one is looked for.
 fn in_words(byte: u8) -> bool {
@@ -455,33 +466,10 @@ fn in_words(byte: u8) -> bool {
 
 /// What every match of `hir` holds (see [`RequiredLiteral::of`]).
 fn required(hir: &regex_syntax::hir::Hir) -> Option<Requirement> {
-    use regex_syntax::hir::{Class, HirKind};
+    use regex_syntax::hir::HirKind;
     match hir.kind() {
         HirKind::Literal(literal) => Some(Requirement::Literal(literal.0.to_vec())),
-        HirKind::Class(class) => {
-            let mut bytes = Vec::new();
-            match class {
-                Class::Bytes(class) => {
-                    for range in class.ranges() {
-                        bytes.extend(range.start()..=range.end());
-                        if bytes.len() > MAX_ONE_OF {
-                            return None;
-                        }
-                    }
-                }
-                Class::Unicode(class) => {
-                    for range in class.ranges() {
-                        for c in range.start()..=range.end() {
-                            bytes.push(u8::try_from(u32::from(c)).ok().filter(u8::is_ascii)?);
-                            if bytes.len() > MAX_ONE_OF {
-                                return None;
-                            }
-                        }
-                    }
-                }
-            }
-            Some(Requirement::OneOf(bytes))
-        }
+        HirKind::Class(class) => class_bytes(class, MAX_ONE_OF).map(Requirement::OneOf),
         // What repeats at least once is in every match, once at least.
         HirKind::Repetition(repetition) if repetition.min >= 1 => required(&repetition.sub),
         HirKind::Capture(capture) => required(&capture.sub),
