@@ -38,7 +38,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
     common.delivery.exit.min_confidence = settings.min_confidence(confidence::CHECK_DEFAULT);
     let repo = repo?;
     let mut source = plan.source(&repo, settings.max_file_size, common.threads);
-    let mut outcome = pipeline::collect(&super::scanning(&settings, &common), source.as_mut())?;
+    let mut outcome = pipeline::collect(&super::scanning(settings, &common), source.as_mut())?;
     let baseline = common.delivery.baseline.as_ref().map(|b| b.file.as_path());
     let at_base = match &base {
         Some(base) => pipeline::apply_base_side(base, baseline, &mut outcome)?,

@@ -30,7 +30,7 @@ pub fn run(args: &JournalArgs) -> Result<ExitStatus, Error> {
         respect_vcs_ignores: false,
         threads: common.threads,
     };
-    let scanning = super::scanning(&settings, &common);
+    let scanning = super::scanning(settings, &common);
     if args.agents {
         let mut source = AgentJournal::new(args.home.as_deref(), walk)?;
         common
