@@ -471,7 +471,9 @@ impl<'r> Scanner<'r> {
             if open.peek().is_none() {
                 continue;
             }
-            let Ok(regex) = rule.regex() else { continue };
+            let Ok(regex) = rule.regex_for_captures() else {
+                continue;
+            };
             let group =
                 |name: &str| (regex.group_info()).to_index(regex_automata::PatternID::ZERO, name);
             let secret_index = match rule.secret_group(regex) {
@@ -504,8 +506,7 @@ impl<'r> Scanner<'r> {
                 // opened-up counts reach (to the end of a long line), so finding it again after
                 // every match made a line of many matches quadratic.
                 while at <= hay.len() {
-                    let Some(whole) = rule.captures_from(regex, hay, at, first, &mut locations)
-                    else {
+                    let Some(whole) = rule.captures_from(hay, at, first, &mut locations) else {
                         break;
                     };
                     let span = |index: usize| locations.get_group(index).map(|s| (s.start, s.end));
