@@ -755,7 +755,14 @@ impl Rule {
     /// The compiled regex, or why it does not compile.
     pub fn regex(&self) -> Result<&RuleRegex, &PatternError> {
         self.regex
-            .get_or_init(|| compile_rule_regex(&self.spec.regex))
+            .get_or_init(|| {
+                // The pattern is parsed once, for the gate, and compiled from that: parsing a
+                // generic rule's pattern costs about as much as compiling it.
+                let parsed = self.gate_parts().hir.as_ref();
+                parsed
+                    .and_then(|hir| rule_regex_builder().build_from_hir(hir).ok())
+                    .map_or_else(|| compile_rule_regex(&self.spec.regex), Ok)
+            })
             .as_ref()
     }
 
