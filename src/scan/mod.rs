@@ -488,17 +488,18 @@ impl<'r> Scanner<'r> {
             let mut locations = regex.create_captures();
             for (from, to, first) in open {
                 let hay = &data[from..to];
-                // A paired rule's partners near this region, found once for all its candidates.
-                let mut partners = match (rule.partner_regex(), rule.within_lines()) {
-                    (Some(Ok(partner)), Some(lines)) => {
-                        Some(Partners::find(data, (from, to), partner, lines))
-                    }
+                // A paired rule's partner regex, and how near a partner must be.
+                let partner = match (rule.partner_regex(), rule.within_lines()) {
+                    (Some(Ok(partner)), Some(lines)) => Some((partner, lines)),
                     // A partner regex that does not compile finds nothing (it never gets this
                     // far: every rule is validated first).
                     (Some(Err(_)), _) => continue,
                     _ => None,
                 };
-                let mut secret_lines = partners.as_ref().map(|p| p.line_counter());
+                // The partners near this region, found once for all its candidates, when the
+                // first is accepted: most regions have none (on rails, the partner searches of
+                // regions whose values were all rejected were 3% of a scan's instructions).
+                let mut partners: Option<(Partners, RelativeLines)> = None;
                 let mut at = first;
                 let mut nested_until = 0;
                 let mut reread_left = REREAD_PER_REGION.saturating_mul(hay.len()).max(4096);
@@ -573,11 +574,18 @@ impl<'r> Scanner<'r> {
                         .then(|| accept(rule, secret, context, literal))
                         .flatten();
                         let related = match confidence {
-                            Some(_) => match (&mut partners, &mut secret_lines) {
-                                (Some(partners), Some(lines)) => {
-                                    partners.nearest(data, (start, end), lines).map(Some)
+                            Some(_) => match partner {
+                                Some((partner, lines)) => {
+                                    let (partners, secret_lines) =
+                                        partners.get_or_insert_with(|| {
+                                            let found =
+                                                Partners::find(data, (from, to), partner, lines);
+                                            let secret_lines = found.line_counter();
+                                            (found, secret_lines)
+                                        });
+                                    partners.nearest(data, (start, end), secret_lines).map(Some)
                                 }
-                                _ => Some(None),
+                                None => Some(None),
                             },
                             None => None,
                         };
