@@ -496,9 +496,11 @@ impl<'r> Scanner<'r> {
                     (Some(Err(_)), _) => continue,
                     _ => None,
                 };
-                // The partners near this region, found once for all its candidates, when the
-                // first is accepted: most regions have none (on rails, the partner searches of
-                // regions whose values were all rejected were 3% of a scan's instructions).
+                // The partners near the last accepted candidate, kept for the next ones while
+                // their lines are those searched. They are looked for only once a candidate is
+                // accepted (on rails, partner searches in regions whose values were all rejected
+                // were 3% of a scan's instructions), and only near it: a region of a paired rule
+                // can run for thousands of lines where its keyword is common.
                 let mut partners: Option<(Partners, RelativeLines)> = None;
                 let mut at = first;
                 let mut nested_until = 0;
@@ -576,10 +578,15 @@ impl<'r> Scanner<'r> {
                         let related = match confidence {
                             Some(_) => match partner {
                                 Some((partner, lines)) => {
+                                    let near = lines_around(data, (start, end), lines);
+                                    if !partners.as_ref().is_some_and(|(p, _)| p.covers(near)) {
+                                        partners = None;
+                                    }
                                     let (partners, secret_lines) =
                                         partners.get_or_insert_with(|| {
+                                            let gate = rule.partner_gate();
                                             let found =
-                                                Partners::find(data, (from, to), partner, lines);
+                                                Partners::find(data, near, partner, gate, lines);
                                             let secret_lines = found.line_counter();
                                             (found, secret_lines)
                                         });
@@ -1154,14 +1161,22 @@ fn multiline_region(data: &[u8], line_start: usize, line_end: usize) -> (usize, 
 fn lines_around(data: &[u8], (start, end): (usize, usize), lines: usize) -> (usize, usize) {
     let reach = (lines + 1) * LONG_LINE_WINDOW;
     let lo = start.saturating_sub(reach);
-    let hi = end.saturating_add(reach).min(data.len());
     let from = memchr::memrchr_iter(b'\n', &data[lo..start])
         .nth(lines)
         .map_or(lo, |i| lo + i + 1);
-    let to = memchr::memchr_iter(b'\n', &data[end..hi])
+    (from, lines_below(data, end, lines))
+}
+
+/// The end of [`lines_around`]'s range for a range ending at `end`: the end of the line
+/// `lines` lines below, within the same reach.
+fn lines_below(data: &[u8], end: usize, lines: usize) -> usize {
+    let hi = end
+        .saturating_add((lines + 1) * LONG_LINE_WINDOW)
+        .min(data.len());
+    memchr::memchr_iter(b'\n', &data[end..hi])
         .nth(lines)
-        .map_or(hi, |i| end + i);
-    (from, to.max(end))
+        .map_or(hi, |i| end + i)
+        .max(end)
 }
 
 /// Line numbers (relative to a fixed start) of offsets visited mostly in ascending order:
@@ -1185,24 +1200,37 @@ impl RelativeLines {
     }
 }
 
-/// The partners a paired rule's regex finds around one region: byte ranges with their line
-/// numbers, in order.
+/// The partners a paired rule's regex finds in some lines: byte ranges with their line numbers,
+/// in order.
 struct Partners {
-    /// Where line numbers count from.
+    /// Where line numbers count from: the first byte searched.
     origin: usize,
+    /// The end of the bytes searched.
+    end: usize,
     lines: usize,
     found: Vec<((usize, usize), usize)>,
 }
 
 impl Partners {
-    /// Every partner within `lines` lines of `region` (one search for all its candidates).
+    /// Every partner in `searched` (the lines within `lines` lines of a secret, from
+    /// [`lines_around`]); none where the partner's `gate` finds nothing (see
+    /// [`crate::rules::Rule::partner_gate`]).
     fn find(
         data: &[u8],
-        region: (usize, usize),
+        searched: (usize, usize),
         partner: &regex::bytes::Regex,
+        gate: Option<&crate::rules::RuleRegex>,
         lines: usize,
     ) -> Self {
-        let (from, to) = lines_around(data, region, lines);
+        let (from, to) = searched;
+        if gate.is_some_and(|gate| !gate.is_match(&data[from..to])) {
+            return Partners {
+                origin: from,
+                end: to,
+                lines,
+                found: Vec::new(),
+            };
+        }
         let group = if partner.capture_names().any(|n| n == Some("partner")) {
             partner
                 .capture_names()
@@ -1228,9 +1256,15 @@ impl Partners {
             .collect();
         Partners {
             origin: from,
+            end: to,
             lines,
             found,
         }
+    }
+
+    /// Whether every byte of `near` was searched.
+    fn covers(&self, (start, end): (usize, usize)) -> bool {
+        self.origin <= start && end <= self.end
     }
 
     /// A counter for the line numbers of the region's candidates.
