@@ -253,3 +253,37 @@ fn many_candidates_without_a_partner_scan_in_linear_time() {
         started.elapsed()
     );
 }
+
+/// Several pairs in one file, close enough that their search regions meet: each secret is paired
+/// with the key id beside it (the partners found near one secret are reused for the next only
+/// where they cover its lines), and a secret whose nearest key id is six lines away is not.
+#[test]
+fn pairs_close_together_each_find_their_own_partner() {
+    let (_, _, first) = aws_pair(9221, 1);
+    let (_, _, second) = aws_pair(9222, 3);
+    let (_, lone, _) = aws_pair(9223, 0);
+    let text = format!(
+        "{first}# one\n{second}{}creds = (\"deploy\",\n         \"{lone}\")\n",
+        "# filler\n".repeat(5)
+    );
+    let tree = Tree::new();
+    tree.write("creds.py", &text);
+    let run = run_json(tree.leakgate().args(["scan", "."]));
+    let pairs: Vec<(u64, serde_json::Value)> = run
+        .findings()
+        .iter()
+        .filter(|f| f["rule"] == PAIR)
+        .map(|f| (f["line"].as_u64().unwrap_or_default(), f["related"].clone()))
+        .collect();
+    // first: key id on line 2, secret on line 4; second: key id on line 7, secret on line 11;
+    // the lone secret on line 18 is 11 lines below the second key id.
+    assert_eq!(
+        pairs,
+        [
+            (4, serde_json::json!([{"line": 2, "column": 11}])),
+            (11, serde_json::json!([{"line": 7, "column": 11}])),
+        ],
+        "{:?}",
+        run.findings()
+    );
+}

@@ -678,10 +678,16 @@ impl<'r> Scanner<'r> {
             // leave a token 400 lines below the first outside every region). Lines are found
             // from the last one, so a long line of keywords costs its length once.
             if !multiline
-                && let Some(last) = list.last()
+                && let Some(last) = list.last_mut()
                 && hit.start >= last.0
                 && hit.end <= last.1
             {
+                // A paired rule's region runs `within` lines below each keyword: one inside the
+                // last region can still carry it further down (a second pair of halves a few
+                // lines below the first had its secret left outside every region).
+                if let Some(within) = within {
+                    last.1 = last.1.max(lines_below(data, hit.end, within));
+                }
                 continue;
             }
             let region = match within {
