@@ -496,11 +496,11 @@ impl<'r> Scanner<'r> {
                     (Some(Err(_)), _) => continue,
                     _ => None,
                 };
-                // The partners near the last accepted candidate, kept for the next ones while
-                // their lines are those searched. They are looked for only once a candidate is
-                // accepted (on rails, partner searches in regions whose values were all rejected
-                // were 3% of a scan's instructions), and only near it: a region of a paired rule
-                // can run for thousands of lines where its keyword is common.
+                // The partners near this region, found once for all its candidates, when the
+                // first is accepted: most regions have none (on rails, partner searches in
+                // regions whose values were all rejected were 3% of a scan's instructions).
+                // Searched around the whole region, not each candidate: a window per candidate
+                // on a long line cut partners at its edge, and cost a search per candidate.
                 let mut partners: Option<(Partners, RelativeLines)> = None;
                 let mut at = first;
                 let mut nested_until = 0;
@@ -578,10 +578,7 @@ impl<'r> Scanner<'r> {
                         let related = match confidence {
                             Some(_) => match partner {
                                 Some((partner, lines)) => {
-                                    let near = lines_around(data, (start, end), lines);
-                                    if !partners.as_ref().is_some_and(|(p, _)| p.covers(near)) {
-                                        partners = None;
-                                    }
+                                    let near = lines_around(data, (from, to), lines);
                                     let (partners, secret_lines) =
                                         partners.get_or_insert_with(|| {
                                             let gate = rule.partner_gate();
@@ -669,7 +666,7 @@ impl<'r> Scanner<'r> {
     ) {
         for &rule_index in self.rules.rules_for_keyword(hit.keyword) {
             let rule = self.rules.rule(rule_index);
-            let list = regions.list(rule_index);
+            let (list, carried_from) = regions.list_and_carried_from(rule_index);
             let within = rule.within_lines();
             let multiline = rule.spec.multiline && within.is_none();
             // A multi-line rule's keyword always adds its own region, even inside another's:
@@ -684,9 +681,15 @@ impl<'r> Scanner<'r> {
             {
                 // A paired rule's region runs `within` lines below each keyword: one inside the
                 // last region can still carry it further down (a second pair of halves a few
-                // lines below the first had its secret left outside every region).
+                // lines below the first had its secret left outside every region). Asked once
+                // a line, so that a line dense with keywords costs its length once, not the
+                // `within` lines below it once a keyword.
                 if let Some(within) = within {
-                    last.1 = last.1.max(lines_below(data, hit.end, within));
+                    let line_start = lines.of(data, hit.start).0;
+                    if *carried_from != line_start {
+                        *carried_from = line_start;
+                        last.1 = last.1.max(lines_below(data, hit.end, within));
+                    }
                 }
                 continue;
             }
@@ -1211,14 +1214,12 @@ impl RelativeLines {
 struct Partners {
     /// Where line numbers count from: the first byte searched.
     origin: usize,
-    /// The end of the bytes searched.
-    end: usize,
     lines: usize,
     found: Vec<((usize, usize), usize)>,
 }
 
 impl Partners {
-    /// Every partner in `searched` (the lines within `lines` lines of a secret, from
+    /// Every partner in `searched` (the lines within `lines` lines of a region, from
     /// [`lines_around`]); none where the partner's `gate` finds nothing (see
     /// [`crate::rules::Rule::partner_gate`]).
     fn find(
@@ -1232,7 +1233,6 @@ impl Partners {
         if gate.is_some_and(|gate| !gate.is_match(&data[from..to])) {
             return Partners {
                 origin: from,
-                end: to,
                 lines,
                 found: Vec::new(),
             };
@@ -1262,15 +1262,9 @@ impl Partners {
             .collect();
         Partners {
             origin: from,
-            end: to,
             lines,
             found,
         }
-    }
-
-    /// Whether every byte of `near` was searched.
-    fn covers(&self, (start, end): (usize, usize)) -> bool {
-        self.origin <= start && end <= self.end
     }
 
     /// A counter for the line numbers of the region's candidates.
@@ -1334,6 +1328,9 @@ struct Regions {
     by_rule: Vec<Vec<(usize, usize)>>,
     /// The rules with regions: in the order first reached, then sorted by [`Regions::sort`].
     reached: Vec<usize>,
+    /// Indexed by rule: the start of the line whose keyword last carried a paired rule's last
+    /// region on (see [`Scanner::add_regions_for_hit`]); `usize::MAX` for none.
+    carried_from: Vec<usize>,
 }
 
 thread_local! {
@@ -1352,17 +1349,23 @@ impl Regions {
         let mut regions = SPARE_REGIONS.with(std::cell::Cell::take);
         if regions.by_rule.len() < rules {
             regions.by_rule.resize_with(rules, Vec::new);
+            regions.carried_from.resize(rules, usize::MAX);
         }
         regions
     }
 
     /// The regions of `rule`, to extend (the rule is then one of those reached).
     fn list(&mut self, rule: usize) -> &mut Vec<(usize, usize)> {
+        self.list_and_carried_from(rule).0
+    }
+
+    /// [`Regions::list`], and where `rule`'s last region was last carried on from.
+    fn list_and_carried_from(&mut self, rule: usize) -> (&mut Vec<(usize, usize)>, &mut usize) {
         let list = &mut self.by_rule[rule];
         if list.is_empty() {
             self.reached.push(rule);
         }
-        list
+        (list, &mut self.carried_from[rule])
     }
 
     /// `rule` searches `region` and nothing else.
@@ -1385,6 +1388,7 @@ impl Regions {
     /// Empty the table and keep it for this thread's next buffer.
     fn give_back(mut self) {
         for &rule in &self.reached {
+            self.carried_from[rule] = usize::MAX;
             let list = &mut self.by_rule[rule];
             if list.capacity() > KEPT_REGIONS {
                 *list = Vec::new();
