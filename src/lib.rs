@@ -95,6 +95,9 @@ impl Error {
     }
 }
 
+/// Run one command, as the `leakgate` binary does. Meant to be called once a process: the
+/// compiled rules a command builds are left for the operating system to take back at exit (see
+/// [`commands::settings`]), so a program calling this in a loop would keep each call's.
 pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Check(args) => commands::check::run(&args),
