@@ -578,9 +578,9 @@ impl<'r> Scanner<'r> {
                         let related = match confidence {
                             Some(_) => match partner {
                                 Some((partner, lines)) => {
-                                    let near = lines_around(data, (from, to), lines);
                                     let (partners, secret_lines) =
                                         partners.get_or_insert_with(|| {
+                                            let near = lines_around(data, (from, to), lines);
                                             let gate = rule.partner_gate();
                                             let found =
                                                 Partners::find(data, near, partner, gate, lines);
@@ -1209,8 +1209,8 @@ impl RelativeLines {
     }
 }
 
-/// The partners a paired rule's regex finds in some lines: byte ranges with their line numbers,
-/// in order.
+/// The partners a paired rule's regex finds around one region: byte ranges with their line
+/// numbers, in order.
 struct Partners {
     /// Where line numbers count from: the first byte searched.
     origin: usize,
