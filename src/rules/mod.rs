@@ -236,8 +236,9 @@ fn opened_up(hir: &regex_syntax::hir::Hir) -> (regex_syntax::hir::Hir, bool) {
 }
 
 /// What a rule is searched with before its own regex: see [`Rule::gate`],
-/// [`Rule::required_literal`] and [`Rule::required_run`]. The gate's regex is compiled when a text first gets past the run:
-/// on a tree most rules with a long run find it nowhere and never compile one.
+/// [`Rule::required_literal`] and [`Rule::required_run`]. The gate's regex is compiled when a
+/// text first gets past the run: on a tree most rules with a long run find it nowhere and never
+/// compile one.
 #[derive(Debug)]
 struct Gate {
     /// The rule's pattern, parsed (`None` if it does not parse; it then never gets this far).

@@ -334,17 +334,17 @@ struct Marks {
 impl Marks {
     fn of(text: &[u8]) -> Marks {
         let mut marks = Marks::default();
-        let found: Box<dyn Iterator<Item = aho_corasick::Match>> = match &*MARK_WORDS {
-            MarkSearcher::Teddy(teddy) => Box::new(teddy.find_iter(text)),
-            MarkSearcher::General(general) => Box::new(general.find_iter(text)),
-        };
-        for found in found {
+        let mut mark = |found: aho_corasick::Match| {
             let list = match Mark::ALL[found.pattern().as_usize()] {
                 Mark::Asic | Mark::AsicUpper => &mut marks.basic,
                 Mark::QuotedAuth => &mut marks.quoted_auth,
                 Mark::SecretKind => &mut marks.secret_kind,
             };
             list.push(found.start());
+        };
+        match &*MARK_WORDS {
+            MarkSearcher::Teddy(teddy) => teddy.find_iter(text).for_each(&mut mark),
+            MarkSearcher::General(general) => general.find_iter(text).for_each(&mut mark),
         }
         marks
     }

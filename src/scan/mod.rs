@@ -580,10 +580,14 @@ impl<'r> Scanner<'r> {
                                 Some((partner, lines)) => {
                                     let (partners, secret_lines) =
                                         partners.get_or_insert_with(|| {
-                                            let near = lines_around(data, (from, to), lines);
                                             let gate = rule.partner_gate();
-                                            let found =
-                                                Partners::find(data, near, partner, gate, lines);
+                                            let found = Partners::find(
+                                                data,
+                                                (from, to),
+                                                partner,
+                                                gate,
+                                                lines,
+                                            );
                                             let secret_lines = found.line_counter();
                                             (found, secret_lines)
                                         });
@@ -1219,23 +1223,24 @@ struct Partners {
 }
 
 impl Partners {
-    /// Every partner in `searched` (the lines within `lines` lines of a region, from
-    /// [`lines_around`]); none where the partner's `gate` finds nothing (see
+    /// Every partner within `lines` lines of `region` (one search for all its candidates);
+    /// none where the partner's `gate` finds nothing (see
     /// [`crate::rules::Rule::partner_gate`]).
     fn find(
         data: &[u8],
-        searched: (usize, usize),
+        region: (usize, usize),
         partner: &regex::bytes::Regex,
         gate: Option<&crate::rules::RuleRegex>,
         lines: usize,
     ) -> Self {
-        let (from, to) = searched;
+        let (from, to) = lines_around(data, region, lines);
+        let mut partners = Partners {
+            origin: from,
+            lines,
+            found: Vec::new(),
+        };
         if gate.is_some_and(|gate| !gate.is_match(&data[from..to])) {
-            return Partners {
-                origin: from,
-                lines,
-                found: Vec::new(),
-            };
+            return partners;
         }
         let group = if partner.capture_names().any(|n| n == Some("partner")) {
             partner
@@ -1251,7 +1256,7 @@ impl Partners {
             offset: from,
             line: 0,
         };
-        let found = partner
+        partners.found = partner
             .captures_iter(&data[from..to])
             .filter_map(|captures| captures.get(group))
             .filter(|m| !m.is_empty())
@@ -1260,11 +1265,7 @@ impl Partners {
                 (span, counter.line(data, span.0))
             })
             .collect();
-        Partners {
-            origin: from,
-            lines,
-            found,
-        }
+        partners
     }
 
     /// A counter for the line numbers of the region's candidates.
