@@ -307,27 +307,19 @@ impl KeywordPrefilter {
                 (data[starts[lane] - self.longest..starts[lane]].iter())
                     .fold(0u32, |state, &byte| step(state, byte))
             };
-            let (mut s0, mut s1, mut s2, mut s3) = (state, warm(1), warm(2), warm(3));
-            let [p0, p1, p2, p3]: [&[u8]; LANES] =
-                std::array::from_fn(|lane| &data[starts[lane]..][..part]);
-            // Four states in four registers, and the hits handled out of line: the loop is
-            // the scan's hottest, and anything more in it spills a state to memory.
-            let bytes = p0.iter().zip(p1).zip(p2).zip(p3);
-            for (offset, (((&b0, &b1), &b2), &b3)) in bytes.enumerate() {
-                s0 = step(s0, b0);
-                s1 = step(s1, b1);
-                s2 = step(s2, b2);
-                s3 = step(s3, b3);
-                if ends_keyword(s0 | s1 | s2 | s3) {
-                    lanes_ending_keywords(
-                        [s0, s1, s2, s3],
-                        starts,
-                        offset,
-                        &mut report,
-                        &mut later,
-                    );
-                }
+            let mut states = [state, warm(1), warm(2), warm(3)];
+            let mut offset = 0;
+            while let Some(stop) = step_lanes(
+                transitions,
+                classes,
+                std::array::from_fn(|lane| &data[starts[lane] + offset..starts[lane] + part]),
+                &mut states,
+            ) {
+                offset += stop;
+                lanes_ending_keywords(states, starts, offset, &mut report, &mut later);
+                offset += 1;
             }
+            let mut s3 = states[LANES - 1];
             // The last part also reads what is left when the block does not divide evenly.
             let tail = starts[LANES - 1] + part;
             for (offset, &byte) in data[tail..block_end].iter().enumerate() {
@@ -377,6 +369,41 @@ fn pitch(stride: usize) -> usize {
 #[inline(always)]
 fn ends_keyword(state: u32) -> bool {
     state & 1 != 0
+}
+
+/// Steps [`LANES`] automata side by side over the parts in `lanes` (all of one length), from
+/// `states`, up to and including the first step at which one of them ends a keyword: its
+/// offset, with `states` as they are after it; `None` when the parts are read to their end.
+///
+/// Its own function, not inlined, so that the four states, the four parts and the two tables
+/// stay in registers: the loop is the scan's hottest, and inlined into its caller it spilled
+/// half of them to the stack.
+#[inline(never)]
+fn step_lanes(
+    transitions: &[u32],
+    classes: &[u8; 256],
+    lanes: [&[u8]; LANES],
+    states: &mut [u32; LANES],
+) -> Option<usize> {
+    // States as `usize` in the loop: the next one is an index as it is loaded.
+    let step = |state: usize, byte: u8| {
+        transitions[state + usize::from(classes[usize::from(byte)])] as usize
+    };
+    let [p0, p1, p2, p3] = lanes;
+    let [mut s0, mut s1, mut s2, mut s3] = states.map(|state| state as usize);
+    let bytes = p0.iter().zip(p1).zip(p2).zip(p3);
+    for (offset, (((&b0, &b1), &b2), &b3)) in bytes.enumerate() {
+        s0 = step(s0, b0);
+        s1 = step(s1, b1);
+        s2 = step(s2, b2);
+        s3 = step(s3, b3);
+        if (s0 | s1 | s2 | s3) & 1 != 0 {
+            *states = [s0, s1, s2, s3].map(|state| state as u32);
+            return Some(offset);
+        }
+    }
+    *states = [s0, s1, s2, s3].map(|state| state as u32);
+    None
 }
 
 /// The lanes of one step that end keywords: the first part's hits are given now, the later
