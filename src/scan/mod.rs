@@ -704,7 +704,9 @@ impl<'r> Scanner<'r> {
                     let (line_start, line_end) = lines.of(data, hit.start);
                     multiline_region(data, line_start, line_end)
                 }
-                None => region_around(data, hit.start, hit.end, false),
+                // The line is found once for all of the keyword's rules (a keyword such as
+                // `key` has dozens), and once for all the keywords on it.
+                None => line_region(lines.of(data, hit.start), (hit.start, hit.end)),
             };
             match list.last_mut() {
                 Some(last) if region.0 <= last.1 && region.1 >= last.0 => {
@@ -1139,22 +1141,20 @@ fn unquote(data: &[u8], start: usize, end: usize, escapes: Escapes) -> (usize, u
     (start, cut, false)
 }
 
-/// The region a rule's regex searches around a keyword hit: the hit's line (a window of it, on a
-/// very long line), or for multi-line rules the line and what follows it.
-fn region_around(data: &[u8], hit_start: usize, hit_end: usize, multiline: bool) -> (usize, usize) {
-    if !multiline {
-        // Only a window of a long line: its ends are never looked for further away than that,
-        // so a 200 MB line with many keywords is not searched end to end for every one.
-        let (start, end) = line_bounds_within(
-            data,
-            hit_start,
-            hit_start.saturating_sub(LONG_LINE_WINDOW),
-            (hit_end + LONG_LINE_WINDOW).min(data.len()),
-        );
-        return (start, end.max(hit_end));
-    }
-    let (line_start, line_end) = line_bounds(data, hit_start);
+/// A multi-line rule's region from a keyword at `offset`: the keyword's line and what follows
+/// it (see [`multiline_region`]).
+fn multiline_region_at(data: &[u8], offset: usize) -> (usize, usize) {
+    let (line_start, line_end) = line_bounds(data, offset);
     multiline_region(data, line_start, line_end)
+}
+
+/// The region a single-line rule's regex searches around a keyword at `hit` on the line
+/// `line`: the line, or on a very long line only a window of it around the keyword.
+fn line_region(line: (usize, usize), hit: (usize, usize)) -> (usize, usize) {
+    (
+        line.0.max(hit.0.saturating_sub(LONG_LINE_WINDOW)),
+        line.1.min(hit.1 + LONG_LINE_WINDOW).max(hit.1),
+    )
 }
 
 /// A multi-line rule's region from a keyword on the line `line_start..line_end`: the line and

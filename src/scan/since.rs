@@ -22,7 +22,7 @@
 
 use aho_corasick::AhoCorasick;
 
-use super::{BlobReport, MULTILINE_WINDOW, Scanner, line_bounds, region_around};
+use super::{BlobReport, MULTILINE_WINDOW, Scanner, line_bounds, multiline_region_at};
 use crate::input::Provenance;
 use crate::rules::RuleSet;
 
@@ -300,7 +300,7 @@ impl Scanner<'_> {
                 return;
             }
             // The region the scan gives a multi-line rule's keyword.
-            let (region_start, region_end) = region_around(data, at, at, true);
+            let (region_start, region_end) = multiline_region_at(data, at);
             if region_end >= near.0 {
                 regions.push((rule, region_start, region_end));
             }
