@@ -407,6 +407,11 @@ pub fn base64_text(encoded: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(body.len() / 4 * 3 + 2);
     let mut bits: u32 = 0;
     let mut held = 0;
+    // Continuation bytes the last UTF-8 lead byte still wants. Checked as the bytes come, so
+    // that a run of letters that is not base64 (an identifier, a path: half the bytes it decodes
+    // to are above 0x7f) is given up after a few bytes rather than decoded whole; `from_utf8`
+    // still has the last word.
+    let mut owed = 0;
     for &byte in body {
         bits = (bits << 6) | sextet(byte)?;
         held += 6;
@@ -414,7 +419,27 @@ pub fn base64_text(encoded: &[u8]) -> Option<Vec<u8>> {
             held -= 8;
             let decoded = (bits >> held) as u8;
             bits &= (1 << held) - 1;
-            if decoded < 0x20 && !matches!(decoded, b'\t' | b'\n' | b'\r') || decoded == 0x7f {
+            let fits = match (owed, decoded) {
+                (0, b'\t' | b'\n' | b'\r' | 0x20..0x7f) => true,
+                (0, 0xc2..=0xdf) => {
+                    owed = 1;
+                    true
+                }
+                (0, 0xe0..=0xef) => {
+                    owed = 2;
+                    true
+                }
+                (0, 0xf0..=0xf4) => {
+                    owed = 3;
+                    true
+                }
+                (1.., 0x80..=0xbf) => {
+                    owed -= 1;
+                    true
+                }
+                _ => false,
+            };
+            if !fits {
                 return None;
             }
             out.push(decoded);
@@ -992,8 +1017,11 @@ mod tests {
     }
 
     fn b64(text: &str) -> String {
+        b64_bytes(text.as_bytes())
+    }
+
+    fn b64_bytes(bytes: &[u8]) -> String {
         const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let bytes = text.as_bytes();
         let mut out = String::new();
         for chunk in bytes.chunks(3) {
             let n = chunk.iter().fold(0u32, |n, b| n << 8 | *b as u32) << (8 * (3 - chunk.len()));
@@ -1029,6 +1057,23 @@ mod tests {
         assert_eq!(base64_text(b"AAECAwQFBgc="), None, "binary");
         assert_eq!(base64_text(b"abcde"), None, "impossible length");
         assert_eq!(base64_text(b"dXNlcjpwYXN="), None, "bits left over");
+        // UTF-8 text of one to four bytes a character decodes; what is not UTF-8 does not,
+        // wherever it stops being UTF-8.
+        let text = "pässwörd: 日本語 🔑 ok";
+        assert_eq!(
+            base64_text(b64(text).as_bytes()).as_deref(),
+            Some(text.as_bytes())
+        );
+        for bad in [
+            &b"user:pa\xc3(ss"[..],
+            b"user:pass\xe6\x97",
+            b"\xc0\xafuser:pass",
+            b"user:\xbfpass",
+            b"user:pass\xf8\x88\x80\x80\x80",
+            b"user:\xed\xa0\x80pass",
+        ] {
+            assert_eq!(base64_text(b64_bytes(bad).as_bytes()), None, "{bad:?}");
+        }
     }
 
     #[test]
