@@ -134,6 +134,27 @@ fn an_unreadable_named_file_is_an_error() {
     assert_eq!(run.of_type("error")[0]["message"], "permission denied");
 }
 
+/// A file is read as far as the size it had when opened, except one whose size the file system
+/// gives as 0 without knowing it (`/proc`): that one is read to its end, not taken as empty.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_the_file_system_gives_no_size_is_read_to_its_end() {
+    let environ = std::path::Path::new("/proc/self/environ");
+    let size = std::fs::metadata(environ)
+        .expect("stat /proc/self/environ")
+        .len();
+    assert_eq!(size, 0, "this test needs a file whose reported size is 0");
+    // leakgate's own environment, as /proc shows it to leakgate, holds the token.
+    let run = run_json(
+        leakgate()
+            .env("LEAKGATE_TEST_TOKEN", ghp(31))
+            .args(["scan", "/proc/self/environ"]),
+    );
+    assert_eq!(run.status, Some(1), "{:?}", run.messages);
+    let rules: Vec<String> = positions(&run.messages).into_iter().map(|p| p.0).collect();
+    assert!(rules.iter().any(|r| r == "github-pat"), "{rules:?}");
+}
+
 // ---- 2. `leakgate scan -` ----
 
 #[test]

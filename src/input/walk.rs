@@ -241,7 +241,14 @@ fn read_regular_file(path: &Path, options: ReadOptions) -> std::io::Result<FileC
     if meta.len() > options.max_size {
         return Ok(FileContent::TooLarge(meta.len()));
     }
-    read_text(file, options, meta.len())
+    // Read as many bytes as the file held when it was opened, and no further: reading on to see
+    // the end of the file cost one more system call a file (a third of a small-file tree's
+    // reads), and what is written after the open is a race no read can win anyway. A size of 0
+    // may be a file whose size the file system does not know (`/proc`, some FUSE mounts):
+    // that one is read to its end.
+    let size = meta.len();
+    let limit = if size == 0 { u64::MAX } else { size };
+    read_text(file.take(limit), options, size)
 }
 
 /// Read a file or stream of at most `max_size` bytes (`size_hint`: what it is expected to hold):
