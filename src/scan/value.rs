@@ -13,7 +13,12 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     // Values are short and are asked about dozens of needles each: building a searcher per
     // call (what `memmem::find` does) costs more than comparing in place.
     if haystack.len() <= SHORT_HAYSTACK {
-        return needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle);
+        // The first byte compared in line: a call to compare each window whole was a third of
+        // the checks' cost.
+        let Some((&first, rest)) = needle.split_first() else {
+            return true;
+        };
+        return (haystack.windows(needle.len())).any(|w| w[0] == first && &w[1..] == rest);
     }
     memchr::memmem::find(haystack, needle).is_some()
 }
