@@ -27,7 +27,7 @@ pub mod prefilter;
 pub mod spec;
 
 pub use checksum::Checksum;
-pub use prefilter::{Hit, KeywordPrefilter};
+pub use prefilter::{DECODER_WORDS, Hit, KeywordPrefilter};
 use spec::RuleFile;
 pub use spec::{
     AllowlistSpec, Confidence, RequiresSpec, RuleContext, RuleKind, RuleSpec, Severity,
@@ -1055,6 +1055,8 @@ pub struct RuleSet {
     rules_by_keyword: RulesByKeyword,
     /// The rules that read only decoded text of a context, with it: never in the prefilter.
     context_rules: Vec<(RuleContext, usize)>,
+    /// The prefilter's id of each of [`DECODER_WORDS`], in that order.
+    decoder_words: [Option<u32>; DECODER_WORDS.len()],
 }
 
 impl RuleSet {
@@ -1087,8 +1089,8 @@ impl RuleSet {
             Some(pairs) => (builtin::prefilter(), pairs),
             None => (None, Vec::new()),
         };
-        let (prefilter, pairs) = match prefilter {
-            Some(prefilter) => (prefilter, pairs),
+        let (prefilter, pairs, decoder_words) = match prefilter {
+            Some(prefilter) => (prefilter, pairs, DECODER_WORDS.map(builtin::keyword_id)),
             None => {
                 let (keywords, pairs) = keyword_ids(&keyword_rules);
                 let prefilter =
@@ -1097,7 +1099,11 @@ impl RuleSet {
                         id: "<keywords>".into(),
                         message: e.to_string(),
                     })?;
-                (prefilter, pairs)
+                let id_of = |word: &str| {
+                    let id = keywords.iter().position(|keyword| keyword == word)?;
+                    u32::try_from(id).ok()
+                };
+                (prefilter, pairs, DECODER_WORDS.map(id_of))
             }
         };
         let rules_by_keyword = RulesByKeyword::new(prefilter.keyword_count(), pairs);
@@ -1106,6 +1112,7 @@ impl RuleSet {
             prefilter,
             rules_by_keyword,
             context_rules,
+            decoder_words,
             allowlist: GlobalAllowlist::default(),
             declared_texts: Vec::new(),
         })
@@ -1165,6 +1172,12 @@ impl RuleSet {
 
     pub fn rules_for_keyword(&self, pattern: usize) -> &[usize] {
         self.rules_by_keyword.get(pattern)
+    }
+
+    /// Whether a prefilter pattern is one of [`DECODER_WORDS`].
+    pub fn is_decoder_word(&self, pattern: usize) -> bool {
+        let pattern = u32::try_from(pattern).ok();
+        pattern.is_some() && self.decoder_words.contains(&pattern)
     }
 
     /// The rules that read the decoded text of `context` (and nothing else).
@@ -1233,6 +1246,12 @@ fn keyword_ids(rules: &[(usize, &Rule)]) -> (Vec<String>, Vec<(u32, usize)>) {
             pairs.push((id, index));
         }
         dedup_rule_keywords(&mut pairs, start);
+    }
+    // The decoders' words after the rules' keywords, as build.rs adds them.
+    for word in DECODER_WORDS {
+        if !index_of.contains_key(word) {
+            keywords.push(word.to_owned());
+        }
     }
     (keywords, pairs)
 }

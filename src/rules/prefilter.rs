@@ -22,6 +22,12 @@
 
 use std::borrow::Cow;
 
+/// Words the prefilter finds besides the rules' keywords: where the scan's decoders with a
+/// context start (`Basic`/`BASIC` auth, a Docker config's `"auth"`, a Kubernetes `Secret`), found
+/// in the same pass over a text as the keywords rather than in one more (see
+/// `scan::decode::Marks`). Lowercase, as every keyword is; the decoders check the case.
+pub const DECODER_WORDS: [&str; 3] = ["asic", "\"auth", "secret"];
+
 /// The most table cells a prefilter may have (states × byte classes, 4 bytes each: 128 MiB).
 /// The built-in keywords need ~0.2M; a configuration's custom keywords beyond this get a clear
 /// error rather than gigabytes of memory and seconds of start-up.

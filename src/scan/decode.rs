@@ -31,28 +31,6 @@ use crate::rules::RuleContext;
 /// The searchers every buffer runs, built once: building one per buffer cost more than the
 /// search itself on a small file.
 static SECRET_KIND: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"Secret"));
-/// The words the decoders with a context start from, found in one pass (see [`Marks`]) by
-/// Teddy, a SIMD search for a few short literals. Where the processor has no Teddy (its
-/// searcher is `None`), Aho-Corasick's general searcher: left to choose, it looks for the
-/// words' rarest bytes, `"` and `S` among them, which code is full of.
-static MARK_WORDS: LazyLock<MarkSearcher> = LazyLock::new(|| {
-    match aho_corasick::packed::Config::new()
-        .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
-        .builder()
-        .extend(Mark::WORDS)
-        .build()
-    {
-        Some(teddy) => MarkSearcher::Teddy(teddy),
-        None => MarkSearcher::General(
-            aho_corasick::AhoCorasick::new(Mark::WORDS).expect("a few short literal words build"),
-        ),
-    }
-});
-
-enum MarkSearcher {
-    Teddy(aho_corasick::packed::Searcher),
-    General(aho_corasick::AhoCorasick),
-}
 static QUOTED_DATA: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\"data\""));
 
 /// How many levels of encoding are taken off, one inside the other.
@@ -260,9 +238,13 @@ pub struct DecodeOptions {
 }
 
 /// The texts the decoders find in `text`, by kind (only kinds with at least one view).
-pub fn layers(text: &[u8], options: DecodeOptions, budget: &mut Budget) -> Vec<Layer> {
+pub fn layers(
+    text: &[u8],
+    marks: &Marks,
+    options: DecodeOptions,
+    budget: &mut Budget,
+) -> Vec<Layer> {
     let mut found = Vec::new();
-    let marks = Marks::of(text);
     basic_credentials(text, &marks.basic, &mut found);
     docker_auth(text, &marks.quoted_auth, &mut found);
     kubernetes_secret_data(text, &marks.secret_kind, &mut found);
@@ -297,56 +279,48 @@ pub fn layers(text: &[u8], options: DecodeOptions, budget: &mut Budget) -> Vec<L
         .collect()
 }
 
-/// A word a decoder with a context starts from.
-#[derive(Clone, Copy)]
-enum Mark {
-    /// `asic` or `ASIC`, of `Basic`, `basic_auth`, `BASIC`: rare where `b` is not.
-    Asic,
-    AsicUpper,
-    /// `"auth`, of a Docker config's `"auth": "<base64>"`.
-    QuotedAuth,
-    /// `Secret`, of a Kubernetes object's `kind: Secret`.
-    SecretKind,
-}
-
-impl Mark {
-    /// The words, in the order of [`Mark`]'s variants. None overlaps another or itself, so
-    /// one pass that reports matches without overlaps finds every occurrence of each.
-    const WORDS: [&'static str; 4] = ["asic", "ASIC", "\"auth", "Secret"];
-    const ALL: [Mark; 4] = [
-        Mark::Asic,
-        Mark::AsicUpper,
-        Mark::QuotedAuth,
-        Mark::SecretKind,
-    ];
-}
-
-/// Where each decoder with a context starts looking, in order: one pass over the text for all
-/// their words (four passes of memmem, one a word, had been 3% of a scan's instructions).
-#[derive(Default)]
-struct Marks {
-    /// Where `asic` or `ASIC` starts.
+/// Where each decoder with a context starts looking, in order: `asic` or `ASIC` (of `Basic`,
+/// `basic_auth`, `BASIC`: rare where `b` is not), `"auth` (a Docker config's `"auth":
+/// "<base64>"`) and `Secret` (a Kubernetes object's `kind: Secret`).
+///
+/// The scanner fills them in from the keyword prefilter's pass over the text, which finds
+/// [`crate::rules::DECODER_WORDS`] besides the rules' keywords (a pass of their own had been 3%
+/// of a scan's instructions): see [`Marks::add`].
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Marks {
     basic: Vec<usize>,
     quoted_auth: Vec<usize>,
     secret_kind: Vec<usize>,
 }
 
 impl Marks {
-    fn of(text: &[u8]) -> Marks {
-        let mut marks = Marks::default();
-        let mut mark = |found: aho_corasick::Match| {
-            let list = match Mark::ALL[found.pattern().as_usize()] {
-                Mark::Asic | Mark::AsicUpper => &mut marks.basic,
-                Mark::QuotedAuth => &mut marks.quoted_auth,
-                Mark::SecretKind => &mut marks.secret_kind,
-            };
-            list.push(found.start());
+    /// A prefilter hit of one of the decoders' words, `found` as written at `start`: a mark
+    /// when its case is one a decoder starts from. Hits come in order.
+    pub fn add(&mut self, found: &[u8], start: usize) {
+        let list = match found {
+            b"asic" | b"ASIC" => &mut self.basic,
+            b"\"auth" => &mut self.quoted_auth,
+            b"Secret" => &mut self.secret_kind,
+            _ => return,
         };
-        match &*MARK_WORDS {
-            MarkSearcher::Teddy(teddy) => teddy.find_iter(text).for_each(&mut mark),
-            MarkSearcher::General(general) => general.find_iter(text).for_each(&mut mark),
+        list.push(start);
+    }
+
+    /// The marks of `text` found by a search for each word alone: what the scanner's pass
+    /// must give.
+    #[cfg(test)]
+    pub fn searched_for(text: &[u8]) -> Marks {
+        let alone = |word: &str| -> Vec<usize> {
+            memchr::memmem::find_iter(text, word.as_bytes()).collect()
+        };
+        let mut basic = alone("asic");
+        basic.extend(alone("ASIC"));
+        basic.sort_unstable();
+        Marks {
+            basic,
+            quoted_auth: alone("\"auth"),
+            secret_kind: alone("Secret"),
         }
-        marks
     }
 }
 
@@ -991,31 +965,6 @@ fn trim_quotes(bytes: &[u8]) -> &[u8] {
 mod tests {
     use super::*;
 
-    /// The one pass finds every occurrence of each word that a search for that word alone
-    /// finds, on texts made of the words' pieces run together (`Secretasic`, `"authASIC`,
-    /// `aasic`): it would not if a word could overlap another or itself.
-    #[test]
-    fn one_pass_marks_every_word_a_search_for_it_alone_finds() {
-        let pieces = [
-            "asic", "ASIC", "\"auth", "Secret", "a", "s", "\"", "S", "b", "B", " ", "ret",
-        ];
-        let mut next = crate::testing::numbers(0x0005_eed0_face);
-        for _ in 0..5_000 {
-            let text: String = (0..next(40)).map(|_| pieces[next(pieces.len())]).collect();
-            let text = text.as_bytes();
-            let alone = |word: &str| -> Vec<usize> {
-                memchr::memmem::find_iter(text, word.as_bytes()).collect()
-            };
-            let marks = Marks::of(text);
-            let mut basic = alone("asic");
-            basic.extend(alone("ASIC"));
-            basic.sort_unstable();
-            assert_eq!(marks.basic, basic);
-            assert_eq!(marks.quoted_auth, alone("\"auth"));
-            assert_eq!(marks.secret_kind, alone("Secret"));
-        }
-    }
-
     fn b64(text: &str) -> String {
         b64_bytes(text.as_bytes())
     }
@@ -1038,6 +987,7 @@ mod tests {
     fn decode_all(text: &str) -> Vec<Layer> {
         layers(
             text.as_bytes(),
+            &Marks::searched_for(text.as_bytes()),
             DecodeOptions { json_escapes: true },
             &mut Budget::for_input(text.len()),
         )
@@ -1240,6 +1190,7 @@ mod tests {
         let mut budget = Budget::bytes(100);
         let layers = layers(
             text.as_bytes(),
+            &Marks::searched_for(text.as_bytes()),
             DecodeOptions { json_escapes: true },
             &mut budget,
         );

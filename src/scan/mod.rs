@@ -356,13 +356,13 @@ impl<'r> Scanner<'r> {
         how: Decoded,
         budget: &mut Budget,
     ) -> Vec<Candidate> {
-        let mut own = self.candidates(data, path, how.view, budget);
+        let (mut own, marks) = self.candidates(data, path, how.view, budget);
         if how.depth == 0 {
             return own;
         }
         let mut replaced: Vec<(usize, usize)> = Vec::new();
         let mut found = Vec::new();
-        for layer in decode::layers(data, how.options, budget) {
+        for layer in decode::layers(data, &marks, how.options, budget) {
             let inner = Decoded {
                 view: layer.kind,
                 depth: how.depth - 1,
@@ -414,16 +414,18 @@ impl<'r> Scanner<'r> {
     }
 
     /// Every candidate in `data` (text as written, or one a decoder produced: `view`),
-    /// unordered, overlaps not yet resolved.
+    /// unordered, overlaps not yet resolved; and where the decoders with a context start in
+    /// it, found in the same pass.
     fn candidates(
         &self,
         data: &[u8],
         path: &str,
         view: ViewKind,
         budget: &mut Budget,
-    ) -> Vec<Candidate> {
+    ) -> (Vec<Candidate>, decode::Marks) {
         let mut regions = Regions::take(self.rules.rules().len());
-        self.regions(data, &mut regions);
+        let mut marks = decode::Marks::default();
+        self.regions(data, &mut regions, &mut marks);
         // Rules of a decoder's context read all of its text, and nothing else.
         if let Some(context) = view.context() {
             for rule in self.rules.rules_in_context(context) {
@@ -433,7 +435,7 @@ impl<'r> Scanner<'r> {
         regions.sort();
         let out = self.candidates_in(data, path, view, &regions, budget);
         regions.give_back();
-        out
+        (out, marks)
     }
 
     /// The candidates of the rules `regions` lists, each searched in its own regions.
@@ -652,11 +654,14 @@ impl<'r> Scanner<'r> {
     /// For each rule, the merged byte ranges its regex must search: one read of the text by
     /// the keyword automaton, every keyword occurrence (overlapping ones included, so that one
     /// keyword cannot hide another) opening the regions of the rules it belongs to.
-    fn regions(&self, data: &[u8], regions: &mut Regions) {
+    fn regions(&self, data: &[u8], regions: &mut Regions, marks: &mut decode::Marks) {
         let mut lines = LineBounds::default();
         self.rules
             .prefilter()
             .for_each_hit(data, 0, data.len(), |hit| {
+                if self.rules.is_decoder_word(hit.keyword) {
+                    marks.add(&data[hit.start..hit.end], hit.start);
+                }
                 self.add_regions_for_hit(data, hit, &mut lines, regions);
             });
     }
@@ -1683,6 +1688,31 @@ regex = '''\b(?P<secret>dmo_[A-Za-z0-9]{16,})'''
             assert!(found(b"dmo\nkey\n").is_empty());
             assert!(found(b"").is_empty());
             assert_eq!(found(long.as_bytes()), first);
+        }
+    }
+
+    /// The keyword pass gives the decoders every occurrence of their words that a search for
+    /// each word alone finds, with the built-in prefilter and with one built at run time for
+    /// rules that have none of the words, on texts made of the words' pieces run together
+    /// (`Secretasic`, `"authASIC`, `aasic`, `SECRET`, `secret`).
+    #[test]
+    fn the_keyword_pass_marks_every_decoder_word_a_search_for_it_finds() {
+        let pieces = [
+            "asic", "ASIC", "Asic", "\"auth", "\"AUTH", "Secret", "secret", "SECRET", "a", "s",
+            "\"", "S", "b", "B", " ", "ret", "dmo_", "key",
+        ];
+        let builtin = RuleSet::builtin().expect("builtin rules");
+        let custom = set(TOKEN_RULE);
+        let mut next = crate::testing::numbers(0x0005_eed0_face);
+        for rules in [&builtin, &custom] {
+            let scanner = Scanner::new(rules, ScanOptions::default());
+            for _ in 0..3_000 {
+                let text: String = (0..next(40)).map(|_| pieces[next(pieces.len())]).collect();
+                let text = text.as_bytes();
+                let mut budget = Budget::for_input(text.len());
+                let (_, marks) = scanner.candidates(text, "t", ViewKind::Text, &mut budget);
+                assert_eq!(marks, decode::Marks::searched_for(text), "{text:?}");
+            }
         }
     }
 
