@@ -236,7 +236,7 @@ fn opened_up(hir: &regex_syntax::hir::Hir) -> (regex_syntax::hir::Hir, bool) {
 }
 
 /// What a rule is searched with before its own regex: see [`Rule::gate`],
-/// [`Rule::required_literal`] and [`Rule::required_run`]. The gate's regex is compiled when a
+/// [`Rule::required_literals`] and [`Rule::required_run`]. The gate's regex is compiled when a
 /// text first gets past the run: on a tree most rules with a long run find it nowhere and never
 /// compile one.
 #[derive(Debug)]
@@ -244,7 +244,7 @@ struct Gate {
     /// The rule's pattern, parsed (`None` if it does not parse; it then never gets this far).
     hir: Option<regex_syntax::hir::Hir>,
     run: Option<RequiredRun>,
-    literal: Option<RequiredLiteral>,
+    literals: Option<RequiredLiterals>,
     regex: OnceLock<Option<RuleRegex>>,
     /// The rule's own regex without a DFA, for the search anchored at the gate's first match
     /// (see [`Rule::captures_from`]).
@@ -390,6 +390,57 @@ pub enum RequiredLiteral {
     OneOf(Vec<u8>),
 }
 
+/// Every [`RequiredLiteral`] worth looking for that each match of a rule's regex holds, the one
+/// that rules most out first: each part of a pattern that every match passes through requires
+/// its own (`://`, then `:` and `@` in a URL's credentials; `(`, a quote and `,` in a setter
+/// call). The best alone let through every line that names a `token` but sets none.
+#[derive(Debug, Clone)]
+pub struct RequiredLiterals(Vec<RequiredLiteral>);
+
+/// The most literals a rule looks for before its gate: each costs a search of the region.
+const MAX_REQUIRED_LITERALS: usize = 4;
+
+impl RequiredLiterals {
+    /// What every match of `hir` holds, best first: the best of all (see
+    /// [`RequiredLiteral::of`]), then what other parts require where it is not made only of
+    /// bytes that names and numbers are made of (found in nearly every region).
+    pub fn of(hir: &regex_syntax::hir::Hir) -> Option<RequiredLiterals> {
+        let best = required(hir)?;
+        let mut all = vec![best.clone()];
+        for other in required_parts(hir) {
+            if all.len() < MAX_REQUIRED_LITERALS
+                && !all.contains(&other)
+                && !other.bytes().iter().all(|&b| in_words(b))
+            {
+                all.push(other);
+            }
+        }
+        // The rest best first too: a literal of two bytes or more before one of a few bytes.
+        all[1..].sort_by_key(Requirement::rank);
+        Some(RequiredLiterals(
+            all.into_iter().map(RequiredLiteral::from).collect(),
+        ))
+    }
+
+    /// Whether `hay` holds every one of them.
+    pub fn occur_in(&self, hay: &[u8]) -> bool {
+        self.0.iter().all(|literal| literal.occurs_in(hay))
+    }
+}
+
+/// What each part of `hir` that every match passes through requires, flattened: the parts of
+/// a concatenation (and of the groups and repetitions inside it) one by one; any other part as
+/// a whole (see [`required`]).
+fn required_parts(hir: &regex_syntax::hir::Hir) -> Vec<Requirement> {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Repetition(repetition) if repetition.min >= 1 => required_parts(&repetition.sub),
+        HirKind::Capture(capture) => required_parts(&capture.sub),
+        HirKind::Concat(parts) => parts.iter().flat_map(required_parts).collect(),
+        _ => required(hir).into_iter().collect(),
+    }
+}
+
 /// What a part of a pattern requires of every match, as it is worked out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Requirement {
@@ -406,15 +457,19 @@ impl Requirement {
     /// Which of two requirements rules more out: a literal of two bytes or more, the longer the
     /// better; then fewer bytes to choose from.
     fn better(self, other: Requirement) -> Requirement {
-        let rank = |r: &Requirement| match r {
-            Requirement::Literal(bytes) if bytes.len() >= 2 => (0, usize::MAX - bytes.len()),
-            Requirement::Literal(_) => (1, 1),
-            Requirement::OneOf(bytes) => (1, bytes.len()),
-        };
-        if rank(&other) < rank(&self) {
+        if other.rank() < self.rank() {
             other
         } else {
             self
+        }
+    }
+
+    /// Lower ranks rule more out.
+    fn rank(&self) -> (u8, usize) {
+        match self {
+            Requirement::Literal(bytes) if bytes.len() >= 2 => (0, usize::MAX - bytes.len()),
+            Requirement::Literal(_) => (1, 1),
+            Requirement::OneOf(bytes) => (1, bytes.len()),
         }
     }
 
@@ -433,12 +488,7 @@ impl RequiredLiteral {
     /// Case-insensitive letters are classes, so what is looked for is exactly what the regex
     /// matches.
     pub fn of(hir: &regex_syntax::hir::Hir) -> Option<RequiredLiteral> {
-        Some(match required(hir)? {
-            Requirement::Literal(bytes) if bytes.len() >= 2 => {
-                RequiredLiteral::Literal(Box::new(memchr::memmem::Finder::new(&bytes).into_owned()))
-            }
-            other => RequiredLiteral::OneOf(other.bytes().to_vec()),
-        })
+        required(hir).map(RequiredLiteral::from)
     }
 
     /// Whether `hay` holds the literal, or one of the bytes.
@@ -451,6 +501,17 @@ impl RequiredLiteral {
                 [a, b, c] => memchr::memchr3(a, b, c, hay).is_some(),
                 _ => true,
             },
+        }
+    }
+}
+
+impl From<Requirement> for RequiredLiteral {
+    fn from(requirement: Requirement) -> Self {
+        match requirement {
+            Requirement::Literal(bytes) if bytes.len() >= 2 => {
+                RequiredLiteral::Literal(Box::new(memchr::memmem::Finder::new(&bytes).into_owned()))
+            }
+            other => RequiredLiteral::OneOf(other.bytes().to_vec()),
         }
     }
 }
@@ -795,10 +856,10 @@ impl Rule {
         self.gate_parts().run.as_ref()
     }
 
-    /// The literal every match of the rule's regex holds, looked for before the gate (see
-    /// [`RequiredLiteral`]).
-    pub fn required_literal(&self) -> Option<&RequiredLiteral> {
-        self.gate_parts().literal.as_ref()
+    /// The literals every match of the rule's regex holds, looked for before the gate (see
+    /// [`RequiredLiterals`]).
+    pub fn required_literals(&self) -> Option<&RequiredLiterals> {
+        self.gate_parts().literals.as_ref()
     }
 
     fn gate_parts(&self) -> &Gate {
@@ -806,7 +867,7 @@ impl Rule {
             let hir = parse_pattern(&self.spec.regex);
             Gate {
                 run: hir.as_ref().and_then(RequiredRun::of),
-                literal: hir.as_ref().and_then(RequiredLiteral::of),
+                literals: hir.as_ref().and_then(RequiredLiterals::of),
                 hir,
                 regex: OnceLock::new(),
                 anchored: OnceLock::new(),
@@ -817,14 +878,14 @@ impl Rule {
     /// Where the rule's regex could first match in `hay` at or after `at`: the gate's first
     /// match's start, or `at` itself for a rule without a gate. `None` when the gate shows the
     /// rule's regex cannot match there at all, or the text lacks the literal or the long run of
-    /// bytes every match holds ([`Rule::required_literal`], [`Rule::required_run`]).
+    /// bytes every match holds ([`Rule::required_literals`], [`Rule::required_run`]).
     ///
     /// It costs the gate's whole first match, which runs as far as its opened-up counts reach
     /// (to the end of a long line of one kind of byte): ask once per text, not after every
     /// match, or a long line of many matches costs its length once per match.
     pub fn first_possible(&self, hay: &[u8], at: usize) -> Option<usize> {
-        if let Some(literal) = self.required_literal()
-            && !literal.occurs_in(hay.get(at..)?)
+        if let Some(literals) = self.required_literals()
+            && !literals.occur_in(hay.get(at..)?)
         {
             return None;
         }
@@ -1689,7 +1750,7 @@ mod tests {
             let text = pattern(&node);
             let hir = super::parse_pattern(&text).expect("parses");
             let run = super::RequiredRun::of(&hir);
-            let literal = super::RequiredLiteral::of(&hir);
+            let literal = super::RequiredLiterals::of(&hir);
             if run.is_none() && literal.is_none() {
                 continue;
             }
@@ -1707,7 +1768,7 @@ mod tests {
                     let shown = || format!("{text} on {}", String::from_utf8_lossy(hay));
                     assert!(run.as_ref().is_none_or(|r| r.occurs_in(hay)), "{}", shown());
                     assert!(
-                        literal.as_ref().is_none_or(|l| l.occurs_in(hay)),
+                        literal.as_ref().is_none_or(|l| l.occur_in(hay)),
                         "{}",
                         shown()
                     );
@@ -1755,6 +1816,29 @@ mod tests {
             None,
             "an empty alternative requires nothing"
         );
+    }
+
+    /// Besides the best, what other parts require is looked for too, unless it is made of
+    /// bytes that names are made of.
+    #[test]
+    fn every_part_adds_what_it_requires() {
+        let of = |pattern: &str| {
+            let hir = super::parse_pattern(pattern).expect("parses");
+            let literals = super::RequiredLiterals::of(&hir).expect("something is required");
+            (literals.0.iter())
+                .map(|literal| match literal {
+                    super::RequiredLiteral::Literal(finder) => finder.needle().to_vec(),
+                    super::RequiredLiteral::OneOf(bytes) => bytes.clone(),
+                })
+                .collect::<Vec<_>>()
+        };
+        let url =
+            r"\b[A-Za-z][A-Za-z0-9+.\-]{0,30}://[^\s:/?#@]*:(?P<secret>[^\s/?#@]+)@[A-Za-z0-9]";
+        assert_eq!(of(url), [&b"://"[..], b":", b"@"]);
+        let setter = r#"\b[a-z_]+[ \t]*\([ \t]*["'](?P<key>[a-z]{0,9}(?i:key))["'][ \t]*,[ \t]*(?P<secret>"[^"]*"|'[^']*')"#;
+        assert_eq!(of(setter), [&b"("[..], b",", b"\"'"]);
+        // `key` in a word and `_` are in nearly every region that names a key.
+        assert_eq!(of(r"[a-z]+_key=[0-9]{8}"), [&b"_key="[..]]);
     }
 
     /// A gate opens up counts only: it matches what the counted regex would, and more.
