@@ -1678,10 +1678,9 @@ fn judge_key_names_secret(key: &[u8]) -> bool {
     SECRET_SUFFIXES
         .iter()
         .any(|s| last.len() > s.len() && last.ends_with(s))
-        || last.ends_with("key")
-            && SECRET_KEY_QUALIFIERS
-                .iter()
-                .any(|q| last == format!("{q}key"))
+        || last
+            .strip_suffix("key")
+            .is_some_and(|qualifier| SECRET_KEY_QUALIFIERS.contains(&qualifier))
 }
 
 #[cfg(test)]
