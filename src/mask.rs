@@ -55,10 +55,17 @@ impl SecretForms {
             // A contiguous NFA, not the DFA the builder would pick for so few forms: a scan
             // builds one of these for every blob with findings and mostly searches a line or
             // two with it, and the DFA's construction cost a blob ten times its searches.
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::ContiguousNFA))
-                .build(forms.iter().map(|(f, _)| f))
+            // Should it fail (its state ids overflow), the builder's own choice: never no
+            // automaton while another would build, which would show the secrets.
+            let patterns = || forms.iter().map(|(f, _)| f);
+            let builder = |kind| {
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .kind(kind)
+                    .build(patterns())
+            };
+            (builder(Some(AhoCorasickKind::ContiguousNFA)))
+                .or_else(|_| builder(None))
                 .ok()
         };
         SecretForms {

@@ -1706,8 +1706,13 @@ regex = '''\b(?P<secret>dmo_[A-Za-z0-9]{16,})'''
         let mut next = crate::testing::numbers(0x0005_eed0_face);
         for rules in [&builtin, &custom] {
             let scanner = Scanner::new(rules, ScanOptions::default());
-            for _ in 0..3_000 {
-                let text: String = (0..next(40)).map(|_| pieces[next(pieces.len())]).collect();
+            for round in 0..3_000 {
+                // Every tenth text long enough for the automaton to read it in parts side by
+                // side (a word may straddle two parts).
+                let pieces_in = if round % 10 == 0 { 2_000 } else { 40 };
+                let text: String = (0..next(pieces_in))
+                    .map(|_| pieces[next(pieces.len())])
+                    .collect();
                 let text = text.as_bytes();
                 let mut budget = Budget::for_input(text.len());
                 let (_, marks) = scanner.candidates(text, "t", ViewKind::Text, &mut budget);
