@@ -401,9 +401,9 @@ pub struct RequiredLiterals(Vec<RequiredLiteral>);
 const MAX_REQUIRED_LITERALS: usize = 4;
 
 impl RequiredLiterals {
-    /// What every match of `hir` holds, best first: the best of all (see
-    /// [`RequiredLiteral::of`]), then what other parts require where it is not made only of
-    /// bytes that names and numbers are made of (found in nearly every region).
+    /// What every match of `hir` holds, best first: the best of all (see [`required`]), then
+    /// what other parts require where it is not made only of bytes that names and numbers are
+    /// made of (found in nearly every region).
     pub fn of(hir: &regex_syntax::hir::Hir) -> Option<RequiredLiterals> {
         let best = required(hir)?;
         let mut all = vec![best.clone()];
@@ -482,15 +482,6 @@ impl Requirement {
 }
 
 impl RequiredLiteral {
-    /// What `hir` requires of every match: the best of what its parts that every match passes
-    /// through require (not an optional part). An alternation requires one of a few bytes when
-    /// each alternative requires something and one byte from each covers them all.
-    /// Case-insensitive letters are classes, so what is looked for is exactly what the regex
-    /// matches.
-    pub fn of(hir: &regex_syntax::hir::Hir) -> Option<RequiredLiteral> {
-        required(hir).map(RequiredLiteral::from)
-    }
-
     /// Whether `hay` holds the literal, or one of the bytes.
     pub fn occurs_in(&self, hay: &[u8]) -> bool {
         match self {
@@ -551,7 +542,10 @@ fn in_words(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'.' | b' ')
 }
 
-/// What every match of `hir` holds (see [`RequiredLiteral::of`]).
+/// What every match of `hir` requires: the best of what its parts that every match passes
+/// through require (not an optional part). An alternation requires one of a few bytes when each
+/// alternative requires something and one byte from each covers them all. Case-insensitive
+/// letters are classes, so what is looked for is exactly what the regex matches.
 fn required(hir: &regex_syntax::hir::Hir) -> Option<Requirement> {
     use regex_syntax::hir::HirKind;
     match hir.kind() {
