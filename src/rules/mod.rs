@@ -405,9 +405,12 @@ impl RequiredLiterals {
     /// what other parts require where it is not made only of bytes that names and numbers are
     /// made of (found in nearly every region).
     pub fn of(hir: &regex_syntax::hir::Hir) -> Option<RequiredLiterals> {
-        let best = required(hir)?;
-        let mut all = vec![best.clone()];
-        for other in required_parts(hir) {
+        // The parts once: their best is what `required` gives the whole (`better` keeps the
+        // first of equals, however the parts are grouped).
+        let parts = required_parts(hir);
+        let best = parts.iter().cloned().reduce(Requirement::better)?;
+        let mut all = vec![best];
+        for other in parts {
             if all.len() < MAX_REQUIRED_LITERALS
                 && !all.contains(&other)
                 && !other.bytes().iter().all(|&b| in_words(b))
@@ -1833,6 +1836,16 @@ mod tests {
         assert_eq!(of(setter), [&b"("[..], b",", b"\"'"]);
         // `key` in a word and `_` are in nearly every region that names a key.
         assert_eq!(of(r"[a-z]+_key=[0-9]{8}"), [&b"_key="[..]]);
+    }
+
+    /// The best of the parts' requirements is the whole pattern's, for every built-in rule.
+    #[test]
+    fn the_best_part_is_what_the_whole_requires() {
+        for rule in super::builtin_rules().expect("built-in rules") {
+            let hir = super::parse_pattern(&rule.spec.regex).expect("parses");
+            let best = (super::required_parts(&hir).into_iter()).reduce(super::Requirement::better);
+            assert_eq!(best, super::required(&hir), "{}", rule.id());
+        }
     }
 
     /// A gate opens up counts only: it matches what the counted regex would, and more.
