@@ -198,13 +198,7 @@ impl Tables {
                 );
             }
         }
-        // The decoders' words after the rules' keywords, as RuleSet::new adds them.
-        for word in prefilter::DECODER_WORDS {
-            if !keyword_ids.contains_key(word) {
-                keyword_ids.insert(word.to_owned(), number(keywords.len()));
-                keywords.push(word.to_owned());
-            }
-        }
+        let keywords = prefilter::with_decoder_words(keywords);
         let prefilter = prefilter::KeywordPrefilter::new(&keywords).ok()?;
         let t = prefilter.tables();
         let keyword_list = self.list(&keywords);

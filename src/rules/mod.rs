@@ -1286,8 +1286,9 @@ fn dedup_rule_keywords(pairs: &mut Vec<(u32, usize)>, start: usize) {
     }
 }
 
-/// The keywords of these rules (lowercased, each once, in order of first use) and every
-/// (keyword id, rule index) pair: for a prefilter built at run time.
+/// The keywords of these rules (lowercased, each once, in order of first use, then the
+/// decoders' words they lack) and every (keyword id, rule index) pair: for a prefilter built
+/// at run time.
 fn keyword_ids(rules: &[(usize, &Rule)]) -> (Vec<String>, Vec<(u32, usize)>) {
     let mut keywords: Vec<String> = Vec::new();
     let mut index_of: HashMap<String, u32> = HashMap::new();
@@ -1305,13 +1306,7 @@ fn keyword_ids(rules: &[(usize, &Rule)]) -> (Vec<String>, Vec<(u32, usize)>) {
         }
         dedup_rule_keywords(&mut pairs, start);
     }
-    // The decoders' words after the rules' keywords, as build.rs adds them.
-    for word in DECODER_WORDS {
-        if !index_of.contains_key(word) {
-            keywords.push(word.to_owned());
-        }
-    }
-    (keywords, pairs)
+    (prefilter::with_decoder_words(keywords), pairs)
 }
 
 /// For each keyword id, the rules that list the keyword, in rule order, each once: one flat

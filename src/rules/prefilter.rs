@@ -28,6 +28,17 @@ use std::borrow::Cow;
 /// `scan::decode::Marks`). Lowercase, as every keyword is; the decoders check the case.
 pub const DECODER_WORDS: [&str; 3] = ["asic", "\"auth", "secret"];
 
+/// `keywords` (lowercase, each once) with the [`DECODER_WORDS`] they lack after them: the
+/// keyword list of every prefilter, the built-in one (build.rs) and a configuration's.
+pub fn with_decoder_words(mut keywords: Vec<String>) -> Vec<String> {
+    for word in DECODER_WORDS {
+        if !keywords.iter().any(|keyword| keyword == word) {
+            keywords.push(word.to_owned());
+        }
+    }
+    keywords
+}
+
 /// The most table cells a prefilter may have (states × byte classes, 4 bytes each: 128 MiB).
 /// The built-in keywords need ~0.2M; a configuration's custom keywords beyond this get a clear
 /// error rather than gigabytes of memory and seconds of start-up.
